@@ -1,0 +1,56 @@
+# Ecert Desktop — `make run` opens the app on the demo organisation, `make test` runs
+# every test. Both install what is missing first (see build/scripts/setup.sh).
+
+# Go packages: named, because frontend/node_modules holds stray .go files.
+GO_PKGS := . ./app/... ./sync/...
+# WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
+WEBKIT_TAG := webkit2_41
+BIN := build/bin
+OUT := build/out
+
+.PHONY: setup frontend bindings build run server-start server-stop test test-go test-frontend test-e2e test-smoke clean
+
+setup:
+	build/scripts/setup.sh
+
+frontend: setup
+	cd frontend && npm run build
+
+# Regenerates frontend/wailsjs from the bound Go services (committed; a test checks it).
+bindings:
+	mkdir -p $(OUT)
+	go build -tags bindings -o $(OUT)/bindings . && $(OUT)/bindings >/dev/null
+
+build: frontend
+	CGO_ENABLED=1 go build -tags desktop,production,$(WEBKIT_TAG) -ldflags "-w -s" -o $(BIN)/ecert-desktop .
+	go build -o $(BIN)/ecert-server ./sync/cmd/ecert-server
+
+# Starts ecert-server with the demo data on loopback, then opens the app on it.
+run: build
+	build/scripts/demo.sh run
+
+server-start: build
+	build/scripts/demo.sh server-start
+
+server-stop:
+	build/scripts/demo.sh server-stop
+
+test: frontend test-go test-frontend test-e2e test-smoke
+
+test-go: setup
+	go vet $(GO_PKGS)
+	go test -count=1 $(GO_PKGS)
+
+test-frontend: setup
+	cd frontend && npm test
+
+# Playwright (Debian's Chromium) against the real Go backend and a real ecert-server.
+test-e2e: frontend
+	build/scripts/e2e.sh
+
+# The production binary in a real window under Xvfb; screenshot in build/out/.
+test-smoke: build
+	build/scripts/smoke.sh
+
+clean:
+	rm -rf $(BIN) $(OUT)

@@ -1,0 +1,281 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+)
+
+// EnvPassword gives the password to the headless login without a prompt.
+const EnvPassword = "ECERT_PASSWORD"
+
+// commands are the headless sub-commands of ecert-desktop.
+var commands = map[string]func(*cli, []string) error{
+	"login":  (*cli).login,
+	"logout": (*cli).logout,
+	"sync":   (*cli).sync,
+	"status": (*cli).status,
+	"nc":     (*cli).nc,
+}
+
+// IsCommand reports whether arg names a headless sub-command.
+func IsCommand(arg string) bool {
+	_, ok := commands[arg]
+	return ok || arg == "help" || arg == "-h" || arg == "--help"
+}
+
+const usage = `Usage: ecert-desktop [command] [--data-dir DIR] ...
+
+Without a command, the desktop app opens. Commands run without a window:
+  login --server URL --user NAME   log in (password from stdin or $ECERT_PASSWORD)
+  logout                           forget the login; the local data stays
+  sync                             pull what changed on the server, download files
+  status [--json]                  what the local replica holds, last sync, pending items
+  nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
+
+The data directory is --data-dir, else $ECERT_DATA_DIR, else the user's data folder.
+`
+
+type cli struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	app            *App
+}
+
+// RunCLI runs a headless command and returns the process exit code: 0 on success,
+// 1 when the command failed, 2 on a usage error.
+func RunCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	name := args[0]
+	run, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := run(c, args[1:])
+	if c.app != nil {
+		c.app.Close()
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "ecert-desktop %s: %s\n\n%s", name, ue, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "ecert-desktop %s: %s\n", name, explain(err))
+		return 1
+	}
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// flags parses a command's flags, always including --data-dir, then opens the app.
+func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dataDir := fs.String("data-dir", "", "data directory")
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError(err.Error())
+	}
+	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c.app = New(Config{DataDir: *dataDir, Logger: logger})
+	if err := c.app.Open(c.ctx); err != nil {
+		return nil, err
+	}
+	return fs, nil
+}
+
+func (c *cli) login(args []string) error {
+	var server, user string
+	if _, err := c.flags("login", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&server, "server", "", "server address")
+		fs.StringVar(&user, "user", "", "user name")
+	}); err != nil {
+		return err
+	}
+	if server == "" || user == "" {
+		return usageError("--server and --user are required")
+	}
+	password := os.Getenv(EnvPassword)
+	if password == "" {
+		line, err := bufio.NewReader(c.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError("give the password on stdin or in $" + EnvPassword)
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	st, err := c.app.Login(c.ctx, server, user, password)
+	if err != nil {
+		return err
+	}
+	c.app.stopEngine() // the headless login only saves the session
+	fmt.Fprintf(c.stdout, "Logged in to %s as %s (%s).\n", st.Server, st.Username, st.OrgName)
+	return nil
+}
+
+func (c *cli) logout(args []string) error {
+	if _, err := c.flags("logout", args, nil); err != nil {
+		return err
+	}
+	if err := c.app.Logout(c.ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, "Logged out. The local data is kept.")
+	return nil
+}
+
+func (c *cli) sync(args []string) error {
+	if _, err := c.flags("sync", args, nil); err != nil {
+		return err
+	}
+	start := time.Now()
+	files := -1
+	err := c.app.SyncOnce(c.ctx, func(s engine.Status) {
+		if s.Files != files && s.Files > 0 {
+			files = s.Files
+			fmt.Fprintf(c.stdout, "Downloading files: %d left\n", s.Files)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	counts, err := c.app.store.Counts(c.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Synced in %s: %d audits, %d non-conformities, %d messages.\n",
+		time.Since(start).Round(time.Millisecond), counts["audit"], counts["nc"], counts["message"])
+	return nil
+}
+
+// StatusReport is the output of "status --json".
+type StatusReport struct {
+	Server   string         `json:"server"`
+	Username string         `json:"username"`
+	LoggedIn bool           `json:"logged_in"`
+	OrgID    string         `json:"org_id"`
+	OrgName  string         `json:"org_name"`
+	LastSync string         `json:"last_sync"`
+	Pending  int            `json:"pending"`
+	Counts   map[string]int `json:"counts"`
+	DataDir  string         `json:"data_dir"`
+}
+
+func (c *cli) status(args []string) error {
+	var asJSON bool
+	if _, err := c.flags("status", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
+		return err
+	}
+	st := c.app.State(c.ctx)
+	counts, err := c.app.store.Counts(c.ctx)
+	if err != nil {
+		return err
+	}
+	sync := c.app.SyncStatus(c.ctx)
+	r := StatusReport{Server: st.Server, Username: st.Username, LoggedIn: st.LoggedIn, OrgID: st.OrgID,
+		OrgName: st.OrgName, LastSync: sync.LastSync, Pending: sync.Pending, Counts: counts, DataDir: c.app.store.Dir()}
+	if asJSON {
+		return writeJSON(c.stdout, r)
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	login := "not logged in"
+	if r.LoggedIn {
+		login = r.Username + " @ " + r.Server
+	}
+	lastSync := r.LastSync
+	if lastSync == "" {
+		lastSync = "never"
+	}
+	fmt.Fprintf(w, "Login:\t%s\nOrganisation:\t%s %s\nLast sync:\t%s\nPending changes:\t%d\nData directory:\t%s\n",
+		login, r.OrgID, r.OrgName, lastSync, r.Pending, r.DataDir)
+	for _, e := range []string{"audit", "nc", "message", "evidence", "certificate", "document", "contact", "criterion"} {
+		fmt.Fprintf(w, "%s:\t%d\n", e, counts[e])
+	}
+	return w.Flush()
+}
+
+func (c *cli) nc(args []string) error {
+	if len(args) == 0 || args[0] != "list" {
+		return usageError("nc needs a sub-command: list")
+	}
+	var asJSON bool
+	var filter string
+	if _, err := c.flags("nc list", args[1:], func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "JSON output")
+		fs.StringVar(&filter, "filter", FilterAll, "ca, evidence, open, history or all")
+	}); err != nil {
+		return err
+	}
+	rows, err := c.app.NCs(c.ctx, filter)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(c.stdout, rows)
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NC\tAUDIT\tCRITERION\tRECEIVED\tDUE\tSTAGE")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.NC.ID, r.NC.AuditID, r.NC.CriterionNumber,
+			ddmmyyyy(string(r.NC.ReceivedDate)), ddmmyyyy(string(r.NC.DueDate)), r.NC.Stage)
+	}
+	return w.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// ddmmyyyy shows a YYYY-MM-DD date as the portal does.
+func ddmmyyyy(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("02/01/2006")
+}
+
+// explain says in plain words what went wrong, for the terminal.
+func explain(err error) string {
+	messages := map[string]string{
+		"unreachable":     "the server cannot be reached; check the connection and the server address",
+		"bad_credentials": "wrong user name or password",
+		"session_expired": "the login has expired; run 'ecert-desktop login' again",
+		"bad_response":    "the server's answer was not understood; check the server address",
+		"rate_limited":    "too many attempts; wait a minute and try again",
+		"server_error":    "the server had a problem; try again later",
+		"invalid_server":  "the server address is not valid (example: https://ecert.example.org)",
+		CodeNotLoggedIn:   "not logged in; run 'ecert-desktop login' first",
+		CodeInvalidInput:  "invalid input",
+		CodeNotFound:      "not found",
+		CodeDamaged:       "the local data is damaged",
+		"not_a_client":    "this login is not a producer organisation's",
+		CodeInternal:      "unexpected error (see the log above)",
+	}
+	code := userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code
+	if m, ok := messages[code]; ok {
+		return m
+	}
+	return err.Error()
+}

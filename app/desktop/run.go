@@ -1,0 +1,47 @@
+package desktop
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/ecert-desktop/ecert-desktop/app"
+)
+
+// Run opens the window and blocks until it is closed. a must have been built with
+// platform as its Platform; the replica is opened in OnStartup, not before, because
+// the bindings generator runs main up to here without a display.
+func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
+	var startErr error
+	return wails.Run(&options.App{
+		Title:     "Ecert Desktop",
+		Width:     1280,
+		Height:    820,
+		MinWidth:  900,
+		MinHeight: 600,
+		AssetServer: &assetserver.Options{
+			Assets:     assets,
+			Middleware: a.FileMiddleware,
+		},
+		BackgroundColour: &options.RGBA{R: 255, G: 255, B: 255, A: 255},
+		OnStartup: func(ctx context.Context) {
+			platform.SetContext(ctx)
+			keepSignalsOnAltStack(ctx)
+			if startErr = a.Start(ctx); startErr != nil {
+				log.Error("start", "err", startErr)
+			}
+		},
+		OnShutdown: func(context.Context) {
+			if err := a.Close(); err != nil {
+				log.Error("close", "err", err)
+			}
+		},
+		Bind:  a.Services(),
+		Linux: &linux.Options{ProgramName: "ecert-desktop"},
+	})
+}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FilesPrefix is the URL path under which the UI reads cached files: /files/<sha256>.
+const FilesPrefix = "/files/"
+
+// cachedFile returns the path of a cached file and its display name.
+func (a *App) cachedFile(ctx context.Context, sha string) (path, name string, err error) {
+	ref, err := a.store.FileRef(ctx, sha)
+	if err != nil {
+		return "", "", err
+	}
+	path, cached, err := a.store.BlobPath(ctx, sha)
+	if err != nil {
+		return "", "", err
+	}
+	if !cached {
+		return "", "", &CodeError{Code: CodeNotCached}
+	}
+	return path, safeName(ref.Name), nil
+}
+
+// safeName keeps a file name usable on every OS: no directories, no control or
+// reserved characters, never empty or made only of dots.
+func safeName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	if strings.Trim(name, ". ") == "" {
+		return "file"
+	}
+	return name
+}
+
+// OpenFile opens a cached file with the system's default program. The cache names files
+// by hash, so the file is first copied under its own name (viewers choose by extension).
+func (a *App) OpenFile(ctx context.Context, sha string) error {
+	path, name, err := a.cachedFile(ctx, sha)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(a.store.Dir(), "open", sha[:16])
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	dst := filepath.Join(dir, name)
+	if _, err := os.Stat(dst); err != nil {
+		if err := copyFile(path, dst); err != nil {
+			return err
+		}
+	}
+	return a.cfg.Platform.OpenPath(dst)
+}
+
+// SaveFileAs asks the user where to save a cached file and copies it there.
+func (a *App) SaveFileAs(ctx context.Context, sha string) error {
+	path, name, err := a.cachedFile(ctx, sha)
+	if err != nil {
+		return err
+	}
+	dst, err := a.cfg.Platform.SaveDialog(name)
+	if err != nil || dst == "" {
+		return err
+	}
+	return copyFile(path, dst)
+}
+
+// copyFile copies src to dst through a temporary file in dst's folder, so that dst is
+// never left half-written.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".ecert-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, in)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", filepath.Base(dst), err)
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
+// FileMiddleware serves cached files at /files/<sha256> and passes every other request
+// to next. Wails' asset server runs it (also in dev mode, unlike a Handler).
+func (a *App) FileMiddleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sha, ok := strings.CutPrefix(r.URL.Path, FilesPrefix)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		path, name, err := a.cachedFile(r.Context(), sha)
+		if err != nil {
+			status := http.StatusNotFound
+			if code := userError(a.log, err).(*CodeError).Code; code != CodeNotFound && code != CodeNotCached {
+				status = http.StatusInternalServerError
+			}
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		http.ServeContent(w, r, name, st.ModTime(), f)
+	})
+}

@@ -1,0 +1,27 @@
+package app
+
+// Platform is the OS boundary the services use: events to the window, opening a file
+// with the system's default program, the native save dialog. The desktop build wires
+// Wails' runtime; headless runs and tests use their own.
+type Platform interface {
+	// Emit sends an event to the UI.
+	Emit(event string, data any)
+	// OpenPath opens a local file with the system's default program.
+	OpenPath(path string) error
+	// SaveDialog asks where to save a file; "" when the user cancelled.
+	SaveDialog(defaultName string) (string, error)
+}
+
+// Events emitted to the UI.
+const (
+	EventSyncStatus     = "sync:status"     // SyncStatus
+	EventDataChanged    = "data:changed"    // {entities: []string}
+	EventSessionExpired = "session:expired" // no payload
+)
+
+// headless is the Platform of runs without a window.
+type headless struct{}
+
+func (headless) Emit(string, any)                  {}
+func (headless) OpenPath(string) error             { return &CodeError{Code: CodeInvalidInput} }
+func (headless) SaveDialog(string) (string, error) { return "", nil }

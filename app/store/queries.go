@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// list decodes the JSON data column of every row a query returns.
+func list[T any](ctx context.Context, db *sql.DB, query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, fmt.Errorf("decode row: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// one decodes the single row a query returns; ErrNotFound when there is none.
+func one[T any](ctx context.Context, db *sql.DB, query string, args ...any) (*T, error) {
+	var data []byte
+	err := db.QueryRowContext(ctx, query, args...).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("decode row: %w", err)
+	}
+	return &v, nil
+}
+
+// Organisation returns the organisation's master data, ErrNotFound before the first sync.
+func (s *Store) Organisation(ctx context.Context) (*api.Organisation, error) {
+	return one[api.Organisation](ctx, s.db, `SELECT data FROM organisation LIMIT 1`)
+}
+
+// Certification returns the certification data, ErrNotFound when there is none.
+func (s *Store) Certification(ctx context.Context) (*api.Certification, error) {
+	return one[api.Certification](ctx, s.db, `SELECT data FROM certification LIMIT 1`)
+}
+
+// Contacts returns the contacts, FLOCERT's analyst first, then by name.
+func (s *Store) Contacts(ctx context.Context) ([]api.Contact, error) {
+	return list[api.Contact](ctx, s.db,
+		`SELECT data FROM contact ORDER BY COALESCE(json_extract(data, '$.analyst'), 0) DESC, name`)
+}
+
+// Certificates returns the certificates, newest first.
+func (s *Store) Certificates(ctx context.Context) ([]api.Certificate, error) {
+	return list[api.Certificate](ctx, s.db, `SELECT data FROM certificate ORDER BY year DESC, id`)
+}
+
+// Documents returns the documents, newest first.
+func (s *Store) Documents(ctx context.Context) ([]api.Document, error) {
+	return list[api.Document](ctx, s.db, `SELECT data FROM document ORDER BY date DESC, id`)
+}
+
+// Audits returns the audits, newest first.
+func (s *Store) Audits(ctx context.Context) ([]api.Audit, error) {
+	return list[api.Audit](ctx, s.db, `SELECT data FROM audit ORDER BY date DESC, id`)
+}
+
+// Audit returns one audit.
+func (s *Store) Audit(ctx context.Context, id string) (*api.Audit, error) {
+	return one[api.Audit](ctx, s.db, `SELECT data FROM audit WHERE id = ?`, id)
+}
+
+// NCs returns the NCs in the given stages (all when none is given), by due date
+// (those without one last), then received date and number.
+func (s *Store) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
+	q := `SELECT data FROM nc`
+	args := []any{}
+	if len(stages) > 0 {
+		q += ` WHERE stage IN (?` + strings.Repeat(",?", len(stages)-1) + `)`
+		for _, st := range stages {
+			args = append(args, st)
+		}
+	}
+	q += ` ORDER BY COALESCE(due, '9999') , received DESC, id`
+	return list[api.NC](ctx, s.db, q, args...)
+}
+
+// NC returns one NC.
+func (s *Store) NC(ctx context.Context, id string) (*api.NC, error) {
+	return one[api.NC](ctx, s.db, `SELECT data FROM nc WHERE id = ?`, id)
+}
+
+// Messages returns an NC's thread, oldest first.
+func (s *Store) Messages(ctx context.Context, ncID string) ([]api.Message, error) {
+	return list[api.Message](ctx, s.db, `SELECT data FROM message WHERE nc_id = ? ORDER BY sent_at, id`, ncID)
+}
+
+// LatestMessages returns the newest messages of every thread, newest first.
+func (s *Store) LatestMessages(ctx context.Context, limit int) ([]api.Message, error) {
+	return list[api.Message](ctx, s.db, `SELECT data FROM message ORDER BY sent_at DESC, id LIMIT ?`, limit)
+}
+
+// Evidence returns the evidence files of an NC.
+func (s *Store) Evidence(ctx context.Context, ncID string) ([]api.Evidence, error) {
+	return list[api.Evidence](ctx, s.db, `SELECT data FROM evidence WHERE nc_id = ? ORDER BY json_extract(data, '$.date'), id`, ncID)
+}
+
+// Criteria returns the checklist in criterion-number order.
+func (s *Store) Criteria(ctx context.Context) ([]api.Criterion, error) {
+	return list[api.Criterion](ctx, s.db, `SELECT data FROM criterion ORDER BY number, id`)
+}
+
+// Criterion returns the checklist entry with the given number.
+func (s *Store) Criterion(ctx context.Context, number string) (*api.Criterion, error) {
+	return one[api.Criterion](ctx, s.db, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
+}
+
+// Unread returns, per NC, the number of analyst messages the user has not read.
+func (s *Store) Unread(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, COUNT(*) FROM message
+		WHERE author_role != 'client' AND id NOT IN (SELECT id FROM message_read) GROUP BY nc_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// IsRead says whether the user has read a message.
+func (s *Store) IsRead(ctx context.Context, messageID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM message_read WHERE id = ?`, messageID).Scan(&n)
+	return n > 0, err
+}
+
+// MarkRead marks every message of an NC's thread as read.
+func (s *Store) MarkRead(ctx context.Context, ncID string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO message_read(id) SELECT id FROM message WHERE nc_id = ?`, ncID)
+	return err
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// FileName is the replica's database file inside the data directory.
+const FileName = "replica.db"
+
+var (
+	// ErrCorrupt means the integrity check at start failed.
+	ErrCorrupt = errors.New("replica is damaged")
+	// ErrTooNew means the replica was written by a newer version of the app.
+	ErrTooNew = errors.New("replica is newer than this app")
+	// ErrNotFound is returned by single-item reads when the item is not in the replica.
+	ErrNotFound = errors.New("not found")
+)
+
+// Store is the local replica. It is safe for concurrent use.
+type Store struct {
+	db  *sql.DB
+	dir string
+}
+
+// Open opens (creating if needed) the replica in dir, checks its integrity and applies
+// migrations. The directory and database are made readable by the user only.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	// synchronous=FULL: a committed transaction (a page of changes with its cursor, and
+	// later the outbox) survives a power cut, at the cost of one more fsync per commit.
+	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate"
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open replica: %w", err)
+	}
+	s := &Store{db: db, dir: dir}
+	if err := s.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("restrict replica permissions: %w", err)
+	}
+	if err := os.MkdirAll(s.blobDir(), 0o700); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create file cache: %w", err)
+	}
+	return s, nil
+}
+
+// check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
+func (s *Store) check(ctx context.Context) error {
+	var result string
+	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("%w: %s", ErrCorrupt, result)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dir is the data directory the replica lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// Meta returns the value of a local setting, or "" when it is not set.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta sets local settings, all in one transaction. An empty value deletes the key.
+func (s *Store) SetMeta(ctx context.Context, kv ...string) error {
+	if len(kv)%2 != 0 {
+		return errors.New("set meta: odd number of arguments")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i := 0; i < len(kv); i += 2 {
+		if err := setMeta(ctx, tx, kv[i], kv[i+1]); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	var err error
+	if value == "" {
+		_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, key)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	}
+	if err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
+}
+
+// Meta keys.
+const (
+	MetaCursor   = "sync.cursor"
+	MetaLastSync = "sync.last"
+	MetaLanguage = "ui.language"
+	MetaServer   = "session.server"
+	MetaSession  = "session.json"
+)

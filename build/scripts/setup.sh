@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing Ecert Desktop needs and is missing: Debian/Ubuntu
+# packages (as root, or with sudo when it needs no password), the frontend's npm
+# packages and the Go modules. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+packages=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
+  xvfb xauth dbus dbus-x11 chromium imagemagick xdg-utils curl ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+    echo "Missing system packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+for cmd in go node npm; do
+  command -v "$cmd" >/dev/null || { echo "$cmd is required (Go 1.26, Node 20, npm 10+)" >&2; exit 1; }
+done
+
+if [[ ! -d frontend/node_modules ]] || [[ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]]; then
+  echo "Installing frontend packages"
+  (cd frontend && npm ci --no-audit --no-fund)
+fi
+go mod download

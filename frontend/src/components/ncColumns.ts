@@ -1,0 +1,81 @@
+// Columns of the NC list, in the portal's order (manual, "Résultats d'audit").
+import { h } from 'vue'
+import type { DataTableColumns } from 'naive-ui'
+import type { NCRow } from '../backend'
+import { formatDate } from '../format'
+import DaysLeft from './DaysLeft.vue'
+import StatusTag from './StatusTag.vue'
+
+type Translate = (key: string, ...args: unknown[]) => string
+
+export function ncColumns(t: Translate): DataTableColumns<NCRow> {
+  return [
+    {
+      key: 'ready',
+      title: t('nc.col.ready'),
+      width: 80,
+      align: 'center',
+      // Marking CAs "ready to send" comes with editing; the column keeps the portal's layout.
+      render: () => '',
+    },
+    {
+      key: 'audit',
+      title: t('nc.col.audit'),
+      width: 210,
+      render: (r) =>
+        h('div', { class: 'cell-2' }, [
+          h('strong', r.nc.audit_id),
+          h('span', { class: 'sub', title: r.service_type }, `${formatDate(r.audit_date)} ${r.service_type}`),
+        ]),
+    },
+    {
+      key: 'criterion',
+      title: t('nc.col.criterion'),
+      minWidth: 220,
+      render: (r) =>
+        h('div', { class: 'cell-2' }, [
+          h('strong', r.nc.criterion_number),
+          h('span', { class: 'sub', title: r.nc.criterion_text }, r.nc.criterion_text),
+        ]),
+    },
+    {
+      key: 'finding',
+      title: t('nc.col.finding'),
+      minWidth: 220,
+      render: (r) =>
+        h('div', { class: 'cell-2' }, [
+          h('strong', [
+            r.nc.id,
+            r.unread > 0
+              ? h('span', { class: 'unread', title: t('nc.unread', r.unread) }, `✉ ${r.unread}`)
+              : null,
+          ]),
+          h('span', { class: 'sub', title: r.nc.finding }, r.nc.finding),
+        ]),
+    },
+    {
+      key: 'received',
+      title: t('nc.col.received'),
+      width: 100,
+      render: (r) => formatDate(r.nc.received_date),
+    },
+    {
+      key: 'due',
+      title: t('nc.col.due'),
+      width: 130,
+      render: (r) => h(DaysLeft, { due: r.nc.due_date, days: r.days_left }),
+    },
+    {
+      key: 'ca_status',
+      title: t('nc.col.caStatus'),
+      width: 120,
+      render: (r) => h(StatusTag, { prefix: 'nc.status', value: r.nc.ca_status }),
+    },
+    {
+      key: 'evidence_status',
+      title: t('nc.col.evidenceStatus'),
+      width: 130,
+      render: (r) => h(StatusTag, { prefix: 'nc.status', value: r.nc.evidence_status }),
+    },
+  ]
+}

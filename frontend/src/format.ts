@@ -1,0 +1,74 @@
+// Dates as the portal shows them, in every language: dd/mm/yyyy, and HH:mm for instants.
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** Parses a timestamp (RFC 3339); null when empty or invalid. */
+function parseInstant(s: string | null | undefined): Date | null {
+  if (!s) return null
+  const d = new Date(s)
+  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() <= 1) return null // Go's zero time
+  return d
+}
+
+/**
+ * formatDate shows a calendar day ("2019-06-01") or a timestamp as dd/mm/yyyy. A day is
+ * shown as it is written, never shifted by the time zone; a timestamp in local time.
+ * Empty or invalid input gives "".
+ */
+export function formatDate(s: string | null | undefined): string {
+  if (!s) return ''
+  const m = DAY.exec(s)
+  if (m) return `${m[3]}/${m[2]}/${m[1]}`
+  const d = parseInstant(s)
+  if (!d) return ''
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`
+}
+
+/** formatDateTime shows a timestamp as dd/mm/yyyy HH:mm in local time. */
+export function formatDateTime(s: string | null | undefined): string {
+  if (!s) return ''
+  if (DAY.test(s)) return formatDate(s)
+  const d = parseInstant(s)
+  if (!d) return ''
+  return `${formatDate(s)} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/**
+ * daysBetween counts whole days from `today` to `due` (both "YYYY-MM-DD"):
+ * positive when due is ahead, 0 on the day, negative when overdue. Null when either
+ * is not a calendar day.
+ */
+export function daysBetween(today: string, due: string | null | undefined): number | null {
+  if (!due) return null
+  const a = DAY.exec(today)
+  const b = DAY.exec(due)
+  if (!a || !b) return null
+  const t = Date.UTC(+a[1], +a[2] - 1, +a[3])
+  const d = Date.UTC(+b[1], +b[2] - 1, +b[3])
+  return Math.round((d - t) / 86_400_000)
+}
+
+/** isOverdue is true when a days-left count is below zero. */
+export function isOverdue(daysLeft: number | null | undefined): boolean {
+  return typeof daysLeft === 'number' && daysLeft < 0
+}
+
+/** todayISO is the local calendar day as "YYYY-MM-DD". */
+export function todayISO(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/** formatSize shows a byte count with one decimal (kB, MB, GB). */
+export function formatSize(bytes: number | null | undefined): string {
+  if (!bytes || bytes < 0) return ''
+  if (bytes < 1000) return `${bytes} B`
+  const units = ['kB', 'MB', 'GB', 'TB']
+  let v = bytes / 1000
+  let i = 0
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${v.toFixed(1)} ${units[i]}`
+}

@@ -1,0 +1,41 @@
+// What the NC screen says about where an NC stands. The stage comes from the server,
+// which is the authority on the workflow; this only chooses the words.
+import type { NCRow } from './backend'
+
+export type Tone = 'info' | 'success' | 'warning' | 'error'
+
+export interface Expectation {
+  /** i18n key of the headline, e.g. nc.expect.ca_requested */
+  key: string
+  /** i18n key of why the NC can or cannot be edited now */
+  editKey: string
+  editable: boolean
+  tone: Tone
+  /** The due date is shown when something is expected of the client. */
+  showDue: boolean
+}
+
+const TABLE: Record<string, Omit<Expectation, 'key' | 'editKey' | 'tone'>> = {
+  ca_requested: { editable: true, showDue: true },
+  ca_submitted: { editable: false, showDue: false },
+  ca_returned: { editable: true, showDue: true },
+  evidence_requested: { editable: true, showDue: true },
+  evidence_submitted: { editable: false, showDue: false },
+  evidence_returned: { editable: true, showDue: true },
+  closed: { editable: false, showDue: false },
+}
+
+export function expectation(row: NCRow): Expectation {
+  const stage = row.nc.stage
+  const e = TABLE[stage]
+  if (!e) {
+    return { key: 'nc.expect.unknown', editKey: 'nc.edit.unknown', editable: false, tone: 'info', showDue: false }
+  }
+  let tone: Tone = 'info'
+  if (stage === 'closed') tone = 'success'
+  else if (e.editable) tone = typeof row.days_left === 'number' && row.days_left < 0 ? 'error' : 'warning'
+  return { key: `nc.expect.${stage}`, editKey: `nc.edit.${stage}`, tone, ...e }
+}
+
+/** Every stage the server may send, in workflow order. */
+export const STAGES = Object.keys(TABLE)

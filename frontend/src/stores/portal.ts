@@ -1,0 +1,189 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import * as backend from '../backend'
+import type {
+  AuditRow,
+  CertificateRow,
+  Certification,
+  Contact,
+  Criterion,
+  Dashboard,
+  DocumentRow,
+  NCDetail,
+  NCFilter,
+  NCRow,
+  Organisation,
+} from '../backend'
+
+/** Which change-log entities each screen's data is made of (api.Entity*). */
+const DEPENDS: Record<string, string[]> = {
+  dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit'],
+  organisation: ['organisation'],
+  certification: ['certification'],
+  contacts: ['contact'],
+  certificates: ['certificate'],
+  documents: ['document'],
+  audits: ['audit', 'nc'],
+  ncs: ['nc', 'audit', 'message'],
+  detail: ['nc', 'audit', 'message', 'evidence', 'criterion'],
+  checklist: ['criterion'],
+}
+
+/**
+ * matchesNC says whether a row contains every word of the search text, in its number,
+ * audit, criterion, finding or service type (case- and accent-insensitive).
+ */
+export function matchesNC(row: NCRow, search: string): boolean {
+  const words = fold(search).split(/\s+/).filter(Boolean)
+  if (words.length === 0) return true
+  const n = row.nc
+  const hay = fold(
+    [n.id, n.audit_id, n.criterion_number, n.criterion_text, n.finding, row.service_type].join(' '),
+  )
+  return words.every((w) => hay.includes(w))
+}
+
+export function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+}
+
+/** The portal's data, read from the local replica through the backend. */
+export const usePortalStore = defineStore('portal', () => {
+  const dashboard = ref<Dashboard | null>(null)
+  const organisation = ref<Organisation | null>(null)
+  const certification = ref<Certification | null>(null)
+  const contacts = ref<Contact[]>([])
+  const certificates = ref<CertificateRow[]>([])
+  const documents = ref<DocumentRow[]>([])
+  const audits = ref<AuditRow[]>([])
+  const checklist = shallowRef<Criterion[]>([])
+
+  // The NC list: rows of the current filter (5,000 rows: shallow, never deep-reactive).
+  const ncFilter = ref<NCFilter>('ca')
+  const ncRows = shallowRef<NCRow[]>([])
+  const ncSearch = ref('')
+  const ncVisible = computed(() => ncRows.value.filter((r) => matchesNC(r, ncSearch.value)))
+
+  const detail = ref<NCDetail | null>(null)
+  const detailId = ref('')
+
+  const loading = ref<Record<string, boolean>>({})
+  const errors = ref<Record<string, string>>({}) // resource → error code
+  const loaded = new Set<string>()
+
+  /** NCs expecting an action and unread analyst messages: the badge of the NC menu item. */
+  const badge = computed(() => {
+    const d = dashboard.value
+    return d ? d.ca_count + d.evidence_count : 0
+  })
+  const unread = computed(() => dashboard.value?.unread ?? 0)
+
+  async function run<T>(key: string, fn: () => Promise<T>, set: (v: T) => void) {
+    loading.value = { ...loading.value, [key]: true }
+    try {
+      set(await fn())
+      loaded.add(key)
+      const { [key]: _, ...rest } = errors.value
+      errors.value = rest
+    } catch (e) {
+      errors.value = { ...errors.value, [key]: backend.errorCode(e) }
+    } finally {
+      loading.value = { ...loading.value, [key]: false }
+    }
+  }
+
+  const loaders: Record<string, () => Promise<void>> = {
+    dashboard: () => run('dashboard', backend.dashboard, (v) => (dashboard.value = v)),
+    organisation: () => run('organisation', backend.organisation, (v) => (organisation.value = v)),
+    certification: () =>
+      run('certification', backend.certification, (v) => (certification.value = v)),
+    contacts: () => run('contacts', backend.contacts, (v) => (contacts.value = v ?? [])),
+    certificates: () =>
+      run('certificates', backend.certificates, (v) => (certificates.value = v ?? [])),
+    documents: () => run('documents', backend.documents, (v) => (documents.value = v ?? [])),
+    audits: () => run('audits', backend.audits, (v) => (audits.value = v ?? [])),
+    checklist: () => run('checklist', backend.checklist, (v) => (checklist.value = v ?? [])),
+    ncs: () => run('ncs', () => backend.ncs(ncFilter.value), (v) => (ncRows.value = v ?? [])),
+    detail: () =>
+      detailId.value
+        ? run('detail', () => backend.nc(detailId.value), (v) => (detail.value = v))
+        : Promise.resolve(),
+  }
+
+  const load = (key: keyof typeof DEPENDS) => loaders[key]()
+
+  async function setFilter(f: NCFilter) {
+    ncFilter.value = f
+    await loaders.ncs()
+  }
+
+  async function openNC(id: string) {
+    if (detailId.value !== id) detail.value = null
+    detailId.value = id
+    await loaders.detail()
+  }
+
+  async function markRead(id: string) {
+    try {
+      await backend.markRead(id)
+    } catch (e) {
+      errors.value = { ...errors.value, markRead: backend.errorCode(e) }
+      return
+    }
+    // Unread counts live in the dashboard and the list rows.
+    await Promise.all([loaders.dashboard(), loaded.has('ncs') ? loaders.ncs() : undefined])
+  }
+
+  /** dataChanged reloads what a sync changed, for the screens already loaded. */
+  async function dataChanged(entities: string[]) {
+    const changed = new Set(entities)
+    const todo = Object.keys(DEPENDS).filter(
+      (k) => loaded.has(k) && DEPENDS[k].some((e) => changed.has(e)),
+    )
+    await Promise.all(todo.map((k) => loaders[k]()))
+  }
+
+  /** reset forgets everything shown, at logout. */
+  function reset() {
+    dashboard.value = null
+    organisation.value = null
+    certification.value = null
+    contacts.value = []
+    certificates.value = []
+    documents.value = []
+    audits.value = []
+    checklist.value = []
+    ncRows.value = []
+    detail.value = null
+    detailId.value = ''
+    errors.value = {}
+    loaded.clear()
+  }
+
+  return {
+    dashboard,
+    organisation,
+    certification,
+    contacts,
+    certificates,
+    documents,
+    audits,
+    checklist,
+    ncFilter,
+    ncRows,
+    ncSearch,
+    ncVisible,
+    detail,
+    detailId,
+    loading,
+    errors,
+    badge,
+    unread,
+    load,
+    setFilter,
+    openNC,
+    markRead,
+    dataChanged,
+    reset,
+  }
+})

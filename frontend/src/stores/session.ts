@@ -1,0 +1,72 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import * as backend from '../backend'
+import type { LoginDefaults, SessionState } from '../backend'
+
+const empty: SessionState = {
+  logged_in: false,
+  server: '',
+  username: '',
+  name: '',
+  org_id: '',
+  org_name: '',
+  has_data: false,
+}
+
+/** Who is logged in. The backend owns the tokens; the UI only sees this state. */
+export const useSessionStore = defineStore('session', () => {
+  const state = ref<SessionState>({ ...empty })
+  const defaults = ref<LoginDefaults>({ server: '', username: '', password: '' })
+  const ready = ref(false) // State() answered (or failed): the first screen can be chosen
+  const busy = ref(false)
+  const error = ref('') // error code of the last login attempt
+  const expired = ref(false) // the login screen is shown because the session expired
+
+  const loggedIn = computed(() => state.value.logged_in)
+
+  async function init() {
+    try {
+      const [s, d] = await Promise.all([backend.sessionState(), backend.loginDefaults()])
+      state.value = { ...empty, ...s }
+      defaults.value = { ...defaults.value, ...d }
+    } catch (e) {
+      error.value = backend.errorCode(e)
+    } finally {
+      ready.value = true
+    }
+  }
+
+  async function login(server: string, username: string, password: string): Promise<boolean> {
+    busy.value = true
+    error.value = ''
+    try {
+      state.value = { ...empty, ...(await backend.login(server.trim(), username.trim(), password)) }
+      expired.value = false
+      return state.value.logged_in
+    } catch (e) {
+      error.value = backend.errorCode(e)
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function logout() {
+    try {
+      await backend.logout()
+    } catch (e) {
+      error.value = backend.errorCode(e)
+    }
+    state.value = { ...state.value, logged_in: false }
+    expired.value = false
+  }
+
+  /** sessionExpired shows the login screen with the user name kept; no local data is lost. */
+  function sessionExpired() {
+    state.value = { ...state.value, logged_in: false }
+    expired.value = true
+    error.value = 'session_expired'
+  }
+
+  return { state, defaults, ready, busy, error, expired, loggedIn, init, login, logout, sessionExpired }
+})

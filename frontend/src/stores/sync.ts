@@ -1,0 +1,45 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import * as backend from '../backend'
+import type { SyncStatus } from '../backend'
+
+/** The sync engine's state for the status bar, kept current by the "sync:status" event. */
+export const useSyncStore = defineStore('sync', () => {
+  const status = ref<SyncStatus>({
+    online: false,
+    syncing: false,
+    last_sync: '',
+    last_error: '',
+    error_at: '',
+    next_try: '',
+    pending: 0,
+    files: 0,
+  })
+  const error = ref('') // a failed call of the UI itself (Status, SyncNow)
+
+  function set(s: SyncStatus) {
+    status.value = { ...status.value, ...s }
+  }
+
+  async function refresh() {
+    try {
+      set(await backend.syncStatus())
+      error.value = ''
+    } catch (e) {
+      error.value = backend.errorCode(e)
+    }
+  }
+
+  async function syncNow() {
+    error.value = ''
+    status.value = { ...status.value, syncing: true }
+    try {
+      await backend.syncNow()
+    } catch (e) {
+      error.value = backend.errorCode(e)
+    }
+    await refresh()
+  }
+
+  return { status, error, set, refresh, syncNow }
+})

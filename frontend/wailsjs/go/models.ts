@@ -1,0 +1,769 @@
+export namespace api {
+	
+	export class Audit {
+	    id: string;
+	    date: string;
+	    service_type: string;
+	    type: string;
+	    status: string;
+	    auditor: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Audit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.date = source["date"];
+	        this.service_type = source["service_type"];
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.auditor = source["auditor"];
+	    }
+	}
+	export class CA {
+	    text: string;
+	    // Go type: time
+	    submitted_at: any;
+	    analyst_comment?: string;
+	    // Go type: time
+	    decided_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new CA(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.submitted_at = this.convertValues(source["submitted_at"], null);
+	        this.analyst_comment = source["analyst_comment"];
+	        this.decided_at = this.convertValues(source["decided_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FileRef {
+	    sha256: string;
+	    name: string;
+	    size: number;
+	    media_type: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.name = source["name"];
+	        this.size = source["size"];
+	        this.media_type = source["media_type"];
+	    }
+	}
+	export class Certificate {
+	    id: string;
+	    number: string;
+	    description: string;
+	    year: number;
+	    valid_until: string;
+	    file?: FileRef;
+	
+	    static createFrom(source: any = {}) {
+	        return new Certificate(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.number = source["number"];
+	        this.description = source["description"];
+	        this.year = source["year"];
+	        this.valid_until = source["valid_until"];
+	        this.file = this.convertValues(source["file"], FileRef);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Certification {
+	    id: string;
+	    status: string;
+	    standard: string;
+	    scope: string[];
+	    cycle_start: string;
+	    cycle_end: string;
+	    last_audit: string;
+	    next_audit_due: string;
+	    certificate_no: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Certification(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.standard = source["standard"];
+	        this.scope = source["scope"];
+	        this.cycle_start = source["cycle_start"];
+	        this.cycle_end = source["cycle_end"];
+	        this.last_audit = source["last_audit"];
+	        this.next_audit_due = source["next_audit_due"];
+	        this.certificate_no = source["certificate_no"];
+	    }
+	}
+	export class Contact {
+	    id: string;
+	    name: string;
+	    role: string;
+	    company: string;
+	    email: string;
+	    phone: string;
+	    analyst?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Contact(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.company = source["company"];
+	        this.email = source["email"];
+	        this.phone = source["phone"];
+	        this.analyst = source["analyst"];
+	    }
+	}
+	export class Criterion {
+	    id: string;
+	    number: string;
+	    section: string;
+	    text: string;
+	    type: string;
+	    year: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Criterion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.number = source["number"];
+	        this.section = source["section"];
+	        this.text = source["text"];
+	        this.type = source["type"];
+	        this.year = source["year"];
+	    }
+	}
+	export class Document {
+	    id: string;
+	    type: string;
+	    date: string;
+	    file: FileRef;
+	
+	    static createFrom(source: any = {}) {
+	        return new Document(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.type = source["type"];
+	        this.date = source["date"];
+	        this.file = this.convertValues(source["file"], FileRef);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Evidence {
+	    id: string;
+	    nc_id: string;
+	    type: string;
+	    date: string;
+	    subject: string;
+	    file: FileRef;
+	    // Go type: time
+	    added_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Evidence(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.nc_id = source["nc_id"];
+	        this.type = source["type"];
+	        this.date = source["date"];
+	        this.subject = source["subject"];
+	        this.file = this.convertValues(source["file"], FileRef);
+	        this.added_at = this.convertValues(source["added_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Message {
+	    id: string;
+	    nc_id: string;
+	    author: string;
+	    author_role: string;
+	    body: string;
+	    // Go type: time
+	    sent_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.nc_id = source["nc_id"];
+	        this.author = source["author"];
+	        this.author_role = source["author_role"];
+	        this.body = source["body"];
+	        this.sent_at = this.convertValues(source["sent_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class NC {
+	    id: string;
+	    audit_id: string;
+	    criterion_number: string;
+	    criterion_text: string;
+	    criterion_type: string;
+	    finding: string;
+	    score?: number;
+	    received_date: string;
+	    due_date?: string;
+	    stage: string;
+	    ca_status: string;
+	    evidence_status: string;
+	    ca?: CA;
+	    revision: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NC(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.audit_id = source["audit_id"];
+	        this.criterion_number = source["criterion_number"];
+	        this.criterion_text = source["criterion_text"];
+	        this.criterion_type = source["criterion_type"];
+	        this.finding = source["finding"];
+	        this.score = source["score"];
+	        this.received_date = source["received_date"];
+	        this.due_date = source["due_date"];
+	        this.stage = source["stage"];
+	        this.ca_status = source["ca_status"];
+	        this.evidence_status = source["evidence_status"];
+	        this.ca = this.convertValues(source["ca"], CA);
+	        this.revision = source["revision"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Organisation {
+	    id: string;
+	    name: string;
+	    legal_name: string;
+	    type: string;
+	    address: string;
+	    city: string;
+	    postal_code: string;
+	    country: string;
+	    email: string;
+	    phone: string;
+	    website: string;
+	    products: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Organisation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.legal_name = source["legal_name"];
+	        this.type = source["type"];
+	        this.address = source["address"];
+	        this.city = source["city"];
+	        this.postal_code = source["postal_code"];
+	        this.country = source["country"];
+	        this.email = source["email"];
+	        this.phone = source["phone"];
+	        this.website = source["website"];
+	        this.products = source["products"];
+	    }
+	}
+
+}
+
+export namespace app {
+	
+	export class AuditRow {
+	    audit: api.Audit;
+	    ncs: number;
+	    open_ncs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.audit = this.convertValues(source["audit"], api.Audit);
+	        this.ncs = source["ncs"];
+	        this.open_ncs = source["open_ncs"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CertificateRow {
+	    certificate: api.Certificate;
+	    cached: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CertificateRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
+	        this.cached = source["cached"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MessageRow {
+	    message: api.Message;
+	    unread: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MessageRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = this.convertValues(source["message"], api.Message);
+	        this.unread = source["unread"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class NCRow {
+	    nc: api.NC;
+	    audit_date: string;
+	    service_type: string;
+	    days_left?: number;
+	    action: string;
+	    unread: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NCRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nc = this.convertValues(source["nc"], api.NC);
+	        this.audit_date = source["audit_date"];
+	        this.service_type = source["service_type"];
+	        this.days_left = source["days_left"];
+	        this.action = source["action"];
+	        this.unread = source["unread"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Dashboard {
+	    organisation?: api.Organisation;
+	    certification?: api.Certification;
+	    certificate?: api.Certificate;
+	    actions: NCRow[];
+	    ca_count: number;
+	    evidence_count: number;
+	    overdue: number;
+	    unread: number;
+	    messages: MessageRow[];
+	    today: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Dashboard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.organisation = this.convertValues(source["organisation"], api.Organisation);
+	        this.certification = this.convertValues(source["certification"], api.Certification);
+	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
+	        this.actions = this.convertValues(source["actions"], NCRow);
+	        this.ca_count = source["ca_count"];
+	        this.evidence_count = source["evidence_count"];
+	        this.overdue = source["overdue"];
+	        this.unread = source["unread"];
+	        this.messages = this.convertValues(source["messages"], MessageRow);
+	        this.today = source["today"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DocumentRow {
+	    document: api.Document;
+	    cached: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DocumentRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.document = this.convertValues(source["document"], api.Document);
+	        this.cached = source["cached"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EvidenceRow {
+	    evidence: api.Evidence;
+	    cached: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvidenceRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.evidence = this.convertValues(source["evidence"], api.Evidence);
+	        this.cached = source["cached"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LoginDefaults {
+	    server: string;
+	    username: string;
+	    password: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LoginDefaults(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.server = source["server"];
+	        this.username = source["username"];
+	        this.password = source["password"];
+	    }
+	}
+	
+	export class NCDetail {
+	    row: NCRow;
+	    audit: api.Audit;
+	    messages: api.Message[];
+	    evidence: EvidenceRow[];
+	    criterion?: api.Criterion;
+	
+	    static createFrom(source: any = {}) {
+	        return new NCDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.row = this.convertValues(source["row"], NCRow);
+	        this.audit = this.convertValues(source["audit"], api.Audit);
+	        this.messages = this.convertValues(source["messages"], api.Message);
+	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
+	        this.criterion = this.convertValues(source["criterion"], api.Criterion);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class SessionState {
+	    logged_in: boolean;
+	    server: string;
+	    username: string;
+	    name: string;
+	    org_id: string;
+	    org_name: string;
+	    has_data: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logged_in = source["logged_in"];
+	        this.server = source["server"];
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.org_id = source["org_id"];
+	        this.org_name = source["org_name"];
+	        this.has_data = source["has_data"];
+	    }
+	}
+	export class SyncStatus {
+	    online: boolean;
+	    syncing: boolean;
+	    last_sync: string;
+	    last_error: string;
+	    error_at: string;
+	    next_try: string;
+	    pending: number;
+	    files: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.online = source["online"];
+	        this.syncing = source["syncing"];
+	        this.last_sync = source["last_sync"];
+	        this.last_error = source["last_error"];
+	        this.error_at = source["error_at"];
+	        this.next_try = source["next_try"];
+	        this.pending = source["pending"];
+	        this.files = source["files"];
+	    }
+	}
+
+}
+

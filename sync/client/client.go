@@ -1,0 +1,271 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// Client talks to one Ecert server on behalf of one user. It is safe for concurrent use.
+type Client struct {
+	rc   *resty.Client
+	base string
+
+	mu      sync.Mutex
+	session api.Session
+	// onRefresh is called with the new session after a token refresh, so that the
+	// caller can persist it before the old refresh token is forgotten.
+	onRefresh func(api.Session)
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithTransport sets the HTTP transport (tests put a fault-injecting proxy in between).
+func WithTransport(t http.RoundTripper) Option {
+	return func(c *Client) { c.rc.SetTransport(t) }
+}
+
+// WithTimeout sets the timeout of each request (default 30 s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) { c.rc.SetTimeout(d) }
+}
+
+// OnRefresh registers fn to be called with every refreshed session.
+func OnRefresh(fn func(api.Session)) Option {
+	return func(c *Client) { c.onRefresh = fn }
+}
+
+// New returns a client of the server at baseURL (e.g. http://127.0.0.1:8470).
+func New(baseURL string, opts ...Option) (*Client, error) {
+	base, err := NormaliseServer(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{base: base, rc: resty.New().SetBaseURL(base + api.Version).SetTimeout(30 * time.Second)}
+	c.rc.SetHeader("User-Agent", "ecert-desktop")
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// NormaliseServer checks a server address typed by a user and returns it without a
+// trailing slash; a bare host gets http:// added.
+func NormaliseServer(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", &Error{Code: CodeInvalidServer, Err: fmt.Errorf("server address %q", raw)}
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// Server returns the normalised server address.
+func (c *Client) Server() string { return c.base }
+
+// SetSession sets the tokens used by later calls.
+func (c *Client) SetSession(s api.Session) {
+	c.mu.Lock()
+	c.session = s
+	c.mu.Unlock()
+}
+
+// Session returns the current tokens.
+func (c *Client) Session() api.Session {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.session
+}
+
+// Login exchanges a user name and password for a session and keeps it.
+func (c *Client) Login(ctx context.Context, username, password string) (api.Session, error) {
+	var s api.Session
+	err := c.call(ctx, http.MethodPost, "/auth/login", "", api.LoginRequest{Username: username, Password: password}, &s)
+	if err != nil {
+		return api.Session{}, err
+	}
+	if s.AccessToken == "" || s.RefreshToken == "" {
+		return api.Session{}, &Error{Code: CodeBadResponse, Status: 200, Err: errors.New("login answer without tokens")}
+	}
+	c.SetSession(s)
+	return s, nil
+}
+
+// Logout revokes the session on the server. The local session is forgotten either way.
+func (c *Client) Logout(ctx context.Context) error {
+	s := c.Session()
+	c.SetSession(api.Session{})
+	if s.AccessToken == "" {
+		return nil
+	}
+	return c.call(ctx, http.MethodPost, "/auth/logout", s.AccessToken, api.RefreshRequest{RefreshToken: s.RefreshToken}, nil)
+}
+
+// Me returns the logged-in user.
+func (c *Client) Me(ctx context.Context) (api.User, error) {
+	var u api.User
+	err := c.authed(ctx, func(token string) error {
+		return c.call(ctx, http.MethodGet, "/me", token, nil, &u)
+	})
+	return u, err
+}
+
+// Changes fetches one page of the organisation's change log after cursor.
+func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error) {
+	var page api.ChangesPage
+	path := "/changes?" + url.Values{"cursor": {cursor}, "limit": {fmt.Sprint(limit)}}.Encode()
+	err := c.authed(ctx, func(token string) error {
+		return c.call(ctx, http.MethodGet, path, token, nil, &page)
+	})
+	if err == nil && page.Cursor == "" && len(page.Changes) > 0 {
+		err = &Error{Code: CodeBadResponse, Status: 200, Err: errors.New("changes page without cursor")}
+	}
+	return page, err
+}
+
+// Download writes the content of the file with the given SHA-256 to w.
+func (c *Client) Download(ctx context.Context, sha string, w io.Writer) error {
+	return c.authed(ctx, func(token string) error {
+		resp, err := c.rc.R().SetContext(ctx).SetAuthToken(token).SetDoNotParseResponse(true).Get("/files/" + url.PathEscape(sha))
+		if err != nil {
+			return transportError(ctx, err)
+		}
+		body := resp.RawBody()
+		defer body.Close()
+		if resp.StatusCode() != http.StatusOK {
+			data, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+			return statusError(resp.StatusCode(), data)
+		}
+		if _, err := io.Copy(w, body); err != nil {
+			return transportError(ctx, err)
+		}
+		return nil
+	})
+}
+
+// authed runs fn with the access token; when the server says the token expired, it
+// refreshes the session once and runs fn again.
+func (c *Client) authed(ctx context.Context, fn func(token string) error) error {
+	s := c.Session()
+	if s.AccessToken == "" {
+		return &Error{Code: CodeSessionExpired, Err: errors.New("not logged in")}
+	}
+	err := fn(s.AccessToken)
+	var e *Error
+	if !errors.As(err, &e) || e.Status != http.StatusUnauthorized {
+		return err
+	}
+	if e.Code != api.CodeTokenExpired {
+		return &Error{Code: CodeSessionExpired, Status: e.Status, Err: e}
+	}
+	if err := c.refresh(ctx, s); err != nil {
+		return err
+	}
+	return fn(c.Session().AccessToken)
+}
+
+func (c *Client) refresh(ctx context.Context, old api.Session) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.session.AccessToken != old.AccessToken {
+		return nil // another call refreshed it meanwhile
+	}
+	var s api.Session
+	err := c.call(ctx, http.MethodPost, "/auth/refresh", "", api.RefreshRequest{RefreshToken: old.RefreshToken}, &s)
+	var e *Error
+	if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusBadRequest) {
+		return &Error{Code: CodeSessionExpired, Status: e.Status, Err: e}
+	}
+	if err != nil {
+		return err
+	}
+	c.session = s
+	if c.onRefresh != nil {
+		c.onRefresh(s)
+	}
+	return nil
+}
+
+// call sends a JSON request and decodes a JSON answer into out (when not nil).
+func (c *Client) call(ctx context.Context, method, path, token string, in, out any) error {
+	req := c.rc.R().SetContext(ctx).SetHeader("Accept", "application/json")
+	if token != "" {
+		req.SetAuthToken(token)
+	}
+	if in != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(in)
+	}
+	resp, err := req.Execute(method, path)
+	if err != nil {
+		return transportError(ctx, err)
+	}
+	if resp.StatusCode() < 200 || resp.StatusCode() > 299 {
+		return statusError(resp.StatusCode(), resp.Body())
+	}
+	if out == nil {
+		return nil
+	}
+	if !strings.HasPrefix(resp.Header().Get("Content-Type"), "application/json") {
+		return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("content type %q", resp.Header().Get("Content-Type"))}
+	}
+	dec := json.NewDecoder(bytes.NewReader(resp.Body()))
+	if err := dec.Decode(out); err != nil {
+		return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("decode %s: %w", path, err)}
+	}
+	return nil
+}
+
+func transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return &Error{Code: CodeUnreachable, Err: err}
+}
+
+// statusError maps an HTTP error answer to an *Error. A body that is not the API's
+// error JSON (a proxy's HTML page, a captive portal) is a bad response.
+func statusError(status int, body []byte) error {
+	var apiErr api.Error
+	if err := json.Unmarshal(body, &apiErr); err != nil || apiErr.Code == "" {
+		if status >= 500 {
+			return &Error{Code: CodeServerError, Status: status, Err: fmt.Errorf("HTTP %d", status)}
+		}
+		return &Error{Code: CodeBadResponse, Status: status, Err: fmt.Errorf("HTTP %d without an API error", status)}
+	}
+	e := &Error{Status: status, Err: fmt.Errorf("%s: %s", apiErr.Code, apiErr.Message)}
+	switch {
+	case apiErr.Code == api.CodeBadCredentials:
+		e.Code = CodeBadCredentials
+	case apiErr.Code == api.CodeTokenExpired:
+		e.Code = api.CodeTokenExpired // handled by authed
+	case status == http.StatusUnauthorized:
+		e.Code = CodeSessionExpired
+	case status == http.StatusTooManyRequests:
+		e.Code = CodeRateLimited
+	case status == http.StatusForbidden:
+		e.Code = CodeForbidden
+	case status == http.StatusNotFound:
+		e.Code = CodeNotFound
+	case status >= 500:
+		e.Code = CodeServerError
+	default:
+		e.Code = CodeBadRequest
+	}
+	return e
+}

@@ -1,0 +1,122 @@
+// Command ecert-server runs the reference Ecert server.
+//
+//	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
+//	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+const defaultDataDir = "./ecert-server-data"
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "generate" {
+		err = generate(log, os.Args[2:])
+	} else {
+		err = serve(log, os.Args[1:])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ecert-server:", err)
+		os.Exit(1)
+	}
+}
+
+func serve(log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("ecert-server", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
+	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
+	demo := fs.Bool("demo", false, "seed the demo organisations and users into a new database")
+	fs.Parse(args)
+
+	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if *demo {
+		seeded, err := srv.SeedDemo(ctx)
+		if err != nil {
+			return err
+		}
+		if seeded {
+			fmt.Println("demo data created")
+		}
+		fmt.Println("demo logins (password = username):")
+		for _, l := range server.DemoLogins {
+			org := ""
+			if l.OrgID != "" {
+				org = " organisation " + l.OrgID
+			}
+			fmt.Printf("  %-8s %s%s\n", l.Username, l.Role, org)
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Printf("ecert-server listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func generate(log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("ecert-server generate", flag.ExitOnError)
+	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
+	var o server.GenerateOptions
+	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation")
+	fs.StringVar(&o.Username, "user", "large", "client login created for it (password = login)")
+	fs.IntVar(&o.Audits, "audits", 50, "number of audits")
+	fs.IntVar(&o.NCs, "ncs", 5000, "number of NCs")
+	fs.IntVar(&o.Messages, "messages", 20000, "number of messages")
+	fs.IntVar(&o.Evidence, "evidence", 2000, "number of evidence records")
+	fs.Parse(args)
+
+	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	start := time.Now()
+	if err := srv.GenerateLarge(context.Background(), o); err != nil {
+		return err
+	}
+	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",
+		o.Org, o.Username, o.Username, o.Audits, o.NCs, o.Messages, o.Evidence, time.Since(start).Round(time.Millisecond))
+	return nil
+}

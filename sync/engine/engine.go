@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+)
+
+// Replica is what the engine needs of the local store.
+type Replica interface {
+	// Cursor returns where the next pull starts.
+	Cursor(ctx context.Context) (string, error)
+	// ApplyPage writes a page of changes and its cursor atomically.
+	ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error
+	// MissingFiles lists referenced files whose content is not cached.
+	MissingFiles(ctx context.Context) ([]api.FileRef, error)
+	// PutFile stores content after checking it against ref's hash.
+	PutFile(ctx context.Context, ref api.FileRef, r io.Reader) error
+}
+
+// Remote is what the engine needs of the Ecert API client.
+type Remote interface {
+	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
+	Download(ctx context.Context, sha string, w io.Writer) error
+}
+
+// Status is the engine's state as the user sees it.
+type Status struct {
+	Online    bool
+	Syncing   bool
+	LastSync  time.Time // zero when never synced in this run and not known from the replica
+	LastError string    // a client error code, "" when the last attempt succeeded
+	ErrorAt   time.Time
+	NextTry   time.Time // when offline: the next automatic attempt
+	Files     int       // files still to download
+}
+
+// Options tune the engine. Zero values take the defaults.
+type Options struct {
+	Interval   time.Duration // between syncs when all is well (default 60 s)
+	MinBackoff time.Duration // first retry after a failure (default 1 s)
+	MaxBackoff time.Duration // longest wait between retries (default 60 s)
+	PageSize   int           // changes per pull request (default 1000)
+	Logger     *slog.Logger
+	// OnStatus is called (from the engine's goroutine) whenever the status changes.
+	OnStatus func(Status)
+	// OnChanges is called after a sync applied changes, with the entities touched.
+	OnChanges func(entities []string)
+	// Now is the clock (tests replace it).
+	Now func() time.Time
+}
+
+// Engine runs syncs. Create it with New and run Serve in a goroutine.
+type Engine struct {
+	replica Replica
+	remote  Remote
+	opt     Options
+	trigger chan struct{}
+
+	mu     sync.Mutex
+	status Status
+}
+
+// New returns an engine syncing replica with remote.
+func New(replica Replica, remote Remote, opt Options) *Engine {
+	if opt.Interval == 0 {
+		opt.Interval = 60 * time.Second
+	}
+	if opt.MinBackoff == 0 {
+		opt.MinBackoff = time.Second
+	}
+	if opt.MaxBackoff == 0 {
+		opt.MaxBackoff = 60 * time.Second
+	}
+	if opt.PageSize == 0 {
+		opt.PageSize = 1000
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Engine{replica: replica, remote: remote, opt: opt, trigger: make(chan struct{}, 1)}
+}
+
+// ErrSessionExpired is returned by Serve when the server no longer accepts the login:
+// nothing more can be done until the user logs in again.
+var ErrSessionExpired = errors.New("session expired")
+
+// Serve syncs at once, then on every Interval, on SyncNow, and — after a failure —
+// with exponential backoff and jitter until the server answers again. It returns
+// ctx.Err() when ctx is done, or ErrSessionExpired.
+func (e *Engine) Serve(ctx context.Context) error {
+	failures := 0
+	for {
+		err := e.Sync(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait := e.opt.Interval
+		switch {
+		case err == nil:
+			failures = 0
+		case client.Code(err) == client.CodeSessionExpired:
+			return ErrSessionExpired
+		default:
+			failures++
+			wait = backoff(e.opt.MinBackoff, e.opt.MaxBackoff, failures)
+			e.update(func(s *Status) { s.NextTry = e.opt.Now().Add(wait) })
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-e.trigger:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// backoff returns the wait before retry number n (1-based): doubling from min, capped at
+// max, with "full jitter" over the upper half so that many clients do not retry together.
+func backoff(lo, hi time.Duration, n int) time.Duration {
+	d := lo
+	for i := 1; i < n && d < hi; i++ {
+		d *= 2
+	}
+	d = min(d, hi)
+	return d/2 + rand.N(d/2+1)
+}
+
+// SyncNow asks Serve to sync at once. It does not block.
+func (e *Engine) SyncNow() {
+	select {
+	case e.trigger <- struct{}{}:
+	default: // a sync is already asked for
+	}
+}
+
+// Status returns the current status.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+func (e *Engine) update(fn func(*Status)) {
+	e.mu.Lock()
+	before := e.status
+	fn(&e.status)
+	after := e.status
+	e.mu.Unlock()
+	if after != before && e.opt.OnStatus != nil {
+		e.opt.OnStatus(after)
+	}
+}
+
+// Sync pulls every change since the replica's cursor, then downloads missing files.
+// It may be called directly (the headless "sync" command does).
+func (e *Engine) Sync(ctx context.Context) error {
+	e.update(func(s *Status) { s.Syncing = true })
+	touched, err := e.pull(ctx)
+	if err == nil {
+		err = e.fetchFiles(ctx)
+	}
+	if len(touched) > 0 && e.opt.OnChanges != nil {
+		e.opt.OnChanges(touched)
+	}
+	now := e.opt.Now()
+	e.update(func(s *Status) {
+		s.Syncing = false
+		code := client.Code(err)
+		switch {
+		case err == nil:
+			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
+		case code == client.CodeUnreachable:
+			s.Online, s.LastError, s.ErrorAt = false, code, now
+		case code != "":
+			s.Online, s.LastError, s.ErrorAt = true, code, now
+		case ctx.Err() == nil:
+			s.LastError, s.ErrorAt = "internal", now
+		}
+	})
+	if err != nil && ctx.Err() == nil {
+		e.opt.Logger.Warn("sync failed", "err", err)
+	}
+	return err
+}
+
+// pull applies pages until the server says no more follows. Each page is applied with
+// its cursor in one transaction, so an interrupted pull resumes where it stopped.
+func (e *Engine) pull(ctx context.Context) ([]string, error) {
+	seen := map[string]bool{}
+	var touched []string
+	for {
+		cursor, err := e.replica.Cursor(ctx)
+		if err != nil {
+			return touched, err
+		}
+		page, err := e.remote.Changes(ctx, cursor, e.opt.PageSize)
+		if err != nil {
+			return touched, err
+		}
+		if err := e.replica.ApplyPage(ctx, page, e.opt.Now().UTC().Format(time.RFC3339)); err != nil {
+			return touched, err
+		}
+		for _, c := range page.Changes {
+			if !seen[c.Entity] {
+				seen[c.Entity] = true
+				touched = append(touched, c.Entity)
+			}
+		}
+		if !page.More {
+			return touched, nil
+		}
+	}
+}
+
+// fetchFiles downloads every referenced file not yet cached. A file that fails its hash
+// check is skipped for now and retried on the next sync.
+func (e *Engine) fetchFiles(ctx context.Context) error {
+	missing, err := e.replica.MissingFiles(ctx)
+	if err != nil {
+		return err
+	}
+	e.update(func(s *Status) { s.Files = len(missing) })
+	for i, ref := range missing {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(e.remote.Download(ctx, ref.SHA256, pw)) }()
+		err := e.replica.PutFile(ctx, ref, pr)
+		pr.CloseWithError(err)
+		if err != nil {
+			if client.Code(err) != "" || ctx.Err() != nil {
+				return err
+			}
+			e.opt.Logger.Warn("file not cached", "sha256", ref.SHA256, "err", err)
+		}
+		e.update(func(s *Status) { s.Files = len(missing) - i - 1 })
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+func TestLogin(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		name       string
+		body       any
+		wantStatus int
+		wantCode   string
+	}{
+		// Good credentials.
+		{"coop", api.LoginRequest{Username: "coop", Password: "coop"}, 200, ""},
+		{"analyst", api.LoginRequest{Username: "analyst", Password: "analyst"}, 200, ""},
+		// Bad credentials look the same whether or not the user exists.
+		{"wrong password", api.LoginRequest{Username: "coop", Password: "nope"}, 401, api.CodeBadCredentials},
+		{"unknown user", api.LoginRequest{Username: "nobody", Password: "x"}, 401, api.CodeBadCredentials},
+		// Bad input.
+		{"empty", api.LoginRequest{}, 400, api.CodeBadRequest},
+		{"unknown field", map[string]string{"username": "coop", "password": "coop", "extra": "1"}, 400, api.CodeBadRequest},
+		{"not an object", "coop", 400, api.CodeBadRequest},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.do("POST", "/auth/login", "", tc.body)
+			if tc.wantStatus == 200 {
+				if r.status != 200 {
+					t.Fatalf("got %d %s", r.status, r.body)
+				}
+				var s api.Session
+				decode(t, r.body, &s)
+				if s.AccessToken == "" || s.RefreshToken == "" || s.AccessToken == s.RefreshToken {
+					t.Fatalf("bad tokens in %+v", s)
+				}
+				if got, want := s.AccessExpiresAt, e.clock.Now().Add(15*time.Minute); !got.Equal(want) {
+					t.Errorf("access expiry: got %v, want %v", got, want)
+				}
+				return
+			}
+			wantError(t, r, tc.wantStatus, tc.wantCode)
+		})
+	}
+}
+
+func TestMe(t *testing.T) {
+	e := newEnv(t)
+	var u api.User
+	r := e.do("GET", "/me", e.token("coop"), nil)
+	decode(t, r.body, &u)
+	if u.Username != "coop" || u.Role != api.RoleClient || u.OrgID != server.DemoOrgCoop || u.OrgName == "" {
+		t.Fatalf("got %+v", u)
+	}
+	wantError(t, e.do("GET", "/me", "", nil), 401, api.CodeUnauthorized)
+	wantError(t, e.do("GET", "/me", "forged", nil), 401, api.CodeUnauthorized)
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	for i := range server.LoginFailures {
+		wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "coop", Password: "bad"}), 401, api.CodeBadCredentials)
+		_ = i
+	}
+	// Now even the right password is refused for a while…
+	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "coop", Password: "coop"}), 429, api.CodeRateLimited)
+	// …and the address is blocked for other usernames too.
+	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "estate", Password: "estate"}), 429, api.CodeRateLimited)
+	// After the window the user can log in again.
+	e.clock.Add(server.LoginWindow + time.Second)
+	e.login("coop", "coop")
+}
+
+func TestTokenExpiryAndRefresh(t *testing.T) {
+	e := newEnv(t)
+	s := e.login("coop", "coop")
+	if r := e.do("GET", "/me", s.AccessToken, nil); r.status != 200 {
+		t.Fatalf("fresh token: %d", r.status)
+	}
+	e.clock.Add(15*time.Minute + time.Second)
+	wantError(t, e.do("GET", "/me", s.AccessToken, nil), 401, api.CodeTokenExpired)
+
+	r := e.do("POST", "/auth/refresh", "", api.RefreshRequest{RefreshToken: s.RefreshToken})
+	if r.status != 200 {
+		t.Fatalf("refresh: %d %s", r.status, r.body)
+	}
+	var s2 api.Session
+	decode(t, r.body, &s2)
+	if r := e.do("GET", "/me", s2.AccessToken, nil); r.status != 200 {
+		t.Fatalf("refreshed token: %d %s", r.status, r.body)
+	}
+	// The old refresh token is spent.
+	wantError(t, e.do("POST", "/auth/refresh", "", api.RefreshRequest{RefreshToken: s.RefreshToken}), 401, api.CodeUnauthorized)
+	// An access token is not a refresh token, and the reverse.
+	wantError(t, e.do("POST", "/auth/refresh", "", api.RefreshRequest{RefreshToken: s2.AccessToken}), 401, api.CodeUnauthorized)
+	wantError(t, e.do("GET", "/me", s2.RefreshToken, nil), 401, api.CodeUnauthorized)
+	// Refresh tokens expire too.
+	e.clock.Add(31 * 24 * time.Hour)
+	wantError(t, e.do("POST", "/auth/refresh", "", api.RefreshRequest{RefreshToken: s2.RefreshToken}), 401, api.CodeUnauthorized)
+}
+
+func TestLogout(t *testing.T) {
+	e := newEnv(t)
+	s := e.login("coop", "coop")
+	r := e.do("POST", "/auth/logout", s.AccessToken, api.RefreshRequest{RefreshToken: s.RefreshToken})
+	if r.status != http.StatusNoContent {
+		t.Fatalf("logout: %d %s", r.status, r.body)
+	}
+	wantError(t, e.do("GET", "/me", s.AccessToken, nil), 401, api.CodeUnauthorized)
+	wantError(t, e.do("POST", "/auth/refresh", "", api.RefreshRequest{RefreshToken: s.RefreshToken}), 401, api.CodeUnauthorized)
+}
+
+func TestSecurityHeadersAndErrors(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/health", "/me", "/no-such-route"} {
+		r := e.do("GET", path, "", nil)
+		if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options = %q", path, got)
+		}
+		if got := r.header.Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
+			t.Errorf("%s: Content-Type = %q", path, got)
+		}
+	}
+	wantError(t, e.do("GET", "/no-such-route", "", nil), 404, api.CodeNotFound)
+	if r := e.do("GET", "/health", "", nil); string(r.body) != `{"status":"ok"}` {
+		t.Errorf("health: %s", r.body)
+	}
+	big := map[string]string{"username": strings.Repeat("x", int(server.MaxBodyBytes)+10), "password": "x"}
+	if r := e.do("POST", "/auth/login", "", big); r.status < 400 || r.status >= 500 {
+		t.Errorf("oversized body: %d", r.status)
+	}
+}

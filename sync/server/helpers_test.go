@@ -1,0 +1,168 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+func TestMain(m *testing.M) {
+	// Cheap hashes: the tests log in often; the production cost is tested by use.
+	server.Argon2Params.Memory = 1024
+	server.Argon2Params.Time = 1
+	os.Exit(m.Run())
+}
+
+// clock is a settable time source for Config.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type env struct {
+	t     *testing.T
+	srv   *server.Server
+	http  *httptest.Server
+	clock *clock
+	dir   string
+}
+
+// newEnv starts a server with the demo data on a fresh database.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	c := &clock{t: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC)}
+	srv, err := server.New(server.Config{DataDir: dir, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		srv.Close()
+	})
+	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends a request; token may be empty. body is JSON-encoded unless nil.
+func (e *env) do(method, path, token string, body any, headers ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.http.URL+api.Version+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	// Explicit, so the transport does not decompress behind the test's back.
+	req.Header.Set("Accept-Encoding", "identity")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := e.http.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (e *env) login(user, password string) api.Session {
+	e.t.Helper()
+	r := e.do("POST", "/auth/login", "", api.LoginRequest{Username: user, Password: password})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("login %s: status %d %s", user, r.status, r.body)
+	}
+	var s api.Session
+	decode(e.t, r.body, &s)
+	return s
+}
+
+func (e *env) token(user string) string { return e.login(user, user).AccessToken }
+
+// allChanges walks the change log from the start with the given page size.
+func (e *env) allChanges(token string, limit int) []api.Change {
+	e.t.Helper()
+	var out []api.Change
+	cursor := ""
+	for range 100000 {
+		var p api.ChangesPage
+		r := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), token, nil)
+		if r.status != 200 {
+			e.t.Fatalf("changes: %d %s", r.status, r.body)
+		}
+		decode(e.t, r.body, &p)
+		out = append(out, p.Changes...)
+		cursor = p.Cursor
+		if !p.More {
+			return out
+		}
+	}
+	e.t.Fatal("changes never ended")
+	return nil
+}
+
+func decode(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+func wantError(t *testing.T, r resp, status int, code string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status: got %d, want %d (%s)", r.status, status, r.body)
+	}
+	var e api.Error
+	decode(t, r.body, &e)
+	if e.Code != code {
+		t.Fatalf("code: got %q, want %q", e.Code, code)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

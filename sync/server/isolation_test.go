@@ -1,0 +1,70 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+// TestOrganisationIsolation reads every coop item with the estate's token.
+func TestOrganisationIsolation(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	var hashes []string
+	for _, c := range e.allChanges(coop, 2000) {
+		if i := strings.Index(string(c.Data), `"sha256":"`); i >= 0 {
+			hashes = append(hashes, string(c.Data)[i+10:i+74])
+		}
+	}
+	if len(hashes) < 4 {
+		t.Fatalf("found %d coop file hashes", len(hashes))
+	}
+	paths := []string{
+		"/audits/AO-38369", "/audits/AO-28681", "/ncs/NC-167140-2019", "/ncs/NC-150424-2018",
+		"/ncs/NC-167140-2019/messages", "/certificates/CERT-3542-2019", "/documents/DOC-3542-0001",
+	}
+	for _, h := range hashes {
+		paths = append(paths, "/files/"+h)
+	}
+	for _, p := range paths {
+		t.Run(p, func(t *testing.T) {
+			if r := e.do("GET", p, coop, nil); r.status != 200 {
+				t.Fatalf("coop reading its own %s: %d %s", p, r.status, r.body)
+			}
+			wantError(t, e.do("GET", p, estate, nil), 404, api.CodeNotFound)
+			wantError(t, e.do("GET", p, e.token("analyst"), nil), 403, api.CodeForbidden)
+		})
+	}
+	for _, c := range e.allChanges(estate, 2000) {
+		if strings.Contains(string(c.Data), server.DemoOrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), "AO-38369") {
+			t.Errorf("estate sees coop data: %s %s", c.Entity, c.ID)
+		}
+	}
+}
+
+func TestHiddenNC(t *testing.T) {
+	e := newEnv(t)
+	coop := e.token("coop")
+	wantError(t, e.do("GET", "/ncs/"+server.DemoHiddenNC, coop, nil), 404, api.CodeNotFound)
+	wantError(t, e.do("GET", "/ncs/"+server.DemoHiddenNC+"/messages", coop, nil), 404, api.CodeNotFound)
+
+	// Once the analyst confirms it, it reaches the client with the next pull.
+	all := e.allChanges(coop, 2000)
+	nc := api.NC{ID: server.DemoHiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
+	if err := e.srv.UpsertNC(context.Background(), server.DemoOrgCoop, nc); err != nil {
+		t.Fatal(err)
+	}
+	var p api.ChangesPage
+	decode(t, e.do("GET", "/changes?cursor="+itoa(int(all[len(all)-1].Seq)), coop, nil).body, &p)
+	if len(p.Changes) != 1 || p.Changes[0].ID != server.DemoHiddenNC {
+		t.Fatalf("after confirming: %+v", p.Changes)
+	}
+	var got api.NC
+	decode(t, p.Changes[0].Data, &got)
+	if got.Revision != 2 {
+		t.Errorf("revision %d, want 2 (entered, then confirmed)", got.Revision)
+	}
+}

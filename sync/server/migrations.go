@@ -1,0 +1,132 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migration is one numbered step of the schema. Steps are append-only: a released step
+// is never edited, a change is a new step.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+var migrations = []migration{
+	{1, "initial schema", `
+CREATE TABLE orgs (
+	id   TEXT PRIMARY KEY,
+	name TEXT NOT NULL
+);
+CREATE TABLE users (
+	username      TEXT PRIMARY KEY,
+	name          TEXT NOT NULL,
+	role          TEXT NOT NULL CHECK (role IN ('client', 'analyst', 'auditor')),
+	org_id        TEXT REFERENCES orgs(id),
+	password_hash TEXT NOT NULL,
+	CHECK ((role = 'client') = (org_id IS NOT NULL))
+);
+-- Tokens are stored as their SHA-256, never in clear.
+CREATE TABLE tokens (
+	hash       TEXT PRIMARY KEY,
+	kind       TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+	username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+	expires_at INTEGER NOT NULL -- Unix nanoseconds
+);
+CREATE INDEX tokens_expires_at ON tokens(expires_at);
+
+-- The current state of every entity, as its wire JSON.
+CREATE TABLE entities (
+	org_id    TEXT NOT NULL REFERENCES orgs(id),
+	entity    TEXT NOT NULL,
+	id        TEXT NOT NULL,
+	parent_id TEXT NOT NULL DEFAULT '',
+	data      TEXT NOT NULL,
+	visible   INTEGER NOT NULL,
+	revision  INTEGER NOT NULL,
+	PRIMARY KEY (org_id, entity, id)
+);
+CREATE INDEX entities_parent ON entities(org_id, entity, parent_id);
+
+-- Per-organisation sequence of the change log, bumped in the writing transaction.
+CREATE TABLE org_seq (
+	org_id   TEXT PRIMARY KEY REFERENCES orgs(id),
+	last_seq INTEGER NOT NULL
+);
+-- Only the latest change of each entity is kept: a newer change replaces the row.
+CREATE TABLE changes (
+	org_id TEXT NOT NULL REFERENCES orgs(id),
+	seq    INTEGER NOT NULL,
+	entity TEXT NOT NULL,
+	id     TEXT NOT NULL,
+	op     TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+	data   TEXT,
+	PRIMARY KEY (org_id, seq),
+	UNIQUE (org_id, entity, id)
+);
+
+-- Which files the visible entities of an organisation refer to: the authority for
+-- GET /files/{sha256}.
+CREATE TABLE file_refs (
+	org_id     TEXT NOT NULL REFERENCES orgs(id),
+	entity     TEXT NOT NULL,
+	entity_id  TEXT NOT NULL,
+	sha256     TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	media_type TEXT NOT NULL,
+	PRIMARY KEY (org_id, entity, entity_id, sha256)
+);
+CREATE INDEX file_refs_sha256 ON file_refs(org_id, sha256);
+`},
+}
+
+// migrate applies the missing steps, each in its own transaction together with its
+// row in schema_migrations, so a crash leaves the schema at a known version. It
+// returns the version the database had before (0 for a new database).
+func migrate(ctx context.Context, db *sql.DB, now func() time.Time) (int, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	if last := migrations[len(migrations)-1].version; current > last {
+		return current, fmt.Errorf("database schema version %d is newer than this server (%d)", current, last)
+	}
+	for _, m := range migrations {
+		if m.version <= current {
+			continue
+		}
+		if err := applyMigration(ctx, db, m, now()); err != nil {
+			return current, err
+		}
+	}
+	return current, nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, m migration, at time.Time) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %d: %w", m.version, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, at.UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("migration %d: record: %w", m.version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %d: commit: %w", m.version, err)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+// Package servertest starts a real ecert-server, with the demo data and a real SQLite
+// file, for the tests of other packages.
+package servertest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+// Server is a running ecert-server with the demo data.
+type Server struct {
+	*server.Server
+	HTTP  *httptest.Server
+	URL   string
+	Clock *Clock
+	// Requests counts the HTTP requests served.
+	Requests atomic.Int64
+	// Bytes counts the response body bytes written (as sent: compressed if it was).
+	Bytes atomic.Int64
+
+	mu   sync.Mutex
+	down bool
+}
+
+// Clock is a settable clock; it starts at the real time.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Start starts a server with the demo data; it stops when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	clock := &Clock{now: time.Now()}
+	srv, err := server.New(server.Config{DataDir: t.TempDir(), Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Server: srv, Clock: clock}
+	h := srv.Handler()
+	s.HTTP = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		down := s.down
+		s.mu.Unlock()
+		if down {
+			// Like a server that is gone: the connection closes without an answer.
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+		}
+		s.Requests.Add(1)
+		h.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
+	}))
+	s.URL = s.HTTP.URL
+	t.Cleanup(func() {
+		s.HTTP.Close()
+		srv.Close()
+	})
+	return s
+}
+
+// SetDown makes the server drop every connection (true) or serve again (false).
+func (s *Server) SetDown(down bool) {
+	s.mu.Lock()
+	s.down = down
+	s.mu.Unlock()
+}
+
+type counter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (c *counter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

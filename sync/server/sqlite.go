@@ -1,0 +1,204 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+var _ Store = (*sqliteStore)(nil)
+
+// sqliteStore is the embedded Store: one SQLite file in WAL mode.
+type sqliteStore struct {
+	db *sql.DB
+}
+
+// openSQLite opens (creating if needed) the database at path and migrates it. It
+// returns the schema version found before migrating: 0 means a new database.
+func openSQLite(ctx context.Context, path string, now func() time.Time) (*sqliteStore, int, error) {
+	// _txlock=immediate takes the write lock at BEGIN, so two writers queue on
+	// busy_timeout instead of failing to upgrade a read lock.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, 0, fmt.Errorf("open database: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, 0, fmt.Errorf("open database: %w", err)
+	}
+	before, err := migrate(ctx, db, now)
+	if err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	return &sqliteStore{db: db}, before, nil
+}
+
+func (s *sqliteStore) Close() error { return s.db.Close() }
+
+func (s *sqliteStore) CreateOrg(ctx context.Context, id, name string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, name) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, id, name); err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_seq (org_id, last_seq) VALUES (?, 0)
+		ON CONFLICT (org_id) DO NOTHING`, id); err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	return tx.Commit()
+}
+
+func (s *sqliteStore) CreateUser(ctx context.Context, u UserRecord) error {
+	var org any
+	if u.OrgID != "" {
+		org = u.OrgID
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO users (username, name, role, org_id, password_hash)
+		VALUES (?, ?, ?, ?, ?)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("create user %q: %w", u.Username, err)
+	}
+	return nil
+}
+
+func (s *sqliteStore) User(ctx context.Context, username string) (UserRecord, error) {
+	var u UserRecord
+	var role string
+	var org, orgName sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
+		Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("read user: %w", err)
+	}
+	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
+	return u, nil
+}
+
+func (s *sqliteStore) PutToken(ctx context.Context, t TokenRecord) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, username, expires_at) VALUES (?, ?, ?, ?)`,
+		t.Hash, t.Kind, t.Username, t.ExpiresAt.UnixNano())
+	if err != nil {
+		return fmt.Errorf("store token: %w", err)
+	}
+	return nil
+}
+
+func (s *sqliteStore) Token(ctx context.Context, hash string) (TokenRecord, error) {
+	return scanToken(s.db.QueryRowContext(ctx, `SELECT hash, kind, username, expires_at FROM tokens WHERE hash = ?`, hash))
+}
+
+func (s *sqliteStore) DeleteToken(ctx context.Context, hash string) (TokenRecord, error) {
+	return scanToken(s.db.QueryRowContext(ctx, `DELETE FROM tokens WHERE hash = ? RETURNING hash, kind, username, expires_at`, hash))
+}
+
+func scanToken(row *sql.Row) (TokenRecord, error) {
+	var t TokenRecord
+	var exp int64
+	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, fmt.Errorf("read token: %w", err)
+	}
+	t.ExpiresAt = time.Unix(0, exp).UTC()
+	return t, nil
+}
+
+func (s *sqliteStore) DeleteExpiredTokens(ctx context.Context, t time.Time) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at < ?`, t.UnixNano())
+	return err
+}
+
+func (s *sqliteStore) Entity(ctx context.Context, orgID, entity, id string) (EntityRecord, error) {
+	var r EntityRecord
+	var data string
+	err := s.db.QueryRowContext(ctx, `SELECT data, visible, revision FROM entities
+		WHERE org_id = ? AND entity = ? AND id = ?`, orgID, entity, id).Scan(&data, &r.Visible, &r.Revision)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("read %s: %w", entity, err)
+	}
+	r.Data = json.RawMessage(data)
+	return r, nil
+}
+
+func (s *sqliteStore) Children(ctx context.Context, orgID, entity, parentID string) ([]EntityRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data, visible, revision FROM entities
+		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, orgID, entity, parentID)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", entity, err)
+	}
+	defer rows.Close()
+	var out []EntityRecord
+	for rows.Next() {
+		var r EntityRecord
+		var data string
+		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
+			return nil, fmt.Errorf("list %s: %w", entity, err)
+		}
+		r.Data = json.RawMessage(data)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqliteStore) Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, entity, id, op, data FROM changes
+		WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`, orgID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read changes: %w", err)
+	}
+	defer rows.Close()
+	out := make([]api.Change, 0, min(limit, 64))
+	for rows.Next() {
+		var c api.Change
+		var data sql.NullString
+		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Op, &data); err != nil {
+			return nil, fmt.Errorf("read changes: %w", err)
+		}
+		if data.Valid {
+			c.Data = json.RawMessage(data.String)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqliteStore) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
+	f := api.FileRef{SHA256: sha256}
+	err := s.db.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
+		WHERE org_id = ? AND sha256 = ? LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	if err != nil {
+		return f, fmt.Errorf("read file ref: %w", err)
+	}
+	return f, nil
+}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// Store is what the server needs of its database. It is narrow on purpose: SQLite is
+// the embedded default, and a PostgreSQL implementation only has to provide these calls.
+// Every method returns ErrNotFound when the row it looks up does not exist.
+type Store interface {
+	// CreateOrg records an organisation so users and entities can refer to it.
+	// Idempotent: an existing organisation gets the new name.
+	CreateOrg(ctx context.Context, id, name string) error
+	CreateUser(ctx context.Context, u UserRecord) error
+	User(ctx context.Context, username string) (UserRecord, error)
+
+	PutToken(ctx context.Context, t TokenRecord) error
+	Token(ctx context.Context, hash string) (TokenRecord, error)
+	// DeleteToken removes a token and returns it; it is how a refresh token is spent,
+	// so two concurrent refreshes cannot both succeed.
+	DeleteToken(ctx context.Context, hash string) (TokenRecord, error)
+	// DeleteExpiredTokens drops tokens that expired before t.
+	DeleteExpiredTokens(ctx context.Context, t time.Time) error
+
+	// Write applies writes of one organisation's entities and their change-log rows in
+	// one transaction: all of them or none.
+	Write(ctx context.Context, orgID string, ws []EntityWrite) error
+	Entity(ctx context.Context, orgID, entity, id string) (EntityRecord, error)
+	// Children returns the entities of a kind whose parent is parentID (messages and
+	// evidence of an NC), in insertion order.
+	Children(ctx context.Context, orgID, entity, parentID string) ([]EntityRecord, error)
+	// Changes returns at most limit changes of the organisation with seq > after, by seq.
+	Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error)
+	// FileRef returns how a visible entity of the organisation refers to a file.
+	FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error)
+
+	Close() error
+}
+
+// Blobs holds file bytes by their SHA-256 (lowercase hex). An S3-compatible store can
+// implement it too.
+type Blobs interface {
+	// Put stores the bytes of r and returns their hash and size. Idempotent.
+	Put(ctx context.Context, r io.Reader) (sha256 string, size int64, err error)
+	// Open returns the bytes of a stored hash, or ErrNotFound.
+	Open(ctx context.Context, sha256 string) (io.ReadSeekCloser, error)
+}
+
+// UserRecord is a user as stored, with its password hash.
+type UserRecord struct {
+	Username     string
+	Name         string
+	Role         api.Role
+	OrgID        string // empty for analysts and auditors
+	OrgName      string // filled by Store.User
+	PasswordHash string // argon2id, encoded with its parameters
+}
+
+// TokenRecord is an access or refresh token as stored: only its SHA-256 is kept, so a
+// leaked database does not leak usable tokens.
+type TokenRecord struct {
+	Hash      string
+	Kind      string // tokenAccess or tokenRefresh
+	Username  string
+	ExpiresAt time.Time
+}
+
+const (
+	tokenAccess  = "access"
+	tokenRefresh = "refresh"
+)
+
+// EntityWrite is one upsert or delete of an entity.
+type EntityWrite struct {
+	Entity string // one of api.Entities
+	ID     string
+	Parent string // the owning NC of a message or evidence; the audit of an NC
+	Delete bool
+	// Encode returns the entity's JSON given its new revision (the previous one plus
+	// one, counted by the store), so a revision travels inside the payload atomically.
+	Encode func(revision int64) (json.RawMessage, error)
+	// Visible says whether clients may see the entity. An invisible entity (an NC the
+	// analyst has not confirmed yet) is stored but kept out of the change log.
+	Visible bool
+	// Files are the files the entity refers to; the caller stored their bytes first.
+	Files []api.FileRef
+}
+
+// EntityRecord is an entity as stored.
+type EntityRecord struct {
+	Data     json.RawMessage
+	Visible  bool
+	Revision int64
+}
