@@ -24,6 +24,11 @@ export default defineConfig({
       },
     },
   ],
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   resolve: {
     alias: wailsjsDir
       ? [{ find: /^\.\.\/wailsjs\/(.*)$/, replacement: resolve(wailsjsDir) + '/$1' }]

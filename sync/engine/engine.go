@@ -170,11 +170,13 @@ func (e *Engine) update(fn func(*Status)) {
 func (e *Engine) Sync(ctx context.Context) error {
 	e.update(func(s *Status) { s.Syncing = true })
 	touched, err := e.pull(ctx)
+	e.changed(touched)
 	if err == nil {
-		err = e.fetchFiles(ctx)
-	}
-	if len(touched) > 0 && e.opt.OnChanges != nil {
-		e.opt.OnChanges(touched)
+		var fetched int
+		fetched, err = e.fetchFiles(ctx)
+		if fetched > 0 {
+			e.changed([]string{EntityFiles})
+		}
 	}
 	now := e.opt.Now()
 	e.update(func(s *Status) {
@@ -195,6 +197,16 @@ func (e *Engine) Sync(ctx context.Context) error {
 		e.opt.Logger.Warn("sync failed", "err", err)
 	}
 	return err
+}
+
+// EntityFiles is reported to OnChanges when files were downloaded: what is available
+// offline changed.
+const EntityFiles = "files"
+
+func (e *Engine) changed(entities []string) {
+	if len(entities) > 0 && e.opt.OnChanges != nil {
+		e.opt.OnChanges(entities)
+	}
 }
 
 // pull applies pages until the server says no more follows. Each page is applied with
@@ -226,26 +238,29 @@ func (e *Engine) pull(ctx context.Context) ([]string, error) {
 	}
 }
 
-// fetchFiles downloads every referenced file not yet cached. A file that fails its hash
-// check is skipped for now and retried on the next sync.
-func (e *Engine) fetchFiles(ctx context.Context) error {
+// fetchFiles downloads every referenced file not yet cached and returns how many it
+// stored. A file that fails its hash check is skipped for now and retried next sync.
+func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 	missing, err := e.replica.MissingFiles(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	e.update(func(s *Status) { s.Files = len(missing) })
+	fetched := 0
 	for i, ref := range missing {
 		pr, pw := io.Pipe()
 		go func() { pw.CloseWithError(e.remote.Download(ctx, ref.SHA256, pw)) }()
 		err := e.replica.PutFile(ctx, ref, pr)
 		pr.CloseWithError(err)
-		if err != nil {
-			if client.Code(err) != "" || ctx.Err() != nil {
-				return err
-			}
+		switch {
+		case err == nil:
+			fetched++
+		case client.Code(err) != "" || ctx.Err() != nil:
+			return fetched, err
+		default:
 			e.opt.Logger.Warn("file not cached", "sha256", ref.SHA256, "err", err)
 		}
 		e.update(func(s *Status) { s.Files = len(missing) - i - 1 })
 	}
-	return nil
+	return fetched, nil
 }

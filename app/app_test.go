@@ -1,0 +1,317 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+)
+
+// recorder is the Platform of these tests: it records events and opened files.
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+	opened []string
+}
+
+func (r *recorder) Emit(event string, _ any) {
+	r.mu.Lock()
+	r.events = append(r.events, event)
+	r.mu.Unlock()
+}
+
+func (r *recorder) OpenPath(path string) error {
+	r.mu.Lock()
+	r.opened = append(r.opened, path)
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *recorder) SaveDialog(string) (string, error) { return "", nil }
+
+func (r *recorder) saw(event string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Contains(r.events, event)
+}
+
+// today in the demo: a fixed day, so that days left are known.
+var today = time.Date(2019, 5, 20, 10, 0, 0, 0, time.Local)
+
+func newApp(t *testing.T, dir string, p *recorder) *app.App {
+	t.Helper()
+	a := app.New(app.Config{DataDir: dir, Platform: p, Now: func() time.Time { return today },
+		SyncInterval: time.Hour, MaxBackoff: 50 * time.Millisecond})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// eventually polls cond until it holds or 10 s pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func loggedInApp(t *testing.T) (*app.App, *servertest.Server, *recorder, string) {
+	t.Helper()
+	srv := servertest.Start(t)
+	dir := t.TempDir()
+	p := &recorder{}
+	a := newApp(t, dir, p)
+	if _, err := a.Login(context.Background(), srv.URL, "coop", "coop"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first sync", func() bool {
+		s := a.SyncStatus(context.Background())
+		return s.LastSync != "" && s.Online && !s.Syncing
+	})
+	return a, srv, p, dir
+}
+
+func TestDashboardShowsWhatNeedsAction(t *testing.T) {
+	a, _, p, _ := loggedInApp(t)
+	d, err := a.Dashboard(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Organisation == nil || d.Organisation.ID == "" {
+		t.Fatal("dashboard without the organisation")
+	}
+	var found *app.NCRow
+	for i := range d.Actions {
+		if d.Actions[i].NC.ID == "NC-167140-2019" {
+			found = &d.Actions[i]
+		}
+	}
+	if found == nil {
+		t.Fatalf("NC-167140-2019 is not among the actions: %+v", d.Actions)
+	}
+	// Due 01/06/2019, today is 20/05/2019.
+	if found.Action != app.FilterCA || found.DaysLeft == nil || *found.DaysLeft != 12 {
+		t.Errorf("NC-167140-2019: action %q, days left %v; want ca, 12", found.Action, found.DaysLeft)
+	}
+	if d.CACount == 0 || d.EvidenceCount == 0 {
+		t.Errorf("counts: %d CAs, %d evidence; want both > 0", d.CACount, d.EvidenceCount)
+	}
+	if d.Certificate == nil || d.Certificate.ValidUntil != "2023-10-14" {
+		t.Errorf("latest certificate: %+v", d.Certificate)
+	}
+	if !p.saw(app.EventDataChanged) || !p.saw(app.EventSyncStatus) {
+		t.Errorf("events to the UI: %v", p.events)
+	}
+}
+
+func TestNCFiltersFollowThePortal(t *testing.T) {
+	a, _, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	ids := func(filter string) []string {
+		rows, err := a.NCs(ctx, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.NC.ID)
+		}
+		return out
+	}
+	ca, ev, all := ids(app.FilterCA), ids(app.FilterEvidence), ids(app.FilterAll)
+	if !slices.Contains(ca, "NC-167140-2019") || slices.Contains(ca, "NC-150424-2018") {
+		t.Errorf("filter a) CAs to submit: %v", ca)
+	}
+	if !slices.Contains(ev, "NC-150424-2018") || slices.Contains(ev, "NC-167140-2019") {
+		t.Errorf("filter b) evidence to submit: %v", ev)
+	}
+	if len(all) < 4 {
+		t.Errorf("all NCs: %v", all)
+	}
+	if _, err := a.NCs(ctx, "'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, app.CodeInvalidInput) {
+		t.Errorf("unknown filter: got %v, want invalid_input", err)
+	}
+}
+
+func isCode(err error, code string) bool {
+	var ce *app.CodeError
+	return errors.As(err, &ce) && ce.Code == code
+}
+
+func TestNCDetailAndReadState(t *testing.T) {
+	a, _, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	d, err := a.NC(ctx, "NC-167140-2019")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Audit.ID != "AO-38369" || d.Audit.Date != "2018-10-15" {
+		t.Errorf("audit of the NC: %+v", d.Audit)
+	}
+	if len(d.Messages) == 0 {
+		t.Fatal("the demo thread is missing")
+	}
+	if d.Row.Unread == 0 {
+		t.Fatal("the analyst's messages should start unread")
+	}
+	if err := a.Store().MarkRead(ctx, "NC-167140-2019"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ = a.NC(ctx, "NC-167140-2019"); d.Row.Unread != 0 {
+		t.Errorf("unread after reading: %d", d.Row.Unread)
+	}
+	ev, err := a.NC(ctx, "NC-150424-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Evidence) == 0 || !ev.Evidence[0].Cached {
+		t.Errorf("evidence of NC-150424-2018 should be listed and cached: %+v", ev.Evidence)
+	}
+	// Through the bound service, as the UI calls it: a code, not a Go error text.
+	if _, err := service[*app.Portal](a).NC("NC-000000-0000"); !isCode(err, app.CodeNotFound) {
+		t.Errorf("unknown NC: got %v, want not_found", err)
+	}
+}
+
+// service returns the bound service of type S.
+func service[S any](a *app.App) S {
+	for _, s := range a.Services() {
+		if v, ok := s.(S); ok {
+			return v
+		}
+	}
+	panic("no such service")
+}
+
+func TestCertificateOpensFromTheCacheOffline(t *testing.T) {
+	a, srv, p, _ := loggedInApp(t)
+	ctx := context.Background()
+	certs, err := a.Certificates(ctx)
+	if err != nil || len(certs) == 0 || !certs[0].Cached {
+		t.Fatalf("certificates: %+v %v", certs, err)
+	}
+	srv.SetDown(true)
+	if err := a.OpenFile(ctx, certs[0].Certificate.File.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.opened) != 1 || !hasSuffix(p.opened[0], ".pdf") {
+		t.Errorf("opened: %v, want the certificate under a .pdf name", p.opened)
+	}
+}
+
+func hasSuffix(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+
+func TestRestartWithoutConnectionOpensOnTheReplica(t *testing.T) {
+	a, srv, _, dir := loggedInApp(t)
+	a.Close()
+	srv.SetDown(true)
+
+	p := &recorder{}
+	b := newApp(t, dir, p)
+	ctx := context.Background()
+	st := b.State(ctx)
+	if !st.LoggedIn || !st.HasData || st.Username != "coop" {
+		t.Fatalf("state after an offline restart: %+v", st)
+	}
+	rows, err := b.NCs(ctx, app.FilterAll)
+	if err != nil || len(rows) < 4 {
+		t.Fatalf("NCs offline: %d, %v", len(rows), err)
+	}
+	eventually(t, "the offline status", func() bool {
+		s := b.SyncStatus(ctx)
+		return !s.Online && s.LastError == client.CodeUnreachable && s.LastSync != ""
+	})
+	srv.SetDown(false)
+	eventually(t, "coming back online by itself", func() bool {
+		s := b.SyncStatus(ctx)
+		return s.Online && s.LastError == ""
+	})
+}
+
+func TestFailedLoginLeavesTheReplicaUntouched(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	before, err := a.Store().Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ server, user, password, want string }{
+		{srv.URL, "coop", "wrong", client.CodeBadCredentials},
+		{"http://127.0.0.1:1", "coop", "coop", client.CodeUnreachable},
+		{"not a url ::", "coop", "coop", client.CodeInvalidServer},
+		{srv.URL, "", "coop", app.CodeInvalidInput},
+		{srv.URL, "analyst", "analyst", "not_a_client"},
+	}
+	for _, tt := range tests {
+		_, err := a.Login(ctx, tt.server, tt.user, tt.password)
+		var ce *app.CodeError
+		got := client.Code(err)
+		if errors.As(err, &ce) {
+			got = ce.Code
+		}
+		if got != tt.want {
+			t.Errorf("login %s@%s: got %v, want %s", tt.user, tt.server, err, tt.want)
+		}
+	}
+	after, _ := a.Store().Counts(ctx)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s: %d rows before the failed logins, %d after", k, v, after[k])
+		}
+	}
+	if st := a.State(ctx); st.Username != "coop" || !st.LoggedIn {
+		t.Errorf("session after failed logins: %+v", st)
+	}
+}
+
+func TestAnotherOrganisationReplacesTheReplica(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	if _, err := a.Login(ctx, srv.URL, "estate", "estate"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "estate's sync", func() bool {
+		o, err := a.Store().Organisation(ctx)
+		return err == nil && o.ID != ""
+	})
+	if _, err := a.Store().NC(ctx, "NC-167140-2019"); err == nil {
+		t.Error("coop's NC is still in the replica after estate logged in")
+	}
+	ncs, _ := a.Store().NCs(ctx)
+	for _, nc := range ncs {
+		if nc.ID == "NC-167140-2019" || nc.ID == "NC-150424-2018" {
+			t.Errorf("coop's %s visible to estate", nc.ID)
+		}
+	}
+}
+
+func TestLanguageDefaultsToTheSystemAndIsSaved(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "es_ES.UTF-8")
+	a := newApp(t, t.TempDir(), &recorder{})
+	s := service[*app.Settings](a)
+	if got := s.Language(); got != "es" {
+		t.Errorf("first start with LANG=es_ES: got %q", got)
+	}
+	if err := s.SetLanguage("fr"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Language(); got != "fr" {
+		t.Errorf("after choosing French: got %q", got)
+	}
+	if err := s.SetLanguage("de"); !isCode(err, app.CodeInvalidInput) {
+		t.Errorf("unsupported language: got %v", err)
+	}
+}

@@ -1,0 +1,174 @@
+package app_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/app"
+)
+
+// The headless commands are tested as a user runs them: the real ecert-desktop binary
+// (built without Wails tags: no display needed) against a real ecert-server process.
+
+var bin struct{ desktop, server string }
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ecert-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	bin.desktop = filepath.Join(dir, "ecert-desktop")
+	bin.server = filepath.Join(dir, "ecert-server")
+	for _, b := range [][2]string{{bin.desktop, ".."}, {bin.server, "../sync/cmd/ecert-server"}} {
+		out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput()
+		if err != nil {
+			os.RemoveAll(dir)
+			panic("build " + b[1] + ": " + err.Error() + "\n" + string(out))
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startServer runs ecert-server --demo on a free port and returns its URL.
+func startServer(t *testing.T) (url string, stop func()) {
+	t.Helper()
+	cmd := exec.Command(bin.server, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop = func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	t.Cleanup(stop)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				found <- strings.TrimSpace(u)
+			}
+		}
+	}()
+	select {
+	case url = <-found:
+		return url, stop
+	case <-time.After(20 * time.Second):
+		t.Fatal("ecert-server did not start")
+	}
+	return "", nil
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, dataDir, stdin string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin.desktop, append(args, "--data-dir", dataDir)...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
+	url, stopServer := startServer(t)
+	data := t.TempDir()
+
+	// Before logging in, sync says what to do.
+	if r := run(t, data, "", nil, "sync"); r.code != 1 || !strings.Contains(r.stderr, "not logged in") {
+		t.Errorf("sync before login: code %d, stderr %q", r.code, r.stderr)
+	}
+	// A wrong password is refused in plain words, and nothing is saved.
+	if r := run(t, data, "wrong\n", nil, "login", "--server", url, "--user", "coop"); r.code != 1 || !strings.Contains(r.stderr, "wrong user name or password") {
+		t.Errorf("wrong password: code %d, stderr %q", r.code, r.stderr)
+	}
+	// Missing flags are a usage error.
+	if r := run(t, data, "", nil, "login", "--user", "coop"); r.code != 2 {
+		t.Errorf("login without --server: code %d, want 2", r.code)
+	}
+	// Password on stdin.
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 || !strings.Contains(r.stdout, "Logged in") {
+		t.Fatalf("login: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 || !strings.Contains(r.stdout, "Synced") {
+		t.Fatalf("sync: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	r := run(t, data, "", nil, "status", "--json")
+	var status app.StatusReport
+	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, r.stdout)
+	}
+	if !status.LoggedIn || status.Username != "coop" || status.LastSync == "" || status.Counts["nc"] < 4 || status.Counts["audit"] < 2 {
+		t.Errorf("status after sync: %+v", status)
+	}
+
+	r = run(t, data, "", nil, "nc", "list", "--json")
+	var rows []app.NCRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+		t.Fatalf("nc list --json: %v\n%s", err, r.stdout)
+	}
+	ids := map[string]string{}
+	for _, row := range rows {
+		ids[row.NC.ID] = row.NC.CriterionNumber
+	}
+	if ids["NC-167140-2019"] != "2.2.0.03" || ids["NC-150424-2018"] != "0.1.1.01" {
+		t.Errorf("nc list: %v", ids)
+	}
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2018") || !strings.Contains(r.stdout, "01/06/2019") {
+		t.Errorf("nc list --filter ca:\n%s", r.stdout)
+	}
+
+	// Offline, the replica still answers and sync says why it failed.
+	stopServer()
+	if r := run(t, data, "", nil, "nc", "list"); r.code != 0 || !strings.Contains(r.stdout, "NC-167140-2019") {
+		t.Errorf("nc list offline: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 1 || !strings.Contains(r.stderr, "cannot be reached") {
+		t.Errorf("sync offline: code %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestHeadlessLoginTakesThePasswordFromTheEnvironment(t *testing.T) {
+	url, _ := startServer(t)
+	data := t.TempDir()
+	r := run(t, data, "", []string{app.EnvPassword + "=estate"}, "login", "--server", url, "--user", "estate")
+	if r.code != 0 {
+		t.Fatalf("login: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %d %s", r.code, r.stderr)
+	}
+	r = run(t, data, "", nil, "nc", "list")
+	if strings.Contains(r.stdout, "NC-167140-2019") {
+		t.Errorf("estate sees coop's NC:\n%s", r.stdout)
+	}
+}

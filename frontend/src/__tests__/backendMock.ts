@@ -1,0 +1,47 @@
+// A stand-in for src/backend.ts (the Wails boundary): every call is a vi.fn that tests
+// program; events are captured so a test can emit them.
+import { vi } from 'vitest'
+import { errorCode } from '../errors'
+
+type Handler = (payload: unknown) => void
+export const handlers = new Map<string, Handler[]>()
+
+/** emit delivers a backend event to the subscribed UI. */
+export function emit(name: string, payload?: unknown) {
+  for (const h of handlers.get(name) ?? []) h(payload)
+}
+
+const mock = {
+  errorCode,
+  fileUrl: (sha: string) => `/files/${sha}`,
+  EVENT_SYNC_STATUS: 'sync:status',
+  EVENT_DATA_CHANGED: 'data:changed',
+  EVENT_SESSION_EXPIRED: 'session:expired',
+  onEvent: vi.fn((name: string, cb: Handler) => {
+    handlers.set(name, [...(handlers.get(name) ?? []), cb])
+    return () => handlers.set(name, (handlers.get(name) ?? []).filter((h) => h !== cb))
+  }),
+  sessionState: vi.fn(),
+  loginDefaults: vi.fn(),
+  login: vi.fn(),
+  logout: vi.fn(),
+  syncStatus: vi.fn(),
+  syncNow: vi.fn(),
+  dashboard: vi.fn(),
+  organisation: vi.fn(),
+  certification: vi.fn(),
+  contacts: vi.fn(),
+  certificates: vi.fn(),
+  documents: vi.fn(),
+  audits: vi.fn(),
+  ncs: vi.fn(),
+  nc: vi.fn(),
+  checklist: vi.fn(),
+  markRead: vi.fn(),
+  openFile: vi.fn(),
+  saveFileAs: vi.fn(),
+  language: vi.fn(),
+  setLanguage: vi.fn(),
+}
+
+export default mock

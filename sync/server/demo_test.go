@@ -1,0 +1,163 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+// TestDemoData checks the items of the portal manual that the demo reproduces.
+func TestDemoData(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("coop")
+	ncs := map[string]api.NC{}
+	var evidence []api.Evidence
+	counts := map[string]int{}
+	for _, c := range e.allChanges(tok, 2000) {
+		counts[c.Entity]++
+		switch c.Entity {
+		case api.EntityNC:
+			var nc api.NC
+			decode(t, c.Data, &nc)
+			ncs[nc.ID] = nc
+		case api.EntityEvidence:
+			var ev api.Evidence
+			decode(t, c.Data, &ev)
+			evidence = append(evidence, ev)
+		}
+	}
+	cases := []struct {
+		id, audit, criterion, stage, received, due string
+	}{
+		{"NC-167140-2019", "AO-38369", "2.2.0.03", api.StageCARequested, "2018-12-18", "2019-06-01"},
+		{"NC-150424-2018", "AO-38369", "0.1.1.01", api.StageEvidenceRequested, "2019-06-05", ""},
+		{"NC-174410-2019", "AO-28681", "0.3.0.02", api.StageCARequested, "2019-07-02", "2019-09-30"},
+		{"NC-173086-2019", "AO-28681", "1.1.0.02", api.StageCARequested, "2019-06-18", "2019-08-31"},
+	}
+	for _, tc := range cases {
+		nc, ok := ncs[tc.id]
+		if !ok {
+			t.Errorf("%s missing", tc.id)
+			continue
+		}
+		if nc.AuditID != tc.audit || nc.CriterionNumber != tc.criterion || nc.Stage != tc.stage ||
+			string(nc.ReceivedDate) != tc.received || string(nc.DueDate) != tc.due || nc.CriterionText == "" {
+			t.Errorf("%s: got %+v", tc.id, nc)
+		}
+	}
+	if nc := ncs["NC-150424-2018"]; nc.CAStatus != api.StatusAccepted || nc.CA == nil || nc.EvidenceStatus != api.StatusRequested {
+		t.Errorf("NC-150424-2018 CA: %+v", nc)
+	}
+	closed := 0
+	for _, nc := range ncs {
+		if nc.Stage == api.StageClosed {
+			closed++
+		}
+	}
+	if closed == 0 {
+		t.Error("no closed NC for history")
+	}
+	names := map[string]bool{}
+	for _, ev := range evidence {
+		names[ev.File.Name] = ev.Date == "2019-05-10" && ev.NCID == "NC-150424-2018"
+	}
+	if !names["image.png"] || !names["Audits 10-12 October 2018.xlsx"] {
+		t.Errorf("evidence: %+v", evidence)
+	}
+	if counts[api.EntityCriterion] < 15 || counts[api.EntityContact] < 3 || counts[api.EntityMessage] != 3 ||
+		counts[api.EntityCertificate] != 1 || counts[api.EntityDocument] != 1 || counts[api.EntityAudit] != 2 {
+		t.Errorf("counts: %v", counts)
+	}
+	var msgs []api.Message
+	decode(t, e.do("GET", "/ncs/NC-167140-2019/messages", tok, nil).body, &msgs)
+	if len(msgs) != 3 || msgs[0].AuthorRole != api.RoleAnalyst || msgs[1].AuthorRole != api.RoleClient {
+		t.Errorf("thread: %+v", msgs)
+	}
+	c := certificate(t, e, tok)
+	if c.Description != "CERT Certificate web en" || c.Year != 2019 || c.ValidUntil != "2023-10-14" {
+		t.Errorf("certificate: %+v", c)
+	}
+
+	// Seeding again is a no-op.
+	if seeded, err := e.srv.SeedDemo(context.Background()); err != nil || seeded {
+		t.Errorf("second seed: seeded=%v err=%v", seeded, err)
+	}
+	if id, err := e.srv.OrgIDForUser(context.Background(), "estate"); err != nil || id != server.DemoOrgEstate {
+		t.Errorf("OrgIDForUser(estate) = %q, %v", id, err)
+	}
+}
+
+func TestGenerateLarge(t *testing.T) {
+	e := newEnv(t)
+	opts := server.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}
+	start := time.Now()
+	if err := e.srv.GenerateLarge(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("generation took %s", d)
+	}
+	counts := map[string]int{}
+	for _, c := range e.allChanges(e.token("large"), 2000) {
+		counts[c.Entity]++
+	}
+	want := map[string]int{api.EntityOrganisation: 1, api.EntityAudit: 50, api.EntityNC: 5000, api.EntityMessage: 20000, api.EntityEvidence: 2000}
+	for k, n := range want {
+		if counts[k] != n {
+			t.Errorf("%s: got %d, want %d", k, counts[k], n)
+		}
+	}
+	if err := e.srv.GenerateLarge(context.Background(), opts); err == nil {
+		t.Error("generating the same organisation twice succeeded")
+	}
+}
+
+func TestMigrationsReopen(t *testing.T) {
+	dir := t.TempDir()
+	versions := func() int {
+		db, err := sql.Open("sqlite3", filepath.Join(dir, server.DatabaseFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s, err := server.New(server.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Fresh() {
+		t.Error("new database not reported fresh")
+	}
+	if _, err := s.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	first := versions()
+	if first == 0 {
+		t.Fatal("no migration recorded")
+	}
+	s, err = server.New(server.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Fresh() {
+		t.Error("reopened database reported fresh")
+	}
+	if got := versions(); got != first {
+		t.Errorf("migrations: %d after reopen, want %d", got, first)
+	}
+	if id, err := s.OrgIDForUser(context.Background(), "coop"); err != nil || id != server.DemoOrgCoop {
+		t.Errorf("data lost on reopen: %q %v", id, err)
+	}
+}
