@@ -24,7 +24,9 @@ func newError(status int, code, message string) *httpError {
 	return &httpError{status: status, code: code, message: message}
 }
 
-func badRequest(msg string) *httpError { return newError(http.StatusBadRequest, api.CodeBadRequest, msg) }
+func badRequest(msg string) *httpError {
+	return newError(http.StatusBadRequest, api.CodeBadRequest, msg)
+}
 
 func notFound() *httpError { return newError(http.StatusNotFound, api.CodeNotFound, "no such item") }
 

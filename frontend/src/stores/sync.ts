@@ -33,12 +33,14 @@ export const useSyncStore = defineStore('sync', () => {
   async function syncNow() {
     error.value = ''
     status.value = { ...status.value, syncing: true }
+    let code = ''
     try {
       await backend.syncNow()
     } catch (e) {
-      error.value = backend.errorCode(e)
+      code = backend.errorCode(e)
     }
     await refresh()
+    if (code) error.value = code
   }
 
   return { status, error, set, refresh, syncNow }

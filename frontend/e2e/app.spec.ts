@@ -1,0 +1,195 @@
+// The app in Chromium, against the real Go backend (Wails dev server) and a real
+// ecert-server with the demo data. The Go process keeps its state between tests (login,
+// local replica, language), so each test first brings the app to the state it needs.
+import { test, expect, type Page } from '@playwright/test'
+import { openedFiles, serverURL, startServer, stopServer } from './server'
+
+const NC_CA = 'NC-167140-2019' // criterion 2.2.0.03, a CA is requested, due 01/06/2019
+const NC_EVIDENCE = 'NC-150424-2018' // criterion 0.1.1.01, evidence is requested
+const ORG = 'Coopérative des Planteurs du Mont Vert'
+const CERT = 'CERT Certificate web en'
+
+const MENU_NCS = {
+  fr: 'Non Conformités et Mesures Correctives',
+  en: 'Non-conformities and corrective measures',
+  es: 'No conformidades y medidas correctivas',
+}
+const MENU_AUDITS = { fr: "Statut de l'audit", en: 'Audit status', es: 'Estado de la auditoría' }
+
+// The sync engine retries with backoff, at most 30 s apart: allow 45 s to see it back.
+const RECONNECT_MS = 45_000
+
+/** openApp loads the UI and waits until it chose its first screen (login or portal). */
+async function openApp(page: Page) {
+  await page.goto('/')
+  await expect(page.getByTestId('login-submit').or(page.getByTestId('brand'))).toBeVisible({ timeout: 20_000 })
+}
+
+async function loggedIn(page: Page) {
+  return page.getByTestId('brand').isVisible()
+}
+
+/** login opens the app and logs in as coop with the pre-filled form, in French. */
+async function login(page: Page) {
+  await startServer()
+  await openApp(page)
+  if (!(await loggedIn(page))) {
+    await page.getByTestId('login-lang-fr').click()
+    const password = page.getByTestId('login-password')
+    await expect(password).not.toHaveValue('')
+    await page.getByTestId('login-submit').click()
+  }
+  await expect(page.getByTestId('brand')).toContainText(ORG, { timeout: 20_000 })
+  await page.getByTestId('lang-fr').click()
+  await expect(page.getByTestId('menu-ncs')).toHaveText(MENU_NCS.fr)
+}
+
+async function menu(page: Page, key: string) {
+  await page.getByTestId(`menu-${key}`).click()
+}
+
+function ncRow(page: Page, id: string) {
+  return page.locator(`[data-testid="nc-row"][data-nc-id="${id}"]`)
+}
+
+async function checkNcList(page: Page) {
+  await menu(page, 'ncs')
+  await page.getByTestId('filter-ca').click()
+  await expect(page.getByTestId('filter-ca')).toHaveAttribute('aria-pressed', 'true')
+  await expect(ncRow(page, NC_CA)).toBeVisible()
+  await expect(ncRow(page, NC_EVIDENCE)).toHaveCount(0)
+
+  await page.getByTestId('filter-evidence').click()
+  await expect(page.getByTestId('filter-evidence')).toHaveAttribute('aria-pressed', 'true')
+  await expect(ncRow(page, NC_EVIDENCE)).toBeVisible()
+  await expect(ncRow(page, NC_CA)).toHaveCount(0)
+}
+
+async function checkNcDetail(page: Page) {
+  await menu(page, 'ncs')
+  await page.getByTestId('filter-ca').click()
+  await ncRow(page, NC_CA).click()
+  await expect(page).toHaveURL(new RegExp(`#/ncs/${NC_CA}$`))
+  await expect(page.getByTestId('nc-title')).toContainText(NC_CA)
+  await expect(page.getByText('2.2.0.03', { exact: true })).toBeVisible()
+  await expect(page.getByTestId('nc-finding')).not.toBeEmpty()
+
+  for (const tab of ['tab-ca', 'tab-evidence', 'tab-communication']) {
+    await expect(page.getByTestId(tab)).toBeVisible()
+  }
+  await page.getByTestId('tab-evidence').click()
+  await expect(page.getByTestId('evidence-table')).toBeVisible()
+
+  await page.getByTestId('tab-communication').click()
+  const messages = page.getByTestId('nc-message')
+  await expect(messages).toHaveCount(3)
+  await expect(messages.filter({ hasText: 'Claire Dubois' })).toHaveCount(2)
+  await expect(messages.first()).toContainText('proposer une mesure corrective')
+}
+
+/** openCertificate opens the certificate's PDF and checks the app handed a .pdf to the system. */
+async function openCertificate(page: Page) {
+  await menu(page, 'certificate')
+  const row = page.getByTestId('certificate-row').filter({ hasText: CERT })
+  await expect(row).toBeVisible()
+  await expect(row).toContainText('14/10/2023')
+  const before = openedFiles().length
+  await row.getByTestId('file-open').click()
+  await expect
+    .poll(() => openedFiles().slice(before), { message: 'the app opened the certificate PDF' })
+    .toContainEqual(expect.stringMatching(/\.pdf$/i))
+}
+
+test('a wrong password shows a clear error', async ({ page }) => {
+  await startServer()
+  await openApp(page)
+  if (await loggedIn(page)) {
+    await page.getByTestId('logout').click()
+  }
+  await page.getByTestId('login-lang-fr').click()
+  await expect(page.getByTestId('login-username')).toHaveValue('coop')
+  await page.getByTestId('login-password').fill('not-the-password')
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByTestId('login-error')).toContainText("Nom d'utilisateur ou mot de passe incorrect")
+  await expect(page.getByTestId('brand')).toHaveCount(0)
+})
+
+test('login as coop shows the dashboard', async ({ page }) => {
+  await startServer()
+  await openApp(page)
+  if (await loggedIn(page)) await page.getByTestId('logout').click()
+  await page.getByTestId('login-lang-fr').click()
+  // The form is pre-filled (ECERT_SERVER, ECERT_USER, ECERT_PASSWORD).
+  await expect(page.getByTestId('login-server')).toHaveValue(serverURL())
+  await expect(page.getByTestId('login-username')).toHaveValue('coop')
+  await expect(page.getByTestId('login-password')).not.toHaveValue('')
+  await page.getByTestId('login-submit').click()
+
+  await expect(page.getByTestId('brand')).toContainText(ORG, { timeout: 20_000 })
+  await expect(page.getByRole('heading', { level: 1, name: ORG })).toBeVisible()
+  await expect(page.getByTestId('status-online')).toHaveAttribute('data-online', 'true', { timeout: 20_000 })
+  await expect(page.getByTestId('status-user')).toContainText('Marie Ngo Bassa')
+
+  const action = page.getByTestId('dashboard-action').filter({ hasText: NC_CA })
+  await expect(action).toBeVisible()
+  const due = action.getByTestId('days-left')
+  await expect(due).toContainText('01/06/2019')
+  await expect(due).toHaveClass(/\boverdue\b/)
+})
+
+test('NC list filters: CAs to submit, evidence to submit', async ({ page }) => {
+  await login(page)
+  await checkNcList(page)
+})
+
+test('NC detail: criterion and the three tabs', async ({ page }) => {
+  await login(page)
+  await checkNcDetail(page)
+})
+
+test('language FR → EN → ES changes the menu', async ({ page }) => {
+  await login(page)
+  for (const lang of ['fr', 'en', 'es'] as const) {
+    await page.getByTestId(`lang-${lang}`).click()
+    await expect(page.locator('html')).toHaveAttribute('lang', lang)
+    await expect(page.getByTestId('menu-ncs')).toHaveText(MENU_NCS[lang])
+    await expect(page.getByTestId('menu-audits')).toHaveText(MENU_AUDITS[lang])
+  }
+  // The choice is saved by the backend: a reload keeps Spanish.
+  await page.reload()
+  await expect(page.getByTestId('menu-ncs')).toHaveText(MENU_NCS.es, { timeout: 20_000 })
+  await page.getByTestId('lang-fr').click()
+  await expect(page.getByTestId('menu-ncs')).toHaveText(MENU_NCS.fr)
+})
+
+test('the certificate opens as a PDF', async ({ page }) => {
+  await login(page)
+  await openCertificate(page)
+})
+
+test('offline: the app keeps working, then comes back online by itself', async ({ page }) => {
+  test.setTimeout(180_000)
+  await login(page)
+  await expect(page.getByTestId('status-online')).toHaveAttribute('data-online', 'true', { timeout: 20_000 })
+  // The certificate was opened while online, so its PDF is in the local store.
+  await openCertificate(page)
+
+  await stopServer()
+  try {
+    await page.getByTestId('sync-now').click()
+    const status = page.getByTestId('status-online')
+    await expect(status).toHaveAttribute('data-online', 'false', { timeout: 20_000 })
+    await expect(status).toContainText('Hors ligne')
+
+    // Everything already synced stays readable.
+    await checkNcList(page)
+    await checkNcDetail(page)
+    await openCertificate(page)
+    await expect(status).toHaveAttribute('data-online', 'false')
+  } finally {
+    await startServer()
+  }
+  // No click: the engine's backoff retries find the server again.
+  await expect(page.getByTestId('status-online')).toHaveAttribute('data-online', 'true', { timeout: RECONNECT_MS })
+  await expect(page.getByTestId('status-online')).toContainText('En ligne')
+})

@@ -1,0 +1,242 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { defineComponent, h, type VNodeChild } from 'vue'
+import { NDataTable } from 'naive-ui'
+import * as backend from '../backend'
+import StatusBar from '../components/StatusBar.vue'
+import NcListView from '../views/NcListView.vue'
+import NcDetailView from '../views/NcDetailView.vue'
+import { useSyncStore } from '../stores/sync'
+import { useSessionStore } from '../stores/session'
+import { i18n } from '../i18n'
+import { dashboard, detail, ncRow, syncStatus } from './fixtures'
+import { mountScreen } from './mount'
+
+vi.mock('../backend', async () => (await import('./backendMock')).default)
+const b = vi.mocked(backend)
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  document.body.innerHTML = ''
+  b.setLanguage.mockResolvedValue(undefined)
+  b.syncStatus.mockResolvedValue(syncStatus())
+  b.dashboard.mockResolvedValue(dashboard())
+  b.markRead.mockResolvedValue(undefined)
+})
+
+describe('StatusBar', () => {
+  async function bar(status: Parameters<typeof syncStatus>[0], lang: 'en' | 'fr' = 'en') {
+    const m = await mountScreen(StatusBar, { lang })
+    useSyncStore().set(syncStatus(status))
+    await flushPromises()
+    return m.wrapper
+  }
+
+  it('shows online, the last sync time and no error', async () => {
+    const local = new Date(2026, 10, 27, 9, 41).toISOString()
+    const w = await bar({ online: true, last_sync: local })
+    expect(w.get('[data-testid=status-online]').text()).toBe('Online')
+    expect(w.get('[data-testid=status-online]').attributes('data-online')).toBe('true')
+    expect(w.get('[data-testid=status-last-sync]').text()).toBe('Last sync: 27/11/2026 09:41')
+    expect(w.find('[data-testid=status-error]').exists()).toBe(false)
+  })
+
+  it('shows offline with the last error in plain words, and pending changes', async () => {
+    const w = await bar({ online: false, last_error: 'unreachable', pending: 3 })
+    expect(w.get('[data-testid=status-online]').text()).toBe('Offline')
+    expect(w.get('[data-testid=status-error]').text()).toContain('The Ecert server cannot be reached')
+    expect(w.get('[data-testid=status-pending]').text()).toBe('3 changes waiting to be sent')
+    expect(w.get('[data-testid=status-last-sync]').text()).toBe('Not synced yet')
+  })
+
+  it('never shows an unknown error code as is', async () => {
+    const w = await bar({ online: false, last_error: 'weird_new_code' })
+    expect(w.get('[data-testid=status-error]').text()).toBe('Error: An unexpected error occurred.')
+  })
+
+  it('shows syncing and disables Sync now meanwhile', async () => {
+    const w = await bar({ online: true, syncing: true })
+    expect(w.get('[data-testid=status-syncing]').text()).toContain('Syncing…')
+    expect(w.get('[data-testid=sync-now]').attributes('disabled')).toBeDefined()
+  })
+
+  it('asks for a sync', async () => {
+    b.syncNow.mockResolvedValue(undefined)
+    const w = await bar({ online: true })
+    await w.get('[data-testid=sync-now]').trigger('click')
+    await flushPromises()
+    expect(b.syncNow).toHaveBeenCalledOnce()
+  })
+
+  it('switches the language at once and saves the choice', async () => {
+    const w = await bar({ online: false }, 'en')
+    expect(w.get('[data-testid=status-online]').text()).toBe('Offline')
+    await w.get('[data-testid=lang-fr]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=status-online]').text()).toBe('Hors ligne')
+    expect(w.get('[data-testid=sync-now]').text()).toBe('Synchroniser')
+    expect(b.setLanguage).toHaveBeenCalledWith('fr')
+    await w.get('[data-testid=lang-es]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid=status-online]').text()).toBe('Sin conexión')
+    expect(i18n.global.locale.value).toBe('es')
+  })
+
+  it('shows the user and logs out', async () => {
+    const m = await mountScreen(StatusBar)
+    const session = useSessionStore()
+    session.state = { ...session.state, logged_in: true, name: 'Maria Coop', username: 'maria' }
+    await flushPromises()
+    expect(m.wrapper.get('[data-testid=status-user]').text()).toBe('Maria Coop')
+    await m.wrapper.get('[data-testid=logout]').trigger('click')
+    expect(m.wrapper.findComponent(StatusBar).emitted('logout')).toHaveLength(1)
+  })
+})
+
+describe('NC list', () => {
+  const rows = () => [
+    ncRow({ id: 'NC-1-2019', finding: 'Premium not explained to workers', criterion_number: '2.2.0.03' }),
+    ncRow({ id: 'NC-2-2019', finding: 'No pesticide records', criterion_number: '4.1.0.01', ca_status: 'accepted', evidence_status: 'requested' }, { days_left: -3, action: 'evidence', unread: 2 }),
+  ]
+
+  it('shows the portal filters with their counts', async () => {
+    b.ncs.mockResolvedValue(rows())
+    b.dashboard.mockResolvedValue(dashboard({ ca_count: 1, evidence_count: 2 }))
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    expect(wrapper.get('[data-testid=filter-ca]').text()).toBe('a) CAs to submit (1)')
+    expect(wrapper.get('[data-testid=filter-evidence]').text()).toBe('b) Evidence to submit (2)')
+    expect(wrapper.get('[data-testid=filter-open]').text()).toBe('All open')
+    expect(wrapper.get('[data-testid=filter-history]').text()).toBe('History')
+    expect(b.ncs).toHaveBeenCalledWith('ca')
+  })
+
+  it('asks the backend for the chosen filter', async () => {
+    b.ncs.mockResolvedValue(rows())
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    await wrapper.get('[data-testid=filter-history]').trigger('click')
+    await flushPromises()
+    expect(b.ncs).toHaveBeenLastCalledWith('history')
+    expect(wrapper.get('[data-testid=filter-history]').attributes('aria-pressed')).toBe('true')
+  })
+
+  it('renders the columns of the portal, a virtual-scroll table, and filters by search', async () => {
+    b.ncs.mockResolvedValue(rows())
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    const table = wrapper.findComponent(NDataTable)
+    expect(table.props('virtualScroll')).toBe(true)
+    expect(table.props('maxHeight')).toBeTruthy()
+    const headers = wrapper.findAll('th').map((th) => th.text())
+    expect(headers).toEqual([
+      'Ready to send',
+      'Audit no., audit date, service',
+      'CC no., compliance criterion',
+      'Non-conformity',
+      'Received',
+      'Due',
+      'CA status',
+      'Evidence status',
+    ])
+    expect((table.props('data') as unknown[]).length).toBe(2)
+
+    await wrapper.get('[data-testid=nc-search] ').setValue('pesticide')
+    await flushPromises()
+    expect((table.props('data') as { nc: { id: string } }[]).map((r) => r.nc.id)).toEqual(['NC-2-2019'])
+  })
+
+  // The virtual list renders no row in happy-dom (no layout), so the cells are rendered
+  // straight from the table's column definitions, and the row click from its row props.
+  it('renders row cells: dates dd/mm/yyyy, days overdue in red, statuses', async () => {
+    b.ncs.mockResolvedValue(rows())
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    const table = wrapper.findComponent(NDataTable)
+    const columns = table.props('columns') as { key: string; render: (r: unknown, i: number) => VNodeChild }[]
+    const row = (table.props('data') as ReturnType<typeof ncRow>[])[1]
+    const cells = mount(
+      defineComponent({ render: () => h('tr', columns.map((c) => h('td', { 'data-col': c.key }, [c.render(row, 1)]))) }),
+      { global: { plugins: [i18n] } },
+    )
+    const cell = (k: string) => cells.get(`[data-col=${k}]`)
+    expect(cell('ready').text()).toBe('')
+    expect(cell('audit').text()).toBe('AO-3836915/10/2018 Producteur - HL - Plantations Multiples')
+    expect(cell('criterion').text()).toContain('4.1.0.01')
+    expect(cell('finding').text()).toContain('NC-2-2019')
+    expect(cell('finding').text()).toContain('No pesticide records')
+    expect(cell('received').text()).toBe('18/12/2018')
+    expect(cell('due').text()).toBe('01/06/20193 days overdue')
+    expect(cell('due').find('.overdue').exists()).toBe(true)
+    expect(cell('ca_status').text()).toBe('Satisfied')
+    expect(cell('evidence_status').text()).toBe('Requested')
+
+    const rowProps = table.props('rowProps') as (r: unknown) => Record<string, unknown>
+    expect(rowProps(row)['data-testid']).toBe('nc-row')
+    expect(rowProps(row)['data-nc-id']).toBe('NC-2-2019')
+  })
+
+  it('opens the NC detail on a row click', async () => {
+    b.ncs.mockResolvedValue(rows())
+    const { wrapper, router } = await mountScreen(NcListView, { path: '/ncs' })
+    const table = wrapper.findComponent(NDataTable)
+    const row = (table.props('data') as ReturnType<typeof ncRow>[])[0]
+    const props = (table.props('rowProps') as (r: unknown) => { onClick: () => void })(row)
+    props.onClick()
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-1-2019')
+  })
+})
+
+describe('NC detail: what is expected now', () => {
+  const cases: [string, Partial<ReturnType<typeof ncRow>['nc']>, Partial<ReturnType<typeof ncRow>>, string, string][] = [
+    ['ca_requested', {}, { days_left: 12 }, 'CA requested — due 01/06/2019, 12 days left', 'Your analyst asked for a corrective measure'],
+    ['ca_requested', {}, { days_left: -5 }, 'CA requested — was due 01/06/2019, 5 days overdue', 'Your analyst asked'],
+    ['ca_requested', {}, { days_left: 1 }, 'CA requested — due 01/06/2019, 1 day left', 'Your analyst asked'],
+    ['ca_submitted', { ca_status: 'submitted' }, { days_left: null }, 'Sent — waiting for evaluation', 'Cannot be changed now'],
+    ['ca_returned', { ca_status: 'returned', ca: { text: 'We will train', analyst_comment: 'Say when' } }, { days_left: 3 }, 'Returned by the analyst: see comment — due 01/06/2019, 3 days left', 'correct it and send it again'],
+    ['evidence_requested', { ca_status: 'accepted', evidence_status: 'requested' }, { days_left: 0 }, 'Accepted — evidence requested — due 01/06/2019, due today', 'add the objective evidence'],
+    ['evidence_submitted', { ca_status: 'accepted', evidence_status: 'submitted' }, { days_left: null }, 'Evidence sent — waiting for evaluation', 'Cannot be changed now'],
+    ['evidence_returned', { ca_status: 'accepted', evidence_status: 'returned' }, { days_left: 2 }, 'Evidence returned by the analyst: see comment — due 01/06/2019, 2 days left', 'send it again'],
+    ['closed', { ca_status: 'accepted', evidence_status: 'accepted' }, { days_left: null }, 'Closed', 'this non-conformity is closed'],
+  ]
+
+  it.each(cases)('%s %#', async (stage, nc, row, headline, edit) => {
+    const r = ncRow({ id: 'NC-167140-2019', stage, ...nc }, row)
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-167140-2019' }, path: '/ncs/NC-167140-2019' })
+    expect(b.nc).toHaveBeenCalledWith('NC-167140-2019')
+    expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformity NC-167140-2019')
+    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe(headline)
+    expect(wrapper.get('[data-testid=nc-expect-edit]').text()).toContain(edit)
+  })
+
+  it('says it in French too', async () => {
+    const r = ncRow({ id: 'NC-9', stage: 'ca_requested' }, { days_left: 12 })
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-9' }, lang: 'fr', path: '/ncs/NC-9' })
+    expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformité NC-9')
+    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — dû le 01/06/2019, 12 jours restants')
+  })
+
+  it('shows the analyst comment of a returned CA', async () => {
+    const r = ncRow({ id: 'NC-7', stage: 'ca_returned', ca_status: 'returned', ca: { text: 'Train workers', analyst_comment: 'Add a date' } })
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-7' }, path: '/ncs/NC-7' })
+    expect(wrapper.get('[data-testid=nc-ca-text]').text()).toBe('Train workers')
+    expect(wrapper.get('[data-testid=nc-analyst-comment]').text()).toBe('Add a date')
+  })
+
+  it('marks the thread read when the Communication tab opens, and says when it is empty', async () => {
+    const r = ncRow({ id: 'NC-8' }, { unread: 1 })
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-8' }, path: '/ncs/NC-8' })
+    expect(b.markRead).not.toHaveBeenCalled()
+    await wrapper.get('[data-testid=tab-communication]').trigger('click')
+    await flushPromises()
+    expect(b.markRead).toHaveBeenCalledWith('NC-8')
+    expect(wrapper.get('[data-testid=nc-thread-empty]').text()).toBe('No information available.')
+  })
+
+  it('shows the error of a failed load in plain words', async () => {
+    b.nc.mockRejectedValue('not_found')
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-0' }, path: '/ncs/NC-0' })
+    expect(wrapper.get('[data-testid=load-error]').text()).toBe('This item was not found.')
+  })
+})
