@@ -9,6 +9,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 )
@@ -33,7 +34,14 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 			platform.SetContext(ctx)
 			keepSignalsOnAltStack(ctx)
 			if startErr = a.Start(ctx); startErr != nil {
+				// Without its replica the app cannot show anything: say why, then quit.
 				log.Error("start", "err", startErr)
+				wruntime.MessageDialog(ctx, wruntime.MessageDialogOptions{
+					Type:    wruntime.ErrorDialog,
+					Title:   "Ecert Desktop",
+					Message: startFailure(app.SystemLanguage(), startErr),
+				})
+				wruntime.Quit(ctx)
 			}
 		},
 		OnShutdown: func(context.Context) {

@@ -1,0 +1,41 @@
+package desktop
+
+import (
+	"errors"
+
+	"github.com/ecert-desktop/ecert-desktop/app/store"
+)
+
+// startFailure explains, in the user's language, why the app could not open its data.
+// It runs before the UI exists, so it cannot use the UI's translations.
+func startFailure(lang string, err error) string {
+	kind := "open"
+	switch {
+	case errors.Is(err, store.ErrCorrupt):
+		kind = "corrupt"
+	case errors.Is(err, store.ErrTooNew):
+		kind = "too_new"
+	}
+	messages := map[string]map[string]string{
+		"en": {
+			"open":    "Ecert Desktop could not open its data folder. Check that the disk is available and not full, then start the app again.",
+			"corrupt": "Ecert Desktop's local data is damaged. Nothing has been deleted. Please contact your IT support before starting the app again.",
+			"too_new": "This local data was written by a newer version of Ecert Desktop. Please install the newer version.",
+		},
+		"fr": {
+			"open":    "Ecert Desktop n'a pas pu ouvrir son dossier de données. Vérifiez que le disque est disponible et n'est pas plein, puis relancez l'application.",
+			"corrupt": "Les données locales d'Ecert Desktop sont endommagées. Rien n'a été supprimé. Contactez votre support informatique avant de relancer l'application.",
+			"too_new": "Ces données locales ont été écrites par une version plus récente d'Ecert Desktop. Veuillez installer cette version.",
+		},
+		"es": {
+			"open":    "Ecert Desktop no pudo abrir su carpeta de datos. Compruebe que el disco está disponible y no está lleno, y vuelva a iniciar la aplicación.",
+			"corrupt": "Los datos locales de Ecert Desktop están dañados. No se ha borrado nada. Contacte a su soporte informático antes de volver a iniciar la aplicación.",
+			"too_new": "Estos datos locales fueron escritos por una versión más reciente de Ecert Desktop. Instale esa versión.",
+		},
+	}
+	m, ok := messages[lang]
+	if !ok {
+		m = messages["en"]
+	}
+	return m[kind]
+}

@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import * as backend from '../backend'
+import App from '../App.vue'
+import { dashboard, syncStatus } from './fixtures'
+import { emit, handlers } from './backendMock'
+import { mountScreen } from './mount'
+
+vi.mock('../backend', async () => (await import('./backendMock')).default)
+const b = vi.mocked(backend)
+
+const loggedOut = { logged_in: false, server: '', username: '', name: '', org_id: '', org_name: '', has_data: false }
+const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop User', org_id: '3542', org_name: 'Coop', has_data: true }
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  handlers.clear()
+  document.body.innerHTML = ''
+  b.language.mockResolvedValue('en')
+  b.setLanguage.mockResolvedValue(undefined)
+  b.loginDefaults.mockResolvedValue({ server: 'http://ecert', username: 'demo', password: '' })
+  b.syncStatus.mockResolvedValue(syncStatus({ online: false }))
+  b.dashboard.mockResolvedValue(dashboard({ ca_count: 2, evidence_count: 1, unread: 4 }))
+})
+
+describe('App', () => {
+  it('shows the login screen, pre-filled, and reports a wrong password in plain words', async () => {
+    b.sessionState.mockResolvedValue(loggedOut)
+    b.login.mockRejectedValue('bad_credentials')
+    const { wrapper } = await mountScreen(App)
+    const server = wrapper.get<HTMLInputElement>('[data-testid=login-server]')
+    expect(server.element.value).toBe('http://ecert')
+    expect(wrapper.get<HTMLInputElement>('[data-testid=login-username]').element.value).toBe('demo')
+    await wrapper.get('[data-testid=login-password]').setValue('wrong')
+    await wrapper.get('[data-testid=login-submit]').trigger('click')
+    await flushPromises()
+    expect(b.login).toHaveBeenCalledWith('http://ecert', 'demo', 'wrong')
+    expect(wrapper.get('[data-testid=login-error]').text()).toBe('Wrong user name or password.')
+  })
+
+  it('opens on the dashboard offline when logged in with data, with the menu in the manual order', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    expect(wrapper.find('[data-testid=login-submit]').exists()).toBe(false)
+    const menu = wrapper.findAll('[data-testid^=menu-]').filter((w) => !w.attributes('data-testid')!.startsWith('menu-ncs-'))
+    expect(menu.map((m) => m.attributes('data-testid'))).toEqual([
+      'menu-portal', 'menu-master-data', 'menu-contacts', 'menu-certificate', 'menu-certification',
+      'menu-audits', 'menu-ncs', 'menu-documents', 'menu-checklist',
+    ])
+    expect(wrapper.get('[data-testid=menu-ncs-badge]').text()).toBe('3')
+    expect(wrapper.get('[data-testid=menu-ncs-unread]').text()).toContain('4')
+    expect(wrapper.get('[data-testid=status-online]').text()).toBe('Offline')
+    expect(wrapper.get('[data-testid=dash-ca]').text()).toContain('2')
+  })
+
+  it('goes back to the login screen with the user name when the session expires', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    emit('session:expired')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=login-expired]').exists()).toBe(true)
+    expect(wrapper.get<HTMLInputElement>('[data-testid=login-username]').element.value).toBe('coop')
+  })
+
+  it('follows sync status events and reloads what a sync changed', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    emit('sync:status', syncStatus({ online: true, syncing: true }))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=status-online]').text()).toBe('Online')
+    expect(wrapper.find('[data-testid=status-syncing]').exists()).toBe(true)
+    b.dashboard.mockClear()
+    emit('data:changed', { entities: ['nc'] })
+    await flushPromises()
+    expect(b.dashboard).toHaveBeenCalled()
+  })
+
+  it('unsubscribes each event exactly once on unmount', async () => {
+    b.sessionState.mockResolvedValue(loggedOut)
+    const { wrapper } = await mountScreen(App)
+    expect(b.onEvent).toHaveBeenCalledTimes(3)
+    wrapper.unmount()
+    expect([...handlers.values()].every((l) => l.length === 0)).toBe(true)
+  })
+})
