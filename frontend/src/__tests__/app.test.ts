@@ -60,7 +60,7 @@ describe('App', () => {
     await flushPromises()
     emit('session:expired')
     await flushPromises()
-    expect(wrapper.get('[data-testid=login-expired]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid=login-expired]').exists()).toBe(true)
     expect(wrapper.get<HTMLInputElement>('[data-testid=login-username]').element.value).toBe('coop')
   })
 
@@ -84,5 +84,16 @@ describe('App', () => {
     expect(b.onEvent).toHaveBeenCalledTimes(3)
     wrapper.unmount()
     expect([...handlers.values()].every((l) => l.length === 0)).toBe(true)
+  })
+})
+
+describe('menu', () => {
+  it('labels each item with its words only, the badges beside them', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    expect(wrapper.get('[data-testid=menu-ncs]').text()).toBe('Non-conformities and corrective measures')
+    expect(wrapper.get('[data-testid=menu-audits]').text()).toBe('Audit status')
+    expect(document.documentElement.lang).toBe('en')
   })
 })
