@@ -163,7 +163,7 @@ func (a *App) Login(ctx context.Context, server, username, password string) (Ses
 		return SessionState{}, err
 	}
 	if s.User.Role != api.RoleClient || s.User.OrgID == "" {
-		return SessionState{}, &CodeError{Code: "not_a_client"}
+		return SessionState{}, &CodeError{Code: CodeNotAClient}
 	}
 	a.stopEngine()
 	if old, _, _ := a.savedSession(ctx); old == nil || old.User.OrgID != s.User.OrgID {

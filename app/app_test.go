@@ -210,7 +210,9 @@ func TestCertificateOpensFromTheCacheOffline(t *testing.T) {
 	}
 }
 
-func hasSuffix(s, suffix string) bool { return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix }
+func hasSuffix(s, suffix string) bool {
+	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
 
 func TestRestartWithoutConnectionOpensOnTheReplica(t *testing.T) {
 	a, srv, _, dir := loggedInApp(t)

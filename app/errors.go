@@ -18,6 +18,7 @@ const (
 	CodeDamaged      = "replica_damaged"
 	CodeInternal     = "internal"
 	CodeCancelled    = "cancelled"
+	CodeNotAClient   = "not_a_client" // analysts and auditors use the web console, not this app
 )
 
 // CodeError is what bound methods return: its text is only a code, which the UI
