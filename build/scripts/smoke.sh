@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Smoke test of the production binary in a real WebKitGTK window under Xvfb: the app must
+# still run after SMOKE_WAIT seconds (15) and its window must not be blank in a screenshot
+# of the screen. Needs build/bin/ecert-desktop and build/bin/ecert-server ('make build').
+#
+# Output in build/out/smoke/: window.png (the screenshot), app.log, server.log.
+# SMOKE_DISABLE_COMPOSITING=1 sets WEBKIT_DISABLE_COMPOSITING_MODE=1 (for a white window).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+out=$root/build/out/smoke
+bin=$root/build/bin
+wait_secs=${SMOKE_WAIT:-15}
+max_secs=${SMOKE_MAX_WAIT:-30} # keep taking screenshots until then if the first is blank
+min_stddev=${SMOKE_MIN_STDDEV:-0.02}
+min_colours=${SMOKE_MIN_COLOURS:-50}
+
+say() { echo "smoke: $*"; }
+fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+
+for f in ecert-desktop ecert-server; do
+  [[ -x $bin/$f ]] || fail "$bin/$f is missing: run 'make build' first"
+done
+for cmd in Xvfb import convert identify python3 curl setsid; do
+  command -v "$cmd" >/dev/null || fail "'$cmd' is missing (packages xvfb, imagemagick, python3, curl): run 'make setup'"
+done
+
+mkdir -p "$out"
+rm -f "$out"/window*.png
+: >"$out/app.log"
+: >"$out/server.log"
+: >"$out/xvfb.log"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecert-smoke.XXXXXX")
+pids=() # Xvfb, dbus, server: stopped in reverse order after the app
+
+# stop_pid PID [group]: SIGTERM, then SIGKILL after 5 s; "group" signals its process group.
+stop_pid() {
+  local pid=$1 target=$1
+  [[ ${2:-} == group ]] && target=-$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM -- "$target" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL -- "$target" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  [[ -n ${app_pid:-} ]] && stop_pid "$app_pid" group
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Xvfb on the first free display from :90.
+display=
+for n in $(seq 90 190); do
+  [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
+  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >>"$out/xvfb.log" 2>&1 &
+  xpid=$!
+  for _ in $(seq 1 50); do
+    [[ -e /tmp/.X11-unix/X$n ]] && break
+    kill -0 "$xpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$xpid" 2>/dev/null && [[ -e /tmp/.X11-unix/X$n ]]; then
+    pids+=("$xpid")
+    display=:$n
+    break
+  fi
+  stop_pid "$xpid"
+done
+[[ -n $display ]] || { cat "$out/xvfb.log" >&2; fail "could not start Xvfb"; }
+say "Xvfb on display $display (pid $xpid)"
+
+# A private D-Bus session bus: GTK, WebKit and Wails' single-instance lock use one.
+if command -v dbus-daemon >/dev/null; then
+  dbus_info=$(dbus-daemon --session --fork --print-address=1 --print-pid=1) ||
+    fail "could not start a D-Bus session bus"
+  pids+=("$(sed -n 2p <<<"$dbus_info")")
+  export DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p <<<"$dbus_info")
+fi
+
+# The demo server, so the app has a real peer.
+server_addr=127.0.0.1:$(free_port)
+mkdir -p "$tmp/server"
+"$bin/ecert-server" --addr "$server_addr" --data-dir "$tmp/server" --demo >>"$out/server.log" 2>&1 &
+server_pid=$!
+pids+=("$server_pid")
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null --max-time 1 "http://$server_addr/api/v1/health" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.log" >&2; fail "ecert-server exited during start-up"; }
+  sleep 0.1
+done
+curl -fsS -o /dev/null --max-time 1 "http://$server_addr/api/v1/health" ||
+  fail "ecert-server did not answer on $server_addr (log: $out/server.log)"
+say "ecert-server on http://$server_addr (pid $server_pid)"
+
+# The production app, in its own process group (with its WebKit helper processes).
+mkdir -p "$tmp/data"
+(
+  export DISPLAY=$display WEBKIT_DISABLE_DMABUF_RENDERER=1 NO_AT_BRIDGE=1
+  [[ ${SMOKE_DISABLE_COMPOSITING:-} == 1 ]] && export WEBKIT_DISABLE_COMPOSITING_MODE=1
+  export ECERT_DATA_DIR=$tmp/data ECERT_SERVER=http://$server_addr ECERT_USER=coop ECERT_PASSWORD=coop
+  exec setsid "$bin/ecert-desktop"
+) >>"$out/app.log" 2>&1 &
+app_pid=$!
+say "ecert-desktop started (pid $app_pid), waiting ${wait_secs}s"
+
+crashed() {
+  echo "--- last lines of $out/app.log ---" >&2
+  tail -40 "$out/app.log" >&2
+  if grep -q "SA_ONSTACK" "$out/app.log"; then
+    echo "(the JavaScriptCore signal-handler crash: see app/desktop/sigfix_linux.go)" >&2
+  fi
+  fail "ecert-desktop exited $1"
+}
+
+# check_alive WHEN: fails with the app's log when it exited.
+check_alive() {
+  kill -0 "$app_pid" 2>/dev/null && return 0
+  local st=0
+  wait "$app_pid" || st=$?
+  crashed "$1 (exit status $st)"
+}
+
+for ((s = 0; s < wait_secs; s++)); do
+  check_alive "after ${s}s"
+  sleep 1
+done
+
+# The screenshot: the whole screen (there is no window manager, the window is on it).
+shot=$out/window.png
+blank_reason=
+for ((s = wait_secs; ; s += 2)); do
+  check_alive "after ${s}s"
+  import -display "$display" -window root "$shot" 2>>"$out/app.log" || fail "could not take a screenshot of $display"
+  stddev=$(convert "$shot" -format '%[fx:standard_deviation]' info:)
+  colours=$(identify -format '%k' "$shot")
+  if python3 -c "import sys; sys.exit(0 if float('$stddev') > $min_stddev and int('$colours') > $min_colours else 1)"; then
+    blank_reason=
+    break
+  fi
+  blank_reason="standard deviation $stddev (needs > $min_stddev), $colours colours (needs > $min_colours)"
+  ((s + 2 <= max_secs)) || break
+  sleep 2
+done
+[[ -z $blank_reason ]] || {
+  tail -20 "$out/app.log" >&2
+  fail "the window looks blank after ${s}s: $blank_reason. Screenshot: $shot (try SMOKE_DISABLE_COMPOSITING=1)"
+}
+
+sleep 1
+check_alive "just after the screenshot"
+if grep -q "SA_ONSTACK" "$out/app.log"; then
+  fail "the log mentions the SA_ONSTACK signal-handler crash (log: $out/app.log)"
+fi
+say "OK: alive after ${s}s, window not blank (standard deviation $stddev, $colours colours)"
+say "screenshot: $shot, log: $out/app.log"
