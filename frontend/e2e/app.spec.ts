@@ -190,6 +190,10 @@ test('offline: the app keeps working, then comes back online by itself', async (
     await startServer()
   }
   // No click: the engine's backoff retries find the server again.
+  const back = Date.now()
   await expect(page.getByTestId('status-online')).toHaveAttribute('data-online', 'true', { timeout: RECONNECT_MS })
   await expect(page.getByTestId('status-online')).toContainText('En ligne')
+  const secs = ((Date.now() - back) / 1000).toFixed(1)
+  test.info().annotations.push({ type: 'reconnect', description: `back online ${secs}s after the server restarted` })
+  console.log(`e2e: back online ${secs}s after the server restarted`)
 })

@@ -19,7 +19,7 @@ beforeEach(() => {
   b.language.mockResolvedValue('en')
   b.setLanguage.mockResolvedValue(undefined)
   b.loginDefaults.mockResolvedValue({ server: 'http://ecert', username: 'demo', password: '' })
-  b.syncStatus.mockResolvedValue(syncStatus({ online: false }))
+  b.syncStatus.mockResolvedValue(syncStatus({ online: false, last_error: 'unreachable' }))
   b.dashboard.mockResolvedValue(dashboard({ ca_count: 2, evidence_count: 1, unread: 4 }))
 })
 

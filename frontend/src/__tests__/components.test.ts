@@ -25,8 +25,10 @@ beforeEach(() => {
 })
 
 describe('StatusBar', () => {
-  async function bar(status: Parameters<typeof syncStatus>[0], lang: 'en' | 'fr' = 'en') {
+  async function bar(status: Parameters<typeof syncStatus>[0], lang: 'en' | 'fr' = 'en', loggedIn = true) {
     const m = await mountScreen(StatusBar, { lang })
+    const session = useSessionStore()
+    session.state = { ...session.state, logged_in: loggedIn, username: 'coop' }
     useSyncStore().set(syncStatus(status))
     await flushPromises()
     return m.wrapper
@@ -49,6 +51,17 @@ describe('StatusBar', () => {
     expect(w.get('[data-testid=status-last-sync]').text()).toBe('Not synced yet')
   })
 
+  it('says "not logged in" rather than guessing offline, and offers no sync', async () => {
+    const w = await bar({ online: false }, 'en', false)
+    expect(w.get('[data-testid=status-online]').text()).toBe('Not logged in')
+    expect(w.find('[data-testid=sync-now]').exists()).toBe(false)
+  })
+
+  it('says "connecting" before the server first answered', async () => {
+    const w = await bar({ online: false, last_error: '' })
+    expect(w.get('[data-testid=status-online]').text()).toBe('Connecting…')
+  })
+
   it('never shows an unknown error code as is', async () => {
     const w = await bar({ online: false, last_error: 'weird_new_code' })
     expect(w.get('[data-testid=status-error]').text()).toBe('Error: An unexpected error occurred.')
@@ -69,7 +82,7 @@ describe('StatusBar', () => {
   })
 
   it('switches the language at once and saves the choice', async () => {
-    const w = await bar({ online: false }, 'en')
+    const w = await bar({ online: false, last_error: 'unreachable' }, 'en')
     expect(w.get('[data-testid=status-online]').text()).toBe('Offline')
     await w.get('[data-testid=lang-fr]').trigger('click')
     await flushPromises()
