@@ -100,6 +100,12 @@ async function openCertificate(page: Page) {
     .toContainEqual(expect.stringMatching(/\.pdf$/i))
 }
 
+/** Keeps a screenshot of a screen in build/out/e2e/screens/ for people to look at. */
+async function keepScreenshot(page: Page, name: string) {
+  const dir = process.env.E2E_OUT_DIR
+  if (dir) await page.screenshot({ path: `${dir}/screens/${name}.png`, fullPage: true })
+}
+
 test('a wrong password shows a clear error', async ({ page }) => {
   await startServer()
   await openApp(page)
@@ -135,6 +141,7 @@ test('login as coop shows the dashboard', async ({ page }) => {
   const due = action.getByTestId('days-left')
   await expect(due).toContainText('01/06/2019')
   await expect(due).toHaveClass(/\boverdue\b/)
+  await keepScreenshot(page, 'dashboard')
 })
 
 test('NC list filters: CAs to submit, evidence to submit', async ({ page }) => {
@@ -145,6 +152,7 @@ test('NC list filters: CAs to submit, evidence to submit', async ({ page }) => {
 test('NC detail: criterion and the three tabs', async ({ page }) => {
   await login(page)
   await checkNcDetail(page)
+  await keepScreenshot(page, 'nc-detail')
 })
 
 test('language FR → EN → ES changes the menu', async ({ page }) => {

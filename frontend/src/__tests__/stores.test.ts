@@ -6,7 +6,7 @@ import { useSyncStore } from '../stores/sync'
 import { matchesNC, usePortalStore } from '../stores/portal'
 import { useSettingsStore } from '../stores/settings'
 import { i18n } from '../i18n'
-import { dashboard, ncRow, syncStatus } from './fixtures'
+import { dashboard, detail, ncRow, syncStatus } from './fixtures'
 
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
@@ -140,6 +140,19 @@ describe('portal store', () => {
     await p.markRead('NC-1')
     expect(b.markRead).toHaveBeenCalledWith('NC-1')
     expect(b.dashboard).toHaveBeenCalled()
+  })
+
+  it('refreshes the open NC after reading its thread, so its badge clears', async () => {
+    b.markRead.mockResolvedValue(undefined)
+    b.dashboard.mockResolvedValue(dashboard({ unread: 0 }))
+    const unread = detail(ncRow({ id: 'NC-9' }, { unread: 2 }))
+    const read = detail(ncRow({ id: 'NC-9' }, { unread: 0 }))
+    b.nc.mockResolvedValueOnce(unread).mockResolvedValueOnce(read)
+    const p = usePortalStore()
+    await p.openNC(read.row.nc.id)
+    expect(p.detail?.row.unread).toBe(2)
+    await p.markRead(read.row.nc.id)
+    expect(p.detail?.row.unread).toBe(0)
   })
 })
 

@@ -130,8 +130,12 @@ export const usePortalStore = defineStore('portal', () => {
       errors.value = { ...errors.value, markRead: backend.errorCode(e) }
       return
     }
-    // Unread counts live in the dashboard and the list rows.
-    await Promise.all([loaders.dashboard(), loaded.has('ncs') ? loaders.ncs() : undefined])
+    // Unread counts live in the dashboard, the list rows and the open NC's tab badge.
+    await Promise.all([
+      loaders.dashboard(),
+      loaded.has('ncs') ? loaders.ncs() : undefined,
+      detailId.value === id ? loaders.detail() : undefined,
+    ])
   }
 
   /** dataChanged reloads what a sync changed, for the screens already loaded. */
