@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"sync"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
@@ -315,5 +318,46 @@ func TestLanguageDefaultsToTheSystemAndIsSaved(t *testing.T) {
 	}
 	if err := s.SetLanguage("de"); !isCode(err, app.CodeInvalidInput) {
 		t.Errorf("unsupported language: got %v", err)
+	}
+}
+
+func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
+	a, srv, p, _ := loggedInApp(t)
+	ctx := context.Background()
+	before, _ := a.Store().Counts(ctx)
+	// Another computer logs the same session out: the server revokes its tokens.
+	raw, _ := a.Store().Meta(ctx, store.MetaSession)
+	var s api.Session
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := client.New(srv.URL)
+	other.SetSession(s)
+	if err := other.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SyncNow(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the session:expired event", func() bool { return p.saw(app.EventSessionExpired) })
+	st := a.State(ctx)
+	if st.LoggedIn || st.Username != "coop" || !st.HasData {
+		t.Errorf("state after the session expired: %+v; want logged out, user kept, data kept", st)
+	}
+	if got := a.SyncStatus(ctx).LastError; got != client.CodeSessionExpired {
+		t.Errorf("status error: got %q, want session_expired", got)
+	}
+	after, _ := a.Store().Counts(ctx)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s: %d before, %d after the session expired", k, v, after[k])
+		}
+	}
+	// Logging in again resumes syncing.
+	if _, err := a.Login(ctx, srv.URL, "coop", "coop"); err != nil {
+		t.Fatal(err)
+	}
+	if st := a.State(ctx); !st.LoggedIn {
+		t.Errorf("state after logging in again: %+v", st)
 	}
 }
