@@ -2,7 +2,7 @@
 # every test. Both install what is missing first (see build/scripts/setup.sh).
 
 # Go packages: named, because frontend/node_modules holds stray .go files.
-GO_PKGS := . ./app/... ./sync/...
+GO_PKGS := . ./frontend ./app/... ./sync/...
 # WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
 WEBKIT_TAG := webkit2_41
 BIN := build/bin

@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"embed"
-	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -14,10 +12,8 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
+	"github.com/ecert-desktop/ecert-desktop/frontend"
 )
-
-//go:embed all:frontend/dist
-var assets embed.FS
 
 // Environment variables that pre-fill the login form (make run sets them for the demo).
 const (
@@ -34,7 +30,7 @@ func main() {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	dist, err := fs.Sub(assets, "frontend/dist")
+	dist, err := frontend.Assets()
 	if err != nil {
 		log.Error("assets", "err", err)
 		os.Exit(1)

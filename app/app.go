@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -44,6 +45,8 @@ type App struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	expired bool // the server refused the session: the user must log in again
+
+	statusVersion atomic.Uint64 // see SyncStatus.Version
 }
 
 // New returns an app that is not started yet.
@@ -231,7 +234,10 @@ func (a *App) startEngine(c *client.Client) {
 		MaxBackoff: a.cfg.MaxBackoff,
 		Logger:     a.log,
 		Now:        a.now,
-		OnStatus:   func(engine.Status) { a.cfg.Platform.Emit(EventSyncStatus, a.SyncStatus(context.Background())) },
+		OnStatus: func(engine.Status) {
+			a.statusVersion.Add(1)
+			a.cfg.Platform.Emit(EventSyncStatus, a.SyncStatus(context.Background()))
+		},
 		OnChanges: func(entities []string) {
 			a.cfg.Platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
 		},
@@ -278,6 +284,8 @@ func (a *App) SyncNow() error {
 
 // SyncStatus is the status bar's content.
 func (a *App) SyncStatus(ctx context.Context) SyncStatus {
+	// The version is read before the state: a status is never older than its version.
+	version := a.statusVersion.Load()
 	a.mu.Lock()
 	e, expired := a.engine, a.expired
 	a.mu.Unlock()
@@ -291,6 +299,7 @@ func (a *App) SyncStatus(ctx context.Context) SyncStatus {
 		st.LastError = client.CodeSessionExpired
 	}
 	st.LastSync, _ = a.store.Meta(ctx, store.MetaLastSync)
+	st.Version = version
 	return st
 }
 

@@ -113,6 +113,9 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	if d.Certificate == nil || d.Certificate.ValidUntil != "2023-10-14" {
 		t.Errorf("latest certificate: %+v", d.Certificate)
 	}
+	if a.SyncStatus(context.Background()).Version == 0 {
+		t.Error("the status version did not grow with the status events")
+	}
 	if !p.saw(app.EventDataChanged) || !p.saw(app.EventSyncStatus) {
 		t.Errorf("events to the UI: %v", p.events)
 	}

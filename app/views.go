@@ -37,6 +37,9 @@ type SyncStatus struct {
 	NextTry   string `json:"next_try"`   // RFC 3339, when offline: the next automatic attempt
 	Pending   int    `json:"pending"`    // local changes waiting to be pushed
 	Files     int    `json:"files"`      // files waiting to be downloaded
+	// Version grows with every change; the UI keeps the newest status it has seen, so a
+	// Status() answer that crossed a newer event on the way cannot roll the bar back.
+	Version uint64 `json:"version"`
 }
 
 // NC filters of the list, as in the portal: a) CAs to submit, b) evidence to submit,

@@ -19,6 +19,8 @@ rm -rf "$out/test-results" "$out/report"
 : >"$out/xvfb.log"
 
 say() { echo "e2e: $*"; }
+# shellcheck source=lib.sh
+source build/scripts/lib.sh
 die() { echo "e2e: $*" >&2; exit 1; }
 
 # --- build (go build is incremental; the frontend is rebuilt when a source is newer) ---
@@ -45,17 +47,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecert-e2e.XXXXXX")
 server_pidfile=$tmp/server.pid
 pids=() # Xvfb, dbus, app: stopped in reverse order
 
-# stop_pid PID [group]: SIGTERM, then SIGKILL after 5 s; "group" signals its process group.
-stop_pid() {
-  local pid=$1 target=$1
-  [[ ${2:-} == group ]] && target=-$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM -- "$target" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL -- "$target" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$?
   set +e
@@ -63,7 +54,7 @@ cleanup() {
   [[ -f $server_pidfile ]] && stop_pid "$(cat "$server_pidfile")"
   [[ -n ${server_pid:-} ]] && stop_pid "$server_pid"
   [[ -n ${app_pid:-} ]] && stop_pid "$app_pid" group
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  stop_all
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -71,62 +62,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+start_xvfb "$out/xvfb.log"
+say "Xvfb on display $display"
+start_dbus
 
-# wait_for URL PID WHAT LOG [seconds]
-wait_for() {
-  local url=$1 pid=$2 what=$3 log=$4 secs=${5:-60}
-  for _ in $(seq 1 $((secs * 10))); do
-    curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || { tail -40 "$log" >&2; die "$what exited during start-up (log: $log)"; }
-    sleep 0.1
-  done
-  tail -40 "$log" >&2
-  die "$what did not answer at $url within ${secs}s (log: $log)"
-}
-
-# Xvfb on the first free display from :90.
-display=
-for n in $(seq 90 190); do
-  [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >>"$out/xvfb.log" 2>&1 &
-  xpid=$!
-  for _ in $(seq 1 50); do
-    [[ -e /tmp/.X11-unix/X$n ]] && break
-    kill -0 "$xpid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$xpid" 2>/dev/null && [[ -e /tmp/.X11-unix/X$n ]]; then
-    pids+=("$xpid")
-    display=:$n
-    break
-  fi
-  stop_pid "$xpid"
-done
-[[ -n $display ]] || { cat "$out/xvfb.log" >&2; die "could not start Xvfb"; }
-say "Xvfb on display $display (pid $xpid)"
-
-# A private D-Bus session bus (GTK and WebKit expect one; it keeps the host's out of it).
-if command -v dbus-daemon >/dev/null; then
-  dbus_info=$(dbus-daemon --session --fork --print-address=1 --print-pid=1) ||
-    die "could not start a D-Bus session bus"
-  dbus_addr=$(sed -n 1p <<<"$dbus_info")
-  dbus_pid=$(sed -n 2p <<<"$dbus_info")
-  pids+=("$dbus_pid")
-  export DBUS_SESSION_BUS_ADDRESS=$dbus_addr
-fi
-
-# The server, with the demo data.
-server_port=$(free_port)
-server_addr=127.0.0.1:$server_port
-server_url=http://$server_addr
-mkdir -p "$tmp/server"
-"$bin/ecert-server" --addr "$server_addr" --data-dir "$tmp/server" --demo >>"$out/server.log" 2>&1 &
-server_pid=$!
+# The server, with the demo data. A test may stop and restart it: the PID file says which.
+start_server "$bin/ecert-server" "$tmp/server" "$out/server.log"
 echo "$server_pid" >"$server_pidfile"
-wait_for "$server_url/api/v1/health" "$server_pid" "ecert-server" "$out/server.log" 30
 say "ecert-server on $server_url (pid $server_pid)"
 
 # The app: the dev binary serves the UI and the Go bindings over HTTP (Wails' dev mode).

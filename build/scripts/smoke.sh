@@ -17,6 +17,9 @@ min_colours=${SMOKE_MIN_COLOURS:-50}
 
 say() { echo "smoke: $*"; }
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+die() { fail "$@"; }
+# shellcheck source=lib.sh
+source build/scripts/lib.sh
 
 for f in ecert-desktop ecert-server; do
   [[ -x $bin/$f ]] || fail "$bin/$f is missing: run 'make build' first"
@@ -34,22 +37,11 @@ rm -f "$out"/window*.png
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecert-smoke.XXXXXX")
 pids=() # Xvfb, dbus, server: stopped in reverse order after the app
 
-# stop_pid PID [group]: SIGTERM, then SIGKILL after 5 s; "group" signals its process group.
-stop_pid() {
-  local pid=$1 target=$1
-  [[ ${2:-} == group ]] && target=-$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM -- "$target" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL -- "$target" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$?
   set +e
   [[ -n ${app_pid:-} ]] && stop_pid "$app_pid" group
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  stop_all
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -57,52 +49,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Xvfb on the first free display from :90.
-display=
-for n in $(seq 90 190); do
-  [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-  Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >>"$out/xvfb.log" 2>&1 &
-  xpid=$!
-  for _ in $(seq 1 50); do
-    [[ -e /tmp/.X11-unix/X$n ]] && break
-    kill -0 "$xpid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$xpid" 2>/dev/null && [[ -e /tmp/.X11-unix/X$n ]]; then
-    pids+=("$xpid")
-    display=:$n
-    break
-  fi
-  stop_pid "$xpid"
-done
-[[ -n $display ]] || { cat "$out/xvfb.log" >&2; fail "could not start Xvfb"; }
-say "Xvfb on display $display (pid $xpid)"
-
-# A private D-Bus session bus: GTK, WebKit and Wails' single-instance lock use one.
-if command -v dbus-daemon >/dev/null; then
-  dbus_info=$(dbus-daemon --session --fork --print-address=1 --print-pid=1) ||
-    fail "could not start a D-Bus session bus"
-  pids+=("$(sed -n 2p <<<"$dbus_info")")
-  export DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p <<<"$dbus_info")
-fi
+start_xvfb "$out/xvfb.log"
+say "Xvfb on display $display"
+start_dbus
 
 # The demo server, so the app has a real peer.
-server_addr=127.0.0.1:$(free_port)
-mkdir -p "$tmp/server"
-"$bin/ecert-server" --addr "$server_addr" --data-dir "$tmp/server" --demo >>"$out/server.log" 2>&1 &
-server_pid=$!
+start_server "$bin/ecert-server" "$tmp/server" "$out/server.log"
 pids+=("$server_pid")
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null --max-time 1 "http://$server_addr/api/v1/health" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$out/server.log" >&2; fail "ecert-server exited during start-up"; }
-  sleep 0.1
-done
-curl -fsS -o /dev/null --max-time 1 "http://$server_addr/api/v1/health" ||
-  fail "ecert-server did not answer on $server_addr (log: $out/server.log)"
 say "ecert-server on http://$server_addr (pid $server_pid)"
 
 # The production app, in its own process group (with its WebKit helper processes).

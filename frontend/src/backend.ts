@@ -170,6 +170,8 @@ export interface SyncStatus {
   next_try: Timestamp
   pending: number
   files: number
+  /** grows with every change: a lower version is an older status */
+  version: number
 }
 
 export type NCFilter = 'ca' | 'evidence' | 'open' | 'history' | 'all'

@@ -73,6 +73,7 @@ export function syncStatus(over: Partial<SyncStatus> = {}): SyncStatus {
     next_try: '',
     pending: 0,
     files: 0,
+    version: 0,
     ...over,
   }
 }

@@ -156,6 +156,19 @@ describe('portal store', () => {
   })
 })
 
+describe('sync store', () => {
+  it('keeps the newest status when an older answer arrives after an event', async () => {
+    const s = useSyncStore()
+    s.set(syncStatus({ online: true, version: 5 }))
+    b.syncStatus.mockResolvedValue(syncStatus({ online: false, version: 3 }))
+    await s.refresh()
+    expect(s.status.online).toBe(true)
+    b.syncStatus.mockResolvedValue(syncStatus({ online: false, last_error: 'unreachable', version: 6 }))
+    await s.refresh()
+    expect(s.status.online).toBe(false)
+  })
+})
+
 describe('settings store', () => {
   it('starts in the saved or system language', async () => {
     b.language.mockResolvedValue('es')

@@ -14,10 +14,13 @@ export const useSyncStore = defineStore('sync', () => {
     next_try: '',
     pending: 0,
     files: 0,
+    version: 0,
   })
   const error = ref('') // a failed call of the UI itself (Status, SyncNow)
 
+  /** set keeps the newest status: an answer to Status() may arrive after a newer event. */
   function set(s: SyncStatus) {
+    if ((s.version ?? 0) < status.value.version) return
     status.value = { ...status.value, ...s }
   }
 

@@ -747,6 +747,7 @@ export namespace app {
 	    next_try: string;
 	    pending: number;
 	    files: number;
+	    version: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncStatus(source);
@@ -762,6 +763,7 @@ export namespace app {
 	        this.next_try = source["next_try"];
 	        this.pending = source["pending"];
 	        this.files = source["files"];
+	        this.version = source["version"];
 	    }
 	}
 
