@@ -230,6 +230,7 @@ func (a *App) State(ctx context.Context) SessionState {
 
 func (a *App) startEngine(c *client.Client) {
 	e := engine.New(a.store, c, engine.Options{
+		Author:     c.Session().User.Name,
 		Interval:   a.cfg.SyncInterval,
 		MaxBackoff: a.cfg.MaxBackoff,
 		Logger:     a.log,
@@ -240,6 +241,7 @@ func (a *App) startEngine(c *client.Client) {
 		},
 		OnChanges: func(entities []string) {
 			a.cfg.Platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
+			a.announce(context.Background())
 		},
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -299,6 +301,7 @@ func (a *App) SyncStatus(ctx context.Context) SyncStatus {
 		st.LastError = client.CodeSessionExpired
 	}
 	st.LastSync, _ = a.store.Meta(ctx, store.MetaLastSync)
+	st.Pending, _ = a.store.PendingCount(ctx)
 	st.Version = version
 	return st
 }
@@ -325,6 +328,6 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status)) error 
 		return err
 	}
 	c.SetSession(*s)
-	e := engine.New(a.store, c, engine.Options{Logger: a.log, Now: a.now, OnStatus: progress})
+	e := engine.New(a.store, c, engine.Options{Logger: a.log, Now: a.now, OnStatus: progress, Author: s.User.Name})
 	return e.Sync(ctx)
 }

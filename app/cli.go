@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -22,11 +23,14 @@ const EnvPassword = "ECERT_PASSWORD"
 
 // commands are the headless sub-commands of ecert-desktop.
 var commands = map[string]func(*cli, []string) error{
-	"login":  (*cli).login,
-	"logout": (*cli).logout,
-	"sync":   (*cli).sync,
-	"status": (*cli).status,
-	"nc":     (*cli).nc,
+	"login":   (*cli).login,
+	"logout":  (*cli).logout,
+	"sync":    (*cli).sync,
+	"status":  (*cli).status,
+	"nc":      (*cli).nc,
+	"ca":      (*cli).ca,
+	"send":    (*cli).send,
+	"message": (*cli).message,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -43,6 +47,14 @@ Without a command, the desktop app opens. Commands run without a window:
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
+  nc show NC-… [--json]            one NC: its corrective measure, thread, what is expected
+  ca draft NC-… --text TEXT        save a corrective measure as a draft
+  ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
+  send                             send every CA marked ready, then sync
+  message NC-… --text TEXT         write to the analyst in the NC's thread
+
+Changes are kept here at once and go to the server with the next sync ('send' and
+'sync' push them; the desktop app does it by itself).
 
 The data directory is --data-dir, else $ECERT_DATA_DIR, else the user's data folder.
 `
@@ -164,7 +176,7 @@ func (c *cli) sync(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Synced in %s: %d audits, %d non-conformities, %d messages.\n",
 		time.Since(start).Round(time.Millisecond), counts["audit"], counts["nc"], counts["message"])
-	return nil
+	return c.reportOutbox()
 }
 
 // StatusReport is the output of "status --json".
@@ -214,8 +226,11 @@ func (c *cli) status(args []string) error {
 }
 
 func (c *cli) nc(args []string) error {
+	if len(args) > 0 && args[0] == "show" {
+		return c.ncShow(args[1:])
+	}
 	if len(args) == 0 || args[0] != "list" {
-		return usageError("nc needs a sub-command: list")
+		return usageError("nc needs a sub-command: list or show")
 	}
 	var asJSON bool
 	var filter string
@@ -278,4 +293,198 @@ func explain(err error) string {
 		return m
 	}
 	return err.Error()
+}
+
+// ncArg splits "NC-… --flags" into the NC id and the flags (the id may come first).
+func ncArg(args []string) (string, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return "", nil, usageError("give the NC number, e.g. NC-167140-2019")
+	}
+	return args[0], args[1:], nil
+}
+
+func (c *cli) ncShow(args []string) error {
+	id, rest, err := ncArg(args)
+	if err != nil {
+		return err
+	}
+	var asJSON bool
+	if _, err := c.flags("nc show", rest, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
+		return err
+	}
+	d, err := c.app.NC(c.ctx, id)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(c.stdout, d)
+	}
+	nc := d.Row.NC
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "NC:\t%s\nAudit:\t%s %s %s\nCriterion:\t%s %s\nFinding:\t%s\nReceived:\t%s\nDue:\t%s\nStage:\t%s\n",
+		nc.ID, nc.AuditID, ddmmyyyy(string(d.Audit.Date)), d.Audit.ServiceType, nc.CriterionNumber, nc.CriterionText,
+		nc.Finding, ddmmyyyy(string(nc.ReceivedDate)), ddmmyyyy(string(nc.DueDate)), nc.Stage)
+	if nc.CA != nil {
+		fmt.Fprintf(w, "Corrective measure sent:\t%s\n", nc.CA.Text)
+		if nc.CA.AnalystComment != "" {
+			fmt.Fprintf(w, "Analyst's comment:\t%s\n", nc.CA.AnalystComment)
+		}
+	}
+	if l := d.Local; l != nil {
+		state := l.Draft + " draft"
+		switch {
+		case l.Queued:
+			state = "queued to be sent"
+		case l.Ready:
+			state = "ready to send"
+		}
+		fmt.Fprintf(w, "Your corrective measure (%s):\t%s\n", state, l.Text)
+		if l.Notice != "" {
+			fmt.Fprintf(w, "Look again:\t%s\n", explainCode(l.Notice))
+		}
+	}
+	for _, m := range d.Messages {
+		fmt.Fprintf(w, "Message %s, %s:\t%s\n", m.SentAt.Local().Format("02/01/2006 15:04"), m.Author, m.Body)
+	}
+	for _, m := range d.Pending {
+		state := "waiting to be sent"
+		if m.Rejected {
+			state = "refused: " + explainCode(m.Code)
+		}
+		fmt.Fprintf(w, "Your message (%s):\t%s\n", state, m.Text)
+	}
+	return w.Flush()
+}
+
+func (c *cli) ca(args []string) error {
+	if len(args) == 0 || (args[0] != "draft" && args[0] != "ready") {
+		return usageError("ca needs a sub-command: draft or ready")
+	}
+	sub := args[0]
+	id, rest, err := ncArg(args[1:])
+	if err != nil {
+		return err
+	}
+	var text string
+	var textSet, undo bool
+	if _, err := c.flags("ca "+sub, rest, func(fs *flag.FlagSet) {
+		fs.Func("text", "the corrective measure", func(v string) error { text, textSet = v, true; return nil })
+		fs.BoolVar(&undo, "undo", false, "take the ready mark off")
+	}); err != nil {
+		return err
+	}
+	if sub == "draft" {
+		if !textSet {
+			return usageError("--text is required")
+		}
+		if _, err := c.app.SaveDraft(c.ctx, id, text); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "Draft of %s saved. It goes to the server with the next sync.\n", id)
+		return nil
+	}
+	if !textSet {
+		if l, err := c.app.store.LocalCA(c.ctx, id); err == nil {
+			text = l.Text
+		} else if d, err := c.app.store.CADraft(c.ctx, id); err == nil {
+			text = d.Text
+		}
+	}
+	if _, err := c.app.SetReady(c.ctx, id, text, !undo); err != nil {
+		return err
+	}
+	if undo {
+		fmt.Fprintf(c.stdout, "%s is no longer marked ready to send.\n", id)
+	} else {
+		fmt.Fprintf(c.stdout, "%s is marked ready to send (✓). 'ecert-desktop send' sends every ready item.\n", id)
+	}
+	return nil
+}
+
+func (c *cli) send(args []string) error {
+	if _, err := c.flags("send", args, nil); err != nil {
+		return err
+	}
+	r, err := c.app.Send(c.ctx)
+	if err != nil {
+		return err
+	}
+	if len(r.Queued) == 0 {
+		fmt.Fprintln(c.stdout, "Nothing is marked ready to send.")
+	} else {
+		fmt.Fprintf(c.stdout, "Sending %d corrective measure(s): %s\n", len(r.Queued), strings.Join(r.Queued, ", "))
+	}
+	if len(r.NotReady) > 0 {
+		fmt.Fprintf(c.stdout, "Not sent, not marked ready: %s\n", strings.Join(r.NotReady, ", "))
+	}
+	if err := c.app.SyncOnce(c.ctx, nil); err != nil {
+		fmt.Fprintf(c.stdout, "Kept here; they go with the next sync (%s).\n", explain(err))
+		return err
+	}
+	return c.reportOutbox()
+}
+
+// reportOutbox says what the server refused, and what still waits.
+func (c *cli) reportOutbox() error {
+	items, err := c.app.Outbox(c.ctx)
+	if err != nil {
+		return err
+	}
+	pending := 0
+	for _, it := range items {
+		if it.State == "rejected" {
+			fmt.Fprintf(c.stdout, "Refused by the server: %s %s — %s\n", it.Kind, it.NCID, explainCode(it.Code))
+		} else {
+			pending++
+		}
+	}
+	locals, err := c.app.store.LocalCAs(c.ctx)
+	if err != nil {
+		return err
+	}
+	for _, l := range locals {
+		if l.Notice != "" {
+			fmt.Fprintf(c.stdout, "%s needs your attention: %s\n", l.NCID, explainCode(l.Notice))
+		}
+	}
+	if pending == 0 {
+		fmt.Fprintln(c.stdout, "Everything was sent.")
+	} else {
+		fmt.Fprintf(c.stdout, "%d change(s) still waiting to be sent.\n", pending)
+	}
+	return nil
+}
+
+func (c *cli) message(args []string) error {
+	id, rest, err := ncArg(args)
+	if err != nil {
+		return err
+	}
+	var text string
+	if _, err := c.flags("message", rest, func(fs *flag.FlagSet) { fs.StringVar(&text, "text", "", "the message") }); err != nil {
+		return err
+	}
+	if err := c.app.SendMessage(c.ctx, id, text); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Message on %s saved. It goes to the analyst with the next sync.\n", id)
+	return nil
+}
+
+// explainCode says in plain words what a notice or rejection code means.
+func explainCode(code string) string {
+	m := map[string]string{
+		api.ReasonDraftChanged:  "another computer saved a different draft; choose the text to keep in the app",
+		api.ReasonNCChanged:     "the analyst changed this NC; read the comment and mark it ready again",
+		api.ReasonNCClosed:      "the NC was closed; your text is kept but can no longer be sent",
+		api.ReasonNotAwaitingCA: "the NC does not expect a corrective measure now",
+		api.ReasonNCNotFound:    "the NC is not (or no longer) visible to your organisation",
+		api.ReasonEmptyText:     "the text is empty",
+		api.ReasonTextTooLong:   "the text is too long",
+		api.ReasonBadEntry:      "the server could not read this change",
+	}
+	if s, ok := m[code]; ok {
+		return s
+	}
+	return code
 }

@@ -17,6 +17,7 @@ const (
 	EventSyncStatus     = "sync:status"     // SyncStatus
 	EventDataChanged    = "data:changed"    // {entities: []string}
 	EventSessionExpired = "session:expired" // no payload
+	EventNotify         = "sync:notify"     // []Notice: what the analyst did, to announce
 )
 
 // headless is the Platform of runs without a window.

@@ -73,11 +73,21 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	notices, err := a.store.Notices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	locals, err := a.store.LocalCAs(ctx)
+	if err != nil {
+		return nil, err
+	}
 	today := a.today()
 	out := make([]NCRow, 0, len(ncs))
 	for _, nc := range ncs {
+		l := locals[nc.ID]
 		r := NCRow{NC: nc, AuditDate: byID[nc.AuditID].Date, ServiceType: byID[nc.AuditID].ServiceType,
-			Action: actionOf(nc.Stage), Unread: unread[nc.ID]}
+			Action: actionOf(nc.Stage), Unread: unread[nc.ID], Updates: notices[nc.ID],
+			Ready: l.Ready, Queued: l.Queued, Notice: l.Notice}
 		if r.Action != "" {
 			r.DaysLeft = daysLeft(today, nc.DueDate)
 		}
@@ -120,6 +130,20 @@ func (a *App) NC(ctx context.Context, id string) (NCDetail, error) {
 	if c, err := a.store.Criterion(ctx, nc.CriterionNumber); err == nil {
 		d.Criterion = c
 	} else if !errors.Is(err, store.ErrNotFound) {
+		return NCDetail{}, err
+	}
+	local, err := optional(a.store.LocalCA(ctx, id))
+	if err != nil {
+		return NCDetail{}, err
+	}
+	if d.Local, err = a.localView(ctx, local); err != nil {
+		return NCDetail{}, err
+	}
+	if d.SharedDraft, err = optional(a.store.CADraft(ctx, id)); err != nil {
+		return NCDetail{}, err
+	}
+	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
+	if d.Pending, err = a.pendingMessages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
 	return d, nil
@@ -166,6 +190,22 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 	}
 	for _, n := range unread {
 		d.Unread += n
+	}
+	notices, err := a.store.Notices(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, n := range notices {
+		d.Updates += n
+	}
+	locals, err := a.store.LocalCAs(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, l := range locals {
+		if l.Ready && !l.Queued {
+			d.Ready++
+		}
 	}
 	msgs, err := a.store.LatestMessages(ctx, 5)
 	if err != nil {

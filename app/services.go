@@ -25,9 +25,67 @@ type Portal struct{ app *App }
 // Settings holds the user's preferences.
 type Settings struct{ app *App }
 
+// CA writes and sends corrective measures.
+type CA struct{ app *App }
+
+// Outbox holds what the user sends: messages, and what waits or was refused.
+type Outbox struct{ app *App }
+
 // Services returns the bound services of a, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{&Session{a}, &Sync{a}, &Portal{a}, &Settings{a}}
+	return []any{&Session{a}, &Sync{a}, &Portal{a}, &Settings{a}, &CA{a}, &Outbox{a}}
+}
+
+// Autosave keeps the text on this computer (call it at every pause in typing).
+func (c *CA) Autosave(ncID, text string) (*LocalCA, error) {
+	v, err := c.app.Autosave(context.Background(), ncID, text)
+	return v, c.app.fail(err)
+}
+
+// SaveDraft saves the text as a draft ("Sauvegarder comme brouillon").
+func (c *CA) SaveDraft(ncID, text string) (*LocalCA, error) {
+	v, err := c.app.SaveDraft(context.Background(), ncID, text)
+	return v, c.app.fail(err)
+}
+
+// SetReady marks the CA ready to send ("Prête à envoyer"), or unmarks it.
+func (c *CA) SetReady(ncID, text string, ready bool) (*LocalCA, error) {
+	v, err := c.app.SetReady(context.Background(), ncID, text, ready)
+	return v, c.app.fail(err)
+}
+
+// Resolve keeps the text the user chose between two computers' drafts.
+func (c *CA) Resolve(ncID, text string) (*LocalCA, error) {
+	v, err := c.app.Resolve(context.Background(), ncID, text)
+	return v, c.app.fail(err)
+}
+
+// SendPreview says what Send would send and leave behind.
+func (c *CA) SendPreview() (SendPreview, error) {
+	p, err := c.app.SendPreview(context.Background())
+	return p, c.app.fail(err)
+}
+
+// Send sends every CA marked ready ("Envoyer").
+func (c *CA) Send() (SendResult, error) {
+	r, err := c.app.Send(context.Background())
+	return r, c.app.fail(err)
+}
+
+// Message queues a message to the analyst in an NC's thread.
+func (o *Outbox) Message(ncID, text string) error {
+	return o.app.fail(o.app.SendMessage(context.Background(), ncID, text))
+}
+
+// List returns what waits to be sent and what was refused.
+func (o *Outbox) List() ([]OutboxItem, error) {
+	l, err := o.app.Outbox(context.Background())
+	return l, o.app.fail(err)
+}
+
+// Dismiss removes a refused entry the user has read.
+func (o *Outbox) Dismiss(seq int64) error {
+	return o.app.fail(o.app.store.Dismiss(context.Background(), seq))
 }
 
 func (a *App) fail(err error) error { return userError(a.log, err) }
@@ -122,6 +180,11 @@ func (p *Portal) Checklist() ([]api.Criterion, error) {
 // MarkRead marks an NC's thread as read.
 func (p *Portal) MarkRead(ncID string) error {
 	return p.app.fail(p.app.store.MarkRead(context.Background(), ncID))
+}
+
+// MarkSeen marks what the analyst did on an NC as seen (the user opened it).
+func (p *Portal) MarkSeen(ncID string) error {
+	return p.app.fail(p.app.store.MarkSeen(context.Background(), ncID))
 }
 
 // OpenFile opens a cached file with the system's default program.

@@ -63,6 +63,11 @@ type NCRow struct {
 	// Action is what is expected of the client now: "ca", "evidence" or "" (nothing).
 	Action string `json:"action"`
 	Unread int    `json:"unread"` // analyst messages not yet read on this NC
+	// Updates counts what the analyst did on this NC that the user has not seen yet.
+	Updates int    `json:"updates"`
+	Ready   bool   `json:"ready"`  // the CA is marked ready to send (✓)
+	Queued  bool   `json:"queued"` // the CA is queued to be sent
+	Notice  string `json:"notice"`
 }
 
 // NCDetail is everything the NC screen shows, in its three tabs.
@@ -72,6 +77,13 @@ type NCDetail struct {
 	Messages  []api.Message  `json:"messages"`
 	Evidence  []EvidenceRow  `json:"evidence"`
 	Criterion *api.Criterion `json:"criterion"`
+	// Local is the user's corrective measure (nil when they wrote none).
+	Local *LocalCA `json:"local"`
+	// SharedDraft is the organisation's draft on the server, as last pulled.
+	SharedDraft *api.CADraft `json:"shared_draft"`
+	// Editable says whether the corrective measure can be written now.
+	Editable bool             `json:"editable"`
+	Pending  []PendingMessage `json:"pending"`
 }
 
 // EvidenceRow is an evidence file and whether its content is available offline.
@@ -115,6 +127,72 @@ type Dashboard struct {
 	EvidenceCount int                `json:"evidence_count"`
 	Overdue       int                `json:"overdue"`
 	Unread        int                `json:"unread"`
+	Updates       int                `json:"updates"`  // unseen analyst decisions and messages
+	Ready         int                `json:"ready"`    // CAs marked ready to send
 	Messages      []MessageRow       `json:"messages"` // the latest few
 	Today         api.Date           `json:"today"`
+}
+
+// Draft states of a corrective measure the user writes.
+const (
+	DraftLocal  = "local"  // kept on this computer only (saved at every keystroke)
+	DraftQueued = "queued" // saved as a draft, waiting for a connection to reach the server
+	DraftShared = "shared" // the server has it: the organisation's other computers see it
+)
+
+// LocalCA is the user's corrective measure of an NC, as the editor shows it.
+type LocalCA struct {
+	NCID   string `json:"nc_id"`
+	Text   string `json:"text"`
+	Ready  bool   `json:"ready"`  // marked "ready to send"
+	Queued bool   `json:"queued"` // Send pressed; goes (or went) with the next sync
+	Draft  string `json:"draft"`  // local, queued or shared
+	// Notice is why the user must look again (errors.<code> / ca.notice.<code>):
+	// draft_changed, nc_changed, nc_closed, or the reason the server refused it.
+	Notice    string `json:"notice"`
+	OtherText string `json:"other_text"` // the other computer's draft, in a conflict
+	OtherBy   string `json:"other_by"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// PendingMessage is a message written here and not yet on the server (or refused).
+type PendingMessage struct {
+	Seq       int64  `json:"seq"`
+	Text      string `json:"text"`
+	CreatedAt string `json:"created_at"`
+	Rejected  bool   `json:"rejected"`
+	Code      string `json:"code"`
+}
+
+// OutboxItem is an entry of the outbox as the user sees it.
+type OutboxItem struct {
+	Seq       int64  `json:"seq"`
+	Kind      string `json:"kind"` // ca.draft, ca.submit, message
+	NCID      string `json:"nc_id"`
+	Text      string `json:"text"`
+	CreatedAt string `json:"created_at"`
+	State     string `json:"state"` // pending, rejected
+	Code      string `json:"code"`  // why it was rejected
+}
+
+// SendPreview is what Send would do: the CAs marked ready, and those awaited but not
+// ready, which Send leaves behind.
+type SendPreview struct {
+	Ready    []string `json:"ready"`
+	NotReady []string `json:"not_ready"`
+}
+
+// SendResult says what Send queued and whether it could go at once.
+type SendResult struct {
+	Queued   []string `json:"queued"`
+	NotReady []string `json:"not_ready"`
+	Online   bool     `json:"online"`
+}
+
+// Notice is an analyst decision or message that a sync brought; the payload of the
+// "sync:notify" event.
+type Notice struct {
+	NCID  string `json:"nc_id"`
+	Kind  string `json:"kind"`  // decision, message
+	Stage string `json:"stage"` // the NC's new stage, for a decision
 }

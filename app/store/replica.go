@@ -24,6 +24,10 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 		return fmt.Errorf("apply page: %w", err)
 	}
 	defer tx.Rollback()
+	var cursor string
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = ?), '')`, MetaCursor).Scan(&cursor); err != nil {
+		return fmt.Errorf("apply page: %w", err)
+	}
 	for _, c := range page.Changes {
 		if !slices.Contains(api.Entities, c.Entity) {
 			continue
@@ -32,6 +36,10 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 		case api.OpUpsert:
 			if !json.Valid(c.Data) {
 				return fmt.Errorf("apply %s %s: invalid data", c.Entity, c.ID)
+			}
+			// The first sync brings the past, not news: no notices then.
+			if err := observe(ctx, tx, c, cursor != "", lastSync); err != nil {
+				return fmt.Errorf("apply %s %s: %w", c.Entity, c.ID, err)
 			}
 			// The table name comes from api.Entities, never from the wire as is.
 			_, err = tx.ExecContext(ctx, `INSERT INTO `+c.Entity+`(id, data) VALUES (?, ?)

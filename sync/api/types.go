@@ -88,6 +88,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
+	EntityCADraft,
 }
 
 // Change operations.
@@ -228,7 +229,10 @@ type NC struct {
 	CAStatus        string `json:"ca_status"`
 	EvidenceStatus  string `json:"evidence_status"`
 	CA              *CA    `json:"ca,omitempty"`
-	Revision        int64  `json:"revision"` // bumped by the server on every change
+	// CAHistory lists every submitted CA with the analyst's decision, oldest first.
+	CAHistory []CAVersion `json:"ca_history,omitempty"`
+	// Revision is bumped by the server on every change of the NC (drafts have their own).
+	Revision int64 `json:"revision"`
 }
 
 // CA is the corrective measure of an NC as last sent to or set by FLOCERT.

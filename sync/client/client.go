@@ -139,6 +139,32 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 	return page, err
 }
 
+// Push sends outbox entries and returns one result per entry, checked to answer the
+// entries sent, in order.
+func (c *Client) Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error) {
+	var resp api.PushResponse
+	err := c.authed(ctx, func(token string) error {
+		return c.call(ctx, http.MethodPost, "/push", token, req, &resp)
+	})
+	if err != nil {
+		return resp, err
+	}
+	if len(resp.Results) != len(req.Entries) {
+		return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: %d results for %d entries", len(resp.Results), len(req.Entries))}
+	}
+	for i, r := range resp.Results {
+		if r.Seq != req.Entries[i].Seq {
+			return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: result %d is for seq %d, want %d", i, r.Seq, req.Entries[i].Seq)}
+		}
+		switch r.Status {
+		case api.PushApplied, api.PushDuplicate, api.PushRejected, api.PushConflict:
+		default:
+			return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: unknown status %q", r.Status)}
+		}
+	}
+	return resp, nil
+}
+
 // Download writes the content of the file with the given SHA-256 to w.
 func (c *Client) Download(ctx context.Context, sha string, w io.Writer) error {
 	return c.authed(ctx, func(token string) error {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -23,10 +24,19 @@ type Replica interface {
 	MissingFiles(ctx context.Context) ([]api.FileRef, error)
 	// PutFile stores content after checking it against ref's hash.
 	PutFile(ctx context.Context, ref api.FileRef, r io.Reader) error
+	// ClientID names the replica in pushes.
+	ClientID(ctx context.Context) (string, error)
+	// PendingPush returns the next outbox entries to push, oldest first.
+	PendingPush(ctx context.Context, max int) ([]api.PushEntry, error)
+	// ApplyPushResults records the server's answers, atomically.
+	ApplyPushResults(ctx context.Context, results []api.PushResult, author string, now time.Time) error
+	// PendingCount counts the outbox entries still to push.
+	PendingCount(ctx context.Context) (int, error)
 }
 
 // Remote is what the engine needs of the Ecert API client.
 type Remote interface {
+	Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error)
 	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
 	Download(ctx context.Context, sha string, w io.Writer) error
 }
@@ -40,6 +50,7 @@ type Status struct {
 	ErrorAt   time.Time
 	NextTry   time.Time // when offline: the next automatic attempt
 	Files     int       // files still to download
+	Pending   int       // outbox entries still to push
 }
 
 // Options tune the engine. Zero values take the defaults.
@@ -48,6 +59,9 @@ type Options struct {
 	MinBackoff time.Duration // first retry after a failure (default 1 s)
 	MaxBackoff time.Duration // longest wait between retries (default 60 s)
 	PageSize   int           // changes per pull request (default 1000)
+	PushSize   int           // outbox entries per push request (default 100)
+	// Author is the user's name, shown on their messages until the server's copy arrives.
+	Author string
 	Logger     *slog.Logger
 	// OnStatus is called (from the engine's goroutine) whenever the status changes.
 	OnStatus func(Status)
@@ -81,6 +95,9 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	}
 	if opt.PageSize == 0 {
 		opt.PageSize = 1000
+	}
+	if opt.PushSize == 0 {
+		opt.PushSize = 100
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
@@ -165,11 +182,19 @@ func (e *Engine) update(fn func(*Status)) {
 	}
 }
 
-// Sync pulls every change since the replica's cursor, then downloads missing files.
-// It may be called directly (the headless "sync" command does).
+// Sync pushes the outbox, pulls every change since the replica's cursor, then downloads
+// missing files. Pushing first lets the server judge the user's changes against the
+// state they were made on. It may be called directly (the headless "sync" command does).
 func (e *Engine) Sync(ctx context.Context) error {
 	e.update(func(s *Status) { s.Syncing = true })
-	touched, err := e.pull(ctx)
+	var touched []string
+	pushed, err := e.push(ctx)
+	if pushed > 0 {
+		e.changed([]string{EntityOutbox})
+	}
+	if err == nil {
+		touched, err = e.pull(ctx)
+	}
 	e.changed(touched)
 	if err == nil {
 		var fetched int
@@ -197,6 +222,44 @@ func (e *Engine) Sync(ctx context.Context) error {
 		e.opt.Logger.Warn("sync failed", "err", err)
 	}
 	return err
+}
+
+// EntityOutbox is reported to OnChanges when pushed entries got their results.
+const EntityOutbox = "outbox"
+
+// push sends the outbox in requests of PushSize entries until it is empty, and returns
+// how many entries got a result. Each result is recorded before the next request; a
+// rejected entry is recorded as such and never holds up the ones after it.
+func (e *Engine) push(ctx context.Context) (int, error) {
+	clientID, err := e.replica.ClientID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	defer func() {
+		if n, err := e.replica.PendingCount(context.WithoutCancel(ctx)); err == nil {
+			e.update(func(s *Status) { s.Pending = n })
+		}
+	}()
+	var last int64
+	for {
+		entries, err := e.replica.PendingPush(ctx, e.opt.PushSize)
+		if err != nil || len(entries) == 0 {
+			return done, err
+		}
+		if entries[0].Seq <= last {
+			return done, fmt.Errorf("push: entry %d is still pending after its result", entries[0].Seq)
+		}
+		last = entries[len(entries)-1].Seq
+		resp, err := e.remote.Push(ctx, api.PushRequest{ClientID: clientID, Entries: entries})
+		if err != nil {
+			return done, err
+		}
+		if err := e.replica.ApplyPushResults(ctx, resp.Results, e.opt.Author, e.opt.Now()); err != nil {
+			return done, err
+		}
+		done += len(resp.Results)
+	}
 }
 
 // EntityFiles is reported to OnChanges when files were downloaded: what is available

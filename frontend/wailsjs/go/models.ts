@@ -60,6 +60,87 @@ export namespace api {
 		    return a;
 		}
 	}
+	export class CADraft {
+	    nc_id: string;
+	    text: string;
+	    revision: number;
+	    updated_by: string;
+	    // Go type: time
+	    updated_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new CADraft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nc_id = source["nc_id"];
+	        this.text = source["text"];
+	        this.revision = source["revision"];
+	        this.updated_by = source["updated_by"];
+	        this.updated_at = this.convertValues(source["updated_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CAVersion {
+	    text: string;
+	    submitted_by: string;
+	    // Go type: time
+	    submitted_at: any;
+	    decision?: string;
+	    comment?: string;
+	    // Go type: time
+	    decided_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new CAVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.submitted_by = source["submitted_by"];
+	        this.submitted_at = this.convertValues(source["submitted_at"], null);
+	        this.decision = source["decision"];
+	        this.comment = source["comment"];
+	        this.decided_at = this.convertValues(source["decided_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FileRef {
 	    sha256: string;
 	    name: string;
@@ -327,6 +408,7 @@ export namespace api {
 	    ca_status: string;
 	    evidence_status: string;
 	    ca?: CA;
+	    ca_history?: CAVersion[];
 	    revision: number;
 	
 	    static createFrom(source: any = {}) {
@@ -348,6 +430,7 @@ export namespace api {
 	        this.ca_status = source["ca_status"];
 	        this.evidence_status = source["evidence_status"];
 	        this.ca = this.convertValues(source["ca"], CA);
+	        this.ca_history = this.convertValues(source["ca_history"], CAVersion);
 	        this.revision = source["revision"];
 	    }
 	
@@ -513,6 +596,10 @@ export namespace app {
 	    days_left?: number;
 	    action: string;
 	    unread: number;
+	    updates: number;
+	    ready: boolean;
+	    queued: boolean;
+	    notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new NCRow(source);
@@ -526,6 +613,10 @@ export namespace app {
 	        this.days_left = source["days_left"];
 	        this.action = source["action"];
 	        this.unread = source["unread"];
+	        this.updates = source["updates"];
+	        this.ready = source["ready"];
+	        this.queued = source["queued"];
+	        this.notice = source["notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -555,6 +646,8 @@ export namespace app {
 	    evidence_count: number;
 	    overdue: number;
 	    unread: number;
+	    updates: number;
+	    ready: number;
 	    messages: MessageRow[];
 	    today: string;
 	
@@ -572,6 +665,8 @@ export namespace app {
 	        this.evidence_count = source["evidence_count"];
 	        this.overdue = source["overdue"];
 	        this.unread = source["unread"];
+	        this.updates = source["updates"];
+	        this.ready = source["ready"];
 	        this.messages = this.convertValues(source["messages"], MessageRow);
 	        this.today = source["today"];
 	    }
@@ -658,6 +753,34 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class LocalCA {
+	    nc_id: string;
+	    text: string;
+	    ready: boolean;
+	    queued: boolean;
+	    draft: string;
+	    notice: string;
+	    other_text: string;
+	    other_by: string;
+	    updated_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LocalCA(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nc_id = source["nc_id"];
+	        this.text = source["text"];
+	        this.ready = source["ready"];
+	        this.queued = source["queued"];
+	        this.draft = source["draft"];
+	        this.notice = source["notice"];
+	        this.other_text = source["other_text"];
+	        this.other_by = source["other_by"];
+	        this.updated_at = source["updated_at"];
+	    }
+	}
 	export class LoginDefaults {
 	    server: string;
 	    username: string;
@@ -675,12 +798,36 @@ export namespace app {
 	    }
 	}
 	
+	export class PendingMessage {
+	    seq: number;
+	    text: string;
+	    created_at: string;
+	    rejected: boolean;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.text = source["text"];
+	        this.created_at = source["created_at"];
+	        this.rejected = source["rejected"];
+	        this.code = source["code"];
+	    }
+	}
 	export class NCDetail {
 	    row: NCRow;
 	    audit: api.Audit;
 	    messages: api.Message[];
 	    evidence: EvidenceRow[];
 	    criterion?: api.Criterion;
+	    local?: LocalCA;
+	    shared_draft?: api.CADraft;
+	    editable: boolean;
+	    pending: PendingMessage[];
 	
 	    static createFrom(source: any = {}) {
 	        return new NCDetail(source);
@@ -693,6 +840,10 @@ export namespace app {
 	        this.messages = this.convertValues(source["messages"], api.Message);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
 	        this.criterion = this.convertValues(source["criterion"], api.Criterion);
+	        this.local = this.convertValues(source["local"], LocalCA);
+	        this.shared_draft = this.convertValues(source["shared_draft"], api.CADraft);
+	        this.editable = source["editable"];
+	        this.pending = this.convertValues(source["pending"], PendingMessage);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -714,6 +865,61 @@ export namespace app {
 		}
 	}
 	
+	export class OutboxItem {
+	    seq: number;
+	    kind: string;
+	    nc_id: string;
+	    text: string;
+	    created_at: string;
+	    state: string;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OutboxItem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.kind = source["kind"];
+	        this.nc_id = source["nc_id"];
+	        this.text = source["text"];
+	        this.created_at = source["created_at"];
+	        this.state = source["state"];
+	        this.code = source["code"];
+	    }
+	}
+	
+	export class SendPreview {
+	    ready: string[];
+	    not_ready: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SendPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ready = source["ready"];
+	        this.not_ready = source["not_ready"];
+	    }
+	}
+	export class SendResult {
+	    queued: string[];
+	    not_ready: string[];
+	    online: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.queued = source["queued"];
+	        this.not_ready = source["not_ready"];
+	        this.online = source["online"];
+	    }
+	}
 	export class SessionState {
 	    logged_in: boolean;
 	    server: string;

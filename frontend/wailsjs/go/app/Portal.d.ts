@@ -19,6 +19,8 @@ export function Documents():Promise<Array<app.DocumentRow>>;
 
 export function MarkRead(arg1:string):Promise<void>;
 
+export function MarkSeen(arg1:string):Promise<void>;
+
 export function NC(arg1:string):Promise<app.NCDetail>;
 
 export function NCs(arg1:string):Promise<Array<app.NCRow>>;

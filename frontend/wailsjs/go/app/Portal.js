@@ -34,6 +34,10 @@ export function MarkRead(arg1) {
   return window['go']['app']['Portal']['MarkRead'](arg1);
 }
 
+export function MarkSeen(arg1) {
+  return window['go']['app']['Portal']['MarkSeen'](arg1);
+}
+
 export function NC(arg1) {
   return window['go']['app']['Portal']['NC'](arg1);
 }

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// Notice kinds: what a pull brought from the analyst.
+const (
+	NoticeDecision = "decision" // the NC's stage or a status changed
+	NoticeMessage  = "message"  // a new message from FLOCERT
+)
+
+// observe looks at an upsert about to be applied, against what the replica holds, and
+// records what the user must hear of: the analyst's decisions and messages (as notices,
+// when news is true), and changes under a CA the user is writing — which then goes back
+// to draft with both versions kept.
+func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp string) error {
+	switch c.Entity {
+	case api.EntityNC:
+		var nc api.NC
+		if err := json.Unmarshal(c.Data, &nc); err != nil {
+			return err
+		}
+		var old api.NC
+		switch err := loadEntity(ctx, tx, api.EntityNC, c.ID, &old); {
+		case errors.Is(err, ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		if old.Stage == nc.Stage && old.CAStatus == nc.CAStatus && old.EvidenceStatus == nc.EvidenceStatus &&
+			caComment(old) == caComment(nc) {
+			return nil
+		}
+		if nc.Stage == api.StageCASubmitted && old.Stage != nc.Stage {
+			// A submission: ours (its push result already cleared the local CA) or another
+			// computer's. Not the analyst's news.
+			return clearReadyUnlessQueued(ctx, tx, c.ID, api.ReasonNCChanged, stamp)
+		}
+		if news {
+			if err := addNotice(ctx, tx, c.ID, NoticeDecision, nc.Stage, stamp); err != nil {
+				return err
+			}
+		}
+		reason := api.ReasonNCChanged
+		if nc.Stage == api.StageClosed {
+			reason = api.ReasonNCClosed
+		}
+		return clearReadyUnlessQueued(ctx, tx, c.ID, reason, stamp)
+	case api.EntityMessage:
+		var m api.Message
+		if err := json.Unmarshal(c.Data, &m); err != nil {
+			return err
+		}
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM message WHERE id = ?`, c.ID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists > 0 || m.AuthorRole == api.RoleClient || !news {
+			return nil
+		}
+		return addNotice(ctx, tx, m.NCID, NoticeMessage, "", stamp)
+	case api.EntityCADraft:
+		var d api.CADraft
+		if err := json.Unmarshal(c.Data, &d); err != nil {
+			return err
+		}
+		return adoptDraft(ctx, tx, d, stamp)
+	}
+	return nil
+}
+
+func caComment(nc api.NC) string {
+	if nc.CA == nil {
+		return ""
+	}
+	return nc.CA.AnalystComment
+}
+
+func loadEntity(ctx context.Context, tx *sql.Tx, entity, id string, v any) error {
+	var data []byte
+	err := tx.QueryRowContext(ctx, `SELECT data FROM `+entity+` WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+func addNotice(ctx context.Context, tx *sql.Tx, ncID, kind, stage, stamp string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO notice(nc_id, kind, stage, created_at) VALUES (?, ?, ?, ?)`, ncID, kind, stage, stamp)
+	return err
+}
+
+// clearReadyUnlessQueued takes the "ready" mark off a CA whose NC changed under it. A
+// queued submission is left to the server, which refuses it against the NC's new
+// revision: its answer puts the CA back to draft.
+func clearReadyUnlessQueued(ctx context.Context, tx *sql.Tx, ncID, reason, stamp string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE ca_local SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND queued = 0`,
+		reason, stamp, ncID)
+	return err
+}
+
+// adoptDraft follows a draft saved on another computer: when the user has no unsaved
+// text here, the local copy becomes that draft; otherwise both are kept for the user to
+// choose.
+func adoptDraft(ctx context.Context, tx *sql.Tx, d api.CADraft, stamp string) error {
+	c, err := localTx(ctx, tx, d.NCID)
+	if errors.Is(err, ErrNotFound) {
+		return nil // nothing written here: the screen shows the shared draft
+	}
+	if err != nil || d.Revision <= c.DraftBase || c.Queued {
+		return err
+	}
+	if !c.Diverged() {
+		c.Text, c.PushedText, c.DraftBase = d.Text, d.Text, d.Revision
+	} else if d.Text != c.Text {
+		c.Notice, c.OtherText, c.OtherRevision, c.OtherBy = api.ReasonDraftChanged, d.Text, d.Revision, d.UpdatedBy
+	} else {
+		c.PushedText, c.DraftBase = d.Text, d.Revision // the same text: no conflict
+	}
+	c.UpdatedAt = stamp
+	return putLocal(ctx, tx, c)
+}
+
+// Notices returns the notices the user has not seen, per NC.
+func (s *Store) Notices(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE seen = 0 GROUP BY nc_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// Notice is one thing a pull brought from the analyst.
+type Notice struct {
+	ID    int64
+	NCID  string
+	Kind  string
+	Stage string
+}
+
+// TakeNewNotices returns the notices not yet announced to the user and marks them
+// announced, so that each is announced once.
+func (s *Store) TakeNewNotices(ctx context.Context) ([]Notice, error) {
+	var out []Notice
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, nc_id, kind, stage FROM notice WHERE emitted = 0 ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var n Notice
+			if err := rows.Scan(&n.ID, &n.NCID, &n.Kind, &n.Stage); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, n)
+		}
+		rows.Close()
+		_, err = tx.ExecContext(ctx, `UPDATE notice SET emitted = 1 WHERE emitted = 0`)
+		return err
+	})
+	return out, err
+}
+
+// MarkSeen marks an NC's notices as seen (the user opened it).
+func (s *Store) MarkSeen(ctx context.Context, ncID string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE notice SET seen = 1 WHERE nc_id = ? AND seen = 0`, ncID)
+	return err
+}

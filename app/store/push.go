@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// PendingPush returns the next entries to push, oldest first: the longest run of pending
+// entries in which no NC has two CA entries. A CA entry's result (a new draft revision,
+// a conflict) decides how the next one for the same NC goes, so they travel one per
+// request; sequence numbers must grow across requests, so the run stops there rather
+// than skipping ahead. A draft goes with the draft revision the text builds on now.
+func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
+			COALESCE(l.draft_base, 0)
+		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
+		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []api.PushEntry
+	caSeen := map[string]bool{}
+	for rows.Next() {
+		var e api.PushEntry
+		var created string
+		var draftBase int64
+		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase); err != nil {
+			return nil, err
+		}
+		if e.Kind != api.KindMessage {
+			if caSeen[e.NCID] {
+				break
+			}
+			caSeen[e.NCID] = true
+		}
+		if e.Kind == api.KindCADraft {
+			e.BaseRevision = draftBase
+		}
+		e.CreatedAt, _ = time.Parse(time.RFC3339, created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ApplyPushResults records the server's answers to pushed entries, in one transaction:
+// applied entries leave the outbox and their effect (the new draft revision, the
+// submitted NC, the message) is written at once; conflicts keep both versions for the
+// user to choose; rejected entries stay in the outbox, marked, for the user to read,
+// and their CA goes back to draft. author names the user in messages shown before the
+// next pull.
+func (s *Store) ApplyPushResults(ctx context.Context, results []api.PushResult, author string, now time.Time) error {
+	stamp := now.UTC().Format(time.RFC3339)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range results {
+			var e OutboxEntry
+			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text FROM outbox WHERE seq = ? AND state = ?`,
+				r.Seq, OutboxPending).Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // answered before (a retried request)
+			}
+			if err != nil {
+				return err
+			}
+			if err := applyResult(ctx, tx, e, r, author, now, stamp); err != nil {
+				return fmt.Errorf("push result %d: %w", r.Seq, err)
+			}
+		}
+		return nil
+	})
+}
+
+func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResult, author string, now time.Time, stamp string) error {
+	if r.NC != nil {
+		if err := upsertEntity(ctx, tx, api.EntityNC, r.NC.ID, r.NC); err != nil {
+			return err
+		}
+	}
+	switch r.Status {
+	case api.PushApplied, api.PushDuplicate:
+		switch e.Kind {
+		case api.KindCADraft:
+			if r.Draft != nil {
+				if err := upsertEntity(ctx, tx, api.EntityCADraft, r.Draft.NCID, r.Draft); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE ca_local SET draft_base = ?, pushed_text = ? WHERE nc_id = ?`,
+					r.Draft.Revision, e.Text, e.NCID); err != nil {
+					return err
+				}
+			}
+		case api.KindCASubmit:
+			// The measure is FLOCERT's now: the NC carries it, the draft is gone.
+			for _, q := range []string{`DELETE FROM ca_local WHERE nc_id = ?`, `DELETE FROM ca_draft WHERE id = ?`} {
+				if _, err := tx.ExecContext(ctx, q, e.NCID); err != nil {
+					return err
+				}
+			}
+		case api.KindMessage:
+			m := api.Message{ID: r.MessageID, NCID: e.NCID, Author: author, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now.UTC()}
+			if r.MessageID != "" {
+				if err := upsertEntity(ctx, tx, api.EntityMessage, m.ID, m); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ?`, e.Seq)
+		return err
+	case api.PushConflict:
+		switch {
+		case e.Kind == api.KindCADraft && r.Draft != nil:
+			if err := upsertEntity(ctx, tx, api.EntityCADraft, r.Draft.NCID, r.Draft); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE ca_local SET notice = ?, other_text = ?, other_revision = ?,
+				other_by = ?, updated_at = ? WHERE nc_id = ?`, api.ReasonDraftChanged, r.Draft.Text, r.Draft.Revision,
+				r.Draft.UpdatedBy, stamp, e.NCID); err != nil {
+				return err
+			}
+		case e.Kind == api.KindCASubmit:
+			if err := backToDraft(ctx, tx, e.NCID, api.ReasonNCChanged, stamp); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ?`, e.Seq)
+		return err
+	case api.PushRejected:
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, code = ?, message = ? WHERE seq = ?`,
+			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
+			return err
+		}
+		if e.Kind == api.KindMessage {
+			return nil
+		}
+		return backToDraft(ctx, tx, e.NCID, r.Code, stamp)
+	default:
+		return fmt.Errorf("unknown status %q", r.Status)
+	}
+}
+
+// backToDraft takes a CA out of the queue and off "ready", keeping its text, with a
+// notice saying why: the user confirms again; nothing is resubmitted by itself.
+func backToDraft(ctx context.Context, tx *sql.Tx, ncID, notice, stamp string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE ca_local SET ready = 0, queued = 0, notice = ?, updated_at = ? WHERE nc_id = ?`,
+		notice, stamp, ncID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE nc_id = ? AND kind = ? AND state = ?`, ncID, api.KindCASubmit, OutboxPending)
+	return err
+}
+
+// upsertEntity writes an entity carried by a push result. A result may be older than
+// what a pull already brought (the stored answer to a replayed entry): an entity with a
+// revision only replaces an older one, and a message is only added, so the replica never
+// goes back in time.
+func upsertEntity(ctx context.Context, tx *sql.Tx, entity, id string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	q := `INSERT INTO ` + entity + `(id, data) VALUES (?, ?) ON CONFLICT(id) DO `
+	switch entity {
+	case api.EntityMessage:
+		q += `NOTHING`
+	default:
+		q += `UPDATE SET data = excluded.data
+			WHERE json_extract(excluded.data, '$.revision') >= json_extract(data, '$.revision')`
+	}
+	_, err = tx.ExecContext(ctx, q, id, string(data))
+	return err
+}

@@ -1,0 +1,122 @@
+package api
+
+import (
+	"strconv"
+	"time"
+)
+
+// The push protocol: a client sends its outbox — the local changes in the order they were
+// made — and gets one result per entry. Entries are idempotent: each carries the client's
+// id and a sequence number, the server applies an entry and records the client's last
+// sequence and the entry's result in one transaction, and a replay of an entry returns
+// the stored result. Retries, lost responses and restarts can never apply an entry twice.
+
+// Push entry kinds.
+const (
+	// KindCADraft saves the text of a corrective measure as a draft on the server, so the
+	// organisation's other computers see it. BaseRevision is the CADraft.Revision the
+	// edit started from (0 when there was no draft): when the server's draft has moved on
+	// since, the result is a conflict carrying the server's draft, and nothing changes.
+	KindCADraft = "ca.draft"
+	// KindCASubmit sends a corrective measure to FLOCERT (the portal's Send / Envoyer).
+	// BaseRevision is the NC.Revision the client saw: when the NC changed meanwhile (the
+	// analyst returned or decided it), the result is a conflict and nothing is submitted.
+	// The NC must await a CA (stage ca_requested or ca_returned), else the entry is
+	// rejected.
+	KindCASubmit = "ca.submit"
+	// KindMessage writes a message in the NC's Communication thread. The server gives the
+	// message the id MessageID(clientID, seq), so the client recognises it in a pull.
+	KindMessage = "message"
+)
+
+// PushRequest is the body of POST /push.
+type PushRequest struct {
+	// ClientID identifies one replica (one computer's data directory): 16 to 64
+	// characters of [A-Za-z0-9_-], chosen randomly by the client once.
+	ClientID string      `json:"client_id"`
+	Entries  []PushEntry `json:"entries"`
+}
+
+// PushEntry is one outbox entry. Seq is strictly increasing per client; gaps are allowed.
+type PushEntry struct {
+	Seq          int64     `json:"seq"`
+	Kind         string    `json:"kind"`
+	NCID         string    `json:"nc_id"`
+	Text         string    `json:"text"`
+	BaseRevision int64     `json:"base_revision"`
+	CreatedAt    time.Time `json:"created_at"` // the device's clock; informational only
+}
+
+// Push result statuses.
+const (
+	PushApplied   = "applied"   // the entry took effect now
+	PushDuplicate = "duplicate" // the entry had taken effect before (a replay): nothing changed now
+	PushRejected  = "rejected"  // the entry can never apply; Code and Message say why
+	PushConflict  = "conflict"  // the server's version moved on; the current one is attached
+)
+
+// Reasons of rejected and conflicting entries, in PushResult.Code.
+const (
+	ReasonNCNotFound    = "nc_not_found"    // no such NC visible to the organisation
+	ReasonNCClosed      = "nc_closed"       // the NC was closed
+	ReasonNotAwaitingCA = "not_awaiting_ca" // the NC's stage does not take a CA now
+	ReasonEmptyText     = "empty_text"
+	ReasonTextTooLong   = "text_too_long"
+	ReasonBadEntry      = "bad_entry"     // unknown kind, bad sequence, invalid UTF-8 …
+	ReasonDraftChanged  = "draft_changed" // conflict: another computer saved the draft
+	ReasonNCChanged     = "nc_changed"    // conflict: the analyst changed the NC
+)
+
+// MaxTextBytes limits the text of a CA or a message.
+const MaxTextBytes = 20000
+
+// MaxPushEntries limits the entries of one push request.
+const MaxPushEntries = 200
+
+// PushResult is the outcome of one entry, in the order of the request's entries.
+type PushResult struct {
+	Seq     int64  `json:"seq"`
+	Status  string `json:"status"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"` // English, for logs; clients show Code translated
+	// NC is the NC's current state after the entry (applied, duplicate, conflict).
+	NC *NC `json:"nc,omitempty"`
+	// Draft is the server's current draft (after an applied draft, or in a conflict).
+	Draft *CADraft `json:"draft,omitempty"`
+	// MessageID is the id of the message an applied message entry created.
+	MessageID string `json:"message_id,omitempty"`
+}
+
+// PushResponse answers POST /push.
+type PushResponse struct {
+	Results []PushResult `json:"results"`
+}
+
+// MessageID is the id the server gives the message created by a client's entry.
+func MessageID(clientID string, seq int64) string {
+	return "M-" + clientID + "-" + strconv.FormatInt(seq, 10)
+}
+
+// EntityCADraft is the change-log entity of CA drafts; its id is the NC's id.
+const EntityCADraft = "ca_draft"
+
+// CADraft is the server's copy of a corrective measure being written: shared by the
+// organisation's computers, invisible to the analyst until submitted. Revision grows
+// with each save.
+type CADraft struct {
+	NCID      string    `json:"nc_id"`
+	Text      string    `json:"text"`
+	Revision  int64     `json:"revision"`
+	UpdatedBy string    `json:"updated_by"` // the user name that saved it
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// CAVersion is one submitted corrective measure and the analyst's decision on it.
+type CAVersion struct {
+	Text        string    `json:"text"`
+	SubmittedBy string    `json:"submitted_by"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Decision    string    `json:"decision,omitempty"` // accepted, returned; empty while pending
+	Comment     string    `json:"comment,omitempty"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+}
