@@ -228,8 +228,10 @@ func (a *App) State(ctx context.Context) SessionState {
 	return st
 }
 
-func (a *App) startEngine(c *client.Client) {
-	e := engine.New(a.store, c, engine.Options{
+// engineOptions are the engine's options for the user of c: status and changes go to
+// the UI, notices are announced.
+func (a *App) engineOptions(c *client.Client) engine.Options {
+	return engine.Options{
 		Author:     c.Session().User.Name,
 		Interval:   a.cfg.SyncInterval,
 		MaxBackoff: a.cfg.MaxBackoff,
@@ -243,7 +245,11 @@ func (a *App) startEngine(c *client.Client) {
 			a.cfg.Platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
 			a.announce(context.Background())
 		},
-	})
+	}
+}
+
+func (a *App) startEngine(c *client.Client) {
+	e := engine.New(a.store, c, a.engineOptions(c))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	a.mu.Lock()
@@ -328,6 +334,14 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status)) error 
 		return err
 	}
 	c.SetSession(*s)
-	e := engine.New(a.store, c, engine.Options{Logger: a.log, Now: a.now, OnStatus: progress, Author: s.User.Name})
+	opt := a.engineOptions(c)
+	if progress != nil {
+		onStatus := opt.OnStatus
+		opt.OnStatus = func(st engine.Status) {
+			onStatus(st)
+			progress(st)
+		}
+	}
+	e := engine.New(a.store, c, opt)
 	return e.Sync(ctx)
 }

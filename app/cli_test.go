@@ -47,7 +47,8 @@ func startServer(t *testing.T) (url string, stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,12 @@ func startServer(t *testing.T) (url string, stop func()) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
-	t.Cleanup(stop)
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("ecert-server log:\n%s", logs.String())
+		}
+	})
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -170,5 +176,71 @@ func TestHeadlessLoginTakesThePasswordFromTheEnvironment(t *testing.T) {
 	r = run(t, data, "", nil, "nc", "list")
 	if strings.Contains(r.stdout, "NC-167140-2019") {
 		t.Errorf("estate sees coop's NC:\n%s", r.stdout)
+	}
+}
+
+// kill -9 of the headless app at points during a send: after restarting, everything the
+// user marked ready reaches the server exactly once.
+func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
+	url, _ := startServer(t)
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %s", r.stderr)
+	}
+	ncs := []string{"NC-167140-2019", "NC-173086-2019", "NC-174410-2019"}
+	for i, nc := range ncs {
+		text := "Mesure corrective pour " + nc
+		if r := run(t, data, "", nil, "ca", "ready", nc, "--text", text); r.code != 0 {
+			t.Fatalf("ca ready: %s", r.stderr)
+		}
+		if r := run(t, data, "", nil, "message", nc, "--text", "Message pour "+nc); r.code != 0 {
+			t.Fatalf("message: %s", r.stderr)
+		}
+		// send, killed after 0, 40 and 120 ms: before, during or after its push.
+		cmd := exec.Command(bin.desktop, "send", "--data-dir", data)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(i*i) * 40 * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		// The next start finishes the job.
+		if r := run(t, data, "", nil, "sync"); r.code != 0 {
+			t.Fatalf("sync after the kill: %s %s", r.stdout, r.stderr)
+		}
+		// If the kill came before Send queued it, it is still marked ready: send again.
+		if r := run(t, data, "", nil, "send"); r.code != 0 {
+			t.Fatalf("send after the kill: %s %s", r.stdout, r.stderr)
+		}
+	}
+	var status app.StatusReport
+	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
+	if status.Pending != 0 {
+		t.Errorf("%d entries still pending", status.Pending)
+	}
+	// What the server holds, seen from another computer.
+	other := t.TempDir()
+	run(t, other, "coop\n", nil, "login", "--server", url, "--user", "coop")
+	run(t, other, "", nil, "sync")
+	for _, nc := range ncs {
+		var d app.NCDetail
+		if err := json.Unmarshal([]byte(run(t, other, "", nil, "nc", "show", nc, "--json").stdout), &d); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(d.Row.NC.CAHistory); n != 1 {
+			t.Errorf("%s: %d submissions on the server, want exactly 1", nc, n)
+		}
+		msgs := 0
+		for _, m := range d.Messages {
+			if m.Body == "Message pour "+nc {
+				msgs++
+			}
+		}
+		if msgs != 1 {
+			t.Errorf("%s: the message is on the server %d times, want exactly 1", nc, msgs)
+		}
 	}
 }
