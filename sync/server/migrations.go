@@ -82,6 +82,43 @@ CREATE TABLE file_refs (
 );
 CREATE INDEX file_refs_sha256 ON file_refs(org_id, sha256);
 `},
+	{2, "push, audit trail, console sessions", `
+-- The last sequence number applied per client (one replica of one organisation).
+CREATE TABLE push_clients (
+	org_id    TEXT NOT NULL REFERENCES orgs(id),
+	client_id TEXT NOT NULL,
+	last_seq  INTEGER NOT NULL,
+	PRIMARY KEY (org_id, client_id)
+);
+-- The result of every push entry, returned again when the entry is replayed.
+CREATE TABLE push_results (
+	org_id    TEXT NOT NULL REFERENCES orgs(id),
+	client_id TEXT NOT NULL,
+	seq       INTEGER NOT NULL,
+	result    TEXT NOT NULL,
+	PRIMARY KEY (org_id, client_id, seq)
+);
+-- The audit trail: every client push entry and every analyst or auditor action.
+CREATE TABLE events (
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	org_id   TEXT NOT NULL REFERENCES orgs(id),
+	nc_id    TEXT NOT NULL DEFAULT '',
+	at       INTEGER NOT NULL, -- Unix nanoseconds, server clock
+	username TEXT NOT NULL,
+	name     TEXT NOT NULL,
+	role     TEXT NOT NULL,
+	action   TEXT NOT NULL,
+	detail   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_nc ON events(org_id, nc_id, id);
+-- Sessions of the analyst console (cookie), stored as the SHA-256 of the cookie value.
+CREATE TABLE console_sessions (
+	hash       TEXT PRIMARY KEY,
+	username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+	csrf       TEXT NOT NULL,
+	expires_at INTEGER NOT NULL -- Unix nanoseconds
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

@@ -27,6 +27,7 @@ func (s *Server) routes() []route {
 		{Route{"POST", "/auth/logout"}, s.authed(s.handleLogout)},
 		{Route{"GET", "/me"}, s.authed(s.handleMe)},
 		{Route{"GET", "/changes"}, s.client(s.handleChanges)},
+		{Route{"POST", "/push"}, s.client(s.handlePush)},
 		{Route{"GET", "/files/{sha256}"}, s.client(s.handleFile)},
 		{Route{"GET", "/audits/{id}"}, s.client(s.entityReader(api.EntityAudit))},
 		{Route{"GET", "/ncs/{id}"}, s.client(s.entityReader(api.EntityNC))},
@@ -50,6 +51,9 @@ func (s *Server) routesHandler() http.Handler {
 	for _, r := range s.routes() {
 		mux.Handle(r.Method+" "+api.Version+r.Path, r.handler)
 	}
+	// The analyst console: HTML pages, not part of the API document.
+	mux.Handle("/console/", s.consoleHandler())
+	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
 	// Anything else gets a JSON error rather than ServeMux's plain text.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, newError(http.StatusNotFound, api.CodeNotFound, "no such route"))

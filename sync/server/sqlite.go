@@ -129,7 +129,10 @@ func scanToken(row *sql.Row) (TokenRecord, error) {
 }
 
 func (s *sqliteStore) DeleteExpiredTokens(ctx context.Context, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at < ?`, t.UnixNano())
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at < ?`, t.UnixNano()); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM console_sessions WHERE expires_at < ?`, t.UnixNano())
 	return err
 }
 

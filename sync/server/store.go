@@ -24,7 +24,7 @@ type Store interface {
 	// DeleteToken removes a token and returns it; it is how a refresh token is spent,
 	// so two concurrent refreshes cannot both succeed.
 	DeleteToken(ctx context.Context, hash string) (TokenRecord, error)
-	// DeleteExpiredTokens drops tokens that expired before t.
+	// DeleteExpiredTokens drops tokens and console sessions that expired before t.
 	DeleteExpiredTokens(ctx context.Context, t time.Time) error
 
 	// Write applies writes of one organisation's entities and their change-log rows in
@@ -39,7 +39,63 @@ type Store interface {
 	// FileRef returns how a visible entity of the organisation refers to a file.
 	FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error)
 
+	// Update runs fn in one write transaction of an organisation: what fn reads and
+	// writes through tx commits together, or not at all when fn returns an error.
+	Update(ctx context.Context, orgID string, fn func(tx Tx) error) error
+	// Orgs lists the organisations by id.
+	Orgs(ctx context.Context) ([]OrgRecord, error)
+	// All returns every entity of a kind of an organisation, visible or not, by id.
+	All(ctx context.Context, orgID, entity string) ([]EntityRecord, error)
+	// Events returns the audit trail of an NC (of the organisation when ncID is
+	// empty), oldest first.
+	Events(ctx context.Context, orgID, ncID string) ([]Event, error)
+
+	PutConsoleSession(ctx context.Context, cs ConsoleSession) error
+	ConsoleSession(ctx context.Context, hash string) (ConsoleSession, error)
+	DeleteConsoleSession(ctx context.Context, hash string) error
+
 	Close() error
+}
+
+// Tx is a write transaction of one organisation (Store.Update). Its calls use the
+// context given to Update.
+type Tx interface {
+	Entity(entity, id string) (EntityRecord, error)
+	Write(ws ...EntityWrite) error
+	// LastPushSeq returns the last sequence number recorded for a client, 0 if none.
+	LastPushSeq(clientID string) (int64, error)
+	// PushResult returns the stored result of a client's entry, or ErrNotFound.
+	PushResult(clientID string, seq int64) (json.RawMessage, error)
+	// RecordPush stores the result of an entry and makes seq the client's last one.
+	RecordPush(clientID string, seq int64, result json.RawMessage) error
+	AddEvent(ev Event) error
+}
+
+// OrgRecord is an organisation as listed by Store.Orgs.
+type OrgRecord struct {
+	ID   string
+	Name string
+}
+
+// Event is one line of the audit trail: who did what to which NC, when.
+type Event struct {
+	ID       int64
+	OrgID    string
+	NCID     string
+	At       time.Time
+	Username string
+	Name     string
+	Role     api.Role
+	Action   string // e.g. "push ca.submit applied", "accept CA"
+	Detail   string // the text sent or the comment; never a draft's text
+}
+
+// ConsoleSession is a logged-in console user; only the SHA-256 of the cookie is kept.
+type ConsoleSession struct {
+	Hash      string
+	Username  string
+	CSRF      string // the token every POST form of this session must carry
+	ExpiresAt time.Time
 }
 
 // Blobs holds file bytes by their SHA-256 (lowercase hex). An S3-compatible store can

@@ -78,7 +78,7 @@ func serve(log *slog.Logger, args []string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	fmt.Printf("ecert-server listening on http://%s\n", ln.Addr())
+	fmt.Printf("ecert-server listening on http://%s (analyst console: http://%s/console/)\n", ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -1,0 +1,432 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	neturl "net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// stageLabels are the console's words for NC stages (glossary: CA, evidence).
+var stageLabels = map[string]string{
+	StageEntered:               "entered — awaiting analyst confirmation",
+	api.StageCARequested:       "CA requested",
+	api.StageCASubmitted:       "CA submitted — to evaluate",
+	api.StageCAReturned:        "CA returned",
+	api.StageEvidenceRequested: "evidence requested",
+	api.StageEvidenceSubmitted: "evidence submitted — to evaluate",
+	api.StageEvidenceReturned:  "evidence returned",
+	api.StageClosed:            "closed",
+}
+
+// stageOrder sorts NCs (and counts) by what needs the analyst first.
+var stageOrder = []string{
+	api.StageCASubmitted, StageEntered, api.StageEvidenceSubmitted, api.StageCARequested, api.StageCAReturned,
+	api.StageEvidenceRequested, api.StageEvidenceReturned, api.StageClosed,
+}
+
+func stageRank(stage string) int {
+	for i, s := range stageOrder {
+		if s == stage {
+			return i
+		}
+	}
+	return len(stageOrder)
+}
+
+var statusLabels = map[string]string{
+	api.StatusRequested: "requested",
+	api.StatusSubmitted: "submitted",
+	api.StatusReturned:  "returned",
+	api.StatusAccepted:  "satisfied",
+}
+
+var consoleFuncs = template.FuncMap{
+	"stage":  func(s string) string { return label(stageLabels, s) },
+	"status": func(s string) string { return label(statusLabels, s) },
+	"date": func(d api.Date) string {
+		t, err := time.Parse(time.DateOnly, string(d))
+		if err != nil {
+			return string(d)
+		}
+		return t.Format("02/01/2006")
+	},
+	"time": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("02/01/2006 15:04 UTC")
+	},
+	"stages": func() []string { return stageOrder },
+	"types":  func() []string { return CriterionTypes },
+}
+
+func label(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	if k == "" {
+		return "—"
+	}
+	return k
+}
+
+// flashes are the confirmations of successful actions, by the done= of the redirect.
+var flashes = map[string]string{
+	"confirm":          "NC confirmed; the CA was requested from the client.",
+	"accept":           "CA accepted.",
+	"return":           "CA returned to the client.",
+	"request-evidence": "Evidence requested.",
+	"close":            "NC closed.",
+	"message":          "Message sent.",
+	"enter":            "NC entered; it awaits the analyst's confirmation.",
+	"import":           "Closing report imported; the NCs await the analyst's confirmation.",
+}
+
+func (s *Server) orgRecord(ctx context.Context, id string) (OrgRecord, error) {
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return OrgRecord{}, err
+	}
+	for _, o := range orgs {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return OrgRecord{}, ErrNotFound
+}
+
+// all decodes every entity of a kind of an organisation into a slice of T.
+func all[T any](ctx context.Context, st Store, orgID, entity string) ([]T, error) {
+	recs, err := st.All(ctx, orgID, entity)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(recs))
+	for i, r := range recs {
+		if err := json.Unmarshal(r.Data, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+type orgRow struct {
+	OrgRecord
+	Counts map[string]int
+	Total  int
+}
+
+func (s *Server) consoleOrgs(w http.ResponseWriter, r *http.Request) {
+	orgs, err := s.store.Orgs(r.Context())
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	rows := make([]orgRow, 0, len(orgs))
+	for _, o := range orgs {
+		ncs, err := all[api.NC](r.Context(), s.store, o.ID, api.EntityNC)
+		if err != nil {
+			s.consoleError(w, r, err)
+			return
+		}
+		row := orgRow{OrgRecord: o, Counts: map[string]int{}, Total: len(ncs)}
+		for _, nc := range ncs {
+			row.Counts[nc.Stage]++
+		}
+		rows = append(rows, row)
+	}
+	// Submitted CAs awaiting evaluation first, then NCs awaiting confirmation.
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i].Counts, rows[j].Counts
+		if a[api.StageCASubmitted] != b[api.StageCASubmitted] {
+			return a[api.StageCASubmitted] > b[api.StageCASubmitted]
+		}
+		return a[StageEntered] > b[StageEntered]
+	})
+	s.render(w, r, http.StatusOK, "orgs", page{Title: "Organisations", Data: rows})
+}
+
+type orgPage struct {
+	Org    OrgRecord
+	Audits []api.Audit
+	NCs    []api.NC
+}
+
+func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	org, err := s.orgRecord(ctx, r.PathValue("org"))
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	p := orgPage{Org: org}
+	if p.Audits, err = all[api.Audit](ctx, s.store, org.ID, api.EntityAudit); err == nil {
+		p.NCs, err = all[api.NC](ctx, s.store, org.ID, api.EntityNC)
+	}
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	sortNCs(p.NCs)
+	s.render(w, r, http.StatusOK, "org", page{Title: org.Name, Data: p})
+}
+
+func sortNCs(ncs []api.NC) {
+	sort.SliceStable(ncs, func(i, j int) bool {
+		if a, b := stageRank(ncs[i].Stage), stageRank(ncs[j].Stage); a != b {
+			return a < b
+		}
+		return ncs[i].ID < ncs[j].ID
+	})
+}
+
+type ncPage struct {
+	Org      OrgRecord
+	NC       api.NC
+	Audit    api.Audit
+	Messages []api.Message
+	Evidence []api.Evidence
+	Events   []Event
+	Analyst  bool
+	// Which action forms the NC's stage allows.
+	CanConfirm, CanDecide, CanRequestEvidence, CanClose, CanMessage bool
+	DefaultDue                                                      string
+}
+
+func (s *Server) consoleNC(w http.ResponseWriter, r *http.Request) {
+	s.renderNC(w, r, http.StatusOK, flashes[r.URL.Query().Get("done")], "")
+}
+
+func (s *Server) renderNC(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
+	ctx := r.Context()
+	org, err := s.orgRecord(ctx, r.PathValue("org"))
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	rec, err := s.store.Entity(ctx, org.ID, api.EntityNC, r.PathValue("nc"))
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	p := ncPage{Org: org, Analyst: consoleUserOf(r).Role == api.RoleAnalyst}
+	if err := json.Unmarshal(rec.Data, &p.NC); err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	if a, err := s.store.Entity(ctx, org.ID, api.EntityAudit, p.NC.AuditID); err == nil {
+		json.Unmarshal(a.Data, &p.Audit)
+	}
+	// The client's draft (ca_draft) is deliberately not read: it is private until sent.
+	for _, c := range []struct {
+		entity string
+		into   func(json.RawMessage) error
+	}{
+		{api.EntityMessage, func(d json.RawMessage) error {
+			var m api.Message
+			err := json.Unmarshal(d, &m)
+			p.Messages = append(p.Messages, m)
+			return err
+		}},
+		{api.EntityEvidence, func(d json.RawMessage) error {
+			var e api.Evidence
+			err := json.Unmarshal(d, &e)
+			p.Evidence = append(p.Evidence, e)
+			return err
+		}},
+	} {
+		recs, err := s.store.Children(ctx, org.ID, c.entity, p.NC.ID)
+		if err != nil {
+			s.consoleError(w, r, err)
+			return
+		}
+		for _, rec := range recs {
+			if err := c.into(rec.Data); err != nil {
+				s.consoleError(w, r, err)
+				return
+			}
+		}
+	}
+	sort.SliceStable(p.Messages, func(i, j int) bool { return p.Messages[i].SentAt.Before(p.Messages[j].SentAt) })
+	if p.Events, err = s.store.Events(ctx, org.ID, p.NC.ID); err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	st := p.NC.Stage
+	p.CanConfirm = st == StageEntered
+	p.CanDecide = st == api.StageCASubmitted
+	p.CanRequestEvidence = st == api.StageEvidenceSubmitted || st == api.StageEvidenceReturned ||
+		st == api.StageClosed && p.NC.CAStatus == api.StatusAccepted
+	p.CanClose = st != StageEntered && st != api.StageClosed && st != api.StageCASubmitted
+	p.CanMessage = st != StageEntered
+	p.DefaultDue = s.now().UTC().AddDate(0, 0, 30).Format(time.DateOnly)
+	s.render(w, r, status, "nc", page{Title: p.NC.ID, Flash: flash, Error: errMsg, Data: p})
+}
+
+// consoleNCAction runs one workflow action from a form of the NC page.
+func (s *Server) consoleNCAction(w http.ResponseWriter, r *http.Request) {
+	ctx, who := r.Context(), consoleUserOf(r).Username
+	org, nc, action := r.PathValue("org"), r.PathValue("nc"), r.PathValue("action")
+	f := r.PostFormValue
+	due := api.Date(strings.TrimSpace(f("due")))
+	var err error
+	switch action {
+	case "confirm":
+		err = s.ConfirmNC(ctx, who, org, nc, due)
+	case "accept":
+		err = s.AcceptCA(ctx, who, org, nc, f("request_evidence") != "", strings.TrimSpace(f("comment")))
+	case "return":
+		err = s.ReturnCA(ctx, who, org, nc, strings.TrimSpace(f("comment")), due)
+	case "request-evidence":
+		err = s.RequestEvidence(ctx, who, org, nc, due)
+	case "close":
+		err = s.CloseNC(ctx, who, org, nc, strings.TrimSpace(f("comment")))
+	case "message":
+		_, err = s.AnalystMessage(ctx, who, org, nc, strings.TrimSpace(f("body")))
+	default:
+		s.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such action.")
+		return
+	}
+	if s.consoleActionFailed(w, r, err, s.renderNC) {
+		return
+	}
+	http.Redirect(w, r, "/console/orgs/"+neturl.PathEscape(org)+"/ncs/"+neturl.PathEscape(nc)+"?done="+action, http.StatusSeeOther)
+}
+
+// consoleActionFailed answers a failed action: a workflow refusal re-renders the page
+// with its message, anything else is an error page. It reports whether err != nil.
+func (s *Server) consoleActionFailed(w http.ResponseWriter, r *http.Request, err error,
+	rerender func(http.ResponseWriter, *http.Request, int, string, string)) bool {
+	if err == nil {
+		return false
+	}
+	var we *WorkflowError
+	if !errors.As(err, &we) {
+		s.consoleError(w, r, err)
+		return true
+	}
+	status := http.StatusBadRequest
+	switch we.Code {
+	case ErrWrongStage.Code, ErrExists.Code:
+		status = http.StatusConflict
+	case ErrRole.Code:
+		status = http.StatusForbidden
+	}
+	rerender(w, r, status, "", we.Message)
+	return true
+}
+
+type auditPage struct {
+	Org     OrgRecord
+	Audit   api.Audit
+	NCs     []api.NC
+	Auditor bool
+}
+
+func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {
+	flash := flashes[r.URL.Query().Get("done")]
+	if n := r.URL.Query().Get("n"); flash != "" && n != "" {
+		if k, err := strconv.Atoi(n); err == nil {
+			flash = strconv.Itoa(k) + " NCs: " + flash
+		}
+	}
+	s.renderAudit(w, r, http.StatusOK, flash, "")
+}
+
+func (s *Server) renderAudit(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
+	ctx := r.Context()
+	org, err := s.orgRecord(ctx, r.PathValue("org"))
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	p := auditPage{Org: org, Auditor: consoleUserOf(r).Role == api.RoleAuditor}
+	rec, err := s.store.Entity(ctx, org.ID, api.EntityAudit, r.PathValue("audit"))
+	if err == nil {
+		err = json.Unmarshal(rec.Data, &p.Audit)
+	}
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	ncs, err := all[api.NC](ctx, s.store, org.ID, api.EntityNC)
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	for _, nc := range ncs {
+		if nc.AuditID == p.Audit.ID {
+			p.NCs = append(p.NCs, nc)
+		}
+	}
+	sortNCs(p.NCs)
+	s.render(w, r, status, "audit", page{Title: p.Audit.ID, Flash: flash, Error: errMsg, Data: p})
+}
+
+func (s *Server) consoleEnterNC(w http.ResponseWriter, r *http.Request) {
+	org, audit := r.PathValue("org"), r.PathValue("audit")
+	f := r.PostFormValue
+	score := 0
+	if v := strings.TrimSpace(f("score")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.renderAudit(w, r, http.StatusBadRequest, "", "The score must be a number from 1 to 5, or empty.")
+			return
+		}
+		score = n
+	}
+	nc := api.NC{AuditID: audit, CriterionNumber: strings.TrimSpace(f("criterion_number")), CriterionText: strings.TrimSpace(f("criterion_text")),
+		CriterionType: f("criterion_type"), Finding: strings.TrimSpace(f("finding")), Score: score}
+	err := s.EnterNC(r.Context(), consoleUserOf(r).Username, org, nc)
+	if s.consoleActionFailed(w, r, err, s.renderAudit) {
+		return
+	}
+	http.Redirect(w, r, "/console/orgs/"+neturl.PathEscape(org)+"/audits/"+neturl.PathEscape(audit)+"?done=enter", http.StatusSeeOther)
+}
+
+func (s *Server) consoleImport(w http.ResponseWriter, r *http.Request) {
+	org, audit := r.PathValue("org"), r.PathValue("audit")
+	file, hdr, err := r.FormFile("report")
+	if err != nil {
+		s.renderAudit(w, r, http.StatusBadRequest, "", "Choose a closing report file (CSV or JSON).")
+		return
+	}
+	defer file.Close()
+	format := r.PostFormValue("format")
+	if format == "" || format == "auto" {
+		format = sniffFormat(hdr.Filename, file)
+	}
+	n, err := s.ImportClosingReport(r.Context(), consoleUserOf(r).Username, org, audit, file, format)
+	if s.consoleActionFailed(w, r, err, s.renderAudit) {
+		return
+	}
+	http.Redirect(w, r, "/console/orgs/"+neturl.PathEscape(org)+"/audits/"+neturl.PathEscape(audit)+"?done=import&n="+strconv.Itoa(n), http.StatusSeeOther)
+}
+
+// sniffFormat guesses a closing report's format from its name, else its first byte.
+func sniffFormat(name string, f io.ReadSeeker) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
+		return "json"
+	case ".csv":
+		return "csv"
+	}
+	b := make([]byte, 64)
+	n, _ := f.Read(b)
+	f.Seek(0, io.SeekStart)
+	if strings.HasPrefix(strings.TrimSpace(string(b[:n])), "[") {
+		return "json"
+	}
+	return "csv"
+}
