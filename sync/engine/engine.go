@@ -62,7 +62,7 @@ type Options struct {
 	PushSize   int           // outbox entries per push request (default 100)
 	// Author is the user's name, shown on their messages until the server's copy arrives.
 	Author string
-	Logger     *slog.Logger
+	Logger *slog.Logger
 	// OnStatus is called (from the engine's goroutine) whenever the status changes.
 	OnStatus func(Status)
 	// OnChanges is called after a sync applied changes, with the entities touched.

@@ -186,14 +186,19 @@ func (s *Server) pushDraft(tx Tx, u api.User, e api.PushEntry, now time.Time) (a
 	if code, msg := textReason(e.Text); code != "" {
 		return rejected(e, code, msg), nil
 	}
+	// A submission hides the draft rather than deleting it, so that its revisions go on
+	// counting: a stale base can never match a new draft by coincidence. After a
+	// submission a client starts again from no draft (base 0).
 	var cur *api.CADraft
 	rec, err := tx.Entity(api.EntityCADraft, nc.ID)
 	switch {
-	case err == nil:
+	case err == nil && rec.Visible:
 		cur = new(api.CADraft)
 		if err := json.Unmarshal(rec.Data, cur); err != nil {
 			return api.PushResult{}, fmt.Errorf("decode draft %s: %w", nc.ID, err)
 		}
+	case err == nil:
+		cur = &api.CADraft{NCID: nc.ID, Revision: rec.Revision} // sent: an empty draft
 	case !errors.Is(err, ErrNotFound):
 		return api.PushResult{}, err
 	}
@@ -201,7 +206,7 @@ func (s *Server) pushDraft(tx Tx, u api.User, e api.PushEntry, now time.Time) (a
 	if cur != nil {
 		curRev = cur.Revision
 	}
-	if curRev != e.BaseRevision {
+	if curRev != e.BaseRevision && !(e.BaseRevision == 0 && err == nil && !rec.Visible) {
 		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonDraftChanged,
 			Message: fmt.Sprintf("the draft is at revision %d, the entry started from %d", curRev, e.BaseRevision), Draft: cur}, nil
 	}
@@ -248,8 +253,9 @@ func (s *Server) pushSubmit(tx Tx, u api.User, e api.PushEntry, now time.Time) (
 				nc.Revision = rev
 				return json.Marshal(nc)
 			}},
-		// The draft became the submitted CA: the organisation's computers drop it.
-		EntityWrite{Entity: api.EntityCADraft, ID: nc.ID, Delete: true},
+		// The draft became the submitted CA: the organisation's computers drop it. It is
+		// hidden, not deleted, so that its revision keeps counting (see pushDraft).
+		hiddenDraft(tx, nc.ID),
 	)
 	if err != nil {
 		return api.PushResult{}, err
@@ -338,4 +344,14 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// hiddenDraft hides an NC's shared draft, keeping (and bumping) its revision.
+func hiddenDraft(tx Tx, ncID string) EntityWrite {
+	rec, err := tx.Entity(api.EntityCADraft, ncID)
+	if err != nil {
+		return EntityWrite{Entity: api.EntityCADraft, ID: ncID, Delete: true} // none: a no-op
+	}
+	return EntityWrite{Entity: api.EntityCADraft, ID: ncID, Parent: ncID, Visible: false,
+		Encode: func(int64) (json.RawMessage, error) { return rec.Data, nil }}
 }

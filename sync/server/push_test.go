@@ -254,6 +254,19 @@ func TestPushDraftConflict(t *testing.T) {
 	if ops[api.EntityCADraft] != api.OpDelete || ops[api.EntityNC] != api.OpUpsert {
 		t.Fatalf("changes after submit: %+v", ops)
 	}
+	// After the submission the draft's revisions go on counting: B, which never pulled,
+	// still holds revision 2 and cannot silently overwrite a draft started afresh.
+	if err := e.srv.ReturnCA(context.Background(), "analyst", server.DemoOrgCoop, ncOpen, "Précisez.", "2027-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	res = e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncOpen, Text: "nouvelle version A"})
+	wantResult(t, res[0], 3, api.PushApplied, "")
+	if res[0].Draft.Revision <= 2 {
+		t.Fatalf("a new draft after the submission took revision %d; it must go past 2", res[0].Draft.Revision)
+	}
+	res = e.push(coop, clientB, api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncOpen, BaseRevision: 2, Text: "ancienne version B"})
+	wantResult(t, res[0], 3, api.PushConflict, api.ReasonDraftChanged)
+
 	// Drafts are private: the audit trail says one was saved, never its text.
 	evs, err := e.srv.Events(context.Background(), server.DemoOrgCoop, ncOpen)
 	if err != nil {
