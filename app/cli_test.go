@@ -67,7 +67,7 @@ func startServer(t *testing.T) (url string, stop func()) {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
-				found <- strings.TrimSpace(u)
+				found <- strings.Fields(u)[0]
 			}
 		}
 	}()
