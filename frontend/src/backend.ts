@@ -6,6 +6,8 @@ import * as SessionAPI from '../wailsjs/go/app/Session'
 import * as SyncAPI from '../wailsjs/go/app/Sync'
 import * as PortalAPI from '../wailsjs/go/app/Portal'
 import * as SettingsAPI from '../wailsjs/go/app/Settings'
+import * as CAAPI from '../wailsjs/go/app/CA'
+import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import { EventsOn } from '../wailsjs/runtime/runtime'
 
 // ---- JSON shapes, exactly as Go marshals them (sync/api/types.go, app/views.go) ----
@@ -100,6 +102,26 @@ export interface CA {
   decided_at?: Timestamp
 }
 
+/** One submitted corrective measure and the analyst's decision on it (api.CAVersion). */
+export interface CAVersion {
+  text: string
+  submitted_by: string
+  submitted_at: Timestamp
+  /** "accepted" or "returned"; absent while the analyst has not decided. */
+  decision?: 'accepted' | 'returned' | string
+  comment?: string
+  decided_at?: Timestamp
+}
+
+/** The organisation's draft of a CA on the server, shared by its computers (api.CADraft). */
+export interface CADraft {
+  nc_id: string
+  text: string
+  revision: number
+  updated_by: string
+  updated_at: Timestamp
+}
+
 export interface NC {
   id: string
   audit_id: string
@@ -114,6 +136,8 @@ export interface NC {
   ca_status: string
   evidence_status: string
   ca?: CA | null
+  /** Every submitted CA with the analyst's decision, oldest first. */
+  ca_history?: CAVersion[] | null
   revision: number
 }
 
@@ -185,6 +209,73 @@ export interface NCRow {
   /** What is expected of the client now: "ca", "evidence" or "". */
   action: string
   unread: number
+  /** Analyst decisions and messages on this NC the user has not seen yet. */
+  updates: number
+  /** The CA is marked "ready to send" (✓). */
+  ready: boolean
+  /** Send was pressed: the CA goes to FLOCERT with the next sync. */
+  queued: boolean
+  /** A code (ca.notice.*) telling the user to look at this NC again; "" when none. */
+  notice: string
+}
+
+/** Where the user's CA text is: only here, queued to be shared, or on the server. */
+export type DraftState = 'local' | 'queued' | 'shared'
+
+/** The user's corrective measure of an NC, as the editor shows it (app.LocalCA). */
+export interface LocalCA {
+  nc_id: string
+  text: string
+  ready: boolean
+  queued: boolean
+  draft: DraftState | string
+  /** draft_changed, nc_changed, nc_closed, or why the server refused it; "" when none. */
+  notice: string
+  /** In a draft_changed conflict: the other computer's text, and who saved it. */
+  other_text: string
+  other_by: string
+  updated_at: Timestamp
+}
+
+/** A message written here and not on the server yet, or refused by it. */
+export interface PendingMessage {
+  seq: number
+  text: string
+  created_at: Timestamp
+  rejected: boolean
+  code: string
+}
+
+/** An outbox entry as the user sees it. */
+export interface OutboxItem {
+  seq: number
+  /** "ca.draft", "ca.submit" or "message" */
+  kind: string
+  nc_id: string
+  text: string
+  created_at: Timestamp
+  /** "pending" or "rejected" */
+  state: string
+  code: string
+}
+
+export interface SendPreview {
+  ready: string[] | null
+  not_ready: string[] | null
+}
+
+export interface SendResult {
+  queued: string[] | null
+  not_ready: string[] | null
+  online: boolean
+}
+
+/** What a sync brought from the analyst: the payload of "sync:notify" (a list). */
+export interface Notice {
+  nc_id: string
+  kind: 'decision' | 'message' | string
+  /** The NC's new stage, for a decision. */
+  stage: string
 }
 
 export interface EvidenceRow {
@@ -198,6 +289,13 @@ export interface NCDetail {
   messages: Message[] | null
   evidence: EvidenceRow[] | null
   criterion: Criterion | null
+  /** The user's CA on this computer; null when they wrote none. */
+  local: LocalCA | null
+  /** The organisation's draft on the server, as last pulled. */
+  shared_draft: CADraft | null
+  /** Whether the CA can be written now (stage ca_requested or ca_returned). */
+  editable: boolean
+  pending: PendingMessage[] | null
 }
 
 export interface CertificateRow {
@@ -230,6 +328,10 @@ export interface Dashboard {
   evidence_count: number
   overdue: number
   unread: number
+  /** Unseen analyst decisions and messages. */
+  updates: number
+  /** CAs marked ready to send. */
+  ready: number
   messages: MessageRow[] | null
   today: ApiDate
 }
@@ -270,10 +372,34 @@ export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filt
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())
 export const markRead = (ncId: string) => call<void>(PortalAPI.MarkRead(ncId))
+/** Marks what the analyst did on an NC as seen: clears its "updates" badge. */
+export const markSeen = (ncId: string) => call<void>(PortalAPI.MarkSeen(ncId))
 /** Opens a cached file with the system's program; rejects "not_cached" if not downloaded. */
 export const openFile = (sha256: string) => call<void>(PortalAPI.OpenFile(sha256))
 /** Asks where to save a cached file (native dialog) and copies it there. */
 export const saveFileAs = (sha256: string) => call<void>(PortalAPI.SaveFileAs(sha256))
+
+// ---- Corrective measures (all local first: they work offline) ----
+/** Keeps the text on this computer only; call it at every pause in typing. */
+export const caAutosave = (ncId: string, text: string) => call<LocalCA>(CAAPI.Autosave(ncId, text))
+/** "Sauvegarder comme brouillon": keeps the text and shares it with the organisation. */
+export const caSaveDraft = (ncId: string, text: string) => call<LocalCA>(CAAPI.SaveDraft(ncId, text))
+/** "Prête à envoyer" (✓), or takes the mark off; unmarking a queued CA takes it back. */
+export const caSetReady = (ncId: string, text: string, ready: boolean) =>
+  call<LocalCA>(CAAPI.SetReady(ncId, text, ready))
+/** Ends a draft_changed conflict with the text the user chose. */
+export const caResolve = (ncId: string, text: string) => call<LocalCA>(CAAPI.Resolve(ncId, text))
+/** What Send would send, and the awaited CAs it would leave behind. */
+export const caSendPreview = () => call<SendPreview>(CAAPI.SendPreview())
+/** "Envoyer": queues every CA marked ready; they go now when online. */
+export const caSend = () => call<SendResult>(CAAPI.Send())
+
+// ---- Outbox: messages, and what waits or was refused ----
+/** Queues a message to the analyst in an NC's thread (works offline). */
+export const outboxMessage = (ncId: string, text: string) => call<void>(OutboxAPI.Message(ncId, text))
+export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
+/** Removes a refused entry the user has read. */
+export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))
 
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
@@ -286,6 +412,8 @@ export const fileUrl = (sha256: string) => `/files/${encodeURIComponent(sha256)}
 export const EVENT_SYNC_STATUS = 'sync:status'
 export const EVENT_DATA_CHANGED = 'data:changed'
 export const EVENT_SESSION_EXPIRED = 'session:expired'
+/** Payload: Notice[] — analyst decisions and messages a sync brought, each once. */
+export const EVENT_NOTIFY = 'sync:notify'
 
 /**
  * onEvent subscribes to a backend event and returns an unsubscribe function that is

@@ -25,11 +25,23 @@ const TABLE: Record<string, Omit<Expectation, 'key' | 'editKey' | 'tone'>> = {
   closed: { editable: false, showDue: false },
 }
 
+/** Stages in which the client writes a corrective measure. */
+export const CA_STAGES = ['ca_requested', 'ca_returned']
+
 export function expectation(row: NCRow): Expectation {
   const stage = row.nc.stage
   const e = TABLE[stage]
   if (!e) {
     return { key: 'nc.expect.unknown', editKey: 'nc.edit.unknown', editable: false, tone: 'info', showDue: false }
+  }
+  // What the user did here and the server does not know yet comes before the stage:
+  // a CA queued by Send, or marked ready and waiting for Send.
+  if (CA_STAGES.includes(stage) && row.queued) {
+    return { key: 'nc.expect.queued', editKey: 'nc.edit.queued', editable: false, tone: 'info', showDue: false }
+  }
+  if (CA_STAGES.includes(stage) && row.ready) {
+    const late = typeof row.days_left === 'number' && row.days_left < 0
+    return { key: 'nc.expect.ready', editKey: 'nc.edit.ready', editable: true, tone: late ? 'error' : 'success', showDue: true }
   }
   let tone: Tone = 'info'
   if (stage === 'closed') tone = 'success'

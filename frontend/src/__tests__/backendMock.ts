@@ -17,6 +17,7 @@ const mock = {
   EVENT_SYNC_STATUS: 'sync:status',
   EVENT_DATA_CHANGED: 'data:changed',
   EVENT_SESSION_EXPIRED: 'session:expired',
+  EVENT_NOTIFY: 'sync:notify',
   onEvent: vi.fn((name: string, cb: Handler) => {
     handlers.set(name, [...(handlers.get(name) ?? []), cb])
     return () => handlers.set(name, (handlers.get(name) ?? []).filter((h) => h !== cb))
@@ -38,6 +39,16 @@ const mock = {
   nc: vi.fn(),
   checklist: vi.fn(),
   markRead: vi.fn(),
+  markSeen: vi.fn(),
+  caAutosave: vi.fn(),
+  caSaveDraft: vi.fn(),
+  caSetReady: vi.fn(),
+  caResolve: vi.fn(),
+  caSendPreview: vi.fn(),
+  caSend: vi.fn(),
+  outboxMessage: vi.fn(),
+  outboxList: vi.fn(),
+  outboxDismiss: vi.fn(),
   openFile: vi.fn(),
   saveFileAs: vi.fn(),
   language: vi.fn(),

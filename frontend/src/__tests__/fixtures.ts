@@ -1,4 +1,4 @@
-import type { Dashboard, NCDetail, NCRow, SyncStatus } from '../backend'
+import type { Dashboard, LocalCA, NCDetail, NCRow, SyncStatus } from '../backend'
 
 let seq = 0
 
@@ -25,6 +25,10 @@ export function ncRow(over: Partial<NCRow['nc']> = {}, row: Partial<Omit<NCRow, 
     days_left: 12,
     action: 'ca',
     unread: 0,
+    updates: 0,
+    ready: false,
+    queued: false,
+    notice: '',
     ...row,
   }
 }
@@ -43,6 +47,10 @@ export function detail(row: NCRow, over: Partial<NCDetail> = {}): NCDetail {
     messages: [],
     evidence: [],
     criterion: null,
+    local: null,
+    shared_draft: null,
+    editable: row.nc.stage === 'ca_requested' || row.nc.stage === 'ca_returned',
+    pending: [],
     ...over,
   }
 }
@@ -57,6 +65,8 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     evidence_count: 2,
     overdue: 0,
     unread: 3,
+    updates: 0,
+    ready: 0,
     messages: [],
     today: '2019-05-20',
     ...over,
@@ -74,6 +84,21 @@ export function syncStatus(over: Partial<SyncStatus> = {}): SyncStatus {
     pending: 0,
     files: 0,
     version: 0,
+    ...over,
+  }
+}
+
+export function localCA(over: Partial<LocalCA> = {}): LocalCA {
+  return {
+    nc_id: 'NC-1',
+    text: '',
+    ready: false,
+    queued: false,
+    draft: 'local',
+    notice: '',
+    other_text: '',
+    other_by: '',
+    updated_at: '2019-05-20T10:00:00Z',
     ...over,
   }
 }

@@ -15,8 +15,18 @@ export function ncColumns(t: Translate): DataTableColumns<NCRow> {
       title: t('nc.col.ready'),
       width: 80,
       align: 'center',
-      // Marking CAs "ready to send" comes with editing; the column keeps the portal's layout.
-      render: () => '',
+      // The portal's ✓: marked "ready to send"; a clock once Send queued it.
+      render: (r) =>
+        r.queued
+          ? h('span', { class: 'queued-mark', title: t('nc.queuedHint'), 'data-testid': 'nc-queued-mark' }, [
+              '🕓 ',
+              h('span', { class: 'mark-word' }, t('nc.queuedMark')),
+            ])
+          : r.ready
+            ? h('span', { class: 'ready-mark', title: t('nc.readyMark'), 'aria-label': t('nc.readyMark'), 'data-testid': 'nc-ready-mark' }, '✓')
+            : r.notice
+              ? h('span', { class: 'notice-mark', title: t('nc.noticeMark'), 'data-testid': 'nc-notice-mark' }, '⚠')
+              : '',
     },
     {
       key: 'audit',
@@ -48,6 +58,9 @@ export function ncColumns(t: Translate): DataTableColumns<NCRow> {
             r.nc.id,
             r.unread > 0
               ? h('span', { class: 'unread', title: t('nc.unread', r.unread) }, `✉ ${r.unread}`)
+              : null,
+            r.updates > 0
+              ? h('span', { class: 'updates', title: t('nc.updates', r.updates), 'data-testid': 'nc-updates' }, `● ${r.updates}`)
               : null,
           ]),
           h('span', { class: 'sub', title: r.nc.finding }, r.nc.finding),

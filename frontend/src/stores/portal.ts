@@ -9,23 +9,27 @@ import type {
   Criterion,
   Dashboard,
   DocumentRow,
+  LocalCA,
   NCDetail,
   NCFilter,
   NCRow,
   Organisation,
 } from '../backend'
 
-/** Which change-log entities each screen's data is made of (api.Entity*). */
+/**
+ * Which change-log entities each screen's data is made of (api.Entity*, and the engine's
+ * "outbox": pushed entries got their results).
+ */
 const DEPENDS: Record<string, string[]> = {
-  dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit'],
+  dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit', 'ca_draft', 'outbox'],
   organisation: ['organisation'],
   certification: ['certification'],
   contacts: ['contact'],
   certificates: ['certificate'],
   documents: ['document'],
   audits: ['audit', 'nc'],
-  ncs: ['nc', 'audit', 'message'],
-  detail: ['nc', 'audit', 'message', 'evidence', 'criterion'],
+  ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox'],
+  detail: ['nc', 'audit', 'message', 'evidence', 'criterion', 'ca_draft', 'outbox'],
   checklist: ['criterion'],
 }
 
@@ -77,6 +81,12 @@ export const usePortalStore = defineStore('portal', () => {
     return d ? d.ca_count + d.evidence_count : 0
   })
   const unread = computed(() => dashboard.value?.unread ?? 0)
+  /** Analyst decisions and messages not seen yet: the second badge of the NC menu item. */
+  const updates = computed(() => dashboard.value?.updates ?? 0)
+  /** CAs marked ready to send: Send is offered when there is one. */
+  const ready = computed(
+    () => (dashboard.value?.ready ?? 0) > 0 || ncRows.value.some((r) => r.ready && !r.queued),
+  )
 
   async function run<T>(key: string, fn: () => Promise<T>, set: (v: T) => void) {
     loading.value = { ...loading.value, [key]: true }
@@ -138,6 +148,34 @@ export const usePortalStore = defineStore('portal', () => {
     ])
   }
 
+  /** markSeen clears an opened NC's "updates" badge, then the counts that show it. */
+  async function markSeen(id: string) {
+    try {
+      await backend.markSeen(id)
+    } catch (e) {
+      errors.value = { ...errors.value, markSeen: backend.errorCode(e) }
+      return
+    }
+    await Promise.all([loaders.dashboard(), loaded.has('ncs') ? loaders.ncs() : undefined])
+  }
+
+  /**
+   * localChanged reloads what a local action changed (a CA marked ready, sent, a message
+   * written): the counts, the list, and the NC when it is open (any NC when id is empty).
+   */
+  async function localChanged(id = '') {
+    await Promise.all([
+      loaders.dashboard(),
+      loaded.has('ncs') ? loaders.ncs() : undefined,
+      !id || detailId.value === id ? loaders.detail() : undefined,
+    ])
+  }
+
+  /** patchLocal shows a CA the backend just saved in the open NC, without a reload. */
+  function patchLocal(v: LocalCA | null | undefined) {
+    if (v && detail.value && detail.value.row.nc.id === v.nc_id) detail.value = { ...detail.value, local: v }
+  }
+
   /** dataChanged reloads what a sync changed, for the screens already loaded. */
   async function dataChanged(entities: string[]) {
     const changed = new Set(entities)
@@ -183,10 +221,15 @@ export const usePortalStore = defineStore('portal', () => {
     errors,
     badge,
     unread,
+    updates,
+    ready,
     load,
     setFilter,
     openNC,
     markRead,
+    markSeen,
+    localChanged,
+    patchLocal,
     dataChanged,
     reset,
   }
