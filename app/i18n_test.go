@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
 
@@ -19,6 +20,10 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 		client.CodeNotFound, client.CodeForbidden, client.CodeBadRequest, client.CodeInvalidServer,
 		app.CodeInvalidInput, app.CodeNotFound, app.CodeNotCached, app.CodeNotLoggedIn,
 		app.CodeDamaged, app.CodeInternal, app.CodeCancelled, app.CodeNotAClient,
+		app.CodeNotEditable, app.CodeQueued, app.CodeEmptyText, app.CodeTextTooLong,
+		// the server's reasons for refusing or questioning a pushed change
+		api.ReasonNCNotFound, api.ReasonNCClosed, api.ReasonNotAwaitingCA, api.ReasonEmptyText,
+		api.ReasonTextTooLong, api.ReasonBadEntry, api.ReasonDraftChanged, api.ReasonNCChanged,
 	}
 	for _, lang := range app.Languages {
 		raw, err := os.ReadFile(filepath.Join("..", "frontend", "src", "i18n", lang+".json"))
