@@ -339,6 +339,10 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 	if err := other.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// A message written now waits: an expired login pauses the queue, nothing is lost.
+	if err := a.SendMessage(ctx, "NC-167140-2019", "Écrit pendant que la session expirait"); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.SyncNow(); err != nil {
 		t.Fatal(err)
 	}
@@ -356,11 +360,15 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 			t.Errorf("%s: %d before, %d after the session expired", k, v, after[k])
 		}
 	}
-	// Logging in again resumes syncing.
+	if n := a.SyncStatus(ctx).Pending; n != 1 {
+		t.Errorf("pending after the session expired: %d, want the message kept", n)
+	}
+	// Logging in again resumes syncing, and the queue goes.
 	if _, err := a.Login(ctx, srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	if st := a.State(ctx); !st.LoggedIn {
 		t.Errorf("state after logging in again: %+v", st)
 	}
+	eventually(t, "the queued message to be sent", func() bool { return a.SyncStatus(ctx).Pending == 0 })
 }
