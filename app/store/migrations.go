@@ -94,6 +94,10 @@ CREATE TABLE notice (
 );
 CREATE INDEX notice_nc ON notice(nc_id, seen);
 `,
+	// 3: the server's upload limits, pulled so that files are checked offline.
+	`
+CREATE TABLE limits (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -42,9 +42,12 @@ type PushEntry struct {
 	Seq          int64     `json:"seq"`
 	Kind         string    `json:"kind"`
 	NCID         string    `json:"nc_id"`
-	Text         string    `json:"text"`
+	Text         string    `json:"text"` // CA, message, or the subject of an evidence file
 	BaseRevision int64     `json:"base_revision"`
 	CreatedAt    time.Time `json:"created_at"` // the device's clock; informational only
+	// EvidenceID and File are for the evidence kinds (see evidence.go).
+	EvidenceID string   `json:"evidence_id,omitempty"`
+	File       *FileRef `json:"file,omitempty"`
 }
 
 // Push result statuses.
@@ -85,6 +88,8 @@ type PushResult struct {
 	Draft *CADraft `json:"draft,omitempty"`
 	// MessageID is the id of the message an applied message entry created.
 	MessageID string `json:"message_id,omitempty"`
+	// Evidence is the evidence file after an applied evidence.add or evidence.subject.
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // PushResponse answers POST /push.

@@ -88,7 +88,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
-	EntityCADraft,
+	EntityCADraft, EntityLimits,
 }
 
 // Change operations.
@@ -231,6 +231,8 @@ type NC struct {
 	CA              *CA    `json:"ca,omitempty"`
 	// CAHistory lists every submitted CA with the analyst's decision, oldest first.
 	CAHistory []CAVersion `json:"ca_history,omitempty"`
+	// EvidenceHistory lists every submission of evidence with the decision, oldest first.
+	EvidenceHistory []EvidenceVersion `json:"evidence_history,omitempty"`
 	// Revision is bumped by the server on every change of the NC (drafts have their own).
 	Revision int64 `json:"revision"`
 }
@@ -262,6 +264,21 @@ type Evidence struct {
 	Subject string    `json:"subject"`
 	File    FileRef   `json:"file"`
 	AddedAt time.Time `json:"added_at"`
+	// Submitted is set when the file was sent to FLOCERT with the NC's evidence; until
+	// then the organisation may remove it or change its subject.
+	Submitted bool `json:"submitted,omitempty"`
+	// Decision is the analyst's on the evidence it was sent with: accepted, returned.
+	Decision string `json:"decision,omitempty"`
+}
+
+// EvidenceVersion is carried on the NC: each submission of evidence and the decision.
+type EvidenceVersion struct {
+	Files       []string  `json:"files"` // evidence ids
+	SubmittedBy string    `json:"submitted_by"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Decision    string    `json:"decision,omitempty"`
+	Comment     string    `json:"comment,omitempty"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
 }
 
 // Criterion is one line of "Ma checklist": a requirement of the organisation's standard.
