@@ -37,6 +37,7 @@ func (c *LocalCA) Diverged() bool { return c.Text != c.PushedText }
 
 // OutboxEntry is a local change waiting to be pushed, or refused by the server.
 type OutboxEntry struct {
+	EvidenceID   string
 	Seq          int64
 	Kind         string
 	NCID         string

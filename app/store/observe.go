@@ -37,7 +37,7 @@ func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp str
 			caComment(old) == caComment(nc) {
 			return nil
 		}
-		if nc.Stage == api.StageCASubmitted && old.Stage != nc.Stage {
+		if (nc.Stage == api.StageCASubmitted || nc.Stage == api.StageEvidenceSubmitted) && old.Stage != nc.Stage {
 			// A submission: ours (its push result already cleared the local CA) or another
 			// computer's. Not the analyst's news.
 			return clearReadyUnlessQueued(ctx, tx, c.ID, api.ReasonNCChanged, stamp)
@@ -104,6 +104,11 @@ func addNotice(ctx context.Context, tx *sql.Tx, ncID, kind, stage, stamp string)
 // revision: its answer puts the CA back to draft.
 func clearReadyUnlessQueued(ctx context.Context, tx *sql.Tx, ncID, reason, stamp string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE ca_local SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND queued = 0`,
+		reason, stamp, ncID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE evidence_ready SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND send = 0 AND ready = 1`,
 		reason, stamp, ncID)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -18,7 +19,7 @@ import (
 // than skipping ahead. A draft goes with the draft revision the text builds on now.
 func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
-			COALESCE(l.draft_base, 0)
+			COALESCE(l.draft_base, 0), o.evidence_id, o.file
 		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
 		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
 	if err != nil {
@@ -26,20 +27,34 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 	}
 	defer rows.Close()
 	var out []api.PushEntry
-	caSeen := map[string]bool{}
+	caSeen, ncSeen := map[string]bool{}, map[string]bool{}
 	for rows.Next() {
 		var e api.PushEntry
-		var created string
+		var created, file string
 		var draftBase int64
-		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase); err != nil {
+		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file); err != nil {
 			return nil, err
 		}
-		if e.Kind != api.KindMessage {
+		if file != "" {
+			e.File = new(api.FileRef)
+			if err := json.Unmarshal([]byte(file), e.File); err != nil {
+				return nil, err
+			}
+		}
+		switch e.Kind {
+		case api.KindCADraft, api.KindCASubmit:
 			if caSeen[e.NCID] {
-				break
+				return out, nil
 			}
 			caSeen[e.NCID] = true
+		case api.KindEvidenceSubmit:
+			// A submission goes after the answers to the NC's other entries: an attachment
+			// refused in the same request must not be left out of it silently.
+			if ncSeen[e.NCID] {
+				return out, nil
+			}
 		}
+		ncSeen[e.NCID] = true
 		if e.Kind == api.KindCADraft {
 			e.BaseRevision = draftBase
 		}
@@ -60,8 +75,8 @@ func (s *Store) ApplyPushResults(ctx context.Context, results []api.PushResult, 
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range results {
 			var e OutboxEntry
-			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text FROM outbox WHERE seq = ? AND state = ?`,
-				r.Seq, OutboxPending).Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text)
+			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text, evidence_id FROM outbox WHERE seq = ? AND state = ?`,
+				r.Seq, OutboxPending).Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.EvidenceID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // answered before (a retried request)
 			}
@@ -81,6 +96,9 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 		if err := upsertEntity(ctx, tx, api.EntityNC, r.NC.ID, r.NC); err != nil {
 			return err
 		}
+	}
+	if strings.HasPrefix(e.Kind, "evidence.") {
+		return applyEvidenceResult(ctx, tx, e, r, stamp)
 	}
 	switch r.Status {
 	case api.PushApplied, api.PushDuplicate:
@@ -169,10 +187,84 @@ func upsertEntity(ctx context.Context, tx *sql.Tx, entity, id string, v any) err
 	switch entity {
 	case api.EntityMessage:
 		q += `NOTHING`
+	case api.EntityEvidence: // no revision: the result is the server's state of the file
+		q += `UPDATE SET data = excluded.data`
 	default:
 		q += `UPDATE SET data = excluded.data
 			WHERE json_extract(excluded.data, '$.revision') >= json_extract(data, '$.revision')`
 	}
 	_, err = tx.ExecContext(ctx, q, id, string(data))
 	return err
+}
+
+// applyEvidenceResult records the answer to an evidence entry.
+func applyEvidenceResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResult, stamp string) error {
+	done := func() error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ?`, e.Seq)
+		return err
+	}
+	switch r.Status {
+	case api.PushApplied, api.PushDuplicate:
+		switch e.Kind {
+		case api.KindEvidenceAdd, api.KindEvidenceSubject:
+			if r.Evidence != nil {
+				if err := upsertEntity(ctx, tx, api.EntityEvidence, r.Evidence.ID, r.Evidence); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ? AND state = ?`,
+				EvidenceAttached, e.EvidenceID, EvidenceQueued); err != nil {
+				return err
+			}
+		case api.KindEvidenceRemove:
+			for _, q := range []string{`DELETE FROM evidence_local WHERE id = ?`, `DELETE FROM evidence WHERE id = ?`} {
+				if _, err := tx.ExecContext(ctx, q, e.EvidenceID); err != nil {
+					return err
+				}
+			}
+		case api.KindEvidenceSubmit:
+			// Sent: the files are FLOCERT's now; the pulled records carry them.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_local WHERE nc_id = ? AND state = ?`, e.NCID, EvidenceAttached); err != nil {
+				return err
+			}
+		}
+		return done()
+	case api.PushConflict: // a submission against an NC the analyst changed: back to ready-to-confirm
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence_ready SET ready = 0, send = 0, notice = ?, updated_at = ? WHERE nc_id = ?`,
+			r.Code, stamp, e.NCID); err != nil {
+			return err
+		}
+		return done()
+	case api.PushRejected:
+		if e.Kind == api.KindEvidenceAdd && r.Code == api.ReasonBlobMissing {
+			// The server lacks the bytes after all: upload them again, then re-attach
+			// with a new entry (this one's answer is final on the server).
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ?`, EvidenceLocal, e.EvidenceID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE upload SET done = 0, url = '', offset = 0 WHERE sha256 =
+				(SELECT sha256 FROM evidence_local WHERE id = ?)`, e.EvidenceID); err != nil {
+				return err
+			}
+			return done()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, code = ?, message = ? WHERE seq = ?`,
+			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
+			return err
+		}
+		switch e.Kind {
+		case api.KindEvidenceAdd:
+			_, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE id = ?`, EvidenceRefused, r.Code, e.EvidenceID)
+			return err
+		case api.KindEvidenceSubmit:
+			_, err := tx.ExecContext(ctx, `UPDATE evidence_ready SET ready = 0, send = 0, notice = ?, updated_at = ? WHERE nc_id = ?`,
+				r.Code, stamp, e.NCID)
+			return err
+		case api.KindEvidenceRemove:
+			_, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE id = ?`, EvidenceAttached, r.Code, e.EvidenceID)
+			return err
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown status %q", r.Status)
 }

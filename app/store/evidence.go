@@ -1,0 +1,405 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// Local evidence states.
+const (
+	EvidenceLocal    = "local"    // the bytes are not on the server yet
+	EvidenceQueued   = "queued"   // uploaded; the attachment waits in the outbox
+	EvidenceAttached = "attached" // the server has it (not yet submitted)
+	EvidenceRemoving = "removing" // its removal waits in the outbox
+	EvidenceRefused  = "refused"  // the server refused the attachment (Code says why)
+)
+
+// LocalEvidence is an evidence file attached on this computer.
+type LocalEvidence struct {
+	ID             string
+	NCID           string
+	File           api.FileRef
+	Subject        string
+	OriginalSHA256 string // the full-size original, when a downscaled copy is sent
+	OriginalSize   int64
+	Source         string // dialog, drop, inbox, cli
+	State          string
+	Code           string
+	AddedAt        string
+}
+
+// ErrEvidenceSubmitted means the file was sent to FLOCERT and can no longer change.
+var ErrEvidenceSubmitted = errors.New("the evidence was submitted")
+
+const evidenceColumns = `id, nc_id, sha256, name, size, media_type, subject, original_sha256, original_size,
+	source, state, code, added_at`
+
+func scanEvidence(row interface{ Scan(...any) error }) (*LocalEvidence, error) {
+	var e LocalEvidence
+	err := row.Scan(&e.ID, &e.NCID, &e.File.SHA256, &e.File.Name, &e.File.Size, &e.File.MediaType, &e.Subject,
+		&e.OriginalSHA256, &e.OriginalSize, &e.Source, &e.State, &e.Code, &e.AddedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &e, err
+}
+
+// BlobDir is where file content lives, by hash: downloads and attached evidence alike.
+func (s *Store) BlobDir() string { return s.blobDir() }
+
+// AttachEvidence records a file, already in the content store (BlobDir), as evidence of
+// an NC. The file goes to the server with the next sync: bytes first, then the
+// attachment. The id is derived from the replica's client id so the server never
+// attaches it twice.
+func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Time) (*LocalEvidence, error) {
+	clientID, err := s.ClientID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stamp := now.UTC().Format(time.RFC3339)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var n int64
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) + 1 FROM evidence_local`).Scan(&n); err != nil {
+			return err
+		}
+		e.ID = fmt.Sprintf("PM-%s-%d-%d", clientID, now.UnixNano()%1e9, n)
+		e.State, e.AddedAt = EvidenceLocal, stamp
+		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_local(`+evidenceColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			e.ID, e.NCID, e.File.SHA256, e.File.Name, e.File.Size, e.File.MediaType, e.Subject, e.OriginalSHA256,
+			e.OriginalSize, e.Source, e.State, "", e.AddedAt); err != nil {
+			return err
+		}
+		for _, b := range []struct {
+			sha  string
+			size int64
+		}{{e.File.SHA256, e.File.Size}, {e.OriginalSHA256, e.OriginalSize}} {
+			if b.sha == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blob(sha256, size, fetched_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+				b.sha, b.size, stamp); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO upload(sha256, size, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			e.File.SHA256, e.File.Size, stamp)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// LocalEvidence lists the evidence files attached on this computer to an NC ("" = all).
+func (s *Store) LocalEvidence(ctx context.Context, ncID string) ([]LocalEvidence, error) {
+	q := `SELECT ` + evidenceColumns + ` FROM evidence_local`
+	args := []any{}
+	if ncID != "" {
+		q += ` WHERE nc_id = ?`
+		args = append(args, ncID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY added_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LocalEvidence
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+// RemoveEvidence takes an evidence file off its NC. Not yet on the server, it is simply
+// dropped (a queued attachment is taken out of the outbox); attached, its removal is
+// queued; submitted, it cannot be removed.
+func (s *Store) RemoveEvidence(ctx context.Context, id string, now time.Time) error {
+	stamp := now.UTC().Format(time.RFC3339)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE id = ?`, id))
+		if errors.Is(err, ErrNotFound) {
+			return removeServerEvidence(ctx, tx, id, stamp)
+		}
+		if err != nil {
+			return err
+		}
+		switch e.State {
+		case EvidenceQueued:
+			res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE evidence_id = ? AND kind = ? AND state = ?`,
+				id, api.KindEvidenceAdd, OutboxPending)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return markRemoving(ctx, tx, e, stamp) // pushed meanwhile: remove it on the server
+			}
+			fallthrough
+		case EvidenceLocal, EvidenceRefused:
+			_, err := tx.ExecContext(ctx, `DELETE FROM evidence_local WHERE id = ?`, id)
+			return err
+		case EvidenceAttached:
+			return markRemoving(ctx, tx, e, stamp)
+		}
+		return nil // already being removed
+	})
+}
+
+// removeServerEvidence queues the removal of an evidence file known only from a pull
+// (attached from another computer), unless it was submitted.
+func removeServerEvidence(ctx context.Context, tx *sql.Tx, id, stamp string) error {
+	var ev api.Evidence
+	if err := loadEntity(ctx, tx, api.EntityEvidence, id, &ev); err != nil {
+		return err
+	}
+	if ev.Submitted {
+		return ErrEvidenceSubmitted
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id) VALUES (?, ?, '', ?, ?)`,
+		api.KindEvidenceRemove, ev.NCID, stamp, id)
+	return err
+}
+
+func markRemoving(ctx context.Context, tx *sql.Tx, e *LocalEvidence, stamp string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ?`, EvidenceRemoving, e.ID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id) VALUES (?, ?, '', ?, ?)`,
+		api.KindEvidenceRemove, e.NCID, stamp, e.ID)
+	return err
+}
+
+// SetEvidenceSubject changes the subject ("Sujet") of an evidence file not yet submitted.
+func (s *Store) SetEvidenceSubject(ctx context.Context, id, subject string, now time.Time) error {
+	stamp := now.UTC().Format(time.RFC3339)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE id = ?`, id))
+		if errors.Is(err, ErrNotFound) {
+			var ev api.Evidence
+			if err := loadEntity(ctx, tx, api.EntityEvidence, id, &ev); err != nil {
+				return err
+			}
+			if ev.Submitted {
+				return ErrEvidenceSubmitted
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id) VALUES (?, ?, ?, ?, ?)`,
+				api.KindEvidenceSubject, ev.NCID, subject, stamp, id)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET subject = ? WHERE id = ?`, subject, id); err != nil {
+			return err
+		}
+		switch e.State {
+		case EvidenceQueued:
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET text = ? WHERE evidence_id = ? AND kind = ? AND state = ?`,
+				subject, id, api.KindEvidenceAdd, OutboxPending)
+			if n, _ := res.RowsAffected(); err != nil || n > 0 {
+				return err
+			}
+			fallthrough // pushed meanwhile
+		case EvidenceAttached:
+			_, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id) VALUES (?, ?, ?, ?, ?)`,
+				api.KindEvidenceSubject, e.NCID, subject, stamp, id)
+			return err
+		}
+		return nil
+	})
+}
+
+// SetEvidenceReady marks an NC's evidence ready to send (or not). ncRevision is the NC
+// revision the user sees, as for CAs.
+func (s *Store) SetEvidenceReady(ctx context.Context, ncID string, ready bool, ncRevision int64, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO evidence_ready(nc_id, ready, nc_base, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT(nc_id) DO UPDATE SET ready = excluded.ready, nc_base = excluded.nc_base,
+			send = CASE WHEN excluded.ready = 0 THEN 0 ELSE send END,
+			notice = CASE WHEN excluded.ready = 1 THEN '' ELSE notice END, updated_at = excluded.updated_at`,
+		ncID, ready, ncRevision, now.UTC().Format(time.RFC3339))
+	return err
+}
+
+// EvidenceReady is the ready mark of an NC's evidence.
+type EvidenceReady struct {
+	NCID   string
+	Ready  bool
+	Send   bool // Send was pressed; the submission goes once every file is uploaded
+	NCBase int64
+	Notice string
+}
+
+// EvidenceReadiness returns the ready marks by NC.
+func (s *Store) EvidenceReadiness(ctx context.Context) (map[string]EvidenceReady, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, ready, send, nc_base, notice FROM evidence_ready`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]EvidenceReady{}
+	for rows.Next() {
+		var r EvidenceReady
+		if err := rows.Scan(&r.NCID, &r.Ready, &r.Send, &r.NCBase, &r.Notice); err != nil {
+			return nil, err
+		}
+		out[r.NCID] = r
+	}
+	return out, rows.Err()
+}
+
+// SendReadyEvidence marks every NC whose evidence is ready as to be sent, and returns
+// them. The submission is queued by QueueDueSubmissions once their files are uploaded.
+func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time) ([]string, error) {
+	var ids []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT nc_id FROM evidence_ready WHERE ready = 1 AND send = 0 ORDER BY nc_id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		_, err = tx.ExecContext(ctx, `UPDATE evidence_ready SET send = 1, updated_at = ? WHERE ready = 1 AND send = 0`,
+			now.UTC().Format(time.RFC3339))
+		return err
+	})
+	return ids, err
+}
+
+// Upload is a file whose bytes must reach the server, and how far they got.
+type Upload struct {
+	File   api.FileRef
+	URL    string // the tus upload's address; "" before it was created
+	Offset int64
+}
+
+// PendingUploads lists the files of evidence still 'local', one per hash.
+func (s *Store) PendingUploads(ctx context.Context) ([]Upload, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.sha256, MIN(e.name), e.size, MIN(e.media_type), COALESCE(u.url, ''), COALESCE(u.offset, 0)
+		FROM evidence_local e LEFT JOIN upload u ON u.sha256 = e.sha256
+		WHERE e.state = ? GROUP BY e.sha256 ORDER BY MIN(e.added_at)`, EvidenceLocal)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Upload
+	for rows.Next() {
+		var u Upload
+		if err := rows.Scan(&u.File.SHA256, &u.File.Name, &u.File.Size, &u.File.MediaType, &u.URL, &u.Offset); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SaveUpload records an upload's address and the offset the server confirmed.
+func (s *Store) SaveUpload(ctx context.Context, sha, url string, offset int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE upload SET url = ?, offset = ?, updated_at = ? WHERE sha256 = ?`,
+		url, offset, time.Now().UTC().Format(time.RFC3339), sha)
+	return err
+}
+
+// Uploaded records that the server has the bytes of sha: the attachments waiting for
+// them are queued in the outbox, in one transaction.
+func (s *Store) Uploaded(ctx context.Context, sha string, now time.Time) error {
+	stamp := now.UTC().Format(time.RFC3339)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE upload SET done = 1, url = '', offset = size, updated_at = ? WHERE sha256 = ?`, stamp, sha); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE sha256 = ? AND state = ? ORDER BY added_at`, sha, EvidenceLocal)
+		if err != nil {
+			return err
+		}
+		var list []LocalEvidence
+		for rows.Next() {
+			e, err := scanEvidence(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, *e)
+		}
+		rows.Close()
+		for _, e := range list {
+			file, err := json.Marshal(e.File)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id, file) VALUES (?, ?, ?, ?, ?, ?)`,
+				api.KindEvidenceAdd, e.NCID, e.Subject, stamp, e.ID, string(file)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ?`, EvidenceQueued, e.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// QueueDueSubmissions queues the evidence submission of every NC for which Send was
+// pressed and whose files are all on the server; it returns how many it queued.
+func (s *Store) QueueDueSubmissions(ctx context.Context, now time.Time) (int, error) {
+	stamp := now.UTC().Format(time.RFC3339)
+	n := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT nc_id, nc_base FROM evidence_ready r WHERE send = 1
+			AND NOT EXISTS (SELECT 1 FROM evidence_local e WHERE e.nc_id = r.nc_id AND e.state = ?)`, EvidenceLocal)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			id   string
+			base int64
+		}
+		var list []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.id, &d.base); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, d)
+		}
+		rows.Close()
+		for _, d := range list {
+			if _, err := addOutbox(ctx, tx, api.KindEvidenceSubmit, d.id, "", d.base, stamp); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_ready SET send = 0, ready = 0, updated_at = ? WHERE nc_id = ?`, stamp, d.id); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// OpenBlob opens the content of a file in the store.
+func (s *Store) OpenBlob(sha string) (*os.File, error) {
+	if !validHash(sha) {
+		return nil, ErrNotFound
+	}
+	return os.Open(filepath.Join(s.blobDir(), sha[:2], sha))
+}

@@ -1,0 +1,147 @@
+package client
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// The tus resumable-upload protocol (version 1.0.0), spoken over resty: creation, HEAD
+// for the offset, PATCH in chunks. The caller keeps the upload's address and offset, so
+// a transfer broken by the network or by quitting resumes from the server's offset.
+
+const tusVersion = "1.0.0"
+
+// CodeUploadGone means the upload no longer exists on the server (expired, or refused
+// after a hash mismatch): start a new one from the beginning.
+const CodeUploadGone = "upload_gone"
+
+// CodeHashMismatch means the server refused a completed upload whose bytes did not match
+// its SHA-256: the upload was discarded; start again from a clean start.
+const CodeHashMismatch = "hash_mismatch"
+
+// Missing asks which of the hashes the organisation has not uploaded yet.
+func (c *Client) Missing(ctx context.Context, hashes []string) ([]string, error) {
+	var resp api.BlobsResponse
+	err := c.authed(ctx, func(token string) error {
+		return c.call(ctx, http.MethodPost, "/blobs/missing", token, api.BlobsRequest{SHA256: hashes}, &resp)
+	})
+	return resp.Missing, err
+}
+
+// CreateUpload starts an upload of the file ref and returns its address.
+func (c *Client) CreateUpload(ctx context.Context, ref api.FileRef) (string, error) {
+	meta := []string{
+		api.UploadMetaSHA256 + " " + base64.StdEncoding.EncodeToString([]byte(ref.SHA256)),
+		api.UploadMetaName + " " + base64.StdEncoding.EncodeToString([]byte(ref.Name)),
+		api.UploadMetaMediaType + " " + base64.StdEncoding.EncodeToString([]byte(ref.MediaType)),
+	}
+	var location string
+	err := c.authed(ctx, func(token string) error {
+		resp, err := c.rc.R().SetContext(ctx).SetAuthToken(token).
+			SetHeader("Tus-Resumable", tusVersion).
+			SetHeader("Upload-Length", strconv.FormatInt(ref.Size, 10)).
+			SetHeader("Upload-Metadata", strings.Join(meta, ",")).
+			Post(api.UploadsPath)
+		if err != nil {
+			return transportError(ctx, err)
+		}
+		if resp.StatusCode() != http.StatusCreated {
+			return statusError(resp.StatusCode(), resp.Body())
+		}
+		location = resp.Header().Get("Location")
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return c.resolve(location)
+}
+
+// resolve makes an upload address absolute (servers may answer a relative Location).
+func (c *Client) resolve(location string) (string, error) {
+	if location == "" {
+		return "", &Error{Code: CodeBadResponse, Status: http.StatusCreated, Err: errors.New("upload created without a Location")}
+	}
+	base, _ := url.Parse(c.base + api.Version + api.UploadsPath)
+	u, err := base.Parse(location)
+	if err != nil || !strings.HasPrefix(u.String(), c.base) {
+		return "", &Error{Code: CodeBadResponse, Err: fmt.Errorf("upload location %q", location)}
+	}
+	return u.String(), nil
+}
+
+// UploadOffset asks the server how many bytes of the upload it has.
+func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, error) {
+	var offset int64
+	err := c.authed(ctx, func(token string) error {
+		resp, err := c.rc.R().SetContext(ctx).SetAuthToken(token).SetHeader("Tus-Resumable", tusVersion).Head(uploadURL)
+		if err != nil {
+			return transportError(ctx, err)
+		}
+		switch resp.StatusCode() {
+		case http.StatusOK, http.StatusNoContent:
+		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
+			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+		default:
+			return statusError(resp.StatusCode(), resp.Body())
+		}
+		offset, err = strconv.ParseInt(resp.Header().Get("Upload-Offset"), 10, 64)
+		if err != nil || offset < 0 {
+			return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("Upload-Offset %q", resp.Header().Get("Upload-Offset"))}
+		}
+		return nil
+	})
+	return offset, err
+}
+
+// CodeOffsetConflict means the server's offset is not the one the chunk was sent for:
+// ask UploadOffset and go on from there.
+const CodeOffsetConflict = "offset_conflict"
+
+// UploadChunk sends the n bytes of src at offset and returns the server's new offset.
+// A broken connection leaves the server with what it received, which UploadOffset
+// tells. The chunk is held in memory while it is sent: keep chunks to a few MiB.
+func (c *Client) UploadChunk(ctx context.Context, uploadURL string, src io.ReaderAt, offset, n int64) (int64, error) {
+	var next int64
+	err := c.authed(ctx, func(token string) error {
+		req := c.rc.R().SetContext(ctx).SetAuthToken(token).
+			SetHeader("Tus-Resumable", tusVersion).
+			SetHeader("Content-Type", "application/offset+octet-stream").
+			SetHeader("Upload-Offset", strconv.FormatInt(offset, 10)).
+			SetContentLength(true).
+			SetBody(io.NewSectionReader(src, offset, n))
+		resp, err := req.Patch(uploadURL)
+		if err != nil {
+			return transportError(ctx, err)
+		}
+		switch resp.StatusCode() {
+		case http.StatusNoContent, http.StatusOK:
+		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
+			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+		case http.StatusConflict:
+			return &Error{Code: CodeOffsetConflict, Status: resp.StatusCode()}
+		default:
+			e := statusError(resp.StatusCode(), resp.Body())
+			var ce *Error
+			if errors.As(e, &ce) && strings.Contains(string(resp.Body()), CodeHashMismatch) {
+				ce.Code = CodeHashMismatch
+			}
+			return e
+		}
+		next, err = strconv.ParseInt(resp.Header().Get("Upload-Offset"), 10, 64)
+		if err != nil {
+			return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("Upload-Offset %q", resp.Header().Get("Upload-Offset"))}
+		}
+		return nil
+	})
+	return next, err
+}
