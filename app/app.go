@@ -345,3 +345,11 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status)) error 
 	e := engine.New(a.store, c, opt)
 	return e.Sync(ctx)
 }
+
+// The replica and the client are what the engine needs; say so where both are known.
+var (
+	_ engine.Replica      = (*store.Store)(nil)
+	_ engine.Uploader     = (*store.Store)(nil)
+	_ engine.Remote       = (*client.Client)(nil)
+	_ engine.UploadRemote = (*client.Client)(nil)
+)

@@ -284,31 +284,35 @@ func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time) ([]string,
 	return ids, err
 }
 
-// Upload is a file whose bytes must reach the server, and how far they got.
-type Upload struct {
-	File   api.FileRef
-	URL    string // the tus upload's address; "" before it was created
-	Offset int64
-}
-
-// PendingUploads lists the files of evidence still 'local', one per hash.
-func (s *Store) PendingUploads(ctx context.Context) ([]Upload, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.sha256, MIN(e.name), e.size, MIN(e.media_type), COALESCE(u.url, ''), COALESCE(u.offset, 0)
-		FROM evidence_local e LEFT JOIN upload u ON u.sha256 = e.sha256
-		WHERE e.state = ? GROUP BY e.sha256 ORDER BY MIN(e.added_at)`, EvidenceLocal)
+// PendingUploads lists the files of evidence still 'local', one per hash, oldest first.
+func (s *Store) PendingUploads(ctx context.Context) ([]api.FileRef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT sha256, MIN(name), size, MIN(media_type) FROM evidence_local
+		WHERE state = ? GROUP BY sha256 ORDER BY MIN(added_at)`, EvidenceLocal)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Upload
+	var out []api.FileRef
 	for rows.Next() {
-		var u Upload
-		if err := rows.Scan(&u.File.SHA256, &u.File.Name, &u.File.Size, &u.File.MediaType, &u.URL, &u.Offset); err != nil {
+		var f api.FileRef
+		if err := rows.Scan(&f.SHA256, &f.Name, &f.Size, &f.MediaType); err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// UploadState returns the address of a file's upload on the server and the offset it
+// last confirmed; "" when no upload was created yet.
+func (s *Store) UploadState(ctx context.Context, sha string) (string, int64, error) {
+	var url string
+	var offset int64
+	err := s.db.QueryRowContext(ctx, `SELECT url, offset FROM upload WHERE sha256 = ?`, sha).Scan(&url, &offset)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, nil
+	}
+	return url, offset, err
 }
 
 // SaveUpload records an upload's address and the offset the server confirmed.
@@ -397,9 +401,16 @@ func (s *Store) QueueDueSubmissions(ctx context.Context, now time.Time) (int, er
 }
 
 // OpenBlob opens the content of a file in the store.
-func (s *Store) OpenBlob(sha string) (*os.File, error) {
+func (s *Store) OpenBlob(_ context.Context, sha string) (*os.File, error) {
 	if !validHash(sha) {
 		return nil, ErrNotFound
 	}
 	return os.Open(filepath.Join(s.blobDir(), sha[:2], sha))
+}
+
+// UploadRefused marks the evidence files of sha that wait for their upload as refused.
+func (s *Store) UploadRefused(ctx context.Context, sha, code string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE sha256 = ? AND state = ?`,
+		EvidenceRefused, code, sha, EvidenceLocal)
+	return err
 }

@@ -274,7 +274,7 @@ func statusError(status int, body []byte) error {
 		}
 		return &Error{Code: CodeBadResponse, Status: status, Err: fmt.Errorf("HTTP %d without an API error", status)}
 	}
-	e := &Error{Status: status, Err: fmt.Errorf("%s: %s", apiErr.Code, apiErr.Message)}
+	e := &Error{Status: status, Err: fmt.Errorf("%s: %s", apiErr.Code, apiErr.Message), Reason: apiErr.Code}
 	switch {
 	case apiErr.Code == api.CodeBadCredentials:
 		e.Code = CodeBadCredentials

@@ -25,6 +25,8 @@ type Error struct {
 	Code   string
 	Status int // HTTP status, 0 when there was no answer
 	Err    error
+	// Reason is the server's own error code when it gave one (e.g. too_large).
+	Reason string
 }
 
 func (e *Error) Error() string {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -69,6 +70,8 @@ type Options struct {
 	OnChanges func(entities []string)
 	// Now is the clock (tests replace it).
 	Now func() time.Time
+	// OnProgress receives upload progress (see Progress).
+	OnProgress func(Progress)
 }
 
 // Engine runs syncs. Create it with New and run Serve in a goroutine.
@@ -80,6 +83,7 @@ type Engine struct {
 
 	mu     sync.Mutex
 	status Status
+	paused atomic.Bool
 }
 
 // New returns an engine syncing replica with remote.
@@ -188,7 +192,19 @@ func (e *Engine) update(fn func(*Status)) {
 func (e *Engine) Sync(ctx context.Context) error {
 	e.update(func(s *Status) { s.Syncing = true })
 	var touched []string
-	pushed, err := e.push(ctx)
+	err := e.upload(ctx)
+	if errors.Is(err, errPaused) {
+		err = nil // the files wait; the rest of the sync goes on
+	}
+	if err != nil && client.Code(err) == "" && !errors.Is(err, context.Canceled) {
+		// A file that cannot be read here must not stop messages and CAs.
+		e.opt.Logger.Warn("upload", "err", err)
+		err = nil
+	}
+	pushed, perr := e.push(ctx)
+	if err == nil {
+		err = perr
+	}
 	if pushed > 0 {
 		e.changed([]string{EntityOutbox})
 	}

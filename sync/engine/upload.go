@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+)
+
+// Uploader is what the upload step needs of the replica.
+type Uploader interface {
+	// PendingUploads lists the files whose bytes the server must receive.
+	PendingUploads(ctx context.Context) ([]api.FileRef, error)
+	// UploadState returns where a file's upload stands: its address ("" before it was
+	// created) and the last offset the server confirmed.
+	UploadState(ctx context.Context, sha string) (url string, offset int64, err error)
+	// SaveUpload records an upload's address and confirmed offset.
+	SaveUpload(ctx context.Context, sha, url string, offset int64) error
+	// Uploaded records that the server has the bytes, queueing what waited for them.
+	Uploaded(ctx context.Context, sha string, now time.Time) error
+	// QueueDueSubmissions queues the submissions whose files are all uploaded.
+	QueueDueSubmissions(ctx context.Context, now time.Time) (int, error)
+	// OpenBlob opens a file's content.
+	OpenBlob(ctx context.Context, sha string) (*os.File, error)
+	// UploadRefused records that the server will never take a file (code says why).
+	UploadRefused(ctx context.Context, sha, code string) error
+}
+
+// UploadRemote is what the upload step needs of the API client.
+type UploadRemote interface {
+	Missing(ctx context.Context, hashes []string) ([]string, error)
+	CreateUpload(ctx context.Context, ref api.FileRef) (string, error)
+	UploadOffset(ctx context.Context, url string) (int64, error)
+	UploadChunk(ctx context.Context, url string, src io.ReaderAt, offset, n int64) (int64, error)
+}
+
+// ChunkSize is the size of an upload's PATCH requests: a cut connection costs at most
+// this much again. A package variable so that tests can shrink it.
+var ChunkSize int64 = 2 << 20
+
+// Progress is the state of the uploads, given to Options.OnProgress at most a few times
+// a second, and always at the end of each file.
+type Progress struct {
+	SHA256    string
+	Name      string
+	Done      int64 // bytes of this file the server has
+	Total     int64
+	AllDone   int64 // over every file of this run
+	AllTotal  int64
+	Files     int // files left, this one included
+	Completed bool
+}
+
+// SetPaused pauses (true) or resumes uploads. A paused engine still pushes and pulls;
+// files wait, their attachments with them.
+func (e *Engine) SetPaused(paused bool) {
+	e.paused.Store(paused)
+	if !paused {
+		e.SyncNow()
+	}
+}
+
+// Paused says whether uploads are paused.
+func (e *Engine) Paused() bool { return e.paused.Load() }
+
+var errPaused = errors.New("uploads paused")
+
+// upload sends the bytes of every file the server lacks, resuming where each stopped,
+// then queues the attachments and submissions that waited for them.
+func (e *Engine) upload(ctx context.Context) error {
+	up, ok := e.replica.(Uploader)
+	rem, ok2 := e.remote.(UploadRemote)
+	if !ok || !ok2 {
+		return nil
+	}
+	files, err := up.PendingUploads(ctx)
+	if err != nil || len(files) == 0 {
+		if err == nil {
+			_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
+		}
+		return err
+	}
+	hashes := make([]string, len(files))
+	for i, f := range files {
+		hashes[i] = f.SHA256
+	}
+	missing, err := rem.Missing(ctx, hashes)
+	if err != nil {
+		return err
+	}
+	lacks := map[string]bool{}
+	for _, h := range missing {
+		lacks[h] = true
+	}
+	var all progressCounter
+	for _, f := range files {
+		if lacks[f.SHA256] {
+			all.total += f.Size
+		}
+	}
+	left := len(missing)
+	for _, f := range files {
+		if !lacks[f.SHA256] { // the organisation uploaded these bytes before
+			if err := up.Uploaded(ctx, f.SHA256, e.opt.Now()); err != nil {
+				return err
+			}
+			continue
+		}
+		if e.paused.Load() {
+			return errPaused
+		}
+		if err := e.uploadFile(ctx, up, rem, f, &all, left); err != nil {
+			code := client.Code(err)
+			if code == "" || client.Temporary(err) || code == client.CodeSessionExpired || errors.Is(err, errPaused) {
+				return fmt.Errorf("upload %s: %w", f.Name, err)
+			}
+			// Refused for good (too large, type, quota): the other files go on.
+			if err := up.UploadRefused(ctx, f.SHA256, refusal(err)); err != nil {
+				return err
+			}
+			left--
+			continue
+		}
+		left--
+		if err := up.Uploaded(ctx, f.SHA256, e.opt.Now()); err != nil {
+			return err
+		}
+	}
+	_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
+	return err
+}
+
+type progressCounter struct {
+	done, total int64
+	last        time.Time
+}
+
+// uploadFile sends one file with the tus protocol: it resumes a recorded upload from the
+// server's offset, or creates one; each confirmed chunk's offset is saved, so a broken
+// transfer — or quitting the app — resumes from there. An upload the server no longer
+// has, or refused for a hash mismatch, starts again from a clean start, once.
+func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, f api.FileRef, all *progressCounter, left int) error {
+	src, err := up.OpenBlob(ctx, f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	restarted := false
+	url, offset, err := up.UploadState(ctx, f.SHA256)
+	if err != nil {
+		return err
+	}
+	base := all.done
+	for {
+		if url == "" {
+			if url, err = rem.CreateUpload(ctx, f); err != nil {
+				return err
+			}
+			offset = 0
+			if err := up.SaveUpload(ctx, f.SHA256, url, 0); err != nil {
+				return err
+			}
+		} else if offset, err = rem.UploadOffset(ctx, url); err != nil {
+			if client.Code(err) != client.CodeUploadGone {
+				return err
+			}
+			url = ""
+			continue
+		}
+		err = e.sendChunks(ctx, up, rem, f, src, url, offset, func(done int64) {
+			all.done = base + done
+			e.progress(all, f, done, left, false)
+		})
+		code := client.Code(err)
+		if (code == client.CodeUploadGone || code == client.CodeHashMismatch) && !restarted {
+			restarted = true
+			url = ""
+			if err := up.SaveUpload(ctx, f.SHA256, "", 0); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		all.done = base + f.Size
+		e.progress(all, f, f.Size, left, true)
+		return nil
+	}
+}
+
+// sendChunks PATCHes the file from offset to its end, recording each confirmed offset.
+func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, f api.FileRef, src io.ReaderAt, url string, offset int64, onChunk func(int64)) error {
+	onChunk(offset)
+	for offset < f.Size {
+		if e.paused.Load() {
+			return errPaused
+		}
+		n := min(ChunkSize, f.Size-offset)
+		next, err := rem.UploadChunk(ctx, url, src, offset, n)
+		if client.Code(err) == client.CodeOffsetConflict {
+			if next, err = rem.UploadOffset(ctx, url); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if next < offset || next > f.Size {
+			return &client.Error{Code: client.CodeBadResponse, Err: fmt.Errorf("server offset %d after %d", next, offset)}
+		}
+		offset = next
+		if err := up.SaveUpload(ctx, f.SHA256, url, offset); err != nil {
+			return err
+		}
+		onChunk(offset)
+	}
+	return nil
+}
+
+// progress reports upload progress, a few times a second at most.
+func (e *Engine) progress(all *progressCounter, f api.FileRef, done int64, left int, completed bool) {
+	if e.opt.OnProgress == nil {
+		return
+	}
+	now := time.Now()
+	if !completed && now.Sub(all.last) < ProgressInterval {
+		return
+	}
+	all.last = now
+	e.opt.OnProgress(Progress{SHA256: f.SHA256, Name: f.Name, Done: done, Total: f.Size,
+		AllDone: all.done, AllTotal: all.total, Files: left, Completed: completed})
+}
+
+// ProgressInterval is the least time between two progress reports of a file.
+var ProgressInterval = 250 * time.Millisecond
+
+// refusal is the reason the server gave for refusing a file, else the client's code.
+func refusal(err error) string {
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Reason != "" {
+		return ce.Reason
+	}
+	return client.Code(err)
+}
