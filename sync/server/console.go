@@ -75,6 +75,8 @@ func (s *Server) consoleHandler() http.Handler {
 	m.HandleFunc("GET /console/orgs/{org}/audits/{audit}", s.consoleAuthed(s.consoleAudit))
 	m.HandleFunc("POST /console/orgs/{org}/audits/{audit}/ncs", s.consoleAuthed(s.consoleEnterNC))
 	m.HandleFunc("POST /console/orgs/{org}/audits/{audit}/import", s.consoleAuthed(s.consoleImport))
+	m.HandleFunc("POST /console/orgs/{org}/audits/{audit}/finalise", s.consoleAuthed(s.consoleFinalise))
+	m.HandleFunc("GET /console/orgs/{org}/ncs/{nc}/evidence/{id}", s.consoleAuthed(s.consoleEvidenceFile))
 	m.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
 		s.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such page.")
 	})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"mime"
 	"net/http"
 	neturl "net/url"
 	"path"
@@ -68,6 +69,7 @@ var consoleFuncs = template.FuncMap{
 		return t.UTC().Format("02/01/2006 15:04 UTC")
 	},
 	"stages": func() []string { return stageOrder },
+	"size":   humanSize,
 	"types":  func() []string { return CriterionTypes },
 }
 
@@ -91,6 +93,9 @@ var flashes = map[string]string{
 	"message":          "Message sent.",
 	"enter":            "NC entered; it awaits the analyst's confirmation.",
 	"import":           "Closing report imported; the NCs await the analyst's confirmation.",
+	"accept-evidence":  "Evidence accepted; the NC is closed.",
+	"return-evidence":  "Evidence returned to the client.",
+	"finalise":         "Certification finalised: the new certificate was issued to the client.",
 }
 
 func (s *Server) orgRecord(ctx context.Context, id string) (OrgRecord, error) {
@@ -201,6 +206,7 @@ type ncPage struct {
 	Analyst  bool
 	// Which action forms the NC's stage allows.
 	CanConfirm, CanDecide, CanRequestEvidence, CanClose, CanMessage bool
+	CanDecideEvidence                                               bool
 	DefaultDue                                                      string
 }
 
@@ -270,6 +276,7 @@ func (s *Server) renderNC(w http.ResponseWriter, r *http.Request, status int, fl
 		st == api.StageClosed && p.NC.CAStatus == api.StatusAccepted
 	p.CanClose = st != StageEntered && st != api.StageClosed && st != api.StageCASubmitted
 	p.CanMessage = st != StageEntered
+	p.CanDecideEvidence = st == api.StageEvidenceSubmitted
 	p.DefaultDue = s.now().UTC().AddDate(0, 0, 30).Format(time.DateOnly)
 	s.render(w, r, status, "nc", page{Title: p.NC.ID, Flash: flash, Error: errMsg, Data: p})
 }
@@ -294,6 +301,10 @@ func (s *Server) consoleNCAction(w http.ResponseWriter, r *http.Request) {
 		err = s.CloseNC(ctx, who, org, nc, strings.TrimSpace(f("comment")))
 	case "message":
 		_, err = s.AnalystMessage(ctx, who, org, nc, strings.TrimSpace(f("body")))
+	case "accept-evidence":
+		err = s.AcceptEvidence(ctx, who, org, nc, strings.TrimSpace(f("comment")))
+	case "return-evidence":
+		err = s.ReturnEvidence(ctx, who, org, nc, strings.TrimSpace(f("comment")), due)
 	default:
 		s.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such action.")
 		return
@@ -318,7 +329,7 @@ func (s *Server) consoleActionFailed(w http.ResponseWriter, r *http.Request, err
 	}
 	status := http.StatusBadRequest
 	switch we.Code {
-	case ErrWrongStage.Code, ErrExists.Code:
+	case ErrWrongStage.Code, ErrExists.Code, ErrOpenNCs.Code:
 		status = http.StatusConflict
 	case ErrRole.Code:
 		status = http.StatusForbidden
@@ -332,6 +343,11 @@ type auditPage struct {
 	Audit   api.Audit
 	NCs     []api.NC
 	Auditor bool
+	Analyst bool
+	// Open lists the NCs the client sees that are not closed: they keep the
+	// certification from being finalised.
+	Open        []api.NC
+	CanFinalise bool
 }
 
 func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +367,8 @@ func (s *Server) renderAudit(w http.ResponseWriter, r *http.Request, status int,
 		s.consoleError(w, r, err)
 		return
 	}
-	p := auditPage{Org: org, Auditor: consoleUserOf(r).Role == api.RoleAuditor}
+	role := consoleUserOf(r).Role
+	p := auditPage{Org: org, Auditor: role == api.RoleAuditor, Analyst: role == api.RoleAnalyst}
 	rec, err := s.store.Entity(ctx, org.ID, api.EntityAudit, r.PathValue("audit"))
 	if err == nil {
 		err = json.Unmarshal(rec.Data, &p.Audit)
@@ -368,9 +385,13 @@ func (s *Server) renderAudit(w http.ResponseWriter, r *http.Request, status int,
 	for _, nc := range ncs {
 		if nc.AuditID == p.Audit.ID {
 			p.NCs = append(p.NCs, nc)
+			if nc.Stage != StageEntered && nc.Stage != api.StageClosed {
+				p.Open = append(p.Open, nc)
+			}
 		}
 	}
 	sortNCs(p.NCs)
+	p.CanFinalise = len(p.Open) == 0 && p.Audit.Status != "closed"
 	s.render(w, r, status, "audit", page{Title: p.Audit.ID, Flash: flash, Error: errMsg, Data: p})
 }
 
@@ -429,4 +450,68 @@ func sniffFormat(name string, f io.ReadSeeker) string {
 		return "json"
 	}
 	return "csv"
+}
+
+func (s *Server) consoleFinalise(w http.ResponseWriter, r *http.Request) {
+	org, audit := r.PathValue("org"), r.PathValue("audit")
+	_, err := s.FinaliseCertification(r.Context(), consoleUserOf(r).Username, org, audit)
+	if s.consoleActionFailed(w, r, err, s.renderAudit) {
+		return
+	}
+	http.Redirect(w, r, "/console/orgs/"+neturl.PathEscape(org)+"/audits/"+neturl.PathEscape(audit)+"?done=finalise", http.StatusSeeOther)
+}
+
+// inlineTypes are the media types an evidence download keeps; anything else is sent
+// as bytes, so an uploaded file can never run as a page of the console.
+var inlineTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+
+// consoleEvidenceFile serves the bytes of an evidence file to an analyst, always as a
+// download in a sandbox.
+func (s *Server) consoleEvidenceFile(w http.ResponseWriter, r *http.Request) {
+	if consoleUserOf(r).Role != api.RoleAnalyst {
+		s.consoleMessage(w, r, http.StatusForbidden, "Refused", "Only analysts download evidence files.")
+		return
+	}
+	ctx := r.Context()
+	rec, err := s.store.Entity(ctx, r.PathValue("org"), api.EntityEvidence, r.PathValue("id"))
+	var ev api.Evidence
+	if err == nil {
+		err = json.Unmarshal(rec.Data, &ev)
+	}
+	if err == nil && ev.NCID != r.PathValue("nc") {
+		err = ErrNotFound
+	}
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	f, err := s.blobs.Open(ctx, ev.File.SHA256)
+	if err != nil {
+		s.consoleError(w, r, err)
+		return
+	}
+	defer f.Close()
+	mt := "application/octet-stream"
+	if t, _, err := mime.ParseMediaType(ev.File.MediaType); err == nil && inlineTypes[t] {
+		mt = t
+	}
+	h := w.Header()
+	h.Set("Content-Type", mt)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.File.Name}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("ETag", `"`+ev.File.SHA256+`"`)
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// humanSize writes a byte count for people: 2.4 MB, 850 KB, 12 bytes.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+512)>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

@@ -90,7 +90,14 @@ var analystContact = api.Contact{ID: "C-FLO-0457", Name: analystName, Role: "Ana
 	Company: "FLOCERT", Email: "claire.dubois@flocert.example", Phone: "+49 228 2493 457", Analyst: true}
 
 func (d *demo) certificatePDF(org api.Organisation, number, standard, validUntil string) api.FileRef {
-	pdf := renderPDF("Certificat "+number, []pdfLine{
+	pdf := renderPDF("Certificat "+number, certificateLines(org, number, standard, validUntil, "Bonn, le 15 octobre 2019"))
+	return d.file("Certificat "+number+".pdf", "application/pdf", pdf)
+}
+
+// certificateLines is the text of a certificate's page; issued is the place and date
+// of issue.
+func certificateLines(org api.Organisation, number, standard, validUntil, issued string) []pdfLine {
+	return []pdfLine{
 		{Text: "FLOCERT", Size: 22, Bold: true},
 		{Text: "CERTIFICAT", Size: 28, Bold: true, Gap: 30},
 		{Text: "Fairtrade – " + standard, Size: 14, Gap: 6},
@@ -102,10 +109,9 @@ func (d *demo) certificatePDF(org api.Organisation, number, standard, validUntil
 		{Text: joinComma(org.Products), Bold: true},
 		{Text: "Numéro du certificat : " + number, Gap: 24},
 		{Text: "Valide jusqu'au : " + validUntil},
-		{Text: "Bonn, le 15 octobre 2019", Gap: 40},
+		{Text: issued, Gap: 40},
 		{Text: "Ce certificat reste la propriété de FLOCERT GmbH et peut être vérifié en ligne.", Size: 9, Gap: 60},
-	})
-	return d.file("Certificat "+number+".pdf", "application/pdf", pdf)
+	}
 }
 
 func joinComma(ss []string) string {

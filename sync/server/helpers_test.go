@@ -51,11 +51,18 @@ type env struct {
 }
 
 // newEnv starts a server with the demo data on a fresh database.
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with a chance to change the configuration first.
+func newEnvWith(t *testing.T, configure func(*server.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
 	c := &clock{t: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC)}
-	srv, err := server.New(server.Config{DataDir: dir, Now: c.Now})
+	cfg := server.Config{DataDir: dir, Now: c.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,6 +119,35 @@ CREATE TABLE console_sessions (
 	expires_at INTEGER NOT NULL -- Unix nanoseconds
 );
 `},
+	{3, "evidence uploads and per-organisation blob presence", `
+-- Unfinished tus uploads: who created them, what they promise to be, when they last
+-- moved (the server clock), so another organisation's requests are refused and the
+-- janitor can expire them.
+CREATE TABLE uploads (
+	id         TEXT PRIMARY KEY,
+	org_id     TEXT NOT NULL REFERENCES orgs(id),
+	username   TEXT NOT NULL,
+	sha256     TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	media_type TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	created_at INTEGER NOT NULL, -- Unix nanoseconds
+	touched_at INTEGER NOT NULL  -- Unix nanoseconds
+);
+CREATE INDEX uploads_org ON uploads(org_id);
+CREATE INDEX uploads_touched ON uploads(touched_at);
+-- Which blobs an organisation uploaded: the authority for /blobs/missing, for
+-- evidence.add and for the quota. The bytes themselves are stored once for all.
+CREATE TABLE org_blobs (
+	org_id     TEXT NOT NULL REFERENCES orgs(id),
+	sha256     TEXT NOT NULL,
+	name       TEXT NOT NULL,
+	size       INTEGER NOT NULL,
+	media_type TEXT NOT NULL,
+	added_at   INTEGER NOT NULL, -- Unix nanoseconds
+	PRIMARY KEY (org_id, sha256)
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

@@ -29,7 +29,11 @@ func (s *Server) UpsertOrganisation(ctx context.Context, o api.Organisation) err
 	if err := s.store.CreateOrg(ctx, o.ID, o.Name); err != nil {
 		return err
 	}
-	return s.put(ctx, o.ID, write(api.EntityOrganisation, o.ID, "", o))
+	if err := s.put(ctx, o.ID, write(api.EntityOrganisation, o.ID, "", o)); err != nil {
+		return err
+	}
+	// Its clients learn the evidence limits with everything else.
+	return s.refreshOrgLimits(ctx, o.ID)
 }
 
 // UpsertCertification sets the organisation's certification data.
@@ -83,7 +87,8 @@ func (s *Server) AddMessage(ctx context.Context, orgID string, m api.Message) er
 }
 
 // AddEvidence adds (or replaces, by ID) an evidence record of an NC; its file must be
-// stored first.
+// stored first (PutFile). It is not an upload of the organisation: the file counts
+// neither in its quota nor in /blobs/missing.
 func (s *Server) AddEvidence(ctx context.Context, orgID string, e api.Evidence) error {
 	if e.ID == "" {
 		e.ID = "PM-" + randomHex(8)

@@ -112,8 +112,19 @@ func (s *Server) pushEntry(r *http.Request, u api.User, clientID string, e api.P
 		case e.Kind == api.KindMessage:
 			res, err = s.pushMessage(tx, u, clientID, e, now)
 			detail = e.Text
+		case e.Kind == api.KindEvidenceAdd:
+			res, err = s.pushEvidenceAdd(tx, e, now)
+		case e.Kind == api.KindEvidenceSubject:
+			res, err = s.pushEvidenceSubject(tx, e)
+		case e.Kind == api.KindEvidenceRemove:
+			res, err = s.pushEvidenceRemove(tx, e)
+		case e.Kind == api.KindEvidenceSubmit:
+			res, err = s.pushEvidenceSubmit(tx, u, e, now)
 		default:
 			res = rejected(e, api.ReasonBadEntry, "unknown kind")
+		}
+		if strings.HasPrefix(e.Kind, "evidence.") && err == nil {
+			detail = evidenceDetail(e, res)
 		}
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -29,6 +30,14 @@ func (s *Server) routes() []route {
 		{Route{"GET", "/changes"}, s.client(s.handleChanges)},
 		{Route{"POST", "/push"}, s.client(s.handlePush)},
 		{Route{"GET", "/files/{sha256}"}, s.client(s.handleFile)},
+		{Route{"POST", "/blobs/missing"}, s.client(s.handleBlobsMissing)},
+		// Resumable uploads (tus 1.0, see uploads.go). OPTIONS is tus' discovery: open.
+		{Route{"OPTIONS", api.UploadsPath}, s.tusRoute(nil, false)},
+		{Route{"POST", api.UploadsPath}, s.tusRoute(s.tusPost, false)},
+		{Route{"OPTIONS", api.UploadsPath + "{id}"}, s.tusRoute(nil, false)},
+		{Route{"HEAD", api.UploadsPath + "{id}"}, s.tusRoute(s.tusHead, true)},
+		{Route{"PATCH", api.UploadsPath + "{id}"}, s.tusRoute(s.tusPatch, true)},
+		{Route{"DELETE", api.UploadsPath + "{id}"}, s.tusRoute(s.tusDelete, true)},
 		{Route{"GET", "/audits/{id}"}, s.client(s.entityReader(api.EntityAudit))},
 		{Route{"GET", "/ncs/{id}"}, s.client(s.entityReader(api.EntityNC))},
 		{Route{"GET", "/ncs/{id}/messages"}, s.client(s.handleMessages)},
@@ -36,6 +45,31 @@ func (s *Server) routes() []route {
 		{Route{"GET", "/documents/{id}"}, s.client(s.entityReader(api.EntityDocument))},
 	}
 }
+
+// tusRoute builds the handler of an upload route. Routes() builds the table on a
+// zero Server, which has no upload handler: it only needs the routes' names.
+func (s *Server) tusRoute(h func(*uploads) http.HandlerFunc, owned bool) http.HandlerFunc {
+	if s.uploads == nil {
+		return nil
+	}
+	var next http.HandlerFunc
+	if h != nil {
+		next = h(s.uploads)
+	}
+	switch {
+	case h == nil:
+		return s.tusServe(nil)
+	case owned:
+		return s.client(s.tusOwned(next))
+	default:
+		return s.client(s.tusServe(next))
+	}
+}
+
+func (s *Server) tusPost(u *uploads) http.HandlerFunc   { return u.h.PostFile }
+func (s *Server) tusHead(u *uploads) http.HandlerFunc   { return u.h.HeadFile }
+func (s *Server) tusPatch(u *uploads) http.HandlerFunc  { return u.h.PatchFile }
+func (s *Server) tusDelete(u *uploads) http.HandlerFunc { return u.h.DelFile }
 
 // Routes lists the served routes, for documentation checks.
 func Routes() []Route {
@@ -49,7 +83,11 @@ func Routes() []Route {
 func (s *Server) routesHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range s.routes() {
-		mux.Handle(r.Method+" "+api.Version+r.Path, r.handler)
+		pattern := r.Method + " " + api.Version + r.Path
+		if strings.HasSuffix(pattern, "/") {
+			pattern += "{$}" // exactly this path, not the subtree
+		}
+		mux.Handle(pattern, r.handler)
 	}
 	// The analyst console: HTML pages, not part of the API document.
 	mux.Handle("/console/", s.consoleHandler())

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // Config configures a Server. Only DataDir is required.
@@ -19,7 +21,24 @@ type Config struct {
 	Now        func() time.Time // nil means time.Now; tests move the clock with it
 	AccessTTL  time.Duration    // lifetime of access tokens; 0 means 15 minutes
 	RefreshTTL time.Duration    // lifetime of refresh tokens; 0 means 30 days
+
+	// Evidence files (served to clients as the api.EntityLimits entity).
+	MaxFileBytes int64         // largest evidence file; 0 means DefaultMaxFileBytes
+	FileTypes    []string      // accepted name extensions (".pdf"); nil means DefaultFileTypes
+	QuotaBytes   int64         // uploaded bytes per organisation; 0 means DefaultQuotaBytes, < 0 no quota
+	UploadExpiry time.Duration // an unfinished upload untouched this long is deleted; 0 means 24 h
 }
+
+// Defaults of the evidence limits.
+const (
+	DefaultMaxFileBytes int64 = 100 << 20
+	DefaultQuotaBytes   int64 = 5 << 30
+	DefaultUploadExpiry       = 24 * time.Hour
+)
+
+// DefaultFileTypes are the file name extensions accepted for evidence by default.
+var DefaultFileTypes = []string{".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic",
+	".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".csv", ".txt", ".zip"}
 
 // Server is the reference Ecert server. It is safe for concurrent use.
 type Server struct {
@@ -32,6 +51,12 @@ type Server struct {
 	fresh      bool
 	limiter    *loginLimiter
 	handler    http.Handler
+
+	limits  api.Limits // the evidence limits, UsedBytes aside
+	uploads *uploads
+	// stopJanitor ends the upload janitor; janitorDone is closed when it has.
+	stopJanitor context.CancelFunc
+	janitorDone chan struct{}
 }
 
 // DatabaseFile is the name of the SQLite file inside Config.DataDir.
@@ -74,7 +99,20 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.store, s.blobs, s.fresh = st, blobs, before == 0
 	s.limiter = newLoginLimiter(s.now)
+	s.limits = limitsOf(cfg)
+	if s.uploads, err = s.newUploads(filepath.Join(cfg.DataDir, "uploads")); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	// Limits changed by the configuration reach every organisation's clients now.
+	if err := s.refreshLimits(context.Background()); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.handler = s.routesHandler()
+	jctx, stop := context.WithCancel(context.Background())
+	s.stopJanitor, s.janitorDone = stop, make(chan struct{})
+	go s.janitor(jctx)
 	return s, nil
 }
 
@@ -88,4 +126,8 @@ func (s *Server) Fresh() bool { return s.fresh }
 
 // Close releases the database. In-flight requests should be drained first
 // (http.Server.Shutdown).
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error {
+	s.stopJanitor()
+	<-s.janitorDone
+	return s.store.Close()
+}

@@ -198,7 +198,8 @@ func (s *sqliteStore) FileRef(ctx context.Context, orgID, sha256 string) (api.Fi
 	err := s.db.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
 		WHERE org_id = ? AND sha256 = ? LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, ErrNotFound
+		// Not referred to by an item: the organisation may still have uploaded it.
+		return orgBlob(ctx, s.db, orgID, sha256)
 	}
 	if err != nil {
 		return f, fmt.Errorf("read file ref: %w", err)

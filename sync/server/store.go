@@ -36,7 +36,8 @@ type Store interface {
 	Children(ctx context.Context, orgID, entity, parentID string) ([]EntityRecord, error)
 	// Changes returns at most limit changes of the organisation with seq > after, by seq.
 	Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error)
-	// FileRef returns how a visible entity of the organisation refers to a file.
+	// FileRef returns how a visible entity of the organisation refers to a file or,
+	// failing that, the blob as the organisation uploaded it (OrgBlob).
 	FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error)
 
 	// Update runs fn in one write transaction of an organisation: what fn reads and
@@ -49,6 +50,24 @@ type Store interface {
 	// Events returns the audit trail of an NC (of the organisation when ncID is
 	// empty), oldest first.
 	Events(ctx context.Context, orgID, ncID string) ([]Event, error)
+
+	// Uploads (tus): an unfinished upload and who owns it. DeleteUpload is idempotent.
+	CreateUpload(ctx context.Context, u UploadRecord) error
+	Upload(ctx context.Context, id string) (UploadRecord, error)
+	TouchUpload(ctx context.Context, id string, t time.Time) error
+	DeleteUpload(ctx context.Context, id string) error
+	// StaleUploads returns the uploads last touched before t.
+	StaleUploads(ctx context.Context, before time.Time) ([]UploadRecord, error)
+	// PendingUploadBytes sums the sizes of an organisation's unfinished uploads,
+	// except those of the hash exceptSHA256 (a retry of the same file).
+	PendingUploadBytes(ctx context.Context, orgID, exceptSHA256 string) (int64, error)
+	// OrgBlob returns the blob an organisation uploaded, or ErrNotFound: presence is
+	// per organisation, whatever the blob store holds.
+	OrgBlob(ctx context.Context, orgID, sha256 string) (api.FileRef, error)
+	// MissingBlobs returns the hashes of sums the organisation has not uploaded, in order.
+	MissingBlobs(ctx context.Context, orgID string, sums []string) ([]string, error)
+	// UsedBytes sums the sizes of the blobs an organisation uploaded.
+	UsedBytes(ctx context.Context, orgID string) (int64, error)
 
 	PutConsoleSession(ctx context.Context, cs ConsoleSession) error
 	ConsoleSession(ctx context.Context, hash string) (ConsoleSession, error)
@@ -69,6 +88,29 @@ type Tx interface {
 	// RecordPush stores the result of an entry and makes seq the client's last one.
 	RecordPush(clientID string, seq int64, result json.RawMessage) error
 	AddEvent(ev Event) error
+	// Children returns the entities of a kind whose parent is parentID, in insertion order.
+	Children(entity, parentID string) ([]EntityRecord, error)
+	// OrgBlob returns the blob the organisation uploaded, or ErrNotFound.
+	OrgBlob(sha256 string) (api.FileRef, error)
+	// AddOrgBlob records that the organisation uploaded a blob (whose bytes are
+	// stored); it reports false when it had already. Write once: the first name stays.
+	AddOrgBlob(ref api.FileRef, at time.Time) (bool, error)
+	// UsedBytes sums the sizes of the blobs the organisation uploaded.
+	UsedBytes() (int64, error)
+}
+
+// UploadRecord is an unfinished upload (tus) as the server tracks it, next to the
+// bytes the upload store keeps.
+type UploadRecord struct {
+	ID        string
+	OrgID     string
+	Username  string
+	SHA256    string // what the whole file must hash to
+	Name      string // sanitised
+	MediaType string
+	Size      int64
+	CreatedAt time.Time
+	TouchedAt time.Time // last creation or PATCH, server clock
 }
 
 // OrgRecord is an organisation as listed by Store.Orgs.

@@ -74,6 +74,14 @@ func (s *Server) actor(ctx context.Context, username string, roles ...api.Role) 
 // recorded in the audit trail. fn's returned detail goes into the event.
 func (s *Server) changeNC(ctx context.Context, u UserRecord, orgID, ncID, action string,
 	fn func(nc *api.NC, now time.Time) (detail string, extra []EntityWrite, err error)) error {
+	return s.changeNCTx(ctx, u, orgID, ncID, action, func(_ Tx, nc *api.NC, now time.Time) (string, []EntityWrite, error) {
+		return fn(nc, now)
+	})
+}
+
+// changeNCTx is changeNC for steps that also read other entities in the transaction.
+func (s *Server) changeNCTx(ctx context.Context, u UserRecord, orgID, ncID, action string,
+	fn func(tx Tx, nc *api.NC, now time.Time) (detail string, extra []EntityWrite, err error)) error {
 	return s.store.Update(ctx, orgID, func(tx Tx) error {
 		rec, err := tx.Entity(api.EntityNC, ncID)
 		if err != nil {
@@ -84,7 +92,7 @@ func (s *Server) changeNC(ctx context.Context, u UserRecord, orgID, ncID, action
 			return fmt.Errorf("decode NC %s: %w", ncID, err)
 		}
 		now := s.now().UTC()
-		detail, extra, err := fn(&nc, now)
+		detail, extra, err := fn(tx, &nc, now)
 		if err != nil {
 			return err
 		}

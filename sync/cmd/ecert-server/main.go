@@ -1,6 +1,7 @@
 // Command ecert-server runs the reference Ecert server.
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
+//	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
 
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,9 +43,21 @@ func serve(log *slog.Logger, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
 	demo := fs.Bool("demo", false, "seed the demo organisations and users into a new database")
+	maxFileMB := fs.Int64("max-file-mb", server.DefaultMaxFileBytes>>20, "largest evidence file, in MiB")
+	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
+	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
+	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
 	fs.Parse(args)
+	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 {
+		return errors.New("--max-file-mb and --upload-expiry must be positive, --quota-mb 0 or more")
+	}
+	quota := *quotaMB << 20
+	if quota == 0 {
+		quota = -1 // no quota
+	}
 
-	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log})
+	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log, MaxFileBytes: *maxFileMB << 20,
+		QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package servertest
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -24,6 +25,8 @@ type Server struct {
 	Requests atomic.Int64
 	// Bytes counts the response body bytes written (as sent: compressed if it was).
 	Bytes atomic.Int64
+	// Received counts the request body bytes the server read (uploads included).
+	Received atomic.Int64
 
 	mu   sync.Mutex
 	down bool
@@ -50,10 +53,17 @@ func (c *Clock) Advance(d time.Duration) {
 }
 
 // Start starts a server with the demo data; it stops when the test ends.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB) *Server { return StartWith(t, nil) }
+
+// StartWith is Start with a chance to change the server's configuration first.
+func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	t.Helper()
 	clock := &Clock{now: time.Now()}
-	srv, err := server.New(server.Config{DataDir: t.TempDir(), Now: clock.Now})
+	cfg := server.Config{DataDir: t.TempDir(), Now: clock.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +86,7 @@ func Start(t testing.TB) *Server {
 			}
 		}
 		s.Requests.Add(1)
+		r.Body = &readCounter{ReadCloser: r.Body, n: &s.Received}
 		h.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
 	}))
 	s.URL = s.HTTP.URL
@@ -108,4 +119,15 @@ func (c *counter) Flush() {
 	if f, ok := c.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+type readCounter struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (r *readCounter) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.n.Add(int64(n))
+	return n, err
 }

@@ -1,0 +1,233 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// The evidence kinds of push entries (api.KindEvidence*). Like the other kinds, each
+// runs inside pushEntry's transaction, which stores its result for replays.
+
+// maxEvidenceIDBytes caps a client-chosen evidence id.
+const maxEvidenceIDBytes = 128
+
+// evidenceWrite is the write of an evidence record, registering its file for the
+// organisation (GET /files serves it). Every rewrite must go through it: a write
+// replaces the entity's file references.
+func evidenceWrite(ev api.Evidence) EntityWrite {
+	w := write(api.EntityEvidence, ev.ID, ev.NCID, ev)
+	w.Files = []api.FileRef{ev.File}
+	return w
+}
+
+// awaitingEvidence refuses an entry on an NC that takes no evidence now.
+func awaitingEvidence(e api.PushEntry, nc api.NC) (api.PushResult, bool) {
+	switch nc.Stage {
+	case api.StageEvidenceRequested, api.StageEvidenceReturned:
+		return api.PushResult{}, true
+	case api.StageClosed:
+		return rejected(e, api.ReasonNCClosed, "the NC is closed"), false
+	}
+	return rejected(e, api.ReasonNotAwaitingEvidence, "the NC's stage is "+nc.Stage+"; it takes no evidence now"), false
+}
+
+func validEvidenceID(id string) bool {
+	if id == "" || len(id) > maxEvidenceIDBytes {
+		return false
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '/' || r == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) pushEvidenceAdd(tx Tx, e api.PushEntry, now time.Time) (api.PushResult, error) {
+	if !validEvidenceID(e.EvidenceID) {
+		return rejected(e, api.ReasonBadEntry, "evidence_id is required: at most 128 characters, no spaces or slashes"), nil
+	}
+	if e.File == nil || !validSHA256(e.File.SHA256) {
+		return rejected(e, api.ReasonBadEntry, "file is required, with its SHA-256 in 64 lower-case hex digits"), nil
+	}
+	name := SanitizeFileName(e.File.Name)
+	if name == "" {
+		return rejected(e, api.ReasonBadEntry, "file.name is required"), nil
+	}
+	nc, ok, err := visibleNC(tx, e.NCID)
+	if err != nil || !ok {
+		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+	}
+	if res, ok := awaitingEvidence(e, nc); !ok {
+		return res, nil
+	}
+	if len(e.Text) > api.MaxTextBytes {
+		return rejected(e, api.ReasonTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
+	}
+	// The id is the client's: the same one again is the same attachment (a re-push
+	// after a lost answer under a new seq), never a second file.
+	if cur, found, err := evidenceOf(tx, e.EvidenceID); err != nil {
+		return api.PushResult{}, err
+	} else if found {
+		if cur.NCID != nc.ID || cur.File.SHA256 != e.File.SHA256 {
+			return rejected(e, api.ReasonBadEntry, "evidence_id "+e.EvidenceID+" names another attachment already"), nil
+		}
+		return api.PushResult{Seq: e.Seq, Status: api.PushApplied, Evidence: &cur}, nil
+	}
+	blob, err := tx.OrgBlob(e.File.SHA256)
+	if errors.Is(err, ErrNotFound) {
+		return rejected(e, api.ReasonBlobMissing, "the server has no upload of this file from the organisation: upload it, then push a new entry"), nil
+	}
+	if err != nil {
+		return api.PushResult{}, err
+	}
+	if code, msg := s.fileRefused(name, blob.Size); code != "" {
+		return rejected(e, code, msg), nil
+	}
+	ev := api.Evidence{ID: e.EvidenceID, NCID: nc.ID, Type: api.EvidenceType, Date: today(now), Subject: e.Text,
+		File:    api.FileRef{SHA256: blob.SHA256, Name: name, Size: blob.Size, MediaType: cleanMediaType(e.File.MediaType, name)},
+		AddedAt: now}
+	if err := tx.Write(evidenceWrite(ev)); err != nil {
+		return api.PushResult{}, err
+	}
+	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, Evidence: &ev}, nil
+}
+
+// evidenceOf reads an evidence record by id.
+func evidenceOf(tx Tx, id string) (api.Evidence, bool, error) {
+	var ev api.Evidence
+	rec, err := tx.Entity(api.EntityEvidence, id)
+	if errors.Is(err, ErrNotFound) {
+		return ev, false, nil
+	}
+	if err != nil {
+		return ev, false, err
+	}
+	if err := json.Unmarshal(rec.Data, &ev); err != nil {
+		return ev, false, fmt.Errorf("decode evidence %s: %w", id, err)
+	}
+	return ev, true, nil
+}
+
+// changeableEvidence finds the evidence record of an NC that an entry changes; a
+// refusal comes back as a result with ok false.
+func changeableEvidence(tx Tx, e api.PushEntry) (ev api.Evidence, res api.PushResult, ok bool, err error) {
+	nc, visible, err := visibleNC(tx, e.NCID)
+	if err != nil || !visible {
+		return ev, rejected(e, api.ReasonNCNotFound, "no such NC"), false, err
+	}
+	ev, found, err := evidenceOf(tx, e.EvidenceID)
+	switch {
+	case err != nil:
+		return ev, res, false, err
+	case !found || ev.NCID != nc.ID:
+		return ev, rejected(e, api.ReasonEvidenceNotFound, "no such evidence file on this NC"), false, nil
+	case ev.Submitted:
+		return ev, rejected(e, api.ReasonEvidenceSubmitted, "the evidence file was sent to FLOCERT; it can no longer change"), false, nil
+	case nc.Stage == api.StageClosed:
+		return ev, rejected(e, api.ReasonNCClosed, "the NC is closed"), false, nil
+	}
+	return ev, res, true, nil
+}
+
+func (s *Server) pushEvidenceSubject(tx Tx, e api.PushEntry) (api.PushResult, error) {
+	ev, res, ok, err := changeableEvidence(tx, e)
+	if err != nil || !ok {
+		return res, err
+	}
+	if len(e.Text) > api.MaxTextBytes {
+		return rejected(e, api.ReasonTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
+	}
+	ev.Subject = e.Text
+	if err := tx.Write(evidenceWrite(ev)); err != nil {
+		return api.PushResult{}, err
+	}
+	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, Evidence: &ev}, nil
+}
+
+func (s *Server) pushEvidenceRemove(tx Tx, e api.PushEntry) (api.PushResult, error) {
+	ev, res, ok, err := changeableEvidence(tx, e)
+	if err != nil || !ok {
+		return res, err
+	}
+	// The bytes stay: the organisation uploaded them (its quota counts them) and may
+	// attach them again without uploading.
+	if err := tx.Write(EntityWrite{Entity: api.EntityEvidence, ID: ev.ID, Delete: true}); err != nil {
+		return api.PushResult{}, err
+	}
+	return api.PushResult{Seq: e.Seq, Status: api.PushApplied}, nil
+}
+
+func (s *Server) pushEvidenceSubmit(tx Tx, u api.User, e api.PushEntry, now time.Time) (api.PushResult, error) {
+	nc, ok, err := visibleNC(tx, e.NCID)
+	if err != nil || !ok {
+		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+	}
+	if res, ok := awaitingEvidence(e, nc); !ok {
+		return res, nil
+	}
+	if nc.Revision != e.BaseRevision {
+		cur := nc
+		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonNCChanged,
+			Message: fmt.Sprintf("the NC is at revision %d, the entry started from %d", nc.Revision, e.BaseRevision), NC: &cur}, nil
+	}
+	recs, err := tx.Children(api.EntityEvidence, nc.ID)
+	if err != nil {
+		return api.PushResult{}, err
+	}
+	var ws []EntityWrite
+	var ids []string
+	for _, rec := range recs {
+		var ev api.Evidence
+		if err := json.Unmarshal(rec.Data, &ev); err != nil {
+			return api.PushResult{}, fmt.Errorf("decode evidence: %w", err)
+		}
+		if ev.Submitted {
+			continue
+		}
+		ev.Submitted = true
+		ws = append(ws, evidenceWrite(ev))
+		ids = append(ids, ev.ID)
+	}
+	if len(ids) == 0 {
+		return rejected(e, api.ReasonNoEvidence, "the NC has no evidence file that was not sent yet"), nil
+	}
+	by := u.Name
+	if by == "" {
+		by = u.Username
+	}
+	nc.EvidenceHistory = append(nc.EvidenceHistory, api.EvidenceVersion{Files: ids, SubmittedBy: by, SubmittedAt: now})
+	nc.Stage, nc.EvidenceStatus = api.StageEvidenceSubmitted, api.StatusSubmitted
+	w := ncWrite(nc)
+	w.Encode = func(rev int64) (json.RawMessage, error) {
+		nc.Revision = rev
+		return json.Marshal(nc)
+	}
+	if err := tx.Write(append(ws, w)...); err != nil {
+		return api.PushResult{}, err
+	}
+	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, NC: &nc}, nil
+}
+
+// evidenceDetail is the audit trail's line of a push entry on evidence: names and
+// subjects, never a file's content.
+func evidenceDetail(e api.PushEntry, res api.PushResult) string {
+	switch {
+	case res.Evidence != nil && e.Kind == api.KindEvidenceAdd:
+		return fmt.Sprintf("%s: %s (%d bytes, sha256 %s) %s", res.Evidence.ID, res.Evidence.File.Name,
+			res.Evidence.File.Size, res.Evidence.File.SHA256[:12], res.Evidence.Subject)
+	case e.Kind == api.KindEvidenceSubject:
+		return e.EvidenceID + ": " + e.Text
+	case e.Kind == api.KindEvidenceRemove:
+		return e.EvidenceID
+	case res.NC != nil && len(res.NC.EvidenceHistory) > 0:
+		return "files " + strings.Join(res.NC.EvidenceHistory[len(res.NC.EvidenceHistory)-1].Files, ", ")
+	}
+	return ""
+}
