@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -29,6 +31,8 @@ type Config struct {
 	MaxBackoff time.Duration
 	// Defaults pre-fill the login form.
 	Defaults LoginDefaults
+	// InboxDir is the evidence inbox folder (default: Inbox in the data directory).
+	InboxDir string
 }
 
 // App is the desktop app's core: the replica, the session and the sync engine. The bound
@@ -47,6 +51,9 @@ type App struct {
 	expired bool // the server refused the session: the user must log in again
 
 	statusVersion atomic.Uint64 // see SyncStatus.Version
+
+	evidence *evidence.Store // the content store of attached files (see files)
+	inbox    *evidence.Inbox
 }
 
 // New returns an app that is not started yet.
@@ -244,17 +251,23 @@ func (a *App) engineOptions(c *client.Client) engine.Options {
 		OnChanges: func(entities []string) {
 			a.cfg.Platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
 			a.announce(context.Background())
+			if slices.Contains(entities, api.EntityNC) {
+				a.refreshInbox(context.Background())
+			}
 		},
+		OnProgress: func(p engine.Progress) { a.cfg.Platform.Emit(EventUpload, progressEvent(p)) },
 	}
 }
 
 func (a *App) startEngine(c *client.Client) {
 	e := engine.New(a.store, c, a.engineOptions(c))
+	e.SetPaused(a.Preferences(context.Background()).PauseUploads)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	a.mu.Lock()
 	a.client, a.engine, a.stop, a.done = c, e, cancel, done
 	a.mu.Unlock()
+	a.startInbox(ctx)
 	go func() {
 		defer close(done)
 		if err := e.Serve(ctx); errors.Is(err, engine.ErrSessionExpired) {
@@ -321,7 +334,7 @@ func rfc3339(t time.Time) string {
 
 // SyncOnce runs one sync in the foreground with the saved session (the headless
 // "sync" command). progress, when not nil, receives status changes.
-func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status)) error {
+func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status), uploads func(engine.Progress)) error {
 	s, server, err := a.savedSession(ctx)
 	if err != nil {
 		return err
@@ -342,7 +355,15 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status)) error 
 			progress(st)
 		}
 	}
+	if uploads != nil {
+		onProgress := opt.OnProgress
+		opt.OnProgress = func(p engine.Progress) {
+			onProgress(p)
+			uploads(p)
+		}
+	}
 	e := engine.New(a.store, c, opt)
+	e.SetPaused(false)
 	return e.Sync(ctx)
 }
 

@@ -21,6 +21,7 @@ type recorder struct {
 	mu     sync.Mutex
 	events []string
 	opened []string
+	pick   []string // what the file dialog answers
 }
 
 func (r *recorder) Emit(event string, _ any) {
@@ -37,6 +38,8 @@ func (r *recorder) OpenPath(path string) error {
 }
 
 func (r *recorder) SaveDialog(string) (string, error) { return "", nil }
+
+func (r *recorder) OpenFilesDialog(string) ([]string, error) { return r.pick, nil }
 
 func (r *recorder) saw(event string) bool {
 	r.mu.Lock()

@@ -19,7 +19,7 @@ const coop = server.DemoOrgCoop
 // syncNow runs one full sync of a and waits for it to end.
 func syncNow(t *testing.T, a *app.App) {
 	t.Helper()
-	if err := a.SyncOnce(context.Background(), nil); err != nil {
+	if err := a.SyncOnce(context.Background(), nil, nil); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
 }
@@ -82,7 +82,7 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 	if err != nil || len(res.Queued) != 1 || res.Queued[0] != entered.ID {
 		t.Fatalf("send offline: %+v %v", res, err)
 	}
-	if err := a.SyncOnce(ctx, nil); client.Code(err) != client.CodeUnreachable {
+	if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != client.CodeUnreachable {
 		t.Fatalf("sync offline: got %v", err)
 	}
 	if n := a.SyncStatus(ctx).Pending; n == 0 {
@@ -188,7 +188,7 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := a.SyncOnce(ctx, nil); client.Code(err) != client.CodeUnreachable {
+		if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != client.CodeUnreachable {
 			t.Fatalf("sync with answers dropped: got %v", err)
 		}
 	}

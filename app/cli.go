@@ -22,14 +22,15 @@ const EnvPassword = "ECERT_PASSWORD"
 
 // commands are the headless sub-commands of ecert-desktop.
 var commands = map[string]func(*cli, []string) error{
-	"login":   (*cli).login,
-	"logout":  (*cli).logout,
-	"sync":    (*cli).sync,
-	"status":  (*cli).status,
-	"nc":      (*cli).nc,
-	"ca":      (*cli).ca,
-	"send":    (*cli).send,
-	"message": (*cli).message,
+	"login":    (*cli).login,
+	"logout":   (*cli).logout,
+	"sync":     (*cli).sync,
+	"status":   (*cli).status,
+	"nc":       (*cli).nc,
+	"ca":       (*cli).ca,
+	"send":     (*cli).send,
+	"message":  (*cli).message,
+	"evidence": (*cli).evidence,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -51,6 +52,9 @@ Without a command, the desktop app opens. Commands run without a window:
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send                             send every CA marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
+  evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
+  evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
+  evidence ready NC-… [--undo]     mark the NC's evidence ready to send
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -165,7 +169,7 @@ func (c *cli) sync(args []string) error {
 			files = s.Files
 			fmt.Fprintf(c.stdout, "Downloading files: %d left\n", s.Files)
 		}
-	})
+	}, c.uploadProgress)
 	if err != nil {
 		return err
 	}
@@ -222,6 +226,27 @@ func (c *cli) status(args []string) error {
 		fmt.Fprintf(w, "%s:\t%d\n", e, counts[e])
 	}
 	return w.Flush()
+}
+
+// uploadProgress prints upload progress: a line per file when done, and the bytes so
+// far a few times a second.
+func (c *cli) uploadProgress(p engine.Progress) {
+	if p.Completed {
+		fmt.Fprintf(c.stdout, "Uploaded %s (%s)\n", p.Name, humanBytes(p.Total))
+		return
+	}
+	fmt.Fprintf(c.stdout, "Uploading %s: %s of %s (all files: %s of %s)\n", p.Name,
+		humanBytes(p.Done), humanBytes(p.Total), humanBytes(p.AllDone), humanBytes(p.AllTotal))
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func writeJSON(w io.Writer, v any) error {

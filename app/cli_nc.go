@@ -164,7 +164,7 @@ func (c *cli) send(args []string) error {
 	if len(r.NotReady) > 0 {
 		fmt.Fprintf(c.stdout, "Not sent, not marked ready: %s\n", strings.Join(r.NotReady, ", "))
 	}
-	if err := c.app.SyncOnce(c.ctx, nil); err != nil {
+	if err := c.app.SyncOnce(c.ctx, nil, c.uploadProgress); err != nil {
 		fmt.Fprintf(c.stdout, "Kept here; they go with the next sync (%s).\n", explain(err))
 		return err
 	}

@@ -108,12 +108,17 @@ func copyFile(src, dst string) error {
 // to next. Wails' asset server runs it (also in dev mode, unlike a Handler).
 func (a *App) FileMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sha, ok := strings.CutPrefix(r.URL.Path, FilesPrefix)
-		if !ok {
+		var path, name string
+		var err error
+		if sha, ok := strings.CutPrefix(r.URL.Path, thumbsPrefix); ok {
+			path, err = a.thumbnailPath(r.Context(), sha)
+			name = "thumbnail.jpg"
+		} else if sha, ok := strings.CutPrefix(r.URL.Path, FilesPrefix); ok {
+			path, name, err = a.cachedFile(r.Context(), sha)
+		} else {
 			next.ServeHTTP(w, r)
 			return
 		}
-		path, name, err := a.cachedFile(r.Context(), sha)
 		if err != nil {
 			status := http.StatusNotFound
 			if code := userError(a.log, err).(*CodeError).Code; code != CodeNotFound && code != CodeNotCached {

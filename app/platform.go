@@ -10,19 +10,25 @@ type Platform interface {
 	OpenPath(path string) error
 	// SaveDialog asks where to save a file; "" when the user cancelled.
 	SaveDialog(defaultName string) (string, error)
+	// OpenFilesDialog asks for files to attach (several at once); none when cancelled.
+	OpenFilesDialog(title string) ([]string, error)
 }
 
 // Events emitted to the UI.
 const (
-	EventSyncStatus     = "sync:status"     // SyncStatus
-	EventDataChanged    = "data:changed"    // {entities: []string}
-	EventSessionExpired = "session:expired" // no payload
-	EventNotify         = "sync:notify"     // []Notice: what the analyst did, to announce
+	EventSyncStatus     = "sync:status"       // SyncStatus
+	EventDataChanged    = "data:changed"      // {entities: []string}
+	EventSessionExpired = "session:expired"   // no payload
+	EventNotify         = "sync:notify"       // []Notice: what the analyst did, to announce
+	EventUpload         = "upload:progress"   // engine.Progress, a few times a second
+	EventAttached       = "evidence:attached" // []AttachResult with nc_id: files the inbox attached
+	EventDropped        = "files:dropped"     // []string: paths dropped on the window
 )
 
 // headless is the Platform of runs without a window.
 type headless struct{}
 
-func (headless) Emit(string, any)                  {}
-func (headless) OpenPath(string) error             { return &CodeError{Code: CodeInvalidInput} }
-func (headless) SaveDialog(string) (string, error) { return "", nil }
+func (headless) Emit(string, any)                         {}
+func (headless) OpenPath(string) error                    { return &CodeError{Code: CodeInvalidInput} }
+func (headless) SaveDialog(string) (string, error)        { return "", nil }
+func (headless) OpenFilesDialog(string) ([]string, error) { return nil, nil }

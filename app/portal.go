@@ -81,6 +81,10 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	evReady, err := a.store.EvidenceReadiness(ctx)
+	if err != nil {
+		return nil, err
+	}
 	today := a.today()
 	out := make([]NCRow, 0, len(ncs))
 	for _, nc := range ncs {
@@ -88,6 +92,10 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 		r := NCRow{NC: nc, AuditDate: byID[nc.AuditID].Date, ServiceType: byID[nc.AuditID].ServiceType,
 			Action: actionOf(nc.Stage), Unread: unread[nc.ID], Updates: notices[nc.ID],
 			Ready: l.Ready, Queued: l.Queued, Notice: l.Notice}
+		if r.Action == FilterEvidence {
+			er := evReady[nc.ID]
+			r.Ready, r.Queued, r.Notice = er.Ready && !er.Send, er.Send, er.Notice
+		}
 		if r.Action != "" {
 			r.DaysLeft = daysLeft(today, nc.DueDate)
 		}
@@ -115,17 +123,8 @@ func (a *App) NC(ctx context.Context, id string) (NCDetail, error) {
 	if d.Messages, err = a.store.Messages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
-	ev, err := a.store.Evidence(ctx, id)
-	if err != nil {
+	if d.Evidence, err = a.evidenceRows(ctx, id); err != nil {
 		return NCDetail{}, err
-	}
-	d.Evidence = make([]EvidenceRow, 0, len(ev))
-	for _, e := range ev {
-		_, cached, err := a.store.BlobPath(ctx, e.File.SHA256)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return NCDetail{}, err
-		}
-		d.Evidence = append(d.Evidence, EvidenceRow{Evidence: e, Cached: cached})
 	}
 	if c, err := a.store.Criterion(ctx, nc.CriterionNumber); err == nil {
 		d.Criterion = c
@@ -143,6 +142,12 @@ func (a *App) NC(ctx context.Context, id string) (NCDetail, error) {
 		return NCDetail{}, err
 	}
 	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
+	d.EvidenceEditable = awaitingEvidence(nc)
+	ready, err := a.store.EvidenceReadiness(ctx)
+	if err != nil {
+		return NCDetail{}, err
+	}
+	d.EvidenceReady, d.EvidenceNotice = ready[id].Ready || ready[id].Send, ready[id].Notice
 	if d.Pending, err = a.pendingMessages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
@@ -204,6 +209,15 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 	}
 	for _, l := range locals {
 		if l.Ready && !l.Queued {
+			d.Ready++
+		}
+	}
+	evReady, err := a.store.EvidenceReadiness(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, r := range evReady {
+		if r.Ready && !r.Send {
 			d.Ready++
 		}
 	}

@@ -33,7 +33,7 @@ type Outbox struct{ app *App }
 
 // Services returns the bound services of a, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{&Session{a}, &Sync{a}, &Portal{a}, &Settings{a}, &CA{a}, &Outbox{a}}
+	return []any{&Session{a}, &Sync{a}, &Portal{a}, &Settings{a}, &CA{a}, &Outbox{a}, &Evidence{a}}
 }
 
 // Autosave keeps the text on this computer (call it at every pause in typing).

@@ -84,12 +84,26 @@ type NCDetail struct {
 	// Editable says whether the corrective measure can be written now.
 	Editable bool             `json:"editable"`
 	Pending  []PendingMessage `json:"pending"`
+	// EvidenceEditable says whether files can be attached now; EvidenceReady whether the
+	// NC's evidence is marked ready to send; EvidenceNotice why it went back (a code).
+	EvidenceEditable bool   `json:"evidence_editable"`
+	EvidenceReady    bool   `json:"evidence_ready"`
+	EvidenceNotice   string `json:"evidence_notice"`
 }
 
-// EvidenceRow is an evidence file and whether its content is available offline.
+// EvidenceRow is an evidence file, where it stands, and whether its content is here.
 type EvidenceRow struct {
 	Evidence api.Evidence `json:"evidence"`
 	Cached   bool         `json:"cached"`
+	// Local is true for a file attached on this computer and not yet submitted.
+	Local bool `json:"local"`
+	// State: local (bytes not on the server yet), queued, attached, removing, refused,
+	// submitted.
+	State string `json:"state"`
+	Code  string `json:"code"` // why it was refused
+	// OriginalSize is the size of the photo kept here when a smaller copy is sent.
+	OriginalSize int64 `json:"original_size"`
+	Image        bool  `json:"image"` // a thumbnail is served at /thumbs/<sha256>
 }
 
 // CertificateRow is a certificate and whether its PDF is available offline.
@@ -180,6 +194,10 @@ type OutboxItem struct {
 type SendPreview struct {
 	Ready    []string `json:"ready"`
 	NotReady []string `json:"not_ready"`
+	// NoFiles lists NCs whose evidence is marked ready but that have no file; Uploading
+	// counts files whose bytes are not on the server yet (they go first, then the NC).
+	NoFiles   []string `json:"no_files"`
+	Uploading int      `json:"uploading"`
 }
 
 // SendResult says what Send queued and whether it could go at once.

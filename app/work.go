@@ -154,6 +154,41 @@ func (a *App) SendPreview(ctx context.Context) (SendPreview, error) {
 			p.NotReady = append(p.NotReady, nc.ID)
 		}
 	}
+	p.NoFiles = []string{}
+	evReady, err := a.store.EvidenceReadiness(ctx)
+	if err != nil {
+		return p, err
+	}
+	awaitedEv, err := a.store.NCs(ctx, stagesOf[FilterEvidence]...)
+	if err != nil {
+		return p, err
+	}
+	for _, nc := range awaitedEv {
+		r := evReady[nc.ID]
+		switch {
+		case r.Send:
+		case !r.Ready:
+			p.NotReady = append(p.NotReady, nc.ID)
+		default:
+			p.Ready = append(p.Ready, nc.ID)
+			rows, err := a.evidenceRows(ctx, nc.ID)
+			if err != nil {
+				return p, err
+			}
+			files := 0
+			for _, row := range rows {
+				if row.State != "submitted" && row.State != store.EvidenceRemoving && row.State != store.EvidenceRefused {
+					files++
+				}
+				if row.State == store.EvidenceLocal {
+					p.Uploading++
+				}
+			}
+			if files == 0 {
+				p.NoFiles = append(p.NoFiles, nc.ID)
+			}
+		}
+	}
 	return p, nil
 }
 
@@ -168,6 +203,11 @@ func (a *App) Send(ctx context.Context) (SendResult, error) {
 	if err != nil {
 		return SendResult{}, err
 	}
+	evidence, err := a.store.SendReadyEvidence(ctx, a.now())
+	if err != nil {
+		return SendResult{}, err
+	}
+	queued = append(queued, evidence...)
 	a.kick()
 	if queued == nil {
 		queued = []string{}

@@ -17,6 +17,7 @@ import (
 const (
 	EnvE2ESaveDir = "ECERT_E2E_SAVE_DIR" // save dialogs answer a path in this folder
 	EnvE2EOpenLog = "ECERT_E2E_OPEN_LOG" // opened files are appended to this file
+	EnvE2EPick    = "ECERT_E2E_PICK"     // file dialogs answer these paths (separated by the OS's list separator)
 )
 
 // Platform implements app.Platform with Wails' runtime. Until the window started,
@@ -84,4 +85,16 @@ func (p *Platform) SaveDialog(defaultName string) (string, error) {
 		return "", errors.New("no window")
 	}
 	return wruntime.SaveFileDialog(ctx, wruntime.SaveDialogOptions{DefaultFilename: defaultName})
+}
+
+// OpenFilesDialog asks for files to attach, several at once.
+func (p *Platform) OpenFilesDialog(title string) ([]string, error) {
+	if pick := os.Getenv(EnvE2EPick); pick != "" {
+		return filepath.SplitList(pick), nil
+	}
+	ctx := p.context()
+	if ctx == nil {
+		return nil, errors.New("no window")
+	}
+	return wruntime.OpenMultipleFilesDialog(ctx, wruntime.OpenDialogOptions{Title: title})
 }

@@ -92,11 +92,13 @@ func cutUTF8(s string, n int) string {
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	b := norm.NFC.LastBoundary([]byte(s[:n]))
-	if b <= 0 {
-		return s[:n]
+	if norm.NFC.FirstBoundaryInString(s[n:]) == 0 {
+		return s[:n] // what follows starts a new character
 	}
-	return s[:b]
+	if b := norm.NFC.LastBoundary([]byte(s[:n])); b > 0 {
+		return s[:b]
+	}
+	return s[:n]
 }
 
 // isWindowsDevice reports whether Windows would open a device instead of a file for

@@ -112,5 +112,9 @@ func (s *Store) FileRef(ctx context.Context, sha string) (*api.FileRef, error) {
 		SELECT json_extract(data, '$.file') FROM certificate WHERE json_extract(data, '$.file.sha256') = ?1
 		UNION ALL SELECT json_extract(data, '$.file') FROM document WHERE json_extract(data, '$.file.sha256') = ?1
 		UNION ALL SELECT json_extract(data, '$.file') FROM evidence WHERE json_extract(data, '$.file.sha256') = ?1
+		UNION ALL SELECT json_object('sha256', sha256, 'name', name, 'size', size, 'media_type', media_type)
+			FROM evidence_local WHERE sha256 = ?1
+		UNION ALL SELECT json_object('sha256', original_sha256, 'name', name, 'size', original_size, 'media_type', media_type)
+			FROM evidence_local WHERE original_sha256 = ?1
 		LIMIT 1`, sha)
 }

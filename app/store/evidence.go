@@ -414,3 +414,12 @@ func (s *Store) UploadRefused(ctx context.Context, sha, code string) error {
 		EvidenceRefused, code, sha, EvidenceLocal)
 	return err
 }
+
+// Limits returns the server's upload limits as last pulled; nil before the first sync.
+func (s *Store) Limits(ctx context.Context) (*api.Limits, error) {
+	l, err := one[api.Limits](ctx, s.db, `SELECT data FROM limits WHERE id = 'upload'`)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return l, err
+}

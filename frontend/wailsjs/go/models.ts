@@ -318,6 +318,8 @@ export namespace api {
 	    file: FileRef;
 	    // Go type: time
 	    added_at: any;
+	    submitted?: boolean;
+	    decision?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Evidence(source);
@@ -332,6 +334,50 @@ export namespace api {
 	        this.subject = source["subject"];
 	        this.file = this.convertValues(source["file"], FileRef);
 	        this.added_at = this.convertValues(source["added_at"], null);
+	        this.submitted = source["submitted"];
+	        this.decision = source["decision"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EvidenceVersion {
+	    files: string[];
+	    submitted_by: string;
+	    // Go type: time
+	    submitted_at: any;
+	    decision?: string;
+	    comment?: string;
+	    // Go type: time
+	    decided_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvidenceVersion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.submitted_by = source["submitted_by"];
+	        this.submitted_at = this.convertValues(source["submitted_at"], null);
+	        this.decision = source["decision"];
+	        this.comment = source["comment"];
+	        this.decided_at = this.convertValues(source["decided_at"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -409,6 +455,7 @@ export namespace api {
 	    evidence_status: string;
 	    ca?: CA;
 	    ca_history?: CAVersion[];
+	    evidence_history?: EvidenceVersion[];
 	    revision: number;
 	
 	    static createFrom(source: any = {}) {
@@ -431,6 +478,7 @@ export namespace api {
 	        this.evidence_status = source["evidence_status"];
 	        this.ca = this.convertValues(source["ca"], CA);
 	        this.ca_history = this.convertValues(source["ca_history"], CAVersion);
+	        this.evidence_history = this.convertValues(source["evidence_history"], EvidenceVersion);
 	        this.revision = source["revision"];
 	    }
 	
@@ -491,6 +539,28 @@ export namespace api {
 
 export namespace app {
 	
+	export class AttachResult {
+	    path: string;
+	    name: string;
+	    id: string;
+	    code: string;
+	    size: number;
+	    original_size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.id = source["id"];
+	        this.code = source["code"];
+	        this.size = source["size"];
+	        this.original_size = source["original_size"];
+	    }
+	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -724,6 +794,11 @@ export namespace app {
 	export class EvidenceRow {
 	    evidence: api.Evidence;
 	    cached: boolean;
+	    local: boolean;
+	    state: string;
+	    code: string;
+	    original_size: number;
+	    image: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new EvidenceRow(source);
@@ -733,6 +808,11 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.evidence = this.convertValues(source["evidence"], api.Evidence);
 	        this.cached = source["cached"];
+	        this.local = source["local"];
+	        this.state = source["state"];
+	        this.code = source["code"];
+	        this.original_size = source["original_size"];
+	        this.image = source["image"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -828,6 +908,9 @@ export namespace app {
 	    shared_draft?: api.CADraft;
 	    editable: boolean;
 	    pending: PendingMessage[];
+	    evidence_editable: boolean;
+	    evidence_ready: boolean;
+	    evidence_notice: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new NCDetail(source);
@@ -844,6 +927,9 @@ export namespace app {
 	        this.shared_draft = this.convertValues(source["shared_draft"], api.CADraft);
 	        this.editable = source["editable"];
 	        this.pending = this.convertValues(source["pending"], PendingMessage);
+	        this.evidence_editable = source["evidence_editable"];
+	        this.evidence_ready = source["evidence_ready"];
+	        this.evidence_notice = source["evidence_notice"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -890,9 +976,27 @@ export namespace app {
 	    }
 	}
 	
+	export class Preferences {
+	    downscale: boolean;
+	    downscale_above_bytes: number;
+	    pause_uploads: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.downscale = source["downscale"];
+	        this.downscale_above_bytes = source["downscale_above_bytes"];
+	        this.pause_uploads = source["pause_uploads"];
+	    }
+	}
 	export class SendPreview {
 	    ready: string[];
 	    not_ready: string[];
+	    no_files: string[];
+	    uploading: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SendPreview(source);
@@ -902,6 +1006,8 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.ready = source["ready"];
 	        this.not_ready = source["not_ready"];
+	        this.no_files = source["no_files"];
+	        this.uploading = source["uploading"];
 	    }
 	}
 	export class SendResult {

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ecert-desktop/ecert-desktop/app/evidence"
+	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// Codes of the evidence actions, per file.
+const (
+	CodeTooLarge       = "too_large"    // over the server's limit
+	CodeTypeRefused    = "type_refused" // a type the server does not accept
+	CodeUnreadable     = "unreadable"   // the file could not be read here
+	CodeNotAwaitingEvd = "not_awaiting_evidence"
+	CodeNoEvidence     = "no_evidence"
+)
+
+// Sources of an attached file.
+const (
+	SourceDialog = "dialog"
+	SourceDrop   = "drop"
+	SourceInbox  = "inbox"
+	SourceCLI    = "cli"
+)
+
+// AttachResult is the outcome of attaching one file.
+type AttachResult struct {
+	Path string `json:"path"`
+	Name string `json:"name"`
+	ID   string `json:"id"`   // the evidence id, when attached
+	Code string `json:"code"` // why it was refused (errors.<code>), "" when attached
+	// Size is what will be sent; OriginalSize the file's own size when a smaller copy of
+	// a large photo is sent instead (0 otherwise).
+	Size         int64 `json:"size"`
+	OriginalSize int64 `json:"original_size"`
+}
+
+// DownscaleSide is the longest side of the copy sent for a large photo.
+const DownscaleSide = 2048
+
+// awaitingEvidence reports whether the client can attach evidence to nc now.
+func awaitingEvidence(nc *api.NC) bool {
+	return nc.Stage == api.StageEvidenceRequested || nc.Stage == api.StageEvidenceReturned
+}
+
+// files returns the content store of evidence (shared with downloaded files).
+func (a *App) files() (*evidence.Store, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.evidence == nil {
+		st, err := evidence.NewStore(a.store.BlobDir())
+		if err != nil {
+			return nil, err
+		}
+		a.evidence = st
+	}
+	return a.evidence, nil
+}
+
+// Attach copies files into the content store and attaches them to an NC as draft
+// evidence; each is checked against the server's limits (known offline from the last
+// sync) before anything is queued. The originals are never moved or changed.
+func (a *App) Attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
+	nc, err := a.store.NC(ctx, ncID)
+	if err != nil {
+		return nil, err
+	}
+	if !awaitingEvidence(nc) {
+		return nil, &CodeError{Code: CodeNotAwaitingEvd}
+	}
+	files, err := a.files()
+	if err != nil {
+		return nil, err
+	}
+	limits, err := a.store.Limits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefs := a.Preferences(ctx)
+	out := make([]AttachResult, 0, len(paths))
+	for _, p := range paths {
+		r := AttachResult{Path: p, Name: evidence.SafeName(filepath.Base(p))}
+		r.ID, r.Size, r.OriginalSize, r.Code, err = a.attachOne(ctx, files, limits, prefs, nc.ID, p, source)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	a.kick()
+	return out, nil
+}
+
+// attachOne attaches one file; a refusal is a code, an error is a failure of the app.
+func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.Limits, prefs Preferences, ncID, path, source string) (id string, size, original int64, code string, err error) {
+	st, statErr := os.Stat(path)
+	if statErr != nil || !st.Mode().IsRegular() {
+		return "", 0, 0, CodeUnreadable, nil
+	}
+	name := evidence.SafeName(filepath.Base(path))
+	if limits != nil && len(limits.Types) > 0 && !slices.Contains(limits.Types, strings.ToLower(filepath.Ext(name))) {
+		return "", 0, 0, CodeTypeRefused, nil
+	}
+	imp, err := files.Import(ctx, path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", 0, 0, "", ctx.Err()
+		}
+		a.log.Warn("import evidence", "err", err)
+		return "", 0, 0, CodeUnreadable, nil
+	}
+	imp.Name = name
+	ev := store.LocalEvidence{NCID: ncID, File: api.FileRef{SHA256: imp.SHA256, Name: imp.Name, Size: imp.Size,
+		MediaType: imp.MediaType}, Source: source}
+	if prefs.Downscale && imp.Size > prefs.DownscaleAboveBytes && (imp.MediaType == "image/jpeg" || imp.MediaType == "image/png") {
+		small, err := files.Downscale(ctx, imp.SHA256, DownscaleSide)
+		switch {
+		case err == nil && small.SHA256 != imp.SHA256:
+			ev.OriginalSHA256, ev.OriginalSize = imp.SHA256, imp.Size
+			ev.File = api.FileRef{SHA256: small.SHA256, Name: name, Size: small.Size, MediaType: small.MediaType}
+		case err != nil && !errors.Is(err, evidence.ErrNotImage):
+			a.log.Warn("downscale", "err", err)
+		}
+	}
+	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {
+		return "", 0, 0, CodeTooLarge, nil
+	}
+	saved, err := a.store.AttachEvidence(ctx, ev, a.now())
+	if err != nil {
+		return "", 0, 0, "", err
+	}
+	return saved.ID, saved.File.Size, saved.OriginalSize, "", nil
+}
+
+// RemoveEvidence takes a file off its NC (until it was submitted).
+func (a *App) RemoveEvidence(ctx context.Context, id string) error {
+	err := a.store.RemoveEvidence(ctx, id, a.now())
+	if errors.Is(err, store.ErrEvidenceSubmitted) {
+		return &CodeError{Code: api.ReasonEvidenceSubmitted}
+	}
+	a.kick()
+	return err
+}
+
+// SetEvidenceSubject changes a file's subject ("Sujet").
+func (a *App) SetEvidenceSubject(ctx context.Context, id, subject string) error {
+	if err := checkText(subject); err != nil {
+		return err
+	}
+	err := a.store.SetEvidenceSubject(ctx, id, subject, a.now())
+	if errors.Is(err, store.ErrEvidenceSubmitted) {
+		return &CodeError{Code: api.ReasonEvidenceSubmitted}
+	}
+	a.kick()
+	return err
+}
+
+// SetEvidenceReady marks the NC's evidence ready to send (✓), or unmarks it.
+func (a *App) SetEvidenceReady(ctx context.Context, ncID string, ready bool) error {
+	nc, err := a.store.NC(ctx, ncID)
+	if err != nil {
+		return err
+	}
+	if !awaitingEvidence(nc) {
+		return &CodeError{Code: CodeNotAwaitingEvd}
+	}
+	return a.store.SetEvidenceReady(ctx, ncID, ready, nc.Revision, a.now())
+}
+
+// evidenceRows joins an NC's evidence from the server with the files attached here.
+func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, error) {
+	server, err := a.store.Evidence(ctx, ncID)
+	if err != nil {
+		return nil, err
+	}
+	local, err := a.store.LocalEvidence(ctx, ncID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]store.LocalEvidence{}
+	for _, l := range local {
+		byID[l.ID] = l
+	}
+	out := make([]EvidenceRow, 0, len(server)+len(local))
+	for _, e := range server {
+		row := EvidenceRow{Evidence: e, State: EvidenceSubmittedOr(e)}
+		if l, ok := byID[e.ID]; ok {
+			row.State, row.Code, row.OriginalSize, row.Local = l.State, l.Code, l.OriginalSize, true
+			delete(byID, e.ID)
+		}
+		_, row.Cached, err = a.store.BlobPath(ctx, e.File.SHA256)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		row.Image = isImage(e.File.MediaType)
+		out = append(out, row)
+	}
+	for _, l := range local {
+		if _, ok := byID[l.ID]; !ok {
+			continue
+		}
+		out = append(out, EvidenceRow{
+			Evidence: api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType, Subject: l.Subject, File: l.File,
+				Date: api.Date(a.today().Format("2006-01-02"))},
+			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: true,
+			Image: isImage(l.File.MediaType),
+		})
+	}
+	return out, nil
+}
+
+// EvidenceSubmittedOr is the state of a file known from the server.
+func EvidenceSubmittedOr(e api.Evidence) string {
+	if e.Submitted {
+		return "submitted"
+	}
+	return store.EvidenceAttached
+}
+
+func isImage(mediaType string) bool {
+	return mediaType == "image/jpeg" || mediaType == "image/png" || mediaType == "image/gif" || mediaType == "image/webp"
+}

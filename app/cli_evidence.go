@@ -1,0 +1,89 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"text/tabwriter"
+)
+
+// The headless evidence commands.
+
+func (c *cli) evidence(args []string) error {
+	if len(args) == 0 {
+		return usageError("evidence needs a sub-command: add, list or ready")
+	}
+	sub := args[0]
+	id, rest, err := ncArg(args[1:])
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "add":
+		fs, err := c.flags("evidence add", rest, nil)
+		if err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			return usageError("give the files to attach")
+		}
+		res, err := c.app.Attach(c.ctx, id, fs.Args(), SourceCLI)
+		if err != nil {
+			return err
+		}
+		failed := 0
+		for _, r := range res {
+			switch {
+			case r.Code != "":
+				failed++
+				fmt.Fprintf(c.stdout, "Not attached: %s — %s\n", r.Path, explain(&CodeError{Code: r.Code}))
+			case r.OriginalSize > 0:
+				fmt.Fprintf(c.stdout, "Attached %s to %s (a %s copy is sent; the %s original stays here)\n",
+					r.Name, id, humanBytes(r.Size), humanBytes(r.OriginalSize))
+			default:
+				fmt.Fprintf(c.stdout, "Attached %s to %s (%s)\n", r.Name, id, humanBytes(r.Size))
+			}
+		}
+		fmt.Fprintln(c.stdout, "The files go to the server with the next sync.")
+		if failed > 0 {
+			return &CodeError{Code: CodeInvalidInput}
+		}
+		return nil
+	case "list":
+		var asJSON bool
+		if _, err := c.flags("evidence list", rest, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
+			return err
+		}
+		if _, err := c.app.store.NC(c.ctx, id); err != nil {
+			return err
+		}
+		rows, err := c.app.evidenceRows(c.ctx, id)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeJSON(c.stdout, rows)
+		}
+		w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "NAME\tSIZE\tSHA-256\tSTATE\tSUBJECT")
+		for _, r := range rows {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.Evidence.File.Name, humanBytes(r.Evidence.File.Size),
+				r.Evidence.File.SHA256, r.State, r.Evidence.Subject)
+		}
+		return w.Flush()
+	case "ready":
+		var undo bool
+		if _, err := c.flags("evidence ready", rest, func(fs *flag.FlagSet) { fs.BoolVar(&undo, "undo", false, "take the mark off") }); err != nil {
+			return err
+		}
+		if err := c.app.SetEvidenceReady(c.ctx, id, !undo); err != nil {
+			return err
+		}
+		if undo {
+			fmt.Fprintf(c.stdout, "The evidence of %s is no longer marked ready.\n", id)
+		} else {
+			fmt.Fprintf(c.stdout, "The evidence of %s is marked ready to send (✓). 'ecert-desktop send' sends it.\n", id)
+		}
+		return nil
+	}
+	return usageError("evidence needs a sub-command: add, list or ready")
+}

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Preferences are the user's settings beyond the language.
+type Preferences struct {
+	// Downscale sends a smaller copy of JPEG and PNG photos above DownscaleAboveBytes,
+	// keeping the original on this computer.
+	Downscale           bool  `json:"downscale"`
+	DownscaleAboveBytes int64 `json:"downscale_above_bytes"`
+	// PauseUploads holds file uploads (messages and CAs still go).
+	PauseUploads bool `json:"pause_uploads"`
+}
+
+const metaPreferences = "ui.preferences"
+
+// defaultPreferences: photos over 3 MB are sent downscaled.
+var defaultPreferences = Preferences{Downscale: true, DownscaleAboveBytes: 3 << 20}
+
+// Preferences returns the saved preferences, or the defaults.
+func (a *App) Preferences(ctx context.Context) Preferences {
+	p := defaultPreferences
+	if raw, _ := a.store.Meta(ctx, metaPreferences); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &p); err != nil {
+			a.log.Warn("preferences", "err", err)
+			return defaultPreferences
+		}
+	}
+	return p
+}
+
+// SetPreferences saves the preferences and applies them.
+func (a *App) SetPreferences(ctx context.Context, p Preferences) error {
+	if p.DownscaleAboveBytes < 100<<10 || p.DownscaleAboveBytes > 1<<30 {
+		return &CodeError{Code: CodeInvalidInput}
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if err := a.store.SetMeta(ctx, metaPreferences, string(raw)); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	e := a.engine
+	a.mu.Unlock()
+	if e != nil {
+		e.SetPaused(p.PauseUploads)
+	}
+	return nil
+}
