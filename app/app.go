@@ -33,6 +33,9 @@ type Config struct {
 	Defaults LoginDefaults
 	// InboxDir is the evidence inbox folder (default: Inbox in the data directory).
 	InboxDir string
+	// Manual: no background sync or inbox; the caller syncs with SyncOnce (headless
+	// commands, tests that need to control every sync).
+	Manual bool
 }
 
 // App is the desktop app's core: the replica, the session and the sync engine. The bound
@@ -260,6 +263,12 @@ func (a *App) engineOptions(c *client.Client) engine.Options {
 }
 
 func (a *App) startEngine(c *client.Client) {
+	if a.cfg.Manual {
+		a.mu.Lock()
+		a.client = c
+		a.mu.Unlock()
+		return
+	}
 	e := engine.New(a.store, c, a.engineOptions(c))
 	e.SetPaused(a.Preferences(context.Background()).PauseUploads)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -112,7 +112,7 @@ func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) (*fl
 		return nil, usageError(err.Error())
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c.app = New(Config{DataDir: *dataDir, Logger: logger})
+	c.app = New(Config{DataDir: *dataDir, Logger: logger, Manual: true})
 	if err := c.app.Open(c.ctx); err != nil {
 		return nil, err
 	}
@@ -142,7 +142,6 @@ func (c *cli) login(args []string) error {
 	if err != nil {
 		return err
 	}
-	c.app.stopEngine() // the headless login only saves the session
 	fmt.Fprintf(c.stdout, "Logged in to %s as %s (%s).\n", st.Server, st.Username, st.OrgName)
 	return nil
 }

@@ -30,9 +30,13 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 			Middleware: a.FileMiddleware,
 		},
 		BackgroundColour: &options.RGBA{R: 255, G: 255, B: 255, A: 255},
+		// Files dropped on the window reach Go as paths; the UI, which knows the NC on
+		// screen, attaches them (Wails v2.9 on Linux: see the notes on file drop).
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 		OnStartup: func(ctx context.Context) {
 			platform.SetContext(ctx)
 			keepSignalsOnAltStack(ctx)
+			wruntime.OnFileDrop(ctx, func(_, _ int, paths []string) { platform.Emit(app.EventDropped, paths) })
 			if startErr = a.Start(ctx); startErr != nil {
 				// Without its replica the app cannot show anything: say why, then quit.
 				log.Error("start", "err", startErr)

@@ -59,7 +59,7 @@ type Inbox struct {
 	newWatcher func() (watcher, error)
 
 	serving  atomic.Bool
-	mu       sync.Mutex           // guards reported (Serve's goroutine and tests)
+	mu       sync.Mutex           // guards reported
 	reported map[fileKey]struct{} // files already handed to found
 }
 
