@@ -33,6 +33,9 @@ type Config struct {
 	Defaults LoginDefaults
 	// InboxDir is the evidence inbox folder (default: Inbox in the data directory).
 	InboxDir string
+	// InboxQuiet is how long a file in the inbox must stay unchanged before it is
+	// attached (default 2 s).
+	InboxQuiet time.Duration
 	// Manual: no background sync or inbox; the caller syncs with SyncOnce (headless
 	// commands, tests that need to control every sync).
 	Manual bool

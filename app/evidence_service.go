@@ -89,7 +89,7 @@ func (a *App) startInbox(ctx context.Context) {
 	if dir := a.cfg.InboxDir; dir != "" {
 		root = dir
 	}
-	in, err := evidence.NewInbox(root, evidence.InboxOptions{Logger: a.log})
+	in, err := evidence.NewInbox(root, evidence.InboxOptions{Logger: a.log, Quiet: a.cfg.InboxQuiet})
 	if err != nil {
 		a.log.Error("evidence inbox", "err", err)
 		return
