@@ -118,3 +118,60 @@ func (s *Store) FileRef(ctx context.Context, sha string) (*api.FileRef, error) {
 			FROM evidence_local WHERE original_sha256 = ?1
 		LIMIT 1`, sha)
 }
+
+func (s *Store) partialPath(sha string) string { return filepath.Join(s.blobDir(), "partial", sha) }
+
+// PartialDownload opens the partly downloaded content of sha for appending (creating
+// it) and returns how many bytes it holds.
+func (s *Store) PartialDownload(sha string) (*os.File, int64, error) {
+	if !validHash(sha) {
+		return nil, 0, ErrNotFound
+	}
+	if err := os.MkdirAll(filepath.Dir(s.partialPath(sha)), 0o700); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.OpenFile(s.partialPath(sha), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// FinishDownload checks a complete download against ref's hash, then keeps it in the
+// cache (synced, renamed into place). Content that does not match is thrown away, so
+// that the next attempt starts clean.
+func (s *Store) FinishDownload(ctx context.Context, ref api.FileRef) error {
+	path := s.partialPath(ref.SHA256)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("finish download: %w", err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != ref.SHA256 {
+		os.Remove(path)
+		return fmt.Errorf("finish download %s: %w (got %s)", ref.SHA256, ErrHashMismatch, got)
+	}
+	dir := filepath.Join(s.blobDir(), ref.SHA256[:2])
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Rename(path, filepath.Join(dir, ref.SHA256)); err != nil {
+		return fmt.Errorf("finish download: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO blob(sha256, size, fetched_at) VALUES (?, ?, ?)
+		ON CONFLICT(sha256) DO NOTHING`, ref.SHA256, n, time.Now().UTC().Format(time.RFC3339))
+	return err
+}

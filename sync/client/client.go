@@ -165,18 +165,36 @@ func (c *Client) Push(ctx context.Context, req api.PushRequest) (api.PushRespons
 	return resp, nil
 }
 
-// Download writes the content of the file with the given SHA-256 to w.
-func (c *Client) Download(ctx context.Context, sha string, w io.Writer) error {
+// Download fetches the content of the file with the given SHA-256, from byte from on
+// (a resumed download). open is called once the answer is known, with the offset the
+// content starts at — from, or 0 when the server sent the whole file — and returns
+// where to write it.
+func (c *Client) Download(ctx context.Context, sha string, from int64, open func(start int64) (io.Writer, error)) error {
 	return c.authed(ctx, func(token string) error {
-		resp, err := c.rc.R().SetContext(ctx).SetAuthToken(token).SetDoNotParseResponse(true).Get("/files/" + url.PathEscape(sha))
+		req := c.rc.R().SetContext(ctx).SetAuthToken(token).SetDoNotParseResponse(true)
+		if from > 0 {
+			req.SetHeader("Range", fmt.Sprintf("bytes=%d-", from))
+		}
+		resp, err := req.Get("/files/" + url.PathEscape(sha))
 		if err != nil {
 			return transportError(ctx, err)
 		}
 		body := resp.RawBody()
 		defer body.Close()
-		if resp.StatusCode() != http.StatusOK {
+		start := int64(0)
+		switch resp.StatusCode() {
+		case http.StatusOK:
+		case http.StatusPartialContent:
+			start = from
+		case http.StatusRequestedRangeNotSatisfiable: // what we have is already whole (or wrong): start again
+			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+		default:
 			data, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 			return statusError(resp.StatusCode(), data)
+		}
+		w, err := open(start)
+		if err != nil {
+			return err
 		}
 		if _, err := io.Copy(w, body); err != nil {
 			return transportError(ctx, err)

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -149,14 +150,23 @@ func TestDownloadOfAnotherOrganisationsFileIsNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sink discard
-	if err := estate.Download(ctx, sha, &sink); client.Code(err) != client.CodeNotFound {
+	to := func(int64) (io.Writer, error) { return &sink, nil }
+	if err := estate.Download(ctx, sha, 0, to); client.Code(err) != client.CodeNotFound {
 		t.Errorf("estate downloading coop's certificate: got %v, want not_found", err)
 	}
 	if sink.n != 0 {
 		t.Errorf("estate received %d bytes of coop's file", sink.n)
 	}
-	if err := coop.Download(ctx, sha, &sink); err != nil || sink.n == 0 {
+	if err := coop.Download(ctx, sha, 0, to); err != nil || sink.n == 0 {
 		t.Errorf("coop downloading its own certificate: %v (%d bytes)", err, sink.n)
+	}
+	// A resumed download asks only for the rest.
+	whole := sink.n
+	var start int64 = -1
+	rest := discard{}
+	err = coop.Download(ctx, sha, 100, func(s int64) (io.Writer, error) { start = s; return &rest, nil })
+	if err != nil || start != 100 || rest.n != whole-100 {
+		t.Errorf("resumed download: start %d, %d bytes of %d, %v", start, rest.n, whole, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,8 +24,11 @@ type Replica interface {
 	ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error
 	// MissingFiles lists referenced files whose content is not cached.
 	MissingFiles(ctx context.Context) ([]api.FileRef, error)
-	// PutFile stores content after checking it against ref's hash.
-	PutFile(ctx context.Context, ref api.FileRef, r io.Reader) error
+	// PartialDownload opens the partly downloaded content of sha for appending and
+	// returns how many bytes it holds.
+	PartialDownload(sha string) (*os.File, int64, error)
+	// FinishDownload checks a complete download against ref's hash and keeps it.
+	FinishDownload(ctx context.Context, ref api.FileRef) error
 	// ClientID names the replica in pushes.
 	ClientID(ctx context.Context) (string, error)
 	// PendingPush returns the next outbox entries to push, oldest first.
@@ -39,7 +43,7 @@ type Replica interface {
 type Remote interface {
 	Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error)
 	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
-	Download(ctx context.Context, sha string, w io.Writer) error
+	Download(ctx context.Context, sha string, from int64, open func(start int64) (io.Writer, error)) error
 }
 
 // Status is the engine's state as the user sees it.
@@ -240,6 +244,36 @@ func (e *Engine) Sync(ctx context.Context) error {
 	return err
 }
 
+// fetchFile downloads one file, resuming a download a broken connection cut short: the
+// bytes received so far are kept and only the rest is asked for.
+func (e *Engine) fetchFile(ctx context.Context, ref api.FileRef) error {
+	f, have, err := e.replica.PartialDownload(ref.SHA256)
+	if err != nil {
+		return err
+	}
+	err = e.remote.Download(ctx, ref.SHA256, have, func(start int64) (io.Writer, error) {
+		if start != have { // the server sent it whole
+			if err := f.Truncate(0); err != nil {
+				return nil, err
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
+		}
+		return f, nil
+	})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if client.Code(err) == client.CodeUploadGone { // a range the server could not serve
+		os.Remove(f.Name())
+	}
+	if err != nil {
+		return err
+	}
+	return e.replica.FinishDownload(ctx, ref)
+}
+
 // EntityOutbox is reported to OnChanges when pushed entries got their results.
 const EntityOutbox = "outbox"
 
@@ -327,10 +361,7 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 	e.update(func(s *Status) { s.Files = len(missing) })
 	fetched := 0
 	for i, ref := range missing {
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(e.remote.Download(ctx, ref.SHA256, pw)) }()
-		err := e.replica.PutFile(ctx, ref, pr)
-		pr.CloseWithError(err)
+		err := e.fetchFile(ctx, ref)
 		switch {
 		case err == nil:
 			fetched++

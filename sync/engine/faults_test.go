@@ -1,8 +1,13 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -67,4 +72,53 @@ func TestPullCutMidPageLeavesTheReplicaConsistent(t *testing.T) {
 		}
 	}
 	t.Logf("cut at cursor %q with %v; resumed to %q", cut, countsAtCut, after)
+}
+
+// A download cut by the network resumes where it stopped: the bytes already received
+// are not fetched again.
+func TestDownloadCutResumes(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	ref, err := srv.PutFile(ctx, "Rapport d'audit complet.pdf", "application/pdf", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := api.Document{ID: "DOC-big", Type: "other", Date: "2026-11-27", File: ref}
+	if err := srv.UpsertDocument(ctx, server.DemoOrgCoop, doc); err != nil {
+		t.Fatal(err)
+	}
+	proxy := servertest.NewProxy(t, srv.URL)
+	c, _ := client.New(proxy.URL)
+	if _, err := c.Login(ctx, "coop", "coop"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := engine.New(st, c, engine.Options{})
+	proxy.AddToxic("cut", "limit_data", "downstream", `"bytes": 1500000`)
+	if err := e.Sync(ctx); client.Code(err) != client.CodeUnreachable {
+		t.Fatalf("sync through the cut: %v", err)
+	}
+	proxy.RemoveToxic("cut")
+	before := srv.Bytes.Load()
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Bytes.Load() - before; got > int64(len(data))-1<<20 {
+		t.Errorf("after the cut %d bytes were sent again for a %d-byte file", got, len(data))
+	}
+	path, cached, err := st.BlobPath(ctx, ref.SHA256)
+	if err != nil || !cached {
+		t.Fatalf("the document is not cached: %v", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Error("the resumed download differs from the file")
+	}
 }
