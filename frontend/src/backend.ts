@@ -8,6 +8,7 @@ import * as PortalAPI from '../wailsjs/go/app/Portal'
 import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
+import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import { EventsOn } from '../wailsjs/runtime/runtime'
 
 // ---- JSON shapes, exactly as Go marshals them (sync/api/types.go, app/views.go) ----
@@ -138,6 +139,8 @@ export interface NC {
   ca?: CA | null
   /** Every submitted CA with the analyst's decision, oldest first. */
   ca_history?: CAVersion[] | null
+  /** Every submission of evidence with the analyst's decision, oldest first. */
+  evidence_history?: EvidenceVersion[] | null
   revision: number
 }
 
@@ -158,6 +161,21 @@ export interface Evidence {
   subject: string
   file: FileRef
   added_at: Timestamp
+  /** Sent to FLOCERT with the NC's evidence: it can no longer change. */
+  submitted?: boolean
+  /** The analyst's decision on the evidence it was sent with: accepted, returned. */
+  decision?: 'accepted' | 'returned' | string
+}
+
+/** One submission of an NC's evidence and the analyst's decision (api.EvidenceVersion). */
+export interface EvidenceVersion {
+  /** evidence ids */
+  files: string[] | null
+  submitted_by: string
+  submitted_at: Timestamp
+  decision?: 'accepted' | 'returned' | string
+  comment?: string
+  decided_at?: Timestamp
 }
 
 export interface Criterion {
@@ -262,6 +280,10 @@ export interface OutboxItem {
 export interface SendPreview {
   ready: string[] | null
   not_ready: string[] | null
+  /** NCs whose evidence is marked ready but that have no file. */
+  no_files?: string[] | null
+  /** Files whose bytes are not on the server yet: they go first, then their NC. */
+  uploading?: number
 }
 
 export interface SendResult {
@@ -278,9 +300,70 @@ export interface Notice {
   stage: string
 }
 
+/**
+ * Where an evidence file stands: local (waiting to upload), queued (uploaded, its
+ * attachment waits), attached (on the server, not sent for evaluation), removing,
+ * refused (code says why), submitted.
+ */
+export type EvidenceState = 'local' | 'queued' | 'attached' | 'removing' | 'refused' | 'submitted'
+
 export interface EvidenceRow {
   evidence: Evidence
   cached: boolean
+  /** Attached on this computer and not yet submitted. */
+  local?: boolean
+  state: EvidenceState | string
+  /** Why it was refused (errors.<code>). */
+  code?: string
+  /** The photo's own size when a smaller copy is sent (0 otherwise). */
+  original_size?: number
+  /** A thumbnail is served at /thumbs/<sha256>. */
+  image?: boolean
+}
+
+/** The outcome of attaching one file (app.AttachResult). */
+export interface AttachResult {
+  path: string
+  name: string
+  /** The evidence id, when attached. */
+  id: string
+  /** Why it was refused (errors.<code>); "" when attached. */
+  code: string
+  /** What will be sent. */
+  size: number
+  /** The file's own size when a smaller copy of a large photo is sent (0 otherwise). */
+  original_size: number
+}
+
+/** The user's settings beyond the language (app.Preferences). */
+export interface Preferences {
+  /** Send a smaller copy of JPEG and PNG photos above downscale_above_bytes. */
+  downscale: boolean
+  downscale_above_bytes: number
+  /** Holds file uploads (messages and CAs still go). */
+  pause_uploads: boolean
+}
+
+/** The payload of "upload:progress", a few times a second while files upload. */
+export interface UploadProgress {
+  sha256: string
+  name: string
+  /** Bytes of this file the server has. */
+  done: number
+  total: number
+  /** Over every file of this run. */
+  all_done: number
+  all_total: number
+  /** Files left, this one included. */
+  files: number
+  /** This file is uploaded. */
+  completed: boolean
+}
+
+/** The payload of "evidence:attached": files the inbox folder attached to an NC. */
+export interface EvidenceAttached {
+  nc_id: string
+  files: AttachResult[] | null
 }
 
 export interface NCDetail {
@@ -296,6 +379,12 @@ export interface NCDetail {
   /** Whether the CA can be written now (stage ca_requested or ca_returned). */
   editable: boolean
   pending: PendingMessage[] | null
+  /** Files can be attached now (the NC awaits evidence). */
+  evidence_editable: boolean
+  /** The NC's evidence is marked ready to send (or queued by Send). */
+  evidence_ready: boolean
+  /** Why the evidence came back (a code: evidence.notice.<code>); "" when none. */
+  evidence_notice: string
 }
 
 export interface CertificateRow {
@@ -401,12 +490,34 @@ export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
 /** Removes a refused entry the user has read. */
 export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))
 
+// ---- Evidence files ("Preuves Matérielles"), local first like the CAs ----
+/** Asks for files in the system's dialog and attaches them; [] when cancelled. */
+export const evidenceAddWithDialog = (ncId: string) => call<AttachResult[] | null>(EvidenceAPI.AddWithDialog(ncId))
+/** Attaches files by path (dropped on the window). */
+export const evidenceAddFiles = (ncId: string, paths: string[]) =>
+  call<AttachResult[] | null>(EvidenceAPI.AddFiles(ncId, paths))
+/** Takes a file off its NC (until it was submitted); the original is never touched. */
+export const evidenceRemove = (id: string) => call<void>(EvidenceAPI.Remove(id))
+/** Changes a file's subject ("Sujet"). */
+export const evidenceSetSubject = (id: string, subject: string) => call<void>(EvidenceAPI.SetSubject(id, subject))
+/** "Prête à envoyer" for the NC's evidence, or takes the mark off (and out of the queue). */
+export const evidenceSetReady = (ncId: string, ready: boolean) => call<void>(EvidenceAPI.SetReady(ncId, ready))
+/** The evidence inbox folder ("" before the first sync). */
+export const evidenceInbox = () => call<string>(EvidenceAPI.Inbox())
+/** Opens the inbox folder ('' = the root) or one NC's sub-folder in the file manager. */
+export const evidenceOpenInbox = (ncId: string) => call<void>(EvidenceAPI.OpenInbox(ncId))
+export const evidencePreferences = () => call<Preferences>(EvidenceAPI.Preferences())
+export const evidenceSetPreferences = (p: Preferences) =>
+  call<void>(EvidenceAPI.SetPreferences({ ...p } as Parameters<typeof EvidenceAPI.SetPreferences>[0]))
+
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
 
 // ---- Files served by the app over HTTP (same origin) ----
 export const fileUrl = (sha256: string) => `/files/${encodeURIComponent(sha256)}`
+/** A small picture of an image file (rows with image = true). */
+export const thumbUrl = (sha256: string) => `/thumbs/${encodeURIComponent(sha256)}`
 
 // ---- Events ----
 export const EVENT_SYNC_STATUS = 'sync:status'
@@ -414,6 +525,12 @@ export const EVENT_DATA_CHANGED = 'data:changed'
 export const EVENT_SESSION_EXPIRED = 'session:expired'
 /** Payload: Notice[] — analyst decisions and messages a sync brought, each once. */
 export const EVENT_NOTIFY = 'sync:notify'
+/** Payload: UploadProgress, a few times a second while files upload. */
+export const EVENT_UPLOAD_PROGRESS = 'upload:progress'
+/** Payload: EvidenceAttached — files the watched inbox folder attached. */
+export const EVENT_EVIDENCE_ATTACHED = 'evidence:attached'
+/** Payload: string[] — paths of files dropped on the window. */
+export const EVENT_FILES_DROPPED = 'files:dropped'
 
 /**
  * onEvent subscribes to a backend event and returns an unsubscribe function that is

@@ -72,3 +72,18 @@ export function formatSize(bytes: number | null | undefined): string {
   }
   return `${v.toFixed(1)} ${units[i]}`
 }
+
+/**
+ * formatSizePair shows how much of a total is done in the total's unit: done "12.4",
+ * total "50.0 MB" (for "12.4 of 50.0 MB").
+ */
+export function formatSizePair(done: number, total: number): { done: string; total: string } {
+  const t = formatSize(total)
+  if (!t) return { done: '0', total: '0 B' }
+  const d = Math.max(0, Math.min(done || 0, total))
+  const [, unit] = t.split(' ')
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  const i = units.indexOf(unit)
+  if (i <= 0) return { done: String(Math.round(d)), total: t }
+  return { done: (d / 1000 ** i).toFixed(1), total: t }
+}

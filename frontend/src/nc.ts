@@ -27,6 +27,8 @@ const TABLE: Record<string, Omit<Expectation, 'key' | 'editKey' | 'tone'>> = {
 
 /** Stages in which the client writes a corrective measure. */
 export const CA_STAGES = ['ca_requested', 'ca_returned']
+/** Stages in which the client adds evidence files. */
+export const EVIDENCE_STAGES = ['evidence_requested', 'evidence_returned']
 
 export function expectation(row: NCRow): Expectation {
   const stage = row.nc.stage
@@ -42,6 +44,13 @@ export function expectation(row: NCRow): Expectation {
   if (CA_STAGES.includes(stage) && row.ready) {
     const late = typeof row.days_left === 'number' && row.days_left < 0
     return { key: 'nc.expect.ready', editKey: 'nc.edit.ready', editable: true, tone: late ? 'error' : 'success', showDue: true }
+  }
+  if (EVIDENCE_STAGES.includes(stage) && row.queued) {
+    return { key: 'nc.expect.evidenceQueued', editKey: 'nc.edit.evidenceQueued', editable: true, tone: 'info', showDue: false }
+  }
+  if (EVIDENCE_STAGES.includes(stage) && row.ready) {
+    const late = typeof row.days_left === 'number' && row.days_left < 0
+    return { key: 'nc.expect.ready', editKey: 'nc.edit.evidenceReady', editable: true, tone: late ? 'error' : 'success', showDue: true }
   }
   let tone: Tone = 'info'
   if (stage === 'closed') tone = 'success'

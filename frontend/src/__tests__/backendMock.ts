@@ -18,6 +18,10 @@ const mock = {
   EVENT_DATA_CHANGED: 'data:changed',
   EVENT_SESSION_EXPIRED: 'session:expired',
   EVENT_NOTIFY: 'sync:notify',
+  EVENT_UPLOAD_PROGRESS: 'upload:progress',
+  EVENT_EVIDENCE_ATTACHED: 'evidence:attached',
+  EVENT_FILES_DROPPED: 'files:dropped',
+  thumbUrl: (sha: string) => `/thumbs/${sha}`,
   onEvent: vi.fn((name: string, cb: Handler) => {
     handlers.set(name, [...(handlers.get(name) ?? []), cb])
     return () => handlers.set(name, (handlers.get(name) ?? []).filter((h) => h !== cb))
@@ -51,6 +55,15 @@ const mock = {
   outboxDismiss: vi.fn(),
   openFile: vi.fn(),
   saveFileAs: vi.fn(),
+  evidenceAddWithDialog: vi.fn(),
+  evidenceAddFiles: vi.fn(),
+  evidenceRemove: vi.fn(),
+  evidenceSetSubject: vi.fn(),
+  evidenceSetReady: vi.fn(),
+  evidenceInbox: vi.fn(),
+  evidenceOpenInbox: vi.fn(),
+  evidencePreferences: vi.fn(),
+  evidenceSetPreferences: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
 }

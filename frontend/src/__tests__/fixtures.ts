@@ -51,6 +51,9 @@ export function detail(row: NCRow, over: Partial<NCDetail> = {}): NCDetail {
     shared_draft: null,
     editable: row.nc.stage === 'ca_requested' || row.nc.stage === 'ca_returned',
     pending: [],
+    evidence_editable: row.nc.stage === 'evidence_requested' || row.nc.stage === 'evidence_returned',
+    evidence_ready: false,
+    evidence_notice: '',
     ...over,
   }
 }

@@ -54,7 +54,12 @@ export const useCAStore = defineStore('ca', () => {
 
   async function loadPreview(): Promise<SendPreview> {
     const p = await backend.caSendPreview()
-    preview.value = { ready: p.ready ?? [], not_ready: p.not_ready ?? [] }
+    preview.value = {
+      ready: p.ready ?? [],
+      not_ready: p.not_ready ?? [],
+      no_files: p.no_files ?? [],
+      uploading: p.uploading ?? 0,
+    }
     return preview.value
   }
 

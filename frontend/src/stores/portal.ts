@@ -9,6 +9,7 @@ import type {
   Criterion,
   Dashboard,
   DocumentRow,
+  Evidence,
   LocalCA,
   NCDetail,
   NCFilter,
@@ -21,14 +22,14 @@ import type {
  * "outbox": pushed entries got their results).
  */
 const DEPENDS: Record<string, string[]> = {
-  dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit', 'ca_draft', 'outbox'],
+  dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit', 'ca_draft', 'outbox', 'evidence'],
   organisation: ['organisation'],
   certification: ['certification'],
   contacts: ['contact'],
   certificates: ['certificate'],
   documents: ['document'],
   audits: ['audit', 'nc'],
-  ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox'],
+  ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox', 'evidence'],
   detail: ['nc', 'audit', 'message', 'evidence', 'criterion', 'ca_draft', 'outbox'],
   checklist: ['criterion'],
 }
@@ -176,6 +177,16 @@ export const usePortalStore = defineStore('portal', () => {
     if (v && detail.value && detail.value.row.nc.id === v.nc_id) detail.value = { ...detail.value, local: v }
   }
 
+  /** patchEvidence shows a file's change (its subject) in the open NC, without a reload. */
+  function patchEvidence(id: string, change: Partial<Evidence>) {
+    const d = detail.value
+    if (!d?.evidence?.some((r) => r.evidence.id === id)) return
+    detail.value = {
+      ...d,
+      evidence: d.evidence.map((r) => (r.evidence.id === id ? { ...r, evidence: { ...r.evidence, ...change } } : r)),
+    }
+  }
+
   /** dataChanged reloads what a sync changed, for the screens already loaded. */
   async function dataChanged(entities: string[]) {
     const changed = new Set(entities)
@@ -230,6 +241,7 @@ export const usePortalStore = defineStore('portal', () => {
     markSeen,
     localChanged,
     patchLocal,
+    patchEvidence,
     dataChanged,
     reset,
   }
