@@ -247,31 +247,42 @@ func (e *Engine) Sync(ctx context.Context) error {
 // fetchFile downloads one file, resuming a download a broken connection cut short: the
 // bytes received so far are kept and only the rest is asked for.
 func (e *Engine) fetchFile(ctx context.Context, ref api.FileRef) error {
-	f, have, err := e.replica.PartialDownload(ref.SHA256)
-	if err != nil {
-		return err
-	}
-	err = e.remote.Download(ctx, ref.SHA256, have, func(start int64) (io.Writer, error) {
-		if start != have { // the server sent it whole
-			if err := f.Truncate(0); err != nil {
-				return nil, err
-			}
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, err
-			}
+	for attempt := 0; ; attempt++ {
+		f, have, err := e.replica.PartialDownload(ref.SHA256)
+		if err != nil {
+			return err
 		}
-		return f, nil
-	})
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		if ref.Size > 0 && have >= ref.Size { // all there: a cut came after the last byte
+			f.Close()
+			if err := e.replica.FinishDownload(ctx, ref); err == nil || attempt > 0 {
+				return err
+			}
+			continue // it did not match and was thrown away: again from the start
+		}
+		err = e.remote.Download(ctx, ref.SHA256, have, func(start int64) (io.Writer, error) {
+			if start != have { // the server sent it whole
+				if err := f.Truncate(0); err != nil {
+					return nil, err
+				}
+				if _, err := f.Seek(0, io.SeekStart); err != nil {
+					return nil, err
+				}
+			}
+			return f, nil
+		})
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if client.Code(err) == client.CodeUploadGone && attempt == 0 {
+			// The server could not serve the rest of what is here: start clean, once.
+			os.Remove(f.Name())
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return e.replica.FinishDownload(ctx, ref)
 	}
-	if client.Code(err) == client.CodeUploadGone { // a range the server could not serve
-		os.Remove(f.Name())
-	}
-	if err != nil {
-		return err
-	}
-	return e.replica.FinishDownload(ctx, ref)
 }
 
 // EntityOutbox is reported to OnChanges when pushed entries got their results.
