@@ -3,54 +3,16 @@
 // local replica, language), so each test first brings the app to the state it needs.
 import { test, expect, type Page } from '@playwright/test'
 import { openedFiles, serverURL, startServer, stopServer } from './server'
+import { keepScreenshot, loggedIn, login, menu, MENU_NCS, ncRow, openApp, ORG } from './helpers'
 
 const NC_CA = 'NC-167140-2019' // criterion 2.2.0.03, a CA is requested, due 01/06/2019
 const NC_EVIDENCE = 'NC-150424-2018' // criterion 0.1.1.01, evidence is requested
-const ORG = 'Coopérative des Planteurs du Mont Vert'
 const CERT = 'CERT Certificate web en'
 
-const MENU_NCS = {
-  fr: 'Non Conformités et Mesures Correctives',
-  en: 'Non-conformities and corrective measures',
-  es: 'No conformidades y medidas correctivas',
-}
 const MENU_AUDITS = { fr: "Statut de l'audit", en: 'Audit status', es: 'Estado de la auditoría' }
 
 // The sync engine retries with backoff, at most 30 s apart: allow 45 s to see it back.
 const RECONNECT_MS = 45_000
-
-/** openApp loads the UI and waits until it chose its first screen (login or portal). */
-async function openApp(page: Page) {
-  await page.goto('/')
-  await expect(page.getByTestId('login-submit').or(page.getByTestId('brand'))).toBeVisible({ timeout: 20_000 })
-}
-
-async function loggedIn(page: Page) {
-  return page.getByTestId('brand').isVisible()
-}
-
-/** login opens the app and logs in as coop with the pre-filled form, in French. */
-async function login(page: Page) {
-  await startServer()
-  await openApp(page)
-  if (!(await loggedIn(page))) {
-    await page.getByTestId('login-lang-fr').click()
-    const password = page.getByTestId('login-password')
-    await expect(password).not.toHaveValue('')
-    await page.getByTestId('login-submit').click()
-  }
-  await expect(page.getByTestId('brand')).toContainText(ORG, { timeout: 20_000 })
-  await page.getByTestId('lang-fr').click()
-  await expect(page.getByTestId('menu-ncs')).toContainText(MENU_NCS.fr)
-}
-
-async function menu(page: Page, key: string) {
-  await page.getByTestId(`menu-${key}`).click()
-}
-
-function ncRow(page: Page, id: string) {
-  return page.locator(`[data-testid="nc-row"][data-nc-id="${id}"]`)
-}
 
 async function checkNcList(page: Page) {
   await menu(page, 'ncs')
@@ -98,12 +60,6 @@ async function openCertificate(page: Page) {
   await expect
     .poll(() => openedFiles().slice(before), { message: 'the app opened the certificate PDF' })
     .toContainEqual(expect.stringMatching(/\.pdf$/i))
-}
-
-/** Keeps a screenshot of a screen in build/out/e2e/screens/ for people to look at. */
-async function keepScreenshot(page: Page, name: string) {
-  const dir = process.env.E2E_OUT_DIR
-  if (dir) await page.screenshot({ path: `${dir}/screens/${name}.png`, fullPage: true })
 }
 
 test('a wrong password shows a clear error', async ({ page }) => {
