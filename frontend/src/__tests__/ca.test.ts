@@ -165,6 +165,8 @@ describe('CA editor: the manual buttons', () => {
     expect(wrapper.get('[data-testid=ca-previous] [data-testid=nc-ca-text]').text()).toBe('Old text')
     expect(wrapper.get('[data-testid=nc-analyst-comment]').text()).toBe('Add a date')
     expect(textarea(wrapper).element.readOnly).toBe(false)
+    // The correction starts from the text sent, not from an empty box.
+    expect(textarea(wrapper).element.value).toBe('Old text')
   })
 
   it('lists the CAs sent with the analyst decisions', async () => {

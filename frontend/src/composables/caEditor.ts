@@ -39,7 +39,9 @@ export function useCaEditor(ncId: () => string) {
   let timer: ReturnType<typeof setTimeout> | null = null
   let chain: Promise<unknown> = Promise.resolve()
 
-  const initial = (d: NCDetail) => d.local?.text ?? d.shared_draft?.text ?? ''
+  // A returned CA is usually corrected rather than rewritten: start from the text sent.
+  const initial = (d: NCDetail) =>
+    d.local?.text ?? d.shared_draft?.text ?? (d.row.nc.stage === 'ca_returned' ? (d.row.nc.ca?.text ?? '') : '')
   const dirty = () => text.value !== synced
 
   const notice = computed(() => local.value?.notice ?? '')
