@@ -64,43 +64,6 @@ func (s *Store) MissingFiles(ctx context.Context) ([]api.FileRef, error) {
 		GROUP BY sha`)
 }
 
-// PutFile stores content read from r under its hash. The content is written to a
-// temporary file, its SHA-256 checked against ref, synced, then renamed into place, so
-// the cache never holds a partial or wrong file.
-func (s *Store) PutFile(ctx context.Context, ref api.FileRef, r io.Reader) error {
-	if !validHash(ref.SHA256) {
-		return fmt.Errorf("put file: invalid hash %q", ref.SHA256)
-	}
-	dir := filepath.Join(s.blobDir(), ref.SHA256[:2])
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("put file: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".download-*")
-	if err != nil {
-		return fmt.Errorf("put file: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), r)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("put file: %w", err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != ref.SHA256 {
-		return fmt.Errorf("put file %s: %w (got %s)", ref.SHA256, ErrHashMismatch, got)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, ref.SHA256)); err != nil {
-		return fmt.Errorf("put file: %w", err)
-	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO blob(sha256, size, fetched_at) VALUES (?, ?, ?)
-		ON CONFLICT(sha256) DO NOTHING`, ref.SHA256, n, time.Now().UTC().Format(time.RFC3339))
-	return err
-}
 
 // FileRef finds the reference (name, type) of a file by its hash among the
 // certificates, documents and evidence; ErrNotFound when nothing references it.

@@ -137,21 +137,7 @@ func adoptDraft(ctx context.Context, tx *sql.Tx, d api.CADraft, stamp string) er
 
 // Notices returns the notices the user has not seen, per NC.
 func (s *Store) Notices(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE seen = 0 GROUP BY nc_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE seen = 0 GROUP BY nc_id`)
 }
 
 // Notice is one thing a pull brought from the analyst.

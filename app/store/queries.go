@@ -133,8 +133,13 @@ func (s *Store) Criterion(ctx context.Context, number string) (*api.Criterion, e
 
 // Unread returns, per NC, the number of analyst messages the user has not read.
 func (s *Store) Unread(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, COUNT(*) FROM message
+	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM message
 		WHERE author_role != 'client' AND id NOT IN (SELECT id FROM message_read) GROUP BY nc_id`)
+}
+
+// countsByNC runs a query answering (nc_id, count) rows.
+func (s *Store) countsByNC(ctx context.Context, query string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

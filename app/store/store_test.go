@@ -155,7 +155,18 @@ func TestNCsFilterByStageAndSortByDueDate(t *testing.T) {
 	}
 }
 
-func TestPutFileKeepsOnlyContentThatMatchesItsHash(t *testing.T) {
+// download writes content as a download of ref would, then finishes it.
+func download(s *store.Store, ref api.FileRef, content string) error {
+	f, _, err := s.PartialDownload(ref.SHA256)
+	if err != nil {
+		return err
+	}
+	f.WriteString(content)
+	f.Close()
+	return s.FinishDownload(context.Background(), ref)
+}
+
+func TestDownloadsKeepOnlyContentThatMatchesItsHash(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, t.TempDir())
 	content := "%PDF-1.4 certificate"
@@ -171,13 +182,13 @@ func TestPutFileKeepsOnlyContentThatMatchesItsHash(t *testing.T) {
 		t.Fatalf("missing files: got %+v, want the certificate", missing)
 	}
 
-	if err := s.PutFile(ctx, ref, strings.NewReader("something else")); !errors.Is(err, store.ErrHashMismatch) {
+	if err := download(s, ref, "something else"); !errors.Is(err, store.ErrHashMismatch) {
 		t.Fatalf("wrong content: got %v, want ErrHashMismatch", err)
 	}
 	if _, cached, _ := s.BlobPath(ctx, ref.SHA256); cached {
 		t.Fatal("wrong content was cached")
 	}
-	if err := s.PutFile(ctx, ref, strings.NewReader(content)); err != nil {
+	if err := download(s, ref, content); err != nil {
 		t.Fatal(err)
 	}
 	path, cached, err := s.BlobPath(ctx, ref.SHA256)
