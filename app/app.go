@@ -127,6 +127,15 @@ func (a *App) Close() error {
 	return a.store.Close()
 }
 
+// DataDir is the data directory the app uses (the configured one, else the default).
+func (a *App) DataDir() string {
+	if a.cfg.DataDir != "" {
+		return a.cfg.DataDir
+	}
+	dir, _ := DefaultDataDir()
+	return dir
+}
+
 // Store gives the headless commands and tests the replica.
 func (a *App) Store() *store.Store { return a.store }
 

@@ -244,3 +244,20 @@ func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestASecondUserOfTheDataFolderIsToldWhy(t *testing.T) {
+	data := t.TempDir()
+	held := app.New(app.Config{DataDir: data, Manual: true})
+	if err := held.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	r := run(t, data, "", nil, "status")
+	if r.code != 1 || !strings.Contains(r.stderr, "another Ecert Desktop") {
+		t.Errorf("status while the folder is in use: code %d, stderr %q", r.code, r.stderr)
+	}
+	held.Close()
+	if r := run(t, data, "", nil, "status"); r.code != 0 {
+		t.Errorf("status once the folder is free: code %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -18,6 +18,7 @@ const (
 	CodeDamaged      = "replica_damaged"
 	CodeInternal     = "internal"
 	CodeCancelled    = "cancelled"
+	CodeInUse        = "in_use"       // another Ecert Desktop uses the data directory
 	CodeNotAClient   = "not_a_client" // analysts and auditors use the web console, not this app
 )
 
@@ -44,6 +45,8 @@ func userError(log *slog.Logger, err error) error {
 		return &CodeError{Code: CodeNotFound}
 	case errors.Is(err, store.ErrCorrupt):
 		return &CodeError{Code: CodeDamaged}
+	case errors.Is(err, store.ErrLocked):
+		return &CodeError{Code: CodeInUse}
 	case errors.Is(err, context.Canceled):
 		return &CodeError{Code: CodeCancelled}
 	}

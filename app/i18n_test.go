@@ -20,7 +20,8 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 		client.CodeNotFound, client.CodeForbidden, client.CodeBadRequest, client.CodeInvalidServer,
 		app.CodeInvalidInput, app.CodeNotFound, app.CodeNotCached, app.CodeNotLoggedIn,
 		app.CodeDamaged, app.CodeInternal, app.CodeCancelled, app.CodeNotAClient,
-		app.CodeNotEditable, app.CodeQueued, app.CodeEmptyText, app.CodeTextTooLong,
+		app.CodeNotEditable, app.CodeQueued, app.CodeEmptyText, app.CodeTextTooLong, app.CodeInUse,
+		app.CodeTooLarge, app.CodeTypeRefused, app.CodeUnreadable, app.CodeNotAwaitingEvd, app.CodeNoEvidence,
 		// the server's reasons for refusing or questioning a pushed change
 		api.ReasonNCNotFound, api.ReasonNCClosed, api.ReasonNotAwaitingCA, api.ReasonEmptyText,
 		api.ReasonTextTooLong, api.ReasonBadEntry, api.ReasonDraftChanged, api.ReasonNCChanged,

@@ -2,6 +2,8 @@ package desktop
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"log/slog"
 
@@ -53,7 +55,26 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 				log.Error("close", "err", err)
 			}
 		},
+		// A second start on the same data brings the open window to the front (over
+		// D-Bus on Linux); where that cannot work, the data directory's own lock refuses
+		// the second instance with a message.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId: "org.ecert-desktop." + instanceID(a.DataDir()),
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				if ctx := platform.context(); ctx != nil {
+					wruntime.WindowUnminimise(ctx)
+					wruntime.WindowShow(ctx)
+				}
+			},
+		},
 		Bind:  a.Services(),
 		Linux: &linux.Options{ProgramName: "ecert-desktop"},
 	})
+}
+
+// instanceID names the single-instance lock after the data directory, so that two data
+// directories (two users' demo and real data) may each have a window.
+func instanceID(dataDir string) string {
+	sum := sha256.Sum256([]byte(dataDir))
+	return hex.EncodeToString(sum[:8])
 }

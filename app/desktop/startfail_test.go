@@ -21,6 +21,7 @@ func TestStartFailureIsExplainedInTheUsersLanguage(t *testing.T) {
 		{"de", corrupt, "damaged"}, // unknown language: English
 		{"en", fmt.Errorf("x: %w", store.ErrTooNew), "newer version"},
 		{"fr", fmt.Errorf("permission denied"), "dossier de données"},
+		{"es", fmt.Errorf("open: %w", store.ErrLocked), "ya está abierto"},
 	}
 	for _, tt := range tests {
 		if got := startFailure(tt.lang, tt.err); !strings.Contains(got, tt.want) {

@@ -64,7 +64,6 @@ func (s *Store) MissingFiles(ctx context.Context) ([]api.FileRef, error) {
 		GROUP BY sha`)
 }
 
-
 // FileRef finds the reference (name, type) of a file by its hash among the
 // certificates, documents and evidence; ErrNotFound when nothing references it.
 func (s *Store) FileRef(ctx context.Context, sha string) (*api.FileRef, error) {

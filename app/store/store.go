@@ -25,8 +25,9 @@ var (
 
 // Store is the local replica. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	dir string
+	db   *sql.DB
+	dir  string
+	lock *os.File // held while the store is open (see ErrLocked)
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity and applies
@@ -35,32 +36,41 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, FileName)
 	// synchronous=FULL: a committed transaction (a page of changes with its cursor, and
 	// later the outbox) survives a power cut, at the cost of one more fsync per commit.
 	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("open replica: %w", err)
 	}
-	s := &Store{db: db, dir: dir}
-	if err := s.check(ctx); err != nil {
-		db.Close()
+	s := &Store{db: db, dir: dir, lock: lock}
+	if err := s.open(ctx, path); err != nil {
+		s.Close()
 		return nil, err
-	}
-	if err := migrate(ctx, db); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("restrict replica permissions: %w", err)
-	}
-	if err := os.MkdirAll(s.blobDir(), 0o700); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("create file cache: %w", err)
 	}
 	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, path string) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	if err := migrate(ctx, s.db); err != nil {
+		return err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("restrict replica permissions: %w", err)
+	}
+	if err := os.MkdirAll(s.blobDir(), 0o700); err != nil {
+		return fmt.Errorf("create file cache: %w", err)
+	}
+	return nil
 }
 
 // check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
@@ -75,8 +85,14 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database and lets another process open the directory.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close()
+	}
+	return err
+}
 
 // Dir is the data directory the replica lives in.
 func (s *Store) Dir() string { return s.dir }

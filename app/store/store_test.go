@@ -231,3 +231,20 @@ func TestResetForgetsTheOrganisationButKeepsSettings(t *testing.T) {
 		t.Errorf("language after reset: %q", l)
 	}
 }
+
+func TestOnlyOneOpenerOfADataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(context.Background(), dir); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("second open: got %v, want ErrLocked", err)
+	}
+	s.Close()
+	again, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	again.Close()
+}
