@@ -60,6 +60,7 @@ type App struct {
 
 	evidence *evidence.Store // the content store of attached files (see files)
 	inbox    *evidence.Inbox
+	recovery *Recovery // set when a damaged replica was rebuilt at start
 }
 
 // New returns an app that is not started yet.
@@ -92,6 +93,19 @@ func (a *App) Open(ctx context.Context) error {
 		}
 	}
 	st, err := store.Open(ctx, dir)
+	if errors.Is(err, store.ErrCorrupt) {
+		// Moved aside, never deleted; what can be read is kept; a new replica is built.
+		rec, salvaged, rerr := recoverDamaged(dir, a.now())
+		if rerr != nil {
+			return fmt.Errorf("%w (and moving it aside failed: %v)", err, rerr)
+		}
+		if st, err = store.Open(ctx, dir); err != nil {
+			return err
+		}
+		a.store = st
+		a.restore(ctx, rec, salvaged)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,11 @@ func (o *Outbox) Dismiss(seq int64) error {
 func (a *App) fail(err error) error { return userError(a.log, err) }
 
 // State returns who is logged in and whether the replica holds data.
-func (s *Session) State() SessionState { return s.app.State(context.Background()) }
+func (s *Session) State() SessionState {
+	st := s.app.State(context.Background())
+	st.Recovery = s.app.TakeRecovery()
+	return st
+}
 
 // Defaults returns the values that pre-fill the login form.
 func (s *Session) Defaults() LoginDefaults {

@@ -17,6 +17,8 @@ type SessionState struct {
 	// HasData is true when the replica holds a synced organisation: the app can open
 	// on it even with no connection.
 	HasData bool `json:"has_data"`
+	// Recovery is set, once, after a damaged replica was moved aside and rebuilt.
+	Recovery *Recovery `json:"recovery"`
 }
 
 // LoginDefaults pre-fill the login form (the demo set-up passes them by environment).

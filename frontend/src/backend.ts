@@ -195,6 +195,16 @@ export interface SessionState {
   org_id: string
   org_name: string
   has_data: boolean
+  /** set once, after a damaged local database was moved aside and rebuilt */
+  recovery?: Recovery | null
+}
+
+export interface Recovery {
+  folder: string
+  export: string
+  restored: number
+  unsent: number
+  logged_in: boolean
 }
 
 export interface LoginDefaults {

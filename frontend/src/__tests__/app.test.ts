@@ -54,6 +54,19 @@ describe('App', () => {
     expect(wrapper.get('[data-testid=dash-ca]').text()).toContain('2')
   })
 
+  it('tells, once, that a damaged local database was rebuilt and where the unsent work went', async () => {
+    b.sessionState.mockResolvedValue({
+      ...loggedIn,
+      recovery: { folder: '/data/damaged-1', export: '/data/damaged-1/unsent-work.json', restored: 1, unsent: 2, logged_in: true },
+    })
+    await mountScreen(App)
+    await flushPromises()
+    const text = document.body.textContent ?? ''
+    expect(text).toContain('The local data was damaged and has been rebuilt')
+    expect(text).toContain('/data/damaged-1')
+    expect(text).toContain('/data/damaged-1/unsent-work.json')
+  })
+
   it('goes back to the login screen with the user name when the session expires', async () => {
     b.sessionState.mockResolvedValue(loggedIn)
     const { wrapper } = await mountScreen(App)

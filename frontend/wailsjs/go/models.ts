@@ -992,6 +992,26 @@ export namespace app {
 	        this.pause_uploads = source["pause_uploads"];
 	    }
 	}
+	export class Recovery {
+	    folder: string;
+	    export: string;
+	    restored: number;
+	    unsent: number;
+	    logged_in: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Recovery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folder = source["folder"];
+	        this.export = source["export"];
+	        this.restored = source["restored"];
+	        this.unsent = source["unsent"];
+	        this.logged_in = source["logged_in"];
+	    }
+	}
 	export class SendPreview {
 	    ready: string[];
 	    not_ready: string[];
@@ -1034,6 +1054,7 @@ export namespace app {
 	    org_id: string;
 	    org_name: string;
 	    has_data: boolean;
+	    recovery?: Recovery;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionState(source);
@@ -1048,7 +1069,26 @@ export namespace app {
 	        this.org_id = source["org_id"];
 	        this.org_name = source["org_name"];
 	        this.has_data = source["has_data"];
+	        this.recovery = this.convertValues(source["recovery"], Recovery);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SyncStatus {
 	    online: boolean;
