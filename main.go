@@ -40,6 +40,7 @@ func main() {
 		DataDir:  dataDirArg(os.Args[1:]),
 		Logger:   log,
 		Platform: platform,
+		Keyring:  true,
 		Defaults: app.LoginDefaults{
 			Server:   envOr(envServer, "http://127.0.0.1:8470"),
 			Username: os.Getenv(envUser),

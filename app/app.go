@@ -39,6 +39,9 @@ type Config struct {
 	// Manual: no background sync or inbox; the caller syncs with SyncOnce (headless
 	// commands, tests that need to control every sync).
 	Manual bool
+	// Keyring lets the login's tokens go to the OS keyring when there is one (else a
+	// private file). Off in tests, which must not touch the user's keyring.
+	Keyring bool
 }
 
 // App is the desktop app's core: the replica, the session and the sync engine. The bound
@@ -166,6 +169,18 @@ func (a *App) savedSession(ctx context.Context) (*api.Session, string, error) {
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
 		return nil, "", fmt.Errorf("saved session: %w", err)
 	}
+	if s.AccessToken == "" { // the tokens are in the vault (sessions saved by older versions held them)
+		kind, err := a.store.Meta(ctx, metaVault)
+		if err != nil {
+			return nil, "", err
+		}
+		t, err := a.getTokens(kind)
+		if err != nil {
+			a.log.Warn("the saved login's tokens cannot be read: log in again", "err", err)
+			return nil, server, nil
+		}
+		s.AccessToken, s.RefreshToken = t.Access, t.Refresh
+	}
 	return &s, server, nil
 }
 
@@ -178,12 +193,28 @@ func (a *App) newClient(server string) (*client.Client, error) {
 	}))
 }
 
+// saveSession keeps the session: who and where in the replica, the tokens in the vault.
 func (a *App) saveSession(ctx context.Context, server string, s api.Session) error {
+	kind, err := a.store.Meta(ctx, metaVault)
+	if err != nil {
+		return err
+	}
+	if kind == "" {
+		kind = a.chooseVault()
+	}
+	if err := a.putTokens(kind, tokens{}.of(s)); err != nil && kind == VaultKeyring {
+		a.log.Warn("the keyring refused the login: keeping it in a private file", "err", err)
+		kind = VaultFile
+		err = a.putTokens(kind, tokens{}.of(s))
+	} else if err != nil {
+		return err
+	}
+	s.AccessToken, s.RefreshToken = "", ""
 	raw, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	return a.store.SetMeta(ctx, store.MetaServer, server, store.MetaSession, string(raw))
+	return a.store.SetMeta(ctx, store.MetaServer, server, store.MetaSession, string(raw), metaVault, kind)
 }
 
 // Login logs in to server. When another organisation than the replica's logs in, the
@@ -237,7 +268,8 @@ func (a *App) Logout(ctx context.Context) error {
 			a.log.Info("logout without server", "err", err)
 		}
 	}
-	return a.store.SetMeta(ctx, store.MetaSession, "")
+	a.dropTokens()
+	return a.store.SetMeta(ctx, store.MetaSession, "", metaVault, "")
 }
 
 // State describes the current session.
@@ -259,6 +291,7 @@ func (a *App) State(ctx context.Context) SessionState {
 	expired := a.expired
 	a.mu.Unlock()
 	st.LoggedIn = !expired
+	st.TokenStore, _ = a.store.Meta(ctx, metaVault)
 	st.Server, st.Username, st.Name = server, s.User.Username, s.User.Name
 	st.OrgID, st.OrgName = s.User.OrgID, s.User.OrgName
 	return st

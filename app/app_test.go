@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
-	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -332,11 +333,15 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 	ctx := context.Background()
 	before, _ := a.Store().Counts(ctx)
 	// Another computer logs the same session out: the server revokes its tokens.
-	raw, _ := a.Store().Meta(ctx, store.MetaSession)
-	var s api.Session
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+	raw, err := os.ReadFile(filepath.Join(a.Store().Dir(), "session.token"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	var tok struct{ Access, Refresh string }
+	if err := json.Unmarshal(raw, &tok); err != nil {
+		t.Fatal(err)
+	}
+	s := api.Session{AccessToken: tok.Access, RefreshToken: tok.Refresh}
 	other, _ := client.New(srv.URL)
 	other.SetSession(s)
 	if err := other.Logout(ctx); err != nil {

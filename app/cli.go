@@ -20,6 +20,10 @@ import (
 // EnvPassword gives the password to the headless login without a prompt.
 const EnvPassword = "ECERT_PASSWORD"
 
+// EnvNoKeyring, set, keeps the headless commands' login in a private file rather than
+// the OS keyring (for scheduled jobs that run outside the user's desktop session).
+const EnvNoKeyring = "ECERT_NO_KEYRING"
+
 // commands are the headless sub-commands of ecert-desktop.
 var commands = map[string]func(*cli, []string) error{
 	"login":    (*cli).login,
@@ -112,7 +116,7 @@ func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) (*fl
 		return nil, usageError(err.Error())
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c.app = New(Config{DataDir: *dataDir, Logger: logger, Manual: true})
+	c.app = New(Config{DataDir: *dataDir, Logger: logger, Manual: true, Keyring: os.Getenv(EnvNoKeyring) == ""})
 	if err := c.app.Open(c.ctx); err != nil {
 		return nil, err
 	}

@@ -90,7 +90,8 @@ func run(t *testing.T, dataDir, stdin string, env []string, args ...string) resu
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin.desktop, append(args, "--data-dir", dataDir)...)
-	cmd.Env = append(os.Environ(), env...)
+	// Tests never touch the user's keyring.
+	cmd.Env = append(append(os.Environ(), app.EnvNoKeyring+"=1"), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -201,6 +202,7 @@ func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 		}
 		// send, killed after 0, 40 and 120 ms: before, during or after its push.
 		cmd := exec.Command(bin.desktop, "send", "--data-dir", data)
+		cmd.Env = append(os.Environ(), app.EnvNoKeyring+"=1")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -30,6 +30,7 @@ type Recovery struct {
 type salvage struct {
 	Server  string            `json:"server"`
 	Session json.RawMessage   `json:"-"`
+	Vault   string            `json:"-"`
 	CAs     []map[string]any  `json:"corrective_measures"`
 	Outbox  []map[string]any  `json:"unsent_changes"`
 	Files   []map[string]any  `json:"evidence_files"`
@@ -87,6 +88,7 @@ func readDamaged(path string) *salvage {
 		s.Session = json.RawMessage(session)
 	}
 	db.QueryRow(`SELECT value FROM meta WHERE key = ?`, store.MetaServer).Scan(&s.Server)
+	db.QueryRow(`SELECT value FROM meta WHERE key = ?`, metaVault).Scan(&s.Vault)
 	for name, dst := range map[string]*[]map[string]any{
 		`SELECT nc_id, text, ready, updated_at FROM ca_local`:                                        &s.CAs,
 		`SELECT seq, kind, nc_id, text, evidence_id, created_at FROM outbox WHERE state = 'pending'`: &s.Outbox,
@@ -131,7 +133,7 @@ func readDamaged(path string) *salvage {
 // replica could not be told apart from their first sending.
 func (a *App) restore(ctx context.Context, rec *Recovery, s *salvage) {
 	if len(s.Session) > 0 && s.Server != "" {
-		if err := a.store.SetMeta(ctx, store.MetaServer, s.Server, store.MetaSession, string(s.Session)); err == nil {
+		if err := a.store.SetMeta(ctx, store.MetaServer, s.Server, store.MetaSession, string(s.Session), metaVault, s.Vault); err == nil {
 			rec.LoggedIn = true
 		}
 	}

@@ -17,6 +17,9 @@ type SessionState struct {
 	// HasData is true when the replica holds a synced organisation: the app can open
 	// on it even with no connection.
 	HasData bool `json:"has_data"`
+	// TokenStore says where the login is kept: "keyring" (the OS's) or "file" (a file
+	// only this user can read).
+	TokenStore string `json:"token_store"`
 	// Recovery is set, once, after a damaged replica was moved aside and rebuilt.
 	Recovery *Recovery `json:"recovery"`
 }

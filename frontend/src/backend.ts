@@ -195,6 +195,8 @@ export interface SessionState {
   org_id: string
   org_name: string
   has_data: boolean
+  /** where the login is kept: 'keyring' (the system's) or 'file' (readable by this user only) */
+  token_store?: string
   /** set once, after a damaged local database was moved aside and rebuilt */
   recovery?: Recovery | null
 }

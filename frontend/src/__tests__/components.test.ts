@@ -57,6 +57,17 @@ describe('StatusBar', () => {
     expect(w.find('[data-testid=sync-now]').exists()).toBe(false)
   })
 
+  it('says where the login is kept', async () => {
+    const w = await bar({ online: true })
+    const session = useSessionStore()
+    session.state = { ...session.state, name: 'Marie', token_store: 'keyring' }
+    await flushPromises()
+    expect(w.get('[data-testid=status-user]').attributes('title')).toBe('Your login is kept in the system keyring.')
+    session.state = { ...session.state, token_store: 'file' }
+    await flushPromises()
+    expect(w.get('[data-testid=status-user]').attributes('title')).toContain('only you can read')
+  })
+
   it('says "connecting" before the server first answered', async () => {
     const w = await bar({ online: false, last_error: '' })
     expect(w.get('[data-testid=status-online]').text()).toBe('Connecting…')

@@ -1054,6 +1054,7 @@ export namespace app {
 	    org_id: string;
 	    org_name: string;
 	    has_data: boolean;
+	    token_store: string;
 	    recovery?: Recovery;
 	
 	    static createFrom(source: any = {}) {
@@ -1069,6 +1070,7 @@ export namespace app {
 	        this.org_id = source["org_id"];
 	        this.org_name = source["org_name"];
 	        this.has_data = source["has_data"];
+	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
 	    }
 	
