@@ -8,7 +8,7 @@ WEBKIT_TAG := webkit2_41
 BIN := build/bin
 OUT := build/out
 
-.PHONY: setup frontend bindings build run server-start server-stop test test-go test-frontend test-e2e test-smoke clean
+.PHONY: setup frontend bindings build run server-start server-stop test test-go test-fuzz fuzz test-frontend test-e2e test-smoke clean
 
 setup:
 	build/scripts/setup.sh
@@ -35,11 +35,20 @@ server-start: build
 server-stop:
 	build/scripts/demo.sh server-stop
 
-test: frontend test-go test-frontend test-e2e test-smoke
+test: frontend test-go test-fuzz test-frontend test-e2e test-smoke
 
 test-go: setup
 	go vet $(GO_PKGS)
 	go test -count=1 $(GO_PKGS)
+
+# A short run of each fuzz target (protocol decoders, file names, inbox folders); their
+# seed corpora run in test-go too. `make fuzz FUZZTIME=10m` runs longer.
+FUZZTIME ?= 8s
+test-fuzz fuzz: setup
+	go test -run XXX -fuzz FuzzPushRequest -fuzztime $(FUZZTIME) ./sync/server
+	go test -run XXX -fuzz FuzzChangesQuery -fuzztime $(FUZZTIME) ./sync/server
+	go test -run XXX -fuzz FuzzSafeName -fuzztime $(FUZZTIME) ./app/evidence
+	go test -run XXX -fuzz FuzzParseFolder -fuzztime $(FUZZTIME) ./app/evidence
 
 test-frontend: setup
 	cd frontend && npm test
