@@ -71,6 +71,30 @@ start_server "$bin/ecert-server" "$tmp/server" "$out/server.log"
 echo "$server_pid" >"$server_pidfile"
 say "ecert-server on $server_url (pid $server_pid)"
 
+# Evidence files that the app's « Add files… » dialog answers (ECERT_E2E_PICK, ':'-separated
+# on Linux): a 3 MB "PDF" of random bytes (the test gives it new bytes before each attempt,
+# so that every attempt uploads it) and a small PNG, made here: no binary fixture is kept.
+pick_dir=$tmp/pick
+[[ $pick_dir != *:* ]] || die "the temporary folder $pick_dir has a ':', the separator of ECERT_E2E_PICK"
+mkdir -p "$pick_dir"
+pick_pdf="$pick_dir/Registre de formation 2019.pdf"
+pick_png="$pick_dir/Photo entrepôt.png"
+python3 - "$pick_pdf" "$pick_png" <<'PY' || die "could not make the evidence fixtures"
+import os, struct, sys, zlib
+pdf, png = sys.argv[1], sys.argv[2]
+head = b"%PDF-1.4\n% ecert e2e evidence fixture\n"
+with open(pdf, "wb") as f:
+    f.write(head + os.urandom(3 * 1024 * 1024 - len(head)))
+w, h = 96, 64  # a gradient, RGB, 8 bits
+raw = b"".join(b"\x00" + b"".join(bytes((x * 255 // w, y * 255 // h, 128)) for x in range(w)) for y in range(h))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+with open(png, "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+PY
+pick_list=$pick_pdf:$pick_png
+
 # The app: the dev binary serves the UI and the Go bindings over HTTP (Wails' dev mode).
 app_port=$(free_port)
 app_url=http://127.0.0.1:$app_port
@@ -78,7 +102,7 @@ mkdir -p "$tmp/app" "$tmp/save"
 (
   export DISPLAY=$display WEBKIT_DISABLE_DMABUF_RENDERER=1 NO_AT_BRIDGE=1
   export ECERT_DATA_DIR=$tmp/app ECERT_SERVER=$server_url ECERT_USER=coop ECERT_PASSWORD=coop
-  export ECERT_E2E_SAVE_DIR=$tmp/save ECERT_E2E_OPEN_LOG=$tmp/opened.log
+  export ECERT_E2E_SAVE_DIR=$tmp/save ECERT_E2E_OPEN_LOG=$tmp/opened.log ECERT_E2E_PICK=$pick_list
   export LANG=fr_FR.UTF-8 LANGUAGE=fr
   # Wails' dev flags must come first. setsid: the app and its WebKit helpers form one
   # process group, stopped together.
@@ -92,7 +116,7 @@ say "app on $app_url (pid $app_pid)"
 export E2E_BASE_URL=$app_url E2E_SERVER_URL=$server_url E2E_SERVER_ADDR=$server_addr
 export E2E_SERVER_BIN=$bin/ecert-server E2E_SERVER_DATA=$tmp/server E2E_SERVER_PIDFILE=$server_pidfile
 export E2E_SERVER_LOG=$out/server.log E2E_OPEN_LOG=$tmp/opened.log E2E_OUT_DIR=$out
-export E2E_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export E2E_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 E2E_PICK=$pick_list
 unset DISPLAY # Chromium runs headless
 
 start=$SECONDS

@@ -3,6 +3,7 @@
 // address and data folder, and a PID file that it reads on exit to stop whatever server
 // runs then (the one it started, or the one a test restarted).
 import { spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { openSync, readFileSync, writeFileSync, existsSync, closeSync } from 'node:fs'
 
 function env(name: string): string {
@@ -86,4 +87,26 @@ export function openedFiles(): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
+}
+
+/** pickedFiles lists the paths the app's file dialog answers (ECERT_E2E_PICK), in order. */
+export function pickedFiles(): string[] {
+  return env('E2E_PICK').split(':').filter(Boolean)
+}
+
+/**
+ * newRandomBytes gives a fixture file new random bytes after its first line (its size
+ * and header stay), so that the server has never seen them and the app uploads it.
+ */
+export function newRandomBytes(path: string): void {
+  const old = readFileSync(path)
+  const head = old.subarray(0, old.indexOf(0x0a) + 1)
+  writeFileSync(path, Buffer.concat([head, randomBytes(old.length - head.length)]))
+}
+
+/** sha256Of returns the SHA-256 of bytes or of a file, in hex. */
+export function sha256Of(data: Buffer | string): string {
+  return createHash('sha256')
+    .update(typeof data === 'string' ? readFileSync(data) : data)
+    .digest('hex')
 }
