@@ -179,6 +179,17 @@ func editLocal(ctx context.Context, tx *sql.Tx, ncID, now string, fn func(*Local
 	return c, putLocal(ctx, tx, c)
 }
 
+// editText is editLocal for changes of the text, which a queued CA does not take.
+func editText(ctx context.Context, tx *sql.Tx, ncID, now string, fn func(*LocalCA)) (*LocalCA, error) {
+	return editLocal(ctx, tx, ncID, now, func(c *LocalCA) error {
+		if c.Queued {
+			return ErrQueued
+		}
+		fn(c)
+		return nil
+	})
+}
+
 func addOutbox(ctx context.Context, tx *sql.Tx, kind, ncID, text string, base int64, now string) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, base_revision, created_at) VALUES (?, ?, ?, ?, ?)`,
 		kind, ncID, text, base, now)
@@ -199,13 +210,7 @@ func (s *Store) Autosave(ctx context.Context, ncID, text, now string) (*LocalCA,
 	var out *LocalCA
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = editLocal(ctx, tx, ncID, now, func(c *LocalCA) error {
-			if c.Queued {
-				return ErrQueued
-			}
-			c.Text = text
-			return nil
-		})
+		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) { c.Text = text })
 		return err
 	})
 	return out, err
@@ -217,13 +222,7 @@ func (s *Store) SaveDraft(ctx context.Context, ncID, text, now string) (*LocalCA
 	var out *LocalCA
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = editLocal(ctx, tx, ncID, now, func(c *LocalCA) error {
-			if c.Queued {
-				return ErrQueued
-			}
-			c.Text = text
-			return nil
-		})
+		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) { c.Text = text })
 		if err != nil || !needsDraft(out) {
 			return err
 		}
@@ -322,15 +321,11 @@ func (s *Store) Resolve(ctx context.Context, ncID, text, now string) (*LocalCA, 
 	var out *LocalCA
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = editLocal(ctx, tx, ncID, now, func(c *LocalCA) error {
-			if c.Queued {
-				return ErrQueued
-			}
+		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) {
 			if c.OtherRevision > c.DraftBase {
 				c.DraftBase = c.OtherRevision
 			}
 			c.Text, c.Notice, c.OtherText, c.OtherRevision, c.OtherBy = text, "", "", 0, ""
-			return nil
 		})
 		if err != nil {
 			return err
