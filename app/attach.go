@@ -189,7 +189,7 @@ func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, err
 	}
 	out := make([]EvidenceRow, 0, len(server)+len(local))
 	for _, e := range server {
-		row := EvidenceRow{Evidence: e, State: EvidenceSubmittedOr(e)}
+		row := EvidenceRow{Evidence: e, State: serverEvidenceState(e)}
 		if l, ok := byID[e.ID]; ok {
 			row.State, row.Code, row.OriginalSize, row.Local = l.State, l.Code, l.OriginalSize, true
 			delete(byID, e.ID)
@@ -215,8 +215,8 @@ func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, err
 	return out, nil
 }
 
-// EvidenceSubmittedOr is the state of a file known from the server.
-func EvidenceSubmittedOr(e api.Evidence) string {
+// serverEvidenceState is the state of a file known only from the server.
+func serverEvidenceState(e api.Evidence) string {
 	if e.Submitted {
 		return "submitted"
 	}
