@@ -104,23 +104,32 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
-// flags parses a command's flags, always including --data-dir, then opens the app.
-func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) (*flag.FlagSet, error) {
+// flags parses a command's flags, always including --data-dir, then opens the app. It
+// returns the other arguments. Flags may come before or after them ("evidence add NC
+// FILE --data-dir D"): package flag alone stops at the first argument that is not one.
+func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) ([]string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data-dir", "", "data directory")
 	if define != nil {
 		define(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, usageError(err.Error())
+	var positional []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, usageError(err.Error())
+		}
+		if rest = fs.Args(); len(rest) == 0 {
+			break
+		}
+		positional, rest = append(positional, rest[0]), rest[1:]
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	c.app = New(Config{DataDir: *dataDir, Logger: logger, Manual: true, Keyring: os.Getenv(EnvNoKeyring) == ""})
 	if err := c.app.Open(c.ctx); err != nil {
 		return nil, err
 	}
-	return fs, nil
+	return positional, nil
 }
 
 func (c *cli) login(args []string) error {

@@ -19,14 +19,14 @@ func (c *cli) evidence(args []string) error {
 	}
 	switch sub {
 	case "add":
-		fs, err := c.flags("evidence add", rest, nil)
+		files, err := c.flags("evidence add", rest, nil)
 		if err != nil {
 			return err
 		}
-		if fs.NArg() == 0 {
+		if len(files) == 0 {
 			return usageError("give the files to attach")
 		}
-		res, err := c.app.Attach(c.ctx, id, fs.Args(), SourceCLI)
+		res, err := c.app.Attach(c.ctx, id, files, SourceCLI)
 		if err != nil {
 			return err
 		}
