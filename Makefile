@@ -8,7 +8,7 @@ WEBKIT_TAG := webkit2_41
 BIN := build/bin
 OUT := build/out
 
-.PHONY: setup frontend bindings build run server-start server-stop test test-go test-fuzz fuzz test-frontend test-e2e test-smoke clean
+.PHONY: setup frontend bindings build run server-start server-stop test test-go test-fuzz fuzz test-frontend test-e2e test-smoke bench clean
 
 setup:
 	build/scripts/setup.sh
@@ -60,6 +60,12 @@ test-e2e: frontend
 # The production binary in a real window under Xvfb; screenshot in build/out/.
 test-smoke: build
 	build/scripts/smoke.sh
+
+# Benchmarks against a real ecert-server (loopback) with the large-organisation
+# generator; figures and what changed them: sync/BENCHMARKS.md.
+bench: setup
+	mkdir -p $(OUT)
+	go test -run XXX -bench . -benchtime 10x -count 3 ./app/ | tee $(OUT)/bench.txt
 
 clean:
 	rm -rf $(BIN) $(OUT)

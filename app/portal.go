@@ -69,11 +69,18 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 	for _, au := range audits {
 		byID[au.ID] = au
 	}
-	unread, err := a.store.Unread(ctx)
+	// Counts for a few NCs are asked for those only (opening one NC must not count all).
+	var only []string
+	if len(ncs) <= 20 {
+		for _, nc := range ncs {
+			only = append(only, nc.ID)
+		}
+	}
+	unread, err := a.store.Unread(ctx, only...)
 	if err != nil {
 		return nil, err
 	}
-	notices, err := a.store.Notices(ctx)
+	notices, err := a.store.Notices(ctx, only...)
 	if err != nil {
 		return nil, err
 	}

@@ -141,6 +141,12 @@ CREATE TABLE evidence_ready (
 ALTER TABLE outbox ADD COLUMN evidence_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
 `,
+	// 5: covering indexes for the per-NC counts, so that listing 5,000 NCs or opening
+	// one does not extract JSON from every message (measured: sync/BENCHMARKS.md).
+	`
+CREATE INDEX message_unread ON message(nc_id, author_role, id);
+CREATE INDEX notice_unseen ON notice(seen, nc_id);
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

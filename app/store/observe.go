@@ -135,9 +135,11 @@ func adoptDraft(ctx context.Context, tx *sql.Tx, d api.CADraft, stamp string) er
 	return putLocal(ctx, tx, c)
 }
 
-// Notices returns the notices the user has not seen, per NC.
-func (s *Store) Notices(ctx context.Context) (map[string]int, error) {
-	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE seen = 0 GROUP BY nc_id`)
+// Notices returns the notices the user has not seen, per NC (only for the NCs given,
+// when some are).
+func (s *Store) Notices(ctx context.Context, ncIDs ...string) (map[string]int, error) {
+	where, args := inNCs(ncIDs)
+	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE `+where+` seen = 0 GROUP BY nc_id`, args...)
 }
 
 // Notice is one thing a pull brought from the analyst.

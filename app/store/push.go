@@ -72,6 +72,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 // next pull.
 func (s *Store) ApplyPushResults(ctx context.Context, results []api.PushResult, author string, now time.Time) error {
 	stamp := now.UTC().Format(time.RFC3339)
+	defer s.ncsChanged() // results may carry NCs
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range results {
 			var e OutboxEntry

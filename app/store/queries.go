@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -87,18 +89,46 @@ func (s *Store) Audit(ctx context.Context, id string) (*api.Audit, error) {
 }
 
 // NCs returns the NCs in the given stages (all when none is given), by due date
-// (those without one last), then received date and number.
+// (those without one last), then received date and number. The decoded list is kept
+// between calls until a write touches the NCs: decoding 5,000 NCs' JSON is most of the
+// cost of listing them (sync/BENCHMARKS.md). Callers must not modify the NCs returned.
 func (s *Store) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
-	q := `SELECT data FROM nc`
-	args := []any{}
-	if len(stages) > 0 {
-		q += ` WHERE stage IN (?` + strings.Repeat(",?", len(stages)-1) + `)`
-		for _, st := range stages {
-			args = append(args, st)
+	all, err := s.allNCs(ctx)
+	if err != nil || len(stages) == 0 {
+		return all, err
+	}
+	out := make([]api.NC, 0, len(all))
+	for _, nc := range all {
+		if slices.Contains(stages, nc.Stage) {
+			out = append(out, nc)
 		}
 	}
-	q += ` ORDER BY COALESCE(due, '9999') , received DESC, id`
-	return list[api.NC](ctx, s.db, q, args...)
+	return out, nil
+}
+
+// ncCache holds every NC decoded, valid while gen is the store's ncGen.
+type ncCache struct {
+	mu  sync.Mutex
+	gen uint64
+	all []api.NC
+}
+
+// ncsChanged is called after a transaction that wrote NCs committed.
+func (s *Store) ncsChanged() { s.ncGen.Add(1) }
+
+func (s *Store) allNCs(ctx context.Context) ([]api.NC, error) {
+	s.ncs.mu.Lock()
+	defer s.ncs.mu.Unlock()
+	gen := s.ncGen.Load()
+	if s.ncs.all != nil && s.ncs.gen == gen {
+		return s.ncs.all, nil
+	}
+	all, err := list[api.NC](ctx, s.db, `SELECT data FROM nc ORDER BY COALESCE(due, '9999'), received DESC, id`)
+	if err != nil {
+		return nil, err
+	}
+	s.ncs.all, s.ncs.gen = all, gen
+	return all, nil
 }
 
 // NC returns one NC.
@@ -131,15 +161,30 @@ func (s *Store) Criterion(ctx context.Context, number string) (*api.Criterion, e
 	return one[api.Criterion](ctx, s.db, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
 }
 
-// Unread returns, per NC, the number of analyst messages the user has not read.
-func (s *Store) Unread(ctx context.Context) (map[string]int, error) {
-	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM message
-		WHERE author_role != 'client' AND id NOT IN (SELECT id FROM message_read) GROUP BY nc_id`)
+// Unread returns, per NC, the number of analyst messages the user has not read; only
+// for the NCs given, when some are.
+func (s *Store) Unread(ctx context.Context, ncIDs ...string) (map[string]int, error) {
+	where, args := inNCs(ncIDs)
+	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM message INDEXED BY message_unread
+		WHERE `+where+` author_role != 'client' AND NOT EXISTS (SELECT 1 FROM message_read r WHERE r.id = message.id)
+		GROUP BY nc_id`, args...)
+}
+
+// inNCs is the condition "nc_id IN (…) AND" for a few NCs, or nothing for all.
+func inNCs(ids []string) (string, []any) {
+	if len(ids) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return `nc_id IN (?` + strings.Repeat(",?", len(ids)-1) + `) AND`, args
 }
 
 // countsByNC runs a query answering (nc_id, count) rows.
-func (s *Store) countsByNC(ctx context.Context, query string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, query)
+func (s *Store) countsByNC(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

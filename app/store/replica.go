@@ -59,6 +59,7 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 	if err := setMeta(ctx, tx, MetaLastSync, lastSync); err != nil {
 		return err
 	}
+	defer s.ncsChanged() // after the commit, whatever it brought
 	return tx.Commit()
 }
 
@@ -80,6 +81,7 @@ func (s *Store) Reset(ctx context.Context) error {
 			return fmt.Errorf("reset: %w", err)
 		}
 	}
+	defer s.ncsChanged()
 	return tx.Commit()
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -28,6 +29,9 @@ type Store struct {
 	db   *sql.DB
 	dir  string
 	lock *os.File // held while the store is open (see ErrLocked)
+
+	ncGen atomic.Uint64 // bumped by every committed write of NCs (see NCs)
+	ncs   ncCache
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity and applies
