@@ -40,6 +40,10 @@ type AttachResult struct {
 	// a large photo is sent instead (0 otherwise).
 	Size         int64 `json:"size"`
 	OriginalSize int64 `json:"original_size"`
+	// The server's limits, for a file refused as too large or of a refused type, so
+	// the user reads what is accepted.
+	MaxBytes int64    `json:"max_bytes,omitempty"`
+	Types    []string `json:"types,omitempty"`
 }
 
 // DownscaleSide is the longest side of the copy sent for a large photo.
@@ -90,6 +94,9 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 		r.ID, r.Size, r.OriginalSize, r.Code, err = a.attachOne(ctx, files, limits, prefs, nc.ID, p, source)
 		if err != nil {
 			return out, err
+		}
+		if limits != nil && (r.Code == CodeTooLarge || r.Code == CodeTypeRefused) {
+			r.MaxBytes, r.Types = limits.MaxFileBytes, limits.Types
 		}
 		out = append(out, r)
 	}

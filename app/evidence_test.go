@@ -212,8 +212,8 @@ func TestFileOverTheLimitIsRefusedBeforeUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 1 || res[0].Code != app.CodeTooLarge {
-		t.Fatalf("a file over the limit: %+v, want too_large", res)
+	if len(res) != 1 || res[0].Code != app.CodeTooLarge || res[0].MaxBytes != 1<<20 {
+		t.Fatalf("a file over the limit: %+v, want too_large with the 1 MiB limit", res)
 	}
 	before := srv.Received.Load()
 	syncNow(t, a)

@@ -345,6 +345,9 @@ export interface AttachResult {
   size: number
   /** The file's own size when a smaller copy of a large photo is sent (0 otherwise). */
   original_size: number
+  /** The server's limits, when the file was refused as too large or of a refused type. */
+  max_bytes?: number
+  types?: string[]
 }
 
 /** The user's settings beyond the language (app.Preferences). */

@@ -123,6 +123,19 @@ describe('adding files', () => {
     expect(refused[2].text()).toContain('is not open in another program')
   })
 
+  it("says the server's limit and the accepted types when it knows them", async () => {
+    const { wrapper } = await open(ncDetail())
+    b.evidenceAddWithDialog.mockResolvedValue([
+      result({ path: '/d/video.mp4', name: 'video.mp4', code: 'too_large', max_bytes: 100 * 1024 * 1024 }),
+      result({ path: '/d/setup.exe', name: 'setup.exe', code: 'type_refused', types: ['.pdf', '.jpg'] }),
+    ])
+    await wrapper.get('[data-testid=evidence-add]').trigger('click')
+    await flushPromises()
+    const refused = wrapper.findAll('[data-testid=evidence-result-refused]').map((li) => li.text())
+    expect(refused[0]).toMatch(/video\.mp4 is over the Ecert server's limit of \d/)
+    expect(refused[1]).toContain('Accepted: .pdf .jpg')
+  })
+
   it('does nothing when the dialog is cancelled, and says it plainly when the NC takes no evidence', async () => {
     const { wrapper } = await open(ncDetail())
     b.evidenceAddWithDialog.mockResolvedValue([])

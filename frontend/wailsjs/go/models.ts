@@ -546,6 +546,8 @@ export namespace app {
 	    code: string;
 	    size: number;
 	    original_size: number;
+	    max_bytes?: number;
+	    types?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AttachResult(source);
@@ -559,6 +561,8 @@ export namespace app {
 	        this.code = source["code"];
 	        this.size = source["size"];
 	        this.original_size = source["original_size"];
+	        this.max_bytes = source["max_bytes"];
+	        this.types = source["types"];
 	    }
 	}
 	export class AuditRow {
