@@ -380,6 +380,8 @@ describe('status bar: uploads and preferences', () => {
     store.onProgress(p(10_000_000, { completed: true }))
     await flushPromises()
     expect(wrapper.find('[data-testid=status-upload]').exists()).toBe(false)
+    // The finished file stays known as uploaded until its row reloads.
+    expect(store.progress.a?.completed).toBe(true)
   })
 
   it('keeps a resume button while uploads are paused, even with nothing moving', async () => {

@@ -202,7 +202,9 @@ export const useEvidenceStore = defineStore('evidence', () => {
     const finished = last.completed && last.files <= 1
     if (finished) {
       run.value = null
-      progress.value = {}
+      // Keep the files that completed: until their rows reload they read "uploaded",
+      // not "waiting to upload" again.
+      progress.value = Object.fromEntries(Object.entries(next).filter(([, p]) => p.completed))
       clearStale()
     } else {
       run.value = { files: last.files, all_done: last.all_done, all_total: last.all_total, name: last.name }
