@@ -201,3 +201,37 @@ func BenchmarkSHA256(b *testing.B) {
 	}
 	b.ReportMetric(float64(tool.Milliseconds()), "sha256sum-ms")
 }
+
+// BenchmarkInitialSyncPoorLink is the initial sync of the large organisation through
+// toxiproxy simulating a poor link: 300 ms round trip (150 ms each way) and 1 Mbit/s.
+// It reports the time that the bytes alone need at that bandwidth, and the ratio: a
+// sync bounded by bytes, not by round trips, has a ratio near 1.
+func BenchmarkInitialSyncPoorLink(b *testing.B) {
+	srv := largeServer(b)
+	proxy := servertest.NewProxy(b, srv.URL)
+	const bytesPerSecond = 1_000_000 / 8
+	proxy.AddToxic("latency-down", "latency", "downstream", `"latency": 150`)
+	proxy.AddToxic("latency-up", "latency", "upstream", `"latency": 150`)
+	proxy.AddToxic("bandwidth-down", "bandwidth", "downstream", `"rate": 125`)
+	proxy.AddToxic("bandwidth-up", "bandwidth", "upstream", `"rate": 125`)
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		a := benchApp(b, proxy.URL, "large")
+		reqs, wire := srv.Requests.Load(), srv.Bytes.Load()
+		start := time.Now()
+		b.StartTimer()
+		if err := a.SyncOnce(context.Background(), nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		took := time.Since(start).Seconds()
+		sent := float64(srv.Bytes.Load() - wire)
+		b.ReportMetric(sent, "wire-B/op")
+		b.ReportMetric(float64(srv.Requests.Load()-reqs), "requests/op")
+		b.ReportMetric(sent/bytesPerSecond, "bytes-bound-s")
+		b.ReportMetric(took/(sent/bytesPerSecond), "ratio")
+		a.Close()
+		b.StartTimer()
+	}
+}

@@ -63,7 +63,7 @@ type Options struct {
 	Interval   time.Duration // between syncs when all is well (default 60 s)
 	MinBackoff time.Duration // first retry after a failure (default 1 s)
 	MaxBackoff time.Duration // longest wait between retries (default 60 s)
-	PageSize   int           // changes per pull request (default 1000)
+	PageSize   int           // changes per pull request (default 5000: few round trips on slow links)
 	PushSize   int           // outbox entries per push request (default 100)
 	// Author is the user's name, shown on their messages until the server's copy arrives.
 	Author string
@@ -102,7 +102,7 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 		opt.MaxBackoff = 60 * time.Second
 	}
 	if opt.PageSize == 0 {
-		opt.PageSize = 1000
+		opt.PageSize = 5000
 	}
 	if opt.PushSize == 0 {
 		opt.PushSize = 100
@@ -366,22 +366,59 @@ func (e *Engine) pull(ctx context.Context) ([]string, error) {
 // stored. A file that fails its hash check is skipped for now and retried next sync.
 func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 	missing, err := e.replica.MissingFiles(ctx)
-	if err != nil {
+	if err != nil || len(missing) == 0 {
 		return 0, err
 	}
 	e.update(func(s *Status) { s.Files = len(missing) })
-	fetched := 0
-	for i, ref := range missing {
-		err := e.fetchFile(ctx, ref)
-		switch {
-		case err == nil:
-			fetched++
-		case client.Code(err) != "" || ctx.Err() != nil:
-			return fetched, err
-		default:
-			e.opt.Logger.Warn("file not cached", "sha256", ref.SHA256, "err", err)
-		}
-		e.update(func(s *Status) { s.Files = len(missing) - i - 1 })
+	// A few downloads at once: on a link with a long round trip, one at a time would
+	// spend more time waiting than transferring.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		fetched  int
+		left     = len(missing)
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	jobs := make(chan api.FileRef)
+	for range min(DownloadWorkers, len(missing)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ref := range jobs {
+				err := e.fetchFile(ctx, ref)
+				mu.Lock()
+				switch {
+				case err == nil:
+					fetched++
+				case client.Code(err) != "" || ctx.Err() != nil:
+					if firstErr == nil {
+						firstErr = err
+					}
+					cancel()
+				default:
+					e.opt.Logger.Warn("file not cached", "sha256", ref.SHA256, "err", err)
+				}
+				left--
+				n := left
+				mu.Unlock()
+				e.update(func(s *Status) { s.Files = n })
+			}
+		}()
 	}
-	return fetched, nil
+feed:
+	for _, ref := range missing {
+		select {
+		case jobs <- ref:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return fetched, firstErr
 }
+
+// DownloadWorkers is how many files are downloaded at once.
+var DownloadWorkers = 4

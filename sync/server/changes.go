@@ -10,7 +10,7 @@ import (
 // Page sizes of GET /changes.
 const (
 	DefaultChangesLimit = 500
-	MaxChangesLimit     = 2000
+	MaxChangesLimit     = 10000
 )
 
 // handleChanges serves the caller's organisation's change log after a cursor. The

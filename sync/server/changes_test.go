@@ -22,7 +22,7 @@ func TestChangesRoles(t *testing.T) {
 func TestChangesBadInput(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token("coop")
-	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=2001", "limit=x"} {
+	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=10001", "limit=x"} {
 		t.Run(q, func(t *testing.T) {
 			wantError(t, e.do("GET", "/changes?"+q, tok, nil), 400, api.CodeBadRequest)
 		})
