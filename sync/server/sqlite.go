@@ -152,23 +152,8 @@ func (s *sqliteStore) Entity(ctx context.Context, orgID, entity, id string) (Ent
 }
 
 func (s *sqliteStore) Children(ctx context.Context, orgID, entity, parentID string) ([]EntityRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT data, visible, revision FROM entities
+	return entityRecords(ctx, s.db, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, orgID, entity, parentID)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", entity, err)
-	}
-	defer rows.Close()
-	var out []EntityRecord
-	for rows.Next() {
-		var r EntityRecord
-		var data string
-		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
-			return nil, fmt.Errorf("list %s: %w", entity, err)
-		}
-		r.Data = json.RawMessage(data)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func (s *sqliteStore) Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error) {
@@ -205,4 +190,29 @@ func (s *sqliteStore) FileRef(ctx context.Context, orgID, sha256 string) (api.Fi
 		return f, fmt.Errorf("read file ref: %w", err)
 	}
 	return f, nil
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// entityRecords runs a query answering (data, visible, revision) rows of one entity.
+func entityRecords(ctx context.Context, q querier, entity, query string, args ...any) ([]EntityRecord, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", entity, err)
+	}
+	defer rows.Close()
+	var out []EntityRecord
+	for rows.Next() {
+		var r EntityRecord
+		var data string
+		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
+			return nil, fmt.Errorf("list %s: %w", entity, err)
+		}
+		r.Data = json.RawMessage(data)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -148,23 +148,8 @@ func (s *sqliteStore) MissingBlobs(ctx context.Context, orgID string, sums []str
 }
 
 func (t *sqliteTx) Children(entity, parentID string) ([]EntityRecord, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT data, visible, revision FROM entities
+	return entityRecords(t.ctx, t.tx, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, t.org, entity, parentID)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", entity, err)
-	}
-	defer rows.Close()
-	var out []EntityRecord
-	for rows.Next() {
-		var r EntityRecord
-		var data string
-		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
-			return nil, fmt.Errorf("list %s: %w", entity, err)
-		}
-		r.Data = json.RawMessage(data)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func (t *sqliteTx) OrgBlob(sum string) (api.FileRef, error) { return orgBlob(t.ctx, t.tx, t.org, sum) }

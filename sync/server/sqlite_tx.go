@@ -132,23 +132,8 @@ func (s *sqliteStore) Orgs(ctx context.Context) ([]OrgRecord, error) {
 }
 
 func (s *sqliteStore) All(ctx context.Context, orgID, entity string) ([]EntityRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT data, visible, revision FROM entities
+	return entityRecords(ctx, s.db, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? ORDER BY id`, orgID, entity)
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", entity, err)
-	}
-	defer rows.Close()
-	var out []EntityRecord
-	for rows.Next() {
-		var r EntityRecord
-		var data string
-		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
-			return nil, fmt.Errorf("list %s: %w", entity, err)
-		}
-		r.Data = json.RawMessage(data)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 func (s *sqliteStore) Events(ctx context.Context, orgID, ncID string) ([]Event, error) {
