@@ -8,7 +8,7 @@ WEBKIT_TAG := webkit2_41
 BIN := build/bin
 OUT := build/out
 
-.PHONY: setup frontend bindings build run server-start server-stop test test-go test-fuzz fuzz test-frontend test-e2e test-smoke bench clean
+.PHONY: setup frontend bindings build run server-start server-stop test test-go test-fuzz fuzz test-frontend test-e2e test-smoke bench soak clean
 
 setup:
 	build/scripts/setup.sh
@@ -67,6 +67,20 @@ bench: setup
 	mkdir -p $(OUT)
 	go test -run XXX -bench . -skip PoorLink -benchtime 10x -count 3 ./app/ | tee $(OUT)/bench.txt
 	go test -run XXX -bench PoorLink -benchtime 1x -count 3 ./app/ | tee -a $(OUT)/bench.txt
+
+# The fault harness at length (sync/soak): a random workload of several desktop clients
+# (in this process and as ecert-desktop processes) through thousands of injected faults;
+# writes sync/SOAK.md. `make test` runs a short set with a fixed seed. A new seed each
+# time unless ECERT_SOAK_SEED is given (the summary says how to replay it).
+ECERT_SOAK_FAULTS ?= 10000
+ECERT_SOAK_INPROC ?= 3
+ECERT_SOAK_PROCS ?= 2
+ECERT_SOAK_SEED ?= $(shell date +%s)
+soak: setup
+	ECERT_SOAK_SEED=$(ECERT_SOAK_SEED) ECERT_SOAK_FAULTS=$(ECERT_SOAK_FAULTS) \
+	ECERT_SOAK_INPROC=$(ECERT_SOAK_INPROC) ECERT_SOAK_PROCS=$(ECERT_SOAK_PROCS) \
+	ECERT_SOAK_REPORT=$(CURDIR)/sync/SOAK.md \
+	go test -count=1 -timeout 120m -run TestSoak -v ./sync/soak
 
 clean:
 	rm -rf $(BIN) $(OUT)

@@ -20,6 +20,9 @@ const (
 	CodeUnreadable     = "unreadable"   // the file could not be read here
 	CodeNotAwaitingEvd = "not_awaiting_evidence"
 	CodeNoEvidence     = "no_evidence"
+	// The NC's evidence was sent and the analyst has not answered: nothing can be
+	// added to it (the server would refuse what arrives after the submission).
+	CodeEvidenceSent = "evidence_sent"
 )
 
 // Sources of an attached file.
@@ -78,6 +81,9 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 	}
 	if !awaitingEvidence(nc) {
 		return nil, &CodeError{Code: CodeNotAwaitingEvd}
+	}
+	if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
+		return nil, err
 	}
 	files, err := a.files()
 	if err != nil {
@@ -177,7 +183,25 @@ func (a *App) SetEvidenceReady(ctx context.Context, ncID string, ready bool) err
 	if !awaitingEvidence(nc) {
 		return &CodeError{Code: CodeNotAwaitingEvd}
 	}
+	if ready {
+		if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
+			return err
+		}
+	}
 	return a.store.SetEvidenceReady(ctx, ncID, ready, nc.Revision, a.now())
+}
+
+// refuseIfEvidenceSent refuses to change an NC's evidence whose submission waits in
+// the outbox: the server takes nothing more once it has the submission.
+func (a *App) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
+	pending, err := a.store.SubmissionPending(ctx, ncID)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return &CodeError{Code: CodeEvidenceSent}
+	}
+	return nil
 }
 
 // evidenceRows joins an NC's evidence from the server with the files attached here.

@@ -291,6 +291,7 @@ func explain(err error) string {
 		CodeNotFound:      "not found",
 		CodeDamaged:       "the local data is damaged",
 		"not_a_client":    "this login is not a producer organisation's",
+		CodeEvidenceSent:  "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		CodeInternal:      "unexpected error (see the log above)",
 	}
 	code := userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code

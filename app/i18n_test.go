@@ -21,7 +21,7 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 		app.CodeInvalidInput, app.CodeNotFound, app.CodeNotCached, app.CodeNotLoggedIn,
 		app.CodeDamaged, app.CodeInternal, app.CodeCancelled, app.CodeNotAClient,
 		app.CodeNotEditable, app.CodeQueued, app.CodeEmptyText, app.CodeTextTooLong, app.CodeInUse,
-		app.CodeTooLarge, app.CodeTypeRefused, app.CodeUnreadable, app.CodeNotAwaitingEvd, app.CodeNoEvidence,
+		app.CodeTooLarge, app.CodeTypeRefused, app.CodeUnreadable, app.CodeNotAwaitingEvd, app.CodeNoEvidence, app.CodeEvidenceSent,
 		// the server's reasons for refusing or questioning a pushed change
 		api.ReasonNCNotFound, api.ReasonNCClosed, api.ReasonNotAwaitingCA, api.ReasonEmptyText,
 		api.ReasonTextTooLong, api.ReasonBadEntry, api.ReasonDraftChanged, api.ReasonNCChanged,

@@ -203,7 +203,9 @@ func (a *App) Send(ctx context.Context) (SendResult, error) {
 	if err != nil {
 		return SendResult{}, err
 	}
-	evidence, err := a.store.SendReadyEvidence(ctx, a.now())
+	// Evidence marked ready without a file is not sent (the server would refuse
+	// it): it stays ready, and the confirmation listed it (SendPreview.NoFiles).
+	evidence, err := a.store.SendReadyEvidence(ctx, a.now(), p.NoFiles)
 	if err != nil {
 		return SendResult{}, err
 	}

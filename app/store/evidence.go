@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -58,7 +59,8 @@ func (s *Store) BlobDir() string { return s.blobDir() }
 // AttachEvidence records a file, already in the content store (BlobDir), as evidence of
 // an NC. The file goes to the server with the next sync: bytes first, then the
 // attachment. The id is derived from the replica's client id so the server never
-// attaches it twice.
+// attaches it twice. Attaching bytes the NC already has (not yet submitted) returns
+// that evidence: it is idempotent.
 func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Time) (*LocalEvidence, error) {
 	clientID, err := s.ClientID(ctx)
 	if err != nil {
@@ -66,6 +68,19 @@ func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Ti
 	}
 	stamp := now.UTC().Format(time.RFC3339)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// The same bytes again on the same NC: a command run again after a crash stopped
+		// it between two files, or a file dropped twice. Sent twice, the analyst would
+		// find it twice.
+		same, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local
+			WHERE nc_id = ? AND sha256 = ? AND state IN (?, ?, ?) ORDER BY added_at LIMIT 1`,
+			e.NCID, e.File.SHA256, EvidenceLocal, EvidenceQueued, EvidenceAttached))
+		if err == nil {
+			e = *same
+			return nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return err
+		}
 		var n int64
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) + 1 FROM evidence_local`).Scan(&n); err != nil {
 			return err
@@ -89,7 +104,7 @@ func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Ti
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO upload(sha256, size, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO upload(sha256, size, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			e.File.SHA256, e.File.Size, stamp)
 		return err
 	})
@@ -259,9 +274,10 @@ func (s *Store) EvidenceReadiness(ctx context.Context) (map[string]EvidenceReady
 	return out, rows.Err()
 }
 
-// SendReadyEvidence marks every NC whose evidence is ready as to be sent, and returns
-// them. The submission is queued by QueueDueSubmissions once their files are uploaded.
-func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time) ([]string, error) {
+// SendReadyEvidence marks every NC whose evidence is ready as to be sent, except those
+// in skip (the caller's: NCs with no file to send), and returns them. The submission
+// is queued by QueueDueSubmissions once their files are uploaded.
+func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time, skip []string) ([]string, error) {
 	var ids []string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT nc_id FROM evidence_ready WHERE ready = 1 AND send = 0 ORDER BY nc_id`)
@@ -274,14 +290,29 @@ func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time) ([]string,
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			if !slices.Contains(skip, id) {
+				ids = append(ids, id)
+			}
 		}
 		rows.Close()
-		_, err = tx.ExecContext(ctx, `UPDATE evidence_ready SET send = 1, updated_at = ? WHERE ready = 1 AND send = 0`,
-			now.UTC().Format(time.RFC3339))
-		return err
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_ready SET send = 1, updated_at = ? WHERE nc_id = ?`,
+				now.UTC().Format(time.RFC3339), id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return ids, err
+}
+
+// SubmissionPending reports whether the NC's evidence submission waits in the outbox:
+// until the server has it, nothing may be added to that evidence nor sent again.
+func (s *Store) SubmissionPending(ctx context.Context, ncID string) (bool, error) {
+	var pending bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM outbox WHERE nc_id = ? AND kind = ? AND state = ?)`,
+		ncID, api.KindEvidenceSubmit, OutboxPending).Scan(&pending)
+	return pending, err
 }
 
 // PendingUploads lists the files of evidence still 'local', one per hash, oldest first.

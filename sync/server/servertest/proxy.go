@@ -27,6 +27,8 @@ func NewProxy(t testing.TB, upstream string) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Toxics log through zerolog's global logger, at trace level by default.
+	zerolog.SetGlobalLevel(zerolog.WarnLevel)
 	api := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
 	p := toxiproxy.NewProxy(api, "ecert", "127.0.0.1:0", u.Host)
 	if err := p.Start(); err != nil {

@@ -28,8 +28,13 @@ type Server struct {
 	// Received counts the request body bytes the server read (uploads included).
 	Received atomic.Int64
 
+	cfg  server.Config
 	mu   sync.Mutex
 	down bool
+	// serving is held (read) by every request and (write) by Restart, so a restart
+	// swaps the server between requests.
+	serving sync.RWMutex
+	handler http.Handler
 }
 
 // Clock is a settable clock; it starts at the real time.
@@ -70,8 +75,7 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	if _, err := srv.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Server: srv, Clock: clock}
-	h := srv.Handler()
+	s := &Server{Server: srv, Clock: clock, cfg: cfg, handler: srv.Handler()}
 	s.HTTP = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		down := s.down
@@ -85,16 +89,38 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 				}
 			}
 		}
+		s.serving.RLock()
+		defer s.serving.RUnlock()
 		s.Requests.Add(1)
 		r.Body = &readCounter{ReadCloser: r.Body, n: &s.Received}
-		h.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
+		s.handler.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
 	}))
 	s.URL = s.HTTP.URL
 	t.Cleanup(func() {
 		s.HTTP.Close()
-		srv.Close()
+		s.Server.Close()
 	})
 	return s
+}
+
+// Restart stops the server as a crash would and starts it again on the same data and
+// address: every open connection is closed, requests in flight fail, new connections
+// are dropped until the server is back. Callers must not use s.Server meanwhile.
+func (s *Server) Restart() error {
+	s.SetDown(true)
+	defer s.SetDown(false)
+	s.HTTP.CloseClientConnections()
+	s.serving.Lock()
+	defer s.serving.Unlock()
+	if err := s.Server.Close(); err != nil {
+		return err
+	}
+	srv, err := server.New(s.cfg)
+	if err != nil {
+		return err
+	}
+	s.Server, s.handler = srv, srv.Handler()
+	return nil
 }
 
 // SetDown makes the server drop every connection (true) or serve again (false).

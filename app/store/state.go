@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// State returns the replica's synced entities in canonical form, to compare with the
+// server's (api.State): after a complete sync they are equal.
+func (s *Store) State(ctx context.Context) (api.State, error) {
+	st := api.State{}
+	for _, e := range api.Entities {
+		rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM `+e)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", e, err)
+		}
+		for rows.Next() {
+			var id, data string
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read %s: %w", e, err)
+			}
+			if err := st.Add(e, id, []byte(data)); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
