@@ -17,10 +17,11 @@ import (
 
 type ctxKey struct{}
 
-// caller is the authenticated user of a request and the access token it used.
+// caller is the authenticated user of a request and the family of the access token
+// it used (its session).
 type caller struct {
-	user      api.User
-	tokenHash string
+	user   api.User
+	family string
 }
 
 func callerOf(r *http.Request) caller {
@@ -69,34 +70,51 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.DeleteExpiredTokens(r.Context(), s.now()); err != nil {
 		s.log.WarnContext(r.Context(), "delete expired tokens", keyError, err)
 	}
-	s.issueSession(w, r, u)
+	s.issueSession(w, r, u, "")
 }
 
+// handleRefresh exchanges a refresh token for a new pair of the same family. The
+// access token issued with the spent one ends at once: a request still carrying it gets
+// token_expired, so a client that refreshed meanwhile retries with its new token.
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	var req api.RefreshRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if req.RefreshToken == "" {
-		s.writeError(w, r, badRequest("refresh_token is required"))
+	if !tokenShaped(req.RefreshToken) {
+		s.writeError(w, r, badRequest("refresh_token must be a token this server issued"))
 		return
 	}
-	// Deleting first spends the token: of two concurrent refreshes only one gets it.
-	t, err := s.store.DeleteToken(r.Context(), hashToken(req.RefreshToken))
-	if errors.Is(err, ErrNotFound) || err == nil && t.Kind != tokenRefresh {
-		s.writeError(w, r, unauthorized("unknown or spent refresh token"))
+	ctx := r.Context()
+	t, err := s.store.SpendRefreshToken(ctx, hashToken(req.RefreshToken), s.now().UTC())
+	switch {
+	case errors.Is(err, ErrTokenReused):
+		// A refresh token is used once. A second use means that two hold it — the
+		// client and whoever copied it, or a client replaying a lost answer: the
+		// session is revoked for both, and the user logs in again.
+		if err := s.store.RevokeFamily(ctx, t.Family); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.log.WarnContext(ctx, "spent refresh token used again: session revoked", keyUser, t.Username)
+		s.writeError(w, r, unauthorized("refresh token already used; the session is revoked: log in again"))
 		return
-	}
-	if err != nil {
+	case errors.Is(err, ErrNotFound):
+		s.writeError(w, r, unauthorized("unknown or revoked refresh token"))
+		return
+	case err != nil:
 		s.writeError(w, r, err)
 		return
 	}
 	if !s.now().Before(t.ExpiresAt) {
+		if err := s.store.RevokeFamily(ctx, t.Family); err != nil {
+			s.log.WarnContext(ctx, "revoke expired session", keyError, err)
+		}
 		s.writeError(w, r, unauthorized("refresh token expired; log in again"))
 		return
 	}
-	u, err := s.store.User(r.Context(), t.Username)
+	u, err := s.store.User(ctx, t.Username)
 	if errors.Is(err, ErrNotFound) {
 		s.writeError(w, r, unauthorized("user no longer exists"))
 		return
@@ -105,11 +123,13 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.issueSession(w, r, u)
+	s.issueSession(w, r, u, t.Family)
 }
 
-// handleLogout revokes the access token of the request and, when given, the refresh
-// token of the same user. It is idempotent for the refresh token.
+// handleLogout revokes the session of the request's access token — its family, the
+// refresh token issued with it included — and, when given, the session of a refresh
+// token of the same user. An unknown refresh token is ignored: logging out is
+// idempotent.
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	var req api.RefreshRequest
 	if r.ContentLength != 0 {
@@ -118,34 +138,57 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := callerOf(r)
+	if req.RefreshToken != "" && !tokenShaped(req.RefreshToken) {
+		s.writeError(w, r, badRequest("refresh_token must be a token this server issued"))
+		return
+	}
+	ctx, c := r.Context(), callerOf(r)
 	if req.RefreshToken != "" {
-		h := hashToken(req.RefreshToken)
-		t, err := s.store.Token(r.Context(), h)
+		t, err := s.store.Token(ctx, hashToken(req.RefreshToken))
 		if err == nil && t.Username == c.user.Username {
-			if _, err := s.store.DeleteToken(r.Context(), h); err != nil && !errors.Is(err, ErrNotFound) {
-				s.writeError(w, r, err)
-				return
-			}
-		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			err = s.store.RevokeFamily(ctx, t.Family)
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			s.writeError(w, r, err)
 			return
 		}
 	}
-	if _, err := s.store.DeleteToken(r.Context(), c.tokenHash); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := s.store.RevokeFamily(ctx, c.family); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// maxTokenBytes bounds a token sent back in a body; the server's have 43 characters.
+const maxTokenBytes = 256
+
+// tokenShaped reports whether s could be a token of this server (newToken): base64url
+// text of a sane length. Anything else is a malformed request, not an unknown token.
+func tokenShaped(s string) bool {
+	if s == "" || len(s) > maxTokenBytes {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, callerOf(r).user)
 }
 
-func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, u UserRecord) {
+// issueSession issues a new pair of tokens in family; an empty family (a login)
+// starts a new one.
+func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, u UserRecord, family string) {
 	now := s.now().UTC()
 	access, refresh := newToken(), newToken()
+	if family == "" {
+		family = randomHex(16)
+	}
 	sess := api.Session{
 		AccessToken:      access,
 		AccessExpiresAt:  now.Add(s.accessTTL),
@@ -154,8 +197,8 @@ func (s *Server) issueSession(w http.ResponseWriter, r *http.Request, u UserReco
 		User:             publicUser(u),
 	}
 	for _, t := range []TokenRecord{
-		{Hash: hashToken(access), Kind: tokenAccess, Username: u.Username, ExpiresAt: sess.AccessExpiresAt},
-		{Hash: hashToken(refresh), Kind: tokenRefresh, Username: u.Username, ExpiresAt: sess.RefreshExpiresAt},
+		{Hash: hashToken(access), Kind: tokenAccess, Username: u.Username, ExpiresAt: sess.AccessExpiresAt, Family: family},
+		{Hash: hashToken(refresh), Kind: tokenRefresh, Username: u.Username, ExpiresAt: sess.RefreshExpiresAt, Family: family},
 	} {
 		if err := s.store.PutToken(r.Context(), t); err != nil {
 			s.writeError(w, r, err)
@@ -216,7 +259,7 @@ func (s *Server) authenticate(r *http.Request) (caller, error) {
 	if err != nil {
 		return caller{}, err
 	}
-	return caller{user: publicUser(u), tokenHash: h}, nil
+	return caller{user: publicUser(u), family: t.Family}, nil
 }
 
 // newToken returns 256 random bits, URL-safe. Tokens are opaque: all meaning is in the

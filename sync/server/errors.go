@@ -11,6 +11,10 @@ import (
 // the caller); handlers turn it into 404 not_found.
 var ErrNotFound = errors.New("not found")
 
+// ErrTokenReused is returned by Store.SpendRefreshToken for a refresh token that was
+// spent before.
+var ErrTokenReused = errors.New("refresh token reused")
+
 // httpError is an error that knows its wire form: a stable code and an HTTP status.
 type httpError struct {
 	status  int

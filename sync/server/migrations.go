@@ -148,6 +148,17 @@ CREATE TABLE org_blobs (
 	PRIMARY KEY (org_id, sha256)
 );
 `},
+	{4, "token families and spent refresh tokens", `
+-- A family is a login's tokens and those of the refreshes since: a refresh ends the
+-- family's access tokens, a logout or a replayed refresh token deletes the family.
+-- Tokens of older versions make a family each.
+ALTER TABLE tokens ADD COLUMN family TEXT NOT NULL DEFAULT '';
+UPDATE tokens SET family = hash;
+CREATE INDEX tokens_family ON tokens(family);
+-- When a refresh token was exchanged (Unix nanoseconds); NULL while it is usable. A
+-- spent token stays until it expires, so that a second use is recognised.
+ALTER TABLE tokens ADD COLUMN spent_at INTEGER;
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

@@ -98,26 +98,62 @@ func (s *sqliteStore) User(ctx context.Context, username string) (UserRecord, er
 }
 
 func (s *sqliteStore) PutToken(ctx context.Context, t TokenRecord) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, username, expires_at) VALUES (?, ?, ?, ?)`,
-		t.Hash, t.Kind, t.Username, t.ExpiresAt.UnixNano())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, username, expires_at, family) VALUES (?, ?, ?, ?, ?)`,
+		t.Hash, t.Kind, t.Username, t.ExpiresAt.UnixNano(), t.Family)
 	if err != nil {
 		return fmt.Errorf("store token: %w", err)
 	}
 	return nil
 }
 
+const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
+
 func (s *sqliteStore) Token(ctx context.Context, hash string) (TokenRecord, error) {
-	return scanToken(s.db.QueryRowContext(ctx, `SELECT hash, kind, username, expires_at FROM tokens WHERE hash = ?`, hash))
+	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 }
 
-func (s *sqliteStore) DeleteToken(ctx context.Context, hash string) (TokenRecord, error) {
-	return scanToken(s.db.QueryRowContext(ctx, `DELETE FROM tokens WHERE hash = ? RETURNING hash, kind, username, expires_at`, hash))
+func (s *sqliteStore) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (TokenRecord, error) {
+	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
+	if err != nil {
+		return TokenRecord{}, fmt.Errorf("spend token: %w", err)
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, tokenRefresh))
+	if err != nil {
+		return t, err
+	}
+	if !t.Spent.IsZero() {
+		return t, ErrTokenReused
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET spent_at = ? WHERE hash = ?`, at.UnixNano(), hash); err != nil {
+		return t, fmt.Errorf("spend token: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE family = ? AND kind = ?`,
+		at.UnixNano(), t.Family, tokenAccess); err != nil {
+		return t, fmt.Errorf("spend token: end access tokens: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return t, fmt.Errorf("spend token: %w", err)
+	}
+	t.Spent = at.UTC()
+	return t, nil
+}
+
+func (s *sqliteStore) RevokeFamily(ctx context.Context, family string) error {
+	if family == "" {
+		return nil // no family: never the tokens of everyone who has none
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE family = ?`, family); err != nil {
+		return fmt.Errorf("revoke tokens: %w", err)
+	}
+	return nil
 }
 
 func scanToken(row *sql.Row) (TokenRecord, error) {
 	var t TokenRecord
 	var exp int64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp)
+	var spent sql.NullInt64
+	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
@@ -125,6 +161,9 @@ func scanToken(row *sql.Row) (TokenRecord, error) {
 		return t, fmt.Errorf("read token: %w", err)
 	}
 	t.ExpiresAt = time.Unix(0, exp).UTC()
+	if spent.Valid {
+		t.Spent = time.Unix(0, spent.Int64).UTC()
+	}
 	return t, nil
 }
 

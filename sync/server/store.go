@@ -20,10 +20,18 @@ type Store interface {
 	User(ctx context.Context, username string) (UserRecord, error)
 
 	PutToken(ctx context.Context, t TokenRecord) error
+	// Token returns a token by its hash, spent refresh tokens included.
 	Token(ctx context.Context, hash string) (TokenRecord, error)
-	// DeleteToken removes a token and returns it; it is how a refresh token is spent,
-	// so two concurrent refreshes cannot both succeed.
-	DeleteToken(ctx context.Context, hash string) (TokenRecord, error)
+	// SpendRefreshToken exchanges a refresh token, in one transaction: it marks the
+	// token spent at at, and ends the access tokens of its family (they expire at at),
+	// so the access token issued with it stops working at once. Of two concurrent calls
+	// only one spends the token. A hash that is unknown or not a refresh token's is
+	// ErrNotFound and changes nothing; a token spent before comes back with
+	// ErrTokenReused, unchanged (the caller revokes its family).
+	SpendRefreshToken(ctx context.Context, hash string, at time.Time) (TokenRecord, error)
+	// RevokeFamily deletes every token of a family: a login's and its refreshes'.
+	// Idempotent.
+	RevokeFamily(ctx context.Context, family string) error
 	// DeleteExpiredTokens drops tokens and console sessions that expired before t.
 	DeleteExpiredTokens(ctx context.Context, t time.Time) error
 
@@ -166,6 +174,13 @@ type TokenRecord struct {
 	Kind      string // tokenAccess or tokenRefresh
 	Username  string
 	ExpiresAt time.Time
+	// Family is shared by the tokens of one login: its first pair and every pair
+	// issued by a refresh since. Logging out, or replaying a spent refresh token,
+	// revokes the family.
+	Family string
+	// Spent is when a refresh token was exchanged (zero while it is usable). A spent
+	// token is kept until it expires, so that a second use is recognised.
+	Spent time.Time
 }
 
 const (
