@@ -75,21 +75,40 @@ func acceptsGzip(r *http.Request) bool {
 	return false
 }
 
-// decodeJSON reads exactly one JSON value into v, rejecting unknown fields, trailing
-// data and bodies over MaxBodyBytes.
+// decodeJSON reads exactly one JSON object into v, rejecting unknown fields, trailing
+// data, bodies over MaxBodyBytes and strings that are not valid UTF-8.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	return decodeJSONLimit(w, r, v, MaxBodyBytes)
+	return decodeBody(w, r, v, MaxBodyBytes, true)
 }
 
-// decodeJSONLimit is decodeJSON with another body limit.
+// decodeJSONLimit is decodeJSON with another body limit, leaving the strings' UTF-8 to
+// the caller: push refuses a bad string in one entry, not the whole request.
 func decodeJSONLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	return decodeBody(w, r, v, limit, false)
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, limit int64, strictText bool) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return newError(http.StatusRequestEntityTooLarge, "bad_request", "body too large")
 		}
+		return badRequest("read body: the request was cut")
+	}
+	// Every request body is an object: null or a bare value would decode as an empty
+	// request and pass for one.
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return badRequest("invalid JSON body: not a JSON object")
+	}
+	// encoding/json silently replaces invalid UTF-8 and lone surrogates with U+FFFD: a
+	// name or token so mangled must be refused, not stored or compared as another.
+	if strictText && !validJSONText(body) {
+		return badRequest("invalid JSON body: strings must be valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return badRequest(fmt.Sprintf("invalid JSON body: %v", err))
 	}
 	if _, err := dec.Token(); err != io.EOF {

@@ -59,6 +59,12 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, badRequest("seq must be positive and strictly increasing within a request"))
 			return
 		}
+		// Like a bad seq, a negative number is a client's bug that no retry mends; an
+		// entry ignoring the field (evidence.add and base_revision) would apply anyway.
+		if e := entries[i]; e.BaseRevision < 0 || e.File != nil && e.File.Size < 0 {
+			s.writeError(w, r, badRequest("base_revision and file.size cannot be negative"))
+			return
+		}
 		wellFormed[i] = validJSONText(raw)
 	}
 	u := callerOf(r).user

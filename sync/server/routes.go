@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -96,7 +97,28 @@ func (s *Server) routesHandler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, newError(http.StatusNotFound, api.CodeNotFound, "no such route"))
 	})
-	return s.logRequests(securityHeaders(mux))
+	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
+}
+
+// canonicalPaths refuses API paths with dot or empty segments ("/ncs/../x", "//"),
+// which ServeMux would answer with a redirect in HTML: no client builds such a path, so
+// it gets the API's error instead. Escaped slashes and dots ("..%2f") are not segments:
+// they reach the handlers as part of an id, which then does not exist.
+func canonicalPaths(s *Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.EscapedPath()
+		if strings.HasPrefix(p, api.Version+"/") {
+			clean := path.Clean(p)
+			if strings.HasSuffix(p, "/") {
+				clean += "/"
+			}
+			if clean != p {
+				s.writeError(w, r, badRequest("the path must be canonical: no empty, . or .. segments"))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

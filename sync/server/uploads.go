@@ -142,6 +142,14 @@ func (s *Server) preCreateUpload(hook tusd.HookEvent) (tusd.HTTPResponse, tusd.F
 func (s *Server) finishUploadHook(hook tusd.HookEvent) (tusd.HTTPResponse, error) {
 	// The work must finish even if the client hangs up after its last byte.
 	ctx := context.WithoutCancel(hook.Context)
+	if b, ok := hook.Context.Value(countedBodyKey{}).(*countedBody); ok && b.overran(hook.Upload.Size) {
+		// The request is refused (upload_size_exceeded): nothing of it may stay.
+		if err := s.uploads.discard(ctx, hook.Upload.ID, false); err != nil {
+			s.log.ErrorContext(ctx, "discard upload", keyError, err)
+		}
+		return tusd.HTTPResponse{}, uploadError(http.StatusRequestEntityTooLarge, "upload_size_exceeded",
+			"the body went on past the upload's length; the upload was discarded, start a new one")
+	}
 	rec, err := s.store.Upload(ctx, hook.Upload.ID)
 	if err != nil {
 		return tusd.HTTPResponse{}, err

@@ -2,10 +2,13 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
@@ -27,6 +30,11 @@ func (s *Server) tusServe(next http.HandlerFunc) http.HandlerFunc {
 		// The route decides the method: no overriding it from a header.
 		r.Header.Del("X-HTTP-Method-Override")
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch {
+			if err := beforeTus(r); err != nil {
+				s.writeUploadError(w, r, err)
+				return
+			}
+			r = countBody(r)
 			// Told on creation and on every PATCH (tus expiration extension).
 			w.Header().Set("Upload-Expires", s.now().Add(s.uploadExpiry()).UTC().Format(http.TimeFormat))
 		}
@@ -34,6 +42,64 @@ func (s *Server) tusServe(next http.HandlerFunc) http.HandlerFunc {
 		inner.ServeHTTP(ew, r)
 		ew.finish(s, r)
 	}
+}
+
+// beforeTus refuses what tusd would answer badly: a deferred length (tusd answers 501,
+// which reads as a server fault; the limits need the size at creation) and a first
+// chunk longer than its upload (tusd would create the upload before refusing it, and
+// leave it behind).
+func beforeTus(r *http.Request) error {
+	h := r.Header
+	switch {
+	case r.Method == http.MethodPost && h.Get("Upload-Defer-Length") != "",
+		r.Method == http.MethodPatch && h.Get("Upload-Length") != "":
+		return uploadError(http.StatusBadRequest, api.CodeBadRequest, "Upload-Length is required on creation: deferred lengths are not supported")
+	case r.Method == http.MethodPost && h.Get("Content-Type") == tusChunkType && r.ContentLength > 0:
+		if n, err := strconv.ParseInt(h.Get("Upload-Length"), 10, 64); err == nil && r.ContentLength > n {
+			return uploadError(http.StatusRequestEntityTooLarge, "upload_size_exceeded", "the first chunk is longer than Upload-Length")
+		}
+	}
+	return nil
+}
+
+// tusChunkType is the Content-Type of tus' chunks.
+const tusChunkType = "application/offset+octet-stream"
+
+// countedBody counts the bytes read from a chunk sent without a length, which started
+// at offset start, so that the finish hook can tell a body that went on past the end of
+// its upload: tusd stops reading there and refuses the request, but finishes the upload
+// with what it wrote first.
+type countedBody struct {
+	io.ReadCloser
+	start int64
+	n     atomic.Int64
+}
+
+type countedBodyKey struct{}
+
+func (b *countedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
+}
+
+// overran reports whether more bytes came than an upload of size had room for.
+func (b *countedBody) overran(size int64) bool { return b.n.Load() > size-b.start }
+
+// countBody wraps the body of a chunk sent without a length in a countedBody, which
+// the request's context carries to the finish hook.
+func countBody(r *http.Request) *http.Request {
+	if r.ContentLength >= 0 || r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	var start int64
+	if r.Method == http.MethodPatch {
+		start, _ = strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64) // tusd refuses a bad one before reading
+	}
+	b := &countedBody{ReadCloser: r.Body, start: start}
+	r = r.WithContext(context.WithValue(r.Context(), countedBodyKey{}, b))
+	r.Body = b
+	return r
 }
 
 // tusOwned serves HEAD, PATCH and DELETE of one upload, only to a client of the

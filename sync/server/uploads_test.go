@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"io"
@@ -211,6 +212,28 @@ func TestUploadInChunks(t *testing.T) {
 	if l := e.limits(coop); l.UsedBytes != int64(len(data)) {
 		t.Errorf("used bytes after a second upload: %d", l.UsedBytes)
 	}
+	// A finished upload leaves neither tusd's files nor its record behind.
+	if files := dirFiles(t, filepath.Join(e.dir, "uploads")); len(files) != 0 {
+		t.Errorf("files of finished uploads left: %v", files)
+	}
+	if n := e.uploadRecords(); n != 0 {
+		t.Errorf("records of finished uploads left: %d", n)
+	}
+}
+
+// uploadRecords counts the rows of the uploads table in the server's SQLite file.
+func (e *env) uploadRecords() int {
+	e.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, server.DatabaseFile)+"?mode=ro")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM uploads`).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
 }
 
 func TestUploadHashMismatch(t *testing.T) {
@@ -290,7 +313,7 @@ func TestUploadRefusedAtCreation(t *testing.T) {
 	// Deferred length is refused: the size must be known to check the limits.
 	r := e.mustTus("POST", api.Version+api.UploadsPath, coop, nil, "Upload-Defer-Length", "1",
 		"Upload-Metadata", meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "a.pdf"))
-	wantError(t, r, http.StatusNotImplemented, "not_implemented")
+	wantError(t, r, http.StatusBadRequest, api.CodeBadRequest)
 	// Extensions are compared in lower case, as configured in any case.
 	e.upload(coop, payload(800), "PHOTO.PNG")
 
@@ -379,11 +402,18 @@ func TestUploadResumesAfterCut(t *testing.T) {
 	}
 }
 
+// TestUploadExpiry: a partial upload left untouched past the expiry is deleted by
+// ExpireUploads (what the janitor runs): its record, tusd's files (the bytes and the
+// .info) and its share of the quota. Later requests for it are 404.
 func TestUploadExpiry(t *testing.T) {
-	e := newEnvWith(t, func(c *server.Config) { c.UploadExpiry = time.Hour })
+	e := newEnvWith(t, func(c *server.Config) {
+		c.UploadExpiry = time.Hour
+		c.QuotaBytes = 5000
+	})
 	coop := e.token("coop")
-	data := payload(4000)
+	data, other := payload(4000), payload(2001)[1:]
 	url := e.create(coop, data, "a.pdf")
+	id := url[strings.LastIndex(url, "/")+1:]
 	e.patch(coop, url, 0, data[:1500])
 	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
 		t.Fatalf("fresh upload expired: %d %v", n, err)
@@ -397,19 +427,46 @@ func TestUploadExpiry(t *testing.T) {
 	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
 		t.Fatalf("upload that progressed expired: %d %v", n, err)
 	}
+	// Before it expires: its record and tusd's two files are there, and its 4000
+	// bytes count against the quota of 5000.
+	coop = e.token("coop")
+	if files := dirFiles(t, filepath.Join(e.dir, "uploads")); strings.Join(files, " ") != id+" "+id+".info" {
+		t.Fatalf("upload files: got %v, want the bytes and the .info of %s", files, id)
+	}
+	if n := e.uploadRecords(); n != 1 {
+		t.Fatalf("upload records: %d", n)
+	}
+	wantError(t, e.mustTus("POST", api.Version+api.UploadsPath, coop, nil, "Upload-Length", itoa(len(other)),
+		"Upload-Metadata", meta(api.UploadMetaSHA256, sum256(other), api.UploadMetaName, "b.pdf")), 413, api.ReasonQuotaExceeded)
+
 	e.clock.Add(11 * time.Minute)
 	coop = e.token("coop")
 	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 1 {
 		t.Fatalf("expired: %d %v", n, err)
 	}
-	if r := e.mustTus("HEAD", url, coop, nil); r.status != http.StatusNotFound {
-		t.Errorf("HEAD of an expired upload: %d", r.status)
+	if n := e.uploadRecords(); n != 0 {
+		t.Errorf("records left after expiry: %d", n)
 	}
 	if files := dirFiles(t, filepath.Join(e.dir, "uploads")); len(files) != 0 {
 		t.Errorf("space not reclaimed: %v", files)
 	}
-	// Its quota reservation is gone too: a new upload of the same file starts clean.
-	e.upload(coop, data, "a.pdf")
+	// Gone for the client: HEAD and a PATCH resuming it are 404 (then /blobs/missing
+	// says to upload it again).
+	if r := e.mustTus("HEAD", url, coop, nil); r.status != http.StatusNotFound {
+		t.Errorf("HEAD of an expired upload: %d", r.status)
+	}
+	wantError(t, e.patch(coop, url, 2000, data[2000:]), http.StatusNotFound, api.CodeNotFound)
+	if got := e.missing(coop, sum256(data)); len(got) != 1 {
+		t.Errorf("an expired upload's file is present: missing %v", got)
+	}
+	if files := dirFiles(t, filepath.Join(e.dir, "uploads")); len(files) != 0 {
+		t.Errorf("the PATCH after expiry left files: %v", files)
+	}
+	// Its share of the quota is free again: another file fits now.
+	e.upload(coop, other, "b.pdf")
+	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
+		t.Errorf("second run: %d %v", n, err)
+	}
 }
 
 func TestBlobsMissingBadRequests(t *testing.T) {

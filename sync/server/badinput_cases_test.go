@@ -1,0 +1,579 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+)
+
+// How the bad cases of each route are derived (see badinput_test.go).
+
+// routeInput says what input a route takes. Path parameters are read from the route's
+// path. Every route must be described: one added to the table without a description
+// fails the matrix, so none is skipped silently.
+type routeInput struct {
+	body  *bodyInput
+	query []string // integer query parameters
+	tus   string   // an upload route: "create", "patch", "head" or "delete"
+	none  string   // the route takes no input that could be refused, and why
+}
+
+var routeInputs = map[string]routeInput{
+	"GET /health":                         {none: "a connectivity probe: reads nothing"},
+	"GET /me":                             {none: "reads only its token (the security suite tries bad ones)"},
+	"OPTIONS " + api.UploadsPath:          {none: "tus discovery: reads nothing, answers everyone alike"},
+	"OPTIONS " + api.UploadsPath + "{id}": {none: "tus discovery: reads nothing, answers everyone alike"},
+	"POST /auth/login":                    {body: loginBody},
+	"POST /auth/refresh":                  {body: refreshBody},
+	"POST /auth/logout":                   {body: logoutBody},
+	"GET /changes":                        {query: []string{"cursor", "limit"}},
+	"POST /push":                          {body: pushBody},
+	"POST /blobs/missing":                 {body: blobsBody},
+	"GET /files/{sha256}":                 {},
+	"POST " + api.UploadsPath:             {tus: "create"},
+	"HEAD " + api.UploadsPath + "{id}":    {tus: "head"},
+	"PATCH " + api.UploadsPath + "{id}":   {tus: "patch"},
+	"DELETE " + api.UploadsPath + "{id}":  {tus: "delete"},
+	"GET /audits/{id}":                    {},
+	"GET /ncs/{id}":                       {},
+	"GET /ncs/{id}/messages":              {},
+	"GET /certificates/{id}":              {},
+	"GET /documents/{id}":                 {},
+}
+
+// control is a valid request of a route: it must be accepted.
+type control func(m *matrix) *http.Request
+
+// casesFor derives a route's bad cases and the valid requests they start from.
+func (m *matrix) casesFor(r server.Route) ([]badCase, []control, error) {
+	key := r.Method + " " + r.Path
+	in, ok := routeInputs[key]
+	if !ok {
+		return nil, nil, errors.New("not described in routeInputs: say what input the route takes (or why none), so that its bad cases are derived")
+	}
+	if in.none != "" {
+		return nil, nil, nil
+	}
+	var cases []badCase
+	var controls []control
+	for _, p := range pathParams(r.Path) {
+		cs, err := pathCases(r, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		cases = append(cases, cs...)
+		if in.tus == "" {
+			controls = append(controls, func(m *matrix) *http.Request {
+				return m.request(r.Method, coopPath(m.t, m.env, m.coop, r.Path), m.coop, nil, false)
+			})
+		}
+	}
+	if in.body != nil {
+		cs, err := bodyCases(r, in.body)
+		if err != nil {
+			return nil, nil, err
+		}
+		cases = append(cases, cs...)
+		controls = append(controls, func(m *matrix) *http.Request {
+			doc, token := in.body.valid(m)
+			b, _ := json.Marshal(doc)
+			return m.request(r.Method, r.Path, token, b, false)
+		})
+	}
+	if len(in.query) > 0 {
+		cs, ctl := queryCases(r, in.query)
+		cases, controls = append(cases, cs...), append(controls, ctl)
+	}
+	if in.tus != "" {
+		cs, ctl, err := tusCases(in.tus)
+		if err != nil {
+			return nil, nil, err
+		}
+		cases, controls = append(cases, cs...), append(controls, ctl)
+	}
+	if len(cases) == 0 {
+		return nil, nil, errors.New("no bad case derived: describe its input in routeInputs")
+	}
+	for _, c := range cases {
+		if c.want.status < 400 && c.want.entry == "" || c.want.status > 499 {
+			return nil, nil, fmt.Errorf("case %s: a bad request must get a 4xx, not %d", c.name, c.want.status)
+		}
+	}
+	return cases, controls, nil
+}
+
+// Path parameters.
+
+func pathParams(path string) []string {
+	var out []string
+	for rest := path; ; {
+		i := strings.Index(rest, "{")
+		j := strings.Index(rest, "}")
+		if i < 0 || j < i {
+			return out
+		}
+		out = append(out, rest[i+1:j])
+		rest = rest[j+1:]
+	}
+}
+
+// pathValues are bad values of a path parameter as they go on the wire. unclean ones
+// make the path non-canonical (dot segments, an empty segment).
+var pathValues = []struct {
+	name, raw string
+	unclean   bool
+}{
+	{"dot-dot segments", "../../../etc/passwd", true},
+	{"a dot segment", "./x", true},
+	{"an absolute path", "/etc/passwd", true},
+	{"escaped dot-dot slashes", "..%2f..%2f..%2fetc%2fpasswd", false},
+	{"escaped dots and slashes", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", false},
+	{"an escaped absolute path", "%2Fetc%2Fpasswd", false},
+	{"backslashes", "..%5C..%5Cwindows%5Cwin.ini", false},
+	{"a drive letter", "C:%5Cwindows%5Cwin.ini", false},
+	{"a NUL byte", "x%00.pdf", false},
+	{"invalid UTF-8", "%ff%fe%fd", false},
+	{"64 KB", strings.Repeat("A", 64<<10), false},
+}
+
+// paramWant is how a route refuses a bad value of each parameter name: an id that is
+// not there is not found; a file is named by a hash, so anything else is malformed.
+var paramWant = map[string]want{
+	"id":     refused(http.StatusNotFound, api.CodeNotFound),
+	"sha256": badRequest(),
+}
+
+func pathCases(r server.Route, param string) ([]badCase, error) {
+	pw, ok := paramWant[param]
+	if !ok {
+		return nil, fmt.Errorf("path parameter {%s} has no entry in paramWant", param)
+	}
+	var cases []badCase
+	for _, v := range pathValues {
+		w := pw
+		if v.unclean {
+			w = badRequest() // the path is refused before any route sees it
+		}
+		path := strings.Replace(r.Path, "{"+param+"}", v.raw, 1)
+		cases = append(cases, badCase{name: param + " " + v.name, want: w, prepare: func(m *matrix) *http.Request {
+			switch r.Method {
+			case http.MethodPatch:
+				return m.request(r.Method, path, m.coop, []byte("x"), false, "Tus-Resumable", "1.0.0",
+					"Content-Type", "application/offset+octet-stream", "Upload-Offset", "0")
+			case http.MethodHead, http.MethodDelete:
+				return m.request(r.Method, path, m.coop, nil, false, "Tus-Resumable", "1.0.0")
+			}
+			return m.request(r.Method, path, m.coop, nil, false)
+		}})
+	}
+	return cases, nil
+}
+
+// Query parameters.
+
+var queryValues = []struct{ name, raw string }{
+	{"not a number", "abc"},
+	{"negative", "-1"},
+	{"beyond int64", "99999999999999999999"},
+	{"a fraction", "1.5"},
+	{"an exponent", "1e3"},
+	{"hexadecimal", "0x10"},
+	{"a leading space", "%201"},
+	{"a NUL byte", "1%00"},
+	{"path traversal", "..%2F..%2Fetc%2Fpasswd"},
+	{"64 KB of digits", strings.Repeat("9", 64<<10)},
+}
+
+func queryCases(r server.Route, params []string) ([]badCase, control) {
+	var cases []badCase
+	for _, p := range params {
+		values := append([]struct{ name, raw string }{}, queryValues...)
+		if p == "limit" {
+			values = append(values, struct{ name, raw string }{"zero", "0"},
+				struct{ name, raw string }{"over the largest page", strconv.Itoa(server.MaxChangesLimit + 1)})
+		}
+		for _, v := range values {
+			q := p + "=" + v.raw
+			cases = append(cases, badCase{name: p + " " + v.name, want: badRequest(), prepare: func(m *matrix) *http.Request {
+				return m.request(r.Method, r.Path+"?"+q, m.coop, nil, false)
+			}})
+		}
+	}
+	return cases, func(m *matrix) *http.Request {
+		return m.request(r.Method, r.Path+"?cursor=0&limit=10", m.coop, nil, false)
+	}
+}
+
+// JSON bodies.
+
+// bodyInput describes a JSON body: its type, whose fields are enumerated (a field
+// added to the type without expectations fails the matrix), a valid body to derive
+// the cases from, and how a bad value of each field is refused.
+type bodyInput struct {
+	typ     any
+	limit   func() int64
+	emptyOK bool // no body at all is valid
+	valid   func(m *matrix) (doc map[string]any, token string)
+	fields  map[string]fieldWant
+}
+
+// fieldWant says how bad values of one field are refused. Paths name nested fields
+// with dots; "[]" is an element of an array (the last one of the valid body).
+type fieldWant struct {
+	long, badUTF8      want // strings: 64 KB; invalid bytes, a lone surrogate escape
+	negative, overflow want // integers: -1; beyond int64
+	values             []valueCase
+}
+
+// valueCase is a further bad value of a field, as raw JSON.
+type valueCase struct {
+	name, raw string
+	want      want
+}
+
+var loginBody = &bodyInput{
+	typ:   api.LoginRequest{},
+	limit: func() int64 { return server.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		return map[string]any{"username": "coop", "password": "coop"}, ""
+	},
+	fields: map[string]fieldWant{
+		"username": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"a NUL byte", `"coop\u0000"`, refused(http.StatusUnauthorized, api.CodeBadCredentials)},
+		}},
+		"password": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{{"empty", `""`, badRequest()}}},
+	},
+}
+
+// tokenField is how a bad refresh token is refused by refresh and logout.
+var tokenField = map[string]fieldWant{
+	"refresh_token": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+		{"a NUL byte", `"abc\u0000def"`, badRequest()},
+	}},
+}
+
+var refreshBody = &bodyInput{
+	typ:   api.RefreshRequest{},
+	limit: func() int64 { return server.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		return map[string]any{"refresh_token": m.login("coop", "coop").RefreshToken}, ""
+	},
+	fields: tokenField,
+}
+
+var logoutBody = &bodyInput{
+	typ:     api.RefreshRequest{},
+	limit:   func() int64 { return server.MaxBodyBytes },
+	emptyOK: true,
+	valid: func(m *matrix) (map[string]any, string) {
+		s := m.login("coop", "coop")
+		return map[string]any{"refresh_token": s.RefreshToken}, s.AccessToken
+	},
+	fields: tokenField,
+}
+
+var blobsBody = &bodyInput{
+	typ:   api.BlobsRequest{},
+	limit: func() int64 { return server.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		return map[string]any{"sha256": []any{m.blob.SHA256, sum256([]byte("x"))}}, m.coop
+	},
+	fields: map[string]fieldWant{
+		"sha256": {values: []valueCase{{"1,001 hashes", jsonList(api.MaxBlobQuery+1, `"`+sum256(nil)+`"`), badRequest()}}},
+		"sha256[]": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, badRequest()},
+			{"upper case", `"` + strings.ToUpper(sum256(nil)) + `"`, badRequest()},
+			{"null", `null`, badRequest()},
+		}},
+	},
+}
+
+// pushBody is one evidence.add entry: the kind that reads every field of an entry.
+var pushBody = &bodyInput{
+	typ:   api.PushRequest{},
+	limit: func() int64 { return server.MaxPushBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		id := randomID()
+		return map[string]any{
+			"client_id": "client-" + id,
+			"entries": []any{map[string]any{
+				"seq": 1, "kind": api.KindEvidenceAdd, "nc_id": "NC-150424-2018", "text": "Registre signé",
+				"base_revision": 0, "created_at": "2019-06-10T09:00:00Z", "evidence_id": "PM-" + id,
+				"file": map[string]any{"sha256": m.blob.SHA256, "name": m.blob.Name, "size": m.blob.Size, "media_type": m.blob.MediaType},
+			}},
+		}, m.coop
+	},
+	fields: map[string]fieldWant{
+		"client_id": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd/x"`, badRequest()},
+			{"too short", `"abc"`, badRequest()},
+		}},
+		"entries": {values: []valueCase{{"201 entries", jsonList(api.MaxPushEntries+1, `{"seq":1}`), badRequest()}}},
+		"entries[].seq": {negative: badRequest(), overflow: badRequest(), values: []valueCase{
+			{"zero", `0`, badRequest()},
+		}},
+		"entries[].kind": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
+			{"unknown", `"ca.delete"`, rejectedEntry(api.ReasonBadEntry)},
+			{"in capitals", `"EVIDENCE.ADD"`, rejectedEntry(api.ReasonBadEntry)},
+			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		}},
+		"entries[].nc_id": {long: rejectedEntry(api.ReasonNCNotFound), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonNCNotFound)},
+			{"a NUL byte", `"NC-150424-2018\u0000"`, rejectedEntry(api.ReasonNCNotFound)},
+			{"another organisation's", `"NC-171520-2019"`, rejectedEntry(api.ReasonNCNotFound)},
+			{"not confirmed yet", `"` + server.DemoHiddenNC + `"`, rejectedEntry(api.ReasonNCNotFound)},
+		}},
+		"entries[].text":          {long: rejectedEntry(api.ReasonTextTooLong), badUTF8: rejectedEntry(api.ReasonBadEntry)},
+		"entries[].base_revision": {negative: badRequest(), overflow: badRequest()},
+		"entries[].created_at": {values: []valueCase{
+			{"not a time", `"yesterday"`, badRequest()},
+			{"year 99999", `"99999-01-01T00:00:00Z"`, badRequest()},
+		}},
+		"entries[].evidence_id": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
+			{"path traversal", `"../../x"`, rejectedEntry(api.ReasonBadEntry)},
+			{"a space", `"PM 1"`, rejectedEntry(api.ReasonBadEntry)},
+			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		}},
+		"entries[].file": {values: []valueCase{{"null", `null`, rejectedEntry(api.ReasonBadEntry)}}},
+		"entries[].file.sha256": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonBadEntry)},
+			{"upper case", `"` + strings.ToUpper(sum256(nil)) + `"`, rejectedEntry(api.ReasonBadEntry)},
+			{"never uploaded", `"` + sum256([]byte("never uploaded")) + `"`, rejectedEntry(api.ReasonBlobMissing)},
+		}},
+		// A name is sanitised, not refused (SanitizeFileName): what is left must still
+		// have an accepted extension.
+		"entries[].file.name": {long: rejectedEntry(api.ReasonTypeRefused), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonTypeRefused)},
+			{"Windows path traversal", `"..\\..\\windows\\win.ini"`, rejectedEntry(api.ReasonTypeRefused)},
+			{"a NUL byte before the extension", `"registre.pdf\u0000.exe"`, rejectedEntry(api.ReasonTypeRefused)},
+			{"a right-to-left override", `"registre\u202efdp.exe"`, rejectedEntry(api.ReasonTypeRefused)},
+			{"only dots", `".."`, rejectedEntry(api.ReasonBadEntry)},
+			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		}},
+		"entries[].file.size": {negative: badRequest(), overflow: badRequest()},
+		"entries[].file.media_type": {badUTF8: rejectedEntry(api.ReasonBadEntry),
+			long: want{why: "a malformed or over-long type is replaced by the name's (cleanMediaType)"}},
+	},
+}
+
+// jsonList is a JSON array of n copies of item.
+func jsonList(n int, item string) string {
+	return "[" + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + "]"
+}
+
+// field is a JSON field of a request type.
+type field struct {
+	path string
+	kind string // string, int, bool, time, array, object
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// fieldsOf lists the JSON fields of t, nested ones too, with prefix before their names.
+func fieldsOf(t reflect.Type, prefix string) []field {
+	var out []field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, typeFields(f.Type, prefix+name)...)
+	}
+	return out
+}
+
+func typeFields(t reflect.Type, path string) []field {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return []field{{path, "time"}}
+	case t.Kind() == reflect.String:
+		return []field{{path, "string"}}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return []field{{path, "int"}}
+	case t.Kind() == reflect.Bool:
+		return []field{{path, "bool"}}
+	case t.Kind() == reflect.Slice:
+		return append([]field{{path, "array"}}, typeFields(t.Elem(), path+"[]")...)
+	case t.Kind() == reflect.Struct:
+		return append([]field{{path, "object"}}, fieldsOf(t, path+".")...)
+	}
+	return []field{{path, t.Kind().String()}}
+}
+
+// wrongTypes are JSON values of another type than a field's kind.
+var wrongTypes = map[string][]string{
+	"string": {`12345`, `true`, `["x"]`, `{"x":1}`},
+	"int":    {`"1"`, `1.5`, `true`, `[1]`, `{}`},
+	"bool":   {`"true"`, `1`},
+	"time":   {`12345`, `true`, `{}`},
+	"array":  {`"x"`, `{"x":1}`, `12345`},
+	"object": {`"x"`, `12345`, `["x"]`},
+}
+
+// marker stands for a raw JSON value in a document until it is marshalled.
+const marker = "\x00bad-value\x00"
+
+// withValue returns doc as JSON with the value at path replaced by raw JSON text, which
+// may be invalid (bad bytes) or of a wrong type. Arrays are entered at their last
+// element; add sets a key that the type does not have.
+func withValue(doc map[string]any, path, raw string) []byte {
+	var cur any = doc
+	parts := strings.Split(path, ".")
+	for i, part := range parts {
+		last := i == len(parts)-1
+		obj := cur.(map[string]any)
+		name, elem := strings.CutSuffix(part, "[]")
+		if !elem {
+			if last {
+				obj[name] = marker
+			}
+			cur = obj[name]
+			continue
+		}
+		arr := obj[name].([]any)
+		if last {
+			arr[len(arr)-1] = marker
+		}
+		cur = arr[len(arr)-1]
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	enc, _ := json.Marshal(marker)
+	return bytes.Replace(b, enc, []byte(raw), 1)
+}
+
+// keyIn is the path of a key of the object at path ("" for the top level).
+func keyIn(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func bodyCases(r server.Route, in *bodyInput) ([]badCase, error) {
+	var cases []badCase
+	add := func(name string, w want, body func(doc map[string]any) []byte, headers ...string) {
+		cases = append(cases, badCase{name: name, want: w, prepare: func(m *matrix) *http.Request {
+			doc, token := in.valid(m)
+			return m.request(r.Method, r.Path, token, body(doc), false, append([]string{"Content-Type", "application/json"}, headers...)...)
+		}})
+	}
+	raw := func(s string) func(map[string]any) []byte {
+		return func(map[string]any) []byte { return []byte(s) }
+	}
+	valid := func(doc map[string]any) []byte { b, _ := json.Marshal(doc); return b }
+	fields := fieldsOf(reflect.TypeOf(in.typ), "")
+	var firstString string
+	for _, f := range fields {
+		if f.kind == "string" && firstString == "" {
+			firstString = f.path
+		}
+	}
+	firstKey, _, _ := strings.Cut(fields[0].path, "[")
+
+	// The body as a whole.
+	if !in.emptyOK {
+		add("no body", badRequest(), raw(""))
+	}
+	add("not JSON", badRequest(), raw("username=coop&password=coop"))
+	add("truncated JSON", badRequest(), func(doc map[string]any) []byte { b := valid(doc); return b[:len(b)-2] })
+	add("malformed JSON", badRequest(), func(doc map[string]any) []byte {
+		return bytes.Replace(valid(doc), []byte(`":`), []byte(`"=`), 1)
+	})
+	add("trailing data", badRequest(), func(doc map[string]any) []byte { return append(valid(doc), ` {}`...) })
+	add("a byte-order mark", badRequest(), func(doc map[string]any) []byte { return append([]byte("\xef\xbb\xbf"), valid(doc)...) })
+	add("JSON null", badRequest(), raw("null"))
+	add("a JSON array", badRequest(), func(doc map[string]any) []byte { return append(append([]byte("["), valid(doc)...), ']') })
+	add("a JSON string", badRequest(), raw(`"coop"`))
+	add("deeply nested", badRequest(), raw(`{"`+firstKey+`":`+strings.Repeat("[", 100000)))
+	add("one byte over the body limit", refused(http.StatusRequestEntityTooLarge, api.CodeBadRequest), func(doc map[string]any) []byte {
+		return withValue(doc, firstString, `"`+strings.Repeat("a", int(in.limit()))+`"`)
+	})
+	add("a 10 MB string", refused(http.StatusRequestEntityTooLarge, api.CodeBadRequest), func(doc map[string]any) []byte {
+		return withValue(doc, firstString, `"`+strings.Repeat("é", 5<<20)+`"`)
+	})
+	add("an unknown field", badRequest(), func(doc map[string]any) []byte { return withValue(doc, "role", `"analyst"`) })
+
+	// Each field of the request type.
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.path] = true
+		fw, described := in.fields[f.path]
+		for _, v := range wrongTypes[f.kind] {
+			add(f.path+" of a wrong type "+v, badRequest(), func(doc map[string]any) []byte { return withValue(doc, f.path, v) })
+		}
+		if f.kind == "object" {
+			add(f.path+" with an unknown field", badRequest(), func(doc map[string]any) []byte {
+				return withValue(doc, keyIn(f.path, "x_unknown"), `1`)
+			})
+		}
+		var aspects []aspect
+		switch f.kind {
+		case "string":
+			if !described || fieldCase(fw.long) == "" || fieldCase(fw.badUTF8) == "" {
+				return nil, fmt.Errorf("string field %s: say in fields how a 64 KB value and invalid UTF-8 are refused", f.path)
+			}
+			aspects = []aspect{
+				{"64 KB", `"` + strings.Repeat("a", 64<<10) + `"`, fw.long},
+				{"invalid UTF-8", "\"ok\xff\xfeok\"", fw.badUTF8},
+				{"a lone surrogate", `"ok\ud800ok"`, fw.badUTF8},
+			}
+		case "int":
+			if !described || fieldCase(fw.negative) == "" || fieldCase(fw.overflow) == "" {
+				return nil, fmt.Errorf("integer field %s: say in fields how -1 and a number beyond int64 are refused", f.path)
+			}
+			aspects = []aspect{{"negative", `-1`, fw.negative}, {"beyond int64", `99999999999999999999`, fw.overflow}}
+		}
+		for _, a := range aspects {
+			if a.want.why != "" {
+				continue // repaired by design, as fields says
+			}
+			add(f.path+" "+a.name, a.want, func(doc map[string]any) []byte { return withValue(doc, f.path, a.raw) })
+		}
+		for _, v := range fw.values {
+			add(f.path+" "+v.name, v.want, func(doc map[string]any) []byte { return withValue(doc, f.path, v.raw) })
+		}
+	}
+	for path := range in.fields {
+		if !known[path] {
+			return nil, fmt.Errorf("fields describes %s, which the request type does not have", path)
+		}
+	}
+	return cases, nil
+}
+
+// aspect is a bad value every field of a kind is tried with.
+type aspect struct {
+	name, raw string
+	want      want
+}
+
+// fieldCase says whether a want was given: a refusal, or why there is none.
+func fieldCase(w want) string {
+	if w.why != "" {
+		return w.why
+	}
+	if w.status != 0 {
+		return "refused"
+	}
+	return ""
+}
