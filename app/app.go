@@ -328,7 +328,7 @@ func (a *App) startEngine(c *client.Client) {
 		a.mu.Unlock()
 		return
 	}
-	e := engine.New(a.store, c, a.engineOptions(c))
+	e := engine.New(replica{a.store}, remote{c}, a.engineOptions(c))
 	e.SetPaused(a.Preferences(context.Background()).PauseUploads)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -430,7 +430,7 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status), upload
 			uploads(p)
 		}
 	}
-	e := engine.New(a.store, c, opt)
+	e := engine.New(replica{a.store}, remote{c}, opt)
 	e.SetPaused(false)
 	return e.Sync(ctx)
 }

@@ -125,6 +125,9 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 		if ctx.Err() != nil {
 			return "", 0, 0, "", ctx.Err()
 		}
+		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
+			return "", 0, 0, CodeDiskFull, nil
+		}
 		a.log.Warn("import evidence", "err", err)
 		return "", 0, 0, CodeUnreadable, nil
 	}
@@ -145,6 +148,9 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 		return "", 0, 0, CodeTooLarge, nil
 	}
 	saved, err := a.store.AttachEvidence(ctx, ev, a.now())
+	if store.DiskFull(err) {
+		return "", 0, 0, CodeDiskFull, nil
+	}
 	if err != nil {
 		return "", 0, 0, "", err
 	}

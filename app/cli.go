@@ -292,6 +292,7 @@ func explain(err error) string {
 		CodeDamaged:       "the local data is damaged",
 		"not_a_client":    "this login is not a producer organisation's",
 		CodeEvidenceSent:  "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		CodeDiskFull:      "the disk is full: nothing was changed; free some space and run the command again",
 		CodeInternal:      "unexpected error (see the log above)",
 	}
 	code := userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code

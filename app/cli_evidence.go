@@ -30,11 +30,12 @@ func (c *cli) evidence(args []string) error {
 		if err != nil {
 			return err
 		}
-		failed := 0
+		failed, full := 0, false
 		for _, r := range res {
 			switch {
 			case r.Code != "":
 				failed++
+				full = full || r.Code == CodeDiskFull
 				fmt.Fprintf(c.stdout, "Not attached: %s — %s\n", r.Path, explain(&CodeError{Code: r.Code}))
 			case r.OriginalSize > 0:
 				fmt.Fprintf(c.stdout, "Attached %s to %s (a %s copy is sent; the %s original stays here)\n",
@@ -44,6 +45,9 @@ func (c *cli) evidence(args []string) error {
 			}
 		}
 		fmt.Fprintln(c.stdout, "The files go to the server with the next sync.")
+		if full {
+			return &CodeError{Code: CodeDiskFull}
+		}
 		if failed > 0 {
 			return &CodeError{Code: CodeInvalidInput}
 		}

@@ -20,6 +20,7 @@ const (
 	CodeCancelled    = "cancelled"
 	CodeInUse        = "in_use"       // another Ecert Desktop uses the data directory
 	CodeNotAClient   = "not_a_client" // analysts and auditors use the web console, not this app
+	CodeDiskFull     = "disk_full"    // the data folder's disk is full: nothing was written
 )
 
 // CodeError is what bound methods return: its text is only a code, which the UI
@@ -36,6 +37,11 @@ func userError(log *slog.Logger, err error) error {
 	var ce *CodeError
 	if errors.As(err, &ce) {
 		return ce
+	}
+	// Before the client's codes: a download that cannot be written is, to the client,
+	// a broken connection (it wraps the write's error as "unreachable").
+	if store.DiskFull(err) {
+		return &CodeError{Code: CodeDiskFull}
 	}
 	if code := client.Code(err); code != "" {
 		return &CodeError{Code: code}

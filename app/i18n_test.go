@@ -19,7 +19,7 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 		client.CodeBadResponse, client.CodeRateLimited, client.CodeServerError,
 		client.CodeNotFound, client.CodeForbidden, client.CodeBadRequest, client.CodeInvalidServer,
 		app.CodeInvalidInput, app.CodeNotFound, app.CodeNotCached, app.CodeNotLoggedIn,
-		app.CodeDamaged, app.CodeInternal, app.CodeCancelled, app.CodeNotAClient,
+		app.CodeDamaged, app.CodeInternal, app.CodeCancelled, app.CodeNotAClient, app.CodeDiskFull,
 		app.CodeNotEditable, app.CodeQueued, app.CodeEmptyText, app.CodeTextTooLong, app.CodeInUse,
 		app.CodeTooLarge, app.CodeTypeRefused, app.CodeUnreadable, app.CodeNotAwaitingEvd, app.CodeNoEvidence, app.CodeEvidenceSent,
 		// the server's reasons for refusing or questioning a pushed change

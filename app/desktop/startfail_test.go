@@ -3,6 +3,7 @@ package desktop
 import (
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -22,6 +23,8 @@ func TestStartFailureIsExplainedInTheUsersLanguage(t *testing.T) {
 		{"en", fmt.Errorf("x: %w", store.ErrTooNew), "newer version"},
 		{"fr", fmt.Errorf("permission denied"), "dossier de données"},
 		{"es", fmt.Errorf("open: %w", store.ErrLocked), "ya está abierto"},
+		{"en", fmt.Errorf("check replica: %w", syscall.ENOSPC), "disk is full"},
+		{"fr", fmt.Errorf("check replica: %w", syscall.ENOSPC), "disque est plein"},
 	}
 	for _, tt := range tests {
 		if got := startFailure(tt.lang, tt.err); !strings.Contains(got, tt.want) {

@@ -81,7 +81,13 @@ func (s *Store) open(ctx context.Context, path string) error {
 func (s *Store) check(ctx context.Context) error {
 	var result string
 	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		// Only a file SQLite finds malformed is damaged. A full disk (SQLite cannot create
+		// its -shm file), an I/O error or a lock says nothing of the file: taken for
+		// damage, the replica would be moved aside and what was not sent left behind.
+		if damaged(err) {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		return fmt.Errorf("check replica: %w", err)
 	}
 	if result != "ok" {
 		return fmt.Errorf("%w: %s", ErrCorrupt, result)
