@@ -109,37 +109,51 @@ const CodeOffsetConflict = "offset_conflict"
 
 // UploadChunk sends the n bytes of src at offset and returns the server's new offset.
 // A broken connection leaves the server with what it received, which UploadOffset
-// tells. The chunk is held in memory while it is sent: keep chunks to a few MiB.
+// tells. The bytes stream from src as they are sent: nothing of the chunk is held in
+// memory, so chunks may be large.
 func (c *Client) UploadChunk(ctx context.Context, uploadURL string, src io.ReaderAt, offset, n int64) (int64, error) {
 	var next int64
 	err := c.authed(ctx, func(token string) error {
-		req := c.rc.R().SetContext(ctx).SetAuthToken(token).
-			SetHeader("Tus-Resumable", tusVersion).
-			SetHeader("Content-Type", "application/offset+octet-stream").
-			SetHeader("Upload-Offset", strconv.FormatInt(offset, 10)).
-			SetContentLength(true).
-			SetBody(io.NewSectionReader(src, offset, n))
-		resp, err := req.Patch(uploadURL)
+		// net/http directly, with resty's http.Client (its transport and timeout):
+		// resty copies an io.Reader body into memory three times (for Content-Length, a
+		// defensive copy and a retry copy), which cost a 50 MB upload a third of its
+		// throughput on loopback.
+		req, err := http.NewRequestWithContext(ctx, http.MethodPatch, uploadURL, io.NewSectionReader(src, offset, n))
+		if err != nil {
+			return &Error{Code: CodeBadResponse, Err: err}
+		}
+		req.ContentLength = n
+		req.Header.Set("User-Agent", c.rc.Header.Get("User-Agent"))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Tus-Resumable", tusVersion)
+		req.Header.Set("Content-Type", "application/offset+octet-stream")
+		req.Header.Set("Upload-Offset", strconv.FormatInt(offset, 10))
+		resp, err := c.rc.GetClient().Do(req)
 		if err != nil {
 			return transportError(ctx, err)
 		}
-		switch resp.StatusCode() {
+		defer resp.Body.Close()
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		if err != nil {
+			return transportError(ctx, err)
+		}
+		switch resp.StatusCode {
 		case http.StatusNoContent, http.StatusOK:
 		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
-			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+			return &Error{Code: CodeUploadGone, Status: resp.StatusCode}
 		case http.StatusConflict:
-			return &Error{Code: CodeOffsetConflict, Status: resp.StatusCode()}
+			return &Error{Code: CodeOffsetConflict, Status: resp.StatusCode}
 		default:
-			e := statusError(resp.StatusCode(), resp.Body())
+			e := statusError(resp.StatusCode, body)
 			var ce *Error
-			if errors.As(e, &ce) && strings.Contains(string(resp.Body()), CodeHashMismatch) {
+			if errors.As(e, &ce) && strings.Contains(string(body), CodeHashMismatch) {
 				ce.Code = CodeHashMismatch
 			}
 			return e
 		}
-		next, err = strconv.ParseInt(resp.Header().Get("Upload-Offset"), 10, 64)
+		next, err = strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
 		if err != nil {
-			return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("Upload-Offset %q", resp.Header().Get("Upload-Offset"))}
+			return &Error{Code: CodeBadResponse, Status: resp.StatusCode, Err: fmt.Errorf("Upload-Offset %q", resp.Header.Get("Upload-Offset"))}
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,8 +32,13 @@ type uploads struct {
 	h       *tusd.UnroutedHandler
 	store   filestore.FileStore
 	locker  *memorylocker.MemoryLocker
-	records Store // the uploads table
+	records Store         // the uploads table
+	hashes  runningHashes // SHA-256 of each upload's bytes so far (uploads_hash.go)
 }
+
+// binPath is where tusd's file store keeps the bytes of upload id: a file named after
+// the id in its folder.
+func (u *uploads) binPath(id string) string { return filepath.Join(u.store.Path, id) }
 
 func (s *Server) newUploads(dir string) (*uploads, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -154,20 +160,23 @@ func (s *Server) finishUploadHook(hook tusd.HookEvent) (tusd.HTTPResponse, error
 	if err != nil {
 		return tusd.HTTPResponse{}, err
 	}
-	return tusd.HTTPResponse{}, s.finishUpload(ctx, rec)
+	return tusd.HTTPResponse{}, s.finishUpload(ctx, rec, runningSum(hook.Context, hook.Upload.Size))
 }
 
 // finishUpload checks a complete upload against its hash and makes it a blob of its
-// organisation, or discards it. The caller holds the upload's lock. Either way the
+// organisation, or discards it. known is the SHA-256 of all its bytes hashed while they
+// arrived, "" to hash the file now. The caller holds the upload's lock. Either way the
 // upload is gone afterwards, unless an internal error left it for a retry.
-func (s *Server) finishUpload(ctx context.Context, rec UploadRecord) error {
+func (s *Server) finishUpload(ctx context.Context, rec UploadRecord, known string) error {
 	up, err := s.uploads.store.GetUpload(ctx, rec.ID)
 	if err != nil {
 		return err
 	}
-	sum, n, err := hashUpload(ctx, up)
-	if err != nil {
-		return err
+	sum, n := known, rec.Size
+	if sum == "" {
+		if sum, n, err = hashUpload(ctx, up); err != nil {
+			return err
+		}
 	}
 	if sum != rec.SHA256 || n != rec.Size {
 		if err := s.uploads.discard(ctx, rec.ID, false); err != nil {
@@ -176,17 +185,9 @@ func (s *Server) finishUpload(ctx context.Context, rec UploadRecord) error {
 		return uploadError(api.StatusHashMismatch, api.CodeHashMismatch,
 			"the uploaded bytes do not have the SHA-256 of the upload's metadata; the upload was discarded, start a new one")
 	}
-	rd, err := up.GetReader(ctx)
+	stored, size, err := s.storeUpload(ctx, up, rec)
 	if err != nil {
 		return err
-	}
-	stored, size, err := s.blobs.Put(ctx, rd)
-	rd.Close()
-	if err != nil {
-		return err
-	}
-	if stored != rec.SHA256 {
-		return fmt.Errorf("upload %s changed while it was stored", rec.ID)
 	}
 	err = s.store.Update(ctx, rec.OrgID, func(tx Tx) error {
 		added, err := tx.AddOrgBlob(api.FileRef{SHA256: stored, Name: rec.Name, Size: size, MediaType: rec.MediaType}, s.now().UTC())
@@ -203,6 +204,36 @@ func (s *Server) finishUpload(ctx context.Context, rec UploadRecord) error {
 		return err
 	}
 	return s.uploads.discard(ctx, rec.ID, false)
+}
+
+// blobAdopter is a blob store that can take a checked file as it is, without a copy.
+type blobAdopter interface {
+	Adopt(ctx context.Context, path, sha256 string) error
+}
+
+// storeUpload makes the checked bytes of a complete upload a blob: linked into the blob
+// store when it can take them as they are, else copied (and hashed once more).
+func (s *Server) storeUpload(ctx context.Context, up tusd.Upload, rec UploadRecord) (string, int64, error) {
+	if a, ok := s.blobs.(blobAdopter); ok {
+		err := a.Adopt(ctx, s.uploads.binPath(rec.ID), rec.SHA256)
+		if err == nil {
+			return rec.SHA256, rec.Size, nil
+		}
+		s.log.WarnContext(ctx, "link upload into the blob store; copying it", keyError, err)
+	}
+	rd, err := up.GetReader(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	defer rd.Close()
+	stored, size, err := s.blobs.Put(ctx, rd)
+	if err != nil {
+		return "", 0, err
+	}
+	if stored != rec.SHA256 {
+		return "", 0, fmt.Errorf("upload %s changed while it was stored", rec.ID)
+	}
+	return stored, size, nil
 }
 
 func hashUpload(ctx context.Context, up tusd.Upload) (string, int64, error) {
@@ -222,6 +253,7 @@ func hashUpload(ctx context.Context, up tusd.Upload) (string, int64, error) {
 // discard deletes an upload's bytes and its record; lock says whether to take the
 // upload's lock first (the caller does not hold it). Idempotent.
 func (u *uploads) discard(ctx context.Context, id string, lock bool) error {
+	u.hashes.drop(id)
 	if lock {
 		l, err := u.locker.NewLock(id)
 		if err != nil {

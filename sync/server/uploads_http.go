@@ -121,6 +121,7 @@ func (s *Server) tusOwned(next http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, err)
 			return
 		}
+		var running *runningHash
 		if r.Method == http.MethodPatch {
 			if err := s.store.TouchUpload(r.Context(), id, s.now().UTC()); err != nil {
 				s.writeError(w, r, err)
@@ -132,9 +133,20 @@ func (s *Server) tusOwned(next http.HandlerFunc) http.HandlerFunc {
 				}
 				return
 			}
+			// Hash the bytes as tusd reads them; the finish hook uses the sum when it
+			// covers the whole upload (uploads_hash.go).
+			if offset, err := strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64); err == nil {
+				if running = s.uploads.hashes.take(id, offset); running != nil {
+					r.Body = &hashingBody{ReadCloser: r.Body, h: running}
+					r = r.WithContext(withRunningHash(r.Context(), running))
+				}
+			}
 		}
 		rw := &statusOnly{ResponseWriter: w}
 		serve(rw, r)
+		if running != nil {
+			s.uploads.hashes.give(id, running, running.n < rec.Size)
+		}
 		switch {
 		case r.Method == http.MethodPatch:
 			// A long PATCH counts as activity from its start to its end.
@@ -169,7 +181,7 @@ func (s *Server) retryFinish(w http.ResponseWriter, r *http.Request, rec UploadR
 	if err != nil || info.Offset != info.Size {
 		return false, err
 	}
-	if err := s.finishUpload(r.Context(), rec); err != nil {
+	if err := s.finishUpload(r.Context(), rec, ""); err != nil {
 		return true, err
 	}
 	w.Header().Set("Tus-Resumable", "1.0.0")
