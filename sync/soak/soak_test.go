@@ -314,9 +314,6 @@ func (h *harness) step(ctx context.Context, w *worker) {
 	o := w.c.do(opCtx, a, kill, inLocal)
 	cancel()
 	remove()
-	if a.kind == opAutosave || a.kind == opDraft {
-		delete(w.ready, a.nc) // a text changed after the ready mark: not tracked as sent
-	}
 	h.ledger.record(w, a, o)
 	h.count(f.kind, o.killed || o.syncErr != nil)
 	if h.set.trace {

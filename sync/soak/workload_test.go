@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -152,6 +153,14 @@ func (l *ledger) record(w *worker, a action, o outcome) {
 		l.messages[a.text] = e
 	case opAutosave, opDraft:
 		l.last[a.nc] = e
+		// A CA marked ready keeps its mark: what is sent is the text as last edited.
+		if texts, ok := w.ready[a.nc]; ok && texts != nil {
+			if sure {
+				w.ready[a.nc] = []string{a.text}
+			} else {
+				w.ready[a.nc] = append(texts, a.text)
+			}
+		}
 	case opReady:
 		l.last[a.nc] = e
 		if sure {
@@ -168,15 +177,10 @@ func (l *ledger) record(w *worker, a action, o outcome) {
 		queued := o.queued
 		if o.unknown {
 			// Killed: any NC marked ready may have been queued, or not.
-			queued = slices.Collect(func(yield func(string) bool) {
-				for nc := range w.ready {
-					if !yield(nc) {
-						return
-					}
-				}
-			})
+			queued = slices.Collect(maps.Keys(w.ready))
 		}
 		for _, nc := range queued {
+			delete(l.last, nc) // sent: the text is checked as sent, not as a draft
 			texts, ok := w.ready[nc]
 			if !ok {
 				continue
@@ -188,7 +192,6 @@ func (l *ledger) record(w *worker, a action, o outcome) {
 				prev := l.sent[key]
 				l.sent[key] = &entry{nc: nc, kind: opSend, text: texts[len(texts)-1], texts: texts,
 					sure: sure || (prev != nil && prev.sure), client: w.c.name()}
-				delete(l.last, nc)
 			}
 			if sure {
 				delete(w.ready, nc)
