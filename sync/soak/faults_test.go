@@ -21,7 +21,7 @@ const (
 	faultNone            = ""
 	faultRequestDropped  = "request dropped (connection reset before the server read it)"
 	faultResponseDropped = "response dropped after the server committed"
-	faultLatency         = "latency 20-200 ms with jitter"
+	faultLatency         = "latency 10-100 ms each way, jitter up to 50 ms"
 	faultBandwidth       = "bandwidth 1 Mbit/s"
 	faultCutUpload       = "connection reset mid-request (upload, push)"
 	faultCutPull         = "connection reset mid-response (pull, download)"
