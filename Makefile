@@ -2,7 +2,7 @@
 # every test. Both install what is missing first (see build/scripts/setup.sh).
 
 # Go packages: named, because frontend/node_modules holds stray .go files.
-GO_PKGS := . ./frontend ./app/... ./sync/...
+GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport
 # WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
 WEBKIT_TAG := webkit2_41
 BIN := build/bin
@@ -62,23 +62,33 @@ test-smoke: build
 	build/scripts/smoke.sh
 
 # Benchmarks against a real ecert-server (loopback) with the large-organisation
-# generator; figures and what changed them: sync/BENCHMARKS.md.
+# generator, BENCH_COUNT runs each; then the UI's (build/scripts/bench-ui.sh, when it is
+# there); then build/benchreport writes the table of sync/BENCHMARKS.md (the median of
+# the runs) from build/out/bench*.txt. It refuses output with a failure in it.
+BENCH_COUNT ?= 3
 bench: setup
 	mkdir -p $(OUT)
-	go test -run XXX -bench . -skip PoorLink -benchtime 10x -count 3 ./app/ | tee $(OUT)/bench.txt
-	go test -run XXX -bench PoorLink -benchtime 1x -count 3 ./app/ | tee -a $(OUT)/bench.txt
+	rm -f $(OUT)/bench*.txt
+	go test -run XXX -bench . -skip 'PoorLink|Upload' -benchtime 10x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench.txt
+	go test -run XXX -bench Upload -benchtime 5x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-upload.txt
+	go test -run XXX -bench PoorLink -benchtime 1x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-poorlink.txt
+	if [ -f build/scripts/bench-ui.sh ]; then build/scripts/bench-ui.sh; fi
+	go run ./build/benchreport -doc sync/BENCHMARKS.md $(OUT)/bench*.txt
 
 # The fault harness at length (sync/soak): a random workload of several desktop clients
 # (in this process and as ecert-desktop processes) through thousands of injected faults;
+# then ecert-server as a process killed with SIGKILL 200 times while clients sync;
 # writes sync/SOAK.md. `make test` runs a short set with a fixed seed. A new seed each
 # time unless ECERT_SOAK_SEED is given (the summary says how to replay it).
 ECERT_SOAK_FAULTS ?= 10000
 ECERT_SOAK_INPROC ?= 3
 ECERT_SOAK_PROCS ?= 2
+ECERT_SOAK_SERVER_KILLS ?= 200
 ECERT_SOAK_SEED ?= $(shell date +%s)
 soak: setup
 	ECERT_SOAK_SEED=$(ECERT_SOAK_SEED) ECERT_SOAK_FAULTS=$(ECERT_SOAK_FAULTS) \
 	ECERT_SOAK_INPROC=$(ECERT_SOAK_INPROC) ECERT_SOAK_PROCS=$(ECERT_SOAK_PROCS) \
+	ECERT_SOAK_SERVER_KILLS=$(ECERT_SOAK_SERVER_KILLS) \
 	ECERT_SOAK_REPORT=$(CURDIR)/sync/SOAK.md \
 	go test -count=1 -timeout 120m -run TestSoak -v ./sync/soak
 

@@ -20,8 +20,9 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
-// binDesktop is the headless ecert-desktop built for the process clients.
-var binDesktop string
+// The binaries the processes run: the headless ecert-desktop of the process clients,
+// and ecert-server for the part where the server is killed.
+var binDesktop, binServer string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "ecert-soak")
@@ -29,9 +30,12 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binDesktop = filepath.Join(dir, "ecert-desktop")
-	if out, err := exec.Command("go", "build", "-o", binDesktop, "../..").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		panic("build ecert-desktop: " + err.Error() + "\n" + string(out))
+	binServer = filepath.Join(dir, "ecert-server")
+	for bin, pkg := range map[string]string{binDesktop: "../..", binServer: "../cmd/ecert-server"} {
+		if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			panic("build " + pkg + ": " + err.Error() + "\n" + string(out))
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -49,10 +53,12 @@ type settings struct {
 	openNCs  int    // NCs kept open per organisation (the auditor enters more)
 	replayed bool   // the seed came from the environment
 	trace    bool   // log every step (ECERT_SOAK_TRACE=1)
+	// serverKills is how many times the second part kills the ecert-server process.
+	serverKills int
 }
 
 func settingsFromEnv(t *testing.T) settings {
-	s := settings{seed: 1, faults: 150, inproc: 2, procs: 1, openNCs: 10}
+	s := settings{seed: 1, faults: 150, inproc: 2, procs: 1, openNCs: 10, serverKills: 4}
 	num := func(name string, into *int) {
 		if v := os.Getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -65,6 +71,7 @@ func settingsFromEnv(t *testing.T) settings {
 	num("ECERT_SOAK_FAULTS", &s.faults)
 	num("ECERT_SOAK_INPROC", &s.inproc)
 	num("ECERT_SOAK_PROCS", &s.procs)
+	num("ECERT_SOAK_SERVER_KILLS", &s.serverKills)
 	if v := os.Getenv("ECERT_SOAK_SEED"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
@@ -84,6 +91,7 @@ type harness struct {
 	srv     *servertest.Server
 	dataDir string
 	orgs    []string
+	users   map[string][]string  // client users by organisation
 	workers map[string][]*worker // by organisation
 	ledger  *ledger
 
@@ -121,8 +129,8 @@ func (h *harness) faults() int {
 // entry is stuck, and no partial upload survives its expiry.
 func TestSoak(t *testing.T) {
 	set := settingsFromEnv(t)
-	t.Logf("seed %d — replay with ECERT_SOAK_SEED=%d ECERT_SOAK_FAULTS=%d ECERT_SOAK_INPROC=%d ECERT_SOAK_PROCS=%d",
-		set.seed, set.seed, set.faults, set.inproc, set.procs)
+	t.Logf("seed %d — replay with ECERT_SOAK_SEED=%d ECERT_SOAK_FAULTS=%d ECERT_SOAK_INPROC=%d ECERT_SOAK_PROCS=%d ECERT_SOAK_SERVER_KILLS=%d",
+		set.seed, set.seed, set.faults, set.inproc, set.procs, set.serverKills)
 	ctx := context.Background()
 	started := time.Now()
 	h := newHarness(t, set)
@@ -155,7 +163,7 @@ func TestSoak(t *testing.T) {
 	syncRounds, views := h.converge(ctx)
 	converge := time.Since(convergeStart)
 
-	res := h.check(ctx, views)
+	res := h.check(ctx, h.srv, views)
 	res.report(t)
 	res.rounds, res.syncRounds, res.workload, res.converge = rounds, syncRounds, workload, converge
 	res.expired, res.leftovers = h.expireUploads(ctx)
@@ -165,8 +173,14 @@ func TestSoak(t *testing.T) {
 	t.Logf("%d faults in %d rounds (%s); converged in %s (%d sync rounds); %d messages, %d CAs, %d files checked; %d duplicates, %d lost",
 		h.total, rounds, workload.Round(time.Second), converge.Round(time.Millisecond), syncRounds,
 		res.messages, res.cas, res.files, len(res.duplicates), len(res.lost))
+	var kills *killPhase
+	if set.serverKills > 0 && !t.Failed() {
+		k := runServerKills(t, set)
+		k.res.report(t)
+		kills = &k
+	}
 	if set.report != "" {
-		if err := os.WriteFile(set.report, []byte(h.summary(res)), 0o644); err != nil {
+		if err := os.WriteFile(set.report, []byte(h.summary(res, kills)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("summary written to %s", set.report)
@@ -198,7 +212,7 @@ func TestChecksFindLossDuplicateAndDivergence(t *testing.T) {
 	}
 	h.ledger.messages["never sent"] = &entry{nc: a.nc, kind: opMessage, text: "never sent", sure: true, client: w.c.name()}
 	_, views := h.converge(ctx)
-	res := h.check(ctx, views)
+	res := h.check(ctx, h.srv, views)
 	if len(res.duplicates) != 1 || !strings.Contains(res.duplicates[0], a.text) {
 		t.Errorf("duplicates found: %v", res.duplicates)
 	}
@@ -213,36 +227,72 @@ func TestChecksFindLossDuplicateAndDivergence(t *testing.T) {
 			break
 		}
 	}
-	if res := h.check(ctx, views); len(res.diverged) != 1 {
+	if res := h.check(ctx, h.srv, views); len(res.diverged) != 1 {
 		t.Errorf("divergence found: %v", res.diverged)
 	}
 }
 
 // newHarness starts the server and the clients, and syncs each once.
 func newHarness(t *testing.T, set settings) *harness {
+	h := emptyHarness(t, set)
+	h.srv = servertest.StartWith(t, func(c *server.Config) { h.dataDir = c.DataDir })
 	ctx := context.Background()
-	h := &harness{t: t, set: set, ledger: newLedger(), workers: map[string][]*worker{},
+	h.prepare(ctx, h.srv)
+	h.addClients(ctx, h.srv.URL)
+	return h
+}
+
+func emptyHarness(t *testing.T, set settings) *harness {
+	return &harness{t: t, set: set, ledger: newLedger(), workers: map[string][]*worker{},
 		injected: map[string]int{}, hit: map[string]int{}, analyst: map[string]int{}, baseEv: map[string]int{},
 		orgs: []string{server.DemoOrgCoop, server.DemoOrgEstate}}
-	h.srv = servertest.StartWith(t, func(c *server.Config) { h.dataDir = c.DataDir })
+}
 
-	// Clients: the first organisation has several (in this process and as separate
-	// processes), each its own user, replica and proxy; the second one client.
-	users := map[string][]string{server.DemoOrgCoop: {"coop"}, server.DemoOrgEstate: {"estate"}}
-	for i := 1; i < set.inproc+set.procs; i++ {
+// admin is what the harness does directly on FLOCERT's side.
+type admin interface {
+	serverSide
+	CreateUser(ctx context.Context, u server.NewUser) error
+	NCs(ctx context.Context, orgID string) ([]api.NC, error)
+	EnterNC(ctx context.Context, auditor, orgID string, nc api.NC) error
+	ConfirmNC(ctx context.Context, analyst, orgID, ncID string, due api.Date) error
+}
+
+// prepare creates the users of the clients and the NCs they work on. The first
+// organisation has several clients (in this process and as separate processes), each
+// its own user; the second one.
+func (h *harness) prepare(ctx context.Context, srv admin) {
+	h.users = map[string][]string{server.DemoOrgCoop: {"coop"}, server.DemoOrgEstate: {"estate"}}
+	for i := 1; i < h.set.inproc+h.set.procs; i++ {
 		u := fmt.Sprintf("coop%d", i)
-		if err := h.srv.CreateUser(ctx, server.NewUser{Username: u, Password: u, Name: "Staff " + u, Role: api.RoleClient, OrgID: server.DemoOrgCoop}); err != nil {
-			t.Fatal(err)
+		if err := srv.CreateUser(ctx, server.NewUser{Username: u, Password: u, Name: "Staff " + u, Role: api.RoleClient, OrgID: server.DemoOrgCoop}); err != nil {
+			h.t.Fatal(err)
 		}
-		users[server.DemoOrgCoop] = append(users[server.DemoOrgCoop], u)
+		h.users[server.DemoOrgCoop] = append(h.users[server.DemoOrgCoop], u)
 	}
 	for _, org := range h.orgs {
-		for i, u := range users[org] {
-			px := servertest.NewProxy(t, h.srv.URL)
-			dir := t.TempDir()
+		if err := h.keepOpen(ctx, srv, org); err != nil {
+			h.t.Fatal(err)
+		}
+		ncs, err := srv.NCs(ctx, org)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for _, nc := range ncs {
+			h.baseEv[nc.ID] = len(nc.EvidenceHistory)
+		}
+	}
+}
+
+// addClients logs a client in for every user, each with its own replica and its own
+// proxy to the server at url, and syncs it once.
+func (h *harness) addClients(ctx context.Context, url string) {
+	for _, org := range h.orgs {
+		for i, u := range h.users[org] {
+			px := servertest.NewProxy(h.t, url)
+			dir := h.t.TempDir()
 			var c client
 			var err error
-			kills := org == server.DemoOrgCoop && i >= set.inproc
+			kills := org == server.DemoOrgCoop && i >= h.set.inproc
 			label := fmt.Sprintf("%s-app", u)
 			if kills {
 				label = fmt.Sprintf("%s-process", u)
@@ -251,32 +301,19 @@ func newHarness(t *testing.T, set settings) *harness {
 				c, err = newInproc(ctx, label, dir, px, u)
 			}
 			if err != nil {
-				t.Fatalf("client %s: %v", label, err)
+				h.t.Fatalf("client %s: %v", label, err)
 			}
-			t.Cleanup(c.close)
-			w := &worker{c: c, r: rand.New(rand.NewPCG(set.seed, uint64(len(h.workers[org])+10*len(h.workers)))),
-				dir: t.TempDir(), seed: set.seed, ready: map[string][]string{}, others: len(users[org]), index: i, kills: kills}
+			h.t.Cleanup(c.close)
+			w := &worker{c: c, r: rand.New(rand.NewPCG(h.set.seed, uint64(len(h.workers[org])+10*len(h.workers)))),
+				dir: h.t.TempDir(), seed: h.set.seed, ready: map[string][]string{}, others: len(h.users[org]), index: i, kills: kills}
 			h.workers[org] = append(h.workers[org], w)
-		}
-	}
-	for _, org := range h.orgs {
-		if err := h.keepOpen(ctx, org); err != nil {
-			t.Fatal(err)
-		}
-		ncs, err := h.srv.NCs(ctx, org)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, nc := range ncs {
-			h.baseEv[nc.ID] = len(nc.EvidenceHistory)
 		}
 	}
 	for _, w := range h.all() {
 		if err := w.c.sync(ctx); err != nil {
-			t.Fatalf("first sync of %s: %v", w.c.name(), err)
+			h.t.Fatalf("first sync of %s: %v", w.c.name(), err)
 		}
 	}
-	return h
 }
 
 func (h *harness) all() []*worker {
@@ -382,7 +419,7 @@ func (h *harness) analystRound(ctx context.Context, r *rand.Rand) error {
 			h.mu.Unlock()
 			break // one decision per organisation and round
 		}
-		if err := h.keepOpen(ctx, org); err != nil {
+		if err := h.keepOpen(ctx, h.srv, org); err != nil {
 			return err
 		}
 	}
@@ -391,8 +428,8 @@ func (h *harness) analystRound(ctx context.Context, r *rand.Rand) error {
 
 // keepOpen has the auditor enter, and the analyst confirm, NCs until the organisation
 // has set.openNCs that are not closed.
-func (h *harness) keepOpen(ctx context.Context, org string) error {
-	ncs, err := h.srv.NCs(ctx, org)
+func (h *harness) keepOpen(ctx context.Context, srv admin, org string) error {
+	ncs, err := srv.NCs(ctx, org)
 	if err != nil {
 		return err
 	}
@@ -402,7 +439,7 @@ func (h *harness) keepOpen(ctx context.Context, org string) error {
 			open++
 		}
 	}
-	st, err := h.srv.State(ctx, org)
+	st, err := srv.State(ctx, org)
 	if err != nil {
 		return err
 	}
@@ -417,10 +454,10 @@ func (h *harness) keepOpen(ctx context.Context, org string) error {
 		id := fmt.Sprintf("NC-%06d-2026", 900000+len(h.orgs)*h.entered+slices.Index(h.orgs, org))
 		nc := api.NC{ID: id, AuditID: audit, CriterionNumber: "4.1.0.07", CriterionType: "major",
 			CriterionText: "Les registres de formation sont tenus à jour.", Finding: "Registres incomplets (" + id + ")."}
-		if err := h.srv.EnterNC(ctx, "auditor", org, nc); err != nil {
+		if err := srv.EnterNC(ctx, "auditor", org, nc); err != nil {
 			return fmt.Errorf("enter %s: %w", id, err)
 		}
-		if err := h.srv.ConfirmNC(ctx, "analyst", org, id, "2027-03-31"); err != nil {
+		if err := srv.ConfirmNC(ctx, "analyst", org, id, "2027-03-31"); err != nil {
 			return fmt.Errorf("confirm %s: %w", id, err)
 		}
 	}
@@ -480,11 +517,11 @@ type result struct {
 }
 
 // check compares the ledger with the server and the replicas with each other.
-func (h *harness) check(ctx context.Context, views map[string]replicaView) result {
+func (h *harness) check(ctx context.Context, srv serverSide, views map[string]replicaView) result {
 	res := result{digests: map[string]string{}}
 	l := h.ledger
 	for _, org := range h.orgs {
-		want, err := h.srv.State(ctx, org)
+		want, err := srv.State(ctx, org)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -536,7 +573,7 @@ func (h *harness) check(ctx context.Context, views map[string]replicaView) resul
 				res.duplicates = append(res.duplicates, fmt.Sprintf("%s %q on %s: %d times", what, e.text, e.nc, n))
 			case n == 0 && e.sure:
 				res.lost = append(res.lost, fmt.Sprintf("%s %q on %s by %s", what, e.text, e.nc, e.client))
-				h.explain(ctx, org, e.nc)
+				explain(ctx, h.t, srv, org, e.nc)
 			}
 		}
 		mine := func(e *entry) bool {
@@ -632,10 +669,17 @@ func (h *harness) expireUploads(ctx context.Context) (int, []string) {
 	return n, left
 }
 
+// serverSide is what the checks read of the server: the running test server, or the
+// data of a server process opened after it stopped.
+type serverSide interface {
+	State(ctx context.Context, orgID string) (api.State, error)
+	Events(ctx context.Context, orgID, ncID string) ([]server.Event, error)
+}
+
 // explain logs what the server did to an NC, for a failed check.
-func (h *harness) explain(ctx context.Context, org, ncID string) {
-	events, _ := h.srv.Events(ctx, org, ncID)
+func explain(ctx context.Context, t *testing.T, srv serverSide, org, ncID string) {
+	events, _ := srv.Events(ctx, org, ncID)
 	for _, ev := range events {
-		h.t.Logf("  %s %s %s: %s — %.80q", ncID, ev.At.Format("15:04:05.000"), ev.Username, ev.Action, ev.Detail)
+		t.Logf("  %s %s %s: %s — %.80q", ncID, ev.At.Format("15:04:05.000"), ev.Username, ev.Action, ev.Detail)
 	}
 }
