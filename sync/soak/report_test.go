@@ -32,7 +32,7 @@ func (h *harness) summary(res result, kills *killPhase) string {
 	p("| duplicates found | **%d** |\n", len(res.duplicates)+killsCount(kills, func(r result) []string { return r.duplicates }))
 	p("| items lost | **%d** |\n", len(res.lost)+killsCount(kills, func(r result) []string { return r.lost }))
 	p("| outbox entries stuck (refused by the server) | **%d** |\n", len(res.stuck)+killsCount(kills, func(r result) []string { return r.stuck }))
-	p("| time to converge once the faults stop | **%s** (%d rounds of sync of every client) |\n", res.converge.Round(time.Millisecond), res.syncRounds)
+	p("| time to converge once the faults stop | **%s** (rounds of sync of every client: %d) |\n", res.converge.Round(time.Millisecond), res.syncRounds)
 	p("| workload | %d rounds in %s |\n", res.rounds, res.workload.Round(time.Second))
 	p("| items checked on the server | %d messages, %d corrective measures sent, %d evidence files |\n", res.messages, res.cas, res.files)
 	p("| partial uploads deleted at expiry, left after | %d, %d |\n", res.expired, len(res.leftovers))
