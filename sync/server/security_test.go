@@ -17,8 +17,9 @@ import (
 
 // The security suite: for every route of the API (server.Routes, the same table the
 // OpenAPI check uses), the callers that must be refused are tried — no token, a garbage
-// token, an expired token, an analyst's token, and another organisation reaching for
-// coop's items — and each must be refused with the API's error and change nothing.
+// token, a token revoked by logging out, an expired token, an analyst's token, and
+// another organisation reaching for coop's items — and each must be refused with the
+// API's error and change nothing.
 
 // publicRoutes need no token.
 var publicRoutes = map[string]bool{
@@ -91,6 +92,10 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 	coop, estate := e.token("coop"), e.token("estate")
 	analyst := e.token("analyst")
 	expiredEnv := e.token("coop") // made stale below by moving the clock
+	revoked := e.token("coop")
+	if r := e.do("POST", "/auth/logout", revoked, map[string]string{}); r.status != http.StatusNoContent {
+		t.Fatalf("logout: %d %s", r.status, r.body)
+	}
 	before := e.allChanges(coop, 2000)
 
 	counts := map[string]int{}
@@ -103,6 +108,7 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 		cases := []refusal{
 			{"no token", "", []int{401}},
 			{"garbage token", "not-a-token", []int{401}},
+			{"a revoked token (logged out)", revoked, []int{401}},
 			{"an analyst's token", analyst, []int{403}},
 		}
 		if r.Path != "/me" && r.Path != "/auth/logout" && r.Path != "/changes" && r.Path != "/push" && r.Path != "/blobs/missing" && r.Path != api.UploadsPath {
@@ -110,7 +116,7 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 			cases = append(cases, refusal{"another organisation", estate, []int{404}})
 		}
 		if r.Path == "/me" || r.Path == "/auth/logout" {
-			cases = cases[:2] // an analyst may read itself and log out
+			cases = cases[:3] // an analyst may read itself and log out
 		}
 		for _, c := range cases {
 			status, body := call(t, e, r.Method, path, c.token)
