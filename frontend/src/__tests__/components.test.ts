@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
-import { defineComponent, h, type VNodeChild } from 'vue'
-import { NDataTable } from 'naive-ui'
+import { flushPromises } from '@vue/test-utils'
 import * as backend from '../backend'
 import StatusBar from '../components/StatusBar.vue'
+import VirtualTable from '../components/VirtualTable'
 import NcListView from '../views/NcListView.vue'
 import NcDetailView from '../views/NcDetailView.vue'
 import { useSyncStore } from '../stores/sync'
@@ -120,8 +119,14 @@ describe('StatusBar', () => {
 describe('NC list', () => {
   const rows = () => [
     ncRow({ id: 'NC-1-2019', finding: 'Premium not explained to workers', criterion_number: '2.2.0.03' }),
-    ncRow({ id: 'NC-2-2019', finding: 'No pesticide records', criterion_number: '4.1.0.01', ca_status: 'accepted', evidence_status: 'requested' }, { days_left: -3, action: 'evidence', unread: 2 }),
+    ncRow(
+      { id: 'NC-2-2019', finding: 'No pesticide records', criterion_number: '4.1.0.01', stage: 'evidence_requested', ca_status: 'accepted', evidence_status: 'requested' },
+      { days_left: -3, action: 'evidence', unread: 2 },
+    ),
+    ncRow({ id: 'NC-3-2018', finding: 'Closed long ago', stage: 'closed', ca_status: 'accepted' }, { action: '', days_left: null }),
   ]
+  const shownIds = (w: { findAll: (s: string) => { attributes: (a: string) => string | undefined }[] }) =>
+    w.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))
 
   it('shows the portal filters with their counts', async () => {
     b.ncs.mockResolvedValue(rows())
@@ -131,25 +136,34 @@ describe('NC list', () => {
     expect(wrapper.get('[data-testid=filter-evidence]').text()).toBe('b) Evidence to submit (2)')
     expect(wrapper.get('[data-testid=filter-open]').text()).toBe('All open')
     expect(wrapper.get('[data-testid=filter-history]').text()).toBe('History')
-    expect(b.ncs).toHaveBeenCalledWith('ca')
+    expect(b.ncs).toHaveBeenCalledOnce()
+    expect(b.ncs).toHaveBeenCalledWith('all')
+    expect(shownIds(wrapper)).toEqual(['NC-1-2019'])
   })
 
-  it('asks the backend for the chosen filter', async () => {
+  it("shows the chosen filter's rows from the NCs loaded, without asking the backend again", async () => {
     b.ncs.mockResolvedValue(rows())
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
-    await wrapper.get('[data-testid=filter-history]').trigger('click')
-    await flushPromises()
-    expect(b.ncs).toHaveBeenLastCalledWith('history')
-    expect(wrapper.get('[data-testid=filter-history]').attributes('aria-pressed')).toBe('true')
+    const cases: [string, string[]][] = [
+      ['history', ['NC-3-2018']],
+      ['evidence', ['NC-2-2019']],
+      ['open', ['NC-1-2019', 'NC-2-2019']],
+      ['ca', ['NC-1-2019']],
+    ]
+    for (const [filter, want] of cases) {
+      await wrapper.get(`[data-testid=filter-${filter}]`).trigger('click')
+      await flushPromises()
+      expect(wrapper.get(`[data-testid=filter-${filter}]`).attributes('aria-pressed')).toBe('true')
+      expect(shownIds(wrapper), filter).toEqual(want)
+    }
+    expect(b.ncs).toHaveBeenCalledOnce()
   })
 
-  it('renders the columns of the portal, a virtual-scroll table, and filters by search', async () => {
+  it('renders the columns of the portal in a virtual table, and filters by search', async () => {
     b.ncs.mockResolvedValue(rows())
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
-    const table = wrapper.findComponent(NDataTable)
-    expect(table.props('virtualScroll')).toBe(true)
-    expect(table.props('maxHeight')).toBeTruthy()
-    const headers = wrapper.findAll('th').map((th) => th.text())
+    expect(wrapper.findComponent(VirtualTable).exists()).toBe(true)
+    const headers = wrapper.findAll('[role=columnheader]').map((th) => th.text())
     expect(headers).toEqual([
       'Ready to send',
       'Audit no., audit date, service',
@@ -160,49 +174,70 @@ describe('NC list', () => {
       'CA status',
       'Evidence status',
     ])
-    expect((table.props('data') as unknown[]).length).toBe(2)
+    await wrapper.get('[data-testid=filter-open]').trigger('click')
+    expect(shownIds(wrapper)).toEqual(['NC-1-2019', 'NC-2-2019'])
 
-    await wrapper.get('[data-testid=nc-search] ').setValue('pesticide')
+    await wrapper.get('[data-testid=nc-search] ').setValue('PESTICIDE')
     await flushPromises()
-    expect((table.props('data') as { nc: { id: string } }[]).map((r) => r.nc.id)).toEqual(['NC-2-2019'])
+    expect(shownIds(wrapper)).toEqual(['NC-2-2019'])
+    expect(wrapper.text()).toContain('(1)')
+    await wrapper.get('[data-testid=nc-search] ').setValue('nothing like this')
+    await flushPromises()
+    expect(shownIds(wrapper)).toEqual([])
+    expect(wrapper.get('[data-testid=nc-empty]').text()).toBeTruthy()
   })
 
-  // The virtual list renders no row in happy-dom (no layout), so the cells are rendered
-  // straight from the table's column definitions, and the row click from its row props.
+  it('keeps only the rows in view in the DOM, however many NCs there are', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ncRow({ id: `NC-${100000 + i}-2019` }))
+    b.ncs.mockResolvedValue(many)
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    expect(wrapper.text()).toContain('(5000)')
+    const shown = wrapper.findAll('[data-testid=nc-row]')
+    expect(shown.length).toBeGreaterThan(0)
+    expect(shown.length).toBeLessThan(50)
+    expect(shown[0].attributes('data-nc-id')).toBe('NC-100000-2019')
+  })
+
   it('renders row cells: dates dd/mm/yyyy, days overdue in red, statuses', async () => {
     b.ncs.mockResolvedValue(rows())
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
-    const table = wrapper.findComponent(NDataTable)
-    const columns = table.props('columns') as { key: string; render: (r: unknown, i: number) => VNodeChild }[]
-    const row = (table.props('data') as ReturnType<typeof ncRow>[])[1]
-    const cells = mount(
-      defineComponent({ render: () => h('tr', columns.map((c) => h('td', { 'data-col': c.key }, [c.render(row, 1)]))) }),
-      { global: { plugins: [i18n] } },
-    )
-    const cell = (k: string) => cells.get(`[data-col=${k}]`)
+    await wrapper.get('[data-testid=filter-evidence]').trigger('click')
+    const row = wrapper.get('[data-testid=nc-row][data-nc-id=NC-2-2019]')
+    const cell = (k: string) => row.get(`[data-col-key=${k}]`)
     expect(cell('ready').text()).toBe('')
     expect(cell('audit').text()).toBe('AO-3836915/10/2018 Producteur - HL - Plantations Multiples')
     expect(cell('criterion').text()).toContain('4.1.0.01')
     expect(cell('finding').text()).toContain('NC-2-2019')
     expect(cell('finding').text()).toContain('No pesticide records')
+    expect(cell('finding').get('.unread').attributes('title')).toBe('2 unread messages')
     expect(cell('received').text()).toBe('18/12/2018')
     expect(cell('due').text()).toBe('01/06/20193 days overdue')
     expect(cell('due').find('.overdue').exists()).toBe(true)
     expect(cell('ca_status').text()).toBe('Satisfied')
     expect(cell('evidence_status').text()).toBe('Requested')
-
-    const rowProps = table.props('rowProps') as (r: unknown) => Record<string, unknown>
-    expect(rowProps(row)['data-testid']).toBe('nc-row')
-    expect(rowProps(row)['data-nc-id']).toBe('NC-2-2019')
   })
 
-  it('opens the NC detail on a row click', async () => {
+  it('shows the cells in the language chosen, and again after it changes', async () => {
+    b.ncs.mockResolvedValue(rows())
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang: 'fr' })
+    await wrapper.get('[data-testid=filter-evidence]').trigger('click')
+    const due = () => wrapper.get('[data-nc-id=NC-2-2019] [data-col-key=due]').text()
+    expect(due()).toContain('3 jours de retard')
+    i18n.global.locale.value = 'es'
+    await flushPromises()
+    expect(due()).not.toContain('jours')
+  })
+
+  it('opens the NC detail on a row click, or with Enter', async () => {
     b.ncs.mockResolvedValue(rows())
     const { wrapper, router } = await mountScreen(NcListView, { path: '/ncs' })
-    const table = wrapper.findComponent(NDataTable)
-    const row = (table.props('data') as ReturnType<typeof ncRow>[])[0]
-    const props = (table.props('rowProps') as (r: unknown) => { onClick: () => void })(row)
-    props.onClick()
+    await wrapper.get('[data-testid=nc-row][data-nc-id=NC-1-2019]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-1-2019')
+
+    await router.push('/ncs')
+    await flushPromises()
+    await wrapper.get('[data-testid=nc-row][data-nc-id=NC-1-2019]').trigger('keydown', { key: 'Enter' })
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-1-2019')
   })

@@ -3,7 +3,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import * as backend from '../backend'
 import { useSessionStore } from '../stores/session'
 import { useSyncStore } from '../stores/sync'
-import { matchesNC, usePortalStore } from '../stores/portal'
+import { inFilter, matchesNC, usePortalStore } from '../stores/portal'
+import type { NCFilter } from '../backend'
 import { useSettingsStore } from '../stores/settings'
 import { i18n } from '../i18n'
 import { dashboard, detail, ncRow, syncStatus } from './fixtures'
@@ -84,15 +85,69 @@ describe('sync store', () => {
 })
 
 describe('portal store', () => {
-  it('loads the NCs of the chosen filter and searches them', async () => {
-    const rows = [ncRow({ finding: 'Premium not explained' }), ncRow({ criterion_number: '4.1.0.01', finding: 'Pesticide records' })]
+  it("loads every NC once, then shows the chosen filter's rows and searches them", async () => {
+    const rows = [
+      ncRow({ finding: 'Premium not explained', stage: 'evidence_returned' }),
+      ncRow({ criterion_number: '4.1.0.01', finding: 'Pesticide records', stage: 'evidence_requested' }),
+      ncRow({ finding: 'Pesticide storage', stage: 'ca_requested' }),
+      ncRow({ finding: 'Closed', stage: 'closed' }),
+    ]
     b.ncs.mockResolvedValue(rows)
     const p = usePortalStore()
     await p.setFilter('evidence')
-    expect(b.ncs).toHaveBeenCalledWith('evidence')
-    expect(p.ncVisible).toHaveLength(2)
+    expect(b.ncs).toHaveBeenCalledExactlyOnceWith('all')
+    expect(p.ncVisible.map((r) => r.nc.finding)).toEqual(['Premium not explained', 'Pesticide records'])
     p.ncSearch = 'pesticide'
     expect(p.ncVisible.map((r) => r.nc.finding)).toEqual(['Pesticide records'])
+    await p.setFilter('open')
+    expect(p.ncVisible.map((r) => r.nc.finding)).toEqual(['Pesticide records', 'Pesticide storage'])
+    p.ncSearch = ''
+    await p.setFilter('history')
+    expect(p.ncVisible.map((r) => r.nc.finding)).toEqual(['Closed'])
+    await p.setFilter('all')
+    expect(p.ncVisible).toHaveLength(4)
+    expect(b.ncs).toHaveBeenCalledOnce()
+  })
+
+  it('filters by stage as the backend does', () => {
+    const cases: [string, NCFilter[]][] = [
+      ['ca_requested', ['ca', 'open', 'all']],
+      ['ca_submitted', ['open', 'all']],
+      ['ca_returned', ['ca', 'open', 'all']],
+      ['evidence_requested', ['evidence', 'open', 'all']],
+      ['evidence_submitted', ['open', 'all']],
+      ['evidence_returned', ['evidence', 'open', 'all']],
+      ['closed', ['history', 'all']],
+    ]
+    const filters: NCFilter[] = ['ca', 'evidence', 'open', 'history', 'all']
+    for (const [stage, want] of cases) {
+      const r = ncRow({ stage })
+      expect(filters.filter((f) => inFilter[f](r)), stage).toEqual(want)
+    }
+  })
+
+  it('reloads the NCs when a sync changed them, not when the list is shown again', async () => {
+    b.ncs.mockResolvedValue([ncRow()])
+    const p = usePortalStore()
+    await Promise.all([p.show('ncs'), p.show('ncs')])
+    expect(b.ncs).toHaveBeenCalledOnce()
+    await p.show('ncs')
+    expect(b.ncs).toHaveBeenCalledOnce()
+    await p.dataChanged(['message'])
+    expect(b.ncs).toHaveBeenCalledTimes(2)
+    await p.dataChanged(['contact'])
+    expect(b.ncs).toHaveBeenCalledTimes(2)
+  })
+
+  it('searches a row again after a reload brings it changed', async () => {
+    b.ncs.mockResolvedValue([ncRow({ id: 'NC-9-2019', finding: 'Before' })])
+    const p = usePortalStore()
+    await p.setFilter('all')
+    p.ncSearch = 'after'
+    expect(p.ncVisible).toHaveLength(0)
+    b.ncs.mockResolvedValue([ncRow({ id: 'NC-9-2019', finding: 'After' })])
+    await p.dataChanged(['nc'])
+    expect(p.ncVisible.map((r) => r.nc.id)).toEqual(['NC-9-2019'])
   })
 
   it('matches without case or accents, on every word', () => {

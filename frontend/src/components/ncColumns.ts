@@ -1,14 +1,17 @@
-// Columns of the NC list, in the portal's order (manual, "Résultats d'audit").
+// Columns of the NC list, in the portal's order (manual, "Résultats d'audit"). The list
+// is virtual (VirtualTable): its cells are plain elements (see cells.ts), built for every
+// row that scrolls into view.
 import { h } from 'vue'
-import type { DataTableColumns } from 'naive-ui'
 import type { NCRow } from '../backend'
 import { formatDate } from '../format'
-import DaysLeft from './DaysLeft.vue'
-import StatusTag from './StatusTag.vue'
+import { Words, daysLeftCell, statusCell } from './cells'
+import type { VtColumn } from './VirtualTable'
 
 type Translate = (key: string, ...args: unknown[]) => string
+type Exists = (key: string) => boolean
 
-export function ncColumns(t: Translate): DataTableColumns<NCRow> {
+export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
+  const w = new Words(t, te)
   return [
     {
       key: 'ready',
@@ -18,14 +21,18 @@ export function ncColumns(t: Translate): DataTableColumns<NCRow> {
       // The portal's ✓: marked "ready to send"; a clock once Send queued it.
       render: (r) =>
         r.queued
-          ? h('span', { class: 'queued-mark', title: t('nc.queuedHint'), 'data-testid': 'nc-queued-mark' }, [
+          ? h('span', { class: 'queued-mark', title: w.text('nc.queuedHint'), 'data-testid': 'nc-queued-mark' }, [
               '🕓 ',
-              h('span', { class: 'mark-word' }, t('nc.queuedMark')),
+              h('span', { class: 'mark-word' }, w.text('nc.queuedMark')),
             ])
           : r.ready
-            ? h('span', { class: 'ready-mark', title: t('nc.readyMark'), 'aria-label': t('nc.readyMark'), 'data-testid': 'nc-ready-mark' }, '✓')
+            ? h(
+                'span',
+                { class: 'ready-mark', title: w.text('nc.readyMark'), 'aria-label': w.text('nc.readyMark'), 'data-testid': 'nc-ready-mark' },
+                '✓',
+              )
             : r.notice
-              ? h('span', { class: 'notice-mark', title: t('nc.noticeMark'), 'data-testid': 'nc-notice-mark' }, '⚠')
+              ? h('span', { class: 'notice-mark', title: w.text('nc.noticeMark'), 'data-testid': 'nc-notice-mark' }, '⚠')
               : '',
     },
     {
@@ -51,16 +58,15 @@ export function ncColumns(t: Translate): DataTableColumns<NCRow> {
     {
       key: 'finding',
       title: t('nc.col.finding'),
-      minWidth: 220,
+      // Room for the longest number and both badges on one line.
+      minWidth: 260,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', [
             r.nc.id,
-            r.unread > 0
-              ? h('span', { class: 'unread', title: t('nc.unread', r.unread) }, `✉ ${r.unread}`)
-              : null,
+            r.unread > 0 ? h('span', { class: 'unread', title: w.text('nc.unread', r.unread) }, `✉ ${r.unread}`) : null,
             r.updates > 0
-              ? h('span', { class: 'updates', title: t('nc.updates', r.updates), 'data-testid': 'nc-updates' }, `● ${r.updates}`)
+              ? h('span', { class: 'updates', title: w.text('nc.updates', r.updates), 'data-testid': 'nc-updates' }, `● ${r.updates}`)
               : null,
           ]),
           h('span', { class: 'sub', title: r.nc.finding }, r.nc.finding),
@@ -75,20 +81,20 @@ export function ncColumns(t: Translate): DataTableColumns<NCRow> {
     {
       key: 'due',
       title: t('nc.col.due'),
-      width: 130,
-      render: (r) => h(DaysLeft, { due: r.nc.due_date, days: r.days_left }),
+      width: 150,
+      render: (r) => daysLeftCell(w, r.nc.due_date, r.days_left),
     },
     {
       key: 'ca_status',
       title: t('nc.col.caStatus'),
       width: 120,
-      render: (r) => h(StatusTag, { prefix: 'nc.status', value: r.nc.ca_status }),
+      render: (r) => statusCell(w, 'nc.status', r.nc.ca_status),
     },
     {
       key: 'evidence_status',
       title: t('nc.col.evidenceStatus'),
       width: 130,
-      render: (r) => h(StatusTag, { prefix: 'nc.status', value: r.nc.evidence_status }),
+      render: (r) => statusCell(w, 'nc.status', r.nc.evidence_status),
     },
   ]
 }

@@ -39,22 +39,57 @@ const DEPENDS: Record<string, string[]> = {
  * audit, criterion, finding or service type (case- and accent-insensitive).
  */
 export function matchesNC(row: NCRow, search: string): boolean {
-  const words = fold(search).split(/\s+/).filter(Boolean)
-  if (words.length === 0) return true
-  const n = row.nc
-  const hay = fold(
-    [n.id, n.audit_id, n.criterion_number, n.criterion_text, n.finding, row.service_type].join(' '),
-  )
-  return words.every((w) => hay.includes(w))
+  return matchesWords(row, searchWords(search))
 }
 
 export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
 }
 
+/** searchWords splits a search text into the folded words that matchesWords looks for. */
+function searchWords(search: string): string[] {
+  return fold(search).split(/\s+/).filter(Boolean)
+}
+
+// The folded text of each row, made once per row: a search types over thousands of rows,
+// and folding them again at every key cost more than the search itself. Rows are never
+// changed in place (a reload brings new objects), so a row's text stays right.
+const haystacks = new WeakMap<NCRow, string>()
+
+function haystack(row: NCRow): string {
+  let hay = haystacks.get(row)
+  if (hay === undefined) {
+    const n = row.nc
+    hay = fold([n.id, n.audit_id, n.criterion_number, n.criterion_text, n.finding, row.service_type].join(' '))
+    haystacks.set(row, hay)
+  }
+  return hay
+}
+
+function matchesWords(row: NCRow, words: string[]): boolean {
+  if (words.length === 0) return true
+  const hay = haystack(row)
+  return words.every((w) => hay.includes(w))
+}
+
+/**
+ * inFilter says which rows each of the list's filters shows, from the row's stage as
+ * app/portal.go's stagesOf does: the list loads every NC once and filters here, so that
+ * choosing a filter shows its rows at once instead of asking the backend again.
+ */
+export const inFilter: Record<NCFilter, (r: NCRow) => boolean> = {
+  ca: (r) => r.nc.stage === 'ca_requested' || r.nc.stage === 'ca_returned',
+  evidence: (r) => r.nc.stage === 'evidence_requested' || r.nc.stage === 'evidence_returned',
+  open: (r) => r.nc.stage !== 'closed',
+  history: (r) => r.nc.stage === 'closed',
+  all: () => true,
+}
+
 /** The portal's data, read from the local replica through the backend. */
 export const usePortalStore = defineStore('portal', () => {
-  const dashboard = ref<Dashboard | null>(null)
+  // The dashboard lists every NC awaiting an action (thousands in a large organisation):
+  // replaced whole on each load, never deep-reactive.
+  const dashboard = shallowRef<Dashboard | null>(null)
   const organisation = ref<Organisation | null>(null)
   const certification = ref<Certification | null>(null)
   const contacts = ref<Contact[]>([])
@@ -63,11 +98,16 @@ export const usePortalStore = defineStore('portal', () => {
   const audits = ref<AuditRow[]>([])
   const checklist = shallowRef<Criterion[]>([])
 
-  // The NC list: rows of the current filter (5,000 rows: shallow, never deep-reactive).
+  // The NC list: every NC, loaded once and reloaded when the data changes (5,000 rows:
+  // shallow, never deep-reactive), then the rows of the filter, then those of the search.
   const ncFilter = ref<NCFilter>('ca')
-  const ncRows = shallowRef<NCRow[]>([])
+  const ncAll = shallowRef<NCRow[]>([])
+  const ncRows = computed(() => (ncFilter.value === 'all' ? ncAll.value : ncAll.value.filter(inFilter[ncFilter.value])))
   const ncSearch = ref('')
-  const ncVisible = computed(() => ncRows.value.filter((r) => matchesNC(r, ncSearch.value)))
+  const ncVisible = computed(() => {
+    const words = searchWords(ncSearch.value)
+    return words.length ? ncRows.value.filter((r) => matchesWords(r, words)) : ncRows.value
+  })
 
   const detail = ref<NCDetail | null>(null)
   const detailId = ref('')
@@ -75,6 +115,7 @@ export const usePortalStore = defineStore('portal', () => {
   const loading = ref<Record<string, boolean>>({})
   const errors = ref<Record<string, string>>({}) // resource → error code
   const loaded = new Set<string>()
+  const showing = new Map<string, Promise<void>>() // show's loads in flight
 
   /** NCs expecting an action and unread analyst messages: the badge of the NC menu item. */
   const badge = computed(() => {
@@ -86,7 +127,7 @@ export const usePortalStore = defineStore('portal', () => {
   const updates = computed(() => dashboard.value?.updates ?? 0)
   /** CAs marked ready to send: Send is offered when there is one. */
   const ready = computed(
-    () => (dashboard.value?.ready ?? 0) > 0 || ncRows.value.some((r) => r.ready && !r.queued),
+    () => (dashboard.value?.ready ?? 0) > 0 || ncAll.value.some((r) => r.ready && !r.queued),
   )
 
   async function run<T>(key: string, fn: () => Promise<T>, set: (v: T) => void) {
@@ -114,7 +155,7 @@ export const usePortalStore = defineStore('portal', () => {
     documents: () => run('documents', backend.documents, (v) => (documents.value = v ?? [])),
     audits: () => run('audits', backend.audits, (v) => (audits.value = v ?? [])),
     checklist: () => run('checklist', backend.checklist, (v) => (checklist.value = v ?? [])),
-    ncs: () => run('ncs', () => backend.ncs(ncFilter.value), (v) => (ncRows.value = v ?? [])),
+    ncs: () => run('ncs', () => backend.ncs('all'), (v) => (ncAll.value = v ?? [])),
     detail: () =>
       detailId.value
         ? run('detail', () => backend.nc(detailId.value), (v) => (detail.value = v))
@@ -123,9 +164,24 @@ export const usePortalStore = defineStore('portal', () => {
 
   const load = (key: keyof typeof DEPENDS) => loaders[key]()
 
+  /**
+   * show loads a screen's data unless it is loaded already: what is loaded is kept up to
+   * date by dataChanged and localChanged.
+   */
+  function show(key: keyof typeof DEPENDS): Promise<void> {
+    if (loaded.has(key)) return Promise.resolve()
+    let p = showing.get(key)
+    if (!p) {
+      p = loaders[key]().finally(() => showing.delete(key))
+      showing.set(key, p)
+    }
+    return p
+  }
+
+  /** setFilter shows another filter's rows: from the NCs loaded, without a reload. */
   async function setFilter(f: NCFilter) {
     ncFilter.value = f
-    await loaders.ncs()
+    await show('ncs')
   }
 
   async function openNC(id: string) {
@@ -206,11 +262,12 @@ export const usePortalStore = defineStore('portal', () => {
     documents.value = []
     audits.value = []
     checklist.value = []
-    ncRows.value = []
+    ncAll.value = []
     detail.value = null
     detailId.value = ''
     errors.value = {}
     loaded.clear()
+    showing.clear()
   }
 
   return {
@@ -223,6 +280,7 @@ export const usePortalStore = defineStore('portal', () => {
     audits,
     checklist,
     ncFilter,
+    ncAll,
     ncRows,
     ncSearch,
     ncVisible,
@@ -235,6 +293,7 @@ export const usePortalStore = defineStore('portal', () => {
     updates,
     ready,
     load,
+    show,
     setFilter,
     openNC,
     markRead,
