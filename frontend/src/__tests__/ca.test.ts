@@ -417,4 +417,26 @@ describe('notices from a sync', () => {
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-7')
   })
+
+  it('says thousands of notices in one notification, which shows the open NCs', async () => {
+    b.language.mockResolvedValue('en')
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.loginDefaults.mockResolvedValue({ server: '', username: '', password: '' })
+    b.ncs.mockResolvedValue([])
+    const { router } = await mountScreen(App)
+    await flushPromises()
+    b.dashboard.mockClear()
+    emit(
+      'sync:notify',
+      Array.from({ length: 20_000 }, (_, i) => ({ nc_id: `NC-${i}`, kind: 'message', stage: '' })),
+    )
+    await flushPromises()
+    const notes = [...document.body.querySelectorAll('[data-testid=notify]')].map((n) => n.textContent)
+    expect(notes).toEqual(['20000 updates from your analyst: see the open non-conformities'])
+    expect(b.dashboard).toHaveBeenCalled()
+    ;(document.body.querySelector('[data-testid=notify]') as HTMLElement).click()
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/ncs')
+    expect(document.body.querySelector('[data-testid=filter-open]')?.getAttribute('aria-pressed')).toBe('true')
+  })
 })
