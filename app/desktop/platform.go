@@ -25,6 +25,8 @@ const (
 type Platform struct {
 	mu  sync.Mutex
 	ctx context.Context
+
+	startup *startupLog // set by Run before the window starts; nil records nothing
 }
 
 // SetContext is called from OnStartup with Wails' context.
@@ -42,6 +44,7 @@ func (p *Platform) context() context.Context {
 
 // Emit sends an event to the UI.
 func (p *Platform) Emit(event string, data any) {
+	p.startup.observe(event, data)
 	if ctx := p.context(); ctx != nil {
 		wruntime.EventsEmit(ctx, event, data)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"log/slog"
+	"os"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -21,6 +22,9 @@ import (
 // the bindings generator runs main up to here without a display.
 func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 	var startErr error
+	startup := newStartupLog(os.Getenv(EnvStartupLog), log)
+	platform.startup = startup
+	startup.mark("run")
 	return wails.Run(&options.App{
 		Title:     "Ecert Desktop",
 		Width:     1280,
@@ -38,6 +42,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 		OnStartup: func(ctx context.Context) {
 			platform.SetContext(ctx)
 			keepSignalsOnAltStack(ctx)
+			startup.listen(ctx)
 			wruntime.OnFileDrop(ctx, func(_, _ int, paths []string) { platform.Emit(app.EventDropped, paths) })
 			if startErr = a.Start(ctx); startErr != nil {
 				// Without its replica the app cannot show anything: say why, then quit.
@@ -50,6 +55,8 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 				wruntime.Quit(ctx)
 			}
 		},
+		// Fires again on each file drop (Wails v2.9 on Linux): recorded the first time only.
+		OnDomReady: func(context.Context) { startup.mark("domready") },
 		OnShutdown: func(context.Context) {
 			if err := a.Close(); err != nil {
 				log.Error("close", "err", err)

@@ -9,7 +9,7 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
-import { EventsOn } from '../wailsjs/runtime/runtime'
+import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 
 // ---- JSON shapes, exactly as Go marshals them (sync/api/types.go, app/views.go) ----
 
@@ -558,5 +558,25 @@ export function onEvent<T = unknown>(name: string, cb: (payload: T) => void): ()
     if (done) return
     done = true
     off()
+  }
+}
+
+/** The UI's event, to the backend: a screen was first shown with its data (app/desktop). */
+export const EVENT_SHOWN = 'startup:shown'
+
+const shown = new Set<string>()
+
+/**
+ * announceShown tells the backend, once per screen, that it was first shown with its
+ * data: the start-up benchmark times the dashboard with it; otherwise the backend does
+ * nothing with it. Without the Wails runtime (a plain browser) it does nothing.
+ */
+export function announceShown(screen: string) {
+  if (shown.has(screen)) return
+  shown.add(screen)
+  try {
+    EventsEmit(EVENT_SHOWN, screen)
+  } catch {
+    // no runtime
   }
 }

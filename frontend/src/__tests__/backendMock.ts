@@ -21,6 +21,8 @@ const mock = {
   EVENT_UPLOAD_PROGRESS: 'upload:progress',
   EVENT_EVIDENCE_ATTACHED: 'evidence:attached',
   EVENT_FILES_DROPPED: 'files:dropped',
+  EVENT_SHOWN: 'startup:shown',
+  announceShown: vi.fn(),
   thumbUrl: (sha: string) => `/thumbs/${sha}`,
   onEvent: vi.fn((name: string, cb: Handler) => {
     handlers.set(name, [...(handlers.get(name) ?? []), cb])
