@@ -24,10 +24,18 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 		return fmt.Errorf("apply page: %w", err)
 	}
 	defer tx.Rollback()
-	var cursor string
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = ?), '')`, MetaCursor).Scan(&cursor); err != nil {
+	var cursor, caughtUp string
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM meta WHERE key = ?), ''),
+		COALESCE((SELECT value FROM meta WHERE key = ?), '')`, MetaCursor, MetaCaughtUp).Scan(&cursor, &caughtUp); err != nil {
 		return fmt.Errorf("apply page: %w", err)
 	}
+	// The first sync brings the past, not news, over as many pages as it takes: no
+	// notices until the replica has caught up once. (A replica from before this key has
+	// a cursor and no key: it caught up long ago.)
+	if cursor == "" {
+		caughtUp = "0"
+	}
+	news := caughtUp != "0"
 	for _, c := range page.Changes {
 		if !slices.Contains(api.Entities, c.Entity) {
 			continue
@@ -37,8 +45,7 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 			if !json.Valid(c.Data) {
 				return fmt.Errorf("apply %s %s: invalid data", c.Entity, c.ID)
 			}
-			// The first sync brings the past, not news: no notices then.
-			if err := observe(ctx, tx, c, cursor != "", lastSync); err != nil {
+			if err := observe(ctx, tx, c, news, lastSync); err != nil {
 				return fmt.Errorf("apply %s %s: %w", c.Entity, c.ID, err)
 			}
 			// The table name comes from api.Entities, never from the wire as is.
@@ -55,6 +62,15 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 	}
 	if err := setMeta(ctx, tx, MetaCursor, page.Cursor); err != nil {
 		return err
+	}
+	if !news {
+		state := "0" // more pages of the past to come
+		if !page.More {
+			state = "1"
+		}
+		if err := setMeta(ctx, tx, MetaCaughtUp, state); err != nil {
+			return err
+		}
 	}
 	if err := setMeta(ctx, tx, MetaLastSync, lastSync); err != nil {
 		return err
@@ -76,7 +92,7 @@ func (s *Store) Reset(ctx context.Context) error {
 			return fmt.Errorf("reset %s: %w", e, err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `')`} {
+	for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `', '` + MetaCaughtUp + `')`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}

@@ -153,6 +153,8 @@ func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
 const (
 	MetaCursor   = "sync.cursor"
 	MetaLastSync = "sync.last"
+	// MetaCaughtUp is "0" while the first sync's pages arrive, "1" once one ended.
+	MetaCaughtUp = "sync.caught_up"
 	MetaLanguage = "ui.language"
 	MetaServer   = "session.server"
 	MetaSession  = "session.json"

@@ -1,0 +1,52 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+// The first sync of a large organisation takes many pages; all of them are the past, not
+// news. Only what arrives once the replica caught up becomes a notice.
+func TestFirstSyncOverManyPagesMakesNoNotices(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	nc := api.NC{ID: "NC-1", Stage: api.StageCARequested, Revision: 1}
+	message := func(n int) api.Change {
+		m := api.Message{ID: fmt.Sprintf("MSG-%d", n), NCID: nc.ID, AuthorRole: api.RoleAnalyst, Body: "Question"}
+		return change(t, api.EntityMessage, m.ID, m)
+	}
+	pages := []api.ChangesPage{
+		{Cursor: "2", More: true, Changes: []api.Change{change(t, api.EntityNC, nc.ID, nc), message(1)}},
+		{Cursor: "3", More: true, Changes: []api.Change{message(2)}},
+		{Cursor: "4", Changes: []api.Change{message(3)}},
+	}
+	for _, p := range pages {
+		if err := s.ApplyPage(ctx, p, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := s.Notices(ctx); n[nc.ID] != 0 {
+		t.Fatalf("%d notices after the first sync, want none", n[nc.ID])
+	}
+	if err := s.ApplyPage(ctx, api.ChangesPage{Cursor: "5", Changes: []api.Change{message(4)}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Notices(ctx); n[nc.ID] != 1 {
+		t.Fatalf("%d notices after a new message, want 1", n[nc.ID])
+	}
+	// After a reset (another organisation), the next sync is a first one again.
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pages[:2] {
+		if err := s.ApplyPage(ctx, api.ChangesPage{Cursor: p.Cursor, More: true, Changes: []api.Change{message(10 + len(p.Changes))}}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := s.Notices(ctx); n[nc.ID] != 1 {
+		t.Fatalf("%d notices after a reset and two pages of the past, want the 1 from before", n[nc.ID])
+	}
+}
