@@ -63,7 +63,7 @@ type Options struct {
 	Interval   time.Duration // between syncs when all is well (default 60 s)
 	MinBackoff time.Duration // first retry after a failure (default 1 s)
 	MaxBackoff time.Duration // longest wait between retries (default 60 s)
-	PageSize   int           // changes per pull request (default 5000: few round trips on slow links)
+	PageSize   int           // changes per pull request (default 10000, the server's most: few round trips on slow links)
 	PushSize   int           // outbox entries per push request (default 100)
 	// Author is the user's name, shown on their messages until the server's copy arrives.
 	Author string
@@ -102,7 +102,7 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 		opt.MaxBackoff = 60 * time.Second
 	}
 	if opt.PageSize == 0 {
-		opt.PageSize = 5000
+		opt.PageSize = 10000
 	}
 	if opt.PushSize == 0 {
 		opt.PushSize = 100
@@ -334,18 +334,27 @@ func (e *Engine) changed(entities []string) {
 }
 
 // pull applies pages until the server says no more follows. Each page is applied with
-// its cursor in one transaction, so an interrupted pull resumes where it stopped.
+// its cursor in one transaction, so an interrupted pull resumes where it stopped. The
+// next page is asked for while one is applied: on a long round trip the link does not
+// wait for the disk, nor the disk for the link.
 func (e *Engine) pull(ctx context.Context) ([]string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // a page asked for ahead is dropped when the pull stops early
+	cursor, err := e.replica.Cursor(ctx)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var touched []string
+	next := e.askPage(ctx, cursor)
 	for {
-		cursor, err := e.replica.Cursor(ctx)
-		if err != nil {
-			return touched, err
+		r := <-next
+		if r.err != nil {
+			return touched, r.err
 		}
-		page, err := e.remote.Changes(ctx, cursor, e.opt.PageSize)
-		if err != nil {
-			return touched, err
+		page := r.page
+		if page.More {
+			next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
 		}
 		if err := e.replica.ApplyPage(ctx, page, e.opt.Now().UTC().Format(time.RFC3339)); err != nil {
 			return touched, err
@@ -360,6 +369,21 @@ func (e *Engine) pull(ctx context.Context) ([]string, error) {
 			return touched, nil
 		}
 	}
+}
+
+type pageResult struct {
+	page api.ChangesPage
+	err  error
+}
+
+// askPage asks for the page after cursor; the answer arrives on the channel.
+func (e *Engine) askPage(ctx context.Context, cursor string) <-chan pageResult {
+	out := make(chan pageResult, 1) // never blocks: an unread answer is dropped
+	go func() {
+		page, err := e.remote.Changes(ctx, cursor, e.opt.PageSize)
+		out <- pageResult{page, err}
+	}()
+	return out
 }
 
 // fetchFiles downloads every referenced file not yet cached and returns how many it
@@ -420,5 +444,6 @@ feed:
 	return fetched, firstErr
 }
 
-// DownloadWorkers is how many files are downloaded at once.
-var DownloadWorkers = 4
+// DownloadWorkers is how many files are downloaded at once: on a long round trip, small
+// files cost their round trip more than their bytes.
+var DownloadWorkers = 8
