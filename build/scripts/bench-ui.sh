@@ -47,19 +47,11 @@ done
 command -v Xvfb >/dev/null || die "Xvfb is missing (apt-get install xvfb), or run 'make setup'"
 chromium=${BENCH_CHROMIUM:-/usr/bin/chromium}
 if ((do_browser)); then
-  [[ -x $chromium ]] || die "Chromium is missing at $chromium (apt-get install chromium)"
-  [[ -x frontend/node_modules/.bin/playwright ]] ||
-    die "@playwright/test is not installed: run 'make setup' (or 'cd frontend && npm ci')"
+  need_browser "$chromium"
 fi
 
 # --- build, as e2e.sh and `make build` do (go build is incremental) ---
-if [[ ! -f frontend/dist/index.html ]] ||
-  [[ -n $(find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts \
-    frontend/wailsjs -newer frontend/dist/index.html -type f 2>/dev/null | head -1) ]]; then
-  say "building the frontend"
-  (cd frontend && npm run build) >"$logs/frontend-build.log" 2>&1 ||
-    { tail -30 "$logs/frontend-build.log" >&2; die "the frontend does not build (log: $logs/frontend-build.log)"; }
-fi
+build_frontend "$logs"
 say "building the server and the app"
 go build -o "$bin/ecert-server" ./sync/cmd/ecert-server || die "ecert-server does not build"
 if ((do_browser)); then

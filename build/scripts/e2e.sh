@@ -26,17 +26,8 @@ die() { echo "e2e: $*" >&2; exit 1; }
 # --- build (go build is incremental; the frontend is rebuilt when a source is newer) ---
 command -v Xvfb >/dev/null || die "Xvfb is missing (apt-get install xvfb), or run 'make setup'"
 chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
-[[ -x $chromium ]] || die "Chromium is missing at $chromium (apt-get install chromium)"
-[[ -x frontend/node_modules/.bin/playwright ]] ||
-  die "@playwright/test is not installed: run 'make setup' (or 'cd frontend && npm ci')"
-
-if [[ ! -f frontend/dist/index.html ]] ||
-  [[ -n $(find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts \
-    frontend/wailsjs -newer frontend/dist/index.html -type f 2>/dev/null | head -1) ]]; then
-  say "building the frontend"
-  (cd frontend && npm run build) >"$out/frontend-build.log" 2>&1 ||
-    { tail -30 "$out/frontend-build.log" >&2; die "the frontend does not build (log: $out/frontend-build.log)"; }
-fi
+need_browser "$chromium"
+build_frontend "$out"
 say "building the dev app and the server"
 CGO_ENABLED=1 go build -tags dev,webkit2_41 -o "$bin/ecert-desktop-dev" . ||
   die "the dev binary does not build"

@@ -79,3 +79,23 @@ start_server() {
   server_pid=$!
   wait_for "$server_url/api/v1/health" "$server_pid" "ecert-server" "$log" 30
 }
+
+# need_browser checks what the browser tests need: Chromium at $1, Playwright installed.
+need_browser() {
+  [[ -x $1 ]] || die "Chromium is missing at $1 (apt-get install chromium)"
+  [[ -x frontend/node_modules/.bin/playwright ]] ||
+    die "@playwright/test is not installed: run 'make setup' (or 'cd frontend && npm ci')"
+}
+
+# build_frontend rebuilds frontend/dist when a source is newer than it (as `make
+# frontend` would); the log goes to $1/frontend-build.log.
+build_frontend() {
+  local log=$1/frontend-build.log
+  if [[ ! -f frontend/dist/index.html ]] ||
+    [[ -n $(find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts \
+      frontend/wailsjs -newer frontend/dist/index.html -type f 2>/dev/null | head -1) ]]; then
+    say "building the frontend"
+    (cd frontend && npm run build) >"$log" 2>&1 ||
+      { tail -30 "$log" >&2; die "the frontend does not build (log: $log)"; }
+  fi
+}
