@@ -100,11 +100,7 @@ func TestKilledWhileUploading(t *testing.T) {
 	srv := servertest.Start(t)
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 2))
-	data := t.TempDir()
-	if res := run(t, data, "coop\n", nil, "login", "--server", srv.URL, "--user", "coop"); res.code != 0 {
-		t.Fatal(res.stderr)
-	}
-	run(t, data, "", nil, "sync")
+	data := coopDataDir(t, srv.URL)
 	path, sum := randomFile(t, 24<<20, seed)
 	if res := run(t, data, "", nil, "evidence", "add", ncEvidence, path); res.code != 0 {
 		t.Fatalf("evidence add: %s %s", res.stdout, res.stderr)
@@ -167,11 +163,7 @@ func TestKilledWhileWritingDraftsAndMessages(t *testing.T) {
 	srv := servertest.Start(t)
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 3))
-	data := t.TempDir()
-	if res := run(t, data, "coop\n", nil, "login", "--server", srv.URL, "--user", "coop"); res.code != 0 {
-		t.Fatal(res.stderr)
-	}
-	run(t, data, "", nil, "sync")
+	data := coopDataDir(t, srv.URL)
 	const unit = "Registre des primes tenu à jour et contrôlé chaque trimestre. "
 	long := strings.Repeat(unit, (api.MaxTextBytes-100)/len(unit))
 	ctx := context.Background()
@@ -278,11 +270,7 @@ func TestKilledWhileAttachingEvidence(t *testing.T) {
 	srv := servertest.Start(t)
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 4))
-	data := t.TempDir()
-	if res := run(t, data, "coop\n", nil, "login", "--server", srv.URL, "--user", "coop"); res.code != 0 {
-		t.Fatal(res.stderr)
-	}
-	run(t, data, "", nil, "sync")
+	data := coopDataDir(t, srv.URL)
 	attached := func() map[string]int {
 		var rows []app.EvidenceRow
 		res := run(t, data, "", nil, "evidence", "list", ncEvidence, "--json")
@@ -348,4 +336,17 @@ func TestKilledWhileAttachingEvidence(t *testing.T) {
 			t.Errorf("file %d is on the server %d times, want exactly once", i, onServer[sum])
 		}
 	}
+}
+
+// coopDataDir is a data folder logged in as coop through the headless commands, synced.
+func coopDataDir(t *testing.T, url string) string {
+	t.Helper()
+	data := t.TempDir()
+	if res := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); res.code != 0 {
+		t.Fatal(res.stderr)
+	}
+	if res := run(t, data, "", nil, "sync"); res.code != 0 {
+		t.Fatalf("first sync: %s", res.stderr)
+	}
+	return data
 }
