@@ -45,14 +45,13 @@ func TestMain(m *testing.M) {
 // settings size a run. `make test` runs the defaults (a short, fixed seed); `make soak`
 // sets them through the environment.
 type settings struct {
-	seed     uint64
-	faults   int    // stop the workload after this many injected faults
-	inproc   int    // clients of the first organisation in this process
-	procs    int    // clients of the first organisation as ecert-desktop processes
-	report   string // where to write the summary (markdown); "" for none
-	openNCs  int    // NCs kept open per organisation (the auditor enters more)
-	replayed bool   // the seed came from the environment
-	trace    bool   // log every step (ECERT_SOAK_TRACE=1)
+	seed    uint64
+	faults  int    // stop the workload after this many injected faults
+	inproc  int    // clients of the first organisation in this process
+	procs   int    // clients of the first organisation as ecert-desktop processes
+	report  string // where to write the summary (markdown); "" for none
+	openNCs int    // NCs kept open per organisation (the auditor enters more)
+	trace   bool   // log every step (ECERT_SOAK_TRACE=1)
 	// serverKills is how many times the second part kills the ecert-server process.
 	serverKills int
 }
@@ -77,7 +76,7 @@ func settingsFromEnv(t *testing.T) settings {
 		if err != nil {
 			t.Fatalf("ECERT_SOAK_SEED=%q: %v", v, err)
 		}
-		s.seed, s.replayed = n, true
+		s.seed = n
 	}
 	s.report = os.Getenv("ECERT_SOAK_REPORT")
 	s.trace = os.Getenv("ECERT_SOAK_TRACE") != ""
@@ -540,7 +539,7 @@ func (h *harness) check(ctx context.Context, srv serverSide, views map[string]re
 		stages := map[string]string{}
 		drafts := map[string]string{}
 		for k, data := range want {
-			entity, id, _ := strings.Cut(k, "/")
+			entity, _, _ := strings.Cut(k, "/")
 			switch entity {
 			case api.EntityMessage:
 				var m api.Message
@@ -564,7 +563,6 @@ func (h *harness) check(ctx context.Context, srv serverSide, views map[string]re
 				var d api.CADraft
 				json.Unmarshal([]byte(data), &d)
 				drafts[d.NCID] = d.Text
-				_ = id
 			}
 		}
 		expect := func(what string, e *entry, n int) {
