@@ -414,30 +414,8 @@ func (c *bodyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPatch {
 		n = &c.patch
 	}
-	r.Body = &countingBody{ReadCloser: r.Body, n: n}
+	r.Body = servertest.CountBody(r.Body, n)
 	c.h.ServeHTTP(w, r)
-}
-
-type countingBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (c *countingBody) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }
 
 // forwarder is a TCP relay in front of the proxy that counts the bytes the client put
@@ -467,7 +445,7 @@ func forwarder(b *testing.B, upstream string) (url string, sent *atomic.Int64) {
 					io.Copy(c, u)
 					c.Close()
 				}()
-				io.Copy(u, &countingReader{r: c, n: sent})
+				io.Copy(u, &servertest.CountingReader{R: c, N: sent})
 			}()
 		}
 	}()

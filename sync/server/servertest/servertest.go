@@ -92,7 +92,7 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 		s.serving.RLock()
 		defer s.serving.RUnlock()
 		s.Requests.Add(1)
-		r.Body = &readCounter{ReadCloser: r.Body, n: &s.Received}
+		r.Body = CountBody(r.Body, &s.Received)
 		s.handler.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
 	}))
 	s.URL = s.HTTP.URL
@@ -147,13 +147,22 @@ func (c *counter) Flush() {
 	}
 }
 
-type readCounter struct {
-	io.ReadCloser
-	n *atomic.Int64
+// CountingReader is r counting the bytes read from it into N.
+type CountingReader struct {
+	R io.Reader
+	N *atomic.Int64
 }
 
-func (r *readCounter) Read(p []byte) (int, error) {
-	n, err := r.ReadCloser.Read(p)
-	r.n.Add(int64(n))
+func (c *CountingReader) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N.Add(int64(n))
 	return n, err
+}
+
+// CountBody makes a request body count the bytes read from it into n.
+func CountBody(body io.ReadCloser, n *atomic.Int64) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{&CountingReader{R: body, N: n}, body}
 }
