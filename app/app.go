@@ -222,7 +222,7 @@ func (a *App) saveSession(ctx context.Context, server string, s api.Session) err
 func (a *App) Login(ctx context.Context, server, username, password string) (SessionState, error) {
 	username = strings.TrimSpace(username)
 	if username == "" || password == "" {
-		return SessionState{}, &CodeError{Code: CodeInvalidInput}
+		return SessionState{}, &CodeError{Code: api.CodeInvalidInput}
 	}
 	c, err := a.newClient(server)
 	if err != nil {
@@ -233,7 +233,7 @@ func (a *App) Login(ctx context.Context, server, username, password string) (Ses
 		return SessionState{}, err
 	}
 	if s.User.Role != api.RoleClient || s.User.OrgID == "" {
-		return SessionState{}, &CodeError{Code: CodeNotAClient}
+		return SessionState{}, &CodeError{Code: api.CodeNotAClient}
 	}
 	a.stopEngine()
 	if old, _, _ := a.savedSession(ctx); old == nil || old.User.OrgID != s.User.OrgID {
@@ -365,7 +365,7 @@ func (a *App) SyncNow() error {
 	e := a.engine
 	a.mu.Unlock()
 	if e == nil {
-		return &CodeError{Code: CodeNotLoggedIn}
+		return &CodeError{Code: api.CodeNotLoggedIn}
 	}
 	e.SyncNow()
 	return nil
@@ -385,7 +385,7 @@ func (a *App) SyncStatus(ctx context.Context) SyncStatus {
 			ErrorAt: rfc3339(s.ErrorAt), NextTry: rfc3339(s.NextTry)}
 	}
 	if expired {
-		st.LastError = client.CodeSessionExpired
+		st.LastError = api.CodeSessionExpired
 	}
 	st.LastSync, _ = a.store.Meta(ctx, store.MetaLastSync)
 	st.Pending, _ = a.store.PendingCount(ctx)
@@ -408,7 +408,7 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status), upload
 		return err
 	}
 	if s == nil {
-		return &CodeError{Code: CodeNotLoggedIn}
+		return &CodeError{Code: api.CodeNotLoggedIn}
 	}
 	c, err := a.newClient(server)
 	if err != nil {

@@ -149,7 +149,7 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	if len(all) < 4 {
 		t.Errorf("all NCs: %v", all)
 	}
-	if _, err := a.NCs(ctx, "'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, app.CodeInvalidInput) {
+	if _, err := a.NCs(ctx, "'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unknown filter: got %v, want invalid_input", err)
 	}
 }
@@ -189,7 +189,7 @@ func TestNCDetailAndReadState(t *testing.T) {
 		t.Errorf("evidence of NC-150424-2018 should be listed and cached: %+v", ev.Evidence)
 	}
 	// Through the bound service, as the UI calls it: a code, not a Go error text.
-	if _, err := service[*app.Portal](a).NC("NC-000000-0000"); !isCode(err, app.CodeNotFound) {
+	if _, err := service[*app.Portal](a).NC("NC-000000-0000"); !isCode(err, api.CodeNotFound) {
 		t.Errorf("unknown NC: got %v, want not_found", err)
 	}
 }
@@ -242,7 +242,7 @@ func TestRestartWithoutConnectionOpensOnTheReplica(t *testing.T) {
 	}
 	eventually(t, "the offline status", func() bool {
 		s := b.SyncStatus(ctx)
-		return !s.Online && s.LastError == client.CodeUnreachable && s.LastSync != ""
+		return !s.Online && s.LastError == api.CodeUnreachable && s.LastSync != ""
 	})
 	srv.SetDown(false)
 	eventually(t, "coming back online by itself", func() bool {
@@ -259,10 +259,10 @@ func TestFailedLoginLeavesTheReplicaUntouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct{ server, user, password, want string }{
-		{srv.URL, "coop", "wrong", client.CodeBadCredentials},
-		{"http://127.0.0.1:1", "coop", "coop", client.CodeUnreachable},
-		{"not a url ::", "coop", "coop", client.CodeInvalidServer},
-		{srv.URL, "", "coop", app.CodeInvalidInput},
+		{srv.URL, "coop", "wrong", api.CodeBadCredentials},
+		{"http://127.0.0.1:1", "coop", "coop", api.CodeUnreachable},
+		{"not a url ::", "coop", "coop", api.CodeInvalidServer},
+		{srv.URL, "", "coop", api.CodeInvalidInput},
 		{srv.URL, "analyst", "analyst", "not_a_client"},
 	}
 	for _, tt := range tests {
@@ -323,7 +323,7 @@ func TestLanguageDefaultsToTheSystemAndIsSaved(t *testing.T) {
 	if got := s.Language(); got != "fr" {
 		t.Errorf("after choosing French: got %q", got)
 	}
-	if err := s.SetLanguage("de"); !isCode(err, app.CodeInvalidInput) {
+	if err := s.SetLanguage("de"); !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unsupported language: got %v", err)
 	}
 }
@@ -359,7 +359,7 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 	if st.LoggedIn || st.Username != "coop" || !st.HasData {
 		t.Errorf("state after the session expired: %+v; want logged out, user kept, data kept", st)
 	}
-	if got := a.SyncStatus(ctx).LastError; got != client.CodeSessionExpired {
+	if got := a.SyncStatus(ctx).LastError; got != api.CodeSessionExpired {
 		t.Errorf("status error: got %q, want session_expired", got)
 	}
 	after, _ := a.Store().Counts(ctx)

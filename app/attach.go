@@ -13,18 +13,6 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
-// Codes of the evidence actions, per file.
-const (
-	CodeTooLarge       = "too_large"    // over the server's limit
-	CodeTypeRefused    = "type_refused" // a type the server does not accept
-	CodeUnreadable     = "unreadable"   // the file could not be read here
-	CodeNotAwaitingEvd = "not_awaiting_evidence"
-	CodeNoEvidence     = "no_evidence"
-	// The NC's evidence was sent and the analyst has not answered: nothing can be
-	// added to it (the server would refuse what arrives after the submission).
-	CodeEvidenceSent = "evidence_sent"
-)
-
 // Sources of an attached file.
 const (
 	SourceDialog = "dialog"
@@ -80,7 +68,7 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 		return nil, err
 	}
 	if !awaitingEvidence(nc) {
-		return nil, &CodeError{Code: CodeNotAwaitingEvd}
+		return nil, &CodeError{Code: api.CodeNotAwaitingEvidence}
 	}
 	if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
 		return nil, err
@@ -101,7 +89,7 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 		if err != nil {
 			return out, err
 		}
-		if limits != nil && (r.Code == CodeTooLarge || r.Code == CodeTypeRefused) {
+		if limits != nil && (r.Code == api.CodeTooLarge || r.Code == api.CodeTypeRefused) {
 			r.MaxBytes, r.Types = limits.MaxFileBytes, limits.Types
 		}
 		out = append(out, r)
@@ -114,11 +102,11 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.Limits, prefs Preferences, ncID, path, source string) (id string, size, original int64, code string, err error) {
 	st, statErr := os.Stat(path)
 	if statErr != nil || !st.Mode().IsRegular() {
-		return "", 0, 0, CodeUnreadable, nil
+		return "", 0, 0, api.CodeUnreadable, nil
 	}
 	name := evidence.SafeName(filepath.Base(path))
 	if limits != nil && len(limits.Types) > 0 && !slices.Contains(limits.Types, strings.ToLower(filepath.Ext(name))) {
-		return "", 0, 0, CodeTypeRefused, nil
+		return "", 0, 0, api.CodeTypeRefused, nil
 	}
 	imp, err := files.Import(ctx, path)
 	if err != nil {
@@ -126,10 +114,10 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 			return "", 0, 0, "", ctx.Err()
 		}
 		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
-			return "", 0, 0, CodeDiskFull, nil
+			return "", 0, 0, api.CodeDiskFull, nil
 		}
 		a.log.Warn("import evidence", "err", err)
-		return "", 0, 0, CodeUnreadable, nil
+		return "", 0, 0, api.CodeUnreadable, nil
 	}
 	imp.Name = name
 	ev := store.LocalEvidence{NCID: ncID, File: api.FileRef{SHA256: imp.SHA256, Name: imp.Name, Size: imp.Size,
@@ -145,11 +133,11 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 		}
 	}
 	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {
-		return "", 0, 0, CodeTooLarge, nil
+		return "", 0, 0, api.CodeTooLarge, nil
 	}
 	saved, err := a.store.AttachEvidence(ctx, ev, a.now())
 	if store.DiskFull(err) {
-		return "", 0, 0, CodeDiskFull, nil
+		return "", 0, 0, api.CodeDiskFull, nil
 	}
 	if err != nil {
 		return "", 0, 0, "", err
@@ -161,7 +149,7 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 func (a *App) RemoveEvidence(ctx context.Context, id string) error {
 	err := a.store.RemoveEvidence(ctx, id, a.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &CodeError{Code: api.ReasonEvidenceSubmitted}
+		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
 	a.kick()
 	return err
@@ -174,7 +162,7 @@ func (a *App) SetEvidenceSubject(ctx context.Context, id, subject string) error 
 	}
 	err := a.store.SetEvidenceSubject(ctx, id, subject, a.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &CodeError{Code: api.ReasonEvidenceSubmitted}
+		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
 	a.kick()
 	return err
@@ -187,7 +175,7 @@ func (a *App) SetEvidenceReady(ctx context.Context, ncID string, ready bool) err
 		return err
 	}
 	if !awaitingEvidence(nc) {
-		return &CodeError{Code: CodeNotAwaitingEvd}
+		return &CodeError{Code: api.CodeNotAwaitingEvidence}
 	}
 	if ready {
 		if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
@@ -205,7 +193,7 @@ func (a *App) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
 		return err
 	}
 	if pending {
-		return &CodeError{Code: CodeEvidenceSent}
+		return &CodeError{Code: api.CodeEvidenceSent}
 	}
 	return nil
 }

@@ -493,7 +493,7 @@ func BenchmarkUploadCut5(b *testing.B) {
 			if err == nil {
 				break
 			}
-			if client.Code(err) != client.CodeUnreachable {
+			if client.Code(err) != api.CodeUnreachable {
 				b.Fatalf("sync through a cut: %v", err)
 			}
 			cuts++

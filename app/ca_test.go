@@ -82,7 +82,7 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 	if err != nil || len(res.Queued) != 1 || res.Queued[0] != entered.ID {
 		t.Fatalf("send offline: %+v %v", res, err)
 	}
-	if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != client.CodeUnreachable {
+	if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != api.CodeUnreachable {
 		t.Fatalf("sync offline: got %v", err)
 	}
 	if n := a.SyncStatus(ctx).Pending; n == 0 {
@@ -188,7 +188,7 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != client.CodeUnreachable {
+		if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != api.CodeUnreachable {
 			t.Fatalf("sync with answers dropped: got %v", err)
 		}
 	}
@@ -225,7 +225,7 @@ func TestTwoComputersEditingOneDraftKeepBothTexts(t *testing.T) {
 	online(proxy)
 	syncNow(t, b)
 	d, _ := b.NC(ctx, nc)
-	if d.Local == nil || d.Local.Notice != api.ReasonDraftChanged || d.Local.Text != "Texte du terrain" || d.Local.OtherText != "Texte du bureau" {
+	if d.Local == nil || d.Local.Notice != api.CodeDraftChanged || d.Local.Text != "Texte du terrain" || d.Local.OtherText != "Texte du bureau" {
 		t.Fatalf("the second computer's view after the conflict: %+v", d.Local)
 	}
 	// B chooses a merge; A then receives it by pull.
@@ -296,7 +296,7 @@ func TestReturnedWhileQueuedGoesBackToDraftNeverResubmitted(t *testing.T) {
 	online(proxy)
 	syncNow(t, b)
 	d, _ := b.NC(ctx, nc)
-	if d.Local == nil || d.Local.Text != "Version de B" || d.Local.Queued || d.Local.Ready || d.Local.Notice != api.ReasonNCChanged {
+	if d.Local == nil || d.Local.Text != "Version de B" || d.Local.Queued || d.Local.Ready || d.Local.Notice != api.CodeNCChanged {
 		t.Fatalf("B's CA after the analyst's return: %+v", d.Local)
 	}
 	if d.Row.NC.CA == nil || d.Row.NC.CA.AnalystComment != "Ajoutez un calendrier." {

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -279,21 +280,21 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		"unreachable":     "the server cannot be reached; check the connection and the server address",
-		"bad_credentials": "wrong user name or password",
-		"session_expired": "the login has expired; run 'ecert-desktop login' again",
-		"bad_response":    "the server's answer was not understood; check the server address",
-		"rate_limited":    "too many attempts; wait a minute and try again",
-		"server_error":    "the server had a problem; try again later",
-		"invalid_server":  "the server address is not valid (example: https://ecert.example.org)",
-		CodeNotLoggedIn:   "not logged in; run 'ecert-desktop login' first",
-		CodeInvalidInput:  "invalid input",
-		CodeNotFound:      "not found",
-		CodeDamaged:       "the local data is damaged",
-		"not_a_client":    "this login is not a producer organisation's",
-		CodeEvidenceSent:  "the evidence of this NC was sent; files can be added again if the analyst returns it",
-		CodeDiskFull:      "the disk is full: nothing was changed; free some space and run the command again",
-		CodeInternal:      "unexpected error (see the log above)",
+		"unreachable":          "the server cannot be reached; check the connection and the server address",
+		"bad_credentials":      "wrong user name or password",
+		"session_expired":      "the login has expired; run 'ecert-desktop login' again",
+		"bad_response":         "the server's answer was not understood; check the server address",
+		"rate_limited":         "too many attempts; wait a minute and try again",
+		"server_error":         "the server had a problem; try again later",
+		"invalid_server":       "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeNotLoggedIn:    "not logged in; run 'ecert-desktop login' first",
+		api.CodeInvalidInput:   "invalid input",
+		api.CodeNotFound:       "not found",
+		api.CodeReplicaDamaged: "the local data is damaged",
+		"not_a_client":         "this login is not a producer organisation's",
+		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodeInternal:       "unexpected error (see the log above)",
 	}
 	code := userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code
 	if m, ok := messages[code]; ok {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // The headless evidence commands.
@@ -35,7 +37,7 @@ func (c *cli) evidence(args []string) error {
 			switch {
 			case r.Code != "":
 				failed++
-				full = full || r.Code == CodeDiskFull
+				full = full || r.Code == api.CodeDiskFull
 				fmt.Fprintf(c.stdout, "Not attached: %s — %s\n", r.Path, explain(&CodeError{Code: r.Code}))
 			case r.OriginalSize > 0:
 				fmt.Fprintf(c.stdout, "Attached %s to %s (a %s copy is sent; the %s original stays here)\n",
@@ -46,10 +48,10 @@ func (c *cli) evidence(args []string) error {
 		}
 		fmt.Fprintln(c.stdout, "The files go to the server with the next sync.")
 		if full {
-			return &CodeError{Code: CodeDiskFull}
+			return &CodeError{Code: api.CodeDiskFull}
 		}
 		if failed > 0 {
-			return &CodeError{Code: CodeInvalidInput}
+			return &CodeError{Code: api.CodeInvalidInput}
 		}
 		return nil
 	case "list":

@@ -221,14 +221,14 @@ func (c *cli) message(args []string) error {
 // explainCode says in plain words what a notice or rejection code means.
 func explainCode(code string) string {
 	m := map[string]string{
-		api.ReasonDraftChanged:  "another computer saved a different draft; choose the text to keep in the app",
-		api.ReasonNCChanged:     "the analyst changed this NC; read the comment and mark it ready again",
-		api.ReasonNCClosed:      "the NC was closed; your text is kept but can no longer be sent",
-		api.ReasonNotAwaitingCA: "the NC does not expect a corrective measure now",
-		api.ReasonNCNotFound:    "the NC is not (or no longer) visible to your organisation",
-		api.ReasonEmptyText:     "the text is empty",
-		api.ReasonTextTooLong:   "the text is too long",
-		api.ReasonBadEntry:      "the server could not read this change",
+		api.CodeDraftChanged:  "another computer saved a different draft; choose the text to keep in the app",
+		api.CodeNCChanged:     "the analyst changed this NC; read the comment and mark it ready again",
+		api.CodeNCClosed:      "the NC was closed; your text is kept but can no longer be sent",
+		api.CodeNotAwaitingCA: "the NC does not expect a corrective measure now",
+		api.CodeNCNotFound:    "the NC is not (or no longer) visible to your organisation",
+		api.CodeEmptyText:     "the text is empty",
+		api.CodeTextTooLong:   "the text is too long",
+		api.CodeBadEntry:      "the server could not read this change",
 	}
 	if s, ok := m[code]; ok {
 		return s

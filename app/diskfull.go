@@ -21,7 +21,7 @@ import (
 // diskFull gives err the code disk_full when it says the disk is full.
 func diskFull(err error) error {
 	if store.DiskFull(err) {
-		return &client.Error{Code: CodeDiskFull, Err: err}
+		return &client.Error{Code: api.CodeDiskFull, Err: err}
 	}
 	return err
 }

@@ -242,8 +242,8 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	}
 	isFull := func(what string, err error) {
 		t.Helper()
-		if !isCode(err, app.CodeDiskFull) {
-			t.Errorf("%s on a full disk: %v, want the code %s", what, err, app.CodeDiskFull)
+		if !isCode(err, api.CodeDiskFull) {
+			t.Errorf("%s on a full disk: %v, want the code %s", what, err, api.CodeDiskFull)
 		}
 		unchanged(what)
 	}
@@ -257,8 +257,8 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	isFull("send", err)
 	isFull("message", outbox.Message(ncCA, m1))
 	res, err := ev.AddFiles(ncEvidence, []string{evPath})
-	if err != nil || len(res) != 1 || res[0].Code != app.CodeDiskFull {
-		t.Errorf("attach on a full disk: %+v %v, want the code %s", res, err, app.CodeDiskFull)
+	if err != nil || len(res) != 1 || res[0].Code != api.CodeDiskFull {
+		t.Errorf("attach on a full disk: %+v %v, want the code %s", res, err, api.CodeDiskFull)
 	}
 	unchanged("attach")
 	if tmp, _ := os.ReadDir(filepath.Join(data, "files", "tmp")); len(tmp) > 0 {
@@ -271,7 +271,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	if err := sy.SyncNow(); err != nil {
 		t.Fatal(err)
 	}
-	s := settled("the sync on a full disk", func(s app.SyncStatus) bool { return s.LastError == app.CodeDiskFull })
+	s := settled("the sync on a full disk", func(s app.SyncStatus) bool { return s.LastError == api.CodeDiskFull })
 	if !s.Online || s.Pending != 1 {
 		t.Errorf("status on a full disk: %+v, want online with the message pending", s)
 	}
@@ -286,7 +286,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	sy.SyncNow()
 	settled("the sync with little room", func(s app.SyncStatus) bool {
 		_, err := a.Store().NC(ctx, newNC.ID)
-		return err == nil && s.Pending == 0 && s.LastError == app.CodeDiskFull
+		return err == nil && s.Pending == 0 && s.LastError == api.CodeDiskFull
 	})
 	if _, cached, err := a.Store().BlobPath(ctx, docSum); cached || err != nil {
 		t.Errorf("the document is recorded as present (%v, %v) though it did not fit", cached, err)

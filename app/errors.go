@@ -6,21 +6,8 @@ import (
 	"log/slog"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
-)
-
-// Error codes the UI translates (errors.<code>), beyond those of sync/client.
-const (
-	CodeInvalidInput = "invalid_input"
-	CodeNotFound     = "not_found"
-	CodeNotCached    = "not_cached" // the file has not been downloaded yet
-	CodeNotLoggedIn  = "not_logged_in"
-	CodeDamaged      = "replica_damaged"
-	CodeInternal     = "internal"
-	CodeCancelled    = "cancelled"
-	CodeInUse        = "in_use"       // another Ecert Desktop uses the data directory
-	CodeNotAClient   = "not_a_client" // analysts and auditors use the web console, not this app
-	CodeDiskFull     = "disk_full"    // the data folder's disk is full: nothing was written
 )
 
 // CodeError is what bound methods return: its text is only a code, which the UI
@@ -41,21 +28,21 @@ func userError(log *slog.Logger, err error) error {
 	// Before the client's codes: a download that cannot be written is, to the client,
 	// a broken connection (it wraps the write's error as "unreachable").
 	if store.DiskFull(err) {
-		return &CodeError{Code: CodeDiskFull}
+		return &CodeError{Code: api.CodeDiskFull}
 	}
 	if code := client.Code(err); code != "" {
 		return &CodeError{Code: code}
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return &CodeError{Code: CodeNotFound}
+		return &CodeError{Code: api.CodeNotFound}
 	case errors.Is(err, store.ErrCorrupt):
-		return &CodeError{Code: CodeDamaged}
+		return &CodeError{Code: api.CodeReplicaDamaged}
 	case errors.Is(err, store.ErrLocked):
-		return &CodeError{Code: CodeInUse}
+		return &CodeError{Code: api.CodeInUse}
 	case errors.Is(err, context.Canceled):
-		return &CodeError{Code: CodeCancelled}
+		return &CodeError{Code: api.CodeCancelled}
 	}
 	log.Error("unexpected error", "err", err)
-	return &CodeError{Code: CodeInternal}
+	return &CodeError{Code: api.CodeInternal}
 }

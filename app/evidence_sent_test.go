@@ -32,11 +32,11 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	a.SyncOnce(ctx, nil, nil) // offline: the submission is queued, not sent
 
 	second, _ := randomFile(t, 4000, 2)
-	if _, err := a.Attach(ctx, ncEvidence, []string{second}, app.SourceCLI); !isCode(err, app.CodeEvidenceSent) {
-		t.Errorf("attach while the submission waits: %v, want %s", err, app.CodeEvidenceSent)
+	if _, err := a.Attach(ctx, ncEvidence, []string{second}, app.SourceCLI); !isCode(err, api.CodeEvidenceSent) {
+		t.Errorf("attach while the submission waits: %v, want %s", err, api.CodeEvidenceSent)
 	}
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); !isCode(err, app.CodeEvidenceSent) {
-		t.Errorf("ready again while the submission waits: %v, want %s", err, app.CodeEvidenceSent)
+	if err := a.SetEvidenceReady(ctx, ncEvidence, true); !isCode(err, api.CodeEvidenceSent) {
+		t.Errorf("ready again while the submission waits: %v, want %s", err, api.CodeEvidenceSent)
 	}
 
 	online(proxy)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -56,12 +57,12 @@ func (e *Evidence) Inbox() string {
 func (e *Evidence) OpenInbox(ncID string) error {
 	in := e.app.inboxNow()
 	if in == nil {
-		return &CodeError{Code: CodeNotLoggedIn}
+		return &CodeError{Code: api.CodeNotLoggedIn}
 	}
 	dir := in.Root()
 	if ncID != "" {
 		if _, ok := evidence.ParseFolder(ncID); !ok {
-			return &CodeError{Code: CodeInvalidInput}
+			return &CodeError{Code: api.CodeInvalidInput}
 		}
 		dir = filepath.Join(dir, ncID)
 	}

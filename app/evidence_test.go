@@ -104,7 +104,7 @@ func TestUploadCutFiveTimesResumesWithLittleResent(t *testing.T) {
 		if err == nil {
 			break // the rest fitted before the cut
 		}
-		if client.Code(err) != client.CodeUnreachable {
+		if client.Code(err) != api.CodeUnreachable {
 			t.Fatalf("sync through a cut: %v", err)
 		}
 		cuts++
@@ -212,7 +212,7 @@ func TestFileOverTheLimitIsRefusedBeforeUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res) != 1 || res[0].Code != app.CodeTooLarge || res[0].MaxBytes != 1<<20 {
+	if len(res) != 1 || res[0].Code != api.CodeTooLarge || res[0].MaxBytes != 1<<20 {
 		t.Fatalf("a file over the limit: %+v, want too_large with the 1 MiB limit", res)
 	}
 	before := srv.Received.Load()

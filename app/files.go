@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // FilesPrefix is the URL path under which the UI reads cached files: /files/<sha256>.
@@ -25,7 +27,7 @@ func (a *App) cachedFile(ctx context.Context, sha string) (path, name string, er
 		return "", "", err
 	}
 	if !cached {
-		return "", "", &CodeError{Code: CodeNotCached}
+		return "", "", &CodeError{Code: api.CodeNotCached}
 	}
 	return path, safeName(ref.Name), nil
 }
@@ -121,7 +123,7 @@ func (a *App) FileMiddleware(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			status := http.StatusNotFound
-			if code := userError(a.log, err).(*CodeError).Code; code != CodeNotFound && code != CodeNotCached {
+			if code := userError(a.log, err).(*CodeError).Code; code != api.CodeNotFound && code != api.CodeNotCached {
 				status = http.StatusInternalServerError
 			}
 			http.Error(w, http.StatusText(status), status)

@@ -1,5 +1,7 @@
 package app
 
+import "github.com/ecert-desktop/ecert-desktop/sync/api"
+
 // Platform is the OS boundary the services use: events to the window, opening a file
 // with the system's default program, the native save dialog. The desktop build wires
 // Wails' runtime; headless runs and tests use their own.
@@ -29,6 +31,6 @@ const (
 type headless struct{}
 
 func (headless) Emit(string, any)                         {}
-func (headless) OpenPath(string) error                    { return &CodeError{Code: CodeInvalidInput} }
+func (headless) OpenPath(string) error                    { return &CodeError{Code: api.CodeInvalidInput} }
 func (headless) SaveDialog(string) (string, error)        { return "", nil }
 func (headless) OpenFilesDialog(string) ([]string, error) { return nil, nil }

@@ -50,7 +50,7 @@ func daysLeft(today time.Time, due api.Date) *int {
 func (a *App) NCs(ctx context.Context, filter string) ([]NCRow, error) {
 	stages, ok := stagesOf[filter]
 	if !ok {
-		return nil, &CodeError{Code: CodeInvalidInput}
+		return nil, &CodeError{Code: api.CodeInvalidInput}
 	}
 	ncs, err := a.store.NCs(ctx, stages...)
 	if err != nil {

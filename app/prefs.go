@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // Preferences are the user's settings beyond the language.
@@ -35,7 +37,7 @@ func (a *App) Preferences(ctx context.Context) Preferences {
 // SetPreferences saves the preferences and applies them.
 func (a *App) SetPreferences(ctx context.Context, p Preferences) error {
 	if p.DownscaleAboveBytes < 100<<10 || p.DownscaleAboveBytes > 1<<30 {
-		return &CodeError{Code: CodeInvalidInput}
+		return &CodeError{Code: api.CodeInvalidInput}
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {

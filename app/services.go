@@ -216,7 +216,7 @@ func (s *Settings) Language() string {
 // SetLanguage saves the UI language.
 func (s *Settings) SetLanguage(lang string) error {
 	if !slices.Contains(Languages, lang) {
-		return &CodeError{Code: CodeInvalidInput}
+		return &CodeError{Code: api.CodeInvalidInput}
 	}
 	return s.app.fail(s.app.store.SetMeta(context.Background(), store.MetaLanguage, lang))
 }

@@ -10,14 +10,6 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
-// Codes of the corrective-measure and message actions.
-const (
-	CodeNotEditable = "not_editable" // the NC does not take a corrective measure now
-	CodeQueued      = "queued"       // the CA is queued to be sent: unmark it first
-	CodeEmptyText   = "empty_text"
-	CodeTextTooLong = "text_too_long"
-)
-
 func (a *App) stamp() string { return a.now().UTC().Format(time.RFC3339) }
 
 // awaitingCA reports whether the client can write a corrective measure for nc now.
@@ -28,10 +20,10 @@ func awaitingCA(nc *api.NC) bool {
 // checkText refuses texts the server would refuse, before they reach the outbox.
 func checkText(text string) error {
 	if len(text) > api.MaxTextBytes {
-		return &CodeError{Code: CodeTextTooLong}
+		return &CodeError{Code: api.CodeTextTooLong}
 	}
 	if !utf8.ValidString(text) {
-		return &CodeError{Code: CodeInvalidInput}
+		return &CodeError{Code: api.CodeInvalidInput}
 	}
 	return nil
 }
@@ -46,7 +38,7 @@ func (a *App) editableNC(ctx context.Context, ncID string, text string) (*api.NC
 		return nil, err
 	}
 	if !awaitingCA(nc) {
-		return nil, &CodeError{Code: CodeNotEditable}
+		return nil, &CodeError{Code: api.CodeNotEditable}
 	}
 	return nc, nil
 }
@@ -76,9 +68,9 @@ func (a *App) localView(ctx context.Context, c *store.LocalCA) (*LocalCA, error)
 func storeErr(err error) error {
 	switch {
 	case errors.Is(err, store.ErrQueued):
-		return &CodeError{Code: CodeQueued}
+		return &CodeError{Code: api.CodeQueued}
 	case errors.Is(err, store.ErrEmptyText):
-		return &CodeError{Code: CodeEmptyText}
+		return &CodeError{Code: api.CodeEmptyText}
 	}
 	return err
 }

@@ -104,9 +104,9 @@ func TestPushResultsMoveTheQueueOn(t *testing.T) {
 	}
 	// Conflict: both texts are kept.
 	theirs := &api.CADraft{NCID: nc.ID, Text: "their text", Revision: 2, UpdatedBy: "jean"}
-	s.ApplyPushResults(ctx, []api.PushResult{{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonDraftChanged, Draft: theirs}}, "Marie", at)
+	s.ApplyPushResults(ctx, []api.PushResult{{Seq: e.Seq, Status: api.PushConflict, Code: api.CodeDraftChanged, Draft: theirs}}, "Marie", at)
 	l, _ = s.LocalCA(ctx, nc.ID)
-	if l.Text != "v2" || l.OtherText != "their text" || l.Notice != api.ReasonDraftChanged {
+	if l.Text != "v2" || l.OtherText != "their text" || l.Notice != api.CodeDraftChanged {
 		t.Errorf("after a conflict: %+v", l)
 	}
 	// Resolving builds on their revision.
@@ -121,13 +121,13 @@ func TestPushResultsMoveTheQueueOn(t *testing.T) {
 	s.ApplyPushResults(ctx, []api.PushResult{{Seq: pending(t, s)[0].Seq, Status: api.PushApplied, Draft: &api.CADraft{NCID: nc.ID, Text: "final", Revision: 4}}}, "Marie", at)
 	s.QueueReady(ctx, now)
 	sub := pending(t, s)[0]
-	s.ApplyPushResults(ctx, []api.PushResult{{Seq: sub.Seq, Status: api.PushRejected, Code: api.ReasonNCClosed}}, "Marie", at)
+	s.ApplyPushResults(ctx, []api.PushResult{{Seq: sub.Seq, Status: api.PushRejected, Code: api.CodeNCClosed}}, "Marie", at)
 	l, _ = s.LocalCA(ctx, nc.ID)
-	if l.Ready || l.Queued || l.Notice != api.ReasonNCClosed || l.Text != "final" {
+	if l.Ready || l.Queued || l.Notice != api.CodeNCClosed || l.Text != "final" {
 		t.Errorf("after a rejected submission: %+v", l)
 	}
 	outbox, _ := s.Outbox(ctx)
-	if len(outbox) != 1 || outbox[0].State != store.OutboxRejected || outbox[0].Code != api.ReasonNCClosed {
+	if len(outbox) != 1 || outbox[0].State != store.OutboxRejected || outbox[0].Code != api.CodeNCClosed {
 		t.Errorf("outbox after the rejection: %+v", outbox)
 	}
 	if n, _ := s.PendingCount(ctx); n != 0 {
@@ -169,7 +169,7 @@ func TestPullsBringNoticesAndTakeReadyOffChangedNCs(t *testing.T) {
 		t.Fatal(err)
 	}
 	l, _ := s.LocalCA(ctx, nc.ID)
-	if l.Ready || l.Notice != api.ReasonNCClosed || l.Text != "ma mesure" {
+	if l.Ready || l.Notice != api.CodeNCClosed || l.Text != "ma mesure" {
 		t.Errorf("local CA after the NC was closed: %+v (text kept, ready off, notice nc_closed)", l)
 	}
 	notices, _ := s.Notices(ctx)
@@ -206,7 +206,7 @@ func TestAnotherComputersDraftIsAdoptedOrKeptBesideMine(t *testing.T) {
 	third := api.CADraft{NCID: nc.ID, Text: "office again", Revision: 3, UpdatedBy: "jean"}
 	s.ApplyPage(ctx, api.ChangesPage{Cursor: "7", Changes: []api.Change{change(t, api.EntityCADraft, nc.ID, third)}}, now)
 	l, _ = s.LocalCA(ctx, nc.ID)
-	if l.Text != "typed in the field" || l.OtherText != "office again" || l.Notice != api.ReasonDraftChanged {
+	if l.Text != "typed in the field" || l.OtherText != "office again" || l.Notice != api.CodeDraftChanged {
 		t.Errorf("keeping both drafts: %+v", l)
 	}
 }

@@ -40,16 +40,16 @@ func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp str
 		if (nc.Stage == api.StageCASubmitted || nc.Stage == api.StageEvidenceSubmitted) && old.Stage != nc.Stage {
 			// A submission: ours (its push result already cleared the local CA) or another
 			// computer's. Not the analyst's news.
-			return clearReadyUnlessQueued(ctx, tx, c.ID, api.ReasonNCChanged, stamp)
+			return clearReadyUnlessQueued(ctx, tx, c.ID, api.CodeNCChanged, stamp)
 		}
 		if news {
 			if err := addNotice(ctx, tx, c.ID, NoticeDecision, nc.Stage, stamp); err != nil {
 				return err
 			}
 		}
-		reason := api.ReasonNCChanged
+		reason := api.CodeNCChanged
 		if nc.Stage == api.StageClosed {
-			reason = api.ReasonNCClosed
+			reason = api.CodeNCClosed
 		}
 		return clearReadyUnlessQueued(ctx, tx, c.ID, reason, stamp)
 	case api.EntityMessage:
@@ -127,7 +127,7 @@ func adoptDraft(ctx context.Context, tx *sql.Tx, d api.CADraft, stamp string) er
 	if !c.Diverged() {
 		c.Text, c.PushedText, c.DraftBase = d.Text, d.Text, d.Revision
 	} else if d.Text != c.Text {
-		c.Notice, c.OtherText, c.OtherRevision, c.OtherBy = api.ReasonDraftChanged, d.Text, d.Revision, d.UpdatedBy
+		c.Notice, c.OtherText, c.OtherRevision, c.OtherBy = api.CodeDraftChanged, d.Text, d.Revision, d.UpdatedBy
 	} else {
 		c.PushedText, c.DraftBase = d.Text, d.Revision // the same text: no conflict
 	}

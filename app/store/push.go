@@ -138,12 +138,12 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE ca_local SET notice = ?, other_text = ?, other_revision = ?,
-				other_by = ?, updated_at = ? WHERE nc_id = ?`, api.ReasonDraftChanged, r.Draft.Text, r.Draft.Revision,
+				other_by = ?, updated_at = ? WHERE nc_id = ?`, api.CodeDraftChanged, r.Draft.Text, r.Draft.Revision,
 				r.Draft.UpdatedBy, stamp, e.NCID); err != nil {
 				return err
 			}
 		case e.Kind == api.KindCASubmit:
-			if err := backToDraft(ctx, tx, e.NCID, api.ReasonNCChanged, stamp); err != nil {
+			if err := backToDraft(ctx, tx, e.NCID, api.CodeNCChanged, stamp); err != nil {
 				return err
 			}
 		}
@@ -237,7 +237,7 @@ func applyEvidenceResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.P
 		}
 		return done()
 	case api.PushRejected:
-		if e.Kind == api.KindEvidenceAdd && r.Code == api.ReasonBlobMissing {
+		if e.Kind == api.KindEvidenceAdd && r.Code == api.CodeBlobMissing {
 			// The server lacks the bytes after all: upload them again, then re-attach
 			// with a new entry (this one's answer is final on the server).
 			if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ?`, EvidenceLocal, e.EvidenceID); err != nil {

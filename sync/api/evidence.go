@@ -21,18 +21,6 @@ const (
 	KindEvidenceSubmit = "evidence.submit"
 )
 
-// Reasons of refused evidence entries.
-const (
-	ReasonBlobMissing         = "blob_missing"          // upload the bytes first, then push again
-	ReasonNotAwaitingEvidence = "not_awaiting_evidence" // the NC's stage takes no evidence now
-	ReasonNoEvidence          = "no_evidence"           // submit with no file attached
-	ReasonEvidenceNotFound    = "evidence_not_found"
-	ReasonEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
-	ReasonTooLarge            = "too_large"          // over Limits.MaxFileBytes
-	ReasonTypeRefused         = "type_refused"       // not one of Limits.Types
-	ReasonQuotaExceeded       = "quota_exceeded"
-)
-
 // EvidenceType is the portal's only evidence file type ("Preuves Matérielles").
 const EvidenceType = "evidence"
 

@@ -58,18 +58,6 @@ const (
 	PushConflict  = "conflict"  // the server's version moved on; the current one is attached
 )
 
-// Reasons of rejected and conflicting entries, in PushResult.Code.
-const (
-	ReasonNCNotFound    = "nc_not_found"    // no such NC visible to the organisation
-	ReasonNCClosed      = "nc_closed"       // the NC was closed
-	ReasonNotAwaitingCA = "not_awaiting_ca" // the NC's stage does not take a CA now
-	ReasonEmptyText     = "empty_text"
-	ReasonTextTooLong   = "text_too_long"
-	ReasonBadEntry      = "bad_entry"     // unknown kind, bad sequence, invalid UTF-8 …
-	ReasonDraftChanged  = "draft_changed" // conflict: another computer saved the draft
-	ReasonNCChanged     = "nc_changed"    // conflict: the analyst changed the NC
-)
-
 // MaxTextBytes limits the text of a CA or a message.
 const MaxTextBytes = 20000
 

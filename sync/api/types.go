@@ -58,18 +58,6 @@ type Error struct {
 	Message string `json:"message"`
 }
 
-// Error codes carried in Error.Code.
-const (
-	CodeBadRequest     = "bad_request"
-	CodeBadCredentials = "bad_credentials"
-	CodeUnauthorized   = "unauthorized"  // no token, unknown or revoked token
-	CodeTokenExpired   = "token_expired" // the access token expired: refresh it
-	CodeForbidden      = "forbidden"     // the role may not use this route
-	CodeNotFound       = "not_found"     // also for another organisation's data
-	CodeRateLimited    = "rate_limited"
-	CodeInternal       = "internal"
-)
-
 // Entity names used in the change log.
 const (
 	EntityOrganisation  = "organisation"

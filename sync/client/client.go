@@ -71,7 +71,7 @@ func NormaliseServer(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", &Error{Code: CodeInvalidServer, Err: fmt.Errorf("server address %q", raw)}
+		return "", &Error{Code: api.CodeInvalidServer, Err: fmt.Errorf("server address %q", raw)}
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
@@ -101,7 +101,7 @@ func (c *Client) Login(ctx context.Context, username, password string) (api.Sess
 		return api.Session{}, err
 	}
 	if s.AccessToken == "" || s.RefreshToken == "" {
-		return api.Session{}, &Error{Code: CodeBadResponse, Status: 200, Err: errors.New("login answer without tokens")}
+		return api.Session{}, &Error{Code: api.CodeBadResponse, Status: 200, Err: errors.New("login answer without tokens")}
 	}
 	c.SetSession(s)
 	return s, nil
@@ -134,7 +134,7 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 		return c.call(ctx, http.MethodGet, path, token, nil, &page)
 	})
 	if err == nil && page.Cursor == "" && len(page.Changes) > 0 {
-		err = &Error{Code: CodeBadResponse, Status: 200, Err: errors.New("changes page without cursor")}
+		err = &Error{Code: api.CodeBadResponse, Status: 200, Err: errors.New("changes page without cursor")}
 	}
 	return page, err
 }
@@ -150,16 +150,16 @@ func (c *Client) Push(ctx context.Context, req api.PushRequest) (api.PushRespons
 		return resp, err
 	}
 	if len(resp.Results) != len(req.Entries) {
-		return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: %d results for %d entries", len(resp.Results), len(req.Entries))}
+		return resp, &Error{Code: api.CodeBadResponse, Status: 200, Err: fmt.Errorf("push: %d results for %d entries", len(resp.Results), len(req.Entries))}
 	}
 	for i, r := range resp.Results {
 		if r.Seq != req.Entries[i].Seq {
-			return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: result %d is for seq %d, want %d", i, r.Seq, req.Entries[i].Seq)}
+			return resp, &Error{Code: api.CodeBadResponse, Status: 200, Err: fmt.Errorf("push: result %d is for seq %d, want %d", i, r.Seq, req.Entries[i].Seq)}
 		}
 		switch r.Status {
 		case api.PushApplied, api.PushDuplicate, api.PushRejected, api.PushConflict:
 		default:
-			return resp, &Error{Code: CodeBadResponse, Status: 200, Err: fmt.Errorf("push: unknown status %q", r.Status)}
+			return resp, &Error{Code: api.CodeBadResponse, Status: 200, Err: fmt.Errorf("push: unknown status %q", r.Status)}
 		}
 	}
 	return resp, nil
@@ -187,7 +187,7 @@ func (c *Client) Download(ctx context.Context, sha string, from int64, open func
 		case http.StatusPartialContent:
 			start = from
 		case http.StatusRequestedRangeNotSatisfiable: // what we have is already whole (or wrong): start again
-			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+			return &Error{Code: api.CodeUploadGone, Status: resp.StatusCode()}
 		default:
 			data, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 			return statusError(resp.StatusCode(), data)
@@ -208,7 +208,7 @@ func (c *Client) Download(ctx context.Context, sha string, from int64, open func
 func (c *Client) authed(ctx context.Context, fn func(token string) error) error {
 	s := c.Session()
 	if s.AccessToken == "" {
-		return &Error{Code: CodeSessionExpired, Err: errors.New("not logged in")}
+		return &Error{Code: api.CodeSessionExpired, Err: errors.New("not logged in")}
 	}
 	err := fn(s.AccessToken)
 	var e *Error
@@ -216,7 +216,7 @@ func (c *Client) authed(ctx context.Context, fn func(token string) error) error 
 		return err
 	}
 	if e.Code != api.CodeTokenExpired {
-		return &Error{Code: CodeSessionExpired, Status: e.Status, Err: e}
+		return &Error{Code: api.CodeSessionExpired, Status: e.Status, Err: e}
 	}
 	if err := c.refresh(ctx, s); err != nil {
 		return err
@@ -234,7 +234,7 @@ func (c *Client) refresh(ctx context.Context, old api.Session) error {
 	err := c.call(ctx, http.MethodPost, "/auth/refresh", "", api.RefreshRequest{RefreshToken: old.RefreshToken}, &s)
 	var e *Error
 	if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusBadRequest) {
-		return &Error{Code: CodeSessionExpired, Status: e.Status, Err: e}
+		return &Error{Code: api.CodeSessionExpired, Status: e.Status, Err: e}
 	}
 	if err != nil {
 		return err
@@ -266,11 +266,11 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 		return nil
 	}
 	if !strings.HasPrefix(resp.Header().Get("Content-Type"), "application/json") {
-		return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("content type %q", resp.Header().Get("Content-Type"))}
+		return &Error{Code: api.CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("content type %q", resp.Header().Get("Content-Type"))}
 	}
 	dec := json.NewDecoder(bytes.NewReader(resp.Body()))
 	if err := dec.Decode(out); err != nil {
-		return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("decode %s: %w", path, err)}
+		return &Error{Code: api.CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("decode %s: %w", path, err)}
 	}
 	return nil
 }
@@ -279,7 +279,7 @@ func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return &Error{Code: CodeUnreachable, Err: err}
+	return &Error{Code: api.CodeUnreachable, Err: err}
 }
 
 // statusError maps an HTTP error answer to an *Error. A body that is not the API's
@@ -288,28 +288,28 @@ func statusError(status int, body []byte) error {
 	var apiErr api.Error
 	if err := json.Unmarshal(body, &apiErr); err != nil || apiErr.Code == "" {
 		if status >= 500 {
-			return &Error{Code: CodeServerError, Status: status, Err: fmt.Errorf("HTTP %d", status)}
+			return &Error{Code: api.CodeServerError, Status: status, Err: fmt.Errorf("HTTP %d", status)}
 		}
-		return &Error{Code: CodeBadResponse, Status: status, Err: fmt.Errorf("HTTP %d without an API error", status)}
+		return &Error{Code: api.CodeBadResponse, Status: status, Err: fmt.Errorf("HTTP %d without an API error", status)}
 	}
 	e := &Error{Status: status, Err: fmt.Errorf("%s: %s", apiErr.Code, apiErr.Message), Reason: apiErr.Code}
 	switch {
 	case apiErr.Code == api.CodeBadCredentials:
-		e.Code = CodeBadCredentials
+		e.Code = api.CodeBadCredentials
 	case apiErr.Code == api.CodeTokenExpired:
 		e.Code = api.CodeTokenExpired // handled by authed
 	case status == http.StatusUnauthorized:
-		e.Code = CodeSessionExpired
+		e.Code = api.CodeSessionExpired
 	case status == http.StatusTooManyRequests:
-		e.Code = CodeRateLimited
+		e.Code = api.CodeRateLimited
 	case status == http.StatusForbidden:
-		e.Code = CodeForbidden
+		e.Code = api.CodeForbidden
 	case status == http.StatusNotFound:
-		e.Code = CodeNotFound
+		e.Code = api.CodeNotFound
 	case status >= 500:
-		e.Code = CodeServerError
+		e.Code = api.CodeServerError
 	default:
-		e.Code = CodeBadRequest
+		e.Code = api.CodeBadRequest
 	}
 	return e
 }

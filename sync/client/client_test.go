@@ -43,11 +43,11 @@ func TestLoginErrorsHaveCodes(t *testing.T) {
 	tests := []struct {
 		name, server, user, password, want string
 	}{
-		{"wrong password", srv.URL, "coop", "wrong", client.CodeBadCredentials},
-		{"unknown user", srv.URL, "nobody", "coop", client.CodeBadCredentials},
-		{"server unreachable", closed, "coop", "coop", client.CodeUnreachable},
-		{"html answer", garbled.URL, "coop", "coop", client.CodeBadResponse},
-		{"truncated json", badJSON.URL, "coop", "coop", client.CodeBadResponse},
+		{"wrong password", srv.URL, "coop", "wrong", api.CodeBadCredentials},
+		{"unknown user", srv.URL, "nobody", "coop", api.CodeBadCredentials},
+		{"server unreachable", closed, "coop", "coop", api.CodeUnreachable},
+		{"html answer", garbled.URL, "coop", "coop", api.CodeBadResponse},
+		{"truncated json", badJSON.URL, "coop", "coop", api.CodeBadResponse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,9 +71,9 @@ func TestNormaliseServer(t *testing.T) {
 		{"http://127.0.0.1:8470/", "http://127.0.0.1:8470", ""},
 		{"  ecert.example.org ", "http://ecert.example.org", ""},
 		{"https://ecert.example.org/base", "https://ecert.example.org/base", ""},
-		{"ftp://ecert.example.org", "", client.CodeInvalidServer},
-		{"", "", client.CodeInvalidServer},
-		{"http://", "", client.CodeInvalidServer},
+		{"ftp://ecert.example.org", "", api.CodeInvalidServer},
+		{"", "", api.CodeInvalidServer},
+		{"http://", "", api.CodeInvalidServer},
 	}
 	for _, tt := range tests {
 		got, err := client.NormaliseServer(tt.in)
@@ -102,7 +102,7 @@ func TestExpiredAccessTokenIsRefreshedOnce(t *testing.T) {
 	// The spent refresh token must not work again.
 	old, _ := client.New(srv.URL)
 	old.SetSession(first)
-	if _, err := old.Changes(ctx, "", 10); client.Code(err) != client.CodeSessionExpired {
+	if _, err := old.Changes(ctx, "", 10); client.Code(err) != api.CodeSessionExpired {
 		t.Errorf("old session after refresh: got %v, want session_expired", err)
 	}
 }
@@ -116,7 +116,7 @@ func TestExpiredRefreshTokenMeansSessionExpired(t *testing.T) {
 	}
 	srv.Clock.Advance(60 * 24 * time.Hour)
 	_, err := c.Changes(ctx, "", 10)
-	if client.Code(err) != client.CodeSessionExpired {
+	if client.Code(err) != api.CodeSessionExpired {
 		t.Errorf("got %v, want session_expired", err)
 	}
 	var ce *client.Error
@@ -151,7 +151,7 @@ func TestDownloadOfAnotherOrganisationsFileIsNotFound(t *testing.T) {
 	}
 	var sink discard
 	to := func(int64) (io.Writer, error) { return &sink, nil }
-	if err := estate.Download(ctx, sha, 0, to); client.Code(err) != client.CodeNotFound {
+	if err := estate.Download(ctx, sha, 0, to); client.Code(err) != api.CodeNotFound {
 		t.Errorf("estate downloading coop's certificate: got %v, want not_found", err)
 	}
 	if sink.n != 0 {

@@ -3,20 +3,8 @@ package client
 import (
 	"errors"
 	"fmt"
-)
 
-// Error codes of *Error. The desktop UI translates them (errors.<code>).
-const (
-	CodeUnreachable    = "unreachable"     // no connection, DNS failure, timeout, refused
-	CodeBadCredentials = "bad_credentials" // wrong user name or password
-	CodeSessionExpired = "session_expired" // the login is no longer valid: log in again
-	CodeBadResponse    = "bad_response"    // the server answered something that is not the Ecert API
-	CodeRateLimited    = "rate_limited"
-	CodeServerError    = "server_error" // the server failed (5xx)
-	CodeNotFound       = "not_found"
-	CodeForbidden      = "forbidden"
-	CodeBadRequest     = "bad_request"
-	CodeInvalidServer  = "invalid_server" // the server address is not a valid http(s) URL
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // Error is a failed call. Code says what happened in a way a UI can explain; Err keeps
@@ -50,7 +38,7 @@ func Code(err error) string {
 // Temporary reports whether retrying later may succeed without the user doing anything.
 func Temporary(err error) bool {
 	switch Code(err) {
-	case CodeUnreachable, CodeServerError, CodeRateLimited, CodeBadResponse:
+	case api.CodeUnreachable, api.CodeServerError, api.CodeRateLimited, api.CodeBadResponse:
 		return true
 	}
 	return false

@@ -20,14 +20,6 @@ import (
 
 const tusVersion = "1.0.0"
 
-// CodeUploadGone means the upload no longer exists on the server (expired, or refused
-// after a hash mismatch): start a new one from the beginning.
-const CodeUploadGone = "upload_gone"
-
-// CodeHashMismatch means the server refused a completed upload whose bytes did not match
-// its SHA-256: the upload was discarded; start again from a clean start.
-const CodeHashMismatch = "hash_mismatch"
-
 // Missing asks which of the hashes the organisation has not uploaded yet.
 func (c *Client) Missing(ctx context.Context, hashes []string) ([]string, error) {
 	var resp api.BlobsResponse
@@ -69,12 +61,12 @@ func (c *Client) CreateUpload(ctx context.Context, ref api.FileRef) (string, err
 // resolve makes an upload address absolute (servers may answer a relative Location).
 func (c *Client) resolve(location string) (string, error) {
 	if location == "" {
-		return "", &Error{Code: CodeBadResponse, Status: http.StatusCreated, Err: errors.New("upload created without a Location")}
+		return "", &Error{Code: api.CodeBadResponse, Status: http.StatusCreated, Err: errors.New("upload created without a Location")}
 	}
 	base, _ := url.Parse(c.base + api.Version + api.UploadsPath)
 	u, err := base.Parse(location)
 	if err != nil || !strings.HasPrefix(u.String(), c.base) {
-		return "", &Error{Code: CodeBadResponse, Err: fmt.Errorf("upload location %q", location)}
+		return "", &Error{Code: api.CodeBadResponse, Err: fmt.Errorf("upload location %q", location)}
 	}
 	return u.String(), nil
 }
@@ -90,22 +82,18 @@ func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, err
 		switch resp.StatusCode() {
 		case http.StatusOK, http.StatusNoContent:
 		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
-			return &Error{Code: CodeUploadGone, Status: resp.StatusCode()}
+			return &Error{Code: api.CodeUploadGone, Status: resp.StatusCode()}
 		default:
 			return statusError(resp.StatusCode(), resp.Body())
 		}
 		offset, err = strconv.ParseInt(resp.Header().Get("Upload-Offset"), 10, 64)
 		if err != nil || offset < 0 {
-			return &Error{Code: CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("Upload-Offset %q", resp.Header().Get("Upload-Offset"))}
+			return &Error{Code: api.CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("Upload-Offset %q", resp.Header().Get("Upload-Offset"))}
 		}
 		return nil
 	})
 	return offset, err
 }
-
-// CodeOffsetConflict means the server's offset is not the one the chunk was sent for:
-// ask UploadOffset and go on from there.
-const CodeOffsetConflict = "offset_conflict"
 
 // UploadChunk sends the n bytes of src at offset and returns the server's new offset.
 // A broken connection leaves the server with what it received, which UploadOffset
@@ -120,7 +108,7 @@ func (c *Client) UploadChunk(ctx context.Context, uploadURL string, src io.Reade
 		// throughput on loopback.
 		req, err := http.NewRequestWithContext(ctx, http.MethodPatch, uploadURL, io.NewSectionReader(src, offset, n))
 		if err != nil {
-			return &Error{Code: CodeBadResponse, Err: err}
+			return &Error{Code: api.CodeBadResponse, Err: err}
 		}
 		req.ContentLength = n
 		req.Header.Set("User-Agent", c.rc.Header.Get("User-Agent"))
@@ -140,20 +128,20 @@ func (c *Client) UploadChunk(ctx context.Context, uploadURL string, src io.Reade
 		switch resp.StatusCode {
 		case http.StatusNoContent, http.StatusOK:
 		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
-			return &Error{Code: CodeUploadGone, Status: resp.StatusCode}
+			return &Error{Code: api.CodeUploadGone, Status: resp.StatusCode}
 		case http.StatusConflict:
-			return &Error{Code: CodeOffsetConflict, Status: resp.StatusCode}
+			return &Error{Code: api.CodeOffsetConflict, Status: resp.StatusCode}
 		default:
 			e := statusError(resp.StatusCode, body)
 			var ce *Error
-			if errors.As(e, &ce) && strings.Contains(string(body), CodeHashMismatch) {
-				ce.Code = CodeHashMismatch
+			if errors.As(e, &ce) && strings.Contains(string(body), api.CodeHashMismatch) {
+				ce.Code = api.CodeHashMismatch
 			}
 			return e
 		}
 		next, err = strconv.ParseInt(resp.Header.Get("Upload-Offset"), 10, 64)
 		if err != nil {
-			return &Error{Code: CodeBadResponse, Status: resp.StatusCode, Err: fmt.Errorf("Upload-Offset %q", resp.Header.Get("Upload-Offset"))}
+			return &Error{Code: api.CodeBadResponse, Status: resp.StatusCode, Err: fmt.Errorf("Upload-Offset %q", resp.Header.Get("Upload-Offset"))}
 		}
 		return nil
 	})

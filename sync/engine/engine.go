@@ -134,7 +134,7 @@ func (e *Engine) Serve(ctx context.Context) error {
 		switch {
 		case err == nil:
 			failures = 0
-		case client.Code(err) == client.CodeSessionExpired:
+		case client.Code(err) == api.CodeSessionExpired:
 			return ErrSessionExpired
 		default:
 			failures++
@@ -230,7 +230,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 		switch {
 		case err == nil:
 			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
-		case code == client.CodeUnreachable:
+		case code == api.CodeUnreachable:
 			s.Online, s.LastError, s.ErrorAt = false, code, now
 		case code != "":
 			s.Online, s.LastError, s.ErrorAt = true, code, now
@@ -273,7 +273,7 @@ func (e *Engine) fetchFile(ctx context.Context, ref api.FileRef) error {
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
-		if client.Code(err) == client.CodeUploadGone && attempt == 0 {
+		if client.Code(err) == api.CodeUploadGone && attempt == 0 {
 			// The server could not serve the rest of what is here: start clean, once.
 			os.Remove(f.Name())
 			continue

@@ -140,7 +140,7 @@ func TestServeGoesOfflineAndComesBackByItself(t *testing.T) {
 	done := make(chan error, 1)
 	srv.SetDown(true)
 	go func() { done <- e.Serve(ctx) }()
-	waitFor(t, statuses, func(s engine.Status) bool { return !s.Online && s.LastError == client.CodeUnreachable })
+	waitFor(t, statuses, func(s engine.Status) bool { return !s.Online && s.LastError == api.CodeUnreachable })
 	srv.SetDown(false)
 	waitFor(t, statuses, func(s engine.Status) bool { return s.Online && s.LastError == "" && !s.LastSync.IsZero() })
 	if _, err := st.NC(context.Background(), "NC-150424-2018"); err != nil {
@@ -172,8 +172,8 @@ func TestServeStopsWhenTheSessionIsRevoked(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve kept running with a revoked session")
 	}
-	if got := e.Status().LastError; got != client.CodeSessionExpired {
-		t.Errorf("last error: got %q, want %q", got, client.CodeSessionExpired)
+	if got := e.Status().LastError; got != api.CodeSessionExpired {
+		t.Errorf("last error: got %q, want %q", got, api.CodeSessionExpired)
 	}
 }
 

@@ -40,7 +40,7 @@ func TestPullCutMidPageLeavesTheReplicaConsistent(t *testing.T) {
 	proxy.AddToxic("cut", "limit_data", "downstream", `"bytes": 3000`)
 	e := engine.New(st, c, engine.Options{PageSize: 5})
 	err = e.Sync(ctx)
-	if client.Code(err) != client.CodeUnreachable {
+	if client.Code(err) != api.CodeUnreachable {
 		t.Fatalf("sync through the cut: got %v, want unreachable", err)
 	}
 	cut, _ := st.Cursor(ctx)
@@ -103,7 +103,7 @@ func TestDownloadCutResumes(t *testing.T) {
 	defer st.Close()
 	e := engine.New(st, c, engine.Options{})
 	proxy.AddToxic("cut", "limit_data", "downstream", `"bytes": 1500000`)
-	if err := e.Sync(ctx); client.Code(err) != client.CodeUnreachable {
+	if err := e.Sync(ctx); client.Code(err) != api.CodeUnreachable {
 		t.Fatalf("sync through the cut: %v", err)
 	}
 	proxy.RemoveToxic("cut")

@@ -139,7 +139,7 @@ func (e *Engine) upload(ctx context.Context) error {
 		}
 		if err := e.uploadFile(ctx, up, rem, f, &all, left); err != nil {
 			code := client.Code(err)
-			if code == "" || client.Temporary(err) || code == client.CodeSessionExpired || errors.Is(err, errPaused) {
+			if code == "" || client.Temporary(err) || code == api.CodeSessionExpired || errors.Is(err, errPaused) {
 				return fmt.Errorf("upload %s: %w", f.Name, err)
 			}
 			// Refused for good (too large, type, quota): the other files go on.
@@ -189,7 +189,7 @@ func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, 
 				return err
 			}
 		} else if offset, err = rem.UploadOffset(ctx, url); err != nil {
-			if client.Code(err) != client.CodeUploadGone {
+			if client.Code(err) != api.CodeUploadGone {
 				return err
 			}
 			url = ""
@@ -200,7 +200,7 @@ func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, 
 			e.progress(all, f, done, left, false)
 		})
 		code := client.Code(err)
-		if (code == client.CodeUploadGone || code == client.CodeHashMismatch) && !restarted {
+		if (code == api.CodeUploadGone || code == api.CodeHashMismatch) && !restarted {
 			restarted = true
 			url = ""
 			if err := up.SaveUpload(ctx, f.SHA256, "", 0); err != nil {
@@ -228,7 +228,7 @@ func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, 
 		n := min(size, f.Size-offset)
 		start := time.Now()
 		next, err := rem.UploadChunk(ctx, url, src, offset, n)
-		if client.Code(err) == client.CodeOffsetConflict {
+		if client.Code(err) == api.CodeOffsetConflict {
 			if next, err = rem.UploadOffset(ctx, url); err != nil {
 				return err
 			}
@@ -236,7 +236,7 @@ func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, 
 			return err
 		}
 		if next < offset || next > f.Size {
-			return &client.Error{Code: client.CodeBadResponse, Err: fmt.Errorf("server offset %d after %d", next, offset)}
+			return &client.Error{Code: api.CodeBadResponse, Err: fmt.Errorf("server offset %d after %d", next, offset)}
 		}
 		if next-offset == n { // a whole chunk: its time says how the link does
 			size = nextChunk(size, time.Since(start))

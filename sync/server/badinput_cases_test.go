@@ -322,46 +322,46 @@ var pushBody = &bodyInput{
 		"entries[].seq": {negative: badRequest(), overflow: badRequest(), values: []valueCase{
 			{"zero", `0`, badRequest()},
 		}},
-		"entries[].kind": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
-			{"unknown", `"ca.delete"`, rejectedEntry(api.ReasonBadEntry)},
-			{"in capitals", `"EVIDENCE.ADD"`, rejectedEntry(api.ReasonBadEntry)},
-			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		"entries[].kind": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"unknown", `"ca.delete"`, rejectedEntry(api.CodeBadEntry)},
+			{"in capitals", `"EVIDENCE.ADD"`, rejectedEntry(api.CodeBadEntry)},
+			{"empty", `""`, rejectedEntry(api.CodeBadEntry)},
 		}},
-		"entries[].nc_id": {long: rejectedEntry(api.ReasonNCNotFound), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
-			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonNCNotFound)},
-			{"a NUL byte", `"NC-150424-2018\u0000"`, rejectedEntry(api.ReasonNCNotFound)},
-			{"another organisation's", `"NC-171520-2019"`, rejectedEntry(api.ReasonNCNotFound)},
-			{"not confirmed yet", `"` + server.DemoHiddenNC + `"`, rejectedEntry(api.ReasonNCNotFound)},
+		"entries[].nc_id": {long: rejectedEntry(api.CodeNCNotFound), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeNCNotFound)},
+			{"a NUL byte", `"NC-150424-2018\u0000"`, rejectedEntry(api.CodeNCNotFound)},
+			{"another organisation's", `"NC-171520-2019"`, rejectedEntry(api.CodeNCNotFound)},
+			{"not confirmed yet", `"` + server.DemoHiddenNC + `"`, rejectedEntry(api.CodeNCNotFound)},
 		}},
-		"entries[].text":          {long: rejectedEntry(api.ReasonTextTooLong), badUTF8: rejectedEntry(api.ReasonBadEntry)},
+		"entries[].text":          {long: rejectedEntry(api.CodeTextTooLong), badUTF8: rejectedEntry(api.CodeBadEntry)},
 		"entries[].base_revision": {negative: badRequest(), overflow: badRequest()},
 		"entries[].created_at": {values: []valueCase{
 			{"not a time", `"yesterday"`, badRequest()},
 			{"year 99999", `"99999-01-01T00:00:00Z"`, badRequest()},
 		}},
-		"entries[].evidence_id": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
-			{"path traversal", `"../../x"`, rejectedEntry(api.ReasonBadEntry)},
-			{"a space", `"PM 1"`, rejectedEntry(api.ReasonBadEntry)},
-			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		"entries[].evidence_id": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"path traversal", `"../../x"`, rejectedEntry(api.CodeBadEntry)},
+			{"a space", `"PM 1"`, rejectedEntry(api.CodeBadEntry)},
+			{"empty", `""`, rejectedEntry(api.CodeBadEntry)},
 		}},
-		"entries[].file": {values: []valueCase{{"null", `null`, rejectedEntry(api.ReasonBadEntry)}}},
-		"entries[].file.sha256": {long: rejectedEntry(api.ReasonBadEntry), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
-			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonBadEntry)},
-			{"upper case", `"` + strings.ToUpper(sum256(nil)) + `"`, rejectedEntry(api.ReasonBadEntry)},
-			{"never uploaded", `"` + sum256([]byte("never uploaded")) + `"`, rejectedEntry(api.ReasonBlobMissing)},
+		"entries[].file": {values: []valueCase{{"null", `null`, rejectedEntry(api.CodeBadEntry)}}},
+		"entries[].file.sha256": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeBadEntry)},
+			{"upper case", `"` + strings.ToUpper(sum256(nil)) + `"`, rejectedEntry(api.CodeBadEntry)},
+			{"never uploaded", `"` + sum256([]byte("never uploaded")) + `"`, rejectedEntry(api.CodeBlobMissing)},
 		}},
 		// A name is sanitised, not refused (SanitizeFileName): what is left must still
 		// have an accepted extension.
-		"entries[].file.name": {long: rejectedEntry(api.ReasonTypeRefused), badUTF8: rejectedEntry(api.ReasonBadEntry), values: []valueCase{
-			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.ReasonTypeRefused)},
-			{"Windows path traversal", `"..\\..\\windows\\win.ini"`, rejectedEntry(api.ReasonTypeRefused)},
-			{"a NUL byte before the extension", `"registre.pdf\u0000.exe"`, rejectedEntry(api.ReasonTypeRefused)},
-			{"a right-to-left override", `"registre\u202efdp.exe"`, rejectedEntry(api.ReasonTypeRefused)},
-			{"only dots", `".."`, rejectedEntry(api.ReasonBadEntry)},
-			{"empty", `""`, rejectedEntry(api.ReasonBadEntry)},
+		"entries[].file.name": {long: rejectedEntry(api.CodeTypeRefused), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeTypeRefused)},
+			{"Windows path traversal", `"..\\..\\windows\\win.ini"`, rejectedEntry(api.CodeTypeRefused)},
+			{"a NUL byte before the extension", `"registre.pdf\u0000.exe"`, rejectedEntry(api.CodeTypeRefused)},
+			{"a right-to-left override", `"registre\u202efdp.exe"`, rejectedEntry(api.CodeTypeRefused)},
+			{"only dots", `".."`, rejectedEntry(api.CodeBadEntry)},
+			{"empty", `""`, rejectedEntry(api.CodeBadEntry)},
 		}},
 		"entries[].file.size": {negative: badRequest(), overflow: badRequest()},
-		"entries[].file.media_type": {badUTF8: rejectedEntry(api.ReasonBadEntry),
+		"entries[].file.media_type": {badUTF8: rejectedEntry(api.CodeBadEntry),
 			long: want{why: "a malformed or over-long type is replaced by the name's (cleanMediaType)"}},
 	},
 }

@@ -88,7 +88,7 @@ func tusCreateCases() []badCase {
 	name := func(n string) []string {
 		return []string{"Upload-Metadata", meta(api.UploadMetaSHA256, sum256([]byte("x")), api.UploadMetaName, n)}
 	}
-	typeRefused := refused(http.StatusUnsupportedMediaType, api.ReasonTypeRefused)
+	typeRefused := refused(http.StatusUnsupportedMediaType, api.CodeTypeRefused)
 	badLength := refused(http.StatusBadRequest, "invalid_upload_length")
 	badVersion := refused(http.StatusPreconditionFailed, "unsupported_version")
 	tooLong := refused(http.StatusRequestEntityTooLarge, "upload_size_exceeded")
@@ -97,7 +97,7 @@ func tusCreateCases() []badCase {
 	cases := []tusCase{
 		// Upload-Length
 		{name: "Upload-Length over the file limit", headers: []string{"Upload-Length", fmt.Sprint(server.DefaultMaxFileBytes + 1)},
-			want: refused(http.StatusRequestEntityTooLarge, api.ReasonTooLarge)},
+			want: refused(http.StatusRequestEntityTooLarge, api.CodeTooLarge)},
 		{name: "negative Upload-Length", headers: []string{"Upload-Length", "-1"}, want: badLength},
 		{name: "Upload-Length not a number", headers: []string{"Upload-Length", "ten"}, want: badLength},
 		{name: "Upload-Length beyond int64", headers: []string{"Upload-Length", "99999999999999999999"}, want: badLength},

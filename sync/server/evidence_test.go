@@ -44,10 +44,10 @@ func TestEvidenceAttachments(t *testing.T) {
 
 	// Before the upload: blob_missing, a final answer for that seq.
 	res := e.push(coop, clientA, add(1, "PM-A-1", fileRef(doc, "Accord signé.pdf"), "Accord"))
-	wantResult(t, res[0], 1, api.PushRejected, api.ReasonBlobMissing)
+	wantResult(t, res[0], 1, api.PushRejected, api.CodeBlobMissing)
 	// Another organisation's upload does not count.
 	e.upload(estate, doc, "x.pdf")
-	wantResult(t, e.push(coop, clientA, add(2, "PM-A-2", fileRef(doc, "Accord signé.pdf"), "Accord"))[0], 2, api.PushRejected, api.ReasonBlobMissing)
+	wantResult(t, e.push(coop, clientA, add(2, "PM-A-2", fileRef(doc, "Accord signé.pdf"), "Accord"))[0], 2, api.PushRejected, api.CodeBlobMissing)
 
 	// After the upload, as a new entry: applied.
 	e.upload(coop, doc, "Accord signé.pdf")
@@ -71,7 +71,7 @@ func TestEvidenceAttachments(t *testing.T) {
 	}
 	photo := payload(2000)
 	e.upload(coop, photo, "photo.pdf")
-	wantResult(t, e.push(coop, clientA, add(5, "PM-A-3", fileRef(photo, "photo.pdf"), ""))[0], 5, api.PushRejected, api.ReasonBadEntry)
+	wantResult(t, e.push(coop, clientA, add(5, "PM-A-3", fileRef(photo, "photo.pdf"), ""))[0], 5, api.PushRejected, api.CodeBadEntry)
 	n := 0
 	for _, c := range e.allChanges(coop, 2000) {
 		if c.Entity == api.EntityEvidence && c.Op == api.OpUpsert && strings.HasPrefix(c.ID, "PM-A-") {
@@ -89,15 +89,15 @@ func TestEvidenceAttachments(t *testing.T) {
 		entry api.PushEntry
 		code  string
 	}{
-		{"no evidence id", add(0, "", fileRef(photo, "p.pdf"), ""), api.ReasonBadEntry},
-		{"evidence id with a slash", add(0, "PM/1", fileRef(photo, "p.pdf"), ""), api.ReasonBadEntry},
-		{"no file", add(0, "PM-B-1", nil, ""), api.ReasonBadEntry},
-		{"bad hash", add(0, "PM-B-2", &api.FileRef{SHA256: "abc", Name: "p.pdf"}, ""), api.ReasonBadEntry},
-		{"no name", add(0, "PM-B-3", fileRef(photo, ""), ""), api.ReasonBadEntry},
-		{"refused type", add(0, "PM-B-4", fileRef(photo, "p.exe"), ""), api.ReasonTypeRefused},
-		{"NC of another organisation", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: "NC-171520-2019", EvidenceID: "PM-B-5", File: fileRef(photo, "p.pdf")}, api.ReasonNCNotFound},
-		{"NC awaiting a CA", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: ncOpen, EvidenceID: "PM-B-6", File: fileRef(photo, "p.pdf")}, api.ReasonNotAwaitingEvidence},
-		{"closed NC", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: ncShut, EvidenceID: "PM-B-7", File: fileRef(photo, "p.pdf")}, api.ReasonNCClosed},
+		{"no evidence id", add(0, "", fileRef(photo, "p.pdf"), ""), api.CodeBadEntry},
+		{"evidence id with a slash", add(0, "PM/1", fileRef(photo, "p.pdf"), ""), api.CodeBadEntry},
+		{"no file", add(0, "PM-B-1", nil, ""), api.CodeBadEntry},
+		{"bad hash", add(0, "PM-B-2", &api.FileRef{SHA256: "abc", Name: "p.pdf"}, ""), api.CodeBadEntry},
+		{"no name", add(0, "PM-B-3", fileRef(photo, ""), ""), api.CodeBadEntry},
+		{"refused type", add(0, "PM-B-4", fileRef(photo, "p.exe"), ""), api.CodeTypeRefused},
+		{"NC of another organisation", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: "NC-171520-2019", EvidenceID: "PM-B-5", File: fileRef(photo, "p.pdf")}, api.CodeNCNotFound},
+		{"NC awaiting a CA", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: ncOpen, EvidenceID: "PM-B-6", File: fileRef(photo, "p.pdf")}, api.CodeNotAwaitingEvidence},
+		{"closed NC", api.PushEntry{Kind: api.KindEvidenceAdd, NCID: ncShut, EvidenceID: "PM-B-7", File: fileRef(photo, "p.pdf")}, api.CodeNCClosed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			seq++
@@ -120,8 +120,8 @@ func TestEvidenceAttachments(t *testing.T) {
 	}
 	wantResult(t, res[1], 7, api.PushApplied, "")
 	wantResult(t, res[2], 8, api.PushApplied, "")
-	wantResult(t, res[3], 9, api.PushRejected, api.ReasonEvidenceNotFound)
-	wantResult(t, res[4], 10, api.PushRejected, api.ReasonEvidenceNotFound)
+	wantResult(t, res[3], 9, api.PushRejected, api.CodeEvidenceNotFound)
+	wantResult(t, res[4], 10, api.PushRejected, api.CodeEvidenceNotFound)
 	if _, ok := e.evidence(coop, "PM-3542-0002"); ok {
 		t.Fatal("removed evidence still pulled")
 	}
@@ -129,7 +129,7 @@ func TestEvidenceAttachments(t *testing.T) {
 	// Submission: a stale revision conflicts, the current one sends the two files.
 	nc := e.nc(coop, ncEvidence)
 	res = e.push(coop, clientA, api.PushEntry{Seq: 11, Kind: api.KindEvidenceSubmit, NCID: ncEvidence, BaseRevision: nc.Revision - 1})
-	wantResult(t, res[0], 11, api.PushConflict, api.ReasonNCChanged)
+	wantResult(t, res[0], 11, api.PushConflict, api.CodeNCChanged)
 	if res[0].NC == nil || res[0].NC.Revision != nc.Revision {
 		t.Fatalf("conflict without the NC: %+v", res[0].NC)
 	}
@@ -151,10 +151,10 @@ func TestEvidenceAttachments(t *testing.T) {
 		add(15, "PM-A-15", fileRef(photo, "photo.pdf"), ""),
 		api.PushEntry{Seq: 16, Kind: api.KindEvidenceSubmit, NCID: ncEvidence, BaseRevision: got.Revision},
 	)
-	wantResult(t, res[0], 13, api.PushRejected, api.ReasonEvidenceSubmitted)
-	wantResult(t, res[1], 14, api.PushRejected, api.ReasonEvidenceSubmitted)
-	wantResult(t, res[2], 15, api.PushRejected, api.ReasonNotAwaitingEvidence)
-	wantResult(t, res[3], 16, api.PushRejected, api.ReasonNotAwaitingEvidence)
+	wantResult(t, res[0], 13, api.PushRejected, api.CodeEvidenceSubmitted)
+	wantResult(t, res[1], 14, api.PushRejected, api.CodeEvidenceSubmitted)
+	wantResult(t, res[2], 15, api.PushRejected, api.CodeNotAwaitingEvidence)
+	wantResult(t, res[3], 16, api.PushRejected, api.CodeNotAwaitingEvidence)
 
 	// The trail has the attachments, by name, never the content.
 	evs, err := e.srv.Events(context.Background(), server.DemoOrgCoop, ncEvidence)
@@ -189,7 +189,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncOpen)
-	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 2, Kind: api.KindEvidenceSubmit, NCID: ncOpen, BaseRevision: nc.Revision})[0], 2, api.PushRejected, api.ReasonNoEvidence)
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 2, Kind: api.KindEvidenceSubmit, NCID: ncOpen, BaseRevision: nc.Revision})[0], 2, api.PushRejected, api.CodeNoEvidence)
 
 	// Submit the demo NC's evidence; the analyst returns it, then accepts the next.
 	nc = e.nc(coop, ncEvidence)

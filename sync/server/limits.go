@@ -113,13 +113,13 @@ func (s *Server) Limits(ctx context.Context, orgID string) (api.Limits, error) {
 }
 
 // fileRefused checks a file against the limits; it returns the refusal code
-// (api.ReasonTooLarge, api.ReasonTypeRefused) and an English message, or "".
+// (api.CodeTooLarge, api.CodeTypeRefused) and an English message, or "".
 func (s *Server) fileRefused(name string, size int64) (code, msg string) {
 	if size > s.limits.MaxFileBytes {
-		return api.ReasonTooLarge, fmt.Sprintf("the file has %d bytes; at most %d are accepted", size, s.limits.MaxFileBytes)
+		return api.CodeTooLarge, fmt.Sprintf("the file has %d bytes; at most %d are accepted", size, s.limits.MaxFileBytes)
 	}
 	if ext := strings.ToLower(path.Ext(name)); ext == "" || !slices.Contains(s.limits.Types, ext) {
-		return api.ReasonTypeRefused, fmt.Sprintf("files named %q are not accepted; accepted: %s", ext, strings.Join(s.limits.Types, " "))
+		return api.CodeTypeRefused, fmt.Sprintf("files named %q are not accepted; accepted: %s", ext, strings.Join(s.limits.Types, " "))
 	}
 	return "", ""
 }

@@ -91,7 +91,7 @@ func (s *Server) pushEntry(r *http.Request, u api.User, clientID string, e api.P
 		if e.Seq <= last {
 			stored, err := tx.PushResult(clientID, e.Seq)
 			if errors.Is(err, ErrNotFound) {
-				res = rejected(e, api.ReasonBadEntry, fmt.Sprintf("seq %d was never received and is not above this client's last seq %d", e.Seq, last))
+				res = rejected(e, api.CodeBadEntry, fmt.Sprintf("seq %d was never received and is not above this client's last seq %d", e.Seq, last))
 				return nil
 			}
 			if err != nil {
@@ -109,7 +109,7 @@ func (s *Server) pushEntry(r *http.Request, u api.User, clientID string, e api.P
 		var detail string
 		switch {
 		case !wellFormed:
-			res = rejected(e, api.ReasonBadEntry, "the entry contains invalid UTF-8")
+			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
 		case e.Kind == api.KindCADraft:
 			res, err = s.pushDraft(tx, u, e, now)
 		case e.Kind == api.KindCASubmit:
@@ -127,7 +127,7 @@ func (s *Server) pushEntry(r *http.Request, u api.User, clientID string, e api.P
 		case e.Kind == api.KindEvidenceSubmit:
 			res, err = s.pushEvidenceSubmit(tx, u, e, now)
 		default:
-			res = rejected(e, api.ReasonBadEntry, "unknown kind")
+			res = rejected(e, api.CodeBadEntry, "unknown kind")
 		}
 		if strings.HasPrefix(e.Kind, "evidence.") && err == nil {
 			detail = evidenceDetail(e, res)
@@ -183,11 +183,11 @@ func visibleNC(tx Tx, id string) (nc api.NC, ok bool, err error) {
 func textReason(text string) (code, msg string) {
 	switch {
 	case !utf8.ValidString(text):
-		return api.ReasonBadEntry, "text is not valid UTF-8"
+		return api.CodeBadEntry, "text is not valid UTF-8"
 	case strings.TrimSpace(text) == "":
-		return api.ReasonEmptyText, "text is empty"
+		return api.CodeEmptyText, "text is empty"
 	case len(text) > api.MaxTextBytes:
-		return api.ReasonTextTooLong, fmt.Sprintf("text is longer than %d bytes", api.MaxTextBytes)
+		return api.CodeTextTooLong, fmt.Sprintf("text is longer than %d bytes", api.MaxTextBytes)
 	}
 	return "", ""
 }
@@ -195,10 +195,10 @@ func textReason(text string) (code, msg string) {
 func (s *Server) pushDraft(tx Tx, u api.User, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	nc, ok, err := visibleNC(tx, e.NCID)
 	if err != nil || !ok {
-		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+		return rejected(e, api.CodeNCNotFound, "no such NC"), err
 	}
 	if nc.Stage == api.StageClosed {
-		return rejected(e, api.ReasonNCClosed, "the NC is closed"), nil
+		return rejected(e, api.CodeNCClosed, "the NC is closed"), nil
 	}
 	if code, msg := textReason(e.Text); code != "" {
 		return rejected(e, code, msg), nil
@@ -224,7 +224,7 @@ func (s *Server) pushDraft(tx Tx, u api.User, e api.PushEntry, now time.Time) (a
 		curRev = cur.Revision
 	}
 	if curRev != e.BaseRevision && !(e.BaseRevision == 0 && err == nil && !rec.Visible) {
-		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonDraftChanged,
+		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.CodeDraftChanged,
 			Message: fmt.Sprintf("the draft is at revision %d, the entry started from %d", curRev, e.BaseRevision), Draft: cur}, nil
 	}
 	d := &api.CADraft{NCID: nc.ID, Text: e.Text, UpdatedBy: u.Username, UpdatedAt: now}
@@ -242,16 +242,16 @@ func (s *Server) pushDraft(tx Tx, u api.User, e api.PushEntry, now time.Time) (a
 func (s *Server) pushSubmit(tx Tx, u api.User, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	nc, ok, err := visibleNC(tx, e.NCID)
 	if err != nil || !ok {
-		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+		return rejected(e, api.CodeNCNotFound, "no such NC"), err
 	}
 	switch {
 	case nc.Stage == api.StageClosed:
-		return rejected(e, api.ReasonNCClosed, "the NC is closed"), nil
+		return rejected(e, api.CodeNCClosed, "the NC is closed"), nil
 	case nc.Stage != api.StageCARequested && nc.Stage != api.StageCAReturned:
-		return rejected(e, api.ReasonNotAwaitingCA, "the NC's stage is "+nc.Stage+"; it does not take a CA now"), nil
+		return rejected(e, api.CodeNotAwaitingCA, "the NC's stage is "+nc.Stage+"; it does not take a CA now"), nil
 	case nc.Revision != e.BaseRevision:
 		cur := nc
-		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonNCChanged,
+		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.CodeNCChanged,
 			Message: fmt.Sprintf("the NC is at revision %d, the entry started from %d", nc.Revision, e.BaseRevision), NC: &cur}, nil
 	}
 	if code, msg := textReason(e.Text); code != "" {
@@ -283,7 +283,7 @@ func (s *Server) pushSubmit(tx Tx, u api.User, e api.PushEntry, now time.Time) (
 func (s *Server) pushMessage(tx Tx, u api.User, clientID string, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	nc, ok, err := visibleNC(tx, e.NCID)
 	if err != nil || !ok {
-		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+		return rejected(e, api.CodeNCNotFound, "no such NC"), err
 	}
 	if code, msg := textReason(e.Text); code != "" {
 		return rejected(e, code, msg), nil

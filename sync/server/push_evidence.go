@@ -32,9 +32,9 @@ func awaitingEvidence(e api.PushEntry, nc api.NC) (api.PushResult, bool) {
 	case api.StageEvidenceRequested, api.StageEvidenceReturned:
 		return api.PushResult{}, true
 	case api.StageClosed:
-		return rejected(e, api.ReasonNCClosed, "the NC is closed"), false
+		return rejected(e, api.CodeNCClosed, "the NC is closed"), false
 	}
-	return rejected(e, api.ReasonNotAwaitingEvidence, "the NC's stage is "+nc.Stage+"; it takes no evidence now"), false
+	return rejected(e, api.CodeNotAwaitingEvidence, "the NC's stage is "+nc.Stage+"; it takes no evidence now"), false
 }
 
 func validEvidenceID(id string) bool {
@@ -51,24 +51,24 @@ func validEvidenceID(id string) bool {
 
 func (s *Server) pushEvidenceAdd(tx Tx, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	if !validEvidenceID(e.EvidenceID) {
-		return rejected(e, api.ReasonBadEntry, "evidence_id is required: at most 128 characters, no spaces or slashes"), nil
+		return rejected(e, api.CodeBadEntry, "evidence_id is required: at most 128 characters, no spaces or slashes"), nil
 	}
 	if e.File == nil || !validSHA256(e.File.SHA256) {
-		return rejected(e, api.ReasonBadEntry, "file is required, with its SHA-256 in 64 lower-case hex digits"), nil
+		return rejected(e, api.CodeBadEntry, "file is required, with its SHA-256 in 64 lower-case hex digits"), nil
 	}
 	name := SanitizeFileName(e.File.Name)
 	if name == "" {
-		return rejected(e, api.ReasonBadEntry, "file.name is required"), nil
+		return rejected(e, api.CodeBadEntry, "file.name is required"), nil
 	}
 	nc, ok, err := visibleNC(tx, e.NCID)
 	if err != nil || !ok {
-		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+		return rejected(e, api.CodeNCNotFound, "no such NC"), err
 	}
 	if res, ok := awaitingEvidence(e, nc); !ok {
 		return res, nil
 	}
 	if len(e.Text) > api.MaxTextBytes {
-		return rejected(e, api.ReasonTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
+		return rejected(e, api.CodeTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
 	}
 	// The id is the client's: the same one again is the same attachment (a re-push
 	// after a lost answer under a new seq), never a second file.
@@ -76,13 +76,13 @@ func (s *Server) pushEvidenceAdd(tx Tx, e api.PushEntry, now time.Time) (api.Pus
 		return api.PushResult{}, err
 	} else if found {
 		if cur.NCID != nc.ID || cur.File.SHA256 != e.File.SHA256 {
-			return rejected(e, api.ReasonBadEntry, "evidence_id "+e.EvidenceID+" names another attachment already"), nil
+			return rejected(e, api.CodeBadEntry, "evidence_id "+e.EvidenceID+" names another attachment already"), nil
 		}
 		return api.PushResult{Seq: e.Seq, Status: api.PushApplied, Evidence: &cur}, nil
 	}
 	blob, err := tx.OrgBlob(e.File.SHA256)
 	if errors.Is(err, ErrNotFound) {
-		return rejected(e, api.ReasonBlobMissing, "the server has no upload of this file from the organisation: upload it, then push a new entry"), nil
+		return rejected(e, api.CodeBlobMissing, "the server has no upload of this file from the organisation: upload it, then push a new entry"), nil
 	}
 	if err != nil {
 		return api.PushResult{}, err
@@ -120,18 +120,18 @@ func evidenceOf(tx Tx, id string) (api.Evidence, bool, error) {
 func changeableEvidence(tx Tx, e api.PushEntry) (ev api.Evidence, res api.PushResult, ok bool, err error) {
 	nc, visible, err := visibleNC(tx, e.NCID)
 	if err != nil || !visible {
-		return ev, rejected(e, api.ReasonNCNotFound, "no such NC"), false, err
+		return ev, rejected(e, api.CodeNCNotFound, "no such NC"), false, err
 	}
 	ev, found, err := evidenceOf(tx, e.EvidenceID)
 	switch {
 	case err != nil:
 		return ev, res, false, err
 	case !found || ev.NCID != nc.ID:
-		return ev, rejected(e, api.ReasonEvidenceNotFound, "no such evidence file on this NC"), false, nil
+		return ev, rejected(e, api.CodeEvidenceNotFound, "no such evidence file on this NC"), false, nil
 	case ev.Submitted:
-		return ev, rejected(e, api.ReasonEvidenceSubmitted, "the evidence file was sent to FLOCERT; it can no longer change"), false, nil
+		return ev, rejected(e, api.CodeEvidenceSubmitted, "the evidence file was sent to FLOCERT; it can no longer change"), false, nil
 	case nc.Stage == api.StageClosed:
-		return ev, rejected(e, api.ReasonNCClosed, "the NC is closed"), false, nil
+		return ev, rejected(e, api.CodeNCClosed, "the NC is closed"), false, nil
 	}
 	return ev, res, true, nil
 }
@@ -142,7 +142,7 @@ func (s *Server) pushEvidenceSubject(tx Tx, e api.PushEntry) (api.PushResult, er
 		return res, err
 	}
 	if len(e.Text) > api.MaxTextBytes {
-		return rejected(e, api.ReasonTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
+		return rejected(e, api.CodeTextTooLong, fmt.Sprintf("the subject is longer than %d bytes", api.MaxTextBytes)), nil
 	}
 	ev.Subject = e.Text
 	if err := tx.Write(evidenceWrite(ev)); err != nil {
@@ -167,14 +167,14 @@ func (s *Server) pushEvidenceRemove(tx Tx, e api.PushEntry) (api.PushResult, err
 func (s *Server) pushEvidenceSubmit(tx Tx, u api.User, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	nc, ok, err := visibleNC(tx, e.NCID)
 	if err != nil || !ok {
-		return rejected(e, api.ReasonNCNotFound, "no such NC"), err
+		return rejected(e, api.CodeNCNotFound, "no such NC"), err
 	}
 	if res, ok := awaitingEvidence(e, nc); !ok {
 		return res, nil
 	}
 	if nc.Revision != e.BaseRevision {
 		cur := nc
-		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.ReasonNCChanged,
+		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.CodeNCChanged,
 			Message: fmt.Sprintf("the NC is at revision %d, the entry started from %d", nc.Revision, e.BaseRevision), NC: &cur}, nil
 	}
 	recs, err := tx.Children(api.EntityEvidence, nc.ID)
@@ -196,7 +196,7 @@ func (s *Server) pushEvidenceSubmit(tx Tx, u api.User, e api.PushEntry, now time
 		ids = append(ids, ev.ID)
 	}
 	if len(ids) == 0 {
-		return rejected(e, api.ReasonNoEvidence, "the NC has no evidence file that was not sent yet"), nil
+		return rejected(e, api.CodeNoEvidence, "the NC has no evidence file that was not sent yet"), nil
 	}
 	by := u.Name
 	if by == "" {

@@ -182,7 +182,7 @@ func TestPushSeqGaps(t *testing.T) {
 	}
 	// A replay of a middle entry, an entry below the last one that never came, and a new one.
 	res = e.push(coop, clientA, msg(7), msg(10), msg(12))
-	wantResult(t, res[0], 7, api.PushRejected, api.ReasonBadEntry)
+	wantResult(t, res[0], 7, api.PushRejected, api.CodeBadEntry)
 	wantResult(t, res[1], 10, api.PushDuplicate, "")
 	wantResult(t, res[2], 12, api.PushApplied, "")
 	// Sequences are per client: another client starts at 1.
@@ -202,12 +202,12 @@ func TestPushRejectedDoesNotBlock(t *testing.T) {
 		api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncShut, Text: "brouillon"},
 		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: ncShut, Text: "un message sur une NC close"},
 	)
-	wantResult(t, res[0], 1, api.PushRejected, api.ReasonNCClosed)
+	wantResult(t, res[0], 1, api.PushRejected, api.CodeNCClosed)
 	wantResult(t, res[1], 2, api.PushApplied, "")
-	wantResult(t, res[2], 3, api.PushRejected, api.ReasonNCClosed)
+	wantResult(t, res[2], 3, api.PushRejected, api.CodeNCClosed)
 	wantResult(t, res[3], 4, api.PushApplied, "")
 	// The stored rejection is what a replay gets.
-	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncShut, Text: "x"})[0], 1, api.PushRejected, api.ReasonNCClosed)
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncShut, Text: "x"})[0], 1, api.PushRejected, api.CodeNCClosed)
 	if got := e.nc(coop, ncShut); got.Revision != shut.Revision {
 		t.Fatalf("closed NC changed: revision %d, was %d", got.Revision, shut.Revision)
 	}
@@ -226,7 +226,7 @@ func TestPushDraftConflict(t *testing.T) {
 	}
 	// The second computer also started from no draft: conflict, carrying A's draft.
 	res = e.push(coop, clientB, api.PushEntry{Seq: 1, Kind: api.KindCADraft, NCID: ncOpen, Text: "version B"})
-	wantResult(t, res[0], 1, api.PushConflict, api.ReasonDraftChanged)
+	wantResult(t, res[0], 1, api.PushConflict, api.CodeDraftChanged)
 	if d := res[0].Draft; d == nil || d.Text != "version A" || d.Revision != 1 {
 		t.Fatalf("conflict draft: %+v", d)
 	}
@@ -265,7 +265,7 @@ func TestPushDraftConflict(t *testing.T) {
 		t.Fatalf("a new draft after the submission took revision %d; it must go past 2", res[0].Draft.Revision)
 	}
 	res = e.push(coop, clientB, api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncOpen, BaseRevision: 2, Text: "ancienne version B"})
-	wantResult(t, res[0], 3, api.PushConflict, api.ReasonDraftChanged)
+	wantResult(t, res[0], 3, api.PushConflict, api.CodeDraftChanged)
 
 	// Drafts are private: the audit trail says one was saved, never its text.
 	evs, err := e.srv.Events(context.Background(), server.DemoOrgCoop, ncOpen)
@@ -291,7 +291,7 @@ func TestPushSubmitConflictAfterReturn(t *testing.T) {
 	}
 	// Computer B still saw the NC as it was before A's submission.
 	res := e.push(coop, clientB, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: base, Text: "CA from B"})
-	wantResult(t, res[0], 1, api.PushConflict, api.ReasonNCChanged)
+	wantResult(t, res[0], 1, api.PushConflict, api.CodeNCChanged)
 	if nc := res[0].NC; nc == nil || nc.Stage != api.StageCAReturned || nc.CA.AnalystComment != "Précisez les dates des réunions." {
 		t.Fatalf("conflict NC: %+v", res[0].NC)
 	}
@@ -305,7 +305,7 @@ func TestPushSubmitConflictAfterReturn(t *testing.T) {
 	}
 	// Not awaiting a CA any more.
 	res = e.push(coop, clientA, api.PushEntry{Seq: 2, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: nc.Revision, Text: "CA 3"})
-	wantResult(t, res[0], 2, api.PushRejected, api.ReasonNotAwaitingCA)
+	wantResult(t, res[0], 2, api.PushRejected, api.CodeNotAwaitingCA)
 }
 
 func TestPushOrgIsolation(t *testing.T) {
@@ -322,10 +322,10 @@ func TestPushOrgIsolation(t *testing.T) {
 		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: server.DemoHiddenNC, Text: "x"},
 	)
 	for i, r := range res[:3] {
-		wantResult(t, r, int64(i+1), api.PushRejected, api.ReasonNCNotFound)
+		wantResult(t, r, int64(i+1), api.PushRejected, api.CodeNCNotFound)
 	}
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessage, NCID: server.DemoHiddenNC, Text: "x"})[0],
-		1, api.PushRejected, api.ReasonNCNotFound)
+		1, api.PushRejected, api.CodeNCNotFound)
 	after := e.nc(coop, ncOpen)
 	if after.Revision != before.Revision || after.Stage != before.Stage || len(e.messages(coop, ncOpen)) != msgs {
 		t.Fatalf("coop NC changed by the estate: %+v", after)
@@ -387,10 +387,10 @@ func TestPushBadRequests(t *testing.T) {
 		api.PushEntry{Seq: 5, Kind: api.KindMessage, NCID: "", Text: "x"},
 		msg(6),
 	)
-	wantResult(t, res[0], 2, api.PushRejected, api.ReasonBadEntry)
-	wantResult(t, res[1], 3, api.PushRejected, api.ReasonTextTooLong)
-	wantResult(t, res[2], 4, api.PushRejected, api.ReasonEmptyText)
-	wantResult(t, res[3], 5, api.PushRejected, api.ReasonNCNotFound)
+	wantResult(t, res[0], 2, api.PushRejected, api.CodeBadEntry)
+	wantResult(t, res[1], 3, api.PushRejected, api.CodeTextTooLong)
+	wantResult(t, res[2], 4, api.PushRejected, api.CodeEmptyText)
+	wantResult(t, res[3], 5, api.PushRejected, api.CodeNCNotFound)
 	wantResult(t, res[4], 6, api.PushApplied, "")
 
 	// Invalid UTF-8, as raw bytes and as a lone surrogate escape.
@@ -403,7 +403,7 @@ func TestPushBadRequests(t *testing.T) {
 		}
 		var pr api.PushResponse
 		decode(t, r.body, &pr)
-		wantResult(t, pr.Results[0], int64(7+i), api.PushRejected, api.ReasonBadEntry)
+		wantResult(t, pr.Results[0], int64(7+i), api.PushRejected, api.CodeBadEntry)
 	}
 	// A valid surrogate pair is fine.
 	body := `{"client_id":"` + clientA + `","entries":[{"seq":20,"kind":"message","nc_id":"` + ncOpen + `","text":"merci \ud83d\ude00"}]}`

@@ -109,7 +109,7 @@ func (s *Server) preCreateUpload(hook tusd.HookEvent) (tusd.HTTPResponse, tusd.F
 	}
 	if code, msg := s.fileRefused(name, info.Size); code != "" {
 		status := http.StatusRequestEntityTooLarge
-		if code == api.ReasonTypeRefused {
+		if code == api.CodeTypeRefused {
 			status = http.StatusUnsupportedMediaType
 		}
 		return tusd.HTTPResponse{}, none, uploadError(status, code, msg)
@@ -126,7 +126,7 @@ func (s *Server) preCreateUpload(hook tusd.HookEvent) (tusd.HTTPResponse, tusd.F
 				return tusd.HTTPResponse{}, none, err
 			}
 			if used+pending+info.Size > s.limits.QuotaBytes {
-				return tusd.HTTPResponse{}, none, uploadError(http.StatusRequestEntityTooLarge, api.ReasonQuotaExceeded,
+				return tusd.HTTPResponse{}, none, uploadError(http.StatusRequestEntityTooLarge, api.CodeQuotaExceeded,
 					fmt.Sprintf("the organisation's quota of %d bytes would be exceeded (%d used, %d in unfinished uploads)",
 						s.limits.QuotaBytes, used, pending))
 			}

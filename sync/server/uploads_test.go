@@ -304,9 +304,9 @@ func TestUploadRefusedAtCreation(t *testing.T) {
 		{"no name", 10, meta(api.UploadMetaSHA256, ok), 400, api.CodeBadRequest},
 		{"name of dots", 10, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "../.."), 400, api.CodeBadRequest},
 		// Limits
-		{"too large", 1001, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "a.pdf"), 413, api.ReasonTooLarge},
-		{"refused type", 10, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "a.exe"), 415, api.ReasonTypeRefused},
-		{"no extension", 10, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "rapport"), 415, api.ReasonTypeRefused},
+		{"too large", 1001, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "a.pdf"), 413, api.CodeTooLarge},
+		{"refused type", 10, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "a.exe"), 415, api.CodeTypeRefused},
+		{"no extension", 10, meta(api.UploadMetaSHA256, ok, api.UploadMetaName, "rapport"), 415, api.CodeTypeRefused},
 	} {
 		t.Run(c.name, func(t *testing.T) { wantError(t, create(c.length, c.meta), c.status, c.code) })
 	}
@@ -318,9 +318,9 @@ func TestUploadRefusedAtCreation(t *testing.T) {
 	e.upload(coop, payload(800), "PHOTO.PNG")
 
 	// Quota: 800 used; 800 more would pass 1500, counting unfinished uploads too.
-	wantError(t, create(800, meta(api.UploadMetaSHA256, sum256(payload(801)), api.UploadMetaName, "b.pdf")), 413, api.ReasonQuotaExceeded)
+	wantError(t, create(800, meta(api.UploadMetaSHA256, sum256(payload(801)), api.UploadMetaName, "b.pdf")), 413, api.CodeQuotaExceeded)
 	e.create(coop, payload(400), "c.pdf")
-	wantError(t, create(400, meta(api.UploadMetaSHA256, sum256(payload(401)), api.UploadMetaName, "d.pdf")), 413, api.ReasonQuotaExceeded)
+	wantError(t, create(400, meta(api.UploadMetaSHA256, sum256(payload(401)), api.UploadMetaName, "d.pdf")), 413, api.CodeQuotaExceeded)
 	// A retry of the same file is not counted twice.
 	e.create(coop, payload(400), "c.pdf")
 	if l := e.limits(coop); l.QuotaBytes != 1500 || l.MaxFileBytes != 1000 || l.UsedBytes != 800 || strings.Join(l.Types, " ") != ".pdf .png" {
@@ -437,7 +437,7 @@ func TestUploadExpiry(t *testing.T) {
 		t.Fatalf("upload records: %d", n)
 	}
 	wantError(t, e.mustTus("POST", api.Version+api.UploadsPath, coop, nil, "Upload-Length", itoa(len(other)),
-		"Upload-Metadata", meta(api.UploadMetaSHA256, sum256(other), api.UploadMetaName, "b.pdf")), 413, api.ReasonQuotaExceeded)
+		"Upload-Metadata", meta(api.UploadMetaSHA256, sum256(other), api.UploadMetaName, "b.pdf")), 413, api.CodeQuotaExceeded)
 
 	e.clock.Add(11 * time.Minute)
 	coop = e.token("coop")

@@ -1,0 +1,216 @@
+package api
+
+// The one vocabulary of error codes. Every code either side uses — in an API error body,
+// in a push result, made by the client or the app, shown by the console or the UI — is a
+// constant here and a row of Codes. The UI shows errors.<code> in the user's language; a
+// test fails when a code is used but not registered here, or registered but not
+// translated.
+
+// Origin says where a code is born, which tells a reader where to look for it.
+type Origin string
+
+const (
+	// FromAPI codes are the Code of an Error body: the server answers with them and Status.
+	FromAPI Origin = "api"
+	// FromPush codes are the Code of a rejected or conflicting PushResult.
+	FromPush Origin = "push"
+	// FromClient codes are made by the desktop's HTTP client (no answer, a bad answer…).
+	FromClient Origin = "client"
+	// FromApp codes are made by the desktop app itself (local checks, the local disk…).
+	FromApp Origin = "app"
+	// FromConsole codes are refusals of the analyst console's workflow actions.
+	FromConsole Origin = "console"
+	// FromUI codes are made by the frontend only (a call that timed out, no backend…).
+	FromUI Origin = "ui"
+)
+
+// CodeInfo describes one code.
+type CodeInfo struct {
+	Code   string
+	Origin Origin
+	// Status is the HTTP status the server answers with this code (FromAPI), else 0.
+	Status int
+	// Retryable: trying the same thing again later may succeed with nothing done by the
+	// user (the engine backs off and retries; the UI says "will retry").
+	Retryable bool
+	// Translated: the desktop UI shows it, so every locale has errors.<code>.
+	Translated bool
+}
+
+// Answers of the API (Error.Code).
+const (
+	CodeBadRequest     = "bad_request"
+	CodeBadCredentials = "bad_credentials"
+	CodeUnauthorized   = "unauthorized"  // no token, unknown or revoked token
+	CodeTokenExpired   = "token_expired" // the access token expired: refresh it
+	CodeForbidden      = "forbidden"     // the role may not use this route
+	CodeNotFound       = "not_found"     // also for another organisation's data
+	CodeRateLimited    = "rate_limited"
+	CodeInternal       = "internal"
+	CodeOverloaded     = "overloaded" // the server sheds load: retry after Retry-After
+	// CodeHashMismatch: the completed upload's bytes do not hash to its sha256 metadata.
+	// The server discarded the upload: start again with a new one. Its status is 460, as
+	// tus' checksum extension uses for the same case.
+	CodeHashMismatch = "hash_mismatch"
+	// CodeTooLarge, CodeTypeRefused and CodeQuotaExceeded refuse an upload's creation
+	// (and, offline, the app's own check of the same limits).
+	CodeTooLarge         = "too_large"    // over Limits.MaxFileBytes
+	CodeTypeRefused      = "type_refused" // not one of Limits.Types
+	CodeQuotaExceeded    = "quota_exceeded"
+	CodeUnsupportedMedia = "unsupported_media_type" // a request body of the wrong content type
+)
+
+// StatusHashMismatch is the HTTP status of CodeHashMismatch.
+const StatusHashMismatch = 460
+
+// Reasons of rejected and conflicting push entries (PushResult.Code).
+const (
+	CodeNCNotFound          = "nc_not_found"    // no such NC visible to the organisation
+	CodeNCClosed            = "nc_closed"       // the NC was closed
+	CodeNotAwaitingCA       = "not_awaiting_ca" // the NC's stage does not take a CA now
+	CodeEmptyText           = "empty_text"
+	CodeTextTooLong         = "text_too_long"
+	CodeBadEntry            = "bad_entry"     // unknown kind, bad sequence, invalid UTF-8 …
+	CodeDraftChanged        = "draft_changed" // conflict: another computer saved the draft
+	CodeNCChanged           = "nc_changed"    // conflict: the analyst changed the NC
+	CodeBlobMissing         = "blob_missing"  // upload the bytes first, then push again
+	CodeNotAwaitingEvidence = "not_awaiting_evidence"
+	CodeNoEvidence          = "no_evidence" // submit with no file attached
+	CodeEvidenceNotFound    = "evidence_not_found"
+	CodeEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
+)
+
+// Codes of the desktop's HTTP client.
+const (
+	CodeUnreachable    = "unreachable"     // no connection, DNS failure, timeout, refused
+	CodeSessionExpired = "session_expired" // the login is no longer valid: log in again
+	CodeBadResponse    = "bad_response"    // the server answered something that is not the Ecert API
+	CodeServerError    = "server_error"    // the server failed (5xx)
+	CodeInvalidServer  = "invalid_server"  // the server address is not a valid http(s) URL
+	// CodeUploadGone: the upload no longer exists on the server (expired, or refused
+	// after a hash mismatch): start a new one from the beginning.
+	CodeUploadGone = "upload_gone"
+	// CodeOffsetConflict: the server's offset is not the one a chunk was sent for: ask
+	// for the offset and go on from there.
+	CodeOffsetConflict = "offset_conflict"
+)
+
+// Codes of the desktop app.
+const (
+	CodeInvalidInput   = "invalid_input"
+	CodeNotCached      = "not_cached" // the file has not been downloaded yet
+	CodeNotLoggedIn    = "not_logged_in"
+	CodeReplicaDamaged = "replica_damaged"
+	CodeCancelled      = "cancelled"
+	CodeInUse          = "in_use"        // another Ecert Desktop uses the data directory
+	CodeNotAClient     = "not_a_client"  // analysts and auditors use the web console, not this app
+	CodeDiskFull       = "disk_full"     // the data folder's disk is full: nothing was written
+	CodeNotEditable    = "not_editable"  // the NC does not take a corrective measure now
+	CodeQueued         = "queued"        // the CA is queued to be sent: unmark it first
+	CodeUnreadable     = "unreadable"    // the file could not be read here
+	CodeEvidenceSent   = "evidence_sent" // the evidence waits in the outbox: it can no longer change
+)
+
+// Refusals of the console's workflow actions.
+const (
+	CodeWrongStage      = "wrong_stage" // the NC's stage does not allow this action
+	CodeCommentRequired = "comment_required"
+	CodeInvalid         = "invalid" // invalid input in a console form
+	CodeRole            = "role"    // this user's role may not do this
+)
+
+// Codes made by the frontend alone.
+const (
+	CodeOffline = "offline" // shown while no server answers
+	CodeTimeout = "timeout" // a backend call took too long
+	CodeUnknown = "unknown" // an error without a code: never shown as raw text
+)
+
+// Codes is the registry: one row per code above.
+var Codes = []CodeInfo{
+	{Code: CodeBadRequest, Origin: FromAPI, Status: 400, Translated: true},
+	{Code: CodeBadCredentials, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeUnauthorized, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeTokenExpired, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeForbidden, Origin: FromAPI, Status: 403, Translated: true},
+	{Code: CodeNotFound, Origin: FromAPI, Status: 404, Translated: true},
+	{Code: CodeRateLimited, Origin: FromAPI, Status: 429, Retryable: true, Translated: true},
+	{Code: CodeInternal, Origin: FromAPI, Status: 500, Translated: true},
+	{Code: CodeOverloaded, Origin: FromAPI, Status: 503, Retryable: true, Translated: true},
+	{Code: CodeHashMismatch, Origin: FromAPI, Status: StatusHashMismatch, Translated: true},
+	{Code: CodeTooLarge, Origin: FromAPI, Status: 413, Translated: true},
+	{Code: CodeTypeRefused, Origin: FromAPI, Status: 415, Translated: true},
+	{Code: CodeQuotaExceeded, Origin: FromAPI, Status: 413, Translated: true},
+	{Code: CodeUnsupportedMedia, Origin: FromAPI, Status: 415},
+
+	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
+	{Code: CodeNCClosed, Origin: FromPush, Translated: true},
+	{Code: CodeNotAwaitingCA, Origin: FromPush, Translated: true},
+	{Code: CodeEmptyText, Origin: FromPush, Translated: true},
+	{Code: CodeTextTooLong, Origin: FromPush, Translated: true},
+	{Code: CodeBadEntry, Origin: FromPush, Translated: true},
+	{Code: CodeDraftChanged, Origin: FromPush, Translated: true},
+	{Code: CodeNCChanged, Origin: FromPush, Translated: true},
+	{Code: CodeBlobMissing, Origin: FromPush, Retryable: true, Translated: true},
+	{Code: CodeNotAwaitingEvidence, Origin: FromPush, Translated: true},
+	{Code: CodeNoEvidence, Origin: FromPush, Translated: true},
+	{Code: CodeEvidenceNotFound, Origin: FromPush, Translated: true},
+	{Code: CodeEvidenceSubmitted, Origin: FromPush, Translated: true},
+
+	{Code: CodeUnreachable, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeSessionExpired, Origin: FromClient, Translated: true},
+	{Code: CodeBadResponse, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeServerError, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeInvalidServer, Origin: FromClient, Translated: true},
+	{Code: CodeUploadGone, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeOffsetConflict, Origin: FromClient, Retryable: true, Translated: true},
+
+	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
+	{Code: CodeNotCached, Origin: FromApp, Translated: true},
+	{Code: CodeNotLoggedIn, Origin: FromApp, Translated: true},
+	{Code: CodeReplicaDamaged, Origin: FromApp, Translated: true},
+	{Code: CodeCancelled, Origin: FromApp, Translated: true},
+	{Code: CodeInUse, Origin: FromApp, Translated: true},
+	{Code: CodeNotAClient, Origin: FromApp, Translated: true},
+	{Code: CodeDiskFull, Origin: FromApp, Translated: true},
+	{Code: CodeNotEditable, Origin: FromApp, Translated: true},
+	{Code: CodeQueued, Origin: FromApp, Translated: true},
+	{Code: CodeUnreadable, Origin: FromApp, Translated: true},
+	{Code: CodeEvidenceSent, Origin: FromApp, Translated: true},
+
+	{Code: CodeWrongStage, Origin: FromConsole},
+	{Code: CodeCommentRequired, Origin: FromConsole},
+	{Code: CodeInvalid, Origin: FromConsole},
+	{Code: CodeRole, Origin: FromConsole},
+
+	{Code: CodeOffline, Origin: FromUI, Translated: true},
+	{Code: CodeTimeout, Origin: FromUI, Translated: true},
+	{Code: CodeUnknown, Origin: FromUI, Translated: true},
+}
+
+var codeIndex = func() map[string]CodeInfo {
+	m := make(map[string]CodeInfo, len(Codes))
+	for _, c := range Codes {
+		m[c.Code] = c
+	}
+	return m
+}()
+
+// LookupCode returns the registry's row of code.
+func LookupCode(code string) (CodeInfo, bool) {
+	c, ok := codeIndex[code]
+	return c, ok
+}
+
+// Retryable reports whether an error with this code may go away by itself (see
+// CodeInfo.Retryable). Unknown codes are not.
+func Retryable(code string) bool { return codeIndex[code].Retryable }
+
+// StatusOf returns the HTTP status of an API code, or 500 for a code that has none, so
+// that a misuse shows as a server error rather than as a success.
+func StatusOf(code string) int {
+	if s := codeIndex[code].Status; s != 0 {
+		return s
+	}
+	return 500
+}
