@@ -32,7 +32,7 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	dist, err := frontend.Assets()
 	if err != nil {
-		log.Error("assets", "err", err)
+		log.Error("assets", "error", err)
 		os.Exit(1)
 	}
 	platform := &desktop.Platform{}
@@ -48,7 +48,7 @@ func main() {
 		},
 	})
 	if err := desktop.Run(a, platform, dist, log); err != nil {
-		log.Error("ecert-desktop", "err", err)
+		log.Error("ecert-desktop", "error", err)
 		os.Exit(1)
 	}
 }

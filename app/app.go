@@ -176,7 +176,7 @@ func (a *App) savedSession(ctx context.Context) (*api.Session, string, error) {
 		}
 		t, err := a.getTokens(kind)
 		if err != nil {
-			a.log.Warn("the saved login's tokens cannot be read: log in again", "err", err)
+			a.log.Warn("the saved login's tokens cannot be read: log in again", "error", err)
 			return nil, server, nil
 		}
 		s.AccessToken, s.RefreshToken = t.Access, t.Refresh
@@ -188,7 +188,7 @@ func (a *App) newClient(server string) (*client.Client, error) {
 	return client.New(server, client.OnRefresh(func(s api.Session) {
 		// Persist at once: the old refresh token is spent.
 		if err := a.saveSession(context.WithoutCancel(context.Background()), server, s); err != nil {
-			a.log.Error("save refreshed session", "err", err)
+			a.log.Error("save refreshed session", "error", err)
 		}
 	}))
 }
@@ -203,7 +203,7 @@ func (a *App) saveSession(ctx context.Context, server string, s api.Session) err
 		kind = a.chooseVault()
 	}
 	if err := a.putTokens(kind, tokens{}.of(s)); err != nil && kind == VaultKeyring {
-		a.log.Warn("the keyring refused the login: keeping it in a private file", "err", err)
+		a.log.Warn("the keyring refused the login: keeping it in a private file", "error", err)
 		kind = VaultFile
 		err = a.putTokens(kind, tokens{}.of(s))
 	} else if err != nil {
@@ -265,7 +265,7 @@ func (a *App) Logout(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if err := c.Logout(ctx); err != nil {
-			a.log.Info("logout without server", "err", err)
+			a.log.Info("logout without server", "error", err)
 		}
 	}
 	a.dropTokens()
@@ -277,7 +277,7 @@ func (a *App) State(ctx context.Context) SessionState {
 	var st SessionState
 	s, server, err := a.savedSession(ctx)
 	if err != nil {
-		a.log.Error("read session", "err", err)
+		a.log.Error("read session", "error", err)
 	}
 	if org, err := a.store.Organisation(ctx); err == nil {
 		st.HasData = true

@@ -116,7 +116,7 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
 			return "", 0, 0, api.CodeDiskFull, nil
 		}
-		a.log.Warn("import evidence", "err", err)
+		a.log.Warn("import evidence", "error", err)
 		return "", 0, 0, api.CodeUnreadable, nil
 	}
 	imp.Name = name
@@ -129,7 +129,7 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 			ev.OriginalSHA256, ev.OriginalSize = imp.SHA256, imp.Size
 			ev.File = api.FileRef{SHA256: small.SHA256, Name: name, Size: small.Size, MediaType: small.MediaType}
 		case err != nil && !errors.Is(err, evidence.ErrNotImage):
-			a.log.Warn("downscale", "err", err)
+			a.log.Warn("downscale", "error", err)
 		}
 	}
 	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {

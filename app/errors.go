@@ -43,6 +43,6 @@ func userError(log *slog.Logger, err error) error {
 	case errors.Is(err, context.Canceled):
 		return &CodeError{Code: api.CodeCancelled}
 	}
-	log.Error("unexpected error", "err", err)
+	log.Error("unexpected error", "error", err)
 	return &CodeError{Code: api.CodeInternal}
 }

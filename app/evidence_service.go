@@ -92,7 +92,7 @@ func (a *App) startInbox(ctx context.Context) {
 	}
 	in, err := evidence.NewInbox(root, evidence.InboxOptions{Logger: a.log, Quiet: a.cfg.InboxQuiet})
 	if err != nil {
-		a.log.Error("evidence inbox", "err", err)
+		a.log.Error("evidence inbox", "error", err)
 		return
 	}
 	a.mu.Lock()
@@ -105,14 +105,14 @@ func (a *App) startInbox(ctx context.Context) {
 			if err != nil {
 				var ce *CodeError
 				if !errors.As(err, &ce) {
-					a.log.Error("attach from the inbox", "err", err)
+					a.log.Error("attach from the inbox", "error", err)
 				}
 				return
 			}
 			a.cfg.Platform.Emit(EventAttached, map[string]any{"nc_id": ncID, "files": res})
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
-			a.log.Error("evidence inbox", "err", err)
+			a.log.Error("evidence inbox", "error", err)
 		}
 	}()
 }
@@ -125,7 +125,7 @@ func (a *App) refreshInbox(ctx context.Context) {
 	}
 	ncs, err := a.store.NCs(ctx, stagesOf[FilterEvidence]...)
 	if err != nil {
-		a.log.Error("inbox folders", "err", err)
+		a.log.Error("inbox folders", "error", err)
 		return
 	}
 	ids := make([]string, len(ncs))
@@ -133,7 +133,7 @@ func (a *App) refreshInbox(ctx context.Context) {
 		ids[i] = nc.ID
 	}
 	if err := in.SetNCs(ids); err != nil {
-		a.log.Error("inbox folders", "err", err)
+		a.log.Error("inbox folders", "error", err)
 	}
 }
 

@@ -27,7 +27,7 @@ func (a *App) Preferences(ctx context.Context) Preferences {
 	p := defaultPreferences
 	if raw, _ := a.store.Meta(ctx, metaPreferences); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
-			a.log.Warn("preferences", "err", err)
+			a.log.Warn("preferences", "error", err)
 			return defaultPreferences
 		}
 	}

@@ -57,7 +57,7 @@ func (a *App) chooseVault() string {
 	}
 	probe := vaultAccount(a.store.Dir()) + ".probe"
 	if err := keyring.Set(keyringService, probe, "ok"); err != nil {
-		a.log.Info("no keyring: the login is kept in a private file", "err", err)
+		a.log.Info("no keyring: the login is kept in a private file", "error", err)
 		return VaultFile
 	}
 	keyring.Delete(keyringService, probe)

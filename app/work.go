@@ -268,7 +268,7 @@ func (a *App) kick() {
 func (a *App) announce(ctx context.Context) {
 	notices, err := a.store.TakeNewNotices(ctx)
 	if err != nil {
-		a.log.Error("read notices", "err", err)
+		a.log.Error("read notices", "error", err)
 		return
 	}
 	if len(notices) == 0 {

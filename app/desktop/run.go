@@ -46,7 +46,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 			wruntime.OnFileDrop(ctx, func(_, _ int, paths []string) { platform.Emit(app.EventDropped, paths) })
 			if startErr = a.Start(ctx); startErr != nil {
 				// Without its replica the app cannot show anything: say why, then quit.
-				log.Error("start", "err", startErr)
+				log.Error("start", "error", startErr)
 				wruntime.MessageDialog(ctx, wruntime.MessageDialogOptions{
 					Type:    wruntime.ErrorDialog,
 					Title:   "Ecert Desktop",
@@ -59,7 +59,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 		OnDomReady: func(context.Context) { startup.mark("domready") },
 		OnShutdown: func(context.Context) {
 			if err := a.Close(); err != nil {
-				log.Error("close", "err", err)
+				log.Error("close", "error", err)
 			}
 		},
 		// A second start on the same data brings the open window to the front (over

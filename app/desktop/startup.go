@@ -108,7 +108,7 @@ func (s *startupLog) mark(what string) {
 		}
 	}
 	if err != nil {
-		s.log.Warn("startup log", "err", err)
+		s.log.Warn("startup log", "error", err)
 	}
 }
 

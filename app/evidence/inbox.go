@@ -19,7 +19,7 @@ import (
 const (
 	logKeyPath = "path"
 	logKeyNC   = "nc"
-	logKeyErr  = "err"
+	logKeyErr  = "error"
 )
 
 const defaultQuiet = 2 * time.Second

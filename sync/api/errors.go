@@ -162,8 +162,10 @@ var Codes = []CodeInfo{
 	{Code: CodeBadResponse, Origin: FromClient, Retryable: true, Translated: true},
 	{Code: CodeServerError, Origin: FromClient, Retryable: true, Translated: true},
 	{Code: CodeInvalidServer, Origin: FromClient, Translated: true},
-	{Code: CodeUploadGone, Origin: FromClient, Retryable: true, Translated: true},
-	{Code: CodeOffsetConflict, Origin: FromClient, Retryable: true, Translated: true},
+	// Not retryable as such: the engine answers both at once (a new upload, the server's
+	// offset); an upload still gone after that is refused, not retried later.
+	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
+	{Code: CodeOffsetConflict, Origin: FromClient, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},

@@ -33,11 +33,6 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithTransport sets the HTTP transport (tests put a fault-injecting proxy in between).
-func WithTransport(t http.RoundTripper) Option {
-	return func(c *Client) { c.rc.SetTransport(t) }
-}
-
 // WithTimeout sets the timeout of each request (default 30 s).
 func WithTimeout(d time.Duration) Option {
 	return func(c *Client) { c.rc.SetTimeout(d) }
@@ -168,7 +163,8 @@ func (c *Client) Push(ctx context.Context, req api.PushRequest) (api.PushRespons
 // Download fetches the content of the file with the given SHA-256, from byte from on
 // (a resumed download). open is called once the answer is known, with the offset the
 // content starts at — from, or 0 when the server sent the whole file — and returns
-// where to write it.
+// where to write it. An error of open or of writing to its writer is returned as it is,
+// never as a network error: a full local disk must not read as "unreachable".
 func (c *Client) Download(ctx context.Context, sha string, from int64, open func(start int64) (io.Writer, error)) error {
 	return c.authed(ctx, func(token string) error {
 		req := c.rc.R().SetContext(ctx).SetAuthToken(token).SetDoNotParseResponse(true)
@@ -196,7 +192,11 @@ func (c *Client) Download(ctx context.Context, sha string, from int64, open func
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(w, body); err != nil {
+		dst := &localWriter{w: w}
+		if _, err := io.Copy(dst, body); err != nil {
+			if dst.err != nil {
+				return fmt.Errorf("write download: %w", dst.err)
+			}
 			return transportError(ctx, err)
 		}
 		return nil
@@ -273,6 +273,21 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 		return &Error{Code: api.CodeBadResponse, Status: resp.StatusCode(), Err: fmt.Errorf("decode %s: %w", path, err)}
 	}
 	return nil
+}
+
+// localWriter remembers the error of the local side of a copy, so that it is not taken
+// for the network's.
+type localWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (l *localWriter) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if err != nil {
+		l.err = err
+	}
+	return n, err
 }
 
 func transportError(ctx context.Context, err error) error {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
 	"time"
 
@@ -160,6 +161,11 @@ func TestDownloadOfAnotherOrganisationsFileIsNotFound(t *testing.T) {
 	if err := coop.Download(ctx, sha, 0, to); err != nil || sink.n == 0 {
 		t.Errorf("coop downloading its own certificate: %v (%d bytes)", err, sink.n)
 	}
+	// A full local disk is the local disk's error, not the network's.
+	full := func(int64) (io.Writer, error) { return fullDisk{}, nil }
+	if err := coop.Download(ctx, sha, 0, full); client.Code(err) != "" || !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("download to a full disk: got %v (code %q), want ENOSPC without a code", err, client.Code(err))
+	}
 	// A resumed download asks only for the rest.
 	whole := sink.n
 	var start int64 = -1
@@ -169,6 +175,10 @@ func TestDownloadOfAnotherOrganisationsFileIsNotFound(t *testing.T) {
 		t.Errorf("resumed download: start %d, %d bytes of %d, %v", start, rest.n, whole, err)
 	}
 }
+
+type fullDisk struct{}
+
+func (fullDisk) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
 
 type discard struct{ n int }
 

@@ -35,11 +35,6 @@ func Code(err error) string {
 	return ""
 }
 
-// Temporary reports whether retrying later may succeed without the user doing anything.
-func Temporary(err error) bool {
-	switch Code(err) {
-	case api.CodeUnreachable, api.CodeServerError, api.CodeRateLimited, api.CodeBadResponse:
-		return true
-	}
-	return false
-}
+// Temporary reports whether retrying later may succeed without the user doing anything:
+// the error has a code that the registry (api.Codes) marks retryable.
+func Temporary(err error) bool { return api.Retryable(Code(err)) }
