@@ -12,14 +12,6 @@ import (
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 )
 
-// Environment switches for browser tests, where native dialogs and external programs
-// would block or escape the test: set, they make the platform record instead.
-const (
-	EnvE2ESaveDir = "ECERT_E2E_SAVE_DIR" // save dialogs answer a path in this folder
-	EnvE2EOpenLog = "ECERT_E2E_OPEN_LOG" // opened files are appended to this file
-	EnvE2EPick    = "ECERT_E2E_PICK"     // file dialogs answer these paths (separated by the OS's list separator)
-)
-
 // Platform implements app.Platform with Wails' runtime. Until the window started,
 // events are dropped (there is no one to receive them).
 type Platform struct {
@@ -27,6 +19,18 @@ type Platform struct {
 	ctx context.Context
 
 	startup *startupLog // set by Run before the window starts; nil records nothing
+
+	// stand, when not nil, answers for the OS in browser tests (see testhooks_dev.go);
+	// only the dev build sets it.
+	stand *standIn
+}
+
+// standIn stands in for native dialogs and external programs, which would block or
+// escape a browser test. An empty field leaves that part to the OS.
+type standIn struct {
+	saveDir string   // save dialogs answer a path in this folder
+	openLog string   // opened files are appended to this file
+	pick    []string // file dialogs answer these paths
 }
 
 // SetContext is called from OnStartup with Wails' context.
@@ -53,8 +57,8 @@ func (p *Platform) Emit(event string, data any) {
 // OpenPath opens a file with the system's default program. Wails' BrowserOpenURL is
 // for web addresses, so this starts the OS's opener itself and reports its failure.
 func (p *Platform) OpenPath(path string) error {
-	if log := os.Getenv(EnvE2EOpenLog); log != "" {
-		f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if p.stand != nil && p.stand.openLog != "" {
+		f, err := os.OpenFile(p.stand.openLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
 			return err
 		}
@@ -80,8 +84,8 @@ func (p *Platform) OpenPath(path string) error {
 
 // SaveDialog asks where to save a file.
 func (p *Platform) SaveDialog(defaultName string) (string, error) {
-	if dir := os.Getenv(EnvE2ESaveDir); dir != "" {
-		return filepath.Join(dir, defaultName), nil
+	if p.stand != nil && p.stand.saveDir != "" {
+		return filepath.Join(p.stand.saveDir, defaultName), nil
 	}
 	ctx := p.context()
 	if ctx == nil {
@@ -92,8 +96,8 @@ func (p *Platform) SaveDialog(defaultName string) (string, error) {
 
 // OpenFilesDialog asks for files to attach, several at once.
 func (p *Platform) OpenFilesDialog(title string) ([]string, error) {
-	if pick := os.Getenv(EnvE2EPick); pick != "" {
-		return filepath.SplitList(pick), nil
+	if p.stand != nil && len(p.stand.pick) > 0 {
+		return p.stand.pick, nil
 	}
 	ctx := p.context()
 	if ctx == nil {

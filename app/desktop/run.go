@@ -23,6 +23,7 @@ import (
 func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 	var startErr error
 	startup := newStartupLog(os.Getenv(EnvStartupLog), log)
+	platform.stand = testStandIn()
 	platform.startup = startup
 	startup.mark("run")
 	return wails.Run(&options.App{
