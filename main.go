@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
 	"github.com/ecert-desktop/ecert-desktop/frontend"
 )
@@ -22,9 +23,9 @@ const (
 )
 
 func main() {
-	if len(os.Args) > 1 && app.IsCommand(os.Args[1]) {
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := app.RunCLI(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	}
@@ -44,7 +45,7 @@ func main() {
 		Defaults: app.LoginDefaults{
 			Server:   envOr(envServer, "http://127.0.0.1:8470"),
 			Username: os.Getenv(envUser),
-			Password: os.Getenv(app.EnvPassword),
+			Password: os.Getenv(cli.EnvPassword),
 		},
 	})
 	if err := desktop.Run(a, platform, dist, log); err != nil {

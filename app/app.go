@@ -2,20 +2,13 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
+	"net/http"
 	"time"
 
-	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
-	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -25,6 +18,9 @@ type Config struct {
 	Logger   *slog.Logger
 	Platform Platform
 	Now      func() time.Time
+	// Context is the context of the services' calls (default: one that Close cancels).
+	// The headless commands pass theirs, so that an interrupt stops a call under way.
+	Context context.Context
 	// SyncInterval is the time between syncs when all is well (default 60 s).
 	SyncInterval time.Duration
 	// MaxBackoff caps the wait between retries while offline (default 30 s).
@@ -44,29 +40,24 @@ type Config struct {
 	Keyring bool
 }
 
-// App is the desktop app's core: the replica, the session and the sync engine. The bound
-// services (Session, Sync, Portal, Settings) are thin views of it.
+// App is the composition root: it builds the services, opens the replica they share,
+// and starts and stops the background work (sync, evidence inbox). The services are
+// its fields; the window binds them (Services), the headless commands call them.
 type App struct {
-	cfg   Config
-	log   *slog.Logger
-	now   func() time.Time
-	store *store.Store
+	Session  *Session
+	Sync     *Sync
+	Portal   *Portal
+	Settings *Settings
+	CA       *CA
+	Outbox   *Outbox
+	Evidence *Evidence
 
-	mu      sync.Mutex
-	client  *client.Client
-	engine  *engine.Engine
-	stop    context.CancelFunc
-	done    chan struct{}
-	expired bool // the server refused the session: the user must log in again
-
-	statusVersion atomic.Uint64 // see SyncStatus.Version
-
-	evidence *evidence.Store // the content store of attached files (see files)
-	inbox    *evidence.Inbox
-	recovery *Recovery // set when a damaged replica was rebuilt at start
+	cfg    Config
+	base   *base
+	cancel context.CancelFunc
 }
 
-// New returns an app that is not started yet.
+// New returns an app that is not opened yet.
 func New(cfg Config) *App {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -83,10 +74,32 @@ func New(cfg Config) *App {
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 30 * time.Second
 	}
-	return &App{cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	parent := cfg.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	b := &base{log: cfg.Logger, now: cfg.Now, platform: cfg.Platform, ctx: ctx}
+	a := &App{cfg: cfg, base: b, cancel: cancel}
+	a.Sync = &Sync{base: b, interval: cfg.SyncInterval, maxBackoff: cfg.MaxBackoff, manual: cfg.Manual}
+	a.Session = &Session{base: b, sync: a.Sync, defaults: cfg.Defaults, keyring: cfg.Keyring}
+	a.Evidence = &Evidence{base: b, sync: a.Sync, inboxDir: cfg.InboxDir, inboxQuiet: cfg.InboxQuiet}
+	a.Sync.session, a.Sync.inbox = a.Session, a.Evidence
+	a.Portal = &Portal{base: b}
+	a.Settings = &Settings{base: b}
+	a.CA = &CA{base: b, sync: a.Sync}
+	a.Outbox = &Outbox{base: b, sync: a.Sync}
+	return a
+}
+
+// Services returns the bound services, in the order main binds them.
+func (a *App) Services() []any {
+	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence}
 }
 
 // Open opens the replica. It does not start syncing (Start does).
+// A damaged replica is moved aside, never deleted; what can be read of it is kept, and
+// a new replica is built.
 func (a *App) Open(ctx context.Context) error {
 	dir := a.cfg.DataDir
 	if dir == "" {
@@ -96,23 +109,22 @@ func (a *App) Open(ctx context.Context) error {
 		}
 	}
 	st, err := store.Open(ctx, dir)
+	var rec *Recovery
+	var salvaged *salvage
 	if errors.Is(err, store.ErrCorrupt) {
-		// Moved aside, never deleted; what can be read is kept; a new replica is built.
-		rec, salvaged, rerr := recoverDamaged(dir, a.now())
-		if rerr != nil {
+		var rerr error
+		if rec, salvaged, rerr = recoverDamaged(dir, a.base.now()); rerr != nil {
 			return fmt.Errorf("%w (and moving it aside failed: %v)", err, rerr)
 		}
-		if st, err = store.Open(ctx, dir); err != nil {
-			return err
-		}
-		a.store = st
-		a.restore(ctx, rec, salvaged)
-		return nil
+		st, err = store.Open(ctx, dir)
 	}
 	if err != nil {
 		return err
 	}
-	a.store = st
+	a.base.store = st
+	if rec != nil {
+		a.Session.restore(ctx, rec, salvaged)
+	}
 	return nil
 }
 
@@ -122,26 +134,17 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Open(ctx); err != nil {
 		return err
 	}
-	s, server, err := a.savedSession(ctx)
-	if err != nil || s == nil {
-		return err
-	}
-	c, err := a.newClient(server)
-	if err != nil {
-		return err
-	}
-	c.SetSession(*s)
-	a.startEngine(c)
-	return nil
+	return a.Session.resume(ctx)
 }
 
-// Close stops syncing and closes the replica.
+// Close stops the background work, cancels the services' calls and closes the replica.
 func (a *App) Close() error {
-	a.stopEngine()
-	if a.store == nil {
+	a.Sync.stop()
+	a.cancel()
+	if a.base.store == nil {
 		return nil
 	}
-	return a.store.Close()
+	return a.base.store.Close()
 }
 
 // DataDir is the data directory the app uses (the configured one, else the default).
@@ -154,291 +157,21 @@ func (a *App) DataDir() string {
 }
 
 // Store gives the headless commands and tests the replica.
-func (a *App) Store() *store.Store { return a.store }
-
-func (a *App) savedSession(ctx context.Context) (*api.Session, string, error) {
-	raw, err := a.store.Meta(ctx, store.MetaSession)
-	if err != nil || raw == "" {
-		return nil, "", err
-	}
-	server, err := a.store.Meta(ctx, store.MetaServer)
-	if err != nil {
-		return nil, "", err
-	}
-	var s api.Session
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return nil, "", fmt.Errorf("saved session: %w", err)
-	}
-	if s.AccessToken == "" { // the tokens are in the vault (sessions saved by older versions held them)
-		kind, err := a.store.Meta(ctx, metaVault)
-		if err != nil {
-			return nil, "", err
-		}
-		t, err := a.getTokens(kind)
-		if err != nil {
-			a.log.Warn("the saved login's tokens cannot be read: log in again", "error", err)
-			return nil, server, nil
-		}
-		s.AccessToken, s.RefreshToken = t.Access, t.Refresh
-	}
-	return &s, server, nil
-}
-
-func (a *App) newClient(server string) (*client.Client, error) {
-	return client.New(server, client.OnRefresh(func(s api.Session) {
-		// Persist at once: the old refresh token is spent.
-		if err := a.saveSession(context.WithoutCancel(context.Background()), server, s); err != nil {
-			a.log.Error("save refreshed session", "error", err)
-		}
-	}))
-}
-
-// saveSession keeps the session: who and where in the replica, the tokens in the vault.
-func (a *App) saveSession(ctx context.Context, server string, s api.Session) error {
-	kind, err := a.store.Meta(ctx, metaVault)
-	if err != nil {
-		return err
-	}
-	if kind == "" {
-		kind = a.chooseVault()
-	}
-	if err := a.putTokens(kind, tokens{}.of(s)); err != nil && kind == VaultKeyring {
-		a.log.Warn("the keyring refused the login: keeping it in a private file", "error", err)
-		kind = VaultFile
-		err = a.putTokens(kind, tokens{}.of(s))
-	} else if err != nil {
-		return err
-	}
-	s.AccessToken, s.RefreshToken = "", ""
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	return a.store.SetMeta(ctx, store.MetaServer, server, store.MetaSession, string(raw), metaVault, kind)
-}
-
-// Login logs in to server. When another organisation than the replica's logs in, the
-// replica is emptied first; a failed login leaves the replica untouched.
-func (a *App) Login(ctx context.Context, server, username, password string) (SessionState, error) {
-	username = strings.TrimSpace(username)
-	if username == "" || password == "" {
-		return SessionState{}, &CodeError{Code: api.CodeInvalidInput}
-	}
-	c, err := a.newClient(server)
-	if err != nil {
-		return SessionState{}, err
-	}
-	s, err := c.Login(ctx, username, password)
-	if err != nil {
-		return SessionState{}, err
-	}
-	if s.User.Role != api.RoleClient || s.User.OrgID == "" {
-		return SessionState{}, &CodeError{Code: api.CodeNotAClient}
-	}
-	a.stopEngine()
-	if old, _, _ := a.savedSession(ctx); old == nil || old.User.OrgID != s.User.OrgID {
-		org, err := a.store.Organisation(ctx)
-		if err == nil && org.ID != s.User.OrgID {
-			if err := a.store.Reset(ctx); err != nil {
-				return SessionState{}, err
-			}
-		}
-	}
-	if err := a.saveSession(ctx, c.Server(), s); err != nil {
-		return SessionState{}, err
-	}
-	a.mu.Lock()
-	a.expired = false
-	a.mu.Unlock()
-	a.startEngine(c)
-	return a.State(ctx), nil
-}
-
-// Logout revokes the session on the server when it can be reached and forgets it
-// locally. The replica stays, readable after the next login.
-func (a *App) Logout(ctx context.Context) error {
-	a.mu.Lock()
-	c := a.client
-	a.mu.Unlock()
-	a.stopEngine()
-	if c != nil {
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if err := c.Logout(ctx); err != nil {
-			a.log.Info("logout without server", "error", err)
-		}
-	}
-	a.dropTokens()
-	return a.store.SetMeta(ctx, store.MetaSession, "", metaVault, "")
-}
-
-// State describes the current session.
-func (a *App) State(ctx context.Context) SessionState {
-	var st SessionState
-	s, server, err := a.savedSession(ctx)
-	if err != nil {
-		a.log.Error("read session", "error", err)
-	}
-	if org, err := a.store.Organisation(ctx); err == nil {
-		st.HasData = true
-		st.OrgID, st.OrgName = org.ID, org.Name
-	}
-	if s == nil {
-		st.Server, _ = a.store.Meta(ctx, store.MetaServer)
-		return st
-	}
-	a.mu.Lock()
-	expired := a.expired
-	a.mu.Unlock()
-	st.LoggedIn = !expired
-	st.TokenStore, _ = a.store.Meta(ctx, metaVault)
-	st.Server, st.Username, st.Name = server, s.User.Username, s.User.Name
-	st.OrgID, st.OrgName = s.User.OrgID, s.User.OrgName
-	return st
-}
-
-// engineOptions are the engine's options for the user of c: status and changes go to
-// the UI, notices are announced.
-func (a *App) engineOptions(c *client.Client) engine.Options {
-	return engine.Options{
-		Author:     c.Session().User.Name,
-		Interval:   a.cfg.SyncInterval,
-		MaxBackoff: a.cfg.MaxBackoff,
-		Logger:     a.log,
-		Now:        a.now,
-		OnStatus: func(engine.Status) {
-			a.statusVersion.Add(1)
-			a.cfg.Platform.Emit(EventSyncStatus, a.SyncStatus(context.Background()))
-		},
-		OnChanges: func(entities []string) {
-			a.cfg.Platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
-			a.announce(context.Background())
-			if slices.Contains(entities, api.EntityNC) {
-				a.refreshInbox(context.Background())
-			}
-		},
-		OnProgress: func(p engine.Progress) { a.cfg.Platform.Emit(EventUpload, progressEvent(p)) },
-	}
-}
-
-func (a *App) startEngine(c *client.Client) {
-	if a.cfg.Manual {
-		a.mu.Lock()
-		a.client = c
-		a.mu.Unlock()
-		return
-	}
-	e := engine.New(replica{a.store}, remote{c}, a.engineOptions(c))
-	e.SetPaused(a.Preferences(context.Background()).PauseUploads)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	a.mu.Lock()
-	a.client, a.engine, a.stop, a.done = c, e, cancel, done
-	a.mu.Unlock()
-	a.startInbox(ctx)
-	go func() {
-		defer close(done)
-		if err := e.Serve(ctx); errors.Is(err, engine.ErrSessionExpired) {
-			a.mu.Lock()
-			a.expired = true
-			a.mu.Unlock()
-			a.log.Info("session expired: waiting for the user to log in again")
-			a.cfg.Platform.Emit(EventSessionExpired, nil)
-		}
-	}()
-}
-
-func (a *App) stopEngine() {
-	a.mu.Lock()
-	stop, done := a.stop, a.done
-	a.client, a.engine, a.stop, a.done = nil, nil, nil, nil
-	a.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
-	}
-}
-
-// SyncNow asks for a sync at once; without a session it says the user is logged out.
-func (a *App) SyncNow() error {
-	a.mu.Lock()
-	e := a.engine
-	a.mu.Unlock()
-	if e == nil {
-		return &CodeError{Code: api.CodeNotLoggedIn}
-	}
-	e.SyncNow()
-	return nil
-}
-
-// SyncStatus is the status bar's content.
-func (a *App) SyncStatus(ctx context.Context) SyncStatus {
-	// The version is read before the state: a status is never older than its version.
-	version := a.statusVersion.Load()
-	a.mu.Lock()
-	e, expired := a.engine, a.expired
-	a.mu.Unlock()
-	var st SyncStatus
-	if e != nil {
-		s := e.Status()
-		st = SyncStatus{Online: s.Online, Syncing: s.Syncing, LastError: s.LastError, Files: s.Files,
-			ErrorAt: rfc3339(s.ErrorAt), NextTry: rfc3339(s.NextTry)}
-	}
-	if expired {
-		st.LastError = api.CodeSessionExpired
-	}
-	st.LastSync, _ = a.store.Meta(ctx, store.MetaLastSync)
-	st.Pending, _ = a.store.PendingCount(ctx)
-	st.Version = version
-	return st
-}
-
-func rfc3339(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
+func (a *App) Store() *store.Store { return a.base.store }
 
 // SyncOnce runs one sync in the foreground with the saved session (the headless
-// "sync" command). progress, when not nil, receives status changes.
+// commands). progress and uploads, when not nil, receive status changes and upload
+// progress. Its error is the engine's, uncoded (Code says what it means).
 func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status), uploads func(engine.Progress)) error {
-	s, server, err := a.savedSession(ctx)
-	if err != nil {
-		return err
-	}
-	if s == nil {
-		return &CodeError{Code: api.CodeNotLoggedIn}
-	}
-	c, err := a.newClient(server)
-	if err != nil {
-		return err
-	}
-	c.SetSession(*s)
-	opt := a.engineOptions(c)
-	if progress != nil {
-		onStatus := opt.OnStatus
-		opt.OnStatus = func(st engine.Status) {
-			onStatus(st)
-			progress(st)
-		}
-	}
-	if uploads != nil {
-		onProgress := opt.OnProgress
-		opt.OnProgress = func(p engine.Progress) {
-			onProgress(p)
-			uploads(p)
-		}
-	}
-	e := engine.New(replica{a.store}, remote{c}, opt)
-	e.SetPaused(false)
-	return e.Sync(ctx)
+	return a.Sync.once(ctx, progress, uploads)
 }
 
-// The replica and the client are what the engine needs; say so where both are known.
-var (
-	_ engine.Replica      = (*store.Store)(nil)
-	_ engine.Uploader     = (*store.Store)(nil)
-	_ engine.Remote       = (*client.Client)(nil)
-	_ engine.UploadRemote = (*client.Client)(nil)
-)
+// Attach attaches files to an NC as evidence, saying where they came from (the bound
+// Evidence service attaches what is dropped or picked; the headless command, files by
+// path). Refusals are per file, in the results.
+func (a *App) Attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
+	return a.Evidence.attach(ctx, ncID, paths, source)
+}
+
+// FileMiddleware serves cached files and thumbnails to the UI (see Portal).
+func (a *App) FileMiddleware(next http.Handler) http.Handler { return a.Portal.fileMiddleware(next) }

@@ -79,11 +79,11 @@ func loggedInApp(t *testing.T) (*app.App, *servertest.Server, *recorder, string)
 	dir := t.TempDir()
 	p := &recorder{}
 	a := newApp(t, dir, p)
-	if _, err := a.Login(context.Background(), srv.URL, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the first sync", func() bool {
-		s := a.SyncStatus(context.Background())
+		s := a.Sync.Status()
 		return s.LastSync != "" && s.Online && !s.Syncing
 	})
 	return a, srv, p, dir
@@ -91,7 +91,7 @@ func loggedInApp(t *testing.T) (*app.App, *servertest.Server, *recorder, string)
 
 func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	a, _, p, _ := loggedInApp(t)
-	d, err := a.Dashboard(context.Background())
+	d, err := a.Portal.Dashboard()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	if d.Certificate == nil || d.Certificate.ValidUntil != "2023-10-14" {
 		t.Errorf("latest certificate: %+v", d.Certificate)
 	}
-	if a.SyncStatus(context.Background()).Version == 0 {
+	if a.Sync.Status().Version == 0 {
 		t.Error("the status version did not grow with the status events")
 	}
 	if !p.saw(app.EventDataChanged) || !p.saw(app.EventSyncStatus) {
@@ -127,9 +127,8 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 
 func TestNCFiltersFollowThePortal(t *testing.T) {
 	a, _, _, _ := loggedInApp(t)
-	ctx := context.Background()
 	ids := func(filter string) []string {
-		rows, err := a.NCs(ctx, filter)
+		rows, err := a.Portal.NCs(filter)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +148,7 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	if len(all) < 4 {
 		t.Errorf("all NCs: %v", all)
 	}
-	if _, err := a.NCs(ctx, "'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, api.CodeInvalidInput) {
+	if _, err := a.Portal.NCs("'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unknown filter: got %v, want invalid_input", err)
 	}
 }
@@ -162,7 +161,7 @@ func isCode(err error, code string) bool {
 func TestNCDetailAndReadState(t *testing.T) {
 	a, _, _, _ := loggedInApp(t)
 	ctx := context.Background()
-	d, err := a.NC(ctx, "NC-167140-2019")
+	d, err := a.Portal.NC("NC-167140-2019")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,10 +177,10 @@ func TestNCDetailAndReadState(t *testing.T) {
 	if err := a.Store().MarkRead(ctx, "NC-167140-2019"); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ = a.NC(ctx, "NC-167140-2019"); d.Row.Unread != 0 {
+	if d, _ = a.Portal.NC("NC-167140-2019"); d.Row.Unread != 0 {
 		t.Errorf("unread after reading: %d", d.Row.Unread)
 	}
-	ev, err := a.NC(ctx, "NC-150424-2018")
+	ev, err := a.Portal.NC("NC-150424-2018")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,13 +205,12 @@ func service[S any](a *app.App) S {
 
 func TestCertificateOpensFromTheCacheOffline(t *testing.T) {
 	a, srv, p, _ := loggedInApp(t)
-	ctx := context.Background()
-	certs, err := a.Certificates(ctx)
+	certs, err := a.Portal.Certificates()
 	if err != nil || len(certs) == 0 || !certs[0].Cached {
 		t.Fatalf("certificates: %+v %v", certs, err)
 	}
 	srv.SetDown(true)
-	if err := a.OpenFile(ctx, certs[0].Certificate.File.SHA256); err != nil {
+	if err := a.Portal.OpenFile(certs[0].Certificate.File.SHA256); err != nil {
 		t.Fatal(err)
 	}
 	if len(p.opened) != 1 || !hasSuffix(p.opened[0], ".pdf") {
@@ -231,22 +229,21 @@ func TestRestartWithoutConnectionOpensOnTheReplica(t *testing.T) {
 
 	p := &recorder{}
 	b := newApp(t, dir, p)
-	ctx := context.Background()
-	st := b.State(ctx)
+	st := b.Session.State()
 	if !st.LoggedIn || !st.HasData || st.Username != "coop" {
 		t.Fatalf("state after an offline restart: %+v", st)
 	}
-	rows, err := b.NCs(ctx, app.FilterAll)
+	rows, err := b.Portal.NCs(app.FilterAll)
 	if err != nil || len(rows) < 4 {
 		t.Fatalf("NCs offline: %d, %v", len(rows), err)
 	}
 	eventually(t, "the offline status", func() bool {
-		s := b.SyncStatus(ctx)
+		s := b.Sync.Status()
 		return !s.Online && s.LastError == api.CodeUnreachable && s.LastSync != ""
 	})
 	srv.SetDown(false)
 	eventually(t, "coming back online by itself", func() bool {
-		s := b.SyncStatus(ctx)
+		s := b.Sync.Status()
 		return s.Online && s.LastError == ""
 	})
 }
@@ -266,7 +263,7 @@ func TestFailedLoginLeavesTheReplicaUntouched(t *testing.T) {
 		{srv.URL, "analyst", "analyst", "not_a_client"},
 	}
 	for _, tt := range tests {
-		_, err := a.Login(ctx, tt.server, tt.user, tt.password)
+		_, err := a.Session.Login(tt.server, tt.user, tt.password)
 		var ce *app.CodeError
 		got := client.Code(err)
 		if errors.As(err, &ce) {
@@ -282,7 +279,7 @@ func TestFailedLoginLeavesTheReplicaUntouched(t *testing.T) {
 			t.Errorf("%s: %d rows before the failed logins, %d after", k, v, after[k])
 		}
 	}
-	if st := a.State(ctx); st.Username != "coop" || !st.LoggedIn {
+	if st := a.Session.State(); st.Username != "coop" || !st.LoggedIn {
 		t.Errorf("session after failed logins: %+v", st)
 	}
 }
@@ -290,7 +287,7 @@ func TestFailedLoginLeavesTheReplicaUntouched(t *testing.T) {
 func TestAnotherOrganisationReplacesTheReplica(t *testing.T) {
 	a, srv, _, _ := loggedInApp(t)
 	ctx := context.Background()
-	if _, err := a.Login(ctx, srv.URL, "estate", "estate"); err != nil {
+	if _, err := a.Session.Login(srv.URL, "estate", "estate"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "estate's sync", func() bool {
@@ -348,18 +345,18 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A message written now waits: an expired login pauses the queue, nothing is lost.
-	if err := a.SendMessage(ctx, "NC-167140-2019", "Écrit pendant que la session expirait"); err != nil {
+	if err := a.Outbox.Message("NC-167140-2019", "Écrit pendant que la session expirait"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SyncNow(); err != nil {
+	if err := a.Sync.SyncNow(); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the session:expired event", func() bool { return p.saw(app.EventSessionExpired) })
-	st := a.State(ctx)
+	st := a.Session.State()
 	if st.LoggedIn || st.Username != "coop" || !st.HasData {
 		t.Errorf("state after the session expired: %+v; want logged out, user kept, data kept", st)
 	}
-	if got := a.SyncStatus(ctx).LastError; got != api.CodeSessionExpired {
+	if got := a.Sync.Status().LastError; got != api.CodeSessionExpired {
 		t.Errorf("status error: got %q, want session_expired", got)
 	}
 	after, _ := a.Store().Counts(ctx)
@@ -368,15 +365,15 @@ func TestRevokedSessionAsksToLogInAgainAndKeepsTheReplica(t *testing.T) {
 			t.Errorf("%s: %d before, %d after the session expired", k, v, after[k])
 		}
 	}
-	if n := a.SyncStatus(ctx).Pending; n != 1 {
+	if n := a.Sync.Status().Pending; n != 1 {
 		t.Errorf("pending after the session expired: %d, want the message kept", n)
 	}
 	// Logging in again resumes syncing, and the queue goes.
-	if _, err := a.Login(ctx, srv.URL, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
-	if st := a.State(ctx); !st.LoggedIn {
+	if st := a.Session.State(); !st.LoggedIn {
 		t.Errorf("state after logging in again: %+v", st)
 	}
-	eventually(t, "the queued message to be sent", func() bool { return a.SyncStatus(ctx).Pending == 0 })
+	eventually(t, "the queued message to be sent", func() bool { return a.Sync.Status().Pending == 0 })
 }

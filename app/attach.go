@@ -45,47 +45,33 @@ func awaitingEvidence(nc *api.NC) bool {
 	return nc.Stage == api.StageEvidenceRequested || nc.Stage == api.StageEvidenceReturned
 }
 
-// files returns the content store of evidence (shared with downloaded files).
-func (a *App) files() (*evidence.Store, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.evidence == nil {
-		st, err := evidence.NewStore(a.store.BlobDir())
-		if err != nil {
-			return nil, err
-		}
-		a.evidence = st
-	}
-	return a.evidence, nil
-}
-
-// Attach copies files into the content store and attaches them to an NC as draft
+// attach copies files into the content store and attaches them to an NC as draft
 // evidence; each is checked against the server's limits (known offline from the last
 // sync) before anything is queued. The originals are never moved or changed.
-func (a *App) Attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
-	nc, err := a.store.NC(ctx, ncID)
+func (e *Evidence) attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
+	nc, err := e.store.NC(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
 	if !awaitingEvidence(nc) {
 		return nil, &CodeError{Code: api.CodeNotAwaitingEvidence}
 	}
-	if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
+	if err := e.refuseIfEvidenceSent(ctx, ncID); err != nil {
 		return nil, err
 	}
-	files, err := a.files()
+	files, err := e.contentStore()
 	if err != nil {
 		return nil, err
 	}
-	limits, err := a.store.Limits(ctx)
+	limits, err := e.store.Limits(ctx)
 	if err != nil {
 		return nil, err
 	}
-	prefs := a.Preferences(ctx)
+	prefs := e.preferences(ctx)
 	out := make([]AttachResult, 0, len(paths))
 	for _, p := range paths {
 		r := AttachResult{Path: p, Name: evidence.SafeName(filepath.Base(p))}
-		r.ID, r.Size, r.OriginalSize, r.Code, err = a.attachOne(ctx, files, limits, prefs, nc.ID, p, source)
+		r.ID, r.Size, r.OriginalSize, r.Code, err = e.attachOne(ctx, files, limits, prefs, nc.ID, p, source)
 		if err != nil {
 			return out, err
 		}
@@ -94,12 +80,12 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 		}
 		out = append(out, r)
 	}
-	a.kick()
+	e.sync.kick()
 	return out, nil
 }
 
 // attachOne attaches one file; a refusal is a code, an error is a failure of the app.
-func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.Limits, prefs Preferences, ncID, path, source string) (id string, size, original int64, code string, err error) {
+func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits *api.Limits, prefs Preferences, ncID, path, source string) (id string, size, original int64, code string, err error) {
 	st, statErr := os.Stat(path)
 	if statErr != nil || !st.Mode().IsRegular() {
 		return "", 0, 0, api.CodeUnreadable, nil
@@ -116,7 +102,7 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
 			return "", 0, 0, api.CodeDiskFull, nil
 		}
-		a.log.Warn("import evidence", "error", err)
+		e.log.Warn("import evidence", "error", err)
 		return "", 0, 0, api.CodeUnreadable, nil
 	}
 	imp.Name = name
@@ -129,13 +115,13 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 			ev.OriginalSHA256, ev.OriginalSize = imp.SHA256, imp.Size
 			ev.File = api.FileRef{SHA256: small.SHA256, Name: name, Size: small.Size, MediaType: small.MediaType}
 		case err != nil && !errors.Is(err, evidence.ErrNotImage):
-			a.log.Warn("downscale", "error", err)
+			e.log.Warn("downscale", "error", err)
 		}
 	}
 	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {
 		return "", 0, 0, api.CodeTooLarge, nil
 	}
-	saved, err := a.store.AttachEvidence(ctx, ev, a.now())
+	saved, err := e.store.AttachEvidence(ctx, ev, e.now())
 	if store.DiskFull(err) {
 		return "", 0, 0, api.CodeDiskFull, nil
 	}
@@ -145,32 +131,32 @@ func (a *App) attachOne(ctx context.Context, files *evidence.Store, limits *api.
 	return saved.ID, saved.File.Size, saved.OriginalSize, "", nil
 }
 
-// RemoveEvidence takes a file off its NC (until it was submitted).
-func (a *App) RemoveEvidence(ctx context.Context, id string) error {
-	err := a.store.RemoveEvidence(ctx, id, a.now())
+// remove takes a file off its NC (until it was submitted).
+func (e *Evidence) remove(ctx context.Context, id string) error {
+	err := e.store.RemoveEvidence(ctx, id, e.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
 		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
-	a.kick()
+	e.sync.kick()
 	return err
 }
 
-// SetEvidenceSubject changes a file's subject ("Sujet").
-func (a *App) SetEvidenceSubject(ctx context.Context, id, subject string) error {
+// setSubject changes a file's subject ("Sujet").
+func (e *Evidence) setSubject(ctx context.Context, id, subject string) error {
 	if err := checkText(subject); err != nil {
 		return err
 	}
-	err := a.store.SetEvidenceSubject(ctx, id, subject, a.now())
+	err := e.store.SetEvidenceSubject(ctx, id, subject, e.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
 		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
-	a.kick()
+	e.sync.kick()
 	return err
 }
 
-// SetEvidenceReady marks the NC's evidence ready to send (✓), or unmarks it.
-func (a *App) SetEvidenceReady(ctx context.Context, ncID string, ready bool) error {
-	nc, err := a.store.NC(ctx, ncID)
+// setReady marks the NC's evidence ready to send (✓), or unmarks it.
+func (e *Evidence) setReady(ctx context.Context, ncID string, ready bool) error {
+	nc, err := e.store.NC(ctx, ncID)
 	if err != nil {
 		return err
 	}
@@ -178,17 +164,17 @@ func (a *App) SetEvidenceReady(ctx context.Context, ncID string, ready bool) err
 		return &CodeError{Code: api.CodeNotAwaitingEvidence}
 	}
 	if ready {
-		if err := a.refuseIfEvidenceSent(ctx, ncID); err != nil {
+		if err := e.refuseIfEvidenceSent(ctx, ncID); err != nil {
 			return err
 		}
 	}
-	return a.store.SetEvidenceReady(ctx, ncID, ready, nc.Revision, a.now())
+	return e.store.SetEvidenceReady(ctx, ncID, ready, nc.Revision, e.now())
 }
 
 // refuseIfEvidenceSent refuses to change an NC's evidence whose submission waits in
 // the outbox: the server takes nothing more once it has the submission.
-func (a *App) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
-	pending, err := a.store.SubmissionPending(ctx, ncID)
+func (b *base) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
+	pending, err := b.store.SubmissionPending(ctx, ncID)
 	if err != nil {
 		return err
 	}
@@ -199,12 +185,12 @@ func (a *App) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
 }
 
 // evidenceRows joins an NC's evidence from the server with the files attached here.
-func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, error) {
-	server, err := a.store.Evidence(ctx, ncID)
+func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, error) {
+	server, err := b.store.Evidence(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
-	local, err := a.store.LocalEvidence(ctx, ncID)
+	local, err := b.store.LocalEvidence(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +205,7 @@ func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, err
 			row.State, row.Code, row.OriginalSize, row.Local = l.State, l.Code, l.OriginalSize, true
 			delete(byID, e.ID)
 		}
-		_, row.Cached, err = a.store.BlobPath(ctx, e.File.SHA256)
+		_, row.Cached, err = b.store.BlobPath(ctx, e.File.SHA256)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
@@ -232,7 +218,7 @@ func (a *App) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, err
 		}
 		out = append(out, EvidenceRow{
 			Evidence: api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType, Subject: l.Subject, File: l.File,
-				Date: api.Date(a.today().Format("2006-01-02"))},
+				Date: api.Date(b.today().Format("2006-01-02"))},
 			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: true,
 			Image: isImage(l.File.MediaType),
 		})

@@ -48,7 +48,7 @@ func benchApp(b *testing.B, url, user string) *app.App {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { a.Close() })
-	if _, err := a.Login(context.Background(), url, user, user); err != nil {
+	if _, err := a.Session.Login(url, user, user); err != nil {
 		b.Fatal(err)
 	}
 	return a
@@ -136,8 +136,7 @@ func p99(b *testing.B, op func(i int)) {
 
 func BenchmarkLocalServices(b *testing.B) {
 	a := localApp(b)
-	ctx := context.Background()
-	rows, err := a.NCs(ctx, app.FilterAll)
+	rows, err := a.Portal.NCs(app.FilterAll)
 	if err != nil || len(rows) < 5000 {
 		b.Fatalf("%d NCs, %v", len(rows), err)
 	}
@@ -150,21 +149,21 @@ func BenchmarkLocalServices(b *testing.B) {
 	}
 	b.Run("ListAll5000NCs", func(b *testing.B) {
 		p99(b, func(int) {
-			if _, err := a.NCs(ctx, app.FilterAll); err != nil {
+			if _, err := a.Portal.NCs(app.FilterAll); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("FilterCAsToSubmit", func(b *testing.B) {
 		p99(b, func(int) {
-			if _, err := a.NCs(ctx, app.FilterCA); err != nil {
+			if _, err := a.Portal.NCs(app.FilterCA); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("OpenNC", func(b *testing.B) {
 		p99(b, func(i int) {
-			if _, err := a.NC(ctx, rows[i%len(rows)].NC.ID); err != nil {
+			if _, err := a.Portal.NC(rows[i%len(rows)].NC.ID); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -174,7 +173,7 @@ func BenchmarkLocalServices(b *testing.B) {
 			b.Skip("no NC awaits a CA")
 		}
 		p99(b, func(i int) {
-			if _, err := a.Autosave(ctx, awaiting, fmt.Sprintf("Mesure corrective, version %d", i)); err != nil {
+			if _, err := a.CA.Autosave(awaiting, fmt.Sprintf("Mesure corrective, version %d", i)); err != nil {
 				b.Fatal(err)
 			}
 		})

@@ -28,11 +28,11 @@ func syncNow(t *testing.T, a *app.App) {
 func serverNC(t *testing.T, srv *servertest.Server, id string) (api.NC, []api.Message) {
 	t.Helper()
 	b := newApp(t, t.TempDir(), &recorder{})
-	if _, err := b.Login(context.Background(), srv.URL, "coop", "coop"); err != nil {
+	if _, err := b.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, b)
-	d, err := b.NC(context.Background(), id)
+	d, err := b.Portal.NC(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	if _, err := a.NC(ctx, entered.ID); err == nil {
+	if _, err := a.Portal.NC(entered.ID); err == nil {
 		t.Fatal("the client sees an NC the analyst has not confirmed")
 	}
 	// 2. The analyst confirms it and requests a CA.
@@ -59,42 +59,42 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	rows, _ := a.NCs(ctx, app.FilterCA)
+	rows, _ := a.Portal.NCs(app.FilterCA)
 	if !hasNC(rows, entered.ID) {
 		t.Fatalf("%s not among the CAs to submit after confirmation", entered.ID)
 	}
 	// 3. Offline, the client drafts, marks ready and sends: it is queued.
 	srv.SetDown(true)
-	if _, err := a.Autosave(ctx, entered.ID, "Contrats écrits"); err != nil {
+	if _, err := a.CA.Autosave(entered.ID, "Contrats écrits"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SaveDraft(ctx, entered.ID, "Contrats écrits pour tous"); err != nil {
+	if _, err := a.CA.SaveDraft(entered.ID, "Contrats écrits pour tous"); err != nil {
 		t.Fatal(err)
 	}
 	text := "Contrats écrits pour tous les saisonniers dès l'embauche, contrôlés chaque mois."
-	if _, err := a.SetReady(ctx, entered.ID, text, true); err != nil {
+	if _, err := a.CA.SetReady(entered.ID, text, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SendMessage(ctx, entered.ID, "Voici notre proposition."); err != nil {
+	if err := a.Outbox.Message(entered.ID, "Voici notre proposition."); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Send(ctx)
+	res, err := a.CA.Send()
 	if err != nil || len(res.Queued) != 1 || res.Queued[0] != entered.ID {
 		t.Fatalf("send offline: %+v %v", res, err)
 	}
 	if err := a.SyncOnce(ctx, nil, nil); client.Code(err) != api.CodeUnreachable {
 		t.Fatalf("sync offline: got %v", err)
 	}
-	if n := a.SyncStatus(ctx).Pending; n == 0 {
+	if n := a.Sync.Status().Pending; n == 0 {
 		t.Fatal("nothing pending after sending offline")
 	}
 	// The connection returns: everything goes.
 	srv.SetDown(false)
 	syncNow(t, a)
-	if n := a.SyncStatus(ctx).Pending; n != 0 {
+	if n := a.Sync.Status().Pending; n != 0 {
 		t.Fatalf("%d entries still pending online", n)
 	}
-	d, _ := a.NC(ctx, entered.ID)
+	d, _ := a.Portal.NC(entered.ID)
 	if d.Row.NC.Stage != api.StageCASubmitted || d.Row.NC.CA == nil || d.Row.NC.CA.Text != text {
 		t.Fatalf("after sending: stage %s, CA %+v", d.Row.NC.Stage, d.Row.NC.CA)
 	}
@@ -103,7 +103,7 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	d, _ = a.NC(ctx, entered.ID)
+	d, _ = a.Portal.NC(entered.ID)
 	if d.Row.NC.Stage != api.StageCAReturned || d.Row.NC.CA.AnalystComment != "Précisez qui contrôle." || d.Row.Updates == 0 {
 		t.Fatalf("after the return: stage %s, comment %q, updates %d", d.Row.NC.Stage, d.Row.NC.CA.AnalystComment, d.Row.Updates)
 	}
@@ -111,16 +111,16 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 		t.Error("no notification of the analyst's decision")
 	}
 	// The client answers again; the analyst accepts and asks for evidence.
-	if _, err := a.SetReady(ctx, entered.ID, text+" Contrôle par le responsable RH.", true); err != nil {
+	if _, err := a.CA.SetReady(entered.ID, text+" Contrôle par le responsable RH.", true); err != nil {
 		t.Fatal(err)
 	}
-	a.Send(ctx)
+	a.CA.Send()
 	syncNow(t, a)
 	if err := srv.AcceptCA(ctx, "analyst", coop, entered.ID, true, "Satisfaisant."); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	d, _ = a.NC(ctx, entered.ID)
+	d, _ = a.Portal.NC(entered.ID)
 	if d.Row.NC.Stage != api.StageEvidenceRequested || d.Row.NC.CAStatus != api.StatusAccepted {
 		t.Errorf("after acceptance: stage %s, CA status %s", d.Row.NC.Stage, d.Row.NC.CAStatus)
 	}
@@ -143,7 +143,7 @@ func proxiedApp(t *testing.T, srv *servertest.Server) (*app.App, *servertest.Pro
 	t.Helper()
 	proxy := servertest.NewProxy(t, srv.URL)
 	b := newApp(t, t.TempDir(), &recorder{})
-	if _, err := b.Login(context.Background(), proxy.URL, "coop", "coop"); err != nil {
+	if _, err := b.Session.Login(proxy.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, b)
@@ -170,7 +170,7 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 	proxy := servertest.NewProxy(t, srv.URL)
 	ctx := context.Background()
 	a := newApp(t, t.TempDir(), &recorder{})
-	if _, err := a.Login(ctx, proxy.URL, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(proxy.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
@@ -178,13 +178,13 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 	text := "Réunions d'information trimestrielles sur la prime Fairtrade dans chaque plantation."
 	// From now on requests reach the server, and no byte of any answer comes back.
 	proxy.AddToxic("no-answer", "limit_data", "downstream", `"bytes": 0`)
-	if _, err := a.SetReady(ctx, nc, text, true); err != nil {
+	if _, err := a.CA.SetReady(nc, text, true); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SendMessage(ctx, nc, "Envoyé depuis le terrain."); err != nil {
+	if err := a.Outbox.Message(nc, "Envoyé depuis le terrain."); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Send(ctx); err != nil {
+	if _, err := a.CA.Send(); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -194,7 +194,7 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 	}
 	proxy.RemoveToxic("no-answer")
 	syncNow(t, a)
-	if n := a.SyncStatus(ctx).Pending; n != 0 {
+	if n := a.Sync.Status().Pending; n != 0 {
 		t.Fatalf("%d entries still pending", n)
 	}
 	got, msgs := serverNC(t, srv, nc)
@@ -214,28 +214,27 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 
 func TestTwoComputersEditingOneDraftKeepBothTexts(t *testing.T) {
 	a, srv, _, _ := loggedInApp(t)
-	ctx := context.Background()
 	b, proxy := proxiedApp(t, srv)
 	const nc = "NC-173086-2019"
 	// Both start from no draft; B, in the field, is offline; A saves first.
 	offline(proxy)
-	b.SaveDraft(ctx, nc, "Texte du terrain")
-	a.SaveDraft(ctx, nc, "Texte du bureau")
+	b.CA.SaveDraft(nc, "Texte du terrain")
+	a.CA.SaveDraft(nc, "Texte du bureau")
 	syncNow(t, a)
 	online(proxy)
 	syncNow(t, b)
-	d, _ := b.NC(ctx, nc)
+	d, _ := b.Portal.NC(nc)
 	if d.Local == nil || d.Local.Notice != api.CodeDraftChanged || d.Local.Text != "Texte du terrain" || d.Local.OtherText != "Texte du bureau" {
 		t.Fatalf("the second computer's view after the conflict: %+v", d.Local)
 	}
 	// B chooses a merge; A then receives it by pull.
 	merged := "Texte du bureau, complété sur le terrain"
-	if _, err := b.Resolve(ctx, nc, merged); err != nil {
+	if _, err := b.CA.Resolve(nc, merged); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, b)
 	syncNow(t, a)
-	if d, _ = a.NC(ctx, nc); d.Local == nil || d.Local.Text != merged || d.Local.Draft != app.DraftShared {
+	if d, _ = a.Portal.NC(nc); d.Local == nil || d.Local.Text != merged || d.Local.Draft != app.DraftShared {
 		t.Errorf("the first computer after the merge: %+v", d.Local)
 	}
 }
@@ -245,21 +244,21 @@ func TestAnalystReturnsWhileTheClientEditsAndClosesWhileQueued(t *testing.T) {
 	ctx := context.Background()
 	const nc = "NC-174410-2019"
 	// A CA goes, then the client starts a second version while the analyst returns it.
-	a.SetReady(ctx, nc, "Première version", true)
-	a.Send(ctx)
+	a.CA.SetReady(nc, "Première version", true)
+	a.CA.Send()
 	syncNow(t, a)
 	srv.ReturnCA(ctx, "analyst", coop, nc, "Trop vague.", "2027-02-01")
 	syncNow(t, a)
-	if _, err := a.SetReady(ctx, nc, "Deuxième version, plus précise", true); err != nil {
+	if _, err := a.CA.SetReady(nc, "Deuxième version, plus précise", true); err != nil {
 		t.Fatal(err)
 	}
-	a.Send(ctx)
+	a.CA.Send()
 	// Before this client syncs, the analyst closes the NC: the queued CA must not go.
 	if err := srv.CloseNC(ctx, "analyst", coop, nc, "Clôturée après visite."); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	d, _ := a.NC(ctx, nc)
+	d, _ := a.Portal.NC(nc)
 	if d.Row.NC.Stage != api.StageClosed {
 		t.Fatalf("stage: %s", d.Row.NC.Stage)
 	}
@@ -279,15 +278,15 @@ func TestReturnedWhileQueuedGoesBackToDraftNeverResubmitted(t *testing.T) {
 	// Computer B queues a CA offline, from the NC as it was.
 	b, proxy := proxiedApp(t, srv)
 	offline(proxy)
-	if _, err := b.SetReady(ctx, nc, "Version de B", true); err != nil {
+	if _, err := b.CA.SetReady(nc, "Version de B", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Send(ctx); err != nil {
+	if _, err := b.CA.Send(); err != nil {
 		t.Fatal(err)
 	}
 	// Meanwhile computer A sends its own, and the analyst returns it with a comment.
-	a.SetReady(ctx, nc, "Version de A", true)
-	a.Send(ctx)
+	a.CA.SetReady(nc, "Version de A", true)
+	a.CA.Send()
 	syncNow(t, a)
 	if err := srv.ReturnCA(ctx, "analyst", coop, nc, "Ajoutez un calendrier.", "2027-03-01"); err != nil {
 		t.Fatal(err)
@@ -295,7 +294,7 @@ func TestReturnedWhileQueuedGoesBackToDraftNeverResubmitted(t *testing.T) {
 	// B's queued CA meets the changed NC: it goes back to draft, with the comment shown.
 	online(proxy)
 	syncNow(t, b)
-	d, _ := b.NC(ctx, nc)
+	d, _ := b.Portal.NC(nc)
 	if d.Local == nil || d.Local.Text != "Version de B" || d.Local.Queued || d.Local.Ready || d.Local.Notice != api.CodeNCChanged {
 		t.Fatalf("B's CA after the analyst's return: %+v", d.Local)
 	}
@@ -311,10 +310,10 @@ func TestReturnedWhileQueuedGoesBackToDraftNeverResubmitted(t *testing.T) {
 	if got, _ = serverNC(t, srv, nc); len(got.CAHistory) != 1 {
 		t.Fatal("B's CA was resubmitted without the user confirming")
 	}
-	if _, err := b.SetReady(ctx, nc, "Version de B, avec calendrier", true); err != nil {
+	if _, err := b.CA.SetReady(nc, "Version de B, avec calendrier", true); err != nil {
 		t.Fatal(err)
 	}
-	b.Send(ctx)
+	b.CA.Send()
 	syncNow(t, b)
 	if got, _ = serverNC(t, srv, nc); len(got.CAHistory) != 2 || got.Stage != api.StageCASubmitted {
 		t.Errorf("after B confirmed: %d submissions, stage %s", len(got.CAHistory), got.Stage)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/cli"
 )
 
 // The headless commands are tested as a user runs them: the real ecert-desktop binary
@@ -91,7 +92,7 @@ func run(t *testing.T, dataDir, stdin string, env []string, args ...string) resu
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin.desktop, append(args, "--data-dir", dataDir)...)
 	// Tests never touch the user's keyring.
-	cmd.Env = append(append(os.Environ(), app.EnvNoKeyring+"=1"), env...)
+	cmd.Env = append(append(os.Environ(), cli.EnvNoKeyring+"=1"), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -130,7 +131,7 @@ func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
 	}
 
 	r := run(t, data, "", nil, "status", "--json")
-	var status app.StatusReport
+	var status cli.StatusReport
 	if err := json.Unmarshal([]byte(r.stdout), &status); err != nil {
 		t.Fatalf("status --json: %v\n%s", err, r.stdout)
 	}
@@ -167,7 +168,7 @@ func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
 func TestHeadlessLoginTakesThePasswordFromTheEnvironment(t *testing.T) {
 	url, _ := startServer(t)
 	data := t.TempDir()
-	r := run(t, data, "", []string{app.EnvPassword + "=estate"}, "login", "--server", url, "--user", "estate")
+	r := run(t, data, "", []string{cli.EnvPassword + "=estate"}, "login", "--server", url, "--user", "estate")
 	if r.code != 0 {
 		t.Fatalf("login: %d %s", r.code, r.stderr)
 	}
@@ -202,7 +203,7 @@ func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 		}
 		// send, killed after 0, 40 and 120 ms: before, during or after its push.
 		cmd := exec.Command(bin.desktop, "send", "--data-dir", data)
-		cmd.Env = append(os.Environ(), app.EnvNoKeyring+"=1")
+		cmd.Env = append(os.Environ(), cli.EnvNoKeyring+"=1")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +219,7 @@ func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 			t.Fatalf("send after the kill: %s %s", r.stdout, r.stderr)
 		}
 	}
-	var status app.StatusReport
+	var status cli.StatusReport
 	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
 	if status.Pending != 0 {
 		t.Errorf("%d entries still pending", status.Pending)

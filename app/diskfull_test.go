@@ -174,7 +174,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.Login(ctx, srv.URL, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	ca, outbox, ev, sy := service[*app.CA](a), service[*app.Outbox](a), service[*app.Evidence](a), service[*app.Sync](a)
@@ -361,7 +361,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	// What the server holds, seen from another computer: each item exactly once.
 	other := manualApp(t, t.TempDir(), srv.URL)
 	count := func(nc string, match func(d app.NCDetail) int) int {
-		d, err := other.NC(ctx, nc)
+		d, err := other.Portal.NC(nc)
 		if err != nil {
 			t.Fatal(err)
 		}

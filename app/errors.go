@@ -46,3 +46,11 @@ func userError(log *slog.Logger, err error) error {
 	log.Error("unexpected error", "error", err)
 	return &CodeError{Code: api.CodeInternal}
 }
+
+// Code returns the code the user is shown for err ("" for nil), without logging.
+func Code(err error) string {
+	if err == nil {
+		return ""
+	}
+	return userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code
+}

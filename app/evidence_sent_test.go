@@ -23,10 +23,10 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	syncNow(t, a) // the file is on the server; the NC awaits its submission
 
 	offline(proxy)
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); err != nil {
+	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := a.Send(ctx); err != nil || !slices.Contains(r.Queued, ncEvidence) {
+	if r, err := a.CA.Send(); err != nil || !slices.Contains(r.Queued, ncEvidence) {
 		t.Fatalf("send: %+v %v", r, err)
 	}
 	a.SyncOnce(ctx, nil, nil) // offline: the submission is queued, not sent
@@ -35,7 +35,7 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	if _, err := a.Attach(ctx, ncEvidence, []string{second}, app.SourceCLI); !isCode(err, api.CodeEvidenceSent) {
 		t.Errorf("attach while the submission waits: %v, want %s", err, api.CodeEvidenceSent)
 	}
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); !isCode(err, api.CodeEvidenceSent) {
+	if err := a.Evidence.SetReady(ncEvidence, true); !isCode(err, api.CodeEvidenceSent) {
 		t.Errorf("ready again while the submission waits: %v, want %s", err, api.CodeEvidenceSent)
 	}
 
@@ -46,7 +46,7 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	}
 	syncNow(t, a)
 	attach(t, a, ncEvidence, second)
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); err != nil {
+	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
 		t.Errorf("ready after the return: %v", err)
 	}
 	nc, _ := serverNC(t, srv, ncEvidence)
@@ -61,7 +61,7 @@ func TestSendKeepsBackEvidenceWithoutFiles(t *testing.T) {
 	a, srv, _, _ := loggedInApp(t)
 	ctx := context.Background()
 	// The demo NC has files from the start: the organisation takes them away first.
-	d, err := a.NC(ctx, ncEvidence)
+	d, err := a.Portal.NC(ncEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,19 +71,19 @@ func TestSendKeepsBackEvidenceWithoutFiles(t *testing.T) {
 		}
 	}
 	syncNow(t, a)
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); err != nil {
+	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
 		t.Fatal(err)
 	}
-	p, err := a.SendPreview(ctx)
+	p, err := a.CA.SendPreview()
 	if err != nil || !slices.Contains(p.NoFiles, ncEvidence) {
 		t.Fatalf("preview: %+v %v", p, err)
 	}
-	r, err := a.Send(ctx)
+	r, err := a.CA.Send()
 	if err != nil || slices.Contains(r.Queued, ncEvidence) {
 		t.Fatalf("send queued evidence without files: %+v %v", r, err)
 	}
 	syncNow(t, a)
-	items, _ := a.Outbox(ctx)
+	items, _ := a.Outbox.List()
 	for _, it := range items {
 		t.Errorf("outbox entry after send: %+v", it)
 	}
@@ -94,7 +94,7 @@ func TestSendKeepsBackEvidenceWithoutFiles(t *testing.T) {
 	// Once a file is attached, the same ready mark sends it.
 	path, _ := randomFile(t, 3000, 3)
 	attach(t, a, ncEvidence, path)
-	if r, err := a.Send(ctx); err != nil || !slices.Contains(r.Queued, ncEvidence) {
+	if r, err := a.CA.Send(); err != nil || !slices.Contains(r.Queued, ncEvidence) {
 		t.Fatalf("send with a file: %+v %v", r, err)
 	}
 }

@@ -30,7 +30,7 @@ func manualApp(t *testing.T, dir, url string) *app.App {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if _, err := a.Login(context.Background(), url, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(url, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
@@ -69,7 +69,7 @@ func attach(t *testing.T, a *app.App, nc, path string) app.AttachResult {
 func serverHas(t *testing.T, srv *servertest.Server, nc, sha string) bool {
 	t.Helper()
 	b := manualApp(t, t.TempDir(), srv.URL)
-	d, err := b.NC(context.Background(), nc)
+	d, err := b.Portal.NC(nc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,10 +180,10 @@ func TestSameFileOnTwoNCsIsUploadedOnce(t *testing.T) {
 	ctx := context.Background()
 	// A second NC awaiting evidence: its CA is sent and accepted with evidence requested.
 	const other = "NC-167140-2019"
-	if _, err := a.SetReady(ctx, other, "Réunions trimestrielles", true); err != nil {
+	if _, err := a.CA.SetReady(other, "Réunions trimestrielles", true); err != nil {
 		t.Fatal(err)
 	}
-	a.Send(ctx)
+	a.CA.Send()
 	syncNow(t, a)
 	if err := srv.AcceptCA(ctx, "analyst", coop, other, true, ""); err != nil {
 		t.Fatal(err)
@@ -220,7 +220,7 @@ func TestFileOverTheLimitIsRefusedBeforeUpload(t *testing.T) {
 	if got := srv.Received.Load() - before; got > 4<<10 {
 		t.Errorf("%d bytes went to the server for a refused file", got)
 	}
-	d, _ := a.NC(ctx, ncEvidence)
+	d, _ := a.Portal.NC(ncEvidence)
 	for _, e := range d.Evidence {
 		if e.Local {
 			t.Errorf("a refused file was attached: %+v", e)
@@ -241,7 +241,7 @@ func TestCorruptedBytesAreRefusedAndNotStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.SyncOnce(ctx, nil, nil)
-	d, _ := a.NC(ctx, ncEvidence)
+	d, _ := a.Portal.NC(ncEvidence)
 	refused := false
 	for _, e := range d.Evidence {
 		if e.Evidence.File.SHA256 == sum {
@@ -267,17 +267,17 @@ func TestEvidenceCycleEndsWithANewCertificate(t *testing.T) {
 	ctx := context.Background()
 	path, sum := randomFile(t, 200<<10, 13)
 	res := attach(t, a, ncEvidence, path)
-	if err := a.SetEvidenceSubject(ctx, res.ID, "Liste des plantations"); err != nil {
+	if err := a.Evidence.SetSubject(res.ID, "Liste des plantations"); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SetEvidenceReady(ctx, ncEvidence, true); err != nil {
+	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := a.Send(ctx); err != nil || len(r.Queued) == 0 {
+	if r, err := a.CA.Send(); err != nil || len(r.Queued) == 0 {
 		t.Fatalf("send: %+v %v", r, err)
 	}
 	syncNow(t, a)
-	d, _ := a.NC(ctx, ncEvidence)
+	d, _ := a.Portal.NC(ncEvidence)
 	if d.Row.NC.Stage != api.StageEvidenceSubmitted {
 		t.Fatalf("after sending the evidence: stage %s; evidence %+v", d.Row.NC.Stage, d.Evidence)
 	}
@@ -308,7 +308,7 @@ func TestEvidenceCycleEndsWithANewCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	certs, _ := a.Certificates(ctx)
+	certs, _ := a.Portal.Certificates()
 	found := false
 	for _, c := range certs {
 		if c.Certificate.ID == cert.ID && c.Cached {

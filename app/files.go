@@ -17,12 +17,12 @@ import (
 const FilesPrefix = "/files/"
 
 // cachedFile returns the path of a cached file and its display name.
-func (a *App) cachedFile(ctx context.Context, sha string) (path, name string, err error) {
-	ref, err := a.store.FileRef(ctx, sha)
+func (b *base) cachedFile(ctx context.Context, sha string) (path, name string, err error) {
+	ref, err := b.store.FileRef(ctx, sha)
 	if err != nil {
 		return "", "", err
 	}
-	path, cached, err := a.store.BlobPath(ctx, sha)
+	path, cached, err := b.store.BlobPath(ctx, sha)
 	if err != nil {
 		return "", "", err
 	}
@@ -47,14 +47,14 @@ func safeName(name string) string {
 	return name
 }
 
-// OpenFile opens a cached file with the system's default program. The cache names files
+// openFile opens a cached file with the system's default program. The cache names files
 // by hash, so the file is first copied under its own name (viewers choose by extension).
-func (a *App) OpenFile(ctx context.Context, sha string) error {
-	path, name, err := a.cachedFile(ctx, sha)
+func (p *Portal) openFile(ctx context.Context, sha string) error {
+	path, name, err := p.cachedFile(ctx, sha)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(a.store.Dir(), "open", sha[:16])
+	dir := filepath.Join(p.store.Dir(), "open", sha[:16])
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -64,16 +64,16 @@ func (a *App) OpenFile(ctx context.Context, sha string) error {
 			return err
 		}
 	}
-	return a.cfg.Platform.OpenPath(dst)
+	return p.platform.OpenPath(dst)
 }
 
-// SaveFileAs asks the user where to save a cached file and copies it there.
-func (a *App) SaveFileAs(ctx context.Context, sha string) error {
-	path, name, err := a.cachedFile(ctx, sha)
+// saveFileAs asks the user where to save a cached file and copies it there.
+func (p *Portal) saveFileAs(ctx context.Context, sha string) error {
+	path, name, err := p.cachedFile(ctx, sha)
 	if err != nil {
 		return err
 	}
-	dst, err := a.cfg.Platform.SaveDialog(name)
+	dst, err := p.platform.SaveDialog(name)
 	if err != nil || dst == "" {
 		return err
 	}
@@ -106,24 +106,25 @@ func copyFile(src, dst string) error {
 	return os.Rename(tmp.Name(), dst)
 }
 
-// FileMiddleware serves cached files at /files/<sha256> and passes every other request
-// to next. Wails' asset server runs it (also in dev mode, unlike a Handler).
-func (a *App) FileMiddleware(next http.Handler) http.Handler {
+// fileMiddleware serves cached files at /files/<sha256> and thumbnails at
+// /thumbs/<sha256>, and passes every other request to next. Wails' asset server runs it
+// (also in dev mode, unlike a Handler).
+func (p *Portal) fileMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var path, name string
 		var err error
 		if sha, ok := strings.CutPrefix(r.URL.Path, thumbsPrefix); ok {
-			path, err = a.thumbnailPath(r.Context(), sha)
+			path, err = p.thumbnailPath(r.Context(), sha)
 			name = "thumbnail.jpg"
 		} else if sha, ok := strings.CutPrefix(r.URL.Path, FilesPrefix); ok {
-			path, name, err = a.cachedFile(r.Context(), sha)
+			path, name, err = p.cachedFile(r.Context(), sha)
 		} else {
 			next.ServeHTTP(w, r)
 			return
 		}
 		if err != nil {
 			status := http.StatusNotFound
-			if code := userError(a.log, err).(*CodeError).Code; code != api.CodeNotFound && code != api.CodeNotCached {
+			if code := userError(p.log, err).(*CodeError).Code; code != api.CodeNotFound && code != api.CodeNotCached {
 				status = http.StatusInternalServerError
 			}
 			http.Error(w, http.StatusText(status), status)
@@ -144,4 +145,19 @@ func (a *App) FileMiddleware(next http.Handler) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		http.ServeContent(w, r, name, st.ModTime(), f)
 	})
+}
+
+// thumbsPrefix serves thumbnails of image evidence: /thumbs/<sha256>.
+const thumbsPrefix = "/thumbs/"
+
+// thumbnailPath returns the thumbnail of a cached image, made on first use.
+func (p *Portal) thumbnailPath(ctx context.Context, sha string) (string, error) {
+	if _, _, err := p.cachedFile(ctx, sha); err != nil {
+		return "", err
+	}
+	files, err := p.contentStore()
+	if err != nil {
+		return "", err
+	}
+	return files.Thumbnail(strings.ToLower(sha), 160)
 }

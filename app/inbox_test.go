@@ -24,8 +24,7 @@ func TestInboxAttachesWhatItShouldOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	ctx := context.Background()
-	if _, err := a.Login(ctx, srv.URL, "coop", "coop"); err != nil {
+	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
 	folder := filepath.Join(inbox, ncEvidence)
@@ -35,7 +34,7 @@ func TestInboxAttachesWhatItShouldOnce(t *testing.T) {
 	}
 
 	count := func() (n int, names map[string]int) {
-		d, err := a.NC(ctx, ncEvidence)
+		d, err := a.Portal.NC(ncEvidence)
 		if err != nil {
 			t.Fatal(err)
 		}

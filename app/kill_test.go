@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
@@ -46,7 +47,7 @@ func testSeed(t *testing.T) uint64 {
 func killedRun(t *testing.T, r *rand.Rand, max time.Duration, args ...string) {
 	t.Helper()
 	cmd := exec.Command(bin.desktop, args...)
-	cmd.Env = append(os.Environ(), app.EnvNoKeyring+"=1")
+	cmd.Env = append(os.Environ(), cli.EnvNoKeyring+"=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +56,9 @@ func killedRun(t *testing.T, r *rand.Rand, max time.Duration, args ...string) {
 	cmd.Wait()
 }
 
-func status(t *testing.T, data string) app.StatusReport {
+func status(t *testing.T, data string) cli.StatusReport {
 	t.Helper()
-	var s app.StatusReport
+	var s cli.StatusReport
 	r := run(t, data, "", nil, "status", "--json")
 	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
 		t.Fatalf("status: %v\n%s%s", err, r.stdout, r.stderr)
@@ -136,7 +137,7 @@ func TestKilledWhileUploading(t *testing.T) {
 func killedAfter(t *testing.T, data string, d time.Duration, args ...string) (bool, time.Duration) {
 	t.Helper()
 	cmd := exec.Command(bin.desktop, append(args, "--data-dir", data)...)
-	cmd.Env = append(os.Environ(), app.EnvNoKeyring+"=1")
+	cmd.Env = append(os.Environ(), cli.EnvNoKeyring+"=1")
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -244,7 +245,7 @@ func TestKilledWhileWritingDraftsAndMessages(t *testing.T) {
 		t.Errorf("%d entries still pending", s.Pending)
 	}
 	other := manualApp(t, t.TempDir(), srv.URL)
-	d, err := other.NC(ctx, ncCA)
+	d, err := other.Portal.NC(ncCA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +324,7 @@ func TestKilledWhileAttachingEvidence(t *testing.T) {
 	if s := status(t, data); s.Pending != 0 {
 		t.Errorf("%d entries still pending", s.Pending)
 	}
-	d, err := manualApp(t, t.TempDir(), srv.URL).NC(context.Background(), ncEvidence)
+	d, err := manualApp(t, t.TempDir(), srv.URL).Portal.NC(ncEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,15 +52,15 @@ func TestLogsHoldNoSecretsAndNoContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	a.Login(ctx, srv.URL, "marie", "wrong password")
-	if _, err := a.Login(ctx, srv.URL, "marie", password); err != nil {
+	a.Session.Login(srv.URL, "marie", "wrong password")
+	if _, err := a.Session.Login(srv.URL, "marie", password); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
 	const caText, message = "MESURE-CONFIDENTIELLE-8841", "MESSAGE-CONFIDENTIEL-5527"
-	a.SetReady(ctx, "NC-167140-2019", caText, true)
-	a.SendMessage(ctx, "NC-167140-2019", message)
-	a.Send(ctx)
+	a.CA.SetReady("NC-167140-2019", caText, true)
+	a.Outbox.Message("NC-167140-2019", message)
+	a.CA.Send()
 	syncNow(t, a)
 	srv.SetDown(true)
 	a.SyncOnce(ctx, nil, nil) // a failure is logged too

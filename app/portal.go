@@ -9,6 +9,90 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
+// Portal reads the replica for the portal's screens: the dashboard, the lists, one NC,
+// and the cached files (opened, saved elsewhere, served to the UI).
+type Portal struct{ *base }
+
+// Dashboard returns the Portal screen.
+func (p *Portal) Dashboard() (Dashboard, error) {
+	d, err := p.dashboard(p.ctx)
+	return d, p.fail(err)
+}
+
+// Organisation returns the master data, nil before the first sync.
+func (p *Portal) Organisation() (*api.Organisation, error) {
+	o, err := optional(p.store.Organisation(p.ctx))
+	return o, p.fail(err)
+}
+
+// Certification returns the certification data, nil when there is none.
+func (p *Portal) Certification() (*api.Certification, error) {
+	c, err := optional(p.store.Certification(p.ctx))
+	return c, p.fail(err)
+}
+
+// Contacts returns the contacts, the analyst first.
+func (p *Portal) Contacts() ([]api.Contact, error) {
+	c, err := p.store.Contacts(p.ctx)
+	return c, p.fail(err)
+}
+
+// Certificates returns the certificates.
+func (p *Portal) Certificates() ([]CertificateRow, error) {
+	c, err := p.certificates(p.ctx)
+	return c, p.fail(err)
+}
+
+// Documents returns the documents.
+func (p *Portal) Documents() ([]DocumentRow, error) {
+	d, err := p.documents(p.ctx)
+	return d, p.fail(err)
+}
+
+// Audits returns the audits with their NC counts.
+func (p *Portal) Audits() ([]AuditRow, error) {
+	a, err := p.audits(p.ctx)
+	return a, p.fail(err)
+}
+
+// NCs returns the NC list of a filter: ca, evidence, open, history or all.
+func (p *Portal) NCs(filter string) ([]NCRow, error) {
+	r, err := p.ncs(p.ctx, filter)
+	return r, p.fail(err)
+}
+
+// NC returns one NC with its thread and evidence.
+func (p *Portal) NC(id string) (NCDetail, error) {
+	d, err := p.nc(p.ctx, id)
+	return d, p.fail(err)
+}
+
+// Checklist returns the criteria of the organisation's standard.
+func (p *Portal) Checklist() ([]api.Criterion, error) {
+	c, err := p.store.Criteria(p.ctx)
+	return c, p.fail(err)
+}
+
+// MarkRead marks an NC's thread as read.
+func (p *Portal) MarkRead(ncID string) error {
+	return p.fail(p.store.MarkRead(p.ctx, ncID))
+}
+
+// MarkSeen marks what the analyst did on an NC as seen (the user opened it).
+func (p *Portal) MarkSeen(ncID string) error {
+	return p.fail(p.store.MarkSeen(p.ctx, ncID))
+}
+
+// OpenFile opens a cached file with the system's default program.
+func (p *Portal) OpenFile(sha256 string) error {
+	return p.fail(p.openFile(p.ctx, sha256))
+}
+
+// SaveFileAs saves a copy of a cached file where the user chooses.
+func (p *Portal) SaveFileAs(sha256 string) error {
+	return p.fail(p.saveFileAs(p.ctx, sha256))
+}
+
 // stagesOf maps a list filter to the NC stages it shows.
 var stagesOf = map[string][]string{
 	FilterCA:       {api.StageCARequested, api.StageCAReturned},
@@ -30,12 +114,6 @@ func actionOf(stage string) string {
 	return ""
 }
 
-// today is the user's current calendar day.
-func (a *App) today() time.Time {
-	y, m, d := a.now().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // daysLeft counts calendar days from today to due; nil when due is empty or invalid.
 func daysLeft(today time.Time, due api.Date) *int {
 	t, err := time.Parse(time.DateOnly, string(due))
@@ -46,22 +124,22 @@ func daysLeft(today time.Time, due api.Date) *int {
 	return &n
 }
 
-// NCs lists the NCs of a filter (ca, evidence, open, history, all).
-func (a *App) NCs(ctx context.Context, filter string) ([]NCRow, error) {
+// ncs lists the NCs of a filter (ca, evidence, open, history, all).
+func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 	stages, ok := stagesOf[filter]
 	if !ok {
 		return nil, &CodeError{Code: api.CodeInvalidInput}
 	}
-	ncs, err := a.store.NCs(ctx, stages...)
+	ncs, err := p.store.NCs(ctx, stages...)
 	if err != nil {
 		return nil, err
 	}
-	return a.rows(ctx, ncs)
+	return p.rows(ctx, ncs)
 }
 
 // rows joins NCs with their audits and unread counts.
-func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
-	audits, err := a.store.Audits(ctx)
+func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
+	audits, err := p.store.Audits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,23 +154,23 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 			only = append(only, nc.ID)
 		}
 	}
-	unread, err := a.store.Unread(ctx, only...)
+	unread, err := p.store.Unread(ctx, only...)
 	if err != nil {
 		return nil, err
 	}
-	notices, err := a.store.Notices(ctx, only...)
+	notices, err := p.store.Notices(ctx, only...)
 	if err != nil {
 		return nil, err
 	}
-	locals, err := a.store.LocalCAs(ctx)
+	locals, err := p.store.LocalCAs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	evReady, err := a.store.EvidenceReadiness(ctx)
+	evReady, err := p.store.EvidenceReadiness(ctx)
 	if err != nil {
 		return nil, err
 	}
-	today := a.today()
+	today := p.today()
 	out := make([]NCRow, 0, len(ncs))
 	for _, nc := range ncs {
 		l := locals[nc.ID]
@@ -111,78 +189,78 @@ func (a *App) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 	return out, nil
 }
 
-// NC returns everything the NC screen shows.
-func (a *App) NC(ctx context.Context, id string) (NCDetail, error) {
-	nc, err := a.store.NC(ctx, id)
+// nc returns everything the NC screen shows.
+func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
+	nc, err := p.store.NC(ctx, id)
 	if err != nil {
 		return NCDetail{}, err
 	}
-	rows, err := a.rows(ctx, []api.NC{*nc})
+	rows, err := p.rows(ctx, []api.NC{*nc})
 	if err != nil {
 		return NCDetail{}, err
 	}
 	d := NCDetail{Row: rows[0]}
-	if au, err := a.store.Audit(ctx, nc.AuditID); err == nil {
+	if au, err := p.store.Audit(ctx, nc.AuditID); err == nil {
 		d.Audit = *au
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return NCDetail{}, err
 	}
-	if d.Messages, err = a.store.Messages(ctx, id); err != nil {
+	if d.Messages, err = p.store.Messages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
-	if d.Evidence, err = a.evidenceRows(ctx, id); err != nil {
+	if d.Evidence, err = p.evidenceRows(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
-	if c, err := a.store.Criterion(ctx, nc.CriterionNumber); err == nil {
+	if c, err := p.store.Criterion(ctx, nc.CriterionNumber); err == nil {
 		d.Criterion = c
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return NCDetail{}, err
 	}
-	local, err := optional(a.store.LocalCA(ctx, id))
+	local, err := optional(p.store.LocalCA(ctx, id))
 	if err != nil {
 		return NCDetail{}, err
 	}
-	if d.Local, err = a.localView(ctx, local); err != nil {
+	if d.Local, err = p.localView(ctx, local); err != nil {
 		return NCDetail{}, err
 	}
-	if d.SharedDraft, err = optional(a.store.CADraft(ctx, id)); err != nil {
+	if d.SharedDraft, err = optional(p.store.CADraft(ctx, id)); err != nil {
 		return NCDetail{}, err
 	}
 	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
 	d.EvidenceEditable = awaitingEvidence(nc)
-	ready, err := a.store.EvidenceReadiness(ctx)
+	ready, err := p.store.EvidenceReadiness(ctx)
 	if err != nil {
 		return NCDetail{}, err
 	}
 	d.EvidenceReady, d.EvidenceNotice = ready[id].Ready || ready[id].Send, ready[id].Notice
-	if d.Pending, err = a.pendingMessages(ctx, id); err != nil {
+	if d.Pending, err = p.pendingMessages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
 	return d, nil
 }
 
-// Dashboard gathers the Portal screen.
-func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
-	d := Dashboard{Today: api.Date(a.today().Format(time.DateOnly)), Actions: []NCRow{}, Messages: []MessageRow{}}
+// dashboard gathers the Portal screen.
+func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
+	d := Dashboard{Today: api.Date(p.today().Format(time.DateOnly)), Actions: []NCRow{}, Messages: []MessageRow{}}
 	var err error
-	if d.Organisation, err = optional(a.store.Organisation(ctx)); err != nil {
+	if d.Organisation, err = optional(p.store.Organisation(ctx)); err != nil {
 		return d, err
 	}
-	if d.Certification, err = optional(a.store.Certification(ctx)); err != nil {
+	if d.Certification, err = optional(p.store.Certification(ctx)); err != nil {
 		return d, err
 	}
-	certs, err := a.store.Certificates(ctx)
+	certs, err := p.store.Certificates(ctx)
 	if err != nil {
 		return d, err
 	}
 	if len(certs) > 0 {
 		d.Certificate = &certs[0]
 	}
-	open, err := a.store.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
+	open, err := p.store.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
 	if err != nil {
 		return d, err
 	}
-	if d.Actions, err = a.rows(ctx, open); err != nil {
+	if d.Actions, err = p.rows(ctx, open); err != nil {
 		return d, err
 	}
 	for _, r := range d.Actions {
@@ -196,21 +274,21 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 			d.Overdue++
 		}
 	}
-	unread, err := a.store.Unread(ctx)
+	unread, err := p.store.Unread(ctx)
 	if err != nil {
 		return d, err
 	}
 	for _, n := range unread {
 		d.Unread += n
 	}
-	notices, err := a.store.Notices(ctx)
+	notices, err := p.store.Notices(ctx)
 	if err != nil {
 		return d, err
 	}
 	for _, n := range notices {
 		d.Updates += n
 	}
-	locals, err := a.store.LocalCAs(ctx)
+	locals, err := p.store.LocalCAs(ctx)
 	if err != nil {
 		return d, err
 	}
@@ -219,7 +297,7 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 			d.Ready++
 		}
 	}
-	evReady, err := a.store.EvidenceReadiness(ctx)
+	evReady, err := p.store.EvidenceReadiness(ctx)
 	if err != nil {
 		return d, err
 	}
@@ -228,12 +306,12 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 			d.Ready++
 		}
 	}
-	msgs, err := a.store.LatestMessages(ctx, 5)
+	msgs, err := p.store.LatestMessages(ctx, 5)
 	if err != nil {
 		return d, err
 	}
 	for _, m := range msgs {
-		read, err := a.store.IsRead(ctx, m.ID)
+		read, err := p.store.IsRead(ctx, m.ID)
 		if err != nil {
 			return d, err
 		}
@@ -242,21 +320,13 @@ func (a *App) Dashboard(ctx context.Context) (Dashboard, error) {
 	return d, nil
 }
 
-// optional turns "not found" into nil.
-func optional[T any](v *T, err error) (*T, error) {
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	return v, err
-}
-
-// Audits lists the audits with their NC counts.
-func (a *App) Audits(ctx context.Context) ([]AuditRow, error) {
-	audits, err := a.store.Audits(ctx)
+// audits lists the audits with their NC counts.
+func (p *Portal) audits(ctx context.Context) ([]AuditRow, error) {
+	audits, err := p.store.Audits(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ncs, err := a.store.NCs(ctx)
+	ncs, err := p.store.NCs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -274,9 +344,9 @@ func (a *App) Audits(ctx context.Context) ([]AuditRow, error) {
 	return out, nil
 }
 
-// Certificates lists the certificates and whether each PDF is available offline.
-func (a *App) Certificates(ctx context.Context) ([]CertificateRow, error) {
-	certs, err := a.store.Certificates(ctx)
+// certificates lists the certificates and whether each PDF is available offline.
+func (p *Portal) certificates(ctx context.Context) ([]CertificateRow, error) {
+	certs, err := p.store.Certificates(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +354,7 @@ func (a *App) Certificates(ctx context.Context) ([]CertificateRow, error) {
 	for _, c := range certs {
 		row := CertificateRow{Certificate: c}
 		if c.File != nil {
-			if _, row.Cached, err = a.store.BlobPath(ctx, c.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if _, row.Cached, err = p.store.BlobPath(ctx, c.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return nil, err
 			}
 		}
@@ -293,16 +363,16 @@ func (a *App) Certificates(ctx context.Context) ([]CertificateRow, error) {
 	return out, nil
 }
 
-// Documents lists the documents and whether each file is available offline.
-func (a *App) Documents(ctx context.Context) ([]DocumentRow, error) {
-	docs, err := a.store.Documents(ctx)
+// documents lists the documents and whether each file is available offline.
+func (p *Portal) documents(ctx context.Context) ([]DocumentRow, error) {
+	docs, err := p.store.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]DocumentRow, 0, len(docs))
 	for _, d := range docs {
 		row := DocumentRow{Document: d}
-		if _, row.Cached, err = a.store.BlobPath(ctx, d.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if _, row.Cached, err = p.store.BlobPath(ctx, d.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
 		out = append(out, row)

@@ -22,20 +22,20 @@ const metaPreferences = "ui.preferences"
 // defaultPreferences: photos over 3 MB are sent downscaled.
 var defaultPreferences = Preferences{Downscale: true, DownscaleAboveBytes: 3 << 20}
 
-// Preferences returns the saved preferences, or the defaults.
-func (a *App) Preferences(ctx context.Context) Preferences {
+// preferences returns the saved preferences, or the defaults.
+func (b *base) preferences(ctx context.Context) Preferences {
 	p := defaultPreferences
-	if raw, _ := a.store.Meta(ctx, metaPreferences); raw != "" {
+	if raw, _ := b.store.Meta(ctx, metaPreferences); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
-			a.log.Warn("preferences", "error", err)
+			b.log.Warn("preferences", "error", err)
 			return defaultPreferences
 		}
 	}
 	return p
 }
 
-// SetPreferences saves the preferences and applies them.
-func (a *App) SetPreferences(ctx context.Context, p Preferences) error {
+// setPreferences saves the preferences and applies them.
+func (e *Evidence) setPreferences(ctx context.Context, p Preferences) error {
 	if p.DownscaleAboveBytes < 100<<10 || p.DownscaleAboveBytes > 1<<30 {
 		return &CodeError{Code: api.CodeInvalidInput}
 	}
@@ -43,14 +43,9 @@ func (a *App) SetPreferences(ctx context.Context, p Preferences) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.SetMeta(ctx, metaPreferences, string(raw)); err != nil {
+	if err := e.store.SetMeta(ctx, metaPreferences, string(raw)); err != nil {
 		return err
 	}
-	a.mu.Lock()
-	e := a.engine
-	a.mu.Unlock()
-	if e != nil {
-		e.SetPaused(p.PauseUploads)
-	}
+	e.sync.setPaused(p.PauseUploads)
 	return nil
 }

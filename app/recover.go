@@ -131,35 +131,26 @@ func readDamaged(path string) *salvage {
 // from the server starts at once) and the corrective measures, as local drafts the user
 // confirms again. Messages and attachments are only exported: resending them from a new
 // replica could not be told apart from their first sending.
-func (a *App) restore(ctx context.Context, rec *Recovery, s *salvage) {
+func (ss *Session) restore(ctx context.Context, rec *Recovery, s *salvage) {
 	if len(s.Session) > 0 && s.Server != "" {
-		if err := a.store.SetMeta(ctx, store.MetaServer, s.Server, store.MetaSession, string(s.Session), metaVault, s.Vault); err == nil {
+		if err := ss.store.SetMeta(ctx, store.MetaServer, s.Server, store.MetaSession, string(s.Session), metaVault, s.Vault); err == nil {
 			rec.LoggedIn = true
 		}
 	}
-	stamp := a.stamp()
+	stamp := ss.stamp()
 	for _, ca := range s.CAs {
 		id, _ := ca["nc_id"].(string)
 		text, _ := ca["text"].(string)
 		if id == "" || text == "" {
 			continue
 		}
-		if _, err := a.store.Autosave(ctx, id, text, stamp); err == nil {
+		if _, err := ss.store.Autosave(ctx, id, text, stamp); err == nil {
 			rec.Restored++
 		}
 	}
-	a.mu.Lock()
-	a.recovery = rec
-	a.mu.Unlock()
-	a.log.Warn("the replica was damaged: moved aside and rebuilt", "folder", rec.Folder,
+	ss.mu.Lock()
+	ss.recovery = rec
+	ss.mu.Unlock()
+	ss.log.Warn("the replica was damaged: moved aside and rebuilt", "folder", rec.Folder,
 		"restored", rec.Restored, "unsent", rec.Unsent)
-}
-
-// TakeRecovery returns, once, what happened to a damaged replica at start (nil if none).
-func (a *App) TakeRecovery() *Recovery {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	r := a.recovery
-	a.recovery = nil
-	return r
 }

@@ -23,10 +23,10 @@ func TestDamagedReplicaIsMovedAsideRecoveredAndRebuilt(t *testing.T) {
 	ctx := context.Background()
 	a := manualApp(t, dir, srv.URL)
 	const text = "Former les travailleurs à la prime, texte tapé hors ligne"
-	if _, err := a.Autosave(ctx, "NC-167140-2019", text); err != nil {
+	if _, err := a.CA.Autosave("NC-167140-2019", text); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SendMessage(ctx, "NC-167140-2019", "Message jamais envoyé"); err != nil {
+	if err := a.Outbox.Message("NC-167140-2019", "Message jamais envoyé"); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -47,7 +47,7 @@ func TestDamagedReplicaIsMovedAsideRecoveredAndRebuilt(t *testing.T) {
 		t.Fatalf("start on a damaged replica: %v", err)
 	}
 	defer b.Close()
-	rec := b.TakeRecovery()
+	rec := b.Session.State().Recovery
 	if rec == nil {
 		t.Fatal("no recovery reported: was the damage noticed?")
 	}
@@ -74,10 +74,10 @@ func TestDamagedReplicaIsMovedAsideRecoveredAndRebuilt(t *testing.T) {
 	}
 	// Rebuilt from the server, with the CA back as a draft to confirm.
 	syncNow(t, b)
-	if _, err := b.NC(ctx, "NC-150424-2018"); err != nil {
+	if _, err := b.Portal.NC("NC-150424-2018"); err != nil {
 		t.Errorf("the rebuilt replica lacks the organisation's NCs: %v", err)
 	}
-	d, _ := b.NC(ctx, "NC-167140-2019")
+	d, _ := b.Portal.NC("NC-167140-2019")
 	if d.Local == nil || d.Local.Text != text || d.Local.Ready || d.Local.Queued {
 		t.Errorf("the corrective measure was not restored as a draft: %+v", d.Local)
 	}

@@ -51,42 +51,42 @@ func vaultAccount(dataDir string) string {
 }
 
 // chooseVault says where new tokens go: the keyring when allowed and it answers.
-func (a *App) chooseVault() string {
-	if !a.cfg.Keyring {
+func (s *Session) chooseVault() string {
+	if !s.keyring {
 		return VaultFile
 	}
-	probe := vaultAccount(a.store.Dir()) + ".probe"
+	probe := vaultAccount(s.store.Dir()) + ".probe"
 	if err := keyring.Set(keyringService, probe, "ok"); err != nil {
-		a.log.Info("no keyring: the login is kept in a private file", "error", err)
+		s.log.Info("no keyring: the login is kept in a private file", "error", err)
 		return VaultFile
 	}
 	keyring.Delete(keyringService, probe)
 	return VaultKeyring
 }
 
-func (a *App) putTokens(kind string, t tokens) error {
+func (s *Session) putTokens(kind string, t tokens) error {
 	raw, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
 	if kind == VaultKeyring {
-		return keyring.Set(keyringService, vaultAccount(a.store.Dir()), string(raw))
+		return keyring.Set(keyringService, vaultAccount(s.store.Dir()), string(raw))
 	}
-	return writePrivate(filepath.Join(a.store.Dir(), tokenFile), raw)
+	return writePrivate(filepath.Join(s.store.Dir(), tokenFile), raw)
 }
 
-func (a *App) getTokens(kind string) (tokens, error) {
+func (s *Session) getTokens(kind string) (tokens, error) {
 	var raw []byte
 	switch kind {
 	case VaultKeyring:
-		s, err := keyring.Get(keyringService, vaultAccount(a.store.Dir()))
+		v, err := keyring.Get(keyringService, vaultAccount(s.store.Dir()))
 		if err != nil {
 			return tokens{}, fmt.Errorf("%w: %v", errVaultUnreachable, err)
 		}
-		raw = []byte(s)
+		raw = []byte(v)
 	default:
 		var err error
-		if raw, err = os.ReadFile(filepath.Join(a.store.Dir(), tokenFile)); err != nil {
+		if raw, err = os.ReadFile(filepath.Join(s.store.Dir(), tokenFile)); err != nil {
 			return tokens{}, fmt.Errorf("%w: %v", errVaultUnreachable, err)
 		}
 	}
@@ -95,11 +95,11 @@ func (a *App) getTokens(kind string) (tokens, error) {
 	return t, err
 }
 
-func (a *App) dropTokens() {
-	if a.cfg.Keyring {
-		keyring.Delete(keyringService, vaultAccount(a.store.Dir()))
+func (s *Session) dropTokens() {
+	if s.keyring {
+		keyring.Delete(keyringService, vaultAccount(s.store.Dir()))
 	}
-	os.Remove(filepath.Join(a.store.Dir(), tokenFile))
+	os.Remove(filepath.Join(s.store.Dir(), tokenFile))
 }
 
 // writePrivate writes a file only the user can read: temp file, sync, rename.

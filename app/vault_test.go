@@ -30,7 +30,7 @@ func TestTokensLiveInAPrivateFileWithoutAKeyring(t *testing.T) {
 	srv := servertest.Start(t)
 	dir := t.TempDir()
 	a := manualApp(t, dir, srv.URL)
-	if st := a.State(context.Background()); st.TokenStore != app.VaultFile {
+	if st := a.Session.State(); st.TokenStore != app.VaultFile {
 		t.Errorf("token store: %q, want file", st.TokenStore)
 	}
 	info, err := os.Stat(filepath.Join(dir, "session.token"))
@@ -44,7 +44,7 @@ func TestTokensLiveInAPrivateFileWithoutAKeyring(t *testing.T) {
 	if replicaHolds(t, dir, string(raw[12:40])) {
 		t.Error("the replica holds the login's token")
 	}
-	if err := a.Logout(context.Background()); err != nil {
+	if err := a.Session.Logout(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "session.token")); !os.IsNotExist(err) {
@@ -61,7 +61,7 @@ func TestTokensGoToTheKeyringWhereThereIsOne(t *testing.T) {
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := a.Login(ctx, srv.URL, "coop", "coop")
+	s, err := a.Session.Login(srv.URL, "coop", "coop")
 	if err != nil {
 		t.Fatal(err)
 	}

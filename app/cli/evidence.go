@@ -1,16 +1,17 @@
-package app
+package cli
 
 import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // The headless evidence commands.
 
-func (c *cli) evidence(args []string) error {
+func (c *cmd) evidence(args []string) error {
 	if len(args) == 0 {
 		return usageError("evidence needs a sub-command: add, list or ready")
 	}
@@ -28,7 +29,7 @@ func (c *cli) evidence(args []string) error {
 		if len(files) == 0 {
 			return usageError("give the files to attach")
 		}
-		res, err := c.app.Attach(c.ctx, id, files, SourceCLI)
+		res, err := c.app.Attach(c.ctx, id, files, app.SourceCLI)
 		if err != nil {
 			return err
 		}
@@ -38,7 +39,7 @@ func (c *cli) evidence(args []string) error {
 			case r.Code != "":
 				failed++
 				full = full || r.Code == api.CodeDiskFull
-				fmt.Fprintf(c.stdout, "Not attached: %s — %s\n", r.Path, explain(&CodeError{Code: r.Code}))
+				fmt.Fprintf(c.stdout, "Not attached: %s — %s\n", r.Path, explain(&app.CodeError{Code: r.Code}))
 			case r.OriginalSize > 0:
 				fmt.Fprintf(c.stdout, "Attached %s to %s (a %s copy is sent; the %s original stays here)\n",
 					r.Name, id, humanBytes(r.Size), humanBytes(r.OriginalSize))
@@ -48,10 +49,10 @@ func (c *cli) evidence(args []string) error {
 		}
 		fmt.Fprintln(c.stdout, "The files go to the server with the next sync.")
 		if full {
-			return &CodeError{Code: api.CodeDiskFull}
+			return &app.CodeError{Code: api.CodeDiskFull}
 		}
 		if failed > 0 {
-			return &CodeError{Code: api.CodeInvalidInput}
+			return &app.CodeError{Code: api.CodeInvalidInput}
 		}
 		return nil
 	case "list":
@@ -59,13 +60,11 @@ func (c *cli) evidence(args []string) error {
 		if _, err := c.flags("evidence list", rest, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
 			return err
 		}
-		if _, err := c.app.store.NC(c.ctx, id); err != nil {
-			return err
-		}
-		rows, err := c.app.evidenceRows(c.ctx, id)
+		d, err := c.app.Portal.NC(id)
 		if err != nil {
 			return err
 		}
+		rows := d.Evidence
 		if asJSON {
 			return writeJSON(c.stdout, rows)
 		}
@@ -81,7 +80,7 @@ func (c *cli) evidence(args []string) error {
 		if _, err := c.flags("evidence ready", rest, func(fs *flag.FlagSet) { fs.BoolVar(&undo, "undo", false, "take the mark off") }); err != nil {
 			return err
 		}
-		if err := c.app.SetEvidenceReady(c.ctx, id, !undo); err != nil {
+		if err := c.app.Evidence.SetReady(id, !undo); err != nil {
 			return err
 		}
 		if undo {

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"flag"
@@ -6,12 +6,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // The headless commands on non-conformities and corrective measures.
 
-func (c *cli) nc(args []string) error {
+func (c *cmd) nc(args []string) error {
 	if len(args) > 0 && args[0] == "show" {
 		return c.ncShow(args[1:])
 	}
@@ -22,11 +24,11 @@ func (c *cli) nc(args []string) error {
 	var filter string
 	if _, err := c.flags("nc list", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
-		fs.StringVar(&filter, "filter", FilterAll, "ca, evidence, open, history or all")
+		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, open, history or all")
 	}); err != nil {
 		return err
 	}
-	rows, err := c.app.NCs(c.ctx, filter)
+	rows, err := c.app.Portal.NCs(filter)
 	if err != nil {
 		return err
 	}
@@ -50,7 +52,7 @@ func ncArg(args []string) (string, []string, error) {
 	return args[0], args[1:], nil
 }
 
-func (c *cli) ncShow(args []string) error {
+func (c *cmd) ncShow(args []string) error {
 	id, rest, err := ncArg(args)
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func (c *cli) ncShow(args []string) error {
 	if _, err := c.flags("nc show", rest, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
 		return err
 	}
-	d, err := c.app.NC(c.ctx, id)
+	d, err := c.app.Portal.NC(id)
 	if err != nil {
 		return err
 	}
@@ -103,7 +105,7 @@ func (c *cli) ncShow(args []string) error {
 	return w.Flush()
 }
 
-func (c *cli) ca(args []string) error {
+func (c *cmd) ca(args []string) error {
 	if len(args) == 0 || (args[0] != "draft" && args[0] != "ready") {
 		return usageError("ca needs a sub-command: draft or ready")
 	}
@@ -124,20 +126,20 @@ func (c *cli) ca(args []string) error {
 		if !textSet {
 			return usageError("--text is required")
 		}
-		if _, err := c.app.SaveDraft(c.ctx, id, text); err != nil {
+		if _, err := c.app.CA.SaveDraft(id, text); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.stdout, "Draft of %s saved. It goes to the server with the next sync.\n", id)
 		return nil
 	}
 	if !textSet {
-		if l, err := c.app.store.LocalCA(c.ctx, id); err == nil {
+		if l, err := c.app.Store().LocalCA(c.ctx, id); err == nil {
 			text = l.Text
-		} else if d, err := c.app.store.CADraft(c.ctx, id); err == nil {
+		} else if d, err := c.app.Store().CADraft(c.ctx, id); err == nil {
 			text = d.Text
 		}
 	}
-	if _, err := c.app.SetReady(c.ctx, id, text, !undo); err != nil {
+	if _, err := c.app.CA.SetReady(id, text, !undo); err != nil {
 		return err
 	}
 	if undo {
@@ -148,11 +150,11 @@ func (c *cli) ca(args []string) error {
 	return nil
 }
 
-func (c *cli) send(args []string) error {
+func (c *cmd) send(args []string) error {
 	if _, err := c.flags("send", args, nil); err != nil {
 		return err
 	}
-	r, err := c.app.Send(c.ctx)
+	r, err := c.app.CA.Send()
 	if err != nil {
 		return err
 	}
@@ -172,20 +174,20 @@ func (c *cli) send(args []string) error {
 }
 
 // reportOutbox says what the server refused, and what still waits.
-func (c *cli) reportOutbox() error {
-	items, err := c.app.Outbox(c.ctx)
+func (c *cmd) reportOutbox() error {
+	items, err := c.app.Outbox.List()
 	if err != nil {
 		return err
 	}
 	pending := 0
 	for _, it := range items {
-		if it.State == "rejected" {
+		if it.State == store.OutboxRejected {
 			fmt.Fprintf(c.stdout, "Refused by the server: %s %s — %s\n", it.Kind, it.NCID, explainCode(it.Code))
 		} else {
 			pending++
 		}
 	}
-	locals, err := c.app.store.LocalCAs(c.ctx)
+	locals, err := c.app.Store().LocalCAs(c.ctx)
 	if err != nil {
 		return err
 	}
@@ -202,7 +204,7 @@ func (c *cli) reportOutbox() error {
 	return nil
 }
 
-func (c *cli) message(args []string) error {
+func (c *cmd) message(args []string) error {
 	id, rest, err := ncArg(args)
 	if err != nil {
 		return err
@@ -211,7 +213,7 @@ func (c *cli) message(args []string) error {
 	if _, err := c.flags("message", rest, func(fs *flag.FlagSet) { fs.StringVar(&text, "text", "", "the message") }); err != nil {
 		return err
 	}
-	if err := c.app.SendMessage(c.ctx, id, text); err != nil {
+	if err := c.app.Outbox.Message(id, text); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Message on %s saved. It goes to the analyst with the next sync.\n", id)

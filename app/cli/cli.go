@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
@@ -26,16 +27,16 @@ const EnvPassword = "ECERT_PASSWORD"
 const EnvNoKeyring = "ECERT_NO_KEYRING"
 
 // commands are the headless sub-commands of ecert-desktop.
-var commands = map[string]func(*cli, []string) error{
-	"login":    (*cli).login,
-	"logout":   (*cli).logout,
-	"sync":     (*cli).sync,
-	"status":   (*cli).status,
-	"nc":       (*cli).nc,
-	"ca":       (*cli).ca,
-	"send":     (*cli).send,
-	"message":  (*cli).message,
-	"evidence": (*cli).evidence,
+var commands = map[string]func(*cmd, []string) error{
+	"login":    (*cmd).login,
+	"logout":   (*cmd).logout,
+	"sync":     (*cmd).sync,
+	"status":   (*cmd).status,
+	"nc":       (*cmd).nc,
+	"ca":       (*cmd).ca,
+	"send":     (*cmd).send,
+	"message":  (*cmd).message,
+	"evidence": (*cmd).evidence,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -67,23 +68,24 @@ Changes are kept here at once and go to the server with the next sync ('send' an
 The data directory is --data-dir, else $ECERT_DATA_DIR, else the user's data folder.
 `
 
-type cli struct {
+// cmd is one run of a command.
+type cmd struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	app            *App
+	app            *app.App
 }
 
-// RunCLI runs a headless command and returns the process exit code: 0 on success,
+// Run runs a headless command and returns the process exit code: 0 on success,
 // 1 when the command failed, 2 on a usage error.
-func RunCLI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := args[0]
 	run, ok := commands[name]
 	if !ok {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	c := &cmd{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	err := run(c, args[1:])
 	if c.app != nil {
 		c.app.Close()
@@ -108,7 +110,7 @@ func (e usageError) Error() string { return string(e) }
 // flags parses a command's flags, always including --data-dir, then opens the app. It
 // returns the other arguments. Flags may come before or after them ("evidence add NC
 // FILE --data-dir D"): package flag alone stops at the first argument that is not one.
-func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) ([]string, error) {
+func (c *cmd) flags(name string, args []string, define func(*flag.FlagSet)) ([]string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data-dir", "", "data directory")
@@ -126,14 +128,14 @@ func (c *cli) flags(name string, args []string, define func(*flag.FlagSet)) ([]s
 		positional, rest = append(positional, rest[0]), rest[1:]
 	}
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	c.app = New(Config{DataDir: *dataDir, Logger: logger, Manual: true, Keyring: os.Getenv(EnvNoKeyring) == ""})
+	c.app = app.New(app.Config{DataDir: *dataDir, Logger: logger, Context: c.ctx, Manual: true, Keyring: os.Getenv(EnvNoKeyring) == ""})
 	if err := c.app.Open(c.ctx); err != nil {
 		return nil, err
 	}
 	return positional, nil
 }
 
-func (c *cli) login(args []string) error {
+func (c *cmd) login(args []string) error {
 	var server, user string
 	if _, err := c.flags("login", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&server, "server", "", "server address")
@@ -152,7 +154,7 @@ func (c *cli) login(args []string) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	st, err := c.app.Login(c.ctx, server, user, password)
+	st, err := c.app.Session.Login(server, user, password)
 	if err != nil {
 		return err
 	}
@@ -160,18 +162,18 @@ func (c *cli) login(args []string) error {
 	return nil
 }
 
-func (c *cli) logout(args []string) error {
+func (c *cmd) logout(args []string) error {
 	if _, err := c.flags("logout", args, nil); err != nil {
 		return err
 	}
-	if err := c.app.Logout(c.ctx); err != nil {
+	if err := c.app.Session.Logout(); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.stdout, "Logged out. The local data is kept.")
 	return nil
 }
 
-func (c *cli) sync(args []string) error {
+func (c *cmd) sync(args []string) error {
 	if _, err := c.flags("sync", args, nil); err != nil {
 		return err
 	}
@@ -186,7 +188,7 @@ func (c *cli) sync(args []string) error {
 	if err != nil {
 		return err
 	}
-	counts, err := c.app.store.Counts(c.ctx)
+	counts, err := c.app.Store().Counts(c.ctx)
 	if err != nil {
 		return err
 	}
@@ -208,19 +210,19 @@ type StatusReport struct {
 	DataDir  string         `json:"data_dir"`
 }
 
-func (c *cli) status(args []string) error {
+func (c *cmd) status(args []string) error {
 	var asJSON bool
 	if _, err := c.flags("status", args, func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "JSON output") }); err != nil {
 		return err
 	}
-	st := c.app.State(c.ctx)
-	counts, err := c.app.store.Counts(c.ctx)
+	st := c.app.Session.State()
+	counts, err := c.app.Store().Counts(c.ctx)
 	if err != nil {
 		return err
 	}
-	sync := c.app.SyncStatus(c.ctx)
+	sync := c.app.Sync.Status()
 	r := StatusReport{Server: st.Server, Username: st.Username, LoggedIn: st.LoggedIn, OrgID: st.OrgID,
-		OrgName: st.OrgName, LastSync: sync.LastSync, Pending: sync.Pending, Counts: counts, DataDir: c.app.store.Dir()}
+		OrgName: st.OrgName, LastSync: sync.LastSync, Pending: sync.Pending, Counts: counts, DataDir: c.app.Store().Dir()}
 	if asJSON {
 		return writeJSON(c.stdout, r)
 	}
@@ -243,7 +245,7 @@ func (c *cli) status(args []string) error {
 
 // uploadProgress prints upload progress: a line per file when done, and the bytes so
 // far a few times a second.
-func (c *cli) uploadProgress(p engine.Progress) {
+func (c *cmd) uploadProgress(p engine.Progress) {
 	if p.Completed {
 		fmt.Fprintf(c.stdout, "Uploaded %s (%s)\n", p.Name, humanBytes(p.Total))
 		return
@@ -280,23 +282,23 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		"unreachable":          "the server cannot be reached; check the connection and the server address",
-		"bad_credentials":      "wrong user name or password",
-		"session_expired":      "the login has expired; run 'ecert-desktop login' again",
-		"bad_response":         "the server's answer was not understood; check the server address",
-		"rate_limited":         "too many attempts; wait a minute and try again",
-		"server_error":         "the server had a problem; try again later",
-		"invalid_server":       "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeUnreachable:    "the server cannot be reached; check the connection and the server address",
+		api.CodeBadCredentials: "wrong user name or password",
+		api.CodeSessionExpired: "the login has expired; run 'ecert-desktop login' again",
+		api.CodeBadResponse:    "the server's answer was not understood; check the server address",
+		api.CodeRateLimited:    "too many attempts; wait a minute and try again",
+		api.CodeServerError:    "the server had a problem; try again later",
+		api.CodeInvalidServer:  "the server address is not valid (example: https://ecert.example.org)",
 		api.CodeNotLoggedIn:    "not logged in; run 'ecert-desktop login' first",
 		api.CodeInvalidInput:   "invalid input",
 		api.CodeNotFound:       "not found",
 		api.CodeReplicaDamaged: "the local data is damaged",
-		"not_a_client":         "this login is not a producer organisation's",
+		api.CodeNotAClient:     "this login is not a producer organisation's",
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
 	}
-	code := userError(slog.New(slog.DiscardHandler), err).(*CodeError).Code
+	code := app.Code(err)
 	if m, ok := messages[code]; ok {
 		return m
 	}

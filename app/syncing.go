@@ -1,0 +1,243 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+)
+
+// Sync shows and drives synchronisation. It runs the sync engine of the logged-in
+// session in the background (Session starts and stops it), and tells the UI what
+// changed.
+type Sync struct {
+	*base
+	session    *Session
+	inbox      *Evidence // the evidence inbox runs with the session
+	interval   time.Duration
+	maxBackoff time.Duration
+	manual     bool // no background sync (see Config.Manual)
+
+	mu      sync.Mutex
+	conn    *client.Client
+	engine  *engine.Engine
+	cancel  context.CancelFunc
+	done    chan struct{}
+	expiry  bool          // the server refused the session: the user must log in again
+	version atomic.Uint64 // see SyncStatus.Version
+}
+
+// Status returns the status bar's content.
+func (s *Sync) Status() SyncStatus { return s.status(s.ctx) }
+
+// SyncNow starts a sync at once; without a session it says the user is logged out.
+func (s *Sync) SyncNow() error {
+	e := s.running()
+	if e == nil {
+		return s.fail(&CodeError{Code: api.CodeNotLoggedIn})
+	}
+	e.SyncNow()
+	return nil
+}
+
+func (s *Sync) status(ctx context.Context) SyncStatus {
+	// The version is read before the state: a status is never older than its version.
+	version := s.version.Load()
+	s.mu.Lock()
+	e, expired := s.engine, s.expiry
+	s.mu.Unlock()
+	var st SyncStatus
+	if e != nil {
+		es := e.Status()
+		st = SyncStatus{Online: es.Online, Syncing: es.Syncing, LastError: es.LastError, Files: es.Files,
+			ErrorAt: rfc3339(es.ErrorAt), NextTry: rfc3339(es.NextTry)}
+	}
+	if expired {
+		st.LastError = api.CodeSessionExpired
+	}
+	st.LastSync, _ = s.store.Meta(ctx, store.MetaLastSync)
+	st.Pending, _ = s.store.PendingCount(ctx)
+	st.Version = version
+	return st
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// options are the engine's options for the user of c: status and changes go to the
+// UI, notices are announced.
+func (s *Sync) options(c *client.Client) engine.Options {
+	return engine.Options{
+		Author:     c.Session().User.Name,
+		Interval:   s.interval,
+		MaxBackoff: s.maxBackoff,
+		Logger:     s.log,
+		Now:        s.now,
+		OnStatus: func(engine.Status) {
+			s.version.Add(1)
+			s.platform.Emit(EventSyncStatus, s.status(context.Background()))
+		},
+		OnChanges: func(entities []string) {
+			s.platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
+			s.announce(context.Background())
+			if slices.Contains(entities, api.EntityNC) {
+				s.inbox.refreshInbox(context.Background())
+			}
+		},
+		OnProgress: func(p engine.Progress) { s.platform.Emit(EventUpload, progressEvent(p)) },
+	}
+}
+
+// start runs the engine of c in the background (with the evidence inbox), or only
+// keeps c when syncs are manual.
+func (s *Sync) start(c *client.Client) {
+	s.mu.Lock()
+	s.expiry = false
+	s.mu.Unlock()
+	if s.manual {
+		s.mu.Lock()
+		s.conn = c
+		s.mu.Unlock()
+		return
+	}
+	e := engine.New(replica{s.store}, remote{c}, s.options(c))
+	e.SetPaused(s.preferences(context.Background()).PauseUploads)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.conn, s.engine, s.cancel, s.done = c, e, cancel, done
+	s.mu.Unlock()
+	s.inbox.startInbox(ctx)
+	go func() {
+		defer close(done)
+		if err := e.Serve(ctx); errors.Is(err, engine.ErrSessionExpired) {
+			s.mu.Lock()
+			s.expiry = true
+			s.mu.Unlock()
+			s.log.Info("session expired: waiting for the user to log in again")
+			s.platform.Emit(EventSessionExpired, nil)
+		}
+	}()
+}
+
+// stop stops the background engine, if one runs, and waits for it.
+func (s *Sync) stop() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.conn, s.engine, s.cancel, s.done = nil, nil, nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// once runs one sync in the foreground with the saved session (see App.SyncOnce).
+func (s *Sync) once(ctx context.Context, progress func(engine.Status), uploads func(engine.Progress)) error {
+	saved, server, err := s.session.saved(ctx)
+	if err != nil {
+		return err
+	}
+	if saved == nil {
+		return &CodeError{Code: api.CodeNotLoggedIn}
+	}
+	c, err := s.session.newClient(server)
+	if err != nil {
+		return err
+	}
+	c.SetSession(*saved)
+	opt := s.options(c)
+	if progress != nil {
+		onStatus := opt.OnStatus
+		opt.OnStatus = func(st engine.Status) {
+			onStatus(st)
+			progress(st)
+		}
+	}
+	if uploads != nil {
+		onProgress := opt.OnProgress
+		opt.OnProgress = func(p engine.Progress) {
+			onProgress(p)
+			uploads(p)
+		}
+	}
+	e := engine.New(replica{s.store}, remote{c}, opt)
+	e.SetPaused(false)
+	return e.Sync(ctx)
+}
+
+func (s *Sync) running() *engine.Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.engine
+}
+
+// client is the running session's client, nil when logged out.
+func (s *Sync) client() *client.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn
+}
+
+// expired reports whether the server refused the running session.
+func (s *Sync) expired() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expiry
+}
+
+// kick asks for a sync when a session runs; without one the change waits in the outbox.
+func (s *Sync) kick() {
+	if e := s.running(); e != nil {
+		e.SyncNow()
+	}
+}
+
+// setPaused holds or releases file uploads of the running session.
+func (s *Sync) setPaused(paused bool) {
+	if e := s.running(); e != nil {
+		e.SetPaused(paused)
+	}
+}
+
+// announce emits the notices a sync brought, each once.
+func (s *Sync) announce(ctx context.Context) {
+	notices, err := s.store.TakeNewNotices(ctx)
+	if err != nil {
+		s.log.Error("read notices", "error", err)
+		return
+	}
+	if len(notices) == 0 {
+		return
+	}
+	out := make([]Notice, 0, len(notices))
+	for _, n := range notices {
+		out = append(out, Notice{NCID: n.NCID, Kind: n.Kind, Stage: n.Stage})
+	}
+	s.platform.Emit(EventNotify, out)
+}
+
+// progressEvent is the payload of "upload:progress".
+func progressEvent(p engine.Progress) map[string]any {
+	return map[string]any{"sha256": p.SHA256, "name": p.Name, "done": p.Done, "total": p.Total,
+		"all_done": p.AllDone, "all_total": p.AllTotal, "files": p.Files, "completed": p.Completed}
+}
+
+// The replica and the client are what the engine needs; say so where both are known.
+var (
+	_ engine.Replica      = (*store.Store)(nil)
+	_ engine.Uploader     = (*store.Store)(nil)
+	_ engine.Remote       = (*client.Client)(nil)
+	_ engine.UploadRemote = (*client.Client)(nil)
+)
