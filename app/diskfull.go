@@ -13,10 +13,10 @@ import (
 )
 
 // The sync engine knows only the client's error codes: it shows them in the status bar
-// and stops the downloads on them. Any other error is "internal" to it, and a download
-// that cannot be written is "unreachable" (the client cannot tell a failed write from a
-// broken connection). replica and remote give it the store and the client with a full
-// disk turned into the code disk_full, so that the status bar says what the user can do.
+// and stops the downloads on them; any other error is "internal" to it (or, for one
+// file's download, skipped). replica and remote give it the store and the client with a
+// full disk turned into the code disk_full, so that the status bar says what the user
+// can do, and the downloads stop until there is room.
 
 // diskFull gives err the code disk_full when it says the disk is full.
 func diskFull(err error) error {

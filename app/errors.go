@@ -17,34 +17,43 @@ type CodeError struct{ Code string }
 func (e *CodeError) Error() string { return e.Code }
 
 // userError turns any error into a *CodeError, logging causes the user cannot act on.
+// Every code it returns is in the registry (api.Codes), so the UI has words for it; an
+// unregistered one is a bug, shown as internal and logged.
 func userError(log *slog.Logger, err error) error {
 	if err == nil {
 		return nil
 	}
+	code := codeOf(err)
+	if _, ok := api.LookupCode(code); !ok {
+		log.Error("unexpected error", "error", err)
+		return &CodeError{Code: api.CodeInternal}
+	}
+	return &CodeError{Code: code}
+}
+
+// codeOf is the code of err: its own, the client's, or the one of a local failure;
+// "" when there is none.
+func codeOf(err error) string {
 	var ce *CodeError
 	if errors.As(err, &ce) {
-		return ce
-	}
-	// Before the client's codes: a download that cannot be written is, to the client,
-	// a broken connection (it wraps the write's error as "unreachable").
-	if store.DiskFull(err) {
-		return &CodeError{Code: api.CodeDiskFull}
+		return ce.Code
 	}
 	if code := client.Code(err); code != "" {
-		return &CodeError{Code: code}
+		return code
 	}
 	switch {
+	case store.DiskFull(err):
+		return api.CodeDiskFull
 	case errors.Is(err, store.ErrNotFound):
-		return &CodeError{Code: api.CodeNotFound}
+		return api.CodeNotFound
 	case errors.Is(err, store.ErrCorrupt):
-		return &CodeError{Code: api.CodeReplicaDamaged}
+		return api.CodeReplicaDamaged
 	case errors.Is(err, store.ErrLocked):
-		return &CodeError{Code: api.CodeInUse}
+		return api.CodeInUse
 	case errors.Is(err, context.Canceled):
-		return &CodeError{Code: api.CodeCancelled}
+		return api.CodeCancelled
 	}
-	log.Error("unexpected error", "error", err)
-	return &CodeError{Code: api.CodeInternal}
+	return ""
 }
 
 // Code returns the code the user is shown for err ("" for nil), without logging.

@@ -144,7 +144,7 @@ func (s *Store) Downscale(ctx context.Context, sha string, maxSide int) (Importe
 	} else {
 		encode = func(w io.Writer) error { return png.Encode(w, small) }
 	}
-	newSHA, size, err := s.write(encode)
+	newSHA, size, err := s.files.Write(encode)
 	if err != nil {
 		return Imported{}, fmt.Errorf("downscale: %w", err)
 	}
@@ -162,7 +162,7 @@ func (s *Store) Thumbnail(sha string, size int) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("thumbnail %.12s: %w", sha, fs.ErrNotExist)
 	}
-	thumb := filepath.Join(s.dir, thumbDirName, sha+"-"+strconv.Itoa(size)+".jpg")
+	thumb := filepath.Join(s.files.Dir(), thumbDirName, sha+"-"+strconv.Itoa(size)+".jpg")
 	if fi, err := os.Stat(thumb); err == nil && fi.Size() > 0 {
 		return thumb, nil
 	}
@@ -180,43 +180,16 @@ func (s *Store) Thumbnail(sha string, size int) (string, error) {
 		return "", fmt.Errorf("thumbnail: %w", err)
 	}
 	small := orient(scale(img, min(size, max(p.width, p.height)), draw.BiLinear, image.White), p.orientation)
-	if err := s.writeFile(thumb, func(w io.Writer) error {
-		return jpeg.Encode(w, small, &jpeg.Options{Quality: thumbQuality})
+	if err := s.files.WriteFile(thumb, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if err := jpeg.Encode(bw, small, &jpeg.Options{Quality: thumbQuality}); err != nil {
+			return err
+		}
+		return bw.Flush()
 	}); err != nil {
 		return "", fmt.Errorf("thumbnail: %w", err)
 	}
 	return thumb, nil
-}
-
-// writeFile writes dst safely: a temporary file, fsync, rename.
-func (s *Store) writeFile(dst string, fill func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Join(s.dir, tmpDirName), "write-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriter(tmp)
-	if err = fill(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = s.syncFile(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), dst); err != nil {
-		return err
-	}
-	return s.syncDir(filepath.Dir(dst))
 }
 
 // scale returns src resized so that its longest side is side pixels. With a non-nil

@@ -2,39 +2,29 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/files"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // ErrHashMismatch means downloaded content does not have the hash it was asked by.
-var ErrHashMismatch = errors.New("content does not match its hash")
+var ErrHashMismatch = files.ErrHashMismatch
 
 func (s *Store) blobDir() string { return filepath.Join(s.dir, "files") }
 
-// validHash reports whether h is a lowercase hex SHA-256: only those name files.
-func validHash(h string) bool {
-	if len(h) != 64 {
-		return false
-	}
-	_, err := hex.DecodeString(h)
-	return err == nil && h == strings.ToLower(h)
-}
+// files is the content store of the files folder, which writes every file in it. It
+// holds no state, so a new one per call costs nothing.
+func (s *Store) files() *files.Store { return files.New(s.blobDir()) }
 
 // BlobPath returns where the content with the given hash is cached, and whether it is.
 func (s *Store) BlobPath(ctx context.Context, sha string) (string, bool, error) {
-	if !validHash(sha) {
+	path := s.files().PathOf(sha)
+	if path == "" {
 		return "", false, ErrNotFound
 	}
-	path := filepath.Join(s.blobDir(), sha[:2], sha)
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM blob WHERE sha256 = ?`, sha).Scan(&n); err != nil {
 		return "", false, err
@@ -67,7 +57,7 @@ func (s *Store) MissingFiles(ctx context.Context) ([]api.FileRef, error) {
 // FileRef finds the reference (name, type) of a file by its hash among the
 // certificates, documents and evidence; ErrNotFound when nothing references it.
 func (s *Store) FileRef(ctx context.Context, sha string) (*api.FileRef, error) {
-	if !validHash(sha) {
+	if !api.ValidSHA256(sha) {
 		return nil, ErrNotFound
 	}
 	return one[api.FileRef](ctx, s.db, `
@@ -81,57 +71,25 @@ func (s *Store) FileRef(ctx context.Context, sha string) (*api.FileRef, error) {
 		LIMIT 1`, sha)
 }
 
-func (s *Store) partialPath(sha string) string { return filepath.Join(s.blobDir(), "partial", sha) }
-
 // PartialDownload opens the partly downloaded content of sha for appending (creating
 // it) and returns how many bytes it holds.
 func (s *Store) PartialDownload(sha string) (*os.File, int64, error) {
-	if !validHash(sha) {
+	if !api.ValidSHA256(sha) {
 		return nil, 0, ErrNotFound
 	}
-	if err := os.MkdirAll(filepath.Dir(s.partialPath(sha)), 0o700); err != nil {
-		return nil, 0, err
-	}
-	f, err := os.OpenFile(s.partialPath(sha), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, 0, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return f, st.Size(), nil
+	return s.files().Partial(sha)
 }
 
 // FinishDownload checks a complete download against ref's hash, then keeps it in the
-// cache (synced, renamed into place). Content that does not match is thrown away, so
-// that the next attempt starts clean.
+// files folder (synced, renamed into place, the folder synced) and records it. Content
+// that does not match is thrown away, so that the next attempt starts clean.
 func (s *Store) FinishDownload(ctx context.Context, ref api.FileRef) error {
-	path := s.partialPath(ref.SHA256)
-	f, err := os.Open(path)
+	if !api.ValidSHA256(ref.SHA256) {
+		return ErrNotFound
+	}
+	n, err := s.files().Finish(ref.SHA256)
 	if err != nil {
 		return err
-	}
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("finish download: %w", err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != ref.SHA256 {
-		os.Remove(path)
-		return fmt.Errorf("finish download %s: %w (got %s)", ref.SHA256, ErrHashMismatch, got)
-	}
-	dir := filepath.Join(s.blobDir(), ref.SHA256[:2])
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := os.Rename(path, filepath.Join(dir, ref.SHA256)); err != nil {
-		return fmt.Errorf("finish download: %w", err)
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO blob(sha256, size, fetched_at) VALUES (?, ?, ?)
 		ON CONFLICT(sha256) DO NOTHING`, ref.SHA256, n, time.Now().UTC().Format(time.RFC3339))

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -433,10 +432,10 @@ func (s *Store) QueueDueSubmissions(ctx context.Context, now time.Time) (int, er
 
 // OpenBlob opens the content of a file in the store.
 func (s *Store) OpenBlob(_ context.Context, sha string) (*os.File, error) {
-	if !validHash(sha) {
+	if !api.ValidSHA256(sha) {
 		return nil, ErrNotFound
 	}
-	return os.Open(filepath.Join(s.blobDir(), sha[:2], sha))
+	return os.Open(s.files().PathOf(sha))
 }
 
 // UploadRefused marks the evidence files of sha that wait for their upload as refused.
