@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
@@ -109,12 +110,11 @@ func (a *App) Open(ctx context.Context) error {
 		}
 	}
 	st, err := store.Open(ctx, dir)
-	var rec *Recovery
-	var salvaged *salvage
+	var saved *salvage.Salvage
 	if errors.Is(err, store.ErrCorrupt) {
-		var rerr error
-		if rec, salvaged, rerr = recoverDamaged(dir, a.base.now()); rerr != nil {
-			return fmt.Errorf("%w (and moving it aside failed: %v)", err, rerr)
+		var serr error
+		if saved, serr = salvage.MoveAside(dir, a.base.now()); serr != nil {
+			return fmt.Errorf("%w (and moving it aside failed: %v)", err, serr)
 		}
 		st, err = store.Open(ctx, dir)
 	}
@@ -122,8 +122,8 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	a.base.store = st
-	if rec != nil {
-		a.Session.restore(ctx, rec, salvaged)
+	if saved != nil {
+		a.Session.restore(ctx, saved)
 	}
 	return nil
 }

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/vault"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
 
 // Session logs the user in and out. It keeps who is logged in, and where, in the
-// replica, and the login's tokens in the vault (vault.go); a running session syncs
+// replica, and the login's tokens in the vault (app/vault); a running session syncs
 // through Sync.
 type Session struct {
 	*base
@@ -96,7 +97,7 @@ func (s *Session) logout(ctx context.Context) error {
 			s.log.Info("logout without server", "error", err)
 		}
 	}
-	s.dropTokens()
+	s.vault().Drop()
 	return s.store.SetMeta(ctx, store.MetaSession, "", metaVault, "")
 }
 
@@ -157,7 +158,7 @@ func (s *Session) saved(ctx context.Context) (*api.Session, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		t, err := s.getTokens(kind)
+		t, err := s.vault().Get(kind)
 		if err != nil {
 			s.log.Warn("the saved login's tokens cannot be read: log in again", "error", err)
 			return nil, server, nil
@@ -183,12 +184,12 @@ func (s *Session) save(ctx context.Context, server string, sess api.Session) err
 		return err
 	}
 	if kind == "" {
-		kind = s.chooseVault()
+		kind = s.vault().Choose()
 	}
-	if err := s.putTokens(kind, tokens{}.of(sess)); err != nil && kind == VaultKeyring {
+	if err := s.vault().Put(kind, vault.Of(sess)); err != nil && kind == VaultKeyring {
 		s.log.Warn("the keyring refused the login: keeping it in a private file", "error", err)
 		kind = VaultFile
-		err = s.putTokens(kind, tokens{}.of(sess))
+		err = s.vault().Put(kind, vault.Of(sess))
 	} else if err != nil {
 		return err
 	}
@@ -200,6 +201,9 @@ func (s *Session) save(ctx context.Context, server string, sess api.Session) err
 	return s.store.SetMeta(ctx, store.MetaServer, server, store.MetaSession, string(raw), metaVault, kind)
 }
 
+// vault keeps the login's tokens, out of the replica.
+func (s *Session) vault() *vault.Vault { return vault.New(s.store.Dir(), s.keyring, s.log) }
+
 // takeRecovery returns, once, what happened to a damaged replica at start (nil if none).
 func (s *Session) takeRecovery() *Recovery {
 	s.mu.Lock()
@@ -208,3 +212,12 @@ func (s *Session) takeRecovery() *Recovery {
 	s.recovery = nil
 	return r
 }
+
+// Where the login's tokens are kept (SessionState.TokenStore).
+const (
+	VaultKeyring = vault.Keyring
+	VaultFile    = vault.File
+)
+
+// metaVault is the replica's meta key naming the vault of the saved session's tokens.
+const metaVault = vault.Meta
