@@ -194,9 +194,15 @@ func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, 
 }
 
 // sendChunks PATCHes the file from offset to its end, recording each confirmed offset.
+//
+// A PATCH the server refused with a bad_request is tried again once, from the offset
+// the server then gives: tusd refuses a PATCH that another request for the same upload
+// interrupted — a request from before a cut that reached the server late — and that is
+// no reason to refuse the file. Refused again at the same offset, the refusal stands.
 func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, f api.FileRef, src io.ReaderAt, url string, offset int64, onChunk func(int64)) error {
 	onChunk(offset)
 	size := max(MinChunkSize, min(ChunkSize, MaxChunkSize))
+	retried := int64(-1) // the offset whose refused PATCH was tried again
 	for offset < f.Size {
 		if e.paused.Load() {
 			return errPaused
@@ -204,11 +210,17 @@ func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, 
 		n := min(size, f.Size-offset)
 		start := time.Now()
 		next, err := rem.UploadChunk(ctx, url, src, offset, n)
-		if client.Code(err) == api.CodeOffsetConflict {
+		switch code := client.Code(err); {
+		case err == nil:
+		case code == api.CodeOffsetConflict || code == api.CodeBadRequest && retried != offset:
+			if code == api.CodeBadRequest {
+				e.opt.Logger.Warn("upload chunk refused: asking the offset", logKeySHA256, f.SHA256, logKeyError, err)
+				retried = offset
+			}
 			if next, err = rem.UploadOffset(ctx, url); err != nil {
 				return err
 			}
-		} else if err != nil {
+		default:
 			return err
 		}
 		if next < offset || next > f.Size {
