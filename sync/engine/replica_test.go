@@ -407,6 +407,16 @@ func (r *memReplica) rejected() map[int64]string {
 	return out
 }
 
+// refusal returns why the server refused the file sha for good, "" when it did not.
+func (r *memReplica) refusal(sha string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if u, ok := r.uploads[sha]; ok {
+		return u.refused
+	}
+	return ""
+}
+
 // get decodes the entity entity/id into v; errNotFound when the replica lacks it.
 func (r *memReplica) get(entity, id string, v any) error {
 	r.mu.Lock()
