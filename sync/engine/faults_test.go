@@ -132,3 +132,47 @@ func TestDownloadCutResumes(t *testing.T) {
 		t.Error("the resumed download differs from the file")
 	}
 }
+
+// A page the replica cannot write (the disk is full) stops the pull at the pages before
+// it, shows the replica's code to the user, and the next sync goes on from there.
+func TestPageTheReplicaRefusesStopsThePullWhereItWas(t *testing.T) {
+	_, c, st := setup(t)
+	ctx := context.Background()
+	pages := 0
+	st.applyErr = func() error {
+		if pages++; pages == 3 {
+			return &client.Error{Code: api.CodeDiskFull}
+		}
+		return nil
+	}
+	e := engine.New(st, c, engine.Options{PageSize: 5})
+	if err := e.Sync(ctx); client.Code(err) != api.CodeDiskFull {
+		t.Fatalf("sync onto a full disk: got %v, want %s", err, api.CodeDiskFull)
+	}
+	if s := e.Status(); s.LastError != api.CodeDiskFull || !s.Online || s.Syncing {
+		t.Errorf("status after a refused page: %+v, want online with %s", s, api.CodeDiskFull)
+	}
+	want := ""
+	for range 2 { // the cursor two pages leave (cursors are the server's to choose)
+		page, err := c.Changes(ctx, want, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = page.Cursor
+	}
+	if cursor, _ := st.Cursor(ctx); cursor != want {
+		t.Errorf("cursor after two pages: got %q, want %q", cursor, want)
+	}
+
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Status(); s.LastError != "" || !s.Online {
+		t.Errorf("status after the next sync: %+v", s)
+	}
+	clean := newReplica(t)
+	if err := engine.New(clean, c, engine.Options{}).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	equalReplicas(t, "after the full disk and a resync", st.snapshot(), "in a clean sync", clean.snapshot())
+}

@@ -41,8 +41,9 @@ type memReplica struct {
 	uploads     map[string]*upload                    // by hash
 	order       []string                              // hashes of uploads, oldest first
 	submissions map[string]int64                      // NC id → its revision when Send was pressed
-	// applyErr, when set, is what ApplyPage fails with (a disk that is full).
-	applyErr error
+	// applyErr, when set, is called before each page is applied; an error fails the
+	// page, as a full disk would.
+	applyErr func() error
 }
 
 type outboxEntry struct {
@@ -89,7 +90,9 @@ func (r *memReplica) ApplyPage(ctx context.Context, page api.ChangesPage, lastSy
 		return err
 	}
 	if r.applyErr != nil {
-		return r.applyErr
+		if err := r.applyErr(); err != nil {
+			return err
+		}
 	}
 	for _, c := range page.Changes {
 		switch {
