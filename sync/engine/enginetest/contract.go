@@ -27,7 +27,10 @@ func Run(t *testing.T, impl Replica) {
 	t.Run("Pages", func(t *testing.T) { pages(t, impl.Open(t)) })
 	t.Run("Downloads", func(t *testing.T) { downloads(t, impl.Open(t)) })
 	t.Run("ClientID", func(t *testing.T) { clientID(t, impl.Open(t)) })
-	t.Run("Outbox", func(t *testing.T) { r := impl.Open(t); outbox(t, r, func(text string) { impl.Message(t, r, "NC-1", text) }) })
+	t.Run("Outbox", func(t *testing.T) {
+		r := impl.Open(t)
+		outbox(t, r, func(text string) { impl.Message(t, r, "NC-1", text) })
+	})
 }
 
 // file is content the pages below reference.
