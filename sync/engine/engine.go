@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,36 +14,6 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
-
-// Replica is what the engine needs of the local store.
-type Replica interface {
-	// Cursor returns where the next pull starts.
-	Cursor(ctx context.Context) (string, error)
-	// ApplyPage writes a page of changes and its cursor atomically.
-	ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error
-	// MissingFiles lists referenced files whose content is not cached.
-	MissingFiles(ctx context.Context) ([]api.FileRef, error)
-	// PartialDownload opens the partly downloaded content of sha for appending and
-	// returns how many bytes it holds.
-	PartialDownload(sha string) (*os.File, int64, error)
-	// FinishDownload checks a complete download against ref's hash and keeps it.
-	FinishDownload(ctx context.Context, ref api.FileRef) error
-	// ClientID names the replica in pushes.
-	ClientID(ctx context.Context) (string, error)
-	// PendingPush returns the next outbox entries to push, oldest first.
-	PendingPush(ctx context.Context, max int) ([]api.PushEntry, error)
-	// ApplyPushResults records the server's answers, atomically.
-	ApplyPushResults(ctx context.Context, results []api.PushResult, author string, now time.Time) error
-	// PendingCount counts the outbox entries still to push.
-	PendingCount(ctx context.Context) (int, error)
-}
-
-// Remote is what the engine needs of the Ecert API client.
-type Remote interface {
-	Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error)
-	Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error)
-	Download(ctx context.Context, sha string, from int64, open func(start int64) (io.Writer, error)) error
-}
 
 // Status is the engine's state as the user sees it.
 type Status struct {
@@ -200,9 +169,9 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if errors.Is(err, errPaused) {
 		err = nil // the files wait; the rest of the sync goes on
 	}
-	if err != nil && client.Code(err) == "" && !errors.Is(err, context.Canceled) {
+	if localFault(ctx, err) {
 		// A file that cannot be read here must not stop messages and CAs.
-		e.opt.Logger.Warn("upload", "err", err)
+		e.opt.Logger.Warn("upload", logKeyError, err)
 		err = nil
 	}
 	pushed, perr := e.push(ctx)
@@ -239,7 +208,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 		}
 	})
 	if err != nil && ctx.Err() == nil {
-		e.opt.Logger.Warn("sync failed", "err", err)
+		e.opt.Logger.Warn("sync failed", logKeyError, err)
 	}
 	return err
 }
@@ -270,13 +239,17 @@ func (e *Engine) fetchFile(ctx context.Context, ref api.FileRef) error {
 			}
 			return f, nil
 		})
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
 		if client.Code(err) == api.CodeUploadGone && attempt == 0 {
 			// The server could not serve the rest of what is here: start clean, once.
-			os.Remove(f.Name())
+			err = f.Truncate(0)
+			f.Close()
+			if err != nil {
+				return err
+			}
 			continue
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
 		if err != nil {
 			return err
@@ -284,6 +257,19 @@ func (e *Engine) fetchFile(ctx context.Context, ref api.FileRef) error {
 		return e.replica.FinishDownload(ctx, ref)
 	}
 }
+
+// localFault says whether err is this machine's trouble with one file (it cannot be
+// read or written here, or its content did not match its hash) rather than the server's
+// answer or the end of the sync: that file waits for the next sync, the rest goes on.
+func localFault(ctx context.Context, err error) bool {
+	return err != nil && client.Code(err) == "" && ctx.Err() == nil
+}
+
+// Log attribute keys.
+const (
+	logKeyError  = "error"
+	logKeySHA256 = "sha256"
+)
 
 // EntityOutbox is reported to OnChanges when pushed entries got their results.
 const EntityOutbox = "outbox"
@@ -416,13 +402,13 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 				switch {
 				case err == nil:
 					fetched++
-				case client.Code(err) != "" || ctx.Err() != nil:
+				case localFault(ctx, err):
+					e.opt.Logger.Warn("file not cached", logKeySHA256, ref.SHA256, logKeyError, err)
+				default:
 					if firstErr == nil {
 						firstErr = err
 					}
 					cancel()
-				default:
-					e.opt.Logger.Warn("file not cached", "sha256", ref.SHA256, "err", err)
 				}
 				left--
 				n := left

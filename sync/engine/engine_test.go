@@ -1,5 +1,6 @@
-// The engine is tested against the real replica (app/store) and a real ecert-server:
-// the import of app/store is test-only; the engine itself only knows its Replica interface.
+// The engine is tested against a real ecert-server and memReplica (replica_test.go), an
+// in-memory replica that keeps the contract of engine.Replica; app's tests run the
+// engine on the real one, app/store.
 
 package engine_test
 
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -18,24 +18,25 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
-// setup starts the real server with the demo data, logs in as coop and opens an empty
+// setup starts the real server with the demo data, logs in as coop and makes an empty
 // replica.
-func setup(t *testing.T) (*servertest.Server, *client.Client, *store.Store) {
+func setup(t *testing.T) (*servertest.Server, *client.Client, *memReplica) {
 	t.Helper()
 	srv := servertest.Start(t)
-	c, err := client.New(srv.URL)
+	return srv, login(t, srv.URL), newReplica(t)
+}
+
+// login logs in as coop on the server at url.
+func login(t *testing.T, url string) *client.Client {
+	t.Helper()
+	c, err := client.New(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Login(context.Background(), "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return srv, c, st
+	return c
 }
 
 func TestInitialSyncBringsTheDemoOrganisationAndItsFiles(t *testing.T) {
@@ -45,22 +46,25 @@ func TestInitialSyncBringsTheDemoOrganisationAndItsFiles(t *testing.T) {
 	if err := e.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	nc, err := st.NC(ctx, "NC-167140-2019")
-	if err != nil {
+	var nc api.NC
+	if err := st.get(api.EntityNC, "NC-167140-2019", &nc); err != nil {
 		t.Fatalf("NC-167140-2019 after sync: %v", err)
 	}
 	if nc.CriterionNumber != "2.2.0.03" || nc.Stage != api.StageCARequested {
 		t.Errorf("got criterion %q stage %q, want 2.2.0.03 ca_requested", nc.CriterionNumber, nc.Stage)
 	}
-	certs, err := st.Certificates(ctx)
-	if err != nil || len(certs) == 0 || certs[0].File == nil {
-		t.Fatalf("certificates: %v %v", certs, err)
+	certs := st.all(api.EntityCertificate)
+	if len(certs) == 0 {
+		t.Fatal("no certificate after sync")
 	}
-	path, cached, err := st.BlobPath(ctx, certs[0].File.SHA256)
-	if err != nil || !cached {
-		t.Fatalf("certificate PDF not cached: %v", err)
+	var cert api.Certificate
+	if err := st.get(api.EntityCertificate, certs[0], &cert); err != nil || cert.File == nil {
+		t.Fatalf("certificate %s: %+v %v", certs[0], cert, err)
 	}
-	t.Logf("certificate cached at %s", path)
+	pdf, cached := st.cachedFile(cert.File.SHA256)
+	if !cached || sha256Hex(pdf) != cert.File.SHA256 || int64(len(pdf)) != cert.File.Size {
+		t.Fatalf("certificate PDF: cached %v, %d bytes, want %d bytes of hash %s", cached, len(pdf), cert.File.Size, cert.File.SHA256)
+	}
 	missing, err := st.MissingFiles(ctx)
 	if err != nil || len(missing) != 0 {
 		t.Errorf("files still missing after sync: %v %v", missing, err)
@@ -115,12 +119,9 @@ func TestIncrementalSyncBringsOnlyWhatChanged(t *testing.T) {
 	if got := srv.Requests.Load() - reqs; got != 1 {
 		t.Errorf("one change: got %d requests, want 1", got)
 	}
-	msgs, err := st.Messages(ctx, "NC-167140-2019")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(msgs) == 0 || msgs[len(msgs)-1].Body != msg.Body {
-		t.Errorf("the analyst's new message did not arrive: %+v", msgs)
+	var got api.Message
+	if err := st.get(api.EntityMessage, msg.ID, &got); err != nil || got.Body != msg.Body || got.NCID != msg.NCID {
+		t.Errorf("the analyst's new message did not arrive: %+v %v", got, err)
 	}
 	if len(touched) != 1 || touched[0] != api.EntityMessage {
 		t.Errorf("entities reported changed: got %v, want [message]", touched)
@@ -143,7 +144,7 @@ func TestServeGoesOfflineAndComesBackByItself(t *testing.T) {
 	waitFor(t, statuses, func(s engine.Status) bool { return !s.Online && s.LastError == api.CodeUnreachable })
 	srv.SetDown(false)
 	waitFor(t, statuses, func(s engine.Status) bool { return s.Online && s.LastError == "" && !s.LastSync.IsZero() })
-	if _, err := st.NC(context.Background(), "NC-150424-2018"); err != nil {
+	if err := st.get(api.EntityNC, "NC-150424-2018", &api.NC{}); err != nil {
 		t.Errorf("replica after coming back online: %v", err)
 	}
 	cancel()

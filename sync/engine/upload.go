@@ -5,39 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
-
-// Uploader is what the upload step needs of the replica.
-type Uploader interface {
-	// PendingUploads lists the files whose bytes the server must receive.
-	PendingUploads(ctx context.Context) ([]api.FileRef, error)
-	// UploadState returns where a file's upload stands: its address ("" before it was
-	// created) and the last offset the server confirmed.
-	UploadState(ctx context.Context, sha string) (url string, offset int64, err error)
-	// SaveUpload records an upload's address and confirmed offset.
-	SaveUpload(ctx context.Context, sha, url string, offset int64) error
-	// Uploaded records that the server has the bytes, queueing what waited for them.
-	Uploaded(ctx context.Context, sha string, now time.Time) error
-	// QueueDueSubmissions queues the submissions whose files are all uploaded.
-	QueueDueSubmissions(ctx context.Context, now time.Time) (int, error)
-	// OpenBlob opens a file's content.
-	OpenBlob(ctx context.Context, sha string) (*os.File, error)
-	// UploadRefused records that the server will never take a file (code says why).
-	UploadRefused(ctx context.Context, sha, code string) error
-}
-
-// UploadRemote is what the upload step needs of the API client.
-type UploadRemote interface {
-	Missing(ctx context.Context, hashes []string) ([]string, error)
-	CreateUpload(ctx context.Context, ref api.FileRef) (string, error)
-	UploadOffset(ctx context.Context, url string) (int64, error)
-	UploadChunk(ctx context.Context, url string, src io.ReaderAt, offset, n int64) (int64, error)
-}
 
 // The size of an upload's PATCH requests adapts to the link: each sync starts with
 // ChunkSize, doubles the size after a chunk that took less than half of ChunkTarget and
@@ -102,12 +74,21 @@ func (e *Engine) upload(ctx context.Context) error {
 		return nil
 	}
 	files, err := up.PendingUploads(ctx)
-	if err != nil || len(files) == 0 {
-		if err == nil {
-			_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
-		}
+	if err != nil {
 		return err
 	}
+	if len(files) > 0 {
+		if err := e.uploadFiles(ctx, up, rem, files); err != nil {
+			return err
+		}
+	}
+	_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
+	return err
+}
+
+// uploadFiles sends the files the server lacks and records each as uploaded, or as
+// refused when the server will never take it.
+func (e *Engine) uploadFiles(ctx context.Context, up Uploader, rem UploadRemote, files []api.FileRef) error {
 	hashes := make([]string, len(files))
 	for i, f := range files {
 		hashes[i] = f.SHA256
@@ -128,34 +109,29 @@ func (e *Engine) upload(ctx context.Context) error {
 	}
 	left := len(missing)
 	for _, f := range files {
-		if !lacks[f.SHA256] { // the organisation uploaded these bytes before
-			if err := up.Uploaded(ctx, f.SHA256, e.opt.Now()); err != nil {
-				return err
+		if lacks[f.SHA256] { // else the organisation uploaded these bytes before
+			if e.paused.Load() {
+				return errPaused
 			}
-			continue
-		}
-		if e.paused.Load() {
-			return errPaused
-		}
-		if err := e.uploadFile(ctx, up, rem, f, &all, left); err != nil {
-			code := client.Code(err)
-			if code == "" || client.Temporary(err) || code == api.CodeSessionExpired || errors.Is(err, errPaused) {
-				return fmt.Errorf("upload %s: %w", f.Name, err)
-			}
-			// Refused for good (too large, type, quota): the other files go on.
-			if err := up.UploadRefused(ctx, f.SHA256, refusal(err)); err != nil {
-				return err
-			}
+			err := e.uploadFile(ctx, up, rem, f, &all, left)
 			left--
-			continue
+			if err != nil {
+				code := client.Code(err)
+				if code == "" || client.Temporary(err) || code == api.CodeSessionExpired || errors.Is(err, errPaused) {
+					return fmt.Errorf("upload %s: %w", f.Name, err)
+				}
+				// Refused for good (too large, type, quota): the other files go on.
+				if err := up.UploadRefused(ctx, f.SHA256, refusal(err)); err != nil {
+					return err
+				}
+				continue
+			}
 		}
-		left--
 		if err := up.Uploaded(ctx, f.SHA256, e.opt.Now()); err != nil {
 			return err
 		}
 	}
-	_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
-	return err
+	return nil
 }
 
 type progressCounter struct {
@@ -218,9 +194,15 @@ func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, 
 }
 
 // sendChunks PATCHes the file from offset to its end, recording each confirmed offset.
+//
+// A PATCH the server refused with a bad_request is tried again once, from the offset
+// the server then gives: tusd refuses a PATCH that another request for the same upload
+// interrupted — a request from before a cut that reached the server late — and that is
+// no reason to refuse the file. Refused again at the same offset, the refusal stands.
 func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, f api.FileRef, src io.ReaderAt, url string, offset int64, onChunk func(int64)) error {
 	onChunk(offset)
 	size := max(MinChunkSize, min(ChunkSize, MaxChunkSize))
+	retried := int64(-1) // the offset whose refused PATCH was tried again
 	for offset < f.Size {
 		if e.paused.Load() {
 			return errPaused
@@ -228,11 +210,17 @@ func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, 
 		n := min(size, f.Size-offset)
 		start := time.Now()
 		next, err := rem.UploadChunk(ctx, url, src, offset, n)
-		if client.Code(err) == api.CodeOffsetConflict {
+		switch code := client.Code(err); {
+		case err == nil:
+		case code == api.CodeOffsetConflict || code == api.CodeBadRequest && retried != offset:
+			if code == api.CodeBadRequest {
+				e.opt.Logger.Warn("upload chunk refused: asking the offset", logKeySHA256, f.SHA256, logKeyError, err)
+				retried = offset
+			}
 			if next, err = rem.UploadOffset(ctx, url); err != nil {
 				return err
 			}
-		} else if err != nil {
+		default:
 			return err
 		}
 		if next < offset || next > f.Size {
