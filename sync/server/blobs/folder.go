@@ -1,4 +1,4 @@
-package server
+package blobs
 
 import (
 	"context"
@@ -10,27 +10,30 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
-var _ Blobs = (*diskBlobs)(nil)
+var _ Store = (*Folder)(nil)
 
-// diskBlobs stores each file once under dir/ab/abcdef… where abcdef… is its SHA-256.
-type diskBlobs struct {
+// Folder stores each file once under dir/ab/abcdef… where abcdef… is its SHA-256.
+type Folder struct {
 	dir string
 }
 
-func newDiskBlobs(dir string) (*diskBlobs, error) {
+// NewFolder opens (creating it if needed) the blob folder dir.
+func NewFolder(dir string) (*Folder, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("create blob folder: %w", err)
 	}
-	return &diskBlobs{dir: dir}, nil
+	return &Folder{dir: dir}, nil
 }
 
-func (b *diskBlobs) path(sum string) string { return filepath.Join(b.dir, sum[:2], sum) }
+func (b *Folder) path(sum string) string { return filepath.Join(b.dir, sum[:2], sum) }
 
 // Put writes r to a temporary file while hashing it, fsyncs it and renames it into
 // place, so a blob under its final name is always complete.
-func (b *diskBlobs) Put(ctx context.Context, r io.Reader) (string, int64, error) {
+func (b *Folder) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(b.dir, "tmp"), "put-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("store blob: %w", err)
@@ -70,8 +73,8 @@ func (b *diskBlobs) Put(ctx context.Context, r io.Reader) (string, int64, error)
 // under its own name too until its owner removes it. It fails when path is on another
 // file system or the system has no hard links; the caller then copies with Put.
 // Idempotent.
-func (b *diskBlobs) Adopt(ctx context.Context, path, sum string) error {
-	if !validSHA256(sum) {
+func (b *Folder) Adopt(ctx context.Context, path, sum string) error {
+	if !api.ValidSHA256(sum) {
 		return fmt.Errorf("adopt blob: hash %q", sum)
 	}
 	final := b.path(sum)
@@ -107,8 +110,9 @@ func (b *diskBlobs) Adopt(ctx context.Context, path, sum string) error {
 	return nil
 }
 
-func (b *diskBlobs) Open(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
-	if !validSHA256(sum) {
+// Open returns the bytes of a stored hash, or ErrNotFound.
+func (b *Folder) Open(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
+	if !api.ValidSHA256(sum) {
 		return nil, ErrNotFound
 	}
 	f, err := os.Open(b.path(sum))
@@ -121,16 +125,3 @@ func (b *diskBlobs) Open(ctx context.Context, sum string) (io.ReadSeekCloser, er
 	return f, nil
 }
 
-// validSHA256 reports whether s is a SHA-256 in lowercase hex, the only form used in
-// paths, so a crafted name can never reach outside the blob folder.
-func validSHA256(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}

@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"fmt"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
 // Write is the single path by which entities change: each write updates the entity,
 // takes the organisation's next sequence number and replaces the entity's change-log
 // row, all in one transaction. Statements are prepared once per call, so a bulk
 // write of tens of thousands of entities stays fast.
-func (s *sqliteStore) Write(ctx context.Context, orgID string, ws []EntityWrite) error {
+func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("write: begin: %w", err)
@@ -76,7 +77,7 @@ func (w *writer) close() {
 	}
 }
 
-func (w *writer) write(ctx context.Context, org string, e EntityWrite) error {
+func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) error {
 	var rev int64
 	err := w.prev.QueryRowContext(ctx, org, e.Entity, e.ID).Scan(&rev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -131,7 +132,7 @@ func (w *writer) write(ctx context.Context, org string, e EntityWrite) error {
 	return w.change(ctx, org, e, api.OpUpsert, data)
 }
 
-func (w *writer) change(ctx context.Context, org string, e EntityWrite, op string, data []byte) error {
+func (w *writer) change(ctx context.Context, org string, e store.EntityWrite, op string, data []byte) error {
 	var seq int64
 	if err := w.bump.QueryRowContext(ctx, org).Scan(&seq); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
 // Uploads and per-organisation blob presence in SQLite.
 
-func (s *sqliteStore) CreateUpload(ctx context.Context, u UploadRecord) error {
+func (s *Store) CreateUpload(ctx context.Context, u store.UploadRecord) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO uploads (id, org_id, username, sha256, name, media_type, size, created_at, touched_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.OrgID, u.Username, u.SHA256, u.Name, u.MediaType, u.Size,
 		u.CreatedAt.UnixNano(), u.TouchedAt.UnixNano())
@@ -27,12 +28,12 @@ const uploadColumns = `id, org_id, username, sha256, name, media_type, size, cre
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanUpload(row scanner) (UploadRecord, error) {
-	var u UploadRecord
+func scanUpload(row scanner) (store.UploadRecord, error) {
+	var u store.UploadRecord
 	var created, touched int64
 	err := row.Scan(&u.ID, &u.OrgID, &u.Username, &u.SHA256, &u.Name, &u.MediaType, &u.Size, &created, &touched)
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, ErrNotFound
+		return u, store.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("read upload: %w", err)
@@ -41,31 +42,31 @@ func scanUpload(row scanner) (UploadRecord, error) {
 	return u, nil
 }
 
-func (s *sqliteStore) Upload(ctx context.Context, id string) (UploadRecord, error) {
+func (s *Store) Upload(ctx context.Context, id string) (store.UploadRecord, error) {
 	return scanUpload(s.db.QueryRowContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE id = ?`, id))
 }
 
-func (s *sqliteStore) TouchUpload(ctx context.Context, id string, t time.Time) error {
+func (s *Store) TouchUpload(ctx context.Context, id string, t time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE uploads SET touched_at = ? WHERE id = ?`, t.UnixNano(), id); err != nil {
 		return fmt.Errorf("touch upload: %w", err)
 	}
 	return nil
 }
 
-func (s *sqliteStore) DeleteUpload(ctx context.Context, id string) error {
+func (s *Store) DeleteUpload(ctx context.Context, id string) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM uploads WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete upload: %w", err)
 	}
 	return nil
 }
 
-func (s *sqliteStore) StaleUploads(ctx context.Context, before time.Time) ([]UploadRecord, error) {
+func (s *Store) StaleUploads(ctx context.Context, before time.Time) ([]store.UploadRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE touched_at < ? ORDER BY touched_at`, before.UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("list stale uploads: %w", err)
 	}
 	defer rows.Close()
-	var out []UploadRecord
+	var out []store.UploadRecord
 	for rows.Next() {
 		u, err := scanUpload(rows)
 		if err != nil {
@@ -76,7 +77,7 @@ func (s *sqliteStore) StaleUploads(ctx context.Context, before time.Time) ([]Upl
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) PendingUploadBytes(ctx context.Context, orgID, exceptSHA256 string) (int64, error) {
+func (s *Store) PendingUploadBytes(ctx context.Context, orgID, exceptSHA256 string) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM uploads WHERE org_id = ? AND sha256 != ?`,
 		orgID, exceptSHA256).Scan(&n)
@@ -95,7 +96,7 @@ func orgBlob(ctx context.Context, q queryer, orgID, sum string) (api.FileRef, er
 	err := q.QueryRowContext(ctx, `SELECT name, size, media_type FROM org_blobs WHERE org_id = ? AND sha256 = ?`, orgID, sum).
 		Scan(&f.Name, &f.Size, &f.MediaType)
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, ErrNotFound
+		return f, store.ErrNotFound
 	}
 	if err != nil {
 		return f, fmt.Errorf("read org blob: %w", err)
@@ -111,17 +112,17 @@ func usedBytes(ctx context.Context, q queryer, orgID string) (int64, error) {
 	return n, nil
 }
 
-func (s *sqliteStore) OrgBlob(ctx context.Context, orgID, sum string) (api.FileRef, error) {
+func (s *Store) OrgBlob(ctx context.Context, orgID, sum string) (api.FileRef, error) {
 	return orgBlob(ctx, s.db, orgID, sum)
 }
 
-func (s *sqliteStore) UsedBytes(ctx context.Context, orgID string) (int64, error) {
+func (s *Store) UsedBytes(ctx context.Context, orgID string) (int64, error) {
 	return usedBytes(ctx, s.db, orgID)
 }
 
 // MissingBlobs passes the hashes as one JSON array, so a query of a thousand hashes
 // is one statement with one parameter.
-func (s *sqliteStore) MissingBlobs(ctx context.Context, orgID string, sums []string) ([]string, error) {
+func (s *Store) MissingBlobs(ctx context.Context, orgID string, sums []string) ([]string, error) {
 	if sums == nil {
 		sums = []string{}
 	}
@@ -147,16 +148,16 @@ func (s *sqliteStore) MissingBlobs(ctx context.Context, orgID string, sums []str
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) Children(entity, parentID string) ([]EntityRecord, error) {
+func (t *orgTx) Children(entity, parentID string) ([]store.EntityRecord, error) {
 	return entityRecords(t.ctx, t.tx, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, t.org, entity, parentID)
 }
 
-func (t *sqliteTx) OrgBlob(sum string) (api.FileRef, error) { return orgBlob(t.ctx, t.tx, t.org, sum) }
+func (t *orgTx) OrgBlob(sum string) (api.FileRef, error) { return orgBlob(t.ctx, t.tx, t.org, sum) }
 
-func (t *sqliteTx) UsedBytes() (int64, error) { return usedBytes(t.ctx, t.tx, t.org) }
+func (t *orgTx) UsedBytes() (int64, error) { return usedBytes(t.ctx, t.tx, t.org) }
 
-func (t *sqliteTx) AddOrgBlob(ref api.FileRef, at time.Time) (bool, error) {
+func (t *orgTx) AddOrgBlob(ref api.FileRef, at time.Time) (bool, error) {
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO org_blobs (org_id, sha256, name, size, media_type, added_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, sha256) DO NOTHING`,
 		t.org, ref.SHA256, ref.Name, ref.Size, ref.MediaType, at.UnixNano())

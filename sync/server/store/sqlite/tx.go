@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
 // Update runs fn in one IMMEDIATE transaction (the write lock is taken at BEGIN), so
 // what fn reads cannot change before it commits.
-func (s *sqliteStore) Update(ctx context.Context, orgID string, fn func(tx Tx) error) error {
+func (s *Store) Update(ctx context.Context, orgID string, fn func(tx store.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("update: begin: %w", err)
@@ -24,7 +25,7 @@ func (s *sqliteStore) Update(ctx context.Context, orgID string, fn func(tx Tx) e
 		return err
 	}
 	defer w.close()
-	if err := fn(&sqliteTx{ctx: ctx, tx: tx, w: w, org: orgID}); err != nil {
+	if err := fn(&orgTx{ctx: ctx, tx: tx, w: w, org: orgID}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -33,20 +34,20 @@ func (s *sqliteStore) Update(ctx context.Context, orgID string, fn func(tx Tx) e
 	return nil
 }
 
-type sqliteTx struct {
+type orgTx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	w   *writer
 	org string
 }
 
-func (t *sqliteTx) Entity(entity, id string) (EntityRecord, error) {
-	var r EntityRecord
+func (t *orgTx) Entity(entity, id string) (store.EntityRecord, error) {
+	var r store.EntityRecord
 	var data string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND id = ?`, t.org, entity, id).Scan(&data, &r.Visible, &r.Revision)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
+		return r, store.ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("read %s: %w", entity, err)
@@ -55,7 +56,7 @@ func (t *sqliteTx) Entity(entity, id string) (EntityRecord, error) {
 	return r, nil
 }
 
-func (t *sqliteTx) Write(ws ...EntityWrite) error {
+func (t *orgTx) Write(ws ...store.EntityWrite) error {
 	for _, e := range ws {
 		if e.ID == "" {
 			return fmt.Errorf("write %s: empty id", e.Entity)
@@ -67,7 +68,7 @@ func (t *sqliteTx) Write(ws ...EntityWrite) error {
 	return nil
 }
 
-func (t *sqliteTx) LastPushSeq(clientID string) (int64, error) {
+func (t *orgTx) LastPushSeq(clientID string) (int64, error) {
 	var seq int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT last_seq FROM push_clients WHERE org_id = ? AND client_id = ?`,
 		t.org, clientID).Scan(&seq)
@@ -80,12 +81,12 @@ func (t *sqliteTx) LastPushSeq(clientID string) (int64, error) {
 	return seq, nil
 }
 
-func (t *sqliteTx) PushResult(clientID string, seq int64) (json.RawMessage, error) {
+func (t *orgTx) PushResult(clientID string, seq int64) (json.RawMessage, error) {
 	var res string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT result FROM push_results WHERE org_id = ? AND client_id = ? AND seq = ?`,
 		t.org, clientID, seq).Scan(&res)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read push result: %w", err)
@@ -93,7 +94,7 @@ func (t *sqliteTx) PushResult(clientID string, seq int64) (json.RawMessage, erro
 	return json.RawMessage(res), nil
 }
 
-func (t *sqliteTx) RecordPush(clientID string, seq int64, result json.RawMessage) error {
+func (t *orgTx) RecordPush(clientID string, seq int64, result json.RawMessage) error {
 	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO push_clients (org_id, client_id, last_seq) VALUES (?, ?, ?)
 		ON CONFLICT (org_id, client_id) DO UPDATE SET last_seq = excluded.last_seq`, t.org, clientID, seq); err != nil {
 		return fmt.Errorf("record push: %w", err)
@@ -105,7 +106,7 @@ func (t *sqliteTx) RecordPush(clientID string, seq int64, result json.RawMessage
 	return nil
 }
 
-func (t *sqliteTx) AddEvent(ev Event) error {
+func (t *orgTx) AddEvent(ev store.Event) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO events (org_id, nc_id, at, username, name, role, action, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.org, ev.NCID, ev.At.UnixNano(), ev.Username, ev.Name, string(ev.Role), ev.Action, ev.Detail)
 	if err != nil {
@@ -114,15 +115,15 @@ func (t *sqliteTx) AddEvent(ev Event) error {
 	return nil
 }
 
-func (s *sqliteStore) Orgs(ctx context.Context) ([]OrgRecord, error) {
+func (s *Store) Orgs(ctx context.Context) ([]store.OrgRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM orgs ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list orgs: %w", err)
 	}
 	defer rows.Close()
-	var out []OrgRecord
+	var out []store.OrgRecord
 	for rows.Next() {
-		var o OrgRecord
+		var o store.OrgRecord
 		if err := rows.Scan(&o.ID, &o.Name); err != nil {
 			return nil, fmt.Errorf("list orgs: %w", err)
 		}
@@ -131,12 +132,12 @@ func (s *sqliteStore) Orgs(ctx context.Context) ([]OrgRecord, error) {
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) All(ctx context.Context, orgID, entity string) ([]EntityRecord, error) {
+func (s *Store) All(ctx context.Context, orgID, entity string) ([]store.EntityRecord, error) {
 	return entityRecords(ctx, s.db, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? ORDER BY id`, orgID, entity)
 }
 
-func (s *sqliteStore) Events(ctx context.Context, orgID, ncID string) ([]Event, error) {
+func (s *Store) Events(ctx context.Context, orgID, ncID string) ([]store.Event, error) {
 	q := `SELECT id, org_id, nc_id, at, username, name, role, action, detail FROM events WHERE org_id = ?`
 	args := []any{orgID}
 	if ncID != "" {
@@ -148,9 +149,9 @@ func (s *sqliteStore) Events(ctx context.Context, orgID, ncID string) ([]Event, 
 		return nil, fmt.Errorf("list events: %w", err)
 	}
 	defer rows.Close()
-	var out []Event
+	var out []store.Event
 	for rows.Next() {
-		var ev Event
+		var ev store.Event
 		var at int64
 		var role string
 		if err := rows.Scan(&ev.ID, &ev.OrgID, &ev.NCID, &at, &ev.Username, &ev.Name, &role, &ev.Action, &ev.Detail); err != nil {
@@ -162,7 +163,7 @@ func (s *sqliteStore) Events(ctx context.Context, orgID, ncID string) ([]Event, 
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) PutConsoleSession(ctx context.Context, cs ConsoleSession) error {
+func (s *Store) PutConsoleSession(ctx context.Context, cs store.ConsoleSession) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO console_sessions (hash, username, csrf, expires_at) VALUES (?, ?, ?, ?)`,
 		cs.Hash, cs.Username, cs.CSRF, cs.ExpiresAt.UnixNano())
 	if err != nil {
@@ -171,13 +172,13 @@ func (s *sqliteStore) PutConsoleSession(ctx context.Context, cs ConsoleSession) 
 	return nil
 }
 
-func (s *sqliteStore) ConsoleSession(ctx context.Context, hash string) (ConsoleSession, error) {
-	cs := ConsoleSession{Hash: hash}
+func (s *Store) ConsoleSession(ctx context.Context, hash string) (store.ConsoleSession, error) {
+	cs := store.ConsoleSession{Hash: hash}
 	var exp int64
 	err := s.db.QueryRowContext(ctx, `SELECT username, csrf, expires_at FROM console_sessions WHERE hash = ?`, hash).
 		Scan(&cs.Username, &cs.CSRF, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
-		return cs, ErrNotFound
+		return cs, store.ErrNotFound
 	}
 	if err != nil {
 		return cs, fmt.Errorf("read console session: %w", err)
@@ -186,7 +187,7 @@ func (s *sqliteStore) ConsoleSession(ctx context.Context, hash string) (ConsoleS
 	return cs, nil
 }
 
-func (s *sqliteStore) DeleteConsoleSession(ctx context.Context, hash string) error {
+func (s *Store) DeleteConsoleSession(ctx context.Context, hash string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM console_sessions WHERE hash = ?`, hash)
 	return err
 }

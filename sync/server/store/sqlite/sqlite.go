@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -12,18 +12,20 @@ import (
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
-var _ Store = (*sqliteStore)(nil)
+var _ store.Store = (*Store)(nil)
 
-// sqliteStore is the embedded Store: one SQLite file in WAL mode.
-type sqliteStore struct {
-	db *sql.DB
+// Store is the embedded store.Store: one SQLite file in WAL mode.
+type Store struct {
+	db      *sql.DB
+	created bool
 }
 
-// openSQLite opens (creating if needed) the database at path and migrates it. It
-// returns the schema version found before migrating: 0 means a new database.
-func openSQLite(ctx context.Context, path string, now func() time.Time) (*sqliteStore, int, error) {
+// Open opens (creating if needed) the database at path and migrates it. The caller
+// must Close it.
+func Open(ctx context.Context, path string) (*Store, error) {
 	// _txlock=immediate takes the write lock at BEGIN, so two writers queue on
 	// busy_timeout instead of failing to upgrade a read lock.
 	q := url.Values{}
@@ -34,23 +36,26 @@ func openSQLite(ctx context.Context, path string, now func() time.Time) (*sqlite
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, 0, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, 0, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("open database: %w", err)
 	}
-	before, err := migrate(ctx, db, now)
+	before, err := migrate(ctx, db, time.Now)
 	if err != nil {
 		db.Close()
-		return nil, 0, err
+		return nil, err
 	}
-	return &sqliteStore{db: db}, before, nil
+	return &Store{db: db, created: before == 0}, nil
 }
 
-func (s *sqliteStore) Close() error { return s.db.Close() }
+// Created reports whether Open created the database (rather than reopening one).
+func (s *Store) Created() bool { return s.created }
 
-func (s *sqliteStore) CreateOrg(ctx context.Context, id, name string) error {
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("create org: %w", err)
@@ -67,7 +72,7 @@ func (s *sqliteStore) CreateOrg(ctx context.Context, id, name string) error {
 	return tx.Commit()
 }
 
-func (s *sqliteStore) CreateUser(ctx context.Context, u UserRecord) error {
+func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
 	var org any
 	if u.OrgID != "" {
 		org = u.OrgID
@@ -80,15 +85,15 @@ func (s *sqliteStore) CreateUser(ctx context.Context, u UserRecord) error {
 	return nil
 }
 
-func (s *sqliteStore) User(ctx context.Context, username string) (UserRecord, error) {
-	var u UserRecord
+func (s *Store) User(ctx context.Context, username string) (store.UserRecord, error) {
+	var u store.UserRecord
 	var role string
 	var org, orgName sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
 		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
 		Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, ErrNotFound
+		return u, store.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("read user: %w", err)
@@ -97,7 +102,7 @@ func (s *sqliteStore) User(ctx context.Context, username string) (UserRecord, er
 	return u, nil
 }
 
-func (s *sqliteStore) PutToken(ctx context.Context, t TokenRecord) error {
+func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, username, expires_at, family) VALUES (?, ?, ?, ?, ?)`,
 		t.Hash, t.Kind, t.Username, t.ExpiresAt.UnixNano(), t.Family)
 	if err != nil {
@@ -108,28 +113,28 @@ func (s *sqliteStore) PutToken(ctx context.Context, t TokenRecord) error {
 
 const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
 
-func (s *sqliteStore) Token(ctx context.Context, hash string) (TokenRecord, error) {
+func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, error) {
 	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 }
 
-func (s *sqliteStore) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (TokenRecord, error) {
+func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
 	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
 	if err != nil {
-		return TokenRecord{}, fmt.Errorf("spend token: %w", err)
+		return store.TokenRecord{}, fmt.Errorf("spend token: %w", err)
 	}
 	defer tx.Rollback()
-	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, tokenRefresh))
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, store.TokenRefresh))
 	if err != nil {
 		return t, err
 	}
 	if !t.Spent.IsZero() {
-		return t, ErrTokenReused
+		return t, store.ErrTokenReused
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET spent_at = ? WHERE hash = ?`, at.UnixNano(), hash); err != nil {
 		return t, fmt.Errorf("spend token: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE family = ? AND kind = ?`,
-		at.UnixNano(), t.Family, tokenAccess); err != nil {
+		at.UnixNano(), t.Family, store.TokenAccess); err != nil {
 		return t, fmt.Errorf("spend token: end access tokens: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -139,7 +144,7 @@ func (s *sqliteStore) SpendRefreshToken(ctx context.Context, hash string, at tim
 	return t, nil
 }
 
-func (s *sqliteStore) RevokeFamily(ctx context.Context, family string) error {
+func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	if family == "" {
 		return nil // no family: never the tokens of everyone who has none
 	}
@@ -149,13 +154,13 @@ func (s *sqliteStore) RevokeFamily(ctx context.Context, family string) error {
 	return nil
 }
 
-func scanToken(row *sql.Row) (TokenRecord, error) {
-	var t TokenRecord
+func scanToken(row *sql.Row) (store.TokenRecord, error) {
+	var t store.TokenRecord
 	var exp int64
 	var spent sql.NullInt64
 	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, ErrNotFound
+		return t, store.ErrNotFound
 	}
 	if err != nil {
 		return t, fmt.Errorf("read token: %w", err)
@@ -167,7 +172,7 @@ func scanToken(row *sql.Row) (TokenRecord, error) {
 	return t, nil
 }
 
-func (s *sqliteStore) DeleteExpiredTokens(ctx context.Context, t time.Time) error {
+func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at < ?`, t.UnixNano()); err != nil {
 		return err
 	}
@@ -175,13 +180,13 @@ func (s *sqliteStore) DeleteExpiredTokens(ctx context.Context, t time.Time) erro
 	return err
 }
 
-func (s *sqliteStore) Entity(ctx context.Context, orgID, entity, id string) (EntityRecord, error) {
-	var r EntityRecord
+func (s *Store) Entity(ctx context.Context, orgID, entity, id string) (store.EntityRecord, error) {
+	var r store.EntityRecord
 	var data string
 	err := s.db.QueryRowContext(ctx, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND id = ?`, orgID, entity, id).Scan(&data, &r.Visible, &r.Revision)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
+		return r, store.ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("read %s: %w", entity, err)
@@ -190,12 +195,12 @@ func (s *sqliteStore) Entity(ctx context.Context, orgID, entity, id string) (Ent
 	return r, nil
 }
 
-func (s *sqliteStore) Children(ctx context.Context, orgID, entity, parentID string) ([]EntityRecord, error) {
+func (s *Store) Children(ctx context.Context, orgID, entity, parentID string) ([]store.EntityRecord, error) {
 	return entityRecords(ctx, s.db, entity, `SELECT data, visible, revision FROM entities
 		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, orgID, entity, parentID)
 }
 
-func (s *sqliteStore) Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error) {
+func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, entity, id, op, data FROM changes
 		WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`, orgID, after, limit)
 	if err != nil {
@@ -217,7 +222,7 @@ func (s *sqliteStore) Changes(ctx context.Context, orgID string, after int64, li
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
+func (s *Store) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
 	f := api.FileRef{SHA256: sha256}
 	err := s.db.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
 		WHERE org_id = ? AND sha256 = ? LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
@@ -237,15 +242,15 @@ type querier interface {
 }
 
 // entityRecords runs a query answering (data, visible, revision) rows of one entity.
-func entityRecords(ctx context.Context, q querier, entity, query string, args ...any) ([]EntityRecord, error) {
+func entityRecords(ctx context.Context, q querier, entity, query string, args ...any) ([]store.EntityRecord, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", entity, err)
 	}
 	defer rows.Close()
-	var out []EntityRecord
+	var out []store.EntityRecord
 	for rows.Next() {
-		var r EntityRecord
+		var r store.EntityRecord
 		var data string
 		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
 			return nil, fmt.Errorf("list %s: %w", entity, err)
