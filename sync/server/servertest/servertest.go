@@ -13,14 +13,17 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 )
 
-// Server is a running ecert-server with the demo data.
+// Server is a running ecert-server with the demo data, on SQLite and a blob folder in
+// DataDir (package datadir).
 type Server struct {
 	*server.Server
-	HTTP  *httptest.Server
-	URL   string
-	Clock *Clock
+	HTTP    *httptest.Server
+	URL     string
+	Clock   *Clock
+	DataDir string
 	// Requests counts the HTTP requests served.
 	Requests atomic.Int64
 	// Bytes counts the response body bytes written (as sent: compressed if it was).
@@ -29,6 +32,8 @@ type Server struct {
 	Received atomic.Int64
 
 	cfg  server.Config
+	dir  *datadir.Dir
+	stop func() // ends the server's Serve and waits for it
 	mu   sync.Mutex
 	down bool
 	// serving is held (read) by every request and (write) by Restart, so a restart
@@ -64,18 +69,17 @@ func Start(t testing.TB) *Server { return StartWith(t, nil) }
 func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	t.Helper()
 	clock := &Clock{now: time.Now()}
-	cfg := server.Config{DataDir: t.TempDir(), Now: clock.Now}
+	cfg := server.Config{Now: clock.Now}
 	if configure != nil {
 		configure(&cfg)
 	}
-	srv, err := server.New(cfg)
-	if err != nil {
+	s := &Server{Clock: clock, cfg: cfg, DataDir: t.TempDir()}
+	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.SeedDemo(context.Background()); err != nil {
+	if _, err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Server: srv, Clock: clock, cfg: cfg, handler: srv.Handler()}
 	s.HTTP = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		down := s.down
@@ -98,9 +102,42 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	s.URL = s.HTTP.URL
 	t.Cleanup(func() {
 		s.HTTP.Close()
-		s.Server.Close()
+		s.close()
 	})
 	return s
+}
+
+// start opens the data folder and starts a server on it.
+func (s *Server) start() error {
+	dir, err := datadir.Open(context.Background(), s.DataDir)
+	if err != nil {
+		return err
+	}
+	cfg := s.cfg
+	cfg.Store, cfg.Blobs, cfg.UploadDir = dir.Store, dir.Blobs, dir.Uploads
+	srv, err := server.New(cfg)
+	if err != nil {
+		dir.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ctx)
+	}()
+	s.Server, s.handler, s.dir = srv, srv.Handler(), dir
+	s.stop = func() {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// close stops the server and closes its data folder.
+func (s *Server) close() error {
+	s.stop()
+	return s.dir.Close()
 }
 
 // Restart stops the server as a crash would and starts it again on the same data and
@@ -112,15 +149,10 @@ func (s *Server) Restart() error {
 	s.HTTP.CloseClientConnections()
 	s.serving.Lock()
 	defer s.serving.Unlock()
-	if err := s.Server.Close(); err != nil {
+	if err := s.close(); err != nil {
 		return err
 	}
-	srv, err := server.New(s.cfg)
-	if err != nil {
-		return err
-	}
-	s.Server, s.handler = srv, srv.Handler()
-	return nil
+	return s.start()
 }
 
 // SetDown makes the server drop every connection (true) or serve again (false).

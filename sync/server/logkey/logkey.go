@@ -1,0 +1,14 @@
+// Package logkey holds the attribute keys of the server's logs (log/slog), so that
+// every package logs an error, a path or a user under the same key.
+package logkey
+
+const (
+	Error    = "error"
+	Method   = "method"
+	Path     = "path"
+	Status   = "status"
+	Duration = "duration"
+	Bytes    = "bytes"
+	User     = "user"
+	Count    = "count"
+)
