@@ -15,12 +15,8 @@ import (
 
 // fuzzServer starts a server with the demo data and returns its handler and a coop token.
 func fuzzServer(f *testing.F) (http.Handler, string) {
-	srv, err := server.New(server.Config{DataDir: f.TempDir()})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { srv.Close() })
-	if _, err := srv.SeedDemo(context.Background()); err != nil {
+	srv := start(f, f.TempDir(), server.Config{})
+	if _, err := srv.seed(context.Background()); err != nil {
 		f.Fatal(err)
 	}
 	h := srv.Handler()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 )
 
 // Token revocation: a refresh ends the access token issued with the refresh token it
@@ -155,9 +156,9 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	e := newEnv(t)
 	s := e.login("coop", "coop")
 	e.http.Close()
-	e.srv.Close()
+	e.srv.close()
 	// Take the database back to schema 3.
-	db, err := sql.Open("sqlite3", filepath.Join(e.dir, server.DatabaseFile))
+	db, err := sql.Open("sqlite3", filepath.Join(e.dir, datadir.DatabaseFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,14 +186,8 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 // newEnvAt starts a server on an existing data folder, without seeding.
 func newEnvAt(t *testing.T, dir string, c *clock) *env {
 	t.Helper()
-	srv, err := server.New(server.Config{DataDir: dir, Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := start(t, dir, server.Config{Now: c.Now})
 	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		srv.Close()
-	})
+	t.Cleanup(hs.Close)
 	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
 }

@@ -17,7 +17,9 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 func sum256(b []byte) string {
@@ -177,7 +179,7 @@ func TestUploadInChunks(t *testing.T) {
 		}
 	}
 	// A PATCH at a wrong offset is refused with a stable code and changes nothing.
-	wantError(t, e.patch(coop, url, 1000, data[1000:2000]), http.StatusConflict, "mismatched_offset")
+	wantError(t, e.patch(coop, url, 1000, data[1000:2000]), http.StatusConflict, api.CodeOffsetConflict)
 	if r := e.patch(coop, url, 9000, data[9000:]); r.status != http.StatusNoContent {
 		t.Fatalf("last PATCH: %d %s", r.status, r.body)
 	}
@@ -224,7 +226,7 @@ func TestUploadInChunks(t *testing.T) {
 // uploadRecords counts the rows of the uploads table in the server's SQLite file.
 func (e *env) uploadRecords() int {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, server.DatabaseFile)+"?mode=ro")
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, datadir.DatabaseFile)+"?mode=ro")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -415,7 +417,7 @@ func TestUploadExpiry(t *testing.T) {
 	url := e.create(coop, data, "a.pdf")
 	id := url[strings.LastIndex(url, "/")+1:]
 	e.patch(coop, url, 0, data[:1500])
-	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
 		t.Fatalf("fresh upload expired: %d %v", n, err)
 	}
 	e.clock.Add(50 * time.Minute)
@@ -424,7 +426,7 @@ func TestUploadExpiry(t *testing.T) {
 		t.Fatalf("PATCH: %d %s", r.status, r.body)
 	}
 	e.clock.Add(50 * time.Minute)
-	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
 		t.Fatalf("upload that progressed expired: %d %v", n, err)
 	}
 	// Before it expires: its record and tusd's two files are there, and its 4000
@@ -441,7 +443,7 @@ func TestUploadExpiry(t *testing.T) {
 
 	e.clock.Add(11 * time.Minute)
 	coop = e.token("coop")
-	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 1 {
+	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 1 {
 		t.Fatalf("expired: %d %v", n, err)
 	}
 	if n := e.uploadRecords(); n != 0 {
@@ -464,7 +466,7 @@ func TestUploadExpiry(t *testing.T) {
 	}
 	// Its share of the quota is free again: another file fits now.
 	e.upload(coop, other, "b.pdf")
-	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
 		t.Errorf("second run: %d %v", n, err)
 	}
 }
@@ -506,12 +508,12 @@ func TestSanitizeFileName(t *testing.T) {
 		{"evil\u202egpj.exe", "evilgpj.exe"},
 		{"a:b?.pdf", "a_b_.pdf"},
 	} {
-		if got := server.SanitizeFileName(c.in); got != c.want {
+		if got := workflow.SanitizeFileName(c.in); got != c.want {
 			t.Errorf("SanitizeFileName(%q): got %q, want %q", c.in, got, c.want)
 		}
 	}
 	long := strings.Repeat("é", 300) + ".pdf"
-	if got := server.SanitizeFileName(long); len(got) > server.MaxFileNameBytes || !strings.HasSuffix(got, "é.pdf") {
+	if got := workflow.SanitizeFileName(long); len(got) > workflow.MaxFileNameBytes || !strings.HasSuffix(got, "é.pdf") {
 		t.Errorf("long name: %d bytes %q", len(got), got[len(got)-10:])
 	}
 }

@@ -380,7 +380,7 @@ func (cn *Console) consoleLogout(w http.ResponseWriter, r *http.Request) {
 
 // consoleError answers an unexpected error: logged, never shown.
 func (cn *Console) consoleError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, blobs.ErrNotFound) {
 		cn.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such organisation, audit or NC.")
 		return
 	}

@@ -275,9 +275,10 @@ func (t *tusErrorWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter 
 
 // tusCodes maps tusd's error codes to the API's where they mean the same.
 var tusCodes = map[string]string{
-	"ERR_UPLOAD_NOT_FOUND":  api.CodeNotFound,
-	"ERR_MAX_SIZE_EXCEEDED": api.CodeTooLarge,
-	"ERR_MISMATCHED_OFFSET": api.CodeOffsetConflict,
+	"ERR_UPLOAD_NOT_FOUND":     api.CodeNotFound,
+	"ERR_MAX_SIZE_EXCEEDED":    api.CodeTooLarge,
+	"ERR_MISMATCHED_OFFSET":    api.CodeOffsetConflict,
+	"ERR_UPLOAD_SIZE_EXCEEDED": api.CodeTooLarge,
 }
 
 // tusCode is the API's code of a tusd error answered with status. tusd's other
