@@ -89,7 +89,7 @@ func TestChangesKeepLatestOnly(t *testing.T) {
 	decode(t, e.do("GET", "/ncs/NC-167140-2019", tok, nil).body, &nc)
 
 	nc.Stage, nc.CAStatus = api.StageCASubmitted, api.StatusSubmitted
-	if err := e.srv.Workflow().UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
+	if err := e.srv.UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
 		t.Fatal(err)
 	}
 	after := e.allChanges(tok, 500)
@@ -114,7 +114,7 @@ func TestChangesKeepLatestOnly(t *testing.T) {
 	}
 
 	// A delete leaves a tombstone in place of the row.
-	if err := e.srv.Workflow().Delete(context.Background(), demo.OrgCoop, api.EntityMessage, "MSG-3542-0002"); err != nil {
+	if err := e.srv.Delete(context.Background(), demo.OrgCoop, api.EntityMessage, "MSG-3542-0002"); err != nil {
 		t.Fatal(err)
 	}
 	cursor := p.Cursor

@@ -97,7 +97,7 @@ func TestConsoleLoginRequired(t *testing.T) {
 	}
 	// A POST without a session changes nothing.
 	wantStatus(t, b.post("/console/orgs/3542/ncs/"+demo.HiddenNC+"/confirm", url.Values{"due": {"2019-08-01"}}), http.StatusForbidden)
-	ncs, _ := e.srv.Workflow().NCs(context.Background(), demo.OrgCoop)
+	ncs, _ := e.srv.NCs(context.Background(), demo.OrgCoop)
 	for _, nc := range ncs {
 		if nc.ID == demo.HiddenNC && nc.Stage != workflow.StageEntered {
 			t.Fatal("hidden NC confirmed without a session")

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // TestDemoData checks the items of the portal manual that the demo reproduces.
@@ -86,10 +86,10 @@ func TestDemoData(t *testing.T) {
 	}
 
 	// Seeding again is a no-op.
-	if seeded, err := e.srv.seed(context.Background()); err != nil || seeded {
+	if seeded, err := e.srv.SeedDemo(context.Background()); err != nil || seeded {
 		t.Errorf("second seed: seeded=%v err=%v", seeded, err)
 	}
-	if id, err := e.srv.Auth().OrgIDForUser(context.Background(), "estate"); err != nil || id != demo.OrgEstate {
+	if id, err := e.srv.OrgIDForUser(context.Background(), "estate"); err != nil || id != demo.OrgEstate {
 		t.Errorf("OrgIDForUser(estate) = %q, %v", id, err)
 	}
 }
@@ -98,7 +98,7 @@ func TestGenerateLarge(t *testing.T) {
 	e := newEnv(t)
 	opts := demo.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}
 	start := time.Now()
-	if err := e.srv.generate(context.Background(), opts); err != nil {
+	if err := e.srv.GenerateLarge(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d > 15*time.Second {
@@ -114,7 +114,7 @@ func TestGenerateLarge(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", k, counts[k], n)
 		}
 	}
-	if err := e.srv.generate(context.Background(), opts); err == nil {
+	if err := e.srv.GenerateLarge(context.Background(), opts); err == nil {
 		t.Error("generating the same organisation twice succeeded")
 	}
 }
@@ -133,26 +133,17 @@ func TestMigrationsReopen(t *testing.T) {
 		}
 		return n
 	}
-	s := start(t, dir, server.Config{})
-	if !s.dir.Store.Created() {
-		t.Error("new database not reported created")
-	}
-	if _, err := s.seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	s.close()
+	s := servertest.StartIn(t, dir, nil)
+	s.Close()
 	first := versions()
 	if first == 0 {
 		t.Fatal("no migration recorded")
 	}
-	s = start(t, dir, server.Config{})
-	if s.dir.Store.Created() {
-		t.Error("reopened database reported created")
-	}
+	s = servertest.StartIn(t, dir, nil)
 	if got := versions(); got != first {
 		t.Errorf("migrations: %d after reopen, want %d", got, first)
 	}
-	if id, err := s.Auth().OrgIDForUser(context.Background(), "coop"); err != nil || id != demo.OrgCoop {
+	if id, err := s.OrgIDForUser(context.Background(), "coop"); err != nil || id != demo.OrgCoop {
 		t.Errorf("data lost on reopen: %q %v", id, err)
 	}
 }

@@ -159,7 +159,7 @@ func TestEvidenceAttachments(t *testing.T) {
 	wantResult(t, res[3], 16, api.PushRejected, api.CodeNotAwaitingEvidence)
 
 	// The trail has the attachments, by name, never the content.
-	evs, err := e.srv.Workflow().Events(context.Background(), demo.OrgCoop, ncEvidence)
+	evs, err := e.srv.Events(context.Background(), demo.OrgCoop, ncEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// An NC awaiting evidence with no file: submitting is refused.
 	nc := e.nc(coop, ncOpen)
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: nc.Revision, Text: "Réunions."})[0], 1, api.PushApplied, "")
-	if err := e.srv.Workflow().AcceptCA(ctx, "analyst", org, ncOpen, true, ""); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncOpen)
@@ -196,16 +196,16 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// Submit the demo NC's evidence; the analyst returns it, then accepts the next.
 	nc = e.nc(coop, ncEvidence)
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindEvidenceSubmit, NCID: ncEvidence, BaseRevision: nc.Revision})[0], 3, api.PushApplied, "")
-	if err := e.srv.Workflow().AcceptEvidence(ctx, "analyst", org, ncOpen, ""); !errors.Is(err, workflow.ErrWrongStage) {
+	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncOpen, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("accepting evidence not submitted: %v", err)
 	}
-	if err := e.srv.Workflow().ReturnEvidence(ctx, "analyst", org, ncEvidence, " ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
+	if err := e.srv.ReturnEvidence(ctx, "analyst", org, ncEvidence, " ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
 		t.Fatalf("return without comment: %v", err)
 	}
-	if err := e.srv.Workflow().ReturnEvidence(ctx, "coop", org, ncEvidence, "x", ""); !errors.Is(err, workflow.ErrRole) {
+	if err := e.srv.ReturnEvidence(ctx, "coop", org, ncEvidence, "x", ""); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("client returning: %v", err)
 	}
-	if err := e.srv.Workflow().ReturnEvidence(ctx, "analyst", org, ncEvidence, "L'accord n'est pas signé.", "2019-09-01"); err != nil {
+	if err := e.srv.ReturnEvidence(ctx, "analyst", org, ncEvidence, "L'accord n'est pas signé.", "2019-09-01"); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncEvidence)
@@ -228,12 +228,12 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	}
 
 	// Finalising is refused while NCs of the audit are open, and says which.
-	_, err := e.srv.Workflow().FinaliseCertification(ctx, "analyst", org, audit)
+	_, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit)
 	if !errors.Is(err, workflow.ErrOpenNCs) || !strings.Contains(err.Error(), ncEvidence) || !strings.Contains(err.Error(), ncOpen) ||
 		strings.Contains(err.Error(), demo.HiddenNC) {
 		t.Fatalf("finalise with open NCs: %v", err)
 	}
-	if err := e.srv.Workflow().AcceptEvidence(ctx, "analyst", org, ncEvidence, "Satisfait."); err != nil {
+	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncEvidence, "Satisfait."); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncEvidence)
@@ -246,16 +246,16 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	if ev, _ := e.evidence(coop, "PM-3542-0001"); ev.Decision != workflow.DecisionReturned {
 		t.Fatalf("a file of the returned submission changed: %+v", ev)
 	}
-	if _, err := e.srv.Workflow().FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrOpenNCs) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrOpenNCs) {
 		t.Fatalf("finalise with one open NC: %v", err)
 	}
-	if err := e.srv.Workflow().CloseNC(ctx, "analyst", org, ncOpen, ""); err != nil {
+	if err := e.srv.CloseNC(ctx, "analyst", org, ncOpen, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.srv.Workflow().FinaliseCertification(ctx, "auditor", org, audit); !errors.Is(err, workflow.ErrRole) {
+	if _, err := e.srv.FinaliseCertification(ctx, "auditor", org, audit); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("auditor finalising: %v", err)
 	}
-	cert, err := e.srv.Workflow().FinaliseCertification(ctx, "analyst", org, audit)
+	cert, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,10 +288,10 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	if r.status != http.StatusOK || !bytes.HasPrefix(r.body, []byte("%PDF")) || !bytes.Contains(r.body, []byte(cert.Number)) {
 		t.Fatalf("certificate PDF: %d %.40q", r.status, r.body)
 	}
-	if _, err := e.srv.Workflow().FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrWrongStage) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("finalising twice: %v", err)
 	}
-	if _, err := e.srv.Workflow().FinaliseCertification(ctx, "analyst", org, "AO-00000"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, "AO-00000"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown audit: %v", err)
 	}
 }
@@ -361,7 +361,7 @@ func TestConsoleEvidence(t *testing.T) {
 		t.Fatalf("audit page with an open NC: %.2000s", p.body)
 	}
 	wantStatus(t, b.post(auditPath+"/finalise", url.Values{"csrf": {csrfOf(t, p)}}), http.StatusConflict)
-	if err := e.srv.Workflow().CloseNC(ctx, "analyst", demo.OrgCoop, ncOpen, ""); err != nil {
+	if err := e.srv.CloseNC(ctx, "analyst", demo.OrgCoop, ncOpen, ""); err != nil {
 		t.Fatal(err)
 	}
 	p = b.get(auditPath)

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,8 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
-	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
-	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 func TestMain(m *testing.M) {
@@ -45,63 +43,9 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// running is a server on a data folder, as the command runs it.
-type running struct {
-	*server.Server
-	dir  *datadir.Dir
-	stop func() // ends Serve and waits for it
-}
-
-// start starts a server on the data folder dir with cfg, whose storage it sets; the
-// test's cleanup stops it unless close did.
-func start(tb testing.TB, dir string, cfg server.Config) *running {
-	tb.Helper()
-	d, err := datadir.Open(context.Background(), dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.Store, cfg.Blobs, cfg.UploadDir = d.Store, d.Blobs, d.Uploads
-	srv, err := server.New(cfg)
-	if err != nil {
-		d.Close()
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ctx)
-	}()
-	r := &running{Server: srv, dir: d, stop: func() { cancel(); <-done }}
-	tb.Cleanup(func() { r.close() })
-	return r
-}
-
-// close stops the server and closes its database. Idempotent.
-func (r *running) close() error {
-	if r.stop == nil {
-		return nil
-	}
-	r.stop()
-	r.stop = nil
-	return r.dir.Close()
-}
-
-func (r *running) demo() demo.Server {
-	return demo.Server{Workflow: r.Workflow(), Auth: r.Auth(), Store: r.dir.Store}
-}
-
-// seed writes the demo data (demo.Seed).
-func (r *running) seed(ctx context.Context) (bool, error) { return demo.Seed(ctx, r.demo()) }
-
-// generate creates a large organisation (demo.GenerateLarge).
-func (r *running) generate(ctx context.Context, o demo.GenerateOptions) error {
-	return demo.GenerateLarge(ctx, r.demo(), o)
-}
-
 type env struct {
 	t     *testing.T
-	srv   *running
+	srv   *servertest.Server
 	http  *httptest.Server
 	clock *clock
 	dir   string
@@ -113,19 +57,21 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith is newEnv with a chance to change the configuration first.
 func newEnvWith(t *testing.T, configure func(*server.Config)) *env {
 	t.Helper()
-	dir := t.TempDir()
 	c := &clock{t: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC)}
-	cfg := server.Config{Now: c.Now}
-	if configure != nil {
-		configure(&cfg)
-	}
-	srv := start(t, dir, cfg)
-	if _, err := srv.seed(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
+	return newEnvAt(t, t.TempDir(), c, configure)
+}
+
+// newEnvAt starts a server on the data folder dir, which may hold a server's data
+// already (the demo data is seeded once), with the clock c.
+func newEnvAt(t *testing.T, dir string, c *clock, configure func(*server.Config)) *env {
+	t.Helper()
+	srv := servertest.StartIn(t, dir, func(cfg *server.Config) {
+		cfg.Now = c.Now
+		if configure != nil {
+			configure(cfg)
+		}
+	})
+	return &env{t: t, srv: srv, http: srv.HTTP, clock: c, dir: dir}
 }
 
 type resp struct {

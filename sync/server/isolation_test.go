@@ -54,7 +54,7 @@ func TestHiddenNC(t *testing.T) {
 	// Once the analyst confirms it, it reaches the client with the next pull.
 	all := e.allChanges(coop, 2000)
 	nc := api.NC{ID: demo.HiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
-	if err := e.srv.Workflow().UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
+	if err := e.srv.UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
 		t.Fatal(err)
 	}
 	var p api.ChangesPage

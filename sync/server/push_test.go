@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
@@ -78,13 +76,9 @@ func (e *env) messages(token, ncID string) []api.Message {
 // reopen closes the server and opens the same data folder again, like a restart.
 func (e *env) reopen() {
 	e.t.Helper()
-	e.http.Close()
-	if err := e.srv.close(); err != nil {
+	if err := e.srv.Restart(); err != nil {
 		e.t.Fatal(err)
 	}
-	e.srv = start(e.t, e.dir, server.Config{Now: e.clock.Now})
-	e.http = httptest.NewServer(e.srv.Handler())
-	e.t.Cleanup(e.http.Close)
 }
 
 func wantResult(t *testing.T, got api.PushResult, seq int64, status, code string) {
@@ -252,7 +246,7 @@ func TestPushDraftConflict(t *testing.T) {
 	}
 	// After the submission the draft's revisions go on counting: B, which never pulled,
 	// still holds revision 2 and cannot silently overwrite a draft started afresh.
-	if err := e.srv.Workflow().ReturnCA(context.Background(), "analyst", demo.OrgCoop, ncOpen, "Précisez.", "2027-01-01"); err != nil {
+	if err := e.srv.ReturnCA(context.Background(), "analyst", demo.OrgCoop, ncOpen, "Précisez.", "2027-01-01"); err != nil {
 		t.Fatal(err)
 	}
 	res = e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncOpen, Text: "nouvelle version A"})
@@ -264,7 +258,7 @@ func TestPushDraftConflict(t *testing.T) {
 	wantResult(t, res[0], 3, api.PushConflict, api.CodeDraftChanged)
 
 	// Drafts are private: the audit trail says one was saved, never its text.
-	evs, err := e.srv.Workflow().Events(context.Background(), demo.OrgCoop, ncOpen)
+	evs, err := e.srv.Events(context.Background(), demo.OrgCoop, ncOpen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +276,7 @@ func TestPushSubmitConflictAfterReturn(t *testing.T) {
 	base := e.nc(coop, ncOpen).Revision
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: base, Text: "CA 1"})[0],
 		1, api.PushApplied, "")
-	if err := e.srv.Workflow().ReturnCA(ctx, "analyst", demo.OrgCoop, ncOpen, "Précisez les dates des réunions.", ""); err != nil {
+	if err := e.srv.ReturnCA(ctx, "analyst", demo.OrgCoop, ncOpen, "Précisez les dates des réunions.", ""); err != nil {
 		t.Fatal(err)
 	}
 	// Computer B still saw the NC as it was before A's submission.

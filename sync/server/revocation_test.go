@@ -3,13 +3,11 @@ package server_test
 import (
 	"database/sql"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 )
 
@@ -155,8 +153,7 @@ func TestLogoutRevokesTheSession(t *testing.T) {
 func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	e := newEnv(t)
 	s := e.login("coop", "coop")
-	e.http.Close()
-	e.srv.close()
+	e.srv.Close()
 	// Take the database back to schema 3.
 	db, err := sql.Open("sqlite3", filepath.Join(e.dir, datadir.DatabaseFile))
 	if err != nil {
@@ -170,7 +167,7 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	}
 	db.Close()
 
-	e2 := newEnvAt(t, e.dir, e.clock)
+	e2 := newEnvAt(t, e.dir, e.clock, nil)
 	if !e2.works(s.AccessToken) {
 		t.Fatal("an access token of schema 3 does not work after the upgrade")
 	}
@@ -181,13 +178,4 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	if _, r := e2.refresh(s.RefreshToken); r.status != http.StatusUnauthorized || e2.works(s2.AccessToken) {
 		t.Errorf("replay of a schema-3 refresh token: %d, new session works %v", r.status, e2.works(s2.AccessToken))
 	}
-}
-
-// newEnvAt starts a server on an existing data folder, without seeding.
-func newEnvAt(t *testing.T, dir string, c *clock) *env {
-	t.Helper()
-	srv := start(t, dir, server.Config{Now: c.Now})
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
 }

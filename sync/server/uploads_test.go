@@ -417,7 +417,7 @@ func TestUploadExpiry(t *testing.T) {
 	url := e.create(coop, data, "a.pdf")
 	id := url[strings.LastIndex(url, "/")+1:]
 	e.patch(coop, url, 0, data[:1500])
-	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
 		t.Fatalf("fresh upload expired: %d %v", n, err)
 	}
 	e.clock.Add(50 * time.Minute)
@@ -426,7 +426,7 @@ func TestUploadExpiry(t *testing.T) {
 		t.Fatalf("PATCH: %d %s", r.status, r.body)
 	}
 	e.clock.Add(50 * time.Minute)
-	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
 		t.Fatalf("upload that progressed expired: %d %v", n, err)
 	}
 	// Before it expires: its record and tusd's two files are there, and its 4000
@@ -443,7 +443,7 @@ func TestUploadExpiry(t *testing.T) {
 
 	e.clock.Add(11 * time.Minute)
 	coop = e.token("coop")
-	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 1 {
+	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 1 {
 		t.Fatalf("expired: %d %v", n, err)
 	}
 	if n := e.uploadRecords(); n != 0 {
@@ -466,7 +466,7 @@ func TestUploadExpiry(t *testing.T) {
 	}
 	// Its share of the quota is free again: another file fits now.
 	e.upload(coop, other, "b.pdf")
-	if n, err := e.srv.Uploads().Expire(t.Context()); err != nil || n != 0 {
+	if n, err := e.srv.ExpireUploads(t.Context()); err != nil || n != 0 {
 		t.Errorf("second run: %d %v", n, err)
 	}
 }

@@ -36,13 +36,13 @@ func TestWorkflow(t *testing.T) {
 
 	// 1. The auditor enters an NC: invisible to the client.
 	nc := api.NC{ID: id, AuditID: "AO-38369", CriterionNumber: "3.4.0.07", CriterionText: "Contrat écrit.", CriterionType: "core", Finding: "Pas de contrat.", Score: 2}
-	if err := e.srv.Workflow().EnterNC(ctx, "auditor", org, nc); err != nil {
+	if err := e.srv.EnterNC(ctx, "auditor", org, nc); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.Workflow().EnterNC(ctx, "auditor", org, nc); !errors.Is(err, workflow.ErrExists) {
+	if err := e.srv.EnterNC(ctx, "auditor", org, nc); !errors.Is(err, workflow.ErrExists) {
 		t.Fatalf("entering twice: %v", err)
 	}
-	if err := e.srv.Workflow().EnterNC(ctx, "analyst", org, api.NC{AuditID: "AO-38369", CriterionNumber: "1", CriterionType: "core", Finding: "x"}); !errors.Is(err, workflow.ErrRole) {
+	if err := e.srv.EnterNC(ctx, "analyst", org, api.NC{AuditID: "AO-38369", CriterionNumber: "1", CriterionType: "core", Finding: "x"}); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("analyst entering: %v", err)
 	}
 	if _, ok := e.pulledNC(coop, id); ok {
@@ -51,13 +51,13 @@ func TestWorkflow(t *testing.T) {
 	wantError(t, e.do("GET", "/ncs/"+id, coop, nil), 404, api.CodeNotFound)
 
 	// 2. The analyst confirms it and requests a CA: now the client sees it.
-	if err := e.srv.Workflow().ConfirmNC(ctx, "coop", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrRole) {
+	if err := e.srv.ConfirmNC(ctx, "coop", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("client confirming: %v", err)
 	}
-	if err := e.srv.Workflow().ConfirmNC(ctx, "analyst", org, id, "01/08/2019"); !errors.Is(err, workflow.ErrInvalid) {
+	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "01/08/2019"); !errors.Is(err, workflow.ErrInvalid) {
 		t.Fatalf("bad date: %v", err)
 	}
-	if err := e.srv.Workflow().ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); err != nil {
+	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); err != nil {
 		t.Fatal(err)
 	}
 	got, ok := e.pulledNC(coop, id)
@@ -65,10 +65,10 @@ func TestWorkflow(t *testing.T) {
 		got.DueDate != "2019-08-01" || got.Score != 2 {
 		t.Fatalf("confirmed NC: %v %+v", ok, got)
 	}
-	if err := e.srv.Workflow().ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrWrongStage) {
+	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("confirming twice: %v", err)
 	}
-	if err := e.srv.Workflow().AcceptCA(ctx, "analyst", org, id, true, ""); !errors.Is(err, workflow.ErrWrongStage) {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("accepting before a CA: %v", err)
 	}
 
@@ -76,7 +76,7 @@ func TestWorkflow(t *testing.T) {
 	r := e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: id, BaseRevision: got.Revision, Text: "Contrats pour tous."})
 	wantResult(t, r[0], 1, api.PushApplied, "")
 	e.clock.Add(600e9)
-	if err := e.srv.Workflow().AcceptCA(ctx, "analyst", org, id, true, "Satisfait."); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, "Satisfait."); err != nil {
 		t.Fatal(err)
 	}
 	got = e.nc(coop, id)
@@ -86,7 +86,7 @@ func TestWorkflow(t *testing.T) {
 		t.Fatalf("accepted: %+v", got)
 	}
 	// Closing the NC, then asking for evidence again reopens it.
-	if err := e.srv.Workflow().CloseNC(ctx, "analyst", org, id, "Preuves reçues."); err != nil {
+	if err := e.srv.CloseNC(ctx, "analyst", org, id, "Preuves reçues."); err != nil {
 		t.Fatal(err)
 	}
 	if got = e.nc(coop, id); got.Stage != api.StageClosed {
@@ -95,10 +95,10 @@ func TestWorkflow(t *testing.T) {
 	if ms := e.messages(coop, id); len(ms) != 1 || ms[0].Body != "Preuves reçues." || ms[0].AuthorRole != api.RoleAnalyst {
 		t.Fatalf("closing comment: %+v", ms)
 	}
-	if err := e.srv.Workflow().CloseNC(ctx, "analyst", org, id, ""); !errors.Is(err, workflow.ErrWrongStage) {
+	if err := e.srv.CloseNC(ctx, "analyst", org, id, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("closing twice: %v", err)
 	}
-	if err := e.srv.Workflow().RequestEvidence(ctx, "analyst", org, id, "2019-09-01"); err != nil {
+	if err := e.srv.RequestEvidence(ctx, "analyst", org, id, "2019-09-01"); err != nil {
 		t.Fatal(err)
 	}
 	if got = e.nc(coop, id); got.Stage != api.StageEvidenceRequested || got.DueDate != "2019-09-01" {
@@ -108,10 +108,10 @@ func TestWorkflow(t *testing.T) {
 	// Return with a comment.
 	r = e.push(coop, clientA, api.PushEntry{Seq: 2, Kind: api.KindCASubmit, NCID: ncOpen2, BaseRevision: e.nc(coop, ncOpen2).Revision, Text: "Inspections."})
 	wantResult(t, r[0], 2, api.PushApplied, "")
-	if err := e.srv.Workflow().ReturnCA(ctx, "analyst", org, ncOpen2, "  ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
+	if err := e.srv.ReturnCA(ctx, "analyst", org, ncOpen2, "  ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
 		t.Fatalf("return without comment: %v", err)
 	}
-	if err := e.srv.Workflow().ReturnCA(ctx, "analyst", org, ncOpen2, "Quand ?", "2019-10-15"); err != nil {
+	if err := e.srv.ReturnCA(ctx, "analyst", org, ncOpen2, "Quand ?", "2019-10-15"); err != nil {
 		t.Fatal(err)
 	}
 	got = e.nc(coop, ncOpen2)
@@ -122,7 +122,7 @@ func TestWorkflow(t *testing.T) {
 	// Accept without evidence closes.
 	r = e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindCASubmit, NCID: ncOpen2, BaseRevision: got.Revision, Text: "Inspections en octobre."})
 	wantResult(t, r[0], 3, api.PushApplied, "")
-	if err := e.srv.Workflow().AcceptCA(ctx, "analyst", org, ncOpen2, false, ""); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen2, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got = e.nc(coop, ncOpen2); got.Stage != api.StageClosed || got.EvidenceStatus != "" || len(got.CAHistory) != 2 {
@@ -130,22 +130,22 @@ func TestWorkflow(t *testing.T) {
 	}
 
 	// Messages: only on confirmed NCs.
-	if _, err := e.srv.Workflow().AnalystMessage(ctx, "analyst", org, demo.HiddenNC, "x"); !errors.Is(err, workflow.ErrWrongStage) {
+	if _, err := e.srv.AnalystMessage(ctx, "analyst", org, demo.HiddenNC, "x"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("message on an entered NC: %v", err)
 	}
-	m, err := e.srv.Workflow().AnalystMessage(ctx, "analyst", org, ncOpen, "Bonjour")
+	m, err := e.srv.AnalystMessage(ctx, "analyst", org, ncOpen, "Bonjour")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Author != "Claire Dubois" || m.AuthorRole != api.RoleAnalyst {
 		t.Fatalf("message: %+v", m)
 	}
-	if _, err := e.srv.Workflow().AnalystMessage(ctx, "analyst", demo.OrgEstate, ncOpen, "x"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.srv.AnalystMessage(ctx, "analyst", demo.OrgEstate, ncOpen, "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("message on another organisation's NC: %v", err)
 	}
 
 	// The audit trail has all of it, in order.
-	evs, err := e.srv.Workflow().Events(ctx, org, id)
+	evs, err := e.srv.Events(ctx, org, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestImportClosingReport(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	count := func() int {
-		ncs, err := e.srv.Workflow().NCs(ctx, demo.OrgEstate)
+		ncs, err := e.srv.NCs(ctx, demo.OrgEstate)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,12 +178,12 @@ func TestImportClosingReport(t *testing.T) {
 	csv := "criterion_number,criterion_text,criterion_type,finding,score\n" +
 		"3.5.0.01,Registre des heures,core,\"Registre incomplet, octobre\",\n" +
 		"2.1.0.05,Plan de prime,development,Pas de plan,2\n"
-	n, err := e.srv.Workflow().ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(csv), "csv")
+	n, err := e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(csv), "csv")
 	if err != nil || n != 2 || count() != 2 {
 		t.Fatalf("csv: %d %v, %d entered", n, err, count())
 	}
 	js := `[{"criterion_number":"4.2.0.01","criterion_text":"Pesticides","criterion_type":"major","finding":"Stock","score":0}]`
-	n, err = e.srv.Workflow().ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(js), "json")
+	n, err = e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(js), "json")
 	if err != nil || n != 1 || count() != 3 {
 		t.Fatalf("json: %d %v, %d entered", n, err, count())
 	}
@@ -198,7 +198,7 @@ func TestImportClosingReport(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.srv.Workflow().ImportClosingReport(ctx, "auditor", demo.OrgEstate, tc.audit, strings.NewReader(tc.body), tc.format)
+			_, err := e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, tc.audit, strings.NewReader(tc.body), tc.format)
 			if !errors.Is(err, workflow.ErrInvalid) {
 				t.Fatalf("got %v, want ErrInvalid", err)
 			}

@@ -124,4 +124,3 @@ func (b *Folder) Open(ctx context.Context, sum string) (io.ReadSeekCloser, error
 	}
 	return f, nil
 }
-

@@ -126,7 +126,9 @@ var pages = []pageRoute{
 	{"POST /console/login", false, func(cn *Console) http.HandlerFunc { return cn.consoleLogin }},
 	{"POST /console/logout", true, func(cn *Console) http.HandlerFunc { return cn.consoleLogout }},
 	{"GET /console/{$}", true, func(*Console) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/console/orgs", http.StatusSeeOther) }
+		return func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/console/orgs", http.StatusSeeOther)
+		}
 	}},
 	{"GET /console/orgs", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrgs }},
 	{"GET /console/orgs/{org}", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrg }},

@@ -1,5 +1,3 @@
-// Package httpjson is the JSON side of the server's HTTP: answers (gzipped when it
-// pays), strict request bodies, and the API's error answers (problem.Error).
 package httpjson
 
 import (
@@ -186,3 +184,29 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 	}
 	Write(w, r, pe.Status, api.Error{Code: pe.Code, Message: pe.Message})
 }
+
+// Recorder remembers what a handler answered: its status and how many body bytes.
+type Recorder struct {
+	http.ResponseWriter
+	Status int
+	Bytes  int64
+}
+
+func (s *Recorder) WriteHeader(code int) {
+	if s.Status == 0 {
+		s.Status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Recorder) Write(p []byte) (int, error) {
+	if s.Status == 0 {
+		s.Status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(p)
+	s.Bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *Recorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

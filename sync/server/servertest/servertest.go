@@ -68,12 +68,19 @@ func Start(t testing.TB) *Server { return StartWith(t, nil) }
 // StartWith is Start with a chance to change the server's configuration first.
 func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	t.Helper()
+	return StartIn(t, t.TempDir(), configure)
+}
+
+// StartIn is StartWith on the data folder dir, which may hold a server's data
+// already (the demo data is seeded only once).
+func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
+	t.Helper()
 	clock := &Clock{now: time.Now()}
 	cfg := server.Config{Now: clock.Now}
 	if configure != nil {
 		configure(&cfg)
 	}
-	s := &Server{Clock: clock, cfg: cfg, DataDir: t.TempDir()}
+	s := &Server{Clock: clock, cfg: cfg, DataDir: dir}
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -100,11 +107,19 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 		s.handler.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
 	}))
 	s.URL = s.HTTP.URL
-	t.Cleanup(func() {
-		s.HTTP.Close()
-		s.close()
-	})
+	t.Cleanup(s.Close)
 	return s
+}
+
+// Close stops the server and closes its data folder, so that another process may
+// serve it. The test's cleanup calls it; it is idempotent.
+func (s *Server) Close() {
+	s.HTTP.Close()
+	s.serving.Lock()
+	defer s.serving.Unlock()
+	if s.stop != nil {
+		s.close()
+	}
 }
 
 // start opens the data folder and starts a server on it.
@@ -137,6 +152,7 @@ func (s *Server) start() error {
 // close stops the server and closes its data folder.
 func (s *Server) close() error {
 	s.stop()
+	s.stop = nil
 	return s.dir.Close()
 }
 

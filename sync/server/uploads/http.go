@@ -165,7 +165,7 @@ func (u *Uploads) owned(next http.HandlerFunc) http.HandlerFunc {
 				}
 			}
 		}
-		rw := &statusOnly{ResponseWriter: w}
+		rw := &httpjson.Recorder{ResponseWriter: w}
 		serve(rw, r)
 		if running != nil {
 			u.hashes.give(id, running, running.n < rec.Size)
@@ -176,7 +176,7 @@ func (u *Uploads) owned(next http.HandlerFunc) http.HandlerFunc {
 			if err := u.store.TouchUpload(r.Context(), id, u.now().UTC()); err != nil {
 				u.log.WarnContext(r.Context(), "touch upload", logkey.Error, err)
 			}
-		case r.Method == http.MethodDelete && rw.status == http.StatusNoContent:
+		case r.Method == http.MethodDelete && rw.Status == http.StatusNoContent:
 			if err := u.store.DeleteUpload(r.Context(), id); err != nil {
 				u.log.ErrorContext(r.Context(), "delete upload record", logkey.Error, err)
 			}
@@ -231,21 +231,6 @@ func (u *Uploads) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Write([]byte(te.HTTPResponse.Body))
 	}
 }
-
-// statusOnly remembers the status a handler answered.
-type statusOnly struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusOnly) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusOnly) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // tusErrorWriter holds back tusd's own error answers (plain text "ERR_CODE: message")
 // so that finish can send them as api.Error bodies with stable lower-case codes.

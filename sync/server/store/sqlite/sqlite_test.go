@@ -19,3 +19,17 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+func TestCreated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.db")
+	for i, want := range []bool{true, false} {
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Created(); got != want {
+			t.Errorf("open %d: Created() = %v, want %v", i+1, got, want)
+		}
+		s.Close()
+	}
+}
