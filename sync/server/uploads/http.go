@@ -157,7 +157,7 @@ func (u *Uploads) owned(next http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 			// Hash the bytes as tusd reads them; the finish hook uses the sum when it
-			// covers the whole upload (uploads_hash.go).
+			// covers the whole upload (hash.go).
 			if offset, err := strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64); err == nil {
 				if running = u.hashes.take(id, offset); running != nil {
 					r.Body = &hashingBody{ReadCloser: r.Body, h: running}

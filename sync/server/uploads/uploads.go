@@ -28,11 +28,6 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
-// Store is what uploads need of the database.
-type Store interface {
-	store.Uploads
-}
-
 // Adder records a checked upload as a blob of its organisation (workflow.AddUpload).
 type Adder interface {
 	AddUpload(ctx context.Context, orgID string, ref api.FileRef) error
@@ -41,7 +36,7 @@ type Adder interface {
 // Options configure Uploads. All but Logger and Now are required.
 type Options struct {
 	Dir    string // unfinished uploads: <id> and <id>.info; created if missing
-	Store  Store
+	Store  store.Uploads
 	Blobs  blobs.Store
 	Adder  Adder
 	Limits api.Limits // the evidence limits: size, types, quota, expiry
@@ -56,7 +51,7 @@ type Uploads struct {
 	locker *memorylocker.MemoryLocker
 	hashes runningHashes // SHA-256 of each upload's bytes so far (hash.go)
 
-	store  Store // the uploads table and the organisations' blobs
+	store  store.Uploads // the uploads table and the organisations' blobs
 	blobs  blobs.Store
 	adder  Adder
 	limits api.Limits
