@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
 )
 
 func TestLogin(t *testing.T) {
@@ -56,7 +58,7 @@ func TestMe(t *testing.T) {
 	var u api.User
 	r := e.do("GET", "/me", e.token("coop"), nil)
 	decode(t, r.body, &u)
-	if u.Username != "coop" || u.Role != api.RoleClient || u.OrgID != server.DemoOrgCoop || u.OrgName == "" {
+	if u.Username != "coop" || u.Role != api.RoleClient || u.OrgID != demo.OrgCoop || u.OrgName == "" {
 		t.Fatalf("got %+v", u)
 	}
 	wantError(t, e.do("GET", "/me", "", nil), 401, api.CodeUnauthorized)
@@ -65,7 +67,7 @@ func TestMe(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	e := newEnv(t)
-	for i := range server.LoginFailures {
+	for i := range auth.LoginFailures {
 		wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "coop", Password: "bad"}), 401, api.CodeBadCredentials)
 		_ = i
 	}
@@ -74,7 +76,7 @@ func TestLoginRateLimit(t *testing.T) {
 	// …and the address is blocked for other usernames too.
 	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "estate", Password: "estate"}), 429, api.CodeRateLimited)
 	// After the window the user can log in again.
-	e.clock.Add(server.LoginWindow + time.Second)
+	e.clock.Add(auth.LoginWindow + time.Second)
 	e.login("coop", "coop")
 }
 
@@ -132,7 +134,7 @@ func TestSecurityHeadersAndErrors(t *testing.T) {
 	if r := e.do("GET", "/health", "", nil); string(r.body) != `{"status":"ok"}` {
 		t.Errorf("health: %s", r.body)
 	}
-	big := map[string]string{"username": strings.Repeat("x", int(server.MaxBodyBytes)+10), "password": "x"}
+	big := map[string]string{"username": strings.Repeat("x", int(httpjson.MaxBodyBytes)+10), "password": "x"}
 	if r := e.do("POST", "/auth/login", "", big); r.status < 400 || r.status >= 500 {
 		t.Errorf("oversized body: %d", r.status)
 	}

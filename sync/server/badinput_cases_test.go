@@ -13,6 +13,8 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
 )
 
 // How the bad cases of each route are derived (see badinput_test.go).
@@ -242,7 +244,7 @@ type valueCase struct {
 
 var loginBody = &bodyInput{
 	typ:   api.LoginRequest{},
-	limit: func() int64 { return server.MaxBodyBytes },
+	limit: func() int64 { return httpjson.MaxBodyBytes },
 	valid: func(m *matrix) (map[string]any, string) {
 		return map[string]any{"username": "coop", "password": "coop"}, ""
 	},
@@ -264,7 +266,7 @@ var tokenField = map[string]fieldWant{
 
 var refreshBody = &bodyInput{
 	typ:   api.RefreshRequest{},
-	limit: func() int64 { return server.MaxBodyBytes },
+	limit: func() int64 { return httpjson.MaxBodyBytes },
 	valid: func(m *matrix) (map[string]any, string) {
 		return map[string]any{"refresh_token": m.login("coop", "coop").RefreshToken}, ""
 	},
@@ -273,7 +275,7 @@ var refreshBody = &bodyInput{
 
 var logoutBody = &bodyInput{
 	typ:     api.RefreshRequest{},
-	limit:   func() int64 { return server.MaxBodyBytes },
+	limit:   func() int64 { return httpjson.MaxBodyBytes },
 	emptyOK: true,
 	valid: func(m *matrix) (map[string]any, string) {
 		s := m.login("coop", "coop")
@@ -284,7 +286,7 @@ var logoutBody = &bodyInput{
 
 var blobsBody = &bodyInput{
 	typ:   api.BlobsRequest{},
-	limit: func() int64 { return server.MaxBodyBytes },
+	limit: func() int64 { return httpjson.MaxBodyBytes },
 	valid: func(m *matrix) (map[string]any, string) {
 		return map[string]any{"sha256": []any{m.blob.SHA256, sum256([]byte("x"))}}, m.coop
 	},
@@ -331,7 +333,7 @@ var pushBody = &bodyInput{
 			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeNCNotFound)},
 			{"a NUL byte", `"NC-150424-2018\u0000"`, rejectedEntry(api.CodeNCNotFound)},
 			{"another organisation's", `"NC-171520-2019"`, rejectedEntry(api.CodeNCNotFound)},
-			{"not confirmed yet", `"` + server.DemoHiddenNC + `"`, rejectedEntry(api.CodeNCNotFound)},
+			{"not confirmed yet", `"` + demo.HiddenNC + `"`, rejectedEntry(api.CodeNCNotFound)},
 		}},
 		"entries[].text":          {long: rejectedEntry(api.CodeTextTooLong), badUTF8: rejectedEntry(api.CodeBadEntry)},
 		"entries[].base_revision": {negative: badRequest(), overflow: badRequest()},

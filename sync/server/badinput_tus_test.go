@@ -89,9 +89,9 @@ func tusCreateCases() []badCase {
 		return []string{"Upload-Metadata", meta(api.UploadMetaSHA256, sum256([]byte("x")), api.UploadMetaName, n)}
 	}
 	typeRefused := refused(http.StatusUnsupportedMediaType, api.CodeTypeRefused)
-	badLength := refused(http.StatusBadRequest, "invalid_upload_length")
-	badVersion := refused(http.StatusPreconditionFailed, "unsupported_version")
-	tooLong := refused(http.StatusRequestEntityTooLarge, "upload_size_exceeded")
+	badLength := refused(http.StatusBadRequest, api.CodeBadRequest)
+	badVersion := refused(http.StatusPreconditionFailed, api.CodeBadRequest)
+	tooLong := refused(http.StatusRequestEntityTooLarge, api.CodeTooLarge)
 	withChunk := []string{"Content-Type", "application/offset+octet-stream"}
 	longer := func(data []byte) []byte { return append(data, "and more"...) }
 	cases := []tusCase{
@@ -147,11 +147,11 @@ func tusCreateCases() []badCase {
 func tusPatchCases() []badCase {
 	rest := func(data []byte) []byte { return data[partialSent:] }
 	from := func(off int) func([]byte) []byte { return func(data []byte) []byte { return data[off:] } }
-	mismatched := refused(http.StatusConflict, "mismatched_offset")
-	badOffset := refused(http.StatusBadRequest, "invalid_offset")
-	badType := refused(http.StatusBadRequest, "invalid_content_type")
-	badVersion := refused(http.StatusPreconditionFailed, "unsupported_version")
-	tooLong := refused(http.StatusRequestEntityTooLarge, "upload_size_exceeded")
+	mismatched := refused(http.StatusConflict, api.CodeOffsetConflict)
+	badOffset := refused(http.StatusBadRequest, api.CodeBadRequest)
+	badType := refused(http.StatusBadRequest, api.CodeBadRequest)
+	badVersion := refused(http.StatusPreconditionFailed, api.CodeBadRequest)
+	tooLong := refused(http.StatusRequestEntityTooLarge, api.CodeTooLarge)
 	cases := []tusCase{
 		// Upload-Offset that lies
 		{name: "an offset ahead of the upload's", headers: []string{"Upload-Offset", itoa(partialSent + 200)}, body: from(partialSent + 200), want: mismatched},
@@ -186,7 +186,7 @@ func tusPatchCases() []badCase {
 }
 
 func tusDeleteCases() []badCase {
-	badVersion := refused(http.StatusPreconditionFailed, "unsupported_version")
+	badVersion := refused(http.StatusPreconditionFailed, api.CodeBadRequest)
 	var out []badCase
 	for _, c := range []tusCase{
 		{name: "no Tus-Resumable", headers: []string{"Tus-Resumable", ""}, want: badVersion},

@@ -5,6 +5,9 @@ import (
 	"strconv"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
 )
 
 // Page sizes of GET /changes.
@@ -22,7 +25,7 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	if cursor != "" {
 		n, err := strconv.ParseInt(cursor, 10, 64)
 		if err != nil || n < 0 {
-			s.writeError(w, r, badRequest("cursor must be a cursor returned by this server"))
+			s.writeError(w, r, problem.BadRequest("cursor must be a cursor returned by this server"))
 			return
 		}
 		after = n
@@ -31,13 +34,13 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxChangesLimit {
-			s.writeError(w, r, badRequest("limit must be between 1 and "+strconv.Itoa(MaxChangesLimit)))
+			s.writeError(w, r, problem.BadRequest("limit must be between 1 and "+strconv.Itoa(MaxChangesLimit)))
 			return
 		}
 		limit = n
 	}
 	// One more than asked tells whether another page follows.
-	changes, err := s.store.Changes(r.Context(), callerOf(r).user.OrgID, after, limit+1)
+	changes, err := s.store.Changes(r.Context(), auth.CallerOf(r.Context()).User.OrgID, after, limit+1)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -49,5 +52,5 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	if n := len(page.Changes); n > 0 {
 		page.Cursor = strconv.FormatInt(page.Changes[n-1].Seq, 10)
 	}
-	writeJSON(w, r, http.StatusOK, page)
+	httpjson.Write(w, r, http.StatusOK, page)
 }

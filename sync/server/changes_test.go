@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
 func TestChangesRoles(t *testing.T) {
@@ -68,7 +68,7 @@ func TestChangesPaging(t *testing.T) {
 			t.Fatalf("duplicate %s", k)
 		}
 		seen[k] = true
-		if c.Entity == api.EntityNC && c.ID == server.DemoHiddenNC {
+		if c.Entity == api.EntityNC && c.ID == demo.HiddenNC {
 			t.Fatalf("unconfirmed NC %s reached the client", c.ID)
 		}
 	}
@@ -89,7 +89,7 @@ func TestChangesKeepLatestOnly(t *testing.T) {
 	decode(t, e.do("GET", "/ncs/NC-167140-2019", tok, nil).body, &nc)
 
 	nc.Stage, nc.CAStatus = api.StageCASubmitted, api.StatusSubmitted
-	if err := e.srv.UpsertNC(context.Background(), server.DemoOrgCoop, nc); err != nil {
+	if err := e.srv.UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
 		t.Fatal(err)
 	}
 	after := e.allChanges(tok, 500)
@@ -114,7 +114,7 @@ func TestChangesKeepLatestOnly(t *testing.T) {
 	}
 
 	// A delete leaves a tombstone in place of the row.
-	if err := e.srv.Delete(context.Background(), server.DemoOrgCoop, api.EntityMessage, "MSG-3542-0002"); err != nil {
+	if err := e.srv.Delete(context.Background(), demo.OrgCoop, api.EntityMessage, "MSG-3542-0002"); err != nil {
 		t.Fatal(err)
 	}
 	cursor := p.Cursor

@@ -13,7 +13,8 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 // browser is a cookie-keeping HTTP client that does not follow redirects.
@@ -95,10 +96,10 @@ func TestConsoleLoginRequired(t *testing.T) {
 		}
 	}
 	// A POST without a session changes nothing.
-	wantStatus(t, b.post("/console/orgs/3542/ncs/"+server.DemoHiddenNC+"/confirm", url.Values{"due": {"2019-08-01"}}), http.StatusForbidden)
-	ncs, _ := e.srv.NCs(context.Background(), server.DemoOrgCoop)
+	wantStatus(t, b.post("/console/orgs/3542/ncs/"+demo.HiddenNC+"/confirm", url.Values{"due": {"2019-08-01"}}), http.StatusForbidden)
+	ncs, _ := e.srv.NCs(context.Background(), demo.OrgCoop)
 	for _, nc := range ncs {
-		if nc.ID == server.DemoHiddenNC && nc.Stage != server.StageEntered {
+		if nc.ID == demo.HiddenNC && nc.Stage != workflow.StageEntered {
 			t.Fatal("hidden NC confirmed without a session")
 		}
 	}
@@ -212,8 +213,8 @@ func TestConsoleAccept(t *testing.T) {
 	}
 
 	// Confirm the entered NC, and write a message.
-	wantStatus(t, b.post("/console/orgs/3542/ncs/"+server.DemoHiddenNC+"/confirm", url.Values{"csrf": {csrf}, "due": {"2019-09-30"}}), http.StatusSeeOther)
-	if nc := e.nc(coop, server.DemoHiddenNC); nc.Stage != api.StageCARequested || nc.DueDate != "2019-09-30" {
+	wantStatus(t, b.post("/console/orgs/3542/ncs/"+demo.HiddenNC+"/confirm", url.Values{"csrf": {csrf}, "due": {"2019-09-30"}}), http.StatusSeeOther)
+	if nc := e.nc(coop, demo.HiddenNC); nc.Stage != api.StageCARequested || nc.DueDate != "2019-09-30" {
 		t.Fatalf("confirmed via console: %+v", nc)
 	}
 	wantStatus(t, b.post(ncPath+"/message", url.Values{"csrf": {csrf}, "body": {"Merci, envoyez les listes."}}), http.StatusSeeOther)

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // TestDemoData checks the items of the portal manual that the demo reproduces.
@@ -87,14 +89,14 @@ func TestDemoData(t *testing.T) {
 	if seeded, err := e.srv.SeedDemo(context.Background()); err != nil || seeded {
 		t.Errorf("second seed: seeded=%v err=%v", seeded, err)
 	}
-	if id, err := e.srv.OrgIDForUser(context.Background(), "estate"); err != nil || id != server.DemoOrgEstate {
+	if id, err := e.srv.OrgIDForUser(context.Background(), "estate"); err != nil || id != demo.OrgEstate {
 		t.Errorf("OrgIDForUser(estate) = %q, %v", id, err)
 	}
 }
 
 func TestGenerateLarge(t *testing.T) {
 	e := newEnv(t)
-	opts := server.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}
+	opts := demo.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}
 	start := time.Now()
 	if err := e.srv.GenerateLarge(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -120,7 +122,7 @@ func TestGenerateLarge(t *testing.T) {
 func TestMigrationsReopen(t *testing.T) {
 	dir := t.TempDir()
 	versions := func() int {
-		db, err := sql.Open("sqlite3", filepath.Join(dir, server.DatabaseFile))
+		db, err := sql.Open("sqlite3", filepath.Join(dir, datadir.DatabaseFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,33 +133,17 @@ func TestMigrationsReopen(t *testing.T) {
 		}
 		return n
 	}
-	s, err := server.New(server.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !s.Fresh() {
-		t.Error("new database not reported fresh")
-	}
-	if _, err := s.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := servertest.StartIn(t, dir, nil)
 	s.Close()
 	first := versions()
 	if first == 0 {
 		t.Fatal("no migration recorded")
 	}
-	s, err = server.New(server.Config{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if s.Fresh() {
-		t.Error("reopened database reported fresh")
-	}
+	s = servertest.StartIn(t, dir, nil)
 	if got := versions(); got != first {
 		t.Errorf("migrations: %d after reopen, want %d", got, first)
 	}
-	if id, err := s.OrgIDForUser(context.Background(), "coop"); err != nil || id != server.DemoOrgCoop {
+	if id, err := s.OrgIDForUser(context.Background(), "coop"); err != nil || id != demo.OrgCoop {
 		t.Errorf("data lost on reopen: %q %v", id, err)
 	}
 }

@@ -1,4 +1,5 @@
-// Package server is the reference Ecert server: FLOCERT's side of the sync protocol. It
-// authenticates users, serves each organisation's change log, entities and files, and
-// keeps them in SQLite with file bytes in a content-addressed folder.
+// Package server is the reference Ecert server, FLOCERT's side of the sync protocol:
+// the API's route table and middleware over its parts — auth (logins, tokens), workflow
+// (the NC steps and pushes), uploads (tus), console (the analyst console) — on a
+// database (store) and a blob store (blobs) passed in its Config.
 package server

@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 const ncEvidence = "NC-150424-2018" // coop, evidence requested, 2 demo files not sent yet
@@ -157,7 +159,7 @@ func TestEvidenceAttachments(t *testing.T) {
 	wantResult(t, res[3], 16, api.PushRejected, api.CodeNotAwaitingEvidence)
 
 	// The trail has the attachments, by name, never the content.
-	evs, err := e.srv.Events(context.Background(), server.DemoOrgCoop, ncEvidence)
+	evs, err := e.srv.Events(context.Background(), demo.OrgCoop, ncEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +182,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	coop := e.token("coop")
-	const org, audit = server.DemoOrgCoop, "AO-38369"
+	const org, audit = demo.OrgCoop, "AO-38369"
 
 	// An NC awaiting evidence with no file: submitting is refused.
 	nc := e.nc(coop, ncOpen)
@@ -194,13 +196,13 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// Submit the demo NC's evidence; the analyst returns it, then accepts the next.
 	nc = e.nc(coop, ncEvidence)
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindEvidenceSubmit, NCID: ncEvidence, BaseRevision: nc.Revision})[0], 3, api.PushApplied, "")
-	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncOpen, ""); !errors.Is(err, server.ErrWrongStage) {
+	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncOpen, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("accepting evidence not submitted: %v", err)
 	}
-	if err := e.srv.ReturnEvidence(ctx, "analyst", org, ncEvidence, " ", ""); !errors.Is(err, server.ErrCommentRequired) {
+	if err := e.srv.ReturnEvidence(ctx, "analyst", org, ncEvidence, " ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
 		t.Fatalf("return without comment: %v", err)
 	}
-	if err := e.srv.ReturnEvidence(ctx, "coop", org, ncEvidence, "x", ""); !errors.Is(err, server.ErrRole) {
+	if err := e.srv.ReturnEvidence(ctx, "coop", org, ncEvidence, "x", ""); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("client returning: %v", err)
 	}
 	if err := e.srv.ReturnEvidence(ctx, "analyst", org, ncEvidence, "L'accord n'est pas signé.", "2019-09-01"); err != nil {
@@ -208,10 +210,10 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	}
 	nc = e.nc(coop, ncEvidence)
 	if nc.Stage != api.StageEvidenceReturned || nc.EvidenceStatus != api.StatusReturned || nc.DueDate != "2019-09-01" ||
-		nc.EvidenceHistory[0].Decision != server.DecisionReturned || nc.EvidenceHistory[0].Comment != "L'accord n'est pas signé." {
+		nc.EvidenceHistory[0].Decision != workflow.DecisionReturned || nc.EvidenceHistory[0].Comment != "L'accord n'est pas signé." {
 		t.Fatalf("returned NC: %+v", nc)
 	}
-	if ev, _ := e.evidence(coop, "PM-3542-0001"); ev.Decision != server.DecisionReturned || !ev.Submitted {
+	if ev, _ := e.evidence(coop, "PM-3542-0001"); ev.Decision != workflow.DecisionReturned || !ev.Submitted {
 		t.Fatalf("returned evidence: %+v", ev)
 	}
 	signed := []byte("%PDF-1.4 accord signé")
@@ -227,30 +229,30 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 
 	// Finalising is refused while NCs of the audit are open, and says which.
 	_, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit)
-	if !errors.Is(err, server.ErrOpenNCs) || !strings.Contains(err.Error(), ncEvidence) || !strings.Contains(err.Error(), ncOpen) ||
-		strings.Contains(err.Error(), server.DemoHiddenNC) {
+	if !errors.Is(err, workflow.ErrOpenNCs) || !strings.Contains(err.Error(), ncEvidence) || !strings.Contains(err.Error(), ncOpen) ||
+		strings.Contains(err.Error(), demo.HiddenNC) {
 		t.Fatalf("finalise with open NCs: %v", err)
 	}
 	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncEvidence, "Satisfait."); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncEvidence)
-	if nc.Stage != api.StageClosed || nc.EvidenceStatus != api.StatusAccepted || nc.EvidenceHistory[1].Decision != server.DecisionAccepted {
+	if nc.Stage != api.StageClosed || nc.EvidenceStatus != api.StatusAccepted || nc.EvidenceHistory[1].Decision != workflow.DecisionAccepted {
 		t.Fatalf("accepted NC: %+v", nc)
 	}
-	if ev, _ := e.evidence(coop, "PM-A-4"); ev.Decision != server.DecisionAccepted {
+	if ev, _ := e.evidence(coop, "PM-A-4"); ev.Decision != workflow.DecisionAccepted {
 		t.Fatalf("accepted evidence: %+v", ev)
 	}
-	if ev, _ := e.evidence(coop, "PM-3542-0001"); ev.Decision != server.DecisionReturned {
+	if ev, _ := e.evidence(coop, "PM-3542-0001"); ev.Decision != workflow.DecisionReturned {
 		t.Fatalf("a file of the returned submission changed: %+v", ev)
 	}
-	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, server.ErrOpenNCs) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrOpenNCs) {
 		t.Fatalf("finalise with one open NC: %v", err)
 	}
 	if err := e.srv.CloseNC(ctx, "analyst", org, ncOpen, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.srv.FinaliseCertification(ctx, "auditor", org, audit); !errors.Is(err, server.ErrRole) {
+	if _, err := e.srv.FinaliseCertification(ctx, "auditor", org, audit); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("auditor finalising: %v", err)
 	}
 	cert, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit)
@@ -286,10 +288,10 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	if r.status != http.StatusOK || !bytes.HasPrefix(r.body, []byte("%PDF")) || !bytes.Contains(r.body, []byte(cert.Number)) {
 		t.Fatalf("certificate PDF: %d %.40q", r.status, r.body)
 	}
-	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, server.ErrWrongStage) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("finalising twice: %v", err)
 	}
-	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, "AO-00000"); !errors.Is(err, server.ErrNotFound) {
+	if _, err := e.srv.FinaliseCertification(ctx, "analyst", org, "AO-00000"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown audit: %v", err)
 	}
 }
@@ -359,7 +361,7 @@ func TestConsoleEvidence(t *testing.T) {
 		t.Fatalf("audit page with an open NC: %.2000s", p.body)
 	}
 	wantStatus(t, b.post(auditPath+"/finalise", url.Values{"csrf": {csrfOf(t, p)}}), http.StatusConflict)
-	if err := e.srv.CloseNC(ctx, "analyst", server.DemoOrgCoop, ncOpen, ""); err != nil {
+	if err := e.srv.CloseNC(ctx, "analyst", demo.OrgCoop, ncOpen, ""); err != nil {
 		t.Fatal(err)
 	}
 	p = b.get(auditPath)

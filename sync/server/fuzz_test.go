@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,19 +9,12 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // fuzzServer starts a server with the demo data and returns its handler and a coop token.
 func fuzzServer(f *testing.F) (http.Handler, string) {
-	srv, err := server.New(server.Config{DataDir: f.TempDir()})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { srv.Close() })
-	if _, err := srv.SeedDemo(context.Background()); err != nil {
-		f.Fatal(err)
-	}
+	srv := servertest.Start(f)
 	h := srv.Handler()
 	rec := httptest.NewRecorder()
 	body, _ := json.Marshal(api.LoginRequest{Username: "coop", Password: "coop"})

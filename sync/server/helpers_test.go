@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,12 +14,14 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 func TestMain(m *testing.M) {
 	// Cheap hashes: the tests log in often; the production cost is tested by use.
-	server.Argon2Params.Memory = 1024
-	server.Argon2Params.Time = 1
+	auth.Argon2Params.Memory = 1024
+	auth.Argon2Params.Time = 1
 	os.Exit(m.Run())
 }
 
@@ -44,7 +45,7 @@ func (c *clock) Add(d time.Duration) {
 
 type env struct {
 	t     *testing.T
-	srv   *server.Server
+	srv   *servertest.Server
 	http  *httptest.Server
 	clock *clock
 	dir   string
@@ -56,25 +57,21 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
 // newEnvWith is newEnv with a chance to change the configuration first.
 func newEnvWith(t *testing.T, configure func(*server.Config)) *env {
 	t.Helper()
-	dir := t.TempDir()
 	c := &clock{t: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC)}
-	cfg := server.Config{DataDir: dir, Now: c.Now}
-	if configure != nil {
-		configure(&cfg)
-	}
-	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		srv.Close()
+	return newEnvAt(t, t.TempDir(), c, configure)
+}
+
+// newEnvAt starts a server on the data folder dir, which may hold a server's data
+// already (the demo data is seeded once), with the clock c.
+func newEnvAt(t *testing.T, dir string, c *clock, configure func(*server.Config)) *env {
+	t.Helper()
+	srv := servertest.StartIn(t, dir, func(cfg *server.Config) {
+		cfg.Now = c.Now
+		if configure != nil {
+			configure(cfg)
+		}
 	})
-	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
+	return &env{t: t, srv: srv, http: srv.HTTP, clock: c, dir: dir}
 }
 
 type resp struct {

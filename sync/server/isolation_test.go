@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
 // TestOrganisationIsolation reads every coop item with the estate's token.
@@ -39,7 +39,7 @@ func TestOrganisationIsolation(t *testing.T) {
 		})
 	}
 	for _, c := range e.allChanges(estate, 2000) {
-		if strings.Contains(string(c.Data), server.DemoOrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), "AO-38369") {
+		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), "AO-38369") {
 			t.Errorf("estate sees coop data: %s %s", c.Entity, c.ID)
 		}
 	}
@@ -48,18 +48,18 @@ func TestOrganisationIsolation(t *testing.T) {
 func TestHiddenNC(t *testing.T) {
 	e := newEnv(t)
 	coop := e.token("coop")
-	wantError(t, e.do("GET", "/ncs/"+server.DemoHiddenNC, coop, nil), 404, api.CodeNotFound)
-	wantError(t, e.do("GET", "/ncs/"+server.DemoHiddenNC+"/messages", coop, nil), 404, api.CodeNotFound)
+	wantError(t, e.do("GET", "/ncs/"+demo.HiddenNC, coop, nil), 404, api.CodeNotFound)
+	wantError(t, e.do("GET", "/ncs/"+demo.HiddenNC+"/messages", coop, nil), 404, api.CodeNotFound)
 
 	// Once the analyst confirms it, it reaches the client with the next pull.
 	all := e.allChanges(coop, 2000)
-	nc := api.NC{ID: server.DemoHiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
-	if err := e.srv.UpsertNC(context.Background(), server.DemoOrgCoop, nc); err != nil {
+	nc := api.NC{ID: demo.HiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
+	if err := e.srv.UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
 		t.Fatal(err)
 	}
 	var p api.ChangesPage
 	decode(t, e.do("GET", "/changes?cursor="+itoa(int(all[len(all)-1].Seq)), coop, nil).body, &p)
-	if len(p.Changes) != 1 || p.Changes[0].ID != server.DemoHiddenNC {
+	if len(p.Changes) != 1 || p.Changes[0].ID != demo.HiddenNC {
 		t.Fatalf("after confirming: %+v", p.Changes)
 	}
 	var got api.NC

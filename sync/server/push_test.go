@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 const (
@@ -76,19 +76,9 @@ func (e *env) messages(token, ncID string) []api.Message {
 // reopen closes the server and opens the same data folder again, like a restart.
 func (e *env) reopen() {
 	e.t.Helper()
-	e.http.Close()
-	if err := e.srv.Close(); err != nil {
+	if err := e.srv.Restart(); err != nil {
 		e.t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{DataDir: e.dir, Now: e.clock.Now})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.srv, e.http = srv, httptest.NewServer(srv.Handler())
-	e.t.Cleanup(func() {
-		e.http.Close()
-		e.srv.Close()
-	})
 }
 
 func wantResult(t *testing.T, got api.PushResult, seq int64, status, code string) {
@@ -256,7 +246,7 @@ func TestPushDraftConflict(t *testing.T) {
 	}
 	// After the submission the draft's revisions go on counting: B, which never pulled,
 	// still holds revision 2 and cannot silently overwrite a draft started afresh.
-	if err := e.srv.ReturnCA(context.Background(), "analyst", server.DemoOrgCoop, ncOpen, "Précisez.", "2027-01-01"); err != nil {
+	if err := e.srv.ReturnCA(context.Background(), "analyst", demo.OrgCoop, ncOpen, "Précisez.", "2027-01-01"); err != nil {
 		t.Fatal(err)
 	}
 	res = e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindCADraft, NCID: ncOpen, Text: "nouvelle version A"})
@@ -268,7 +258,7 @@ func TestPushDraftConflict(t *testing.T) {
 	wantResult(t, res[0], 3, api.PushConflict, api.CodeDraftChanged)
 
 	// Drafts are private: the audit trail says one was saved, never its text.
-	evs, err := e.srv.Events(context.Background(), server.DemoOrgCoop, ncOpen)
+	evs, err := e.srv.Events(context.Background(), demo.OrgCoop, ncOpen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +276,7 @@ func TestPushSubmitConflictAfterReturn(t *testing.T) {
 	base := e.nc(coop, ncOpen).Revision
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: base, Text: "CA 1"})[0],
 		1, api.PushApplied, "")
-	if err := e.srv.ReturnCA(ctx, "analyst", server.DemoOrgCoop, ncOpen, "Précisez les dates des réunions.", ""); err != nil {
+	if err := e.srv.ReturnCA(ctx, "analyst", demo.OrgCoop, ncOpen, "Précisez les dates des réunions.", ""); err != nil {
 		t.Fatal(err)
 	}
 	// Computer B still saw the NC as it was before A's submission.
@@ -299,7 +289,7 @@ func TestPushSubmitConflictAfterReturn(t *testing.T) {
 	res = e.push(coop, clientB, api.PushEntry{Seq: 2, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: res[0].NC.Revision, Text: "CA 2"})
 	wantResult(t, res[0], 2, api.PushApplied, "")
 	nc := e.nc(coop, ncOpen)
-	if len(nc.CAHistory) != 2 || nc.CAHistory[0].Decision != server.DecisionReturned || nc.CAHistory[1].Text != "CA 2" ||
+	if len(nc.CAHistory) != 2 || nc.CAHistory[0].Decision != workflow.DecisionReturned || nc.CAHistory[1].Text != "CA 2" ||
 		nc.CA.Text != "CA 2" || nc.CA.AnalystComment != "" {
 		t.Fatalf("after resubmission: %+v", nc)
 	}
@@ -319,12 +309,12 @@ func TestPushOrgIsolation(t *testing.T) {
 		api.PushEntry{Seq: 2, Kind: api.KindCADraft, NCID: ncOpen, Text: "intrusion"},
 		api.PushEntry{Seq: 3, Kind: api.KindMessage, NCID: ncOpen, Text: "intrusion"},
 		// The coop's hidden NC, by the coop itself: not visible, not found.
-		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: server.DemoHiddenNC, Text: "x"},
+		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: demo.HiddenNC, Text: "x"},
 	)
 	for i, r := range res[:3] {
 		wantResult(t, r, int64(i+1), api.PushRejected, api.CodeNCNotFound)
 	}
-	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessage, NCID: server.DemoHiddenNC, Text: "x"})[0],
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessage, NCID: demo.HiddenNC, Text: "x"})[0],
 		1, api.PushRejected, api.CodeNCNotFound)
 	after := e.nc(coop, ncOpen)
 	if after.Revision != before.Revision || after.Stage != before.Stage || len(e.messages(coop, ncOpen)) != msgs {

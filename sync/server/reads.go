@@ -6,30 +6,31 @@ import (
 	"sort"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
-// entityReader serves GET /<entities>/{id} from the caller's organisation. Another
+// handleEntity serves GET /<entities>/{id} from the caller's organisation. Another
 // organisation's id, like an NC the analyst has not confirmed, is simply not found.
-func (s *Server) entityReader(entity string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		rec, err := s.store.Entity(r.Context(), callerOf(r).user.OrgID, entity, r.PathValue("id"))
-		if err == nil && !rec.Visible {
-			err = ErrNotFound
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, r, http.StatusOK, rec.Data)
+func (s *Server) handleEntity(w http.ResponseWriter, r *http.Request, entity string) {
+	rec, err := s.store.Entity(r.Context(), auth.CallerOf(r.Context()).User.OrgID, entity, r.PathValue("id"))
+	if err == nil && !rec.Visible {
+		err = store.ErrNotFound
 	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	httpjson.Write(w, r, http.StatusOK, rec.Data)
 }
 
 // handleMessages serves the Communication thread of one NC, oldest first.
 func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
-	org, ncID := callerOf(r).user.OrgID, r.PathValue("id")
+	org, ncID := auth.CallerOf(r.Context()).User.OrgID, r.PathValue("id")
 	nc, err := s.store.Entity(r.Context(), org, api.EntityNC, ncID)
 	if err == nil && !nc.Visible {
-		err = ErrNotFound
+		err = store.ErrNotFound
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -50,5 +51,5 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 		msgs = append(msgs, m)
 	}
 	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].SentAt.Before(msgs[j].SentAt) })
-	writeJSON(w, r, http.StatusOK, msgs)
+	httpjson.Write(w, r, http.StatusOK, msgs)
 }

@@ -3,13 +3,12 @@ package server_test
 import (
 	"database/sql"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 )
 
 // Token revocation: a refresh ends the access token issued with the refresh token it
@@ -154,10 +153,9 @@ func TestLogoutRevokesTheSession(t *testing.T) {
 func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	e := newEnv(t)
 	s := e.login("coop", "coop")
-	e.http.Close()
 	e.srv.Close()
 	// Take the database back to schema 3.
-	db, err := sql.Open("sqlite3", filepath.Join(e.dir, server.DatabaseFile))
+	db, err := sql.Open("sqlite3", filepath.Join(e.dir, datadir.DatabaseFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +167,7 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	}
 	db.Close()
 
-	e2 := newEnvAt(t, e.dir, e.clock)
+	e2 := newEnvAt(t, e.dir, e.clock, nil)
 	if !e2.works(s.AccessToken) {
 		t.Fatal("an access token of schema 3 does not work after the upgrade")
 	}
@@ -180,19 +178,4 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	if _, r := e2.refresh(s.RefreshToken); r.status != http.StatusUnauthorized || e2.works(s2.AccessToken) {
 		t.Errorf("replay of a schema-3 refresh token: %d, new session works %v", r.status, e2.works(s2.AccessToken))
 	}
-}
-
-// newEnvAt starts a server on an existing data folder, without seeding.
-func newEnvAt(t *testing.T, dir string, c *clock) *env {
-	t.Helper()
-	srv, err := server.New(server.Config{DataDir: dir, Now: c.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		hs.Close()
-		srv.Close()
-	})
-	return &env{t: t, srv: srv, http: hs, clock: c, dir: dir}
 }

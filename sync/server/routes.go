@@ -6,96 +6,104 @@ import (
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/console"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
 )
 
-// Route is one served route: an HTTP method and a path below api.Version in the
-// syntax of http.ServeMux ("/files/{sha256}").
+// Route is one served route: an HTTP method and a path in the syntax of http.ServeMux.
+// An API route's path is below api.Version ("/files/{sha256}"); a console page's is
+// the whole path ("/console/orgs/{org}").
 type Route struct {
-	Method string
-	Path   string
+	Method  string
+	Path    string
+	Console bool // an analyst console page: HTML, not in the API document
 }
 
+// route is a Route and how a server serves it.
 type route struct {
 	Route
-	handler http.HandlerFunc
+	bind func(s *Server) http.Handler
 }
 
-// routes is the one table of the API; the OpenAPI document is checked against it.
-func (s *Server) routes() []route {
-	return []route{
-		{Route{"GET", "/health"}, s.handleHealth},
-		{Route{"POST", "/auth/login"}, s.handleLogin},
-		{Route{"POST", "/auth/refresh"}, s.handleRefresh},
-		{Route{"POST", "/auth/logout"}, s.authed(s.handleLogout)},
-		{Route{"GET", "/me"}, s.authed(s.handleMe)},
-		{Route{"GET", "/changes"}, s.client(s.handleChanges)},
-		{Route{"POST", "/push"}, s.client(s.handlePush)},
-		{Route{"GET", "/files/{sha256}"}, s.client(s.handleFile)},
-		{Route{"POST", "/blobs/missing"}, s.client(s.handleBlobsMissing)},
-		// Resumable uploads (tus 1.0, see uploads.go). OPTIONS is tus' discovery: open.
-		{Route{"OPTIONS", api.UploadsPath}, s.tusRoute(nil, false)},
-		{Route{"POST", api.UploadsPath}, s.tusRoute(s.tusPost, false)},
-		{Route{"OPTIONS", api.UploadsPath + "{id}"}, s.tusRoute(nil, false)},
-		{Route{"HEAD", api.UploadsPath + "{id}"}, s.tusRoute(s.tusHead, true)},
-		{Route{"PATCH", api.UploadsPath + "{id}"}, s.tusRoute(s.tusPatch, true)},
-		{Route{"DELETE", api.UploadsPath + "{id}"}, s.tusRoute(s.tusDelete, true)},
-		{Route{"GET", "/audits/{id}"}, s.client(s.entityReader(api.EntityAudit))},
-		{Route{"GET", "/ncs/{id}"}, s.client(s.entityReader(api.EntityNC))},
-		{Route{"GET", "/ncs/{id}/messages"}, s.client(s.handleMessages)},
-		{Route{"GET", "/certificates/{id}"}, s.client(s.entityReader(api.EntityCertificate))},
-		{Route{"GET", "/documents/{id}"}, s.client(s.entityReader(api.EntityDocument))},
-	}
+// table is the one table of the API; the OpenAPI document and the security suites are
+// checked against it (with the console's pages, Routes).
+var table = []route{
+	{Route{Method: "GET", Path: "/health"}, open((*Server).handleHealth)},
+	{Route{Method: "POST", Path: "/auth/login"}, open((*Server).handleLogin)},
+	{Route{Method: "POST", Path: "/auth/refresh"}, open((*Server).handleRefresh)},
+	{Route{Method: "POST", Path: "/auth/logout"}, authed((*Server).handleLogout)},
+	{Route{Method: "GET", Path: "/me"}, authed((*Server).handleMe)},
+	{Route{Method: "GET", Path: "/changes"}, client((*Server).handleChanges)},
+	{Route{Method: "POST", Path: "/push"}, client((*Server).handlePush)},
+	{Route{Method: "GET", Path: "/files/{sha256}"}, client((*Server).handleFile)},
+	{Route{Method: "POST", Path: "/blobs/missing"}, client((*Server).handleBlobsMissing)},
+	// Resumable uploads (tus 1.0, package uploads). OPTIONS is tus' discovery: open.
+	{Route{Method: "OPTIONS", Path: api.UploadsPath}, func(s *Server) http.Handler { return s.uploads.Discovery() }},
+	{Route{Method: "POST", Path: api.UploadsPath}, func(s *Server) http.Handler { return s.client(s.uploads.Create()) }},
+	{Route{Method: "OPTIONS", Path: api.UploadsPath + "{id}"}, func(s *Server) http.Handler { return s.uploads.Discovery() }},
+	{Route{Method: "HEAD", Path: api.UploadsPath + "{id}"}, func(s *Server) http.Handler { return s.client(s.uploads.Head()) }},
+	{Route{Method: "PATCH", Path: api.UploadsPath + "{id}"}, func(s *Server) http.Handler { return s.client(s.uploads.Patch()) }},
+	{Route{Method: "DELETE", Path: api.UploadsPath + "{id}"}, func(s *Server) http.Handler { return s.client(s.uploads.Delete()) }},
+	{Route{Method: "GET", Path: "/audits/{id}"}, entity(api.EntityAudit)},
+	{Route{Method: "GET", Path: "/ncs/{id}"}, entity(api.EntityNC)},
+	{Route{Method: "GET", Path: "/ncs/{id}/messages"}, client((*Server).handleMessages)},
+	{Route{Method: "GET", Path: "/certificates/{id}"}, entity(api.EntityCertificate)},
+	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
 }
 
-// tusRoute builds the handler of an upload route. Routes() builds the table on a
-// zero Server, which has no upload handler: it only needs the routes' names.
-func (s *Server) tusRoute(h func(*uploads) http.HandlerFunc, owned bool) http.HandlerFunc {
-	if s.uploads == nil {
-		return nil
-	}
-	var next http.HandlerFunc
-	if h != nil {
-		next = h(s.uploads)
-	}
-	switch {
-	case h == nil:
-		return s.tusServe(nil)
-	case owned:
-		return s.client(s.tusOwned(next))
-	default:
-		return s.client(s.tusServe(next))
+type handlerFunc = func(*Server, http.ResponseWriter, *http.Request)
+
+// open serves a route without a token.
+func open(h handlerFunc) func(*Server) http.Handler {
+	return func(s *Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(s, w, r) })
 	}
 }
 
-func (s *Server) tusPost(u *uploads) http.HandlerFunc   { return u.h.PostFile }
-func (s *Server) tusHead(u *uploads) http.HandlerFunc   { return u.h.HeadFile }
-func (s *Server) tusPatch(u *uploads) http.HandlerFunc  { return u.h.PatchFile }
-func (s *Server) tusDelete(u *uploads) http.HandlerFunc { return u.h.DelFile }
+// authed serves a route to any user with a valid access token.
+func authed(h handlerFunc) func(*Server) http.Handler {
+	return func(s *Server) http.Handler { return s.authed(open(h)(s)) }
+}
 
-// Routes lists the served routes, for documentation checks.
+// client serves a route to users of a producer organisation only.
+func client(h handlerFunc) func(*Server) http.Handler {
+	return func(s *Server) http.Handler { return s.client(open(h)(s)) }
+}
+
+// entity serves GET /<entities>/{id} of one kind to clients.
+func entity(kind string) func(*Server) http.Handler {
+	return client(func(s *Server, w http.ResponseWriter, r *http.Request) { s.handleEntity(w, r, kind) })
+}
+
+// Routes lists every served route: the API's, then the console's pages.
 func Routes() []Route {
-	var out []Route
-	for _, r := range (&Server{}).routes() {
+	out := make([]Route, 0, len(table))
+	for _, r := range table {
 		out = append(out, r.Route)
+	}
+	for _, p := range console.Routes() {
+		method, path, _ := strings.Cut(p, " ")
+		out = append(out, Route{Method: method, Path: path, Console: true})
 	}
 	return out
 }
 
 func (s *Server) routesHandler() http.Handler {
 	mux := http.NewServeMux()
-	for _, r := range s.routes() {
+	for _, r := range table {
 		pattern := r.Method + " " + api.Version + r.Path
 		if strings.HasSuffix(pattern, "/") {
 			pattern += "{$}" // exactly this path, not the subtree
 		}
-		mux.Handle(pattern, r.handler)
+		mux.Handle(pattern, r.bind(s))
 	}
-	// The analyst console: HTML pages, not part of the API document.
-	mux.Handle("/console/", s.consoleHandler())
+	// The analyst console routes its own pages (console.Routes).
+	mux.Handle("/console/", s.console)
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
 	// Anything else gets a JSON error rather than ServeMux's plain text.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, newError(http.StatusNotFound, api.CodeNotFound, "no such route"))
+		s.writeError(w, r, problem.New(api.CodeNotFound, "no such route"))
 	})
 	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
 }
@@ -113,7 +121,7 @@ func canonicalPaths(s *Server, next http.Handler) http.Handler {
 				clean += "/"
 			}
 			if clean != p {
-				s.writeError(w, r, badRequest("the path must be canonical: no empty, . or .. segments"))
+				s.writeError(w, r, problem.BadRequest("the path must be canonical: no empty, . or .. segments"))
 				return
 			}
 		}
@@ -121,6 +129,11 @@ func canonicalPaths(s *Server, next http.Handler) http.Handler {
 	})
 }
 
+// writeError answers err as the API's JSON error (httpjson.WriteError).
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	httpjson.WriteError(s.log, w, r, err)
+}
+
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"})
+	httpjson.Write(w, r, http.StatusOK, map[string]string{"status": "ok"})
 }

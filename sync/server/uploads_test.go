@@ -17,7 +17,9 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 func sum256(b []byte) string {
@@ -177,7 +179,7 @@ func TestUploadInChunks(t *testing.T) {
 		}
 	}
 	// A PATCH at a wrong offset is refused with a stable code and changes nothing.
-	wantError(t, e.patch(coop, url, 1000, data[1000:2000]), http.StatusConflict, "mismatched_offset")
+	wantError(t, e.patch(coop, url, 1000, data[1000:2000]), http.StatusConflict, api.CodeOffsetConflict)
 	if r := e.patch(coop, url, 9000, data[9000:]); r.status != http.StatusNoContent {
 		t.Fatalf("last PATCH: %d %s", r.status, r.body)
 	}
@@ -224,7 +226,7 @@ func TestUploadInChunks(t *testing.T) {
 // uploadRecords counts the rows of the uploads table in the server's SQLite file.
 func (e *env) uploadRecords() int {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, server.DatabaseFile)+"?mode=ro")
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, datadir.DatabaseFile)+"?mode=ro")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -506,12 +508,12 @@ func TestSanitizeFileName(t *testing.T) {
 		{"evil\u202egpj.exe", "evilgpj.exe"},
 		{"a:b?.pdf", "a_b_.pdf"},
 	} {
-		if got := server.SanitizeFileName(c.in); got != c.want {
+		if got := workflow.SanitizeFileName(c.in); got != c.want {
 			t.Errorf("SanitizeFileName(%q): got %q, want %q", c.in, got, c.want)
 		}
 	}
 	long := strings.Repeat("é", 300) + ".pdf"
-	if got := server.SanitizeFileName(long); len(got) > server.MaxFileNameBytes || !strings.HasSuffix(got, "é.pdf") {
+	if got := workflow.SanitizeFileName(long); len(got) > workflow.MaxFileNameBytes || !strings.HasSuffix(got, "é.pdf") {
 		t.Errorf("long name: %d bytes %q", len(got), got[len(got)-10:])
 	}
 }

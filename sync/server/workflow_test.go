@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 // pulledNC returns the NC as the client's change log has it, or false.
@@ -30,17 +32,17 @@ func TestWorkflow(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	coop := e.token("coop")
-	const org, id = server.DemoOrgCoop, "NC-900001-2019"
+	const org, id = demo.OrgCoop, "NC-900001-2019"
 
 	// 1. The auditor enters an NC: invisible to the client.
 	nc := api.NC{ID: id, AuditID: "AO-38369", CriterionNumber: "3.4.0.07", CriterionText: "Contrat écrit.", CriterionType: "core", Finding: "Pas de contrat.", Score: 2}
 	if err := e.srv.EnterNC(ctx, "auditor", org, nc); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.srv.EnterNC(ctx, "auditor", org, nc); !errors.Is(err, server.ErrExists) {
+	if err := e.srv.EnterNC(ctx, "auditor", org, nc); !errors.Is(err, workflow.ErrExists) {
 		t.Fatalf("entering twice: %v", err)
 	}
-	if err := e.srv.EnterNC(ctx, "analyst", org, api.NC{AuditID: "AO-38369", CriterionNumber: "1", CriterionType: "core", Finding: "x"}); !errors.Is(err, server.ErrRole) {
+	if err := e.srv.EnterNC(ctx, "analyst", org, api.NC{AuditID: "AO-38369", CriterionNumber: "1", CriterionType: "core", Finding: "x"}); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("analyst entering: %v", err)
 	}
 	if _, ok := e.pulledNC(coop, id); ok {
@@ -49,10 +51,10 @@ func TestWorkflow(t *testing.T) {
 	wantError(t, e.do("GET", "/ncs/"+id, coop, nil), 404, api.CodeNotFound)
 
 	// 2. The analyst confirms it and requests a CA: now the client sees it.
-	if err := e.srv.ConfirmNC(ctx, "coop", org, id, "2019-08-01"); !errors.Is(err, server.ErrRole) {
+	if err := e.srv.ConfirmNC(ctx, "coop", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrRole) {
 		t.Fatalf("client confirming: %v", err)
 	}
-	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "01/08/2019"); !errors.Is(err, server.ErrInvalid) {
+	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "01/08/2019"); !errors.Is(err, workflow.ErrInvalid) {
 		t.Fatalf("bad date: %v", err)
 	}
 	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); err != nil {
@@ -63,10 +65,10 @@ func TestWorkflow(t *testing.T) {
 		got.DueDate != "2019-08-01" || got.Score != 2 {
 		t.Fatalf("confirmed NC: %v %+v", ok, got)
 	}
-	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); !errors.Is(err, server.ErrWrongStage) {
+	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("confirming twice: %v", err)
 	}
-	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, ""); !errors.Is(err, server.ErrWrongStage) {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("accepting before a CA: %v", err)
 	}
 
@@ -80,7 +82,7 @@ func TestWorkflow(t *testing.T) {
 	got = e.nc(coop, id)
 	if got.Stage != api.StageEvidenceRequested || got.CAStatus != api.StatusAccepted || got.EvidenceStatus != api.StatusRequested ||
 		got.CA.AnalystComment != "Satisfait." || !got.CA.DecidedAt.Equal(e.clock.Now()) ||
-		len(got.CAHistory) != 1 || got.CAHistory[0].Decision != server.DecisionAccepted || got.CAHistory[0].Comment != "Satisfait." {
+		len(got.CAHistory) != 1 || got.CAHistory[0].Decision != workflow.DecisionAccepted || got.CAHistory[0].Comment != "Satisfait." {
 		t.Fatalf("accepted: %+v", got)
 	}
 	// Closing the NC, then asking for evidence again reopens it.
@@ -93,7 +95,7 @@ func TestWorkflow(t *testing.T) {
 	if ms := e.messages(coop, id); len(ms) != 1 || ms[0].Body != "Preuves reçues." || ms[0].AuthorRole != api.RoleAnalyst {
 		t.Fatalf("closing comment: %+v", ms)
 	}
-	if err := e.srv.CloseNC(ctx, "analyst", org, id, ""); !errors.Is(err, server.ErrWrongStage) {
+	if err := e.srv.CloseNC(ctx, "analyst", org, id, ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("closing twice: %v", err)
 	}
 	if err := e.srv.RequestEvidence(ctx, "analyst", org, id, "2019-09-01"); err != nil {
@@ -106,7 +108,7 @@ func TestWorkflow(t *testing.T) {
 	// Return with a comment.
 	r = e.push(coop, clientA, api.PushEntry{Seq: 2, Kind: api.KindCASubmit, NCID: ncOpen2, BaseRevision: e.nc(coop, ncOpen2).Revision, Text: "Inspections."})
 	wantResult(t, r[0], 2, api.PushApplied, "")
-	if err := e.srv.ReturnCA(ctx, "analyst", org, ncOpen2, "  ", ""); !errors.Is(err, server.ErrCommentRequired) {
+	if err := e.srv.ReturnCA(ctx, "analyst", org, ncOpen2, "  ", ""); !errors.Is(err, workflow.ErrCommentRequired) {
 		t.Fatalf("return without comment: %v", err)
 	}
 	if err := e.srv.ReturnCA(ctx, "analyst", org, ncOpen2, "Quand ?", "2019-10-15"); err != nil {
@@ -114,7 +116,7 @@ func TestWorkflow(t *testing.T) {
 	}
 	got = e.nc(coop, ncOpen2)
 	if got.Stage != api.StageCAReturned || got.CAStatus != api.StatusReturned || got.CA.AnalystComment != "Quand ?" ||
-		got.DueDate != "2019-10-15" || got.CAHistory[0].Decision != server.DecisionReturned {
+		got.DueDate != "2019-10-15" || got.CAHistory[0].Decision != workflow.DecisionReturned {
 		t.Fatalf("returned: %+v", got)
 	}
 	// Accept without evidence closes.
@@ -128,7 +130,7 @@ func TestWorkflow(t *testing.T) {
 	}
 
 	// Messages: only on confirmed NCs.
-	if _, err := e.srv.AnalystMessage(ctx, "analyst", org, server.DemoHiddenNC, "x"); !errors.Is(err, server.ErrWrongStage) {
+	if _, err := e.srv.AnalystMessage(ctx, "analyst", org, demo.HiddenNC, "x"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("message on an entered NC: %v", err)
 	}
 	m, err := e.srv.AnalystMessage(ctx, "analyst", org, ncOpen, "Bonjour")
@@ -138,7 +140,7 @@ func TestWorkflow(t *testing.T) {
 	if m.Author != "Claire Dubois" || m.AuthorRole != api.RoleAnalyst {
 		t.Fatalf("message: %+v", m)
 	}
-	if _, err := e.srv.AnalystMessage(ctx, "analyst", server.DemoOrgEstate, ncOpen, "x"); !errors.Is(err, server.ErrNotFound) {
+	if _, err := e.srv.AnalystMessage(ctx, "analyst", demo.OrgEstate, ncOpen, "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("message on another organisation's NC: %v", err)
 	}
 
@@ -161,13 +163,13 @@ func TestImportClosingReport(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	count := func() int {
-		ncs, err := e.srv.NCs(ctx, server.DemoOrgEstate)
+		ncs, err := e.srv.NCs(ctx, demo.OrgEstate)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := 0
 		for _, nc := range ncs {
-			if nc.Stage == server.StageEntered {
+			if nc.Stage == workflow.StageEntered {
 				n++
 			}
 		}
@@ -176,12 +178,12 @@ func TestImportClosingReport(t *testing.T) {
 	csv := "criterion_number,criterion_text,criterion_type,finding,score\n" +
 		"3.5.0.01,Registre des heures,core,\"Registre incomplet, octobre\",\n" +
 		"2.1.0.05,Plan de prime,development,Pas de plan,2\n"
-	n, err := e.srv.ImportClosingReport(ctx, "auditor", server.DemoOrgEstate, "AO-41207", strings.NewReader(csv), "csv")
+	n, err := e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(csv), "csv")
 	if err != nil || n != 2 || count() != 2 {
 		t.Fatalf("csv: %d %v, %d entered", n, err, count())
 	}
 	js := `[{"criterion_number":"4.2.0.01","criterion_text":"Pesticides","criterion_type":"major","finding":"Stock","score":0}]`
-	n, err = e.srv.ImportClosingReport(ctx, "auditor", server.DemoOrgEstate, "AO-41207", strings.NewReader(js), "json")
+	n, err = e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, "AO-41207", strings.NewReader(js), "json")
 	if err != nil || n != 1 || count() != 3 {
 		t.Fatalf("json: %d %v, %d entered", n, err, count())
 	}
@@ -196,8 +198,8 @@ func TestImportClosingReport(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := e.srv.ImportClosingReport(ctx, "auditor", server.DemoOrgEstate, tc.audit, strings.NewReader(tc.body), tc.format)
-			if !errors.Is(err, server.ErrInvalid) {
+			_, err := e.srv.ImportClosingReport(ctx, "auditor", demo.OrgEstate, tc.audit, strings.NewReader(tc.body), tc.format)
+			if !errors.Is(err, workflow.ErrInvalid) {
 				t.Fatalf("got %v, want ErrInvalid", err)
 			}
 			if count() != 3 {

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // The second part of the soak: ecert-server as a separate process, killed with SIGKILL
@@ -106,13 +106,7 @@ func runServerKills(t *testing.T, set settings) killPhase {
 	h := emptyHarness(t, set)
 	h.dataDir = t.TempDir()
 	// The data is made in this process, then served by the ecert-server process.
-	srv, err := server.New(server.Config{DataDir: h.dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.SeedDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	srv := servertest.StartIn(t, h.dataDir, nil)
 	h.prepare(ctx, srv)
 	// No analyst will move NCs on: half of the new ones await evidence from the start.
 	for _, org := range h.orgs {
@@ -188,10 +182,7 @@ func runServerKills(t *testing.T, set settings) killPhase {
 	p.stop()
 
 	// The server's data as it stands, read in this process now that it stopped.
-	after, err := server.New(server.Config{DataDir: h.dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	after := servertest.StartIn(t, h.dataDir, nil)
 	defer after.Close()
 	res := h.check(ctx, after, views)
 	t.Logf("server killed %d times in %d rounds; quiet in %s; %d messages, %d CAs, %d files checked; %d duplicates, %d lost",

@@ -17,7 +17,11 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 // The binaries the processes run: the headless ecert-desktop of the process clients,
@@ -191,7 +195,7 @@ func TestSoak(t *testing.T) {
 func TestChecksFindLossDuplicateAndDivergence(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, settings{seed: 7, inproc: 1, openNCs: 3})
-	w := h.workers[server.DemoOrgCoop][0]
+	w := h.workers[demo.OrgCoop][0]
 	a, err := w.next(ctx)
 	for err == nil && a.kind != opMessage {
 		a, err = w.next(ctx)
@@ -206,7 +210,7 @@ func TestChecksFindLossDuplicateAndDivergence(t *testing.T) {
 	h.ledger.record(w, a, o)
 	// Planted: the same body once more on the server; a message the ledger says was
 	// saved that never was.
-	if _, err := h.srv.AnalystMessage(ctx, "analyst", server.DemoOrgCoop, a.nc, a.text); err != nil {
+	if _, err := h.srv.AnalystMessage(ctx, "analyst", demo.OrgCoop, a.nc, a.text); err != nil {
 		t.Fatal(err)
 	}
 	h.ledger.messages["never sent"] = &entry{nc: a.nc, kind: opMessage, text: "never sent", sure: true, client: w.c.name()}
@@ -234,7 +238,8 @@ func TestChecksFindLossDuplicateAndDivergence(t *testing.T) {
 // newHarness starts the server and the clients, and syncs each once.
 func newHarness(t *testing.T, set settings) *harness {
 	h := emptyHarness(t, set)
-	h.srv = servertest.StartWith(t, func(c *server.Config) { h.dataDir = c.DataDir })
+	h.srv = servertest.Start(t)
+	h.dataDir = h.srv.DataDir
 	ctx := context.Background()
 	h.prepare(ctx, h.srv)
 	h.addClients(ctx, h.srv.URL)
@@ -244,13 +249,13 @@ func newHarness(t *testing.T, set settings) *harness {
 func emptyHarness(t *testing.T, set settings) *harness {
 	return &harness{t: t, set: set, ledger: newLedger(), workers: map[string][]*worker{},
 		injected: map[string]int{}, hit: map[string]int{}, analyst: map[string]int{}, baseEv: map[string]int{},
-		orgs: []string{server.DemoOrgCoop, server.DemoOrgEstate}}
+		orgs: []string{demo.OrgCoop, demo.OrgEstate}}
 }
 
 // admin is what the harness does directly on FLOCERT's side.
 type admin interface {
 	serverSide
-	CreateUser(ctx context.Context, u server.NewUser) error
+	CreateUser(ctx context.Context, u auth.NewUser) error
 	NCs(ctx context.Context, orgID string) ([]api.NC, error)
 	EnterNC(ctx context.Context, auditor, orgID string, nc api.NC) error
 	ConfirmNC(ctx context.Context, analyst, orgID, ncID string, due api.Date) error
@@ -260,13 +265,13 @@ type admin interface {
 // organisation has several clients (in this process and as separate processes), each
 // its own user; the second one.
 func (h *harness) prepare(ctx context.Context, srv admin) {
-	h.users = map[string][]string{server.DemoOrgCoop: {"coop"}, server.DemoOrgEstate: {"estate"}}
+	h.users = map[string][]string{demo.OrgCoop: {"coop"}, demo.OrgEstate: {"estate"}}
 	for i := 1; i < h.set.inproc+h.set.procs; i++ {
 		u := fmt.Sprintf("coop%d", i)
-		if err := srv.CreateUser(ctx, server.NewUser{Username: u, Password: u, Name: "Staff " + u, Role: api.RoleClient, OrgID: server.DemoOrgCoop}); err != nil {
+		if err := srv.CreateUser(ctx, auth.NewUser{Username: u, Password: u, Name: "Staff " + u, Role: api.RoleClient, OrgID: demo.OrgCoop}); err != nil {
 			h.t.Fatal(err)
 		}
-		h.users[server.DemoOrgCoop] = append(h.users[server.DemoOrgCoop], u)
+		h.users[demo.OrgCoop] = append(h.users[demo.OrgCoop], u)
 	}
 	for _, org := range h.orgs {
 		if err := h.keepOpen(ctx, srv, org); err != nil {
@@ -291,7 +296,7 @@ func (h *harness) addClients(ctx context.Context, url string) {
 			dir := h.t.TempDir()
 			var c client
 			var err error
-			kills := org == server.DemoOrgCoop && i >= h.set.inproc
+			kills := org == demo.OrgCoop && i >= h.set.inproc
 			label := fmt.Sprintf("%s-app", u)
 			if kills {
 				label = fmt.Sprintf("%s-process", u)
@@ -401,7 +406,7 @@ func (h *harness) analystRound(ctx context.Context, r *rand.Rand) error {
 				} else {
 					kind, err = "accept evidence and close", h.srv.AcceptEvidence(ctx, "analyst", org, nc.ID, "")
 				}
-			case api.StageClosed, server.StageEntered:
+			case api.StageClosed, workflow.StageEntered:
 				continue
 			default:
 				if r.IntN(4) != 0 {
@@ -620,7 +625,7 @@ func (h *harness) check(ctx context.Context, srv serverSide, views map[string]re
 		}
 	}
 	// Nothing of one organisation reaches another's replica.
-	for _, w := range h.workers[server.DemoOrgEstate] {
+	for _, w := range h.workers[demo.OrgEstate] {
 		for k := range views[w.c.name()].state {
 			for body, e := range l.messages {
 				if e.client != w.c.name() && strings.Contains(views[w.c.name()].state[k], body) {
@@ -671,7 +676,7 @@ func (h *harness) expireUploads(ctx context.Context) (int, []string) {
 // data of a server process opened after it stopped.
 type serverSide interface {
 	State(ctx context.Context, orgID string) (api.State, error)
-	Events(ctx context.Context, orgID, ncID string) ([]server.Event, error)
+	Events(ctx context.Context, orgID, ncID string) ([]store.Event, error)
 }
 
 // explain logs what the server did to an NC, for a failed check.

@@ -20,6 +20,9 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 )
 
 const defaultDataDir = "./ecert-server-data"
@@ -42,7 +45,7 @@ func serve(log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("ecert-server", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
-	demo := fs.Bool("demo", false, "seed the demo organisations and users into a new database")
+	seedDemo := fs.Bool("demo", false, "seed the demo organisations and users into a new database")
 	maxFileMB := fs.Int64("max-file-mb", server.DefaultMaxFileBytes>>20, "largest evidence file, in MiB")
 	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
@@ -56,17 +59,21 @@ func serve(log *slog.Logger, args []string) error {
 		quota = -1 // no quota
 	}
 
-	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log, MaxFileBytes: *maxFileMB << 20,
-		QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dir, err := datadir.Open(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer dir.Close()
+	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
+		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")})
+	if err != nil {
+		return err
+	}
 
-	if *demo {
-		seeded, err := srv.SeedDemo(ctx)
+	if *seedDemo {
+		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store})
 		if err != nil {
 			return err
 		}
@@ -74,7 +81,7 @@ func serve(log *slog.Logger, args []string) error {
 			fmt.Println("demo data created")
 		}
 		fmt.Println("demo logins (password = username):")
-		for _, l := range server.DemoLogins {
+		for _, l := range demo.Logins {
 			org := ""
 			if l.OrgID != "" {
 				org = " organisation " + l.OrgID
@@ -95,6 +102,19 @@ func serve(log *slog.Logger, args []string) error {
 	fmt.Printf("ecert-server listening on http://%s (analyst console: http://%s/console/)\n", ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// The background work (the upload janitor) runs until the shutdown.
+	bg, stopBg := context.WithCancel(ctx)
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		if err := srv.Serve(bg); err != nil {
+			log.Error("background work", logkey.Error, err)
+		}
+	}()
+	defer func() {
+		stopBg()
+		<-bgDone
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -112,7 +132,7 @@ func serve(log *slog.Logger, args []string) error {
 func generate(log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("ecert-server generate", flag.ExitOnError)
 	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
-	var o server.GenerateOptions
+	var o demo.GenerateOptions
 	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation")
 	fs.StringVar(&o.Username, "user", "large", "client login created for it (password = login)")
 	fs.IntVar(&o.Audits, "audits", 50, "number of audits")
@@ -121,13 +141,18 @@ func generate(log *slog.Logger, args []string) error {
 	fs.IntVar(&o.Evidence, "evidence", 2000, "number of evidence records")
 	fs.Parse(args)
 
-	srv, err := server.New(server.Config{DataDir: *dataDir, Logger: log})
+	ctx := context.Background()
+	dir, err := datadir.Open(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer dir.Close()
+	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	if err := srv.GenerateLarge(context.Background(), o); err != nil {
+	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store}, o); err != nil {
 		return err
 	}
 	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",

@@ -1,5 +1,3 @@
-// Package servertest starts a real ecert-server, with the demo data and a real SQLite
-// file, for the tests of other packages.
 package servertest
 
 import (
@@ -13,14 +11,17 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 )
 
-// Server is a running ecert-server with the demo data.
+// Server is a running ecert-server with the demo data, on SQLite and a blob folder in
+// DataDir (package datadir).
 type Server struct {
 	*server.Server
-	HTTP  *httptest.Server
-	URL   string
-	Clock *Clock
+	HTTP    *httptest.Server
+	URL     string
+	Clock   *Clock
+	DataDir string
 	// Requests counts the HTTP requests served.
 	Requests atomic.Int64
 	// Bytes counts the response body bytes written (as sent: compressed if it was).
@@ -29,6 +30,8 @@ type Server struct {
 	Received atomic.Int64
 
 	cfg  server.Config
+	dir  *datadir.Dir
+	stop func() // ends the server's Serve and waits for it
 	mu   sync.Mutex
 	down bool
 	// serving is held (read) by every request and (write) by Restart, so a restart
@@ -63,19 +66,25 @@ func Start(t testing.TB) *Server { return StartWith(t, nil) }
 // StartWith is Start with a chance to change the server's configuration first.
 func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 	t.Helper()
+	return StartIn(t, t.TempDir(), configure)
+}
+
+// StartIn is StartWith on the data folder dir, which may hold a server's data
+// already (the demo data is seeded only once).
+func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
+	t.Helper()
 	clock := &Clock{now: time.Now()}
-	cfg := server.Config{DataDir: t.TempDir(), Now: clock.Now}
+	cfg := server.Config{Now: clock.Now}
 	if configure != nil {
 		configure(&cfg)
 	}
-	srv, err := server.New(cfg)
-	if err != nil {
+	s := &Server{Clock: clock, cfg: cfg, DataDir: dir}
+	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.SeedDemo(context.Background()); err != nil {
+	if _, err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Server: srv, Clock: clock, cfg: cfg, handler: srv.Handler()}
 	s.HTTP = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		down := s.down
@@ -96,11 +105,53 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 		s.handler.ServeHTTP(&counter{ResponseWriter: w, n: &s.Bytes}, r)
 	}))
 	s.URL = s.HTTP.URL
-	t.Cleanup(func() {
-		s.HTTP.Close()
-		s.Server.Close()
-	})
+	t.Cleanup(s.Close)
 	return s
+}
+
+// Close stops the server and closes its data folder, so that another process may
+// serve it. The test's cleanup calls it; it is idempotent.
+func (s *Server) Close() {
+	s.HTTP.Close()
+	s.serving.Lock()
+	defer s.serving.Unlock()
+	if s.stop != nil {
+		s.close()
+	}
+}
+
+// start opens the data folder and starts a server on it.
+func (s *Server) start() error {
+	dir, err := datadir.Open(context.Background(), s.DataDir)
+	if err != nil {
+		return err
+	}
+	cfg := s.cfg
+	cfg.Store, cfg.Blobs, cfg.UploadDir = dir.Store, dir.Blobs, dir.Uploads
+	srv, err := server.New(cfg)
+	if err != nil {
+		dir.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ctx)
+	}()
+	s.Server, s.handler, s.dir = srv, srv.Handler(), dir
+	s.stop = func() {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// close stops the server and closes its data folder.
+func (s *Server) close() error {
+	s.stop()
+	s.stop = nil
+	return s.dir.Close()
 }
 
 // Restart stops the server as a crash would and starts it again on the same data and
@@ -112,15 +163,10 @@ func (s *Server) Restart() error {
 	s.HTTP.CloseClientConnections()
 	s.serving.Lock()
 	defer s.serving.Unlock()
-	if err := s.Server.Close(); err != nil {
+	if err := s.close(); err != nil {
 		return err
 	}
-	srv, err := server.New(s.cfg)
-	if err != nil {
-		return err
-	}
-	s.Server, s.handler = srv, srv.Handler()
-	return nil
+	return s.start()
 }
 
 // SetDown makes the server drop every connection (true) or serve again (false).

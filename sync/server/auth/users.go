@@ -1,0 +1,48 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+)
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Username string
+	Password string
+	Name     string
+	Role     api.Role
+	OrgID    string // required for clients, empty otherwise
+}
+
+// CreateUser creates a user with an argon2id hash of its password.
+func (a *Service) CreateUser(ctx context.Context, u NewUser) error {
+	switch {
+	case u.Username == "" || u.Password == "":
+		return errors.New("create user: username and password are required")
+	case u.Role != api.RoleClient && u.Role != api.RoleAnalyst && u.Role != api.RoleAuditor:
+		return fmt.Errorf("create user: unknown role %q", u.Role)
+	case (u.Role == api.RoleClient) != (u.OrgID != ""):
+		return errors.New("create user: clients, and only clients, belong to an organisation")
+	}
+	hash, err := hashPassword(u.Password)
+	if err != nil {
+		return err
+	}
+	return a.users.CreateUser(ctx, store.UserRecord{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID, PasswordHash: hash})
+}
+
+// OrgIDForUser returns the organisation of a client user, or store.ErrNotFound.
+func (a *Service) OrgIDForUser(ctx context.Context, username string) (string, error) {
+	u, err := a.users.User(ctx, username)
+	if err != nil {
+		return "", err
+	}
+	if u.OrgID == "" {
+		return "", store.ErrNotFound
+	}
+	return u.OrgID, nil
+}

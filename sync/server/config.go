@@ -1,0 +1,77 @@
+package server
+
+import (
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+)
+
+// Config configures a Server. Store, Blobs and UploadDir are required.
+type Config struct {
+	// Store is the database (store/sqlite, or another implementation of the contract);
+	// Blobs holds file bytes (blobs.Folder, or another). The caller opens and closes
+	// both.
+	Store store.Store
+	Blobs blobs.Store
+	// UploadDir holds unfinished uploads (tus): <id> and <id>.info.
+	UploadDir string
+
+	Logger     *slog.Logger     // nil discards logs
+	Now        func() time.Time // nil means time.Now; tests move the clock with it
+	AccessTTL  time.Duration    // lifetime of access tokens; 0 means 15 minutes
+	RefreshTTL time.Duration    // lifetime of refresh tokens; 0 means 30 days
+
+	// Evidence files (served to clients as the api.EntityLimits entity).
+	MaxFileBytes int64         // largest evidence file; 0 means DefaultMaxFileBytes
+	FileTypes    []string      // accepted name extensions (".pdf"); nil means DefaultFileTypes
+	QuotaBytes   int64         // uploaded bytes per organisation; 0 means DefaultQuotaBytes, < 0 no quota
+	UploadExpiry time.Duration // an unfinished upload untouched this long is deleted; 0 means 24 h
+}
+
+// Defaults of the evidence limits.
+const (
+	DefaultMaxFileBytes int64 = 100 << 20
+	DefaultQuotaBytes   int64 = 5 << 30
+	DefaultUploadExpiry       = 24 * time.Hour
+)
+
+// DefaultFileTypes are the file name extensions accepted for evidence by default.
+var DefaultFileTypes = []string{".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic",
+	".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".csv", ".txt", ".zip"}
+
+// limitsOf applies the defaults to the evidence limits of a configuration.
+func limitsOf(cfg Config) api.Limits {
+	l := api.Limits{MaxFileBytes: cfg.MaxFileBytes, QuotaBytes: cfg.QuotaBytes,
+		UploadExpiry: int64(cfg.UploadExpiry / time.Second)}
+	if l.MaxFileBytes <= 0 {
+		l.MaxFileBytes = DefaultMaxFileBytes
+	}
+	switch {
+	case l.QuotaBytes == 0:
+		l.QuotaBytes = DefaultQuotaBytes
+	case l.QuotaBytes < 0:
+		l.QuotaBytes = 0 // none, as api.Limits says it
+	}
+	if cfg.UploadExpiry <= 0 {
+		l.UploadExpiry = int64(DefaultUploadExpiry / time.Second)
+	}
+	types := cfg.FileTypes
+	if types == nil {
+		types = DefaultFileTypes
+	}
+	for _, t := range types {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !strings.HasPrefix(t, ".") {
+			t = "." + t
+		}
+		if t != "" && !slices.Contains(l.Types, t) {
+			l.Types = append(l.Types, t)
+		}
+	}
+	return l
+}

@@ -1,0 +1,215 @@
+package demo
+
+import (
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/certpdf"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
+)
+
+// Criterion texts of the demo NCs, shared by the NCs and the checklist.
+const (
+	crit220003 = "Votre société explique aux travailleurs l'objectif de la prime Fairtrade (exigence applicable dès la première année de certification). Vous informez tous les travailleurs, dans une langue et sous une forme qu'ils comprennent, des règles d'utilisation de la prime, du rôle du Comité de la Prime Fairtrade et de leur droit de proposer des projets."
+	crit011101 = "Pour qu'une organisation soit classée multi-propriété, il doit y avoir un minimum de deux plantations appartenant à des propriétaires différents, chacune avec sa propre direction et ses propres travailleurs. Un accord écrit entre les propriétaires définit les responsabilités de chacun dans le respect des standards Fairtrade."
+	crit030002 = "L'organisation de 2ème/3ème échelon doit garantir que les organisations membres affiliées respectent les exigences applicables du standard, au moyen d'un système de contrôle interne documenté et d'une inspection annuelle de chaque organisation membre."
+	crit110002 = "Vous acceptez de recevoir des audits annoncés et non annoncés sur votre site et sur les sites de vos membres, et vous donnez aux auditeurs accès à tous les lieux, documents et personnes nécessaires à l'audit."
+	crit320001 = "Vous fournissez gratuitement aux travailleurs qui manipulent des produits dangereux des équipements de protection individuelle adaptés, et vous veillez à ce qu'ils les portent."
+)
+
+func (d *demo) coop() {
+	org := api.Organisation{
+		ID: OrgCoop, Name: "Coopérative des Planteurs du Mont Vert",
+		LegalName: "Coopérative des Planteurs du Mont Vert (COOPLAMOV)",
+		Type:      "Producteur - HL - Plantations Multiples",
+		Address:   "Route de Dschang, BP 214", City: "Bafoussam", PostalCode: "214", Country: "Cameroun",
+		Email: "contact@montvert.example", Phone: "+237 233 44 12 80", Website: "https://montvert.example",
+		Products: []string{"Thé", "Café arabica", "Banane"},
+	}
+	d.do(func() error { return d.s.UpsertOrganisation(d.ctx, org) })
+	d.user(auth.NewUser{Username: "coop", Password: "coop", Name: "Marie Ngo Bassa", Role: api.RoleClient, OrgID: org.ID})
+	o := org.ID
+	put := func(f func() error) { d.do(f) }
+
+	put(func() error {
+		return d.s.UpsertCertification(d.ctx, o, api.Certification{ID: o, Status: "certified", Standard: "Hired Labour",
+			Scope: []string{"Production", "Thé", "Café arabica", "Banane"}, CycleStart: "2019-10-15", CycleEnd: "2023-10-14",
+			LastAudit: "2018-10-15", NextAuditDue: "2020-10-15", CertificateNo: "FLO-3542-2019"})
+	})
+	for _, c := range []api.Contact{
+		{ID: "C-3542-01", Name: "Marie Ngo Bassa", Role: "Responsable qualité", Company: org.Name, Email: "m.ngobassa@montvert.example", Phone: "+237 677 21 45 09"},
+		{ID: "C-3542-02", Name: "Samuel Fotso", Role: "Président du Comité de la Prime", Company: org.Name, Email: "s.fotso@montvert.example", Phone: "+237 699 80 12 33"},
+		{ID: "C-3542-03", Name: "Alice Kamga", Role: "Directrice générale", Company: org.Name, Email: "direction@montvert.example", Phone: "+237 233 44 12 81"},
+		analystContact,
+	} {
+		put(func() error { return d.s.UpsertContact(d.ctx, o, c) })
+	}
+
+	certFile := d.certificatePDF(org, "FLO-3542-2019", "Hired Labour", "14/10/2023")
+	put(func() error {
+		return d.s.UpsertCertificate(d.ctx, o, api.Certificate{ID: "CERT-3542-2019", Number: "FLO-3542-2019",
+			Description: "CERT Certificate web en", Year: 2019, ValidUntil: "2023-10-14", File: &certFile})
+	})
+	contract := d.file("Contrat de certification.pdf", "application/pdf", certpdf.Render("Contrat de certification", []certpdf.Line{
+		{Text: "CONTRAT DE CERTIFICATION", Size: 18, Bold: true},
+		{Text: "entre FLOCERT GmbH, Bonner Talweg 177, 53129 Bonn, Allemagne", Gap: 20},
+		{Text: "et " + org.LegalName + " (FLO ID " + o + ")"},
+		{Text: "1. Objet : certification Fairtrade de l'organisation selon les standards applicables.", Gap: 16},
+		{Text: "2. Le client accepte les audits annoncés et non annoncés."},
+		{Text: "3. Le client propose des mesures correctives pour toute non-conformité constatée."},
+		{Text: "4. Durée : cycle de certification de quatre ans, renouvelable."},
+		{Text: "Fait à Bonn, le 18 mars 2020", Gap: 24},
+	}))
+	put(func() error {
+		return d.s.UpsertDocument(d.ctx, o, api.Document{ID: "DOC-3542-0001", Type: "certification_contract", Date: "2020-03-18", File: contract})
+	})
+
+	for _, a := range []api.Audit{
+		{ID: "AO-38369", Date: "2018-10-15", ServiceType: "Producteur - HL - Plantations Multiples", Type: "renewal", Status: "in_evaluation", Auditor: "Paul Mbarga"},
+		{ID: "AO-28681", Date: "2017-06-26", ServiceType: "Producteur - SPO - premier degré", Type: "initial", Status: "in_evaluation", Auditor: "Paul Mbarga"},
+	} {
+		put(func() error { return d.s.UpsertAudit(d.ctx, o, a) })
+	}
+
+	for _, nc := range []api.NC{
+		{ID: "NC-167140-2019", AuditID: "AO-38369", CriterionNumber: "2.2.0.03", CriterionText: crit220003, CriterionType: "core",
+			Finding:      "Les travailleurs interrogés sur deux des trois plantations ne connaissent pas l'objectif de la prime Fairtrade ni la composition du Comité de la Prime. Aucune séance d'information n'a été tenue en 2018.",
+			ReceivedDate: "2018-12-18", DueDate: "2019-06-01", Stage: api.StageCARequested, CAStatus: api.StatusRequested},
+		{ID: "NC-150424-2018", AuditID: "AO-38369", CriterionNumber: "0.1.1.01", CriterionText: crit011101, CriterionType: "core",
+			Finding:      "L'accord écrit entre les propriétaires des plantations de Foumbot et de Baham n'a pas pu être présenté; la répartition des responsabilités n'est pas documentée.",
+			ReceivedDate: "2019-06-05", Stage: api.StageEvidenceRequested, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusRequested,
+			CA: &api.CA{Text: "Rédaction et signature d'un accord de multi-propriété entre les deux propriétaires, précisant les responsabilités de chacun; présentation de l'accord et des listes de travailleurs de chaque plantation.",
+				SubmittedAt: at("2019-05-10T08:30:00Z"), AnalystComment: "Satisfait. Merci de fournir l'accord signé comme preuve matérielle.", DecidedAt: at("2019-06-05T14:05:00Z")}},
+		{ID: "NC-174410-2019", AuditID: "AO-28681", CriterionNumber: "0.3.0.02", CriterionText: crit030002, CriterionType: "major",
+			Finding:      "Le système de contrôle interne n'a pas inspecté 3 des 11 organisations membres en 2016-2017.",
+			ReceivedDate: "2019-07-02", DueDate: "2019-09-30", Stage: api.StageCARequested, CAStatus: api.StatusRequested},
+		{ID: "NC-173086-2019", AuditID: "AO-28681", CriterionNumber: "1.1.0.02", CriterionText: crit110002, CriterionType: "core",
+			Finding:      "L'accès à l'entrepôt de Mbouda a été refusé à l'auditeur le 27/06/2017.",
+			ReceivedDate: "2019-06-18", DueDate: "2019-08-31", Stage: api.StageCARequested, CAStatus: api.StatusRequested},
+		{ID: "NC-131877-2017", AuditID: "AO-28681", CriterionNumber: "3.2.0.01", CriterionText: crit320001, CriterionType: "development", Score: 2,
+			Finding:      "Deux travailleurs appliquant des pesticides ne portaient pas de masque.",
+			ReceivedDate: "2017-07-20", DueDate: "2017-10-20", Stage: api.StageClosed, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusAccepted,
+			CA: &api.CA{Text: "Achat de masques et de gants pour toutes les équipes d'application; formation annuelle à la sécurité.",
+				SubmittedAt: at("2017-08-02T10:00:00Z"), AnalystComment: "Satisfait.", DecidedAt: at("2017-08-10T09:00:00Z")}},
+		// Entered by the auditor, not yet confirmed by the analyst: clients never see it.
+		{ID: HiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", CriterionText: "Vous tenez un registre des heures travaillées par chaque travailleur.",
+			CriterionType: "core", Finding: "Registre incomplet pour octobre 2018.", ReceivedDate: "2019-01-05", Stage: workflow.StageEntered},
+	} {
+		put(func() error { return d.s.UpsertNC(d.ctx, o, nc) })
+	}
+
+	for _, m := range []api.Message{
+		{ID: "MSG-3542-0001", NCID: "NC-167140-2019", Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: at("2018-12-18T09:15:00Z"),
+			Body: "Bonjour, merci de proposer une mesure corrective pour cette non-conformité avant le 01/06/2019. Pensez à préciser comment et quand les travailleurs seront informés."},
+		{ID: "MSG-3542-0002", NCID: "NC-167140-2019", Author: "Marie Ngo Bassa", AuthorRole: api.RoleClient, SentAt: at("2019-01-07T11:42:00Z"),
+			Body: "Bonjour Madame Dubois, nous prévoyons des réunions d'information sur chaque plantation en février. Faut-il joindre les listes de présence ?"},
+		{ID: "MSG-3542-0003", NCID: "NC-167140-2019", Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: at("2019-01-08T08:03:00Z"),
+			Body: "Oui, les listes de présence signées et le support présenté seront de bonnes preuves matérielles. Indiquez-le dans votre mesure corrective."},
+	} {
+		put(func() error { return d.s.AddMessage(d.ctx, o, m) })
+	}
+
+	png := d.file("image.png", "image/png", demoPNG())
+	xlsx := d.file("Audits 10-12 October 2018.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", demoXLSX([][]string{
+		{"Plantation", "Propriétaire", "Travailleurs", "Date d'audit"},
+		{"Foumbot", "Famille Njoya", "84", "10/10/2018"},
+		{"Baham", "SCI Hauts Plateaux", "61", "11/10/2018"},
+		{"Bafoussam", "Coopérative", "112", "12/10/2018"},
+	}))
+	for _, e := range []api.Evidence{
+		{ID: "PM-3542-0001", NCID: "NC-150424-2018", Type: "evidence", Date: "2019-05-10", File: png, AddedAt: at("2019-05-10T09:01:00Z")},
+		{ID: "PM-3542-0002", NCID: "NC-150424-2018", Type: "evidence", Date: "2019-05-10", File: xlsx, AddedAt: at("2019-05-10T09:02:00Z")},
+	} {
+		put(func() error { return d.s.AddEvidence(d.ctx, o, e) })
+	}
+
+	for _, c := range coopChecklist() {
+		put(func() error { return d.s.UpsertCriterion(d.ctx, o, c) })
+	}
+}
+
+// coopChecklist is "Ma checklist" of the demo cooperative (Hired Labour standard).
+func coopChecklist() []api.Criterion {
+	rows := []struct{ number, section, typ, text string }{
+		{"0.1.1.01", "0.1 Certification", "core", crit011101},
+		{"0.1.1.02", "0.1 Certification", "core", "Vous désignez une personne de contact pour toutes les questions de certification et informez FLOCERT de tout changement."},
+		{"0.3.0.02", "0.3 Organisations de 2ème/3ème échelon", "major", crit030002},
+		{"1.1.0.01", "1.1 Audits", "core", "Vous acceptez les conditions générales de certification et payez les frais de certification dans les délais."},
+		{"1.1.0.02", "1.1 Audits", "core", crit110002},
+		{"1.2.0.01", "1.2 Sous-traitance", "core", "Vous informez FLOCERT de tous les sous-traitants qui manipulent des produits Fairtrade."},
+		{"2.1.0.01", "2.1 Prime Fairtrade", "core", "Vous mettez en place un Comité de la Prime Fairtrade élu démocratiquement par les travailleurs."},
+		{"2.1.0.02", "2.1 Prime Fairtrade", "core", "Le Comité de la Prime se réunit au moins deux fois par an et tient des procès-verbaux signés."},
+		{"2.2.0.01", "2.2 Utilisation de la prime", "core", "La prime est déposée sur un compte bancaire séparé, géré par le Comité de la Prime."},
+		{"2.2.0.03", "2.2 Utilisation de la prime", "core", crit220003},
+		{"2.2.0.05", "2.2 Utilisation de la prime", "development", "Le Comité de la Prime établit un plan de prime annuel approuvé par l'assemblée des travailleurs."},
+		{"3.1.0.01", "3.1 Non-discrimination", "core", "Vous ne pratiquez aucune discrimination à l'embauche, dans la rémunération ou la promotion."},
+		{"3.1.0.05", "3.1 Non-discrimination", "core", "Vous avez une politique écrite contre le harcèlement sexuel, connue de tous les travailleurs."},
+		{"3.2.0.01", "3.2 Santé et sécurité", "development", crit320001},
+		{"3.2.0.04", "3.2 Santé et sécurité", "core", "Les travailleurs ont accès à de l'eau potable et à des installations sanitaires propres."},
+		{"3.3.0.01", "3.3 Liberté d'association", "core", "Vous reconnaissez par écrit le droit des travailleurs à s'affilier au syndicat de leur choix."},
+		{"3.4.0.01", "3.4 Conditions d'emploi", "core", "Les salaires sont au moins égaux au salaire minimum légal ou régional, le plus élevé des deux."},
+		{"3.4.0.07", "3.4 Conditions d'emploi", "core", "Chaque travailleur reçoit un contrat de travail écrit, signé, dans une langue qu'il comprend."},
+		{"3.5.0.01", "3.5 Temps de travail", "core", "Vous tenez un registre des heures travaillées par chaque travailleur."},
+		{"3.5.0.03", "3.5 Temps de travail", "development", "Les heures supplémentaires sont volontaires, limitées et rémunérées au taux majoré."},
+		{"4.1.0.01", "4.1 Environnement", "development", "Vous identifiez les zones d'érosion et mettez en place des mesures pour les réduire."},
+		{"4.2.0.01", "4.2 Pesticides", "core", "Vous n'utilisez aucun pesticide de la liste rouge des substances interdites Fairtrade."},
+		{"4.3.0.02", "4.3 Eau", "voluntary", "Vous mesurez la consommation d'eau pour l'irrigation et fixez des objectifs de réduction."},
+		{"4.5.0.01", "4.5 Biodiversité", "core", "Vous protégez les zones à haute valeur de conservation et ne défrichez pas de forêt primaire."},
+	}
+	out := make([]api.Criterion, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, api.Criterion{ID: r.number, Number: r.number, Section: r.section, Text: r.text, Type: r.typ, Year: 2019})
+	}
+	return out
+}
+
+func (d *demo) estate() {
+	org := api.Organisation{
+		ID: OrgEstate, Name: "Domaine de Rivière Claire",
+		LegalName: "Domaine de Rivière Claire SARL",
+		Type:      "Producteur - HL - Plantation unique",
+		Address:   "Lot II M 45 Ambohimanarina", City: "Antsirabe", PostalCode: "110", Country: "Madagascar",
+		Email: "bureau@riviereclaire.example", Phone: "+261 20 44 491 20", Website: "https://riviereclaire.example",
+		Products: []string{"Thé noir"},
+	}
+	d.do(func() error { return d.s.UpsertOrganisation(d.ctx, org) })
+	d.user(auth.NewUser{Username: "estate", Password: "estate", Name: "Hery Rakotomalala", Role: api.RoleClient, OrgID: org.ID})
+	o := org.ID
+	put := func(f func() error) { d.do(f) }
+	put(func() error {
+		return d.s.UpsertCertification(d.ctx, o, api.Certification{ID: o, Status: "certified", Standard: "Hired Labour",
+			Scope: []string{"Production", "Thé noir"}, CycleStart: "2019-05-02", CycleEnd: "2023-05-01",
+			LastAudit: "2019-03-12", NextAuditDue: "2021-03-12", CertificateNo: "FLO-27816-2019"})
+	})
+	for _, c := range []api.Contact{
+		{ID: "C-27816-01", Name: "Hery Rakotomalala", Role: "Responsable certification", Company: org.Name, Email: "hery@riviereclaire.example", Phone: "+261 34 05 112 67"},
+		analystContact,
+	} {
+		put(func() error { return d.s.UpsertContact(d.ctx, o, c) })
+	}
+	certFile := d.certificatePDF(org, "FLO-27816-2019", "Hired Labour", "01/05/2023")
+	put(func() error {
+		return d.s.UpsertCertificate(d.ctx, o, api.Certificate{ID: "CERT-27816-2019", Number: "FLO-27816-2019",
+			Description: "CERT Certificate web fr", Year: 2019, ValidUntil: "2023-05-01", File: &certFile})
+	})
+	put(func() error {
+		return d.s.UpsertAudit(d.ctx, o, api.Audit{ID: "AO-41207", Date: "2019-03-12", ServiceType: "Producteur - HL - Plantation unique",
+			Type: "initial", Status: "in_evaluation", Auditor: "Paul Mbarga"})
+	})
+	for _, nc := range []api.NC{
+		{ID: "NC-171520-2019", AuditID: "AO-41207", CriterionNumber: "3.4.0.07", CriterionType: "core",
+			CriterionText: "Chaque travailleur reçoit un contrat de travail écrit, signé, dans une langue qu'il comprend.",
+			Finding:       "Les cueilleurs saisonniers n'ont pas de contrat écrit.", ReceivedDate: "2019-04-02", DueDate: "2019-07-01",
+			Stage: api.StageCARequested, CAStatus: api.StatusRequested},
+		{ID: "NC-171521-2019", AuditID: "AO-41207", CriterionNumber: "4.2.0.01", CriterionType: "core",
+			CriterionText: "Vous n'utilisez aucun pesticide de la liste rouge des substances interdites Fairtrade.",
+			Finding:       "Un stock de paraquat a été trouvé dans le magasin.", ReceivedDate: "2019-04-02", DueDate: "2019-05-15",
+			Stage: api.StageCASubmitted, CAStatus: api.StatusSubmitted,
+			CA: &api.CA{Text: "Le stock a été retiré et remis au fournisseur; bordereau de reprise joint.", SubmittedAt: at("2019-04-20T07:45:00Z")}},
+	} {
+		put(func() error { return d.s.UpsertNC(d.ctx, o, nc) })
+	}
+	put(func() error {
+		return d.s.AddMessage(d.ctx, o, api.Message{ID: "MSG-27816-0001", NCID: "NC-171521-2019", Author: analystName,
+			AuthorRole: api.RoleAnalyst, SentAt: at("2019-04-22T10:00:00Z"), Body: "Merci, j'évalue votre mesure corrective cette semaine."})
+	})
+}

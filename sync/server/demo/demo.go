@@ -1,0 +1,107 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/certpdf"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
+)
+
+// Demo organisations (their FLO IDs) and the NC the auditor entered but the analyst has
+// not confirmed: it exists on the server and must never reach a client.
+const (
+	OrgCoop   = "3542"
+	OrgEstate = "27816"
+	HiddenNC  = "NC-172233-2019"
+)
+
+// Login is a user created by Seed; its password equals its username.
+type Login struct {
+	Username string
+	Role     api.Role
+	OrgID    string
+}
+
+// Logins lists the users Seed creates.
+var Logins = []Login{
+	{"coop", api.RoleClient, OrgCoop},
+	{"estate", api.RoleClient, OrgEstate},
+	{"analyst", api.RoleAnalyst, ""},
+	{"auditor", api.RoleAuditor, ""},
+}
+
+// Server is what the demo data is written through.
+type Server struct {
+	Workflow *workflow.Workflow // the server's writes of entities
+	Auth     *auth.Service      // users
+	Store    store.Store        // a look-up of users, and the generator's one big write
+}
+
+// Seed fills the database with the demo organisations and users. It does nothing when
+// the user "coop" already exists, so it is safe on every start; it reports whether it
+// seeded.
+func Seed(ctx context.Context, s Server) (bool, error) {
+	if _, err := s.Store.User(ctx, "coop"); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	d := &demo{s: s.Workflow, auth: s.Auth, ctx: ctx}
+	d.coop()
+	d.estate()
+	d.user(auth.NewUser{Username: "analyst", Password: "analyst", Name: "Claire Dubois", Role: api.RoleAnalyst})
+	d.user(auth.NewUser{Username: "auditor", Password: "auditor", Name: "Paul Mbarga", Role: api.RoleAuditor})
+	if d.err != nil {
+		return false, fmt.Errorf("seed demo: %w", d.err)
+	}
+	return true, nil
+}
+
+// demo collects the first error so the data below reads as a list, not as error checks.
+type demo struct {
+	s    *workflow.Workflow
+	auth *auth.Service
+	ctx  context.Context
+	err  error
+}
+
+func (d *demo) do(f func() error) {
+	if d.err == nil {
+		d.err = f()
+	}
+}
+
+func (d *demo) user(u auth.NewUser) { d.do(func() error { return d.auth.CreateUser(d.ctx, u) }) }
+
+func (d *demo) file(name, mediaType string, data []byte) api.FileRef {
+	var ref api.FileRef
+	d.do(func() (err error) {
+		ref, err = d.s.PutFile(d.ctx, name, mediaType, data)
+		return err
+	})
+	return ref
+}
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+const analystName = "Claire Dubois"
+
+var analystContact = api.Contact{ID: "C-FLO-0457", Name: analystName, Role: "Analyste FLOCERT",
+	Company: "FLOCERT", Email: "claire.dubois@flocert.example", Phone: "+49 228 2493 457", Analyst: true}
+
+func (d *demo) certificatePDF(org api.Organisation, number, standard, validUntil string) api.FileRef {
+	pdf := certpdf.Certificate(org, number, standard, validUntil, "Bonn, le 15 octobre 2019")
+	return d.file("Certificat "+number+".pdf", "application/pdf", pdf)
+}

@@ -1,0 +1,12 @@
+package logkey
+
+const (
+	Error    = "error"
+	Method   = "method"
+	Path     = "path"
+	Status   = "status"
+	Duration = "duration"
+	Bytes    = "bytes"
+	User     = "user"
+	Count    = "count"
+)

@@ -1,0 +1,262 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is the embedded store.Store: one SQLite file in WAL mode.
+type Store struct {
+	db      *sql.DB
+	created bool
+}
+
+// Open opens (creating if needed) the database at path and migrates it. The caller
+// must Close it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	// _txlock=immediate takes the write lock at BEGIN, so two writers queue on
+	// busy_timeout instead of failing to upgrade a read lock.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	before, err := migrate(ctx, db, time.Now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, created: before == 0}, nil
+}
+
+// Created reports whether Open created the database (rather than reopening one).
+func (s *Store) Created() bool { return s.created }
+
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, name) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, id, name); err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_seq (org_id, last_seq) VALUES (?, 0)
+		ON CONFLICT (org_id) DO NOTHING`, id); err != nil {
+		return fmt.Errorf("create org: %w", err)
+	}
+	return tx.Commit()
+}
+
+func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
+	var org any
+	if u.OrgID != "" {
+		org = u.OrgID
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO users (username, name, role, org_id, password_hash)
+		VALUES (?, ?, ?, ?, ?)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("create user %q: %w", u.Username, err)
+	}
+	return nil
+}
+
+func (s *Store) User(ctx context.Context, username string) (store.UserRecord, error) {
+	var u store.UserRecord
+	var role string
+	var org, orgName sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
+		Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, store.ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("read user: %w", err)
+	}
+	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
+	return u, nil
+}
+
+func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens (hash, kind, username, expires_at, family) VALUES (?, ?, ?, ?, ?)`,
+		t.Hash, t.Kind, t.Username, t.ExpiresAt.UnixNano(), t.Family)
+	if err != nil {
+		return fmt.Errorf("store token: %w", err)
+	}
+	return nil
+}
+
+const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
+
+func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, error) {
+	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
+}
+
+func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
+	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
+	if err != nil {
+		return store.TokenRecord{}, fmt.Errorf("spend token: %w", err)
+	}
+	defer tx.Rollback()
+	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, store.TokenRefresh))
+	if err != nil {
+		return t, err
+	}
+	if !t.Spent.IsZero() {
+		return t, store.ErrTokenReused
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET spent_at = ? WHERE hash = ?`, at.UnixNano(), hash); err != nil {
+		return t, fmt.Errorf("spend token: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE family = ? AND kind = ?`,
+		at.UnixNano(), t.Family, store.TokenAccess); err != nil {
+		return t, fmt.Errorf("spend token: end access tokens: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return t, fmt.Errorf("spend token: %w", err)
+	}
+	t.Spent = at.UTC()
+	return t, nil
+}
+
+func (s *Store) RevokeFamily(ctx context.Context, family string) error {
+	if family == "" {
+		return nil // no family: never the tokens of everyone who has none
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE family = ?`, family); err != nil {
+		return fmt.Errorf("revoke tokens: %w", err)
+	}
+	return nil
+}
+
+func scanToken(row *sql.Row) (store.TokenRecord, error) {
+	var t store.TokenRecord
+	var exp int64
+	var spent sql.NullInt64
+	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, store.ErrNotFound
+	}
+	if err != nil {
+		return t, fmt.Errorf("read token: %w", err)
+	}
+	t.ExpiresAt = time.Unix(0, exp).UTC()
+	if spent.Valid {
+		t.Spent = time.Unix(0, spent.Int64).UTC()
+	}
+	return t, nil
+}
+
+func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tokens WHERE expires_at < ?`, t.UnixNano()); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, `DELETE FROM console_sessions WHERE expires_at < ?`, t.UnixNano())
+	return err
+}
+
+func (s *Store) Entity(ctx context.Context, orgID, entity, id string) (store.EntityRecord, error) {
+	var r store.EntityRecord
+	var data string
+	err := s.db.QueryRowContext(ctx, `SELECT data, visible, revision FROM entities
+		WHERE org_id = ? AND entity = ? AND id = ?`, orgID, entity, id).Scan(&data, &r.Visible, &r.Revision)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, store.ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("read %s: %w", entity, err)
+	}
+	r.Data = json.RawMessage(data)
+	return r, nil
+}
+
+func (s *Store) Children(ctx context.Context, orgID, entity, parentID string) ([]store.EntityRecord, error) {
+	return entityRecords(ctx, s.db, entity, `SELECT data, visible, revision FROM entities
+		WHERE org_id = ? AND entity = ? AND parent_id = ? ORDER BY rowid`, orgID, entity, parentID)
+}
+
+func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit int) ([]api.Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, entity, id, op, data FROM changes
+		WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`, orgID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read changes: %w", err)
+	}
+	defer rows.Close()
+	out := make([]api.Change, 0, min(limit, 64))
+	for rows.Next() {
+		var c api.Change
+		var data sql.NullString
+		if err := rows.Scan(&c.Seq, &c.Entity, &c.ID, &c.Op, &data); err != nil {
+			return nil, fmt.Errorf("read changes: %w", err)
+		}
+		if data.Valid {
+			c.Data = json.RawMessage(data.String)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
+	f := api.FileRef{SHA256: sha256}
+	err := s.db.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
+		WHERE org_id = ? AND sha256 = ? LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Not referred to by an item: the organisation may still have uploaded it.
+		return orgBlob(ctx, s.db, orgID, sha256)
+	}
+	if err != nil {
+		return f, fmt.Errorf("read file ref: %w", err)
+	}
+	return f, nil
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// entityRecords runs a query answering (data, visible, revision) rows of one entity.
+func entityRecords(ctx context.Context, q querier, entity, query string, args ...any) ([]store.EntityRecord, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", entity, err)
+	}
+	defer rows.Close()
+	var out []store.EntityRecord
+	for rows.Next() {
+		var r store.EntityRecord
+		var data string
+		if err := rows.Scan(&data, &r.Visible, &r.Revision); err != nil {
+			return nil, fmt.Errorf("list %s: %w", entity, err)
+		}
+		r.Data = json.RawMessage(data)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
