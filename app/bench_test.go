@@ -24,6 +24,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -35,7 +36,7 @@ import (
 func largeServer(b *testing.B) *servertest.Server {
 	b.Helper()
 	srv := servertest.Start(b)
-	if err := srv.GenerateLarge(context.Background(), server.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
+	if err := srv.GenerateLarge(context.Background(), demo.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
 		b.Fatal(err)
 	}
 	return srv
@@ -96,7 +97,7 @@ func BenchmarkOneChangedNCPulled(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
-		if _, err := srv.AnalystMessage(ctx, "analyst", server.DemoOrgCoop, "NC-167140-2019", fmt.Sprintf("Message %d", i)); err != nil {
+		if _, err := srv.AnalystMessage(ctx, "analyst", demo.OrgCoop, "NC-167140-2019", fmt.Sprintf("Message %d", i)); err != nil {
 			b.Fatal(err)
 		}
 		reqs, bytes := srv.Requests.Load(), srv.Bytes.Load()

@@ -7,14 +7,14 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // The corrective-measure cycle with both sides real: the in-process ecert-server and
 // the app's services, as the UI calls them.
 
-const coop = server.DemoOrgCoop
+const coop = demo.OrgCoop
 
 // syncNow runs one full sync of a and waits for it to end.
 func syncNow(t *testing.T, a *app.App) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 // Evidence files with both sides real: the app's services, the real ecert-server with
@@ -287,14 +288,14 @@ func TestEvidenceCycleEndsWithANewCertificate(t *testing.T) {
 	// Close the audit's other NCs, then finalise: a new certificate is issued.
 	ncs, _ := srv.NCs(ctx, coop)
 	for _, nc := range ncs {
-		if nc.AuditID == "AO-38369" && nc.Stage != api.StageClosed && nc.Stage != server.StageEntered && nc.ID != ncEvidence {
+		if nc.AuditID == "AO-38369" && nc.Stage != api.StageClosed && nc.Stage != workflow.StageEntered && nc.ID != ncEvidence {
 			if err := srv.CloseNC(ctx, "analyst", coop, nc.ID, ""); err != nil {
 				t.Fatalf("close %s: %v", nc.ID, err)
 			}
 		}
 	}
 	for _, nc := range ncs {
-		if nc.Stage == server.StageEntered && nc.AuditID == "AO-38369" {
+		if nc.Stage == workflow.StageEntered && nc.AuditID == "AO-38369" {
 			if err := srv.ConfirmNC(ctx, "analyst", coop, nc.ID, "2027-01-01"); err != nil {
 				t.Fatal(err)
 			}

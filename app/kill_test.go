@@ -18,7 +18,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -68,7 +68,7 @@ func status(t *testing.T, data string) cli.StatusReport {
 
 func TestKilledWhileApplyingPullPages(t *testing.T) {
 	srv := servertest.Start(t)
-	if err := srv.GenerateLarge(context.Background(), server.GenerateOptions{Audits: 20, NCs: 2000, Messages: 4000, Evidence: 100}); err != nil {
+	if err := srv.GenerateLarge(context.Background(), demo.GenerateOptions{Audits: 20, NCs: 2000, Messages: 4000, Evidence: 100}); err != nil {
 		t.Fatal(err)
 	}
 	seed := testSeed(t)

@@ -13,6 +13,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -41,7 +42,7 @@ func TestLogsHoldNoSecretsAndNoContent(t *testing.T) {
 	srv := servertest.StartWith(t, func(c *server.Config) { c.Logger = slog.New(slog.NewTextHandler(&serverLog, debug)) })
 	ctx := context.Background()
 	const password = "Pa55-phrase-du-terrain"
-	if err := srv.CreateUser(ctx, server.NewUser{Username: "marie", Password: password, Name: "Marie",
+	if err := srv.CreateUser(ctx, auth.NewUser{Username: "marie", Password: password, Name: "Marie",
 		Role: api.RoleClient, OrgID: coop}); err != nil {
 		t.Fatal(err)
 	}

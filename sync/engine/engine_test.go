@@ -14,7 +14,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -109,7 +109,7 @@ func TestIncrementalSyncBringsOnlyWhatChanged(t *testing.T) {
 	touched = nil
 	msg := api.Message{ID: "M-test-1", NCID: "NC-167140-2019", Author: "Claire Dubois",
 		AuthorRole: api.RoleAnalyst, Body: "Merci de préciser le calendrier.", SentAt: time.Now().UTC()}
-	if err := srv.AddMessage(ctx, server.DemoOrgCoop, msg); err != nil {
+	if err := srv.AddMessage(ctx, demo.OrgCoop, msg); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.Requests.Load()

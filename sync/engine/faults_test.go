@@ -9,7 +9,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -105,7 +105,7 @@ func TestDownloadCutResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := api.Document{ID: "DOC-big", Type: "other", Date: "2026-11-27", File: ref}
-	if err := srv.UpsertDocument(ctx, server.DemoOrgCoop, doc); err != nil {
+	if err := srv.UpsertDocument(ctx, demo.OrgCoop, doc); err != nil {
 		t.Fatal(err)
 	}
 	proxy := servertest.NewProxy(t, srv.URL)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -122,11 +123,11 @@ type inproc struct {
 }
 
 func newInproc(ctx context.Context, label, dir string, px *servertest.Proxy, user string) (*inproc, error) {
-	a := app.New(app.Config{DataDir: dir, Manual: true})
+	a := app.New(app.Config{DataDir: dir, Manual: true, Context: ctx})
 	if err := a.Start(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := a.Login(ctx, px.URL, user, user); err != nil {
+	if _, err := a.Session.Login(px.URL, user, user); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -150,17 +151,17 @@ func (c *inproc) do(ctx context.Context, a action, _ time.Duration, _ bool) outc
 	switch a.kind {
 	case opSync:
 	case opAutosave:
-		_, err = c.app.Autosave(ctx, a.nc, a.text)
+		_, err = c.app.CA.Autosave(a.nc, a.text)
 	case opDraft:
-		_, err = c.app.SaveDraft(ctx, a.nc, a.text)
+		_, err = c.app.CA.SaveDraft(a.nc, a.text)
 	case opReady:
-		_, err = c.app.SetReady(ctx, a.nc, a.text, true)
+		_, err = c.app.CA.SetReady(a.nc, a.text, true)
 	case opSend:
 		var r app.SendResult
-		r, err = c.app.Send(ctx)
+		r, err = c.app.CA.Send()
 		o.queued = r.Queued
 	case opMessage:
-		err = c.app.SendMessage(ctx, a.nc, a.text)
+		err = c.app.Outbox.Message(a.nc, a.text)
 	case opAttach:
 		var res []app.AttachResult
 		res, err = c.app.Attach(ctx, a.nc, []string{a.file}, app.SourceDialog)
@@ -168,7 +169,7 @@ func (c *inproc) do(ctx context.Context, a action, _ time.Duration, _ bool) outc
 			err = fmt.Errorf("attach refused: %+v", res)
 		}
 	case opEvidenceReady:
-		err = c.app.SetEvidenceReady(ctx, a.nc, true)
+		err = c.app.Evidence.SetReady(a.nc, true)
 	}
 	if err != nil {
 		o.refused = err
@@ -202,7 +203,7 @@ func (p *proc) close()                   {}
 // run runs one command; kill > 0 kills it (SIGKILL) after that long.
 func (p *proc) run(ctx context.Context, kill time.Duration, stdin string, args ...string) (out string, code int, killed bool) {
 	cmd := exec.CommandContext(ctx, binDesktop, append(args, "--data-dir", p.dir)...)
-	cmd.Env = append(os.Environ(), app.EnvNoKeyring+"=1")
+	cmd.Env = append(os.Environ(), cli.EnvNoKeyring+"=1")
 	cmd.Stdin = strings.NewReader(stdin)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
