@@ -1,6 +1,6 @@
 // Words about evidence files that several screens share. The backend decides where a
 // file stands; this only chooses the words.
-import type { AttachResult, EvidenceRow } from './backend'
+import type { AttachResult, EvidenceRow } from './types'
 import { formatSize } from './format'
 import { errorText } from './i18n'
 

@@ -1,6 +1,6 @@
 // What the NC screen says about where an NC stands. The stage comes from the server,
 // which is the authority on the workflow; this only chooses the words.
-import type { NCRow } from './backend'
+import type { NCRow } from './types'
 
 export type Tone = 'info' | 'success' | 'warning' | 'error'
 

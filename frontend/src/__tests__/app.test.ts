@@ -9,8 +9,8 @@ import { mountScreen } from './mount'
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
 
-const loggedOut = { logged_in: false, server: '', username: '', name: '', org_id: '', org_name: '', has_data: false }
-const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop User', org_id: '3542', org_name: 'Coop', has_data: true }
+const loggedOut = { logged_in: false, server: '', username: '', name: '', org_id: '', org_name: '', has_data: false, token_store: '' }
+const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop User', org_id: '3542', org_name: 'Coop', has_data: true, token_store: '' }
 
 beforeEach(() => {
   vi.clearAllMocks()

@@ -14,13 +14,6 @@ export function emit(name: string, payload?: unknown) {
 const mock = {
   errorCode,
   fileUrl: (sha: string) => `/files/${sha}`,
-  EVENT_SYNC_STATUS: 'sync:status',
-  EVENT_DATA_CHANGED: 'data:changed',
-  EVENT_SESSION_EXPIRED: 'session:expired',
-  EVENT_NOTIFY: 'sync:notify',
-  EVENT_UPLOAD_PROGRESS: 'upload:progress',
-  EVENT_EVIDENCE_ATTACHED: 'evidence:attached',
-  EVENT_FILES_DROPPED: 'files:dropped',
   EVENT_SHOWN: 'startup:shown',
   announceShown: vi.fn(),
   thumbUrl: (sha: string) => `/thumbs/${sha}`,

@@ -5,14 +5,14 @@ import { flushPromises } from '@vue/test-utils'
 import * as backend from '../backend'
 import NcDetailView from '../views/NcDetailView.vue'
 import NcListView from '../views/NcListView.vue'
-import StatusBar from '../components/StatusBar.vue'
+import StatusBar from '../components/shell/StatusBar.vue'
 import App from '../App.vue'
 import { AUTOSAVE_MS } from '../composables/caEditor'
 import { useSessionStore } from '../stores/session'
 import { dashboard, detail, localCA, ncRow, syncStatus } from './fixtures'
 import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
-import type { NCDetail } from '../backend'
+import type { NCDetail } from '../types'
 
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
@@ -326,7 +326,7 @@ describe('NC list: ✓ and Send', () => {
   ])('asks for confirmation, lists what will not go, sends (online: %s)', async (online, words) => {
     b.ncs.mockResolvedValue(rows(true))
     b.dashboard.mockResolvedValue(dashboard({ ready: 1 }))
-    b.caSendPreview.mockResolvedValue({ ready: ['NC-1-2019'], not_ready: ['NC-2-2019'] })
+    b.caSendPreview.mockResolvedValue({ ready: ['NC-1-2019'], not_ready: ['NC-2-2019'], no_files: null, uploading: 0 })
     b.caSend.mockResolvedValue({ queued: ['NC-1-2019'], not_ready: ['NC-2-2019'], online })
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
     expect(b.caSend).not.toHaveBeenCalled()
@@ -347,7 +347,7 @@ describe('NC list: ✓ and Send', () => {
 
   it('uses the manual wording in French', async () => {
     b.ncs.mockResolvedValue(rows(true))
-    b.caSendPreview.mockResolvedValue({ ready: ['NC-1-2019'], not_ready: [] })
+    b.caSendPreview.mockResolvedValue({ ready: ['NC-1-2019'], not_ready: [], no_files: null, uploading: 0 })
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang: 'fr' })
     expect(wrapper.get('[data-testid=send-button]').text()).toBe('Envoyer')
     await wrapper.get('[data-testid=send-button]').trigger('click')
@@ -387,7 +387,7 @@ describe('status bar: entries the server refused', () => {
 })
 
 describe('notices from a sync', () => {
-  const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop', org_id: '1', org_name: 'Coop', has_data: true }
+  const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop', org_id: '1', org_name: 'Coop', has_data: true, token_store: '' }
 
   it.each([
     ['fr', "NC-7 : l'analyste a accepté votre mesure corrective — preuves matérielles demandées", 'Nouveau message de votre analyste sur NC-8'],

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import * as backend from '../backend'
-import StatusBar from '../components/StatusBar.vue'
-import VirtualTable from '../components/VirtualTable'
+import StatusBar from '../components/shell/StatusBar.vue'
+import VirtualTable from '../components/nc-table/VirtualTable'
+import FileActions from '../components/files/FileActions.vue'
 import NcListView from '../views/NcListView.vue'
 import NcDetailView from '../views/NcDetailView.vue'
 import { useSyncStore } from '../stores/sync'
@@ -297,5 +298,21 @@ describe('NC detail: what is expected now', () => {
     b.nc.mockRejectedValue('not_found')
     const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-0' }, path: '/ncs/NC-0' })
     expect(wrapper.get('[data-testid=load-error]').text()).toBe('This item was not found.')
+  })
+})
+
+describe('FileActions', () => {
+  it('opens and saves a file through the files store, and says why it cannot', async () => {
+    b.openFile.mockRejectedValue('not_cached')
+    b.saveFileAs.mockResolvedValue(undefined)
+    const { wrapper } = await mountScreen(FileActions, { props: { sha256: 'abc', cached: false } })
+    await wrapper.get('[data-testid=file-open]').trigger('click')
+    await flushPromises()
+    expect(b.openFile).toHaveBeenCalledWith('abc')
+    expect(document.querySelector('.n-message')?.textContent).toContain('This file has not been downloaded yet.')
+    await wrapper.get('[data-testid=file-save]').trigger('click')
+    await flushPromises()
+    expect(b.saveFileAs).toHaveBeenCalledWith('abc')
+    expect(document.querySelectorAll('.n-message')).toHaveLength(1)
   })
 })

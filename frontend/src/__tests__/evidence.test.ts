@@ -6,20 +6,20 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import * as backend from '../backend'
 import NcDetailView from '../views/NcDetailView.vue'
 import NcListView from '../views/NcListView.vue'
-import StatusBar from '../components/StatusBar.vue'
+import StatusBar from '../components/shell/StatusBar.vue'
 import App from '../App.vue'
 import { useEvidenceStore, DROP_WAIT_MS, MB } from '../stores/evidence'
 import { useSessionStore } from '../stores/session'
 import { dashboard, detail, ncRow, syncStatus } from './fixtures'
 import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
-import type { AttachResult, EvidenceRow, NCDetail, Preferences } from '../backend'
+import type { AttachResult, EvidenceRow, NCDetail, Preferences } from '../types'
 
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
 
 const ID = 'NC-167140-2019'
-const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop', org_id: '1', org_name: 'Coop', has_data: true }
+const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop', name: 'Coop', org_id: '1', org_name: 'Coop', has_data: true, token_store: '' }
 const PREFS: Preferences = { downscale: true, downscale_above_bytes: 3 * MB, pause_uploads: false }
 
 beforeEach(() => {
@@ -299,6 +299,10 @@ describe('the evidence table', () => {
     const { wrapper } = await open(d)
     const item = wrapper.get('[data-testid=evidence-history-item]')
     expect(item.text()).toContain('File: list.pdf')
+    // In the evidence's own words, not the corrective measures'.
+    expect(item.text()).toContain('Evidence sent on')
+    expect(item.text()).toContain('by Coop User')
+    expect(item.text()).toContain('Evaluated on')
     expect(item.get('[data-testid=evidence-history-decision]').text()).toBe('Returned')
     expect(item.get('[data-testid=evidence-history-comment]').text()).toBe('The list is not signed.')
   })

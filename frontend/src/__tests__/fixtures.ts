@@ -1,4 +1,4 @@
-import type { Dashboard, LocalCA, NCDetail, NCRow, SyncStatus } from '../backend'
+import type { Dashboard, LocalCA, NCDetail, NCRow, SyncStatus } from '../types'
 
 let seq = 0
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { messages } from '../i18n'
 import { STAGES } from '../nc'
 import { MENU } from '../router'
+import { HISTORY_WORDS, type HistoryKind } from '../components/nc-detail/history'
 
 type Tree = { [k: string]: string | Tree }
 
@@ -65,6 +66,17 @@ describe('translations', () => {
     expect(used.size).toBeGreaterThan(50)
     const missing = [...used].filter((k) => !en.has(k))
     expect(missing).toEqual([])
+  })
+
+  it('has every word of both decision histories, each in its own words', () => {
+    const kinds: HistoryKind[] = ['ca', 'evidence']
+    for (const kind of kinds) {
+      for (const w of HISTORY_WORDS) expect(en.has(`${kind}.history.${w}`), `${kind}.history.${w}`).toBe(true)
+    }
+    // The evidence's history speaks of evidence, not of corrective measures.
+    for (const [lang, m] of Object.entries(locales)) {
+      expect(m.get('evidence.history.submitted'), lang).not.toBe(m.get('ca.history.submitted'))
+    }
   })
 
   it('names every NC stage, what it expects and why it can or cannot be edited', () => {

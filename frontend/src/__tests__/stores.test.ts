@@ -4,7 +4,7 @@ import * as backend from '../backend'
 import { useSessionStore } from '../stores/session'
 import { useSyncStore } from '../stores/sync'
 import { inFilter, matchesNC, usePortalStore } from '../stores/portal'
-import type { NCFilter } from '../backend'
+import type { NCFilter } from '../types'
 import { useSettingsStore } from '../stores/settings'
 import { i18n } from '../i18n'
 import { dashboard, detail, ncRow, syncStatus } from './fixtures'
@@ -19,7 +19,7 @@ beforeEach(() => {
 
 describe('session store', () => {
   it('loads the state and the login defaults', async () => {
-    b.sessionState.mockResolvedValue({ logged_in: true, server: 's', username: 'coop', name: 'Coop', org_id: '1', org_name: 'O', has_data: true })
+    b.sessionState.mockResolvedValue({ logged_in: true, server: 's', username: 'coop', name: 'Coop', org_id: '1', org_name: 'O', has_data: true, token_store: '' })
     b.loginDefaults.mockResolvedValue({ server: 'http://x', username: 'u', password: 'p' })
     const s = useSessionStore()
     await s.init()
@@ -44,14 +44,14 @@ describe('session store', () => {
   })
 
   it('logs in and trims the fields', async () => {
-    b.login.mockResolvedValue({ logged_in: true, server: 'http://x', username: 'u', name: '', org_id: '', org_name: '', has_data: false })
+    b.login.mockResolvedValue({ logged_in: true, server: 'http://x', username: 'u', name: '', org_id: '', org_name: '', has_data: false, token_store: '' })
     const s = useSessionStore()
     expect(await s.login(' http://x ', ' u ', 'p')).toBe(true)
     expect(b.login).toHaveBeenCalledWith('http://x', 'u', 'p')
   })
 
   it('keeps the user name when the session expires', async () => {
-    b.sessionState.mockResolvedValue({ logged_in: true, server: 's', username: 'coop', name: '', org_id: '', org_name: '', has_data: true })
+    b.sessionState.mockResolvedValue({ logged_in: true, server: 's', username: 'coop', name: '', org_id: '', org_name: '', has_data: true, token_store: '' })
     b.loginDefaults.mockResolvedValue({ server: '', username: '', password: '' })
     const s = useSessionStore()
     await s.init()

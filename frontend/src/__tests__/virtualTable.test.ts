@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { h, nextTick } from 'vue'
-import VirtualTable, { gridColumns, visibleRange, type VtColumn } from '../components/VirtualTable'
+import VirtualTable, { gridColumns, visibleRange, type VtColumn } from '../components/nc-table/VirtualTable'
 
 interface Item {
   id: string

@@ -6,7 +6,8 @@
 // screen, and before the window closes. Saves run one after the other, so an older text
 // can never land after a newer one.
 import { computed, onBeforeUnmount, onMounted, reactive, ref, watch } from 'vue'
-import { errorCode, type LocalCA, type NCDetail } from '../backend'
+import type { LocalCA, NCDetail } from '../types'
+import { errorCode } from '../errors'
 import { usePortalStore } from '../stores/portal'
 import { useCAStore } from '../stores/ca'
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { LocalCA, SendPreview, SendResult } from '../backend'
+import type { LocalCA, SendPreview, SendResult } from '../types'
 import { usePortalStore } from './portal'
 import { useOutboxStore } from './outbox'
 import { useSyncStore } from './sync'

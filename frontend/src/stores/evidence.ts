@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import * as backend from '../backend'
-import type { AttachResult, Preferences, UploadProgress } from '../backend'
+import type { AttachResult, Preferences, UploadProgress } from '../types'
 import { usePortalStore } from './portal'
 import { useSyncStore } from './sync'
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as backend from '../backend'
-import type { OutboxItem } from '../backend'
+import type { OutboxItem } from '../types'
 import { usePortalStore } from './portal'
 import { useSyncStore } from './sync'
 

@@ -15,7 +15,7 @@ import type {
   NCFilter,
   NCRow,
   Organisation,
-} from '../backend'
+} from '../types'
 
 /**
  * Which change-log entities each screen's data is made of (api.Entity*, and the engine's

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as backend from '../backend'
-import type { LoginDefaults, SessionState } from '../backend'
+import type { LoginDefaults, SessionState } from '../types'
 
 const empty: SessionState = {
   logged_in: false,
@@ -11,6 +11,7 @@ const empty: SessionState = {
   org_id: '',
   org_name: '',
   has_data: false,
+  token_store: '',
 }
 
 /** Who is logged in. The backend owns the tokens; the UI only sees this state. */

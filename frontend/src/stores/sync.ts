@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { SyncStatus } from '../backend'
+import type { SyncStatus } from '../types'
 
 /** The sync engine's state for the status bar, kept current by the "sync:status" event. */
 export const useSyncStore = defineStore('sync', () => {

@@ -2,8 +2,8 @@
 // is virtual (VirtualTable): its cells are plain elements (see cells.ts), built for every
 // row that scrolls into view.
 import { h } from 'vue'
-import type { NCRow } from '../backend'
-import { formatDate } from '../format'
+import type { NCRow } from '../../types'
+import { formatDate } from '../../format'
 import { Words, daysLeftCell, statusCell } from './cells'
 import type { VtColumn } from './VirtualTable'
 

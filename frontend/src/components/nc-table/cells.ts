@@ -4,9 +4,9 @@
 // tag) cost more than the rest of the row, and so did asking vue-i18n for the same words
 // in every row. These look like StatusTag and DaysLeft, which other screens keep.
 import { h, type VNode } from 'vue'
-import { formatDate, isOverdue } from '../format'
-import { enumLabel } from '../i18n'
-import { tagType } from './statusTypes'
+import { formatDate, isOverdue } from '../../format'
+import { enumLabel } from '../../i18n'
+import { tagType } from '../common/statusTypes'
 import './cells.css'
 
 type Translate = (key: string, ...args: unknown[]) => string

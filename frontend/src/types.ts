@@ -1,0 +1,265 @@
+// The backend's data as the UI sees it. Each type is the Wails model generated from the
+// Go struct (../wailsjs/go/models.ts, `make bindings`), with some fields stated more
+// precisely than the generator can: a Go time is an RFC 3339 string, a nil slice or
+// pointer arrives as null, a nested struct is plain JSON (not the generated class), and
+// some strings take known values. So the UI cannot drift from Go silently: a Go field
+// renamed or removed fails the type check (`npm run build`), either because code uses a
+// field the model no longer has or because a refinement names it (see Model).
+//
+// The events' payloads are not in the generated models (Wails generates what bound
+// methods return); they are written by hand at the end, beside the Go struct they mirror.
+import type { api, app } from '../wailsjs/go/models'
+
+// ---- Deriving a type from a generated model ----
+
+/** A generated model's data: its fields, without the class's helper methods. */
+export type Fields<M> = {
+  [K in keyof M as M[K] extends (...args: never[]) => unknown ? never : K]: M[K]
+}
+
+/** Fields of R that model M does not have: each must be never, so naming one is an error. */
+type NoExtra<M, R> = { [K in Exclude<keyof R, keyof Fields<M>>]: never }
+
+/** Flat shows an intersection as one object type (in errors and editors). */
+type Flat<T> = { [K in keyof T]: T[K] }
+
+/**
+ * Model is generated model M as JSON, with the fields in R typed as R says. R may only
+ * name fields M has: a field renamed or removed in Go is a type error here.
+ */
+export type Model<M, R extends NoExtra<M, R> = {}> = Flat<Omit<Fields<M>, keyof R> & R>
+
+// ---- Scalars ----
+
+/** "YYYY-MM-DD": a calendar day, never shifted by time zones. */
+export type ApiDate = string
+/** RFC 3339 timestamp; empty when unset. */
+export type Timestamp = string
+/** An analyst's decision on a submission: absent (or "") while not decided. */
+export type Decision = 'accepted' | 'returned' | string
+
+export type Stage =
+  | 'ca_requested'
+  | 'ca_submitted'
+  | 'ca_returned'
+  | 'evidence_requested'
+  | 'evidence_submitted'
+  | 'evidence_returned'
+  | 'closed'
+
+export type NCFilter = 'ca' | 'evidence' | 'open' | 'history' | 'all'
+
+/** Where the user's CA text is: only here, queued to be shared, or on the server. */
+export type DraftState = 'local' | 'queued' | 'shared'
+
+/**
+ * Where an evidence file stands: local (waiting to upload), queued (uploaded, its
+ * attachment waits), attached (on the server, not sent for evaluation), removing,
+ * refused (code says why), submitted.
+ */
+export type EvidenceState = 'local' | 'queued' | 'attached' | 'removing' | 'refused' | 'submitted'
+
+// ---- The wire types (sync/api/types.go) ----
+
+export type FileRef = Model<api.FileRef>
+export type Organisation = Model<api.Organisation, { products: string[] | null }>
+export type Certification = Model<api.Certification, { scope: string[] | null }>
+export type Contact = Model<api.Contact>
+export type Certificate = Model<api.Certificate, { file?: FileRef | null }>
+export type Document = Model<api.Document, { file: FileRef }>
+export type Audit = Model<api.Audit>
+export type Criterion = Model<api.Criterion>
+export type Message = Model<api.Message, { sent_at: Timestamp }>
+
+export type CA = Model<api.CA, { submitted_at?: Timestamp; decided_at?: Timestamp }>
+
+/** One submitted corrective measure and the analyst's decision on it. */
+export type CAVersion = Model<
+  api.CAVersion,
+  { submitted_at: Timestamp; decision?: Decision; decided_at?: Timestamp }
+>
+
+/** The organisation's draft of a CA on the server, shared by its computers. */
+export type CADraft = Model<api.CADraft, { updated_at: Timestamp }>
+
+/** One submission of an NC's evidence (files: evidence ids) and the analyst's decision. */
+export type EvidenceVersion = Model<
+  api.EvidenceVersion,
+  { files: string[] | null; submitted_at: Timestamp; decision?: Decision; decided_at?: Timestamp }
+>
+
+export type NC = Model<
+  api.NC,
+  {
+    stage: Stage | string
+    ca?: CA | null
+    /** Every submitted CA with the analyst's decision, oldest first. */
+    ca_history?: CAVersion[] | null
+    /** Every submission of evidence with the analyst's decision, oldest first. */
+    evidence_history?: EvidenceVersion[] | null
+  }
+>
+
+/**
+ * An evidence file; submitted: sent to FLOCERT with the NC's evidence (it can no longer
+ * change); decision: the analyst's, on the evidence it was sent with.
+ */
+export type Evidence = Model<api.Evidence, { file: FileRef; added_at: Timestamp; decision?: Decision }>
+
+// ---- The app's views (app/views.go) ----
+
+/**
+ * State of the login. token_store says where the login is kept ('keyring': the
+ * system's; 'file': readable by this user only); recovery is set once, after a damaged
+ * local database was moved aside and rebuilt.
+ */
+export type SessionState = Model<app.SessionState, { recovery?: Recovery | null }>
+export type Recovery = Model<app.Recovery>
+export type LoginDefaults = Model<app.LoginDefaults>
+/** version grows with every change: a lower version is an older status. */
+export type SyncStatus = Model<app.SyncStatus>
+
+/**
+ * One NC in a list. days_left: until the due date, negative when overdue, null when
+ * nothing is due. action: what is expected of the client now ("ca", "evidence" or "").
+ * updates: analyst decisions and messages not seen yet. ready: the CA is marked ready to
+ * send (✓); queued: Send was pressed. notice: a code (ca.notice.*) asking the user to
+ * look at this NC again, "" when none.
+ */
+export type NCRow = Model<app.NCRow, { nc: NC; days_left: number | null }>
+
+/**
+ * The user's corrective measure of an NC, as the editor shows it. notice: draft_changed,
+ * nc_changed, nc_closed, or why the server refused it ("" when none); other_text and
+ * other_by: the other computer's text in a draft_changed conflict.
+ */
+export type LocalCA = Model<app.LocalCA, { draft: DraftState | string }>
+
+/** A message written here and not on the server yet, or refused by it. */
+export type PendingMessage = Model<app.PendingMessage>
+
+/** An outbox entry as the user sees it: kind "ca.draft", "ca.submit" or "message"; state "pending" or "rejected". */
+export type OutboxItem = Model<app.OutboxItem>
+
+/**
+ * What Send would send. no_files: NCs whose evidence is marked ready but that have no
+ * file; uploading: files whose bytes are not on the server yet (they go first).
+ */
+export type SendPreview = Model<
+  app.SendPreview,
+  { ready: string[] | null; not_ready: string[] | null; no_files: string[] | null }
+>
+export type SendResult = Model<app.SendResult, { queued: string[] | null; not_ready: string[] | null }>
+
+/**
+ * An evidence file as the NC shows it. local: attached on this computer and not yet
+ * submitted; code: why it was refused (errors.<code>); original_size: the photo's own
+ * size when a smaller copy is sent (0 otherwise); image: a thumbnail is served.
+ */
+export type EvidenceRow = Model<
+  app.EvidenceRow,
+  { evidence: Evidence; state: EvidenceState | string }
+>
+
+/**
+ * The outcome of attaching one file. id: the evidence id, when attached; code: why it
+ * was refused ("" when attached); size: what will be sent; original_size: the file's own
+ * size when a smaller copy of a large photo is sent; max_bytes and types: the server's
+ * limits, when the file was refused as too large or of a refused type.
+ */
+export type AttachResult = Model<app.AttachResult>
+
+/**
+ * The user's settings beyond the language: send a smaller copy of JPEG and PNG photos
+ * above downscale_above_bytes; pause_uploads holds file uploads (messages and CAs still go).
+ */
+export type Preferences = Model<app.Preferences>
+
+/**
+ * One NC's screen. local: the user's CA on this computer (null when none); shared_draft:
+ * the organisation's draft on the server, as last pulled; editable: the CA can be written
+ * now; evidence_editable: files can be attached now; evidence_ready: the evidence is
+ * marked ready to send (or queued); evidence_notice: why the evidence came back (a code,
+ * evidence.notice.<code>), "" when none.
+ */
+export type NCDetail = Model<
+  app.NCDetail,
+  {
+    row: NCRow
+    audit: Audit
+    messages: Message[] | null
+    evidence: EvidenceRow[] | null
+    criterion: Criterion | null
+    local: LocalCA | null
+    shared_draft: CADraft | null
+    pending: PendingMessage[] | null
+  }
+>
+
+export type CertificateRow = Model<app.CertificateRow, { certificate: Certificate }>
+export type DocumentRow = Model<app.DocumentRow, { document: Document }>
+export type AuditRow = Model<app.AuditRow, { audit: Audit }>
+export type MessageRow = Model<app.MessageRow, { message: Message }>
+
+/** The portal's first screen. updates: unseen decisions and messages; ready: CAs marked ready. */
+export type Dashboard = Model<
+  app.Dashboard,
+  {
+    organisation: Organisation | null
+    certification: Certification | null
+    certificate: Certificate | null
+    actions: NCRow[] | null
+    messages: MessageRow[] | null
+    today: ApiDate
+  }
+>
+
+// ---- Events' payloads (written by hand: see the top) ----
+
+/** What a sync brought from the analyst (app.Notice); stage: the NC's new one, for a decision. */
+export interface Notice {
+  nc_id: string
+  kind: 'decision' | 'message' | string
+  stage: string
+}
+
+/** Upload progress (app/evidence), a few times a second while files upload. */
+export interface UploadProgress {
+  sha256: string
+  name: string
+  /** Bytes of this file the server has. */
+  done: number
+  total: number
+  /** Over every file of this run. */
+  all_done: number
+  all_total: number
+  /** Files left, this one included. */
+  files: number
+  /** This file is uploaded. */
+  completed: boolean
+}
+
+/** Files the inbox folder attached to an NC. */
+export interface EvidenceAttached {
+  nc_id: string
+  files: AttachResult[] | null
+}
+
+/** The change-log entities a sync changed. */
+export interface DataChanged {
+  entities: string[]
+}
+
+/** Every backend event the UI listens to, by name, with its payload. */
+export interface BackendEvents {
+  'sync:status': SyncStatus
+  'data:changed': DataChanged
+  'session:expired': unknown
+  /** Analyst decisions and messages a sync brought, each once. */
+  'sync:notify': Notice[]
+  'upload:progress': UploadProgress
+  /** Files the watched inbox folder attached. */
+  'evidence:attached': EvidenceAttached
+  /** Paths of files dropped on the window. */
+  'files:dropped': string[]
+}
