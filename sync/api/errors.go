@@ -58,6 +58,14 @@ const (
 	CodeTypeRefused      = "type_refused" // not one of Limits.Types
 	CodeQuotaExceeded    = "quota_exceeded"
 	CodeUnsupportedMedia = "unsupported_media_type" // a request body of the wrong content type
+	// CodeOffsetConflict: the server's offset is not the one a chunk was sent for: ask
+	// for the offset and go on from there.
+	CodeOffsetConflict = "offset_conflict"
+	// CodeUploadInterrupted and CodeUploadLocked: another request for the same upload
+	// (often one from before a cut connection, arriving late) interrupted this one or
+	// still holds it. Nothing is wrong with the file: ask the offset, go on.
+	CodeUploadInterrupted = "upload_interrupted"
+	CodeUploadLocked      = "upload_locked"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -90,9 +98,6 @@ const (
 	// CodeUploadGone: the upload no longer exists on the server (expired, or refused
 	// after a hash mismatch): start a new one from the beginning.
 	CodeUploadGone = "upload_gone"
-	// CodeOffsetConflict: the server's offset is not the one a chunk was sent for: ask
-	// for the offset and go on from there.
-	CodeOffsetConflict = "offset_conflict"
 )
 
 // Codes of the desktop app.
@@ -142,6 +147,9 @@ var Codes = []CodeInfo{
 	{Code: CodeTypeRefused, Origin: FromAPI, Status: 415, Translated: true},
 	{Code: CodeQuotaExceeded, Origin: FromAPI, Status: 413, Translated: true},
 	{Code: CodeUnsupportedMedia, Origin: FromAPI, Status: 415},
+	{Code: CodeOffsetConflict, Origin: FromAPI, Status: 409, Translated: true},
+	{Code: CodeUploadInterrupted, Origin: FromAPI, Status: 400, Retryable: true, Translated: true},
+	{Code: CodeUploadLocked, Origin: FromAPI, Status: 423, Retryable: true, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},
@@ -165,7 +173,6 @@ var Codes = []CodeInfo{
 	// Not retryable as such: the engine answers both at once (a new upload, the server's
 	// offset); an upload still gone after that is refused, not retried later.
 	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
-	{Code: CodeOffsetConflict, Origin: FromClient, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},

@@ -313,6 +313,8 @@ func statusError(status int, body []byte) error {
 		e.Code = api.CodeBadCredentials
 	case apiErr.Code == api.CodeTokenExpired:
 		e.Code = api.CodeTokenExpired // handled by authed
+	case apiErr.Code == api.CodeUploadInterrupted || apiErr.Code == api.CodeUploadLocked:
+		e.Code = apiErr.Code // another request for the upload: ask the offset and go on
 	case status == http.StatusUnauthorized:
 		e.Code = api.CodeSessionExpired
 	case status == http.StatusTooManyRequests:

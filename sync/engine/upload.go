@@ -195,10 +195,10 @@ func (e *Engine) uploadFile(ctx context.Context, up Uploader, rem UploadRemote, 
 
 // sendChunks PATCHes the file from offset to its end, recording each confirmed offset.
 //
-// A PATCH the server refused with a bad_request is tried again once, from the offset
-// the server then gives: tusd refuses a PATCH that another request for the same upload
-// interrupted — a request from before a cut that reached the server late — and that is
-// no reason to refuse the file. Refused again at the same offset, the refusal stands.
+// A PATCH that another request for the same upload interrupted or locked — a request
+// from before a cut that reached the server late — is tried again once, from the offset
+// the server then gives: that is no reason to refuse the file. Refused again at the same
+// offset, the error goes up as a temporary one and the next sync tries again.
 func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, f api.FileRef, src io.ReaderAt, url string, offset int64, onChunk func(int64)) error {
 	onChunk(offset)
 	size := max(MinChunkSize, min(ChunkSize, MaxChunkSize))
@@ -212,8 +212,8 @@ func (e *Engine) sendChunks(ctx context.Context, up Uploader, rem UploadRemote, 
 		next, err := rem.UploadChunk(ctx, url, src, offset, n)
 		switch code := client.Code(err); {
 		case err == nil:
-		case code == api.CodeOffsetConflict || code == api.CodeBadRequest && retried != offset:
-			if code == api.CodeBadRequest {
+		case code == api.CodeOffsetConflict || busy(code) && retried != offset:
+			if busy(code) {
 				e.opt.Logger.Warn("upload chunk refused: asking the offset", logKeySHA256, f.SHA256, logKeyError, err)
 				retried = offset
 			}
@@ -262,4 +262,10 @@ func refusal(err error) string {
 		return ce.Reason
 	}
 	return client.Code(err)
+}
+
+// busy reports whether an upload's PATCH was refused because another request for the
+// same upload interrupted it or holds it.
+func busy(code string) bool {
+	return code == api.CodeUploadInterrupted || code == api.CodeUploadLocked
 }

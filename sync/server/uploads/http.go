@@ -264,6 +264,8 @@ var tusCodes = map[string]string{
 	"ERR_MAX_SIZE_EXCEEDED":    api.CodeTooLarge,
 	"ERR_MISMATCHED_OFFSET":    api.CodeOffsetConflict,
 	"ERR_UPLOAD_SIZE_EXCEEDED": api.CodeTooLarge,
+	"ERR_UPLOAD_INTERRUPTED":   api.CodeUploadInterrupted,
+	"ERR_UPLOAD_LOCKED":        api.CodeUploadLocked,
 }
 
 // tusCode is the API's code of a tusd error answered with status. tusd's other
