@@ -42,14 +42,8 @@ func (wf *Workflow) AcceptEvidence(ctx context.Context, analyst, orgID, ncID, co
 // comment; the client may then add files and submit again. A non-empty due sets a new
 // due date.
 func (wf *Workflow) ReturnEvidence(ctx context.Context, analyst, orgID, ncID, comment string, due api.Date) error {
-	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
+	u, err := wf.checkReturn(ctx, analyst, comment, due)
 	if err != nil {
-		return err
-	}
-	if err := checkText(comment, "comment", true); err != nil {
-		return err
-	}
-	if err := checkDate(due, "due date", false); err != nil {
 		return err
 	}
 	return wf.changeNCTx(ctx, u, orgID, ncID, "return evidence", func(tx store.Tx, nc *api.NC, now time.Time) (string, []store.EntityWrite, error) {

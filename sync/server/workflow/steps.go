@@ -150,17 +150,24 @@ func (wf *Workflow) AcceptCA(ctx context.Context, analyst, orgID, ncID string, r
 	})
 }
 
+// checkReturn checks what every "return" of the analyst needs: the analyst, a comment
+// (required: the client must learn why) and an optional new due date.
+func (wf *Workflow) checkReturn(ctx context.Context, analyst, comment string, due api.Date) (store.UserRecord, error) {
+	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
+	if err != nil {
+		return u, err
+	}
+	if err := checkText(comment, "comment", true); err != nil {
+		return u, err
+	}
+	return u, checkDate(due, "due date", false)
+}
+
 // ReturnCA returns the submitted CA to the client with a (required) comment; a
 // non-empty due sets a new due date.
 func (wf *Workflow) ReturnCA(ctx context.Context, analyst, orgID, ncID, comment string, due api.Date) error {
-	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
+	u, err := wf.checkReturn(ctx, analyst, comment, due)
 	if err != nil {
-		return err
-	}
-	if err := checkText(comment, "comment", true); err != nil {
-		return err
-	}
-	if err := checkDate(due, "due date", false); err != nil {
 		return err
 	}
 	return wf.changeNC(ctx, u, orgID, ncID, "return CA", func(nc *api.NC, now time.Time) (string, []store.EntityWrite, error) {
