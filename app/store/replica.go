@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -18,6 +20,9 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // the replica holds either the whole page and the new cursor, or neither. lastSync is
 // written with them (RFC 3339). Unknown entities are skipped, so that an older app keeps
 // syncing with a newer server.
+//
+// A page holds up to 10,000 changes: each statement is prepared once per page, not per
+// change, and the work per change is an index lookup or two, whatever the replica holds.
 func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -35,35 +40,16 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 	if cursor == "" {
 		caughtUp = "0"
 	}
-	news := caughtUp != "0"
+	w := &pageTx{tx: tx, news: caughtUp != "0", stamp: lastSync, stmts: map[string]*sql.Stmt{}}
 	for _, c := range page.Changes {
-		if !slices.Contains(api.Entities, c.Entity) {
-			continue
-		}
-		switch c.Op {
-		case api.OpUpsert:
-			if !json.Valid(c.Data) {
-				return fmt.Errorf("apply %s %s: invalid data", c.Entity, c.ID)
-			}
-			if err := observe(ctx, tx, c, news, lastSync); err != nil {
-				return fmt.Errorf("apply %s %s: %w", c.Entity, c.ID, err)
-			}
-			// The table name comes from api.Entities, never from the wire as is.
-			_, err = tx.ExecContext(ctx, `INSERT INTO `+c.Entity+`(id, data) VALUES (?, ?)
-				ON CONFLICT(id) DO UPDATE SET data = excluded.data`, c.ID, string(c.Data))
-		case api.OpDelete:
-			_, err = tx.ExecContext(ctx, `DELETE FROM `+c.Entity+` WHERE id = ?`, c.ID)
-		default:
-			return fmt.Errorf("apply %s %s: unknown operation %q", c.Entity, c.ID, c.Op)
-		}
-		if err != nil {
+		if err := w.apply(ctx, c); err != nil {
 			return fmt.Errorf("apply %s %s: %w", c.Entity, c.ID, err)
 		}
 	}
 	if err := setMeta(ctx, tx, MetaCursor, page.Cursor); err != nil {
 		return err
 	}
-	if !news {
+	if !w.news {
 		state := "0" // more pages of the past to come
 		if !page.More {
 			state = "1"
@@ -77,6 +63,67 @@ func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync st
 	}
 	defer s.ncsChanged() // after the commit, whatever it brought
 	return tx.Commit()
+}
+
+// pageTx is the transaction of one page of changes, with its statements prepared once
+// (they are closed with the transaction).
+type pageTx struct {
+	tx    *sql.Tx
+	news  bool   // the replica caught up once: what the analyst did is news to announce
+	stamp string // the sync's time, RFC 3339
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the statement of query, prepared in the transaction at its first use.
+func (w *pageTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+// exec runs a statement of the page's, prepared once.
+func (w *pageTx) exec(ctx context.Context, query string, args ...any) error {
+	st, err := w.stmt(ctx, query)
+	if err == nil {
+		_, err = st.ExecContext(ctx, args...)
+	}
+	return err
+}
+
+// row reads one row of a statement of the page's into dest; sql.ErrNoRows when none.
+func (w *pageTx) row(ctx context.Context, query string, args []any, dest ...any) error {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(ctx, args...).Scan(dest...)
+}
+
+func (w *pageTx) apply(ctx context.Context, c api.Change) error {
+	if !slices.Contains(api.Entities, c.Entity) {
+		return nil
+	}
+	// The table name comes from api.Entities, never from the wire as is.
+	switch c.Op {
+	case api.OpUpsert:
+		if !json.Valid(c.Data) {
+			return errors.New("invalid data")
+		}
+		if err := w.observe(ctx, c); err != nil {
+			return err
+		}
+		return w.exec(ctx, `INSERT INTO `+c.Entity+`(id, data) VALUES (?, ?)
+			ON CONFLICT(id) DO UPDATE SET data = excluded.data`, c.ID, string(c.Data))
+	case api.OpDelete:
+		return w.exec(ctx, `DELETE FROM `+c.Entity+` WHERE id = ?`, c.ID)
+	}
+	return fmt.Errorf("unknown operation %q", c.Op)
 }
 
 // Reset empties the replica's synced data and cursor (a different organisation logged
