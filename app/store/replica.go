@@ -24,6 +24,10 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // A page holds up to 10,000 changes: each statement is prepared once per page, not per
 // change, and the work per change is an index lookup or two, whatever the replica holds.
 func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error {
+	return s.noted(s.applyPage(ctx, page, lastSync))
+}
+
+func (s *Store) applyPage(ctx context.Context, page api.ChangesPage, lastSync string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("apply page: %w", err)
@@ -154,7 +158,7 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	for _, e := range api.Entities {
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count %s: %w", e, err)
+			return nil, fmt.Errorf("count %s: %w", e, s.noted(err))
 		}
 		counts[e] = n
 	}
