@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -50,6 +51,9 @@ func (s *Store) applyPage(ctx context.Context, page api.ChangesPage, lastSync st
 			return fmt.Errorf("apply %s %s: %w", c.Entity, c.ID, err)
 		}
 	}
+	if err := w.flush(ctx); err != nil {
+		return fmt.Errorf("apply page: %w", err)
+	}
 	if err := setMeta(ctx, tx, MetaCursor, page.Cursor); err != nil {
 		return err
 	}
@@ -76,6 +80,7 @@ type pageTx struct {
 	news  bool   // the replica caught up once: what the analyst did is news to announce
 	stamp string // the sync's time, RFC 3339
 	stmts map[string]*sql.Stmt
+	batch upserts // written by flush: before a read of their table's rows, and at the end
 }
 
 // stmt returns the statement of query, prepared in the transaction at its first use.
@@ -113,21 +118,71 @@ func (w *pageTx) apply(ctx context.Context, c api.Change) error {
 	if !slices.Contains(api.Entities, c.Entity) {
 		return nil
 	}
-	// The table name comes from api.Entities, never from the wire as is.
 	switch c.Op {
 	case api.OpUpsert:
 		if !json.Valid(c.Data) {
 			return errors.New("invalid data")
 		}
+		// observe reads the row as it stands: one waiting in the batch must be written.
+		if w.batch.ids[c.ID] || w.batch.entity != c.Entity {
+			if err := w.flush(ctx); err != nil {
+				return err
+			}
+		}
 		if err := w.observe(ctx, c); err != nil {
 			return err
 		}
-		return w.exec(ctx, `INSERT INTO `+c.Entity+`(id, data) VALUES (?, ?)
-			ON CONFLICT(id) DO UPDATE SET data = excluded.data`, c.ID, string(c.Data))
+		w.batch.add(c)
+		if len(w.batch.args) == 2*batchRows {
+			return w.flush(ctx)
+		}
+		return nil
 	case api.OpDelete:
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		// The table name comes from api.Entities, never from the wire as is.
 		return w.exec(ctx, `DELETE FROM `+c.Entity+` WHERE id = ?`, c.ID)
 	}
 	return fmt.Errorf("unknown operation %q", c.Op)
+}
+
+// batchRows is how many upserts of one entity are written by one statement: a page's
+// rows go to SQLite a hundred at a time, not one call (and its bindings) each.
+const batchRows = 100
+
+// upserts are the upserts of one entity waiting to be written, in the page's order.
+type upserts struct {
+	entity string
+	ids    map[string]bool
+	args   []any // id, data, id, data, …
+}
+
+func (b *upserts) add(c api.Change) {
+	if b.ids == nil {
+		b.ids = map[string]bool{}
+	}
+	b.entity = c.Entity
+	b.ids[c.ID] = true
+	b.args = append(b.args, c.ID, string(c.Data))
+}
+
+// flush writes the batch of upserts, if any.
+func (w *pageTx) flush(ctx context.Context) error {
+	b := &w.batch
+	n := len(b.args) / 2
+	if n == 0 {
+		return nil
+	}
+	// The table name comes from api.Entities, never from the wire as is.
+	query := `INSERT INTO ` + b.entity + `(id, data) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1) +
+		` ON CONFLICT(id) DO UPDATE SET data = excluded.data`
+	if err := w.exec(ctx, query, b.args...); err != nil {
+		return fmt.Errorf("write %d %s from %s: %w", n, b.entity, b.args[0], err)
+	}
+	clear(b.ids)
+	b.args = b.args[:0]
+	return nil
 }
 
 // Reset empties the replica's synced data and cursor (a different organisation logged
