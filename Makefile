@@ -72,7 +72,7 @@ bench: setup
 	go test -run XXX -bench . -skip 'PoorLink|Upload' -benchtime 10x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench.txt
 	go test -run XXX -bench Upload -benchtime 5x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-upload.txt
 	go test -run XXX -bench PoorLink -benchtime 1x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-poorlink.txt
-	build/scripts/bench-cli.sh
+	BENCH_CLI_RUNS=$(BENCH_COUNT) build/scripts/bench-cli.sh
 	if [ -f build/scripts/bench-ui.sh ]; then build/scripts/bench-ui.sh; fi
 	go run ./build/benchreport -doc sync/BENCHMARKS.md $(OUT)/bench*.txt
 

@@ -16,8 +16,9 @@
 #
 # Each figure is taken BENCH_CLI_RUNS times (3), one Go-benchmark line per run, in
 # build/out/bench-cli.txt (written when everything ran), read by build/benchreport. Within
-# a run, each figure is the median of BENCH_CLI_REPS timings (5; 3 for the first sync),
-# ours and the reference taking turns. Logs in build/out/bench-cli/. Figures, not tests:
+# a run, each figure is the median of BENCH_CLI_REPS timings (5; half as many, rounded up,
+# for the first sync), ours and the reference taking turns. BENCH_CLI_APP_BIN measures
+# another build of ecert-desktop instead (e.g. the code before a change). Logs in build/out/bench-cli/. Figures, not tests:
 # nothing here fails on a slow machine. Every process started here is stopped on exit,
 # by its PID.
 set -euo pipefail
@@ -168,7 +169,8 @@ fresh() {
   echo "$dir"
 }
 
-# copy NAME ORG: a copy of a synced replica, logged in again (its own tokens); prints its path.
+# copy NAME ORG: a copy of a synced replica (closed in order, as a user's is), logged in
+# again (its own tokens); prints its path.
 copy() {
   local dir=$tmp/run-$1
   rm -rf "$dir"
