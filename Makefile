@@ -62,8 +62,9 @@ test-smoke: build
 	build/scripts/smoke.sh
 
 # Benchmarks against a real ecert-server (loopback) with the large-organisation
-# generator, BENCH_COUNT runs each; then the UI's (build/scripts/bench-ui.sh, when it is
-# there); then build/benchreport writes the table of sync/BENCHMARKS.md (the median of
+# generator, BENCH_COUNT runs each; then the headless commands as processes beside curl
+# and sqlite3 (build/scripts/bench-cli.sh); then the UI's (build/scripts/bench-ui.sh, when
+# it is there); then build/benchreport writes the table of sync/BENCHMARKS.md (the median of
 # the runs) from build/out/bench*.txt. It refuses output with a failure in it.
 BENCH_COUNT ?= 3
 bench: setup
@@ -72,6 +73,7 @@ bench: setup
 	go test -run XXX -bench . -skip 'PoorLink|Upload' -benchtime 10x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench.txt
 	go test -run XXX -bench Upload -benchtime 5x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-upload.txt
 	go test -run XXX -bench PoorLink -benchtime 1x -count $(BENCH_COUNT) ./app/ | tee $(OUT)/bench-poorlink.txt
+	BENCH_CLI_RUNS=$(BENCH_COUNT) build/scripts/bench-cli.sh
 	if [ -f build/scripts/bench-ui.sh ]; then build/scripts/bench-ui.sh; fi
 	go run ./build/benchreport -doc sync/BENCHMARKS.md $(OUT)/bench*.txt
 

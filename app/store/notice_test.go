@@ -50,3 +50,35 @@ func TestFirstSyncOverManyPagesMakesNoNotices(t *testing.T) {
 		t.Fatalf("%d notices after a reset and two pages of the past, want the 1 from before", n[nc.ID])
 	}
 }
+
+// Upserts are written a batch at a time; an item that comes twice in one page is still
+// seen as it stood before each change: two decisions, one message notice, and the last
+// version kept.
+func TestAPageThatChangesAnItemTwiceSeesEachChange(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	nc := api.NC{ID: "NC-1", Stage: api.StageCARequested, Revision: 1}
+	if err := s.ApplyPage(ctx, api.ChangesPage{Cursor: "1", Changes: []api.Change{change(t, api.EntityNC, nc.ID, nc)}}, now); err != nil {
+		t.Fatal(err)
+	}
+	returned, closed := nc, nc
+	returned.Stage, returned.Revision = api.StageCAReturned, 2
+	closed.Stage, closed.Revision = api.StageClosed, 3
+	m := api.Message{ID: "MSG-1", NCID: nc.ID, AuthorRole: api.RoleAnalyst, Body: "Question"}
+	page := api.ChangesPage{Cursor: "2", Changes: []api.Change{
+		change(t, api.EntityMessage, m.ID, m),
+		change(t, api.EntityMessage, m.ID, m),
+		change(t, api.EntityNC, nc.ID, returned),
+		change(t, api.EntityNC, nc.ID, closed),
+	}}
+	if err := s.ApplyPage(ctx, page, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Notices(ctx); n[nc.ID] != 3 {
+		t.Errorf("%d notices, want 3 (two decisions, one message)", n[nc.ID])
+	}
+	got, err := s.NC(ctx, nc.ID)
+	if err != nil || got.Stage != api.StageClosed {
+		t.Errorf("NC after the page: %+v, %v; want stage %s", got, err, api.StageClosed)
+	}
+}

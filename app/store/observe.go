@@ -18,19 +18,22 @@ const (
 // observe looks at an upsert about to be applied, against what the replica holds, and
 // records what the user must hear of: the analyst's decisions and messages (as notices,
 // when news is true), and changes under a CA the user is writing — which then goes back
-// to draft with both versions kept.
-func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp string) error {
+// to draft with both versions kept. It costs an index lookup or two per change.
+func (w *pageTx) observe(ctx context.Context, c api.Change) error {
 	switch c.Entity {
 	case api.EntityNC:
-		var nc api.NC
-		if err := json.Unmarshal(c.Data, &nc); err != nil {
+		var data []byte
+		switch err := w.row(ctx, `SELECT data FROM nc WHERE id = ?`, []any{c.ID}, &data); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil // a new NC: nothing here builds on it yet
+		case err != nil:
 			return err
 		}
-		var old api.NC
-		switch err := loadEntity(ctx, tx, api.EntityNC, c.ID, &old); {
-		case errors.Is(err, ErrNotFound):
-			return nil
-		case err != nil:
+		var old, nc ncState
+		if err := json.Unmarshal(data, &old); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(c.Data, &nc); err != nil {
 			return err
 		}
 		if old.Stage == nc.Stage && old.CAStatus == nc.CAStatus && old.EvidenceStatus == nc.EvidenceStatus &&
@@ -40,10 +43,10 @@ func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp str
 		if (nc.Stage == api.StageCASubmitted || nc.Stage == api.StageEvidenceSubmitted) && old.Stage != nc.Stage {
 			// A submission: ours (its push result already cleared the local CA) or another
 			// computer's. Not the analyst's news.
-			return clearReadyUnlessQueued(ctx, tx, c.ID, api.CodeNCChanged, stamp)
+			return w.clearReadyUnlessQueued(ctx, c.ID, api.CodeNCChanged)
 		}
-		if news {
-			if err := addNotice(ctx, tx, c.ID, NoticeDecision, nc.Stage, stamp); err != nil {
+		if w.news {
+			if err := w.addNotice(ctx, c.ID, NoticeDecision, nc.Stage); err != nil {
 				return err
 			}
 		}
@@ -51,31 +54,51 @@ func observe(ctx context.Context, tx *sql.Tx, c api.Change, news bool, stamp str
 		if nc.Stage == api.StageClosed {
 			reason = api.CodeNCClosed
 		}
-		return clearReadyUnlessQueued(ctx, tx, c.ID, reason, stamp)
+		return w.clearReadyUnlessQueued(ctx, c.ID, reason)
 	case api.EntityMessage:
-		var m api.Message
+		if !w.news {
+			return nil // the past: no need to read it
+		}
+		var m struct {
+			NCID       string   `json:"nc_id"`
+			AuthorRole api.Role `json:"author_role"`
+		}
 		if err := json.Unmarshal(c.Data, &m); err != nil {
 			return err
 		}
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM message WHERE id = ?`, c.ID).Scan(&exists); err != nil {
-			return err
-		}
-		if exists > 0 || m.AuthorRole == api.RoleClient || !news {
+		if m.AuthorRole == api.RoleClient {
 			return nil
 		}
-		return addNotice(ctx, tx, m.NCID, NoticeMessage, "", stamp)
+		var exists int
+		if err := w.row(ctx, `SELECT COUNT(*) FROM message WHERE id = ?`, []any{c.ID}, &exists); err != nil {
+			return err
+		}
+		if exists > 0 {
+			return nil
+		}
+		return w.addNotice(ctx, m.NCID, NoticeMessage, "")
 	case api.EntityCADraft:
 		var d api.CADraft
 		if err := json.Unmarshal(c.Data, &d); err != nil {
 			return err
 		}
-		return adoptDraft(ctx, tx, d, stamp)
+		return adoptDraft(ctx, w.tx, d, w.stamp)
 	}
 	return nil
 }
 
-func caComment(nc api.NC) string {
+// ncState is what observe compares of an NC (decoding the whole NC, its criterion's
+// text and all, costs more than the rest of applying it).
+type ncState struct {
+	Stage          string `json:"stage"`
+	CAStatus       string `json:"ca_status"`
+	EvidenceStatus string `json:"evidence_status"`
+	CA             *struct {
+		AnalystComment string `json:"analyst_comment"`
+	} `json:"ca"`
+}
+
+func caComment(nc ncState) string {
 	if nc.CA == nil {
 		return ""
 	}
@@ -94,23 +117,21 @@ func loadEntity(ctx context.Context, tx *sql.Tx, entity, id string, v any) error
 	return json.Unmarshal(data, v)
 }
 
-func addNotice(ctx context.Context, tx *sql.Tx, ncID, kind, stage, stamp string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notice(nc_id, kind, stage, created_at) VALUES (?, ?, ?, ?)`, ncID, kind, stage, stamp)
-	return err
+func (w *pageTx) addNotice(ctx context.Context, ncID, kind, stage string) error {
+	return w.exec(ctx, `INSERT INTO notice(nc_id, kind, stage, created_at) VALUES (?, ?, ?, ?)`, ncID, kind, stage, w.stamp)
 }
 
 // clearReadyUnlessQueued takes the "ready" mark off a CA whose NC changed under it. A
 // queued submission is left to the server, which refuses it against the NC's new
 // revision: its answer puts the CA back to draft.
-func clearReadyUnlessQueued(ctx context.Context, tx *sql.Tx, ncID, reason, stamp string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE ca_local SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND queued = 0`,
-		reason, stamp, ncID)
+func (w *pageTx) clearReadyUnlessQueued(ctx context.Context, ncID, reason string) error {
+	err := w.exec(ctx, `UPDATE ca_local SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND queued = 0`,
+		reason, w.stamp, ncID)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE evidence_ready SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND send = 0 AND ready = 1`,
-		reason, stamp, ncID)
-	return err
+	return w.exec(ctx, `UPDATE evidence_ready SET ready = 0, notice = ?, updated_at = ? WHERE nc_id = ? AND send = 0 AND ready = 1`,
+		reason, w.stamp, ncID)
 }
 
 // adoptDraft follows a draft saved on another computer: when the user has no unsaved

@@ -54,38 +54,45 @@ func one[T any](ctx context.Context, db *sql.DB, query string, args ...any) (*T,
 
 // Organisation returns the organisation's master data, ErrNotFound before the first sync.
 func (s *Store) Organisation(ctx context.Context) (*api.Organisation, error) {
-	return one[api.Organisation](ctx, s.db, `SELECT data FROM organisation LIMIT 1`)
+	v, err := one[api.Organisation](ctx, s.db, `SELECT data FROM organisation LIMIT 1`)
+	return v, s.noted(err)
 }
 
 // Certification returns the certification data, ErrNotFound when there is none.
 func (s *Store) Certification(ctx context.Context) (*api.Certification, error) {
-	return one[api.Certification](ctx, s.db, `SELECT data FROM certification LIMIT 1`)
+	v, err := one[api.Certification](ctx, s.db, `SELECT data FROM certification LIMIT 1`)
+	return v, s.noted(err)
 }
 
 // Contacts returns the contacts, FLOCERT's analyst first, then by name.
 func (s *Store) Contacts(ctx context.Context) ([]api.Contact, error) {
-	return list[api.Contact](ctx, s.db,
+	v, err := list[api.Contact](ctx, s.db,
 		`SELECT data FROM contact ORDER BY COALESCE(json_extract(data, '$.analyst'), 0) DESC, name`)
+	return v, s.noted(err)
 }
 
 // Certificates returns the certificates, newest first.
 func (s *Store) Certificates(ctx context.Context) ([]api.Certificate, error) {
-	return list[api.Certificate](ctx, s.db, `SELECT data FROM certificate ORDER BY year DESC, id`)
+	v, err := list[api.Certificate](ctx, s.db, `SELECT data FROM certificate ORDER BY year DESC, id`)
+	return v, s.noted(err)
 }
 
 // Documents returns the documents, newest first.
 func (s *Store) Documents(ctx context.Context) ([]api.Document, error) {
-	return list[api.Document](ctx, s.db, `SELECT data FROM document ORDER BY date DESC, id`)
+	v, err := list[api.Document](ctx, s.db, `SELECT data FROM document ORDER BY date DESC, id`)
+	return v, s.noted(err)
 }
 
 // Audits returns the audits, newest first.
 func (s *Store) Audits(ctx context.Context) ([]api.Audit, error) {
-	return list[api.Audit](ctx, s.db, `SELECT data FROM audit ORDER BY date DESC, id`)
+	v, err := list[api.Audit](ctx, s.db, `SELECT data FROM audit ORDER BY date DESC, id`)
+	return v, s.noted(err)
 }
 
 // Audit returns one audit.
 func (s *Store) Audit(ctx context.Context, id string) (*api.Audit, error) {
-	return one[api.Audit](ctx, s.db, `SELECT data FROM audit WHERE id = ?`, id)
+	v, err := one[api.Audit](ctx, s.db, `SELECT data FROM audit WHERE id = ?`, id)
+	return v, s.noted(err)
 }
 
 // NCs returns the NCs in the given stages (all when none is given), by due date
@@ -125,7 +132,7 @@ func (s *Store) allNCs(ctx context.Context) ([]api.NC, error) {
 	}
 	all, err := list[api.NC](ctx, s.db, `SELECT data FROM nc ORDER BY COALESCE(due, '9999'), received DESC, id`)
 	if err != nil {
-		return nil, err
+		return nil, s.noted(err)
 	}
 	s.ncs.all, s.ncs.gen = all, gen
 	return all, nil
@@ -133,32 +140,38 @@ func (s *Store) allNCs(ctx context.Context) ([]api.NC, error) {
 
 // NC returns one NC.
 func (s *Store) NC(ctx context.Context, id string) (*api.NC, error) {
-	return one[api.NC](ctx, s.db, `SELECT data FROM nc WHERE id = ?`, id)
+	v, err := one[api.NC](ctx, s.db, `SELECT data FROM nc WHERE id = ?`, id)
+	return v, s.noted(err)
 }
 
 // Messages returns an NC's thread, oldest first.
 func (s *Store) Messages(ctx context.Context, ncID string) ([]api.Message, error) {
-	return list[api.Message](ctx, s.db, `SELECT data FROM message WHERE nc_id = ? ORDER BY sent_at, id`, ncID)
+	v, err := list[api.Message](ctx, s.db, `SELECT data FROM message WHERE nc_id = ? ORDER BY sent_at, id`, ncID)
+	return v, s.noted(err)
 }
 
 // LatestMessages returns the newest messages of every thread, newest first.
 func (s *Store) LatestMessages(ctx context.Context, limit int) ([]api.Message, error) {
-	return list[api.Message](ctx, s.db, `SELECT data FROM message ORDER BY sent_at DESC, id LIMIT ?`, limit)
+	v, err := list[api.Message](ctx, s.db, `SELECT data FROM message ORDER BY sent_at DESC, id LIMIT ?`, limit)
+	return v, s.noted(err)
 }
 
 // Evidence returns the evidence files of an NC.
 func (s *Store) Evidence(ctx context.Context, ncID string) ([]api.Evidence, error) {
-	return list[api.Evidence](ctx, s.db, `SELECT data FROM evidence WHERE nc_id = ? ORDER BY json_extract(data, '$.date'), id`, ncID)
+	v, err := list[api.Evidence](ctx, s.db, `SELECT data FROM evidence WHERE nc_id = ? ORDER BY json_extract(data, '$.date'), id`, ncID)
+	return v, s.noted(err)
 }
 
 // Criteria returns the checklist in criterion-number order.
 func (s *Store) Criteria(ctx context.Context) ([]api.Criterion, error) {
-	return list[api.Criterion](ctx, s.db, `SELECT data FROM criterion ORDER BY number, id`)
+	v, err := list[api.Criterion](ctx, s.db, `SELECT data FROM criterion ORDER BY number, id`)
+	return v, s.noted(err)
 }
 
 // Criterion returns the checklist entry with the given number.
 func (s *Store) Criterion(ctx context.Context, number string) (*api.Criterion, error) {
-	return one[api.Criterion](ctx, s.db, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
+	v, err := one[api.Criterion](ctx, s.db, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
+	return v, s.noted(err)
 }
 
 // Unread returns, per NC, the number of analyst messages the user has not read; only
@@ -186,7 +199,7 @@ func inNCs(ids []string) (string, []any) {
 func (s *Store) countsByNC(ctx context.Context, query string, args ...any) (map[string]int, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, s.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
@@ -194,11 +207,11 @@ func (s *Store) countsByNC(ctx context.Context, query string, args ...any) (map[
 		var id string
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
+			return nil, s.noted(err)
 		}
 		out[id] = n
 	}
-	return out, rows.Err()
+	return out, s.noted(rows.Err())
 }
 
 // IsRead says whether the user has read a message.

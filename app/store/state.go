@@ -10,6 +10,11 @@ import (
 // State returns the replica's synced entities in canonical form, to compare with the
 // server's (api.State): after a complete sync they are equal.
 func (s *Store) State(ctx context.Context) (api.State, error) {
+	st, err := s.state(ctx)
+	return st, s.noted(err)
+}
+
+func (s *Store) state(ctx context.Context) (api.State, error) {
 	st := api.State{}
 	for _, e := range api.Entities {
 		rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM `+e)
@@ -27,9 +32,11 @@ func (s *Store) State(ctx context.Context) (api.State, error) {
 				return nil, err
 			}
 		}
-		if err := rows.Close(); err != nil {
-			return nil, err
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read %s: %w", e, err)
 		}
+		rows.Close()
 	}
 	return st, nil
 }

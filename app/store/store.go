@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -16,7 +17,8 @@ import (
 const FileName = "replica.db"
 
 var (
-	// ErrCorrupt means the integrity check at start failed.
+	// ErrCorrupt means the replica's file is damaged: its check at open failed, or a
+	// query met a damaged page (see health.go).
 	ErrCorrupt = errors.New("replica is damaged")
 	// ErrTooNew means the replica was written by a newer version of the app.
 	ErrTooNew = errors.New("replica is newer than this app")
@@ -30,12 +32,17 @@ type Store struct {
 	dir  string
 	lock *os.File // held while the store is open (see ErrLocked)
 
+	checked time.Time   // when the last full integrity check passed
+	opened  bool        // the open completed: Close may mark the replica clean
+	damaged atomic.Bool // a query met a damaged page: the next open checks
+
 	ncGen atomic.Uint64 // bumped by every committed write of NCs (see NCs)
 	ncs   ncCache
 }
 
-// Open opens (creating if needed) the replica in dir, checks its integrity and applies
-// migrations. The directory and database are made readable by the user only.
+// Open opens (creating if needed) the replica in dir, checks its integrity (fully when
+// health.go says so, else a probe) and applies migrations. The directory and database are
+// made readable by the user only.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -54,15 +61,28 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open replica: %w", err)
 	}
 	s := &Store{db: db, dir: dir, lock: lock}
-	if err := s.open(ctx, path); err != nil {
+	if err := s.open(ctx, path, time.Now()); err != nil {
 		s.Close()
 		return nil, err
 	}
+	s.opened = true
 	return s, nil
 }
 
-func (s *Store) open(ctx context.Context, path string) error {
-	if err := s.check(ctx); err != nil {
+func (s *Store) open(ctx context.Context, path string, now time.Time) error {
+	// "open" is on disk before anything else touches the replica: if this process does
+	// not get to close it in order, the next open runs the full check.
+	prev := readLockState(s.lock)
+	if err := writeLockState(s.lock, lockState{checked: prev.checked}, true); err != nil {
+		return fmt.Errorf("lock data directory: %w", err)
+	}
+	s.checked = prev.checked
+	if needsCheck(prev, now) != "" {
+		if err := s.check(ctx); err != nil {
+			return err
+		}
+		s.checked = now
+	} else if err := s.probe(ctx); err != nil {
 		return err
 	}
 	if err := migrate(ctx, s.db); err != nil {
@@ -77,29 +97,17 @@ func (s *Store) open(ctx context.Context, path string) error {
 	return nil
 }
 
-// check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
-func (s *Store) check(ctx context.Context) error {
-	var result string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
-		// Only a file SQLite finds malformed is damaged. A full disk (SQLite cannot create
-		// its -shm file), an I/O error or a lock says nothing of the file: taken for
-		// damage, the replica would be moved aside and what was not sent left behind.
-		if damaged(err) {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		return fmt.Errorf("check replica: %w", err)
-	}
-	if result != "ok" {
-		return fmt.Errorf("%w: %s", ErrCorrupt, result)
-	}
-	return nil
-}
-
-// Close closes the database and lets another process open the directory.
+// Close closes the database and lets another process open the directory. The replica is
+// marked clean when it closed in order and no query met a damaged page.
 func (s *Store) Close() error {
 	err := s.db.Close()
 	if s.lock != nil {
+		if err == nil && s.opened && !s.damaged.Load() {
+			// Not synced: should this write be lost, the next open checks, which is safe.
+			writeLockState(s.lock, lockState{clean: true, checked: s.checked}, false)
+		}
 		s.lock.Close()
+		s.lock = nil
 	}
 	return err
 }
@@ -114,7 +122,7 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return v, err
+	return v, s.noted(err)
 }
 
 // SetMeta sets local settings, all in one transaction. An empty value deletes the key.

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// When the replica's integrity is checked.
+//
+// SQLite's full check (PRAGMA quick_check) reads every page: on the large organisation's
+// replica it was 96 % of the time of a command such as `status`. It runs where damage is
+// likely or was seen, not at every open:
+//
+//   - after an unclean end: the lock file says "open" until the replica is closed in
+//     order, so a process killed, a crash or a power cut (the usual cause of a damaged
+//     file) leaves it saying so, and the next open checks;
+//   - when a query met a damaged page (SQLite's SQLITE_CORRUPT): the error is returned as
+//     ErrCorrupt and the replica is not marked clean at close, so the next open checks
+//     and the app rebuilds it (see noted);
+//   - at least every CheckEvery (a day), for damage nothing has read yet;
+//   - when the lock file is missing or unreadable (a copied or older data folder).
+//
+// Every other open runs a probe instead: it reads the schema and the first row of every
+// table, which walks each table from its root page down. Damage to those pages makes a
+// whole table unreadable (and a small table, such as the user's unsent work, is that page
+// alone), so it is caught at start whatever the command. A page deeper in a large table
+// damaged while the app was closed is found by the first query that reads it, or by the
+// daily check — the one case the probe leaves to them; the data of large tables is
+// synced data, which the rebuild brings back from the server.
+
+// CheckEvery is the longest time between two full integrity checks of a replica that was
+// always closed in order. A variable so that tests can shrink it.
+var CheckEvery = 24 * time.Hour
+
+// lockState is what the lock file tells of the replica between two opens.
+type lockState struct {
+	clean   bool      // the last holder closed the replica in order and saw no damage
+	checked time.Time // when the last full check passed (zero: unknown)
+}
+
+// Lock file states: "clean <time>" or "open <time>", the time of the last check that
+// passed (RFC 3339).
+const (
+	lockClean = "clean"
+	lockOpen  = "open"
+)
+
+// readLockState reads the lock file's state; anything unreadable is "not clean".
+func readLockState(f *os.File) lockState {
+	buf := make([]byte, 128)
+	n, _ := f.ReadAt(buf, 0)
+	word, stamp, _ := strings.Cut(strings.TrimSpace(string(buf[:n])), " ")
+	checked, err := time.Parse(time.RFC3339, stamp)
+	if err != nil {
+		return lockState{}
+	}
+	return lockState{clean: word == lockClean, checked: checked}
+}
+
+// writeLockState replaces the lock file's state; durable when sync is set.
+func writeLockState(f *os.File, st lockState, sync bool) error {
+	word := lockOpen
+	if st.clean {
+		word = lockClean
+	}
+	line := word + " " + st.checked.UTC().Format(time.RFC3339) + "\n"
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt([]byte(line), 0); err != nil {
+		return err
+	}
+	if sync {
+		return f.Sync()
+	}
+	return nil
+}
+
+// needsCheck says why the replica must have its full check at this open ("" when not).
+func needsCheck(prev lockState, now time.Time) string {
+	switch {
+	case prev.checked.IsZero():
+		return "no record of a check"
+	case !prev.clean:
+		return "not closed in order"
+	case now.Sub(prev.checked) >= CheckEvery || now.Before(prev.checked):
+		return "last check " + prev.checked.UTC().Format(time.RFC3339)
+	}
+	return ""
+}
+
+// check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
+func (s *Store) check(ctx context.Context) error {
+	var result string
+	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+		// Only a file SQLite finds malformed is damaged. A full disk (SQLite cannot create
+		// its -shm file), an I/O error or a lock says nothing of the file: taken for
+		// damage, the replica would be moved aside and what was not sent left behind.
+		if damaged(err) {
+			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		return fmt.Errorf("check replica: %w", err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("%w: %s", ErrCorrupt, result)
+	}
+	return nil
+}
+
+// probe reads the schema and the first row of every table, each from its own b-tree
+// (NOT INDEXED: not through an index that covers it); a damaged page on the way gives
+// ErrCorrupt.
+func (s *Store) probe(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		return s.probed(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return s.probed(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Close(); err != nil {
+		return s.probed(err)
+	}
+	for _, t := range tables {
+		// Finding the first row loads every page on the way (SQLite checks each page's
+		// header as it loads it); no column is computed.
+		r, err := s.db.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
+		if err == nil {
+			for r.Next() {
+			}
+			err = r.Err()
+			r.Close()
+		}
+		if err != nil {
+			return s.probed(err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) probed(err error) error {
+	if damaged(err) {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return fmt.Errorf("check replica: %w", err)
+}
+
+// noted returns err, as ErrCorrupt when it says that the replica's file is damaged; the
+// replica is then not marked clean when it closes, so that its next open runs the full
+// check (and the app rebuilds it).
+func (s *Store) noted(err error) error {
+	if err == nil || !damaged(err) {
+		return err
+	}
+	s.damaged.Store(true)
+	return fmt.Errorf("%w: %w", ErrCorrupt, err)
+}
