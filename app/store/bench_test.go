@@ -8,7 +8,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -18,7 +18,7 @@ func largePages(b *testing.B) []api.ChangesPage {
 	b.Helper()
 	ctx := context.Background()
 	srv := servertest.Start(b)
-	if err := srv.GenerateLarge(ctx, server.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
+	if err := srv.GenerateLarge(ctx, demo.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
 		b.Fatal(err)
 	}
 	c, err := client.New(srv.URL)
@@ -73,7 +73,7 @@ func BenchmarkApplyFirstSync(b *testing.B) {
 func BenchmarkEngineFirstSync(b *testing.B) {
 	ctx := context.Background()
 	srv := servertest.Start(b)
-	if err := srv.GenerateLarge(ctx, server.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
+	if err := srv.GenerateLarge(ctx, demo.GenerateOptions{Audits: 50, NCs: 5000, Messages: 20000, Evidence: 2000}); err != nil {
 		b.Fatal(err)
 	}
 	c, err := client.New(srv.URL)

@@ -129,7 +129,6 @@ fresh() {
   local dir=$tmp/run-$1
   rm -rf "$dir"
   if [[ ${2:-} == synced ]]; then cp -a "$synced" "$dir"; else mkdir -p "$dir"; fi
-  rm -f "$dir/lock"
   login "$dir"
   echo "$dir"
 }
