@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
+	"github.com/ecert-desktop/ecert-desktop/app/version"
 	"github.com/ecert-desktop/ecert-desktop/frontend"
 )
 
@@ -22,6 +23,9 @@ const (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "version" {
+		os.Exit(version.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && app.IsCommand(os.Args[1]) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := app.RunCLI(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
