@@ -109,7 +109,8 @@ func (s *Store) PartialDownload(sha string) (*os.File, int64, error) {
 // that the next attempt starts clean.
 func (s *Store) FinishDownload(ctx context.Context, ref api.FileRef) error {
 	path := s.partialPath(ref.SHA256)
-	f, err := os.Open(path)
+	// Read-write: Windows refuses to flush (Sync) a handle opened for reading only.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# package.sh [all|deb|windows]: builds the release artefacts into build/out/package/:
+# package.sh [all|deb|windows|installer]: builds the release artefacts into
+# build/out/package/ ($PACKAGE_OUT):
 #   ecert-desktop_<version>_amd64.deb and ecert-desktop-<version>.x86_64.rpm (nfpm)
 #   ecert-desktop-<version>-setup.exe   the Windows installer (NSIS), with the window
 #                                       build and the console build inside
 #   ecert-desktop-cli.exe               the Windows console build alone (no window: the
 #                                       headless commands; test-package-windows.sh runs it)
+# 'installer' only re-packs (and signs) the Windows files that 'windows' built.
 # Version: $VERSION, else the git tag vX.Y.Z on HEAD, else wails.json's productVersion
 # with "-dev.<commits>". The exes and the installer are signed when a certificate is
 # given (see package-sign.sh). Needs: Go, npm (the UI), rsvg-convert, and for Windows
@@ -13,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 what=${1:-all}
-out=$root/build/out/package
-stage=$out/stage
+out=${PACKAGE_OUT:-$root/build/out/package}
+stage=$root/build/out/package/stage
 mod=github.com/ecert-desktop/ecert-desktop
 nfpm_version=v2.48.0
 
@@ -24,7 +26,7 @@ need() { command -v "$1" >/dev/null || die "'$1' is missing ($2): run 'build/scr
 # shellcheck source=lib.sh
 source build/scripts/lib.sh
 
-case $what in all | deb | windows) ;; *) die "usage: $0 [all|deb|windows]" ;; esac
+case $what in all | deb | windows | installer) ;; *) die "usage: $0 [all|deb|windows|installer]" ;; esac
 
 # --- identity, stamped into app/version -------------------------------------------
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
@@ -43,7 +45,7 @@ ldflags="-w -s -X $mod/app/version.Version=$VERSION -X $mod/app/version.Commit=$
 say "version $VERSION (commit ${commit:0:12}, $date)"
 
 mkdir -p "$out" "$stage"
-build_frontend "$out"
+[[ $what == installer ]] || build_frontend "$out"
 
 # --- icons: PNGs (hicolor sizes) from the one SVG --------------------------------------
 need rsvg-convert "librsvg2-bin"
@@ -104,10 +106,22 @@ package_windows() {
   say "building the Windows console binary (headless commands)"
   "${cross[@]}" go build -trimpath -ldflags "$ldflags" -o "$win/ecert-desktop-cli.exe" .
   rm -f "$syso"
+  package_installer
+}
 
-  build/scripts/package-sign.sh "$win/ecert-desktop.exe"
-  build/scripts/package-sign.sh "$win/ecert-desktop-cli.exe"
-  cp "$win/ecert-desktop-cli.exe" "$out/ecert-desktop-cli.exe"
+# package_installer: signs copies of the staged exes (when a certificate is given),
+# packs them into the installer and signs it; the console exe goes beside it.
+package_installer() {
+  need makensis "nsis"
+  local win=$stage/windows files=$out/windows-files
+  [[ -f $win/ecert-desktop.exe && -f $win/ecert-desktop-cli.exe ]] ||
+    die "no Windows build in $win: run '$0 windows' first"
+  rm -rf "$files"
+  mkdir -p "$files"
+  cp "$win/ecert-desktop.exe" "$win/ecert-desktop-cli.exe" "$files/"
+  build/scripts/package-sign.sh "$files/ecert-desktop.exe"
+  build/scripts/package-sign.sh "$files/ecert-desktop-cli.exe"
+  cp "$files/ecert-desktop-cli.exe" "$out/ecert-desktop-cli.exe"
 
   # WebView2's bootstrapper: Microsoft's small redistributable that fetches the runtime.
   # Wails' Go module ships it (its own installer embeds the same file), so it is here
@@ -119,7 +133,7 @@ package_windows() {
     wv2=$wails_dir/internal/webview2runtime/MicrosoftEdgeWebview2Setup.exe
   fi
   local defines=(-DVERSION="$VERSION" -DVERSION4="$version4"
-    -DAPP_EXE="$win/ecert-desktop.exe" -DCLI_EXE="$win/ecert-desktop-cli.exe"
+    -DAPP_EXE="$files/ecert-desktop.exe" -DCLI_EXE="$files/ecert-desktop-cli.exe"
     -DICON="$win/ecert-desktop.ico" -DLICENSE_FILE="$root/LICENSE")
   if [[ -f $wv2 ]]; then
     defines+=(-DWEBVIEW2_BOOTSTRAPPER="$wv2")
@@ -134,8 +148,8 @@ package_windows() {
   rm -f "$out"/ecert-desktop-*-setup.exe
   say "building the installer (makensis $(makensis -VERSION))"
   makensis -V2 -INPUTCHARSET UTF8 "${defines[@]}" -DOUTFILE="$setup" \
-    build/packaging/windows/installer.nsi >"$win/makensis.log" 2>&1 ||
-    { tail -30 "$win/makensis.log" >&2; die "makensis failed (log: $win/makensis.log)"; }
+    build/packaging/windows/installer.nsi >"$files/makensis.log" 2>&1 ||
+    { tail -30 "$files/makensis.log" >&2; die "makensis failed (log: $files/makensis.log)"; }
   [[ -s $setup ]] || die "makensis succeeded but wrote no installer at $setup"
   build/scripts/package-sign.sh "$setup"
   say "$setup"
@@ -144,5 +158,6 @@ package_windows() {
 case $what in
   deb) package_deb ;;
   windows) package_windows ;;
+  installer) package_installer ;;
   all) package_deb && package_windows ;;
 esac

@@ -1,7 +1,8 @@
 ; Ecert Desktop's Windows installer (NSIS 3.08+, built on Linux by build/scripts/package.sh
 ; with Debian's makensis). It installs per user (no administrator rights, into
 ; %LOCALAPPDATA%\Programs\Ecert Desktop) or for all users (into Program Files): the user
-; chooses on a page, or with /CurrentUser or /AllUsers on the command line (/S: silent).
+; chooses on a page, or with /CurrentUser or /AllUsers on the command line (/S: silent;
+; /NoWebView2: do not install the WebView2 runtime).
 ;
 ; Defines given by package.sh (-D):
 ;   VERSION         1.2.3 (four numbers are derived for the file's version resource)
@@ -159,6 +160,15 @@ SectionEnd
 
 Section "WebView2" SecWebView2
   SectionIn RO
+  ; /NoWebView2: an administrator who deploys the runtime another way (and the tests
+  ; under Wine, which has none and no internet for the bootstrapper) skips this step.
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/NoWebView2" $R1
+  ${IfNot} ${Errors}
+    DetailPrint "WebView2: skipped (/NoWebView2)"
+    Return
+  ${EndIf}
   Call HasWebView2
   Pop $0
   ${If} $0 == 1
