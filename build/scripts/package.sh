@@ -106,6 +106,7 @@ package_windows() {
   say "building the Windows console binary (headless commands)"
   "${cross[@]}" go build -trimpath -ldflags "$ldflags" -o "$win/ecert-desktop-cli.exe" .
   rm -f "$syso"
+  echo "$VERSION" >"$win/VERSION"
   package_installer
 }
 
@@ -116,6 +117,10 @@ package_installer() {
   local win=$stage/windows files=$out/windows-files
   [[ -f $win/ecert-desktop.exe && -f $win/ecert-desktop-cli.exe ]] ||
     die "no Windows build in $win: run '$0 windows' first"
+  # The installer carries the version the exes were built with.
+  VERSION=$(cat "$win/VERSION")
+  [[ $VERSION =~ ^([0-9]+)\.([0-9]+)\.([0-9]+) ]] || die "bad version '$VERSION' in $win/VERSION"
+  version4=${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[3]}.0
   rm -rf "$files"
   mkdir -p "$files"
   cp "$win/ecert-desktop.exe" "$win/ecert-desktop-cli.exe" "$files/"

@@ -21,7 +21,10 @@
 ; The user's data (%LOCALAPPDATA%\ecert-desktop: the replica, evidence, the login file)
 ; is never touched, neither here nor by the uninstaller.
 
-Unicode true
+; A 64-bit installer for a 64-bit app: it writes the registry's 64-bit view and installs
+; into the 64-bit Program Files, and runs where 32-bit Windows programs cannot (Wine
+; without its 32-bit part, as in the tests).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 ManifestDPIAware true
 
