@@ -20,3 +20,23 @@ screen_drawn() {
   drawn_stats="standard deviation $stddev, $colours colours"
   python3 -c "import sys; sys.exit(0 if float('$stddev') > 0.02 and int('$colours') > 50 else 1)"
 }
+
+# setup_wine_prefix LOG: makes $WINEPREFIX (once: about a minute) and puts in it what Go
+# programs need and Wine 8.0 lacks. The caller exports WINEPREFIX and WINEDEBUG.
+setup_wine_prefix() {
+  local log=$1
+  if [[ ! -f $WINEPREFIX/system.reg ]]; then
+    say "creating the Wine prefix (once)"
+    wineboot -i >>"$log" 2>&1 || true
+    wineserver -w
+    [[ -f $WINEPREFIX/system.reg ]] || { tail -20 "$log" >&2; die "wineboot made no prefix in $WINEPREFIX"; }
+  fi
+  # Go 1.22+ needs ProcessPrng from bcryptprimitives.dll (Windows 10+); Wine 8.0 lacks
+  # it. A stand-in, for this prefix only (see build/packaging/windows/wine/).
+  local shim=$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll
+  local src=build/packaging/windows/wine/bcryptprimitives.c
+  if [[ ! -f $shim ]] || [[ $src -nt $shim ]]; then
+    x86_64-w64-mingw32-gcc -shared -O2 -s -o "$shim" "$src" build/packaging/windows/wine/bcryptprimitives.def \
+      -ladvapi32 || die "could not build the bcryptprimitives stand-in"
+  fi
+}

@@ -55,20 +55,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# --- the Wine prefix ---------------------------------------------------------------------
-if [[ ! -f $WINEPREFIX/system.reg ]]; then
-  say "creating the Wine prefix (once)"
-  wineboot -i >>"$out/wine.log" 2>&1 || true
-  wineserver -w
-  [[ -f $WINEPREFIX/system.reg ]] || { tail -20 "$out/wine.log" >&2; die "wineboot made no prefix"; }
-fi
-# Go 1.22+ needs ProcessPrng from bcryptprimitives.dll (Windows 10+); Wine 8.0 lacks it.
-# A stand-in, for this prefix only (see build/packaging/windows/wine/).
-shim=$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll
-if [[ ! -f $shim ]] || [[ build/packaging/windows/wine/bcryptprimitives.c -nt $shim ]]; then
-  x86_64-w64-mingw32-gcc -shared -O2 -s -o "$shim" build/packaging/windows/wine/bcryptprimitives.c \
-    build/packaging/windows/wine/bcryptprimitives.def -ladvapi32 || die "could not build the bcryptprimitives stand-in"
-fi
+setup_wine_prefix "$out/wine.log"
 
 # winrun ARGS…: the console exe under Wine; stdout as is, stderr to the log too.
 winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }
