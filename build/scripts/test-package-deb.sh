@@ -28,7 +28,7 @@ done
 deb=$(newest_artefact '*.deb' ".deb")
 pkg=$(dpkg-deb -f "$deb" Package)
 pkg_version=$(dpkg-deb -f "$deb" Version)
-if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "installed"; then
+if [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true) == "install ok installed" ]]; then
   die "$pkg is installed already on this machine: remove it first (dpkg -r $pkg)"
 fi
 say "$deb ($pkg $pkg_version)"
@@ -75,17 +75,19 @@ for f in /usr/bin/ecert-desktop /usr/share/applications/ecert-desktop.desktop \
   grep -qxF "$f" "$tmp/files" || die "the package does not install $f"
 done
 [[ -x /usr/bin/ecert-desktop ]] || die "/usr/bin/ecert-desktop is not executable"
-identify -format '%wx%h' /usr/share/icons/hicolor/48x48/apps/ecert-desktop.png | grep -qx 48x48 ||
+[[ $(identify -format '%wx%h' /usr/share/icons/hicolor/48x48/apps/ecert-desktop.png) == 48x48 ]] ||
   die "the 48x48 icon is not 48x48"
 depends=$(dpkg-query -W -f='${Depends}' "$pkg")
 for d in libwebkit2gtk-4.1-0 libgtk-3-0; do
   [[ $depends == *"$d"* ]] || die "the package does not depend on $d (Depends: $depends)"
 done
-if ldd /usr/bin/ecert-desktop | grep -q "not found"; then
-  ldd /usr/bin/ecert-desktop | grep "not found" >&2
+# (Not `ldd | grep -q`: grep stopping early would fail the pipe under pipefail.)
+libs=$(ldd /usr/bin/ecert-desktop)
+if [[ $libs == *"not found"* ]]; then
+  grep "not found" <<<"$libs" >&2
   die "the installed binary misses a shared library"
 fi
-ldd /usr/bin/ecert-desktop | grep -q libwebkit2gtk-4.1 || die "the binary does not link WebKitGTK 4.1"
+[[ $libs == *libwebkit2gtk-4.1* ]] || die "the binary does not link WebKitGTK 4.1"
 
 desktop=/usr/share/applications/ecert-desktop.desktop
 exec_line=$(sed -n 's/^Exec=//p' "$desktop")
