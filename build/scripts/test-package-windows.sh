@@ -11,8 +11,9 @@
 #   3. on the server: a fresh replica (the Linux build, its own data folder) syncs and
 #      finds the corrective measure once in the NC's history and the evidence file once,
 #      with the SHA-256 of the file that was attached;
-#   4. the installer (build/out/package/ecert-desktop-*-setup.exe), silent and per user:
-#      its files, the registry's uninstall entry, the Start-menu shortcut, the installed
+#   4. the installer (build/out/package/ecert-desktop-*-setup.exe), silent, per user
+#      (%LOCALAPPDATA%\Programs) then for all users (Program Files): its files, the
+#      registry's uninstall entry (HKCU, HKLM), the Start-menu shortcut, the installed
 #      console build on the same data; then the uninstaller removes them and keeps the
 #      data folder.
 # The Wine prefix is kept in build/out/test-package/windows/prefix (its first creation
@@ -182,50 +183,62 @@ for e in errors:
     print(e, file=sys.stderr)
 sys.exit(1 if errors else 0)
 PY
-# --- 4. the installer, silently, for this user; then its uninstaller ----------------------
+# --- 4. the installer, silently, per user then for all users; then its uninstaller ---------
 setup=$(newest_artefact 'ecert-desktop-*-setup.exe' "Windows installer")
-say "installing $(basename "$setup") (/S /CurrentUser /NoWebView2)"
-wine "$setup" /S /CurrentUser /NoWebView2 >>"$out/wine.log" 2>&1 || die "the installer failed (log: $out/wine.log)"
-wineserver -w
 regval() { # regval KEY NAME: a value from this prefix's registry, or nothing
   wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
 }
-uninstall_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\EcertDesktop'
-inst_win=$(regval 'HKCU\Software\EcertDesktop' InstallDir)
-[[ -n $inst_win ]] || die "the installer wrote no InstallDir under HKCU\Software\EcertDesktop"
-inst=$(unix_path "$inst_win")
-for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe LICENSE.txt; do
-  [[ -s $inst/$f ]] || die "the installer did not put $f in $inst_win"
-done
-[[ $inst_win == "$localappdata\Programs\Ecert Desktop" ]] || die "per-user install went to $inst_win"
-display_version=$(regval "$uninstall_key" DisplayVersion)
-uninstall_string=$(regval "$uninstall_key" UninstallString)
-[[ -n $display_version && $uninstall_string == *uninstall.exe* ]] ||
-  die "no uninstall entry in the registry (DisplayVersion '$display_version', UninstallString '$uninstall_string')"
-appdata=$(wine cmd /c echo '%APPDATA%' 2>/dev/null | tr -d '\r')
-shortcut=$(unix_path "$appdata\Microsoft\Windows\Start Menu\Programs\Ecert Desktop.lnk")
-[[ -s $shortcut ]] || die "no Start-menu shortcut at $shortcut"
-# The installed console build is the one packed, and reads the data of part 1.
-wine "$inst/ecert-desktop-cli.exe" version --json 2>>"$out/wine.log" >"$tmp/version-installed.json"
-wine "$inst/ecert-desktop-cli.exe" status --json 2>>"$out/wine.log" >"$tmp/status-installed.json"
-python3 - "$tmp/version-installed.json" "$tmp/status-installed.json" "$display_version" <<'PY' || die "the installed ecert-desktop-cli.exe is not the packed one, or does not read the user's data"
+winenv() { wine cmd /c echo "%$1%" 2>/dev/null | tr -d '\r'; }
+
+# install_cycle MODE HIVE WANT_DIR START_MENU: installs with /MODE, checks the files in
+# WANT_DIR, the uninstall entry and settings in HIVE, the shortcut in START_MENU and the
+# installed console build on the data of part 1; uninstalls and checks all are gone and
+# the data stays.
+install_cycle() {
+  local mode=$1 hive=$2 want_dir=$3 start_menu=$4
+  local uninstall_key="$hive\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EcertDesktop"
+  say "installing $(basename "$setup") (/S /$mode /NoWebView2)"
+  wine "$setup" /S "/$mode" /NoWebView2 >>"$out/wine.log" 2>&1 || die "the installer failed (/$mode; log: $out/wine.log)"
+  wineserver -w
+  local inst_win inst display_version uninstall_string shortcut f
+  inst_win=$(regval "$hive\\Software\\EcertDesktop" InstallDir)
+  [[ $inst_win == "$want_dir" ]] || die "/$mode installed into '$inst_win', want '$want_dir'"
+  inst=$(unix_path "$inst_win")
+  for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe LICENSE.txt; do
+    [[ -s $inst/$f ]] || die "the installer did not put $f in $inst_win"
+  done
+  display_version=$(regval "$uninstall_key" DisplayVersion)
+  uninstall_string=$(regval "$uninstall_key" UninstallString)
+  [[ -n $display_version && $uninstall_string == *uninstall.exe*"/$mode"* ]] ||
+    die "no uninstall entry in $hive (DisplayVersion '$display_version', UninstallString '$uninstall_string')"
+  shortcut=$(unix_path "$start_menu\\Ecert Desktop.lnk")
+  [[ -s $shortcut ]] || die "no Start-menu shortcut at $start_menu"
+  # The installed console build is the one packed, and reads the data of part 1.
+  wine "$inst/ecert-desktop-cli.exe" version --json 2>>"$out/wine.log" >"$tmp/version-installed.json"
+  wine "$inst/ecert-desktop-cli.exe" status --json 2>>"$out/wine.log" >"$tmp/status-installed.json"
+  python3 - "$tmp/version-installed.json" "$tmp/status-installed.json" "$display_version" <<'PY' || die "the installed ecert-desktop-cli.exe is not the packed one, or does not read the user's data"
 import json, sys
 v, s, want = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 if v["version"] != want or not s["logged_in"] or s["counts"]["nc"] < 1:
     print("version", v["version"], "want", want, "; status", s, file=sys.stderr)
     sys.exit(1)
 PY
-say "installed in $inst_win: files, uninstall entry ($display_version), Start-menu shortcut"
+  say "installed in $inst_win: files, uninstall entry in $hive ($display_version), Start-menu shortcut"
 
-wine "$inst/uninstall.exe" /S /CurrentUser >>"$out/wine.log" 2>&1 || die "the uninstaller failed"
-wineserver -w # the uninstaller runs from a copy in %TEMP%: wait for it
-for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe; do
-  [[ ! -e $inst/$f ]] || die "the uninstaller left $inst_win\\$f"
-done
-[[ ! -e $shortcut ]] || die "the uninstaller left the Start-menu shortcut"
-[[ -z $(regval "$uninstall_key" DisplayName) ]] || die "the uninstaller left the registry's uninstall entry"
-[[ -f $data/replica.db ]] || die "the uninstaller removed the user's data ($data)"
-say "uninstalled: files, shortcut and registry entry gone; the data folder kept"
+  wine "$inst/uninstall.exe" /S "/$mode" >>"$out/wine.log" 2>&1 || die "the uninstaller failed (/$mode)"
+  wineserver -w # the uninstaller runs from a copy in %TEMP%: wait for it
+  for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe; do
+    [[ ! -e $inst/$f ]] || die "the uninstaller left $inst_win\\$f"
+  done
+  [[ ! -e $shortcut ]] || die "the uninstaller left the Start-menu shortcut"
+  [[ -z $(regval "$uninstall_key" DisplayName) ]] || die "the uninstaller left the uninstall entry in $hive"
+  [[ -f $data/replica.db ]] || die "the uninstaller removed the user's data ($data)"
+  say "uninstalled (/$mode): files, shortcut and registry entry gone; the data folder kept"
+}
+install_cycle CurrentUser HKCU "$localappdata\\Programs\\Ecert Desktop" \
+  "$(winenv APPDATA)\\Microsoft\\Windows\\Start Menu\\Programs"
+install_cycle AllUsers HKLM "$(winenv ProgramW6432)\\Ecert Desktop" \
+  "$(winenv ProgramData)\\Microsoft\\Windows\\Start Menu\\Programs"
 
 # Warnings are failures here: a file not cached, a sync step refused.
 if grep -E 'level=(WARN|ERROR)' "$out/wine.log" >&2; then
