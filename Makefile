@@ -96,3 +96,23 @@ soak: setup
 
 clean:
 	rm -rf $(BIN) $(OUT)
+
+# --- Release artefacts (build/out/package/), not part of `make test` ---------------------
+# `make package`: the .deb and .rpm (nfpm), the Windows installer (mingw-w64 + NSIS, with
+# the WebView2 bootstrapper) and the Windows console exe; VERSION=1.2.3 names the release,
+# ECERT_SIGN_* sign the Windows files (see build/scripts/package-sign.sh).
+# `make test-package`: installs the .deb and opens the installed app under Xvfb, runs the
+# Windows console build under Wine against a real server, and signs with a throw-away
+# certificate and verifies. Needs root (dpkg -i).
+.PHONY: setup-packaging package test-package
+
+setup-packaging:
+	build/scripts/setup.sh --packaging
+
+package: setup-packaging
+	build/scripts/package.sh all
+
+test-package: package
+	build/scripts/test-package-deb.sh
+	build/scripts/test-package-windows.sh
+	build/scripts/test-package-sign.sh

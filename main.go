@@ -13,6 +13,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
+	"github.com/ecert-desktop/ecert-desktop/app/version"
 	"github.com/ecert-desktop/ecert-desktop/frontend"
 )
 
@@ -23,6 +24,9 @@ const (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "version" {
+		os.Exit(version.Main(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

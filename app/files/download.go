@@ -47,7 +47,8 @@ func (s *Store) Finish(sha string) (int64, error) {
 		return 0, fmt.Errorf("finish download %q: %w", sha, fs.ErrNotExist)
 	}
 	path := s.partialPath(sha)
-	f, err := os.Open(path)
+	// Read-write: Windows refuses to flush (Sync) a handle opened for reading only.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return 0, err
 	}

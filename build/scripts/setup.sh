@@ -2,11 +2,18 @@
 # Installs what building and testing Ecert Desktop needs and is missing: Debian/Ubuntu
 # packages (as root, or with sudo when it needs no password), the frontend's npm
 # packages and the Go modules. Safe to run again: it only installs what is missing.
+# 'setup.sh --packaging' adds the packaging tools (see below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 packages=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth dbus dbus-x11 chromium imagemagick xdg-utils curl ca-certificates)
+# --packaging: also what 'make package' and 'make test-package' need (mingw-w64 for the
+# Windows build, NSIS, osslsigncode, Wine, …); plain 'make test' does not install them.
+if [[ ${1:-} == --packaging ]]; then
+  packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode wine wine64 librsvg2-bin
+    desktop-file-utils x11-utils openssl)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,5 @@
+//go:build desktop || dev
+
+package version
+
+const webView = "webview2"

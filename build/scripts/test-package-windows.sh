@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# The Windows console build (build/out/package/ecert-desktop-cli.exe: the headless
+# commands, built from the same sources by 'make package') run under Wine against a
+# real ecert-server (built for Linux, --demo) on loopback:
+#   1. in the Windows data folder (%LOCALAPPDATA%\ecert-desktop, no --data-dir): login
+#      with the password on stdin, sync, status --json, ca draft, ca ready, send,
+#      evidence add of a file whose folder and name have spaces and accents, evidence
+#      ready, send;
+#   2. with --data-dir naming a folder with spaces and accents and no keyring
+#      (ECERT_NO_KEYRING: the login goes to the private file): login, sync, status --json;
+#   3. on the server: a fresh replica (the Linux build, its own data folder) syncs and
+#      finds the corrective measure once in the NC's history and the evidence file once,
+#      with the SHA-256 of the file that was attached;
+#   4. the installer (build/out/package/ecert-desktop-*-setup.exe), silent, per user
+#      (%LOCALAPPDATA%\Programs) then for all users (Program Files): its files, the
+#      registry's uninstall entry (HKCU, HKLM), the Start-menu shortcut, the installed
+#      console build on the same data; then the uninstaller removes them and keeps the
+#      data folder.
+# The Wine prefix is kept in build/out/test-package/windows/prefix (its first creation
+# takes a minute). What cannot run here: the WebView2 window (Wine has no WebView2).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+out=$root/build/out/test-package/windows
+export WINEPREFIX=$out/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# Arguments and file names with accents reach Windows through the locale's encoding.
+export LC_ALL=C.UTF-8
+unset ECERT_DATA_DIR ECERT_NO_KEYRING ECERT_PASSWORD
+
+say() { echo "test-package-windows: $*"; }
+die() { echo "test-package-windows: FAILED: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source build/scripts/lib.sh
+# shellcheck source=package-lib.sh
+source build/scripts/package-lib.sh
+
+for cmd in wine wineboot wineserver winepath x86_64-w64-mingw32-gcc python3 curl go sha256sum; do
+  command -v "$cmd" >/dev/null || die "'$cmd' is missing: run 'build/scripts/setup.sh --packaging'"
+done
+exe=$(newest_artefact 'ecert-desktop-cli.exe' "Windows console build (ecert-desktop-cli.exe)")
+mkdir -p "$out"
+: >"$out/server.log"
+: >"$out/wine.log"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ecert-test-win.XXXXXX")
+pids=()
+
+cleanup() {
+  local rc=$?
+  set +e
+  stop_all
+  wineserver -k 2>/dev/null # this prefix's Wine processes only
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+setup_wine_prefix "$out/wine.log"
+
+# winrun ARGS…: the console exe under Wine; stdout as is, stderr to the log too.
+winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }
+unix_path() { winepath -u "$1" 2>/dev/null; }
+
+# --- the server, and an independent Linux replica to look at it ---------------------------
+say "building ecert-server and the Linux headless build"
+go build -o "$tmp/ecert-server" ./sync/cmd/ecert-server
+go build -o "$tmp/ecert-desktop" .
+start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log"
+pids+=("$server_pid")
+say "ecert-server on $server_url"
+
+# --- identity -------------------------------------------------------------------------------
+winrun version
+winrun version --json >"$tmp/version.json"
+python3 - "$tmp/version.json" <<'PY' || die "version --json of the Windows build is wrong"
+import json, sys
+v = json.load(open(sys.argv[1]))
+if (v["os"], v["webview"]) != ("windows", "none") or v["version"] in ("", "dev"):
+    print("got", v, "want os windows, webview none, a stamped version", file=sys.stderr)
+    sys.exit(1)
+PY
+
+# --- 1. the default data folder: %LOCALAPPDATA%\ecert-desktop --------------------------------
+localappdata=$(wine cmd /c echo '%LOCALAPPDATA%' 2>/dev/null | tr -d '\r')
+[[ $localappdata == [A-Z]:\\* ]] || die "could not read %LOCALAPPDATA% under Wine (got '$localappdata')"
+data=$(unix_path "$localappdata\\ecert-desktop")
+rm -rf "$data"
+say "data folder: $localappdata\\ecert-desktop"
+
+printf 'coop\n' | winrun login --server "$server_url" --user coop
+[[ -f $data/replica.db ]] || die "login made no replica in $data (the Windows default data folder)"
+# Wine's credential store answers like the Windows one: then the token is there, else in
+# the private file. Either is right; say which.
+if [[ -f $data/session.token ]]; then vault="the private file (no keyring)"; else vault="the Windows credential store (Wine's)"; fi
+say "login kept in $vault"
+
+winrun sync
+winrun status --json >"$tmp/status1.json"
+python3 - "$tmp/status1.json" <<'PY' || die "status --json after sync is wrong"
+import json, sys
+s = json.load(open(sys.argv[1]))
+c = s["counts"]
+if not s["logged_in"] or s["username"] != "coop" or c["nc"] < 1 or c["audit"] < 1 or not s["last_sync"]:
+    print("got", s, file=sys.stderr)
+    sys.exit(1)
+if not s["data_dir"].lower().endswith("\\ecert-desktop"):
+    print("data_dir is", s["data_dir"], file=sys.stderr)
+    sys.exit(1)
+PY
+
+stamp=$(date +%s%N)
+ca_text="Réunions d'information « prime » sur chaque plantation — Wine $stamp"
+winrun ca draft NC-167140-2019 --text "$ca_text"
+winrun ca ready NC-167140-2019
+winrun send
+
+# The evidence: a folder and a name with spaces and accents, outside the data folder.
+docs_win="C:\\users\\Public\\Documents\\Preuves été $stamp"
+docs=$(unix_path "$docs_win")
+mkdir -p "$docs"
+ev_name="Liste de présence – réunion n°2 (Ñandú).txt"
+printf 'Liste de présence, plantation du Mont Vert, %s\n' "$stamp" >"$docs/$ev_name"
+ev_sha=$(sha256sum "$docs/$ev_name" | cut -d' ' -f1)
+winrun evidence add NC-150424-2018 "$docs_win\\$ev_name"
+winrun evidence ready NC-150424-2018
+winrun send
+winrun evidence list NC-150424-2018 --json >"$tmp/evidence1.json"
+winrun status --json >"$tmp/status2.json"
+python3 - "$tmp/status2.json" "$tmp/evidence1.json" "$ev_name" <<'PY' || die "after send: something pending, or a file not kept here"
+import json, sys
+s, ev, ev_name = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+errors = []
+if s["pending"] != 0:
+    errors.append(f"pending: {s['pending']}")
+# Every file is in the local store: the downloaded ones (the cache) and the one attached.
+errors += [f"not cached: {e['evidence']['file']['name']}" for e in ev if not e["cached"]]
+if not any(e["evidence"]["file"]["name"] == ev_name and e["state"] == "submitted" for e in ev):
+    errors.append(f"{ev_name} is not listed as submitted: {ev}")
+for e in errors:
+    print(e, file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+
+# --- 2. --data-dir with spaces and accents, no keyring: the private file --------------------
+dir2_win="$localappdata\\Données Ecert\\dossier été $stamp"
+dir2=$(unix_path "$dir2_win")
+ECERT_NO_KEYRING=1 winrun login --server "$server_url" --user coop --data-dir "$dir2_win" <<<"coop"
+[[ -f $dir2/session.token ]] || die "with ECERT_NO_KEYRING the login is not in $dir2/session.token"
+ECERT_NO_KEYRING=1 winrun sync --data-dir "$dir2_win"
+ECERT_NO_KEYRING=1 winrun status --json --data-dir "$dir2_win" >"$tmp/status3.json"
+python3 - "$tmp/status3.json" "$dir2_win" <<'PY' || die "status --json in the --data-dir folder is wrong"
+import json, sys
+s = json.load(open(sys.argv[1]))
+if not s["logged_in"] or s["counts"]["nc"] < 1 or s["data_dir"] != sys.argv[2]:
+    print("got", s, "want data_dir", sys.argv[2], file=sys.stderr)
+    sys.exit(1)
+PY
+[[ -f $dir2/replica.db ]] || die "no replica in $dir2"
+
+# --- 3. on the server, exactly once ------------------------------------------------------------
+check="$tmp/check with space"
+printf 'coop\n' | ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" sync --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" nc show NC-167140-2019 --json --data-dir "$check" >"$tmp/nc.json"
+ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" evidence list NC-150424-2018 --json --data-dir "$check" >"$tmp/evidence-server.json"
+python3 - "$tmp/nc.json" "$tmp/evidence-server.json" "$ca_text" "$ev_name" "$ev_sha" <<'PY' || die "the server does not hold exactly one copy of what the Windows build sent"
+import json, sys
+nc, ev, ca_text, ev_name, ev_sha = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), *sys.argv[3:]
+row = nc["row"]["nc"]
+versions = [h for h in row.get("ca_history") or [] if h["text"] == ca_text]
+files = [e for e in ev if e["evidence"]["file"]["name"] == ev_name]
+errors = []
+if len(versions) != 1:
+    errors.append(f"the corrective measure is {len(versions)} times in the NC's history, want 1")
+if row.get("ca", {}).get("text") != ca_text or row.get("ca_status") != "submitted":
+    errors.append(f"the NC's CA is {row.get('ca')!r} ({row.get('ca_status')}), want the text sent, submitted")
+if len(files) != 1:
+    errors.append(f"the evidence file is there {len(files)} times, want 1")
+elif files[0]["evidence"]["file"]["sha256"] != ev_sha or files[0]["local"]:
+    errors.append(f"the evidence on the server is {files[0]}, want SHA-256 {ev_sha}")
+for e in errors:
+    print(e, file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+# --- 4. the installer, silently, per user then for all users; then its uninstaller ---------
+setup=$(newest_artefact 'ecert-desktop-*-setup.exe' "Windows installer")
+regval() { # regval KEY NAME: a value from this prefix's registry, or nothing
+  wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
+}
+winenv() { wine cmd /c echo "%$1%" 2>/dev/null | tr -d '\r'; }
+
+# install_cycle MODE HIVE WANT_DIR START_MENU: installs with /MODE, checks the files in
+# WANT_DIR, the uninstall entry and settings in HIVE, the shortcut in START_MENU and the
+# installed console build on the data of part 1; uninstalls and checks all are gone and
+# the data stays.
+install_cycle() {
+  local mode=$1 hive=$2 want_dir=$3 start_menu=$4
+  local uninstall_key="$hive\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EcertDesktop"
+  say "installing $(basename "$setup") (/S /$mode /NoWebView2)"
+  wine "$setup" /S "/$mode" /NoWebView2 >>"$out/wine.log" 2>&1 || die "the installer failed (/$mode; log: $out/wine.log)"
+  wineserver -w
+  local inst_win inst display_version uninstall_string shortcut f
+  inst_win=$(regval "$hive\\Software\\EcertDesktop" InstallDir)
+  [[ $inst_win == "$want_dir" ]] || die "/$mode installed into '$inst_win', want '$want_dir'"
+  inst=$(unix_path "$inst_win")
+  for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe LICENSE.txt; do
+    [[ -s $inst/$f ]] || die "the installer did not put $f in $inst_win"
+  done
+  display_version=$(regval "$uninstall_key" DisplayVersion)
+  uninstall_string=$(regval "$uninstall_key" UninstallString)
+  [[ -n $display_version && $uninstall_string == *uninstall.exe*"/$mode"* ]] ||
+    die "no uninstall entry in $hive (DisplayVersion '$display_version', UninstallString '$uninstall_string')"
+  shortcut=$(unix_path "$start_menu\\Ecert Desktop.lnk")
+  [[ -s $shortcut ]] || die "no Start-menu shortcut at $start_menu"
+  # The installed console build is the one packed, and reads the data of part 1.
+  wine "$inst/ecert-desktop-cli.exe" version --json 2>>"$out/wine.log" >"$tmp/version-installed.json"
+  wine "$inst/ecert-desktop-cli.exe" status --json 2>>"$out/wine.log" >"$tmp/status-installed.json"
+  python3 - "$tmp/version-installed.json" "$tmp/status-installed.json" "$display_version" <<'PY' || die "the installed ecert-desktop-cli.exe is not the packed one, or does not read the user's data"
+import json, sys
+v, s, want = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+if v["version"] != want or not s["logged_in"] or s["counts"]["nc"] < 1:
+    print("version", v["version"], "want", want, "; status", s, file=sys.stderr)
+    sys.exit(1)
+PY
+  say "installed in $inst_win: files, uninstall entry in $hive ($display_version), Start-menu shortcut"
+
+  wine "$inst/uninstall.exe" /S "/$mode" >>"$out/wine.log" 2>&1 || die "the uninstaller failed (/$mode)"
+  wineserver -w # the uninstaller runs from a copy in %TEMP%: wait for it
+  for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe; do
+    [[ ! -e $inst/$f ]] || die "the uninstaller left $inst_win\\$f"
+  done
+  [[ ! -e $shortcut ]] || die "the uninstaller left the Start-menu shortcut"
+  [[ -z $(regval "$uninstall_key" DisplayName) ]] || die "the uninstaller left the uninstall entry in $hive"
+  [[ -f $data/replica.db ]] || die "the uninstaller removed the user's data ($data)"
+  say "uninstalled (/$mode): files, shortcut and registry entry gone; the data folder kept"
+}
+install_cycle CurrentUser HKCU "$localappdata\\Programs\\Ecert Desktop" \
+  "$(winenv APPDATA)\\Microsoft\\Windows\\Start Menu\\Programs"
+install_cycle AllUsers HKLM "$(winenv ProgramW6432)\\Ecert Desktop" \
+  "$(winenv ProgramData)\\Microsoft\\Windows\\Start Menu\\Programs"
+
+# Warnings are failures here: a file not cached, a sync step refused.
+if grep -E 'level=(WARN|ERROR)' "$out/wine.log" >&2; then
+  die "the Windows build logged warnings or errors (above; log: $out/wine.log)"
+fi
+say "OK: the Windows console build under Wine: login ($vault), sync, status, CA draft/ready/send, evidence '$ev_name' from '$docs_win'; --data-dir '$dir2_win' with the private file; the server has the CA and the file once each"
