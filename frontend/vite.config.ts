@@ -23,5 +23,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Mounting a whole screen takes well under a second alone, but several seconds on a
+    // busy 2-core machine (a CI run beside other builds): a timeout there is not a bug.
+    testTimeout: 30000,
   },
 })
