@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-		"database/sql"
-		"encoding/json"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
