@@ -35,7 +35,7 @@ func (f *Files) Path(ctx context.Context, sha string) (string, bool, error) {
 	}
 	var n int
 	if err := f.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM blob WHERE sha256 = ?`, sha).Scan(&n); err != nil {
-		return "", false, err
+		return "", false, f.db.noted(err)
 	}
 	if n == 0 {
 		return path, false, nil
@@ -52,7 +52,7 @@ func (f *Files) Ref(ctx context.Context, sha string) (*api.FileRef, error) {
 	if !api.ValidSHA256(sha) {
 		return nil, ErrNotFound
 	}
-	return one[api.FileRef](ctx, f.db.sql, `
+	ref, err := one[api.FileRef](ctx, f.db.sql, `
 		SELECT json_extract(data, '$.file') FROM certificate WHERE json_extract(data, '$.file.sha256') = ?1
 		UNION ALL SELECT json_extract(data, '$.file') FROM document WHERE json_extract(data, '$.file.sha256') = ?1
 		UNION ALL SELECT json_extract(data, '$.file') FROM evidence WHERE json_extract(data, '$.file.sha256') = ?1
@@ -61,12 +61,13 @@ func (f *Files) Ref(ctx context.Context, sha string) (*api.FileRef, error) {
 		UNION ALL SELECT json_object('sha256', original_sha256, 'name', name, 'size', original_size, 'media_type', media_type)
 			FROM evidence_local WHERE original_sha256 = ?1
 		LIMIT 1`, sha)
+	return ref, f.db.noted(err)
 }
 
 // MissingFiles lists the files referenced by certificates, documents and evidence whose
 // content is not cached yet.
 func (s *Store) MissingFiles(ctx context.Context) ([]api.FileRef, error) {
-	return list[api.FileRef](ctx, s.db.sql, `
+	refs, err := list[api.FileRef](ctx, s.db.sql, `
 		SELECT json_object('sha256', sha, 'name', name, 'size', size, 'media_type', media) FROM (
 			SELECT json_extract(data, '$.file.sha256') AS sha, json_extract(data, '$.file.name') AS name,
 				json_extract(data, '$.file.size') AS size, json_extract(data, '$.file.media_type') AS media
@@ -77,6 +78,7 @@ func (s *Store) MissingFiles(ctx context.Context) ([]api.FileRef, error) {
 				json_extract(data, '$.file.size'), json_extract(data, '$.file.media_type') FROM evidence)
 		WHERE sha IS NOT NULL AND sha NOT IN (SELECT sha256 FROM blob)
 		GROUP BY sha`)
+	return refs, s.db.noted(err)
 }
 
 // PartialDownload opens the partly downloaded content of sha for appending (creating
@@ -101,5 +103,5 @@ func (s *Store) FinishDownload(ctx context.Context, ref api.FileRef) error {
 	}
 	_, err = s.db.sql.ExecContext(ctx, `INSERT INTO blob(sha256, size, fetched_at) VALUES (?, ?, ?)
 		ON CONFLICT(sha256) DO NOTHING`, ref.SHA256, n, time.Now().UTC().Format(time.RFC3339))
-	return err
+	return s.db.noted(err)
 }

@@ -123,18 +123,18 @@ func (ev *Evidence) Local(ctx context.Context, ncID string) ([]LocalEvidence, er
 	}
 	rows, err := ev.db.sql.QueryContext(ctx, q+` ORDER BY added_at, id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, ev.db.noted(err)
 	}
 	defer rows.Close()
 	var out []LocalEvidence
 	for rows.Next() {
 		e, err := scanEvidence(rows)
 		if err != nil {
-			return nil, err
+			return nil, ev.db.noted(err)
 		}
 		out = append(out, *e)
 	}
-	return out, rows.Err()
+	return out, ev.db.noted(rows.Err())
 }
 
 // Remove takes an evidence file off its NC. Not yet on the server, it is simply
@@ -243,7 +243,7 @@ func (ev *Evidence) SetReady(ctx context.Context, ncID string, ready bool, ncRev
 			send = CASE WHEN excluded.ready = 0 THEN 0 ELSE send END,
 			notice = CASE WHEN excluded.ready = 1 THEN '' ELSE notice END, updated_at = excluded.updated_at`,
 		ncID, ready, ncRevision, now.UTC().Format(time.RFC3339))
-	return err
+	return ev.db.noted(err)
 }
 
 // EvidenceReady is the ready mark of an NC's evidence.
@@ -259,18 +259,18 @@ type EvidenceReady struct {
 func (ev *Evidence) Readiness(ctx context.Context) (map[string]EvidenceReady, error) {
 	rows, err := ev.db.sql.QueryContext(ctx, `SELECT nc_id, ready, send, nc_base, notice FROM evidence_ready`)
 	if err != nil {
-		return nil, err
+		return nil, ev.db.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]EvidenceReady{}
 	for rows.Next() {
 		var r EvidenceReady
 		if err := rows.Scan(&r.NCID, &r.Ready, &r.Send, &r.NCBase, &r.Notice); err != nil {
-			return nil, err
+			return nil, ev.db.noted(err)
 		}
 		out[r.NCID] = r
 	}
-	return out, rows.Err()
+	return out, ev.db.noted(rows.Err())
 }
 
 // SendReady marks every NC whose evidence is ready as to be sent, except those
@@ -311,7 +311,7 @@ func (ev *Evidence) SubmissionPending(ctx context.Context, ncID string) (bool, e
 	var pending bool
 	err := ev.db.sql.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM outbox WHERE nc_id = ? AND kind = ? AND state = ?)`,
 		ncID, api.KindEvidenceSubmit, OutboxPending).Scan(&pending)
-	return pending, err
+	return pending, ev.db.noted(err)
 }
 
 // Limits returns the server's upload limits as last pulled; nil before the first sync.
@@ -320,5 +320,5 @@ func (ev *Evidence) Limits(ctx context.Context) (*api.Limits, error) {
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	return l, err
+	return l, ev.db.noted(err)
 }

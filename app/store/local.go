@@ -73,30 +73,32 @@ func scanLocal(row interface{ Scan(...any) error }) (*LocalCA, error) {
 
 // LocalCA returns the user's text of an NC's CA; ErrNotFound when they wrote none.
 func (w *Work) LocalCA(ctx context.Context, ncID string) (*LocalCA, error) {
-	return scanLocal(w.db.sql.QueryRowContext(ctx, `SELECT `+localColumns+` FROM ca_local WHERE nc_id = ?`, ncID))
+	c, err := scanLocal(w.db.sql.QueryRowContext(ctx, `SELECT `+localColumns+` FROM ca_local WHERE nc_id = ?`, ncID))
+	return c, w.db.noted(err)
 }
 
 // LocalCAs returns every local CA by NC id.
 func (w *Work) LocalCAs(ctx context.Context) (map[string]LocalCA, error) {
 	rows, err := w.db.sql.QueryContext(ctx, `SELECT `+localColumns+` FROM ca_local`)
 	if err != nil {
-		return nil, err
+		return nil, w.db.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]LocalCA{}
 	for rows.Next() {
 		c, err := scanLocal(rows)
 		if err != nil {
-			return nil, err
+			return nil, w.db.noted(err)
 		}
 		out[c.NCID] = *c
 	}
-	return out, rows.Err()
+	return out, w.db.noted(rows.Err())
 }
 
 // CADraft returns the organisation's shared draft of an NC's CA, as last pulled.
 func (w *Work) CADraft(ctx context.Context, ncID string) (*api.CADraft, error) {
-	return one[api.CADraft](ctx, w.db.sql, `SELECT data FROM ca_draft WHERE id = ?`, ncID)
+	d, err := one[api.CADraft](ctx, w.db.sql, `SELECT data FROM ca_draft WHERE id = ?`, ncID)
+	return d, w.db.noted(err)
 }
 
 func localTx(ctx context.Context, tx *sql.Tx, ncID string) (*LocalCA, error) {
@@ -322,25 +324,25 @@ func (w *Work) Outbox(ctx context.Context) ([]OutboxEntry, error) {
 	rows, err := w.db.sql.QueryContext(ctx, `SELECT seq, kind, nc_id, text, base_revision, created_at, state, code, message
 		FROM outbox ORDER BY seq`)
 	if err != nil {
-		return nil, err
+		return nil, w.db.noted(err)
 	}
 	defer rows.Close()
 	var out []OutboxEntry
 	for rows.Next() {
 		var e OutboxEntry
 		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &e.CreatedAt, &e.State, &e.Code, &e.Message); err != nil {
-			return nil, err
+			return nil, w.db.noted(err)
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, w.db.noted(rows.Err())
 }
 
 // Dismiss removes a rejected entry the user has read.
 func (w *Work) Dismiss(ctx context.Context, seq int64) error {
 	res, err := w.db.sql.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ? AND state = ?`, seq, OutboxRejected)
 	if err != nil {
-		return err
+		return w.db.noted(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound

@@ -198,5 +198,5 @@ func (p *Portal) TakeNewNotices(ctx context.Context) ([]Notice, error) {
 // MarkSeen marks an NC's notices as seen (the user opened it).
 func (p *Portal) MarkSeen(ctx context.Context, ncID string) error {
 	_, err := p.db.sql.ExecContext(ctx, `UPDATE notice SET seen = 1 WHERE nc_id = ? AND seen = 0`, ncID)
-	return err
+	return p.db.noted(err)
 }

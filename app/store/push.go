@@ -28,7 +28,7 @@ func (d *database) clientID(ctx context.Context) (string, error) {
 	id = newClientID()
 	_, err = d.sql.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, MetaClientID, id)
 	if err != nil {
-		return "", err
+		return "", d.noted(err)
 	}
 	return d.meta(ctx, MetaClientID)
 }
@@ -43,7 +43,7 @@ func newClientID() string {
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n)
-	return n, err
+	return n, s.db.noted(err)
 }
 
 // PendingPush returns the next entries to push, oldest first: the longest run of pending
@@ -57,7 +57,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
 		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
 	if err != nil {
-		return nil, err
+		return nil, s.db.noted(err)
 	}
 	defer rows.Close()
 	var out []api.PushEntry
@@ -67,7 +67,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		var created, file string
 		var draftBase int64
 		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file); err != nil {
-			return nil, err
+			return nil, s.db.noted(err)
 		}
 		if file != "" {
 			e.File = new(api.FileRef)
@@ -95,7 +95,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		e.CreatedAt, _ = time.Parse(time.RFC3339, created)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, s.db.noted(rows.Err())
 }
 
 // ApplyPushResults records the server's answers to pushed entries, in one transaction:

@@ -225,11 +225,11 @@ func (p *Portal) countsByNC(ctx context.Context, query string, args ...any) (map
 func (p *Portal) IsRead(ctx context.Context, messageID string) (bool, error) {
 	var n int
 	err := p.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM message_read WHERE id = ?`, messageID).Scan(&n)
-	return n > 0, err
+	return n > 0, p.db.noted(err)
 }
 
 // MarkRead marks every message of an NC's thread as read.
 func (p *Portal) MarkRead(ctx context.Context, ncID string) error {
 	_, err := p.db.sql.ExecContext(ctx, `INSERT OR IGNORE INTO message_read(id) SELECT id FROM message WHERE nc_id = ?`, ncID)
-	return err
+	return p.db.noted(err)
 }

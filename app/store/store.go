@@ -163,17 +163,18 @@ func (s *Store) SetMeta(ctx context.Context, kv ...string) error {
 	})
 }
 
-// tx runs fn in a transaction, committed when fn returns nil.
+// tx runs fn in a transaction, committed when fn returns nil. Its error goes through
+// noted.
 func (d *database) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := d.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return d.noted(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return d.noted(err)
 	}
-	return tx.Commit()
+	return d.noted(tx.Commit())
 }
 
 func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {

@@ -19,18 +19,18 @@ func (s *Store) PendingUploads(ctx context.Context) ([]api.FileRef, error) {
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT sha256, MIN(name), size, MIN(media_type) FROM evidence_local
 		WHERE state = ? GROUP BY sha256 ORDER BY MIN(added_at)`, EvidenceLocal)
 	if err != nil {
-		return nil, err
+		return nil, s.db.noted(err)
 	}
 	defer rows.Close()
 	var out []api.FileRef
 	for rows.Next() {
 		var f api.FileRef
 		if err := rows.Scan(&f.SHA256, &f.Name, &f.Size, &f.MediaType); err != nil {
-			return nil, err
+			return nil, s.db.noted(err)
 		}
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	return out, s.db.noted(rows.Err())
 }
 
 // UploadState returns the address of a file's upload on the server and the offset it
@@ -42,14 +42,14 @@ func (s *Store) UploadState(ctx context.Context, sha string) (string, int64, err
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", 0, nil
 	}
-	return url, offset, err
+	return url, offset, s.db.noted(err)
 }
 
 // SaveUpload records an upload's address and the offset the server confirmed.
 func (s *Store) SaveUpload(ctx context.Context, sha, url string, offset int64) error {
 	_, err := s.db.sql.ExecContext(ctx, `UPDATE upload SET url = ?, offset = ?, updated_at = ? WHERE sha256 = ?`,
 		url, offset, time.Now().UTC().Format(time.RFC3339), sha)
-	return err
+	return s.db.noted(err)
 }
 
 // Uploaded records that the server has the bytes of sha: the attachments waiting for
@@ -142,5 +142,5 @@ func (s *Store) OpenBlob(_ context.Context, sha string) (*os.File, error) {
 func (s *Store) UploadRefused(ctx context.Context, sha, code string) error {
 	_, err := s.db.sql.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE sha256 = ? AND state = ?`,
 		EvidenceRefused, code, sha, EvidenceLocal)
-	return err
+	return s.db.noted(err)
 }
