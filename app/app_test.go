@@ -174,7 +174,7 @@ func TestNCDetailAndReadState(t *testing.T) {
 	if d.Row.Unread == 0 {
 		t.Fatal("the analyst's messages should start unread")
 	}
-	if err := a.Store().MarkRead(ctx, "NC-167140-2019"); err != nil {
+	if err := a.Store().Portal.MarkRead(ctx, "NC-167140-2019"); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ = a.Portal.NC("NC-167140-2019"); d.Row.Unread != 0 {
@@ -291,13 +291,13 @@ func TestAnotherOrganisationReplacesTheReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "estate's sync", func() bool {
-		o, err := a.Store().Organisation(ctx)
+		o, err := a.Store().Portal.Organisation(ctx)
 		return err == nil && o.ID != ""
 	})
-	if _, err := a.Store().NC(ctx, "NC-167140-2019"); err == nil {
+	if _, err := a.Store().Portal.NC(ctx, "NC-167140-2019"); err == nil {
 		t.Error("coop's NC is still in the replica after estate logged in")
 	}
-	ncs, _ := a.Store().NCs(ctx)
+	ncs, _ := a.Store().Portal.NCs(ctx)
 	for _, nc := range ncs {
 		if nc.ID == "NC-167140-2019" || nc.ID == "NC-150424-2018" {
 			t.Errorf("coop's %s visible to estate", nc.ID)

@@ -49,7 +49,7 @@ func awaitingEvidence(nc *api.NC) bool {
 // evidence; each is checked against the server's limits (known offline from the last
 // sync) before anything is queued. The originals are never moved or changed.
 func (e *Evidence) attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
-	nc, err := e.store.NC(ctx, ncID)
+	nc, err := e.store.Portal.NC(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (e *Evidence) attach(ctx context.Context, ncID string, paths []string, sour
 	if err != nil {
 		return nil, err
 	}
-	limits, err := e.store.Limits(ctx)
+	limits, err := e.store.Evidence.Limits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {
 		return "", 0, 0, api.CodeTooLarge, nil
 	}
-	saved, err := e.store.AttachEvidence(ctx, ev, e.now())
+	saved, err := e.store.Evidence.Attach(ctx, ev, e.now())
 	if store.DiskFull(err) {
 		return "", 0, 0, api.CodeDiskFull, nil
 	}
@@ -133,7 +133,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 
 // remove takes a file off its NC (until it was submitted).
 func (e *Evidence) remove(ctx context.Context, id string) error {
-	err := e.store.RemoveEvidence(ctx, id, e.now())
+	err := e.store.Evidence.Remove(ctx, id, e.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
 		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
@@ -146,7 +146,7 @@ func (e *Evidence) setSubject(ctx context.Context, id, subject string) error {
 	if err := checkText(subject); err != nil {
 		return err
 	}
-	err := e.store.SetEvidenceSubject(ctx, id, subject, e.now())
+	err := e.store.Evidence.SetSubject(ctx, id, subject, e.now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
 		return &CodeError{Code: api.CodeEvidenceSubmitted}
 	}
@@ -156,7 +156,7 @@ func (e *Evidence) setSubject(ctx context.Context, id, subject string) error {
 
 // setReady marks the NC's evidence ready to send (✓), or unmarks it.
 func (e *Evidence) setReady(ctx context.Context, ncID string, ready bool) error {
-	nc, err := e.store.NC(ctx, ncID)
+	nc, err := e.store.Portal.NC(ctx, ncID)
 	if err != nil {
 		return err
 	}
@@ -168,13 +168,13 @@ func (e *Evidence) setReady(ctx context.Context, ncID string, ready bool) error 
 			return err
 		}
 	}
-	return e.store.SetEvidenceReady(ctx, ncID, ready, nc.Revision, e.now())
+	return e.store.Evidence.SetReady(ctx, ncID, ready, nc.Revision, e.now())
 }
 
 // refuseIfEvidenceSent refuses to change an NC's evidence whose submission waits in
 // the outbox: the server takes nothing more once it has the submission.
 func (b *base) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
-	pending, err := b.store.SubmissionPending(ctx, ncID)
+	pending, err := b.store.Evidence.SubmissionPending(ctx, ncID)
 	if err != nil {
 		return err
 	}
@@ -186,11 +186,11 @@ func (b *base) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
 
 // evidenceRows joins an NC's evidence from the server with the files attached here.
 func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, error) {
-	server, err := b.store.Evidence(ctx, ncID)
+	server, err := b.store.Portal.Evidence(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
-	local, err := b.store.LocalEvidence(ctx, ncID)
+	local, err := b.store.Evidence.Local(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, er
 			row.State, row.Code, row.OriginalSize, row.Local = l.State, l.Code, l.OriginalSize, true
 			delete(byID, e.ID)
 		}
-		_, row.Cached, err = b.store.BlobPath(ctx, e.File.SHA256)
+		_, row.Cached, err = b.store.Files.Path(ctx, e.File.SHA256)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}

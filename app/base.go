@@ -32,7 +32,7 @@ func (b *base) contentStore() (*evidence.Store, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.files == nil {
-		st, err := evidence.NewStore(b.store.BlobDir())
+		st, err := evidence.NewStore(b.store.Files.Dir())
 		if err != nil {
 			return nil, err
 		}

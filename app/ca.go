@@ -73,7 +73,7 @@ func (b *base) editableNC(ctx context.Context, ncID string, text string) (*api.N
 	if err := checkText(text); err != nil {
 		return nil, err
 	}
-	nc, err := b.store.NC(ctx, ncID)
+	nc, err := b.store.Portal.NC(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (b *base) localView(ctx context.Context, c *store.LocalCA) (*LocalCA, error
 	}
 	v := &LocalCA{NCID: c.NCID, Text: c.Text, Ready: c.Ready, Queued: c.Queued, Notice: c.Notice,
 		OtherText: c.OtherText, OtherBy: c.OtherBy, UpdatedAt: c.UpdatedAt, Draft: DraftLocal}
-	entries, err := b.store.Outbox(ctx)
+	entries, err := b.store.Work.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (c *CA) autosave(ctx context.Context, ncID, text string) (*LocalCA, error) 
 	if _, err := c.editableNC(ctx, ncID, text); err != nil {
 		return nil, err
 	}
-	l, err := c.store.Autosave(ctx, ncID, text, c.stamp())
+	l, err := c.store.Work.Autosave(ctx, ncID, text, c.stamp())
 	if err != nil {
 		return nil, storeErr(err)
 	}
@@ -133,7 +133,7 @@ func (c *CA) saveDraft(ctx context.Context, ncID, text string) (*LocalCA, error)
 	if _, err := c.editableNC(ctx, ncID, text); err != nil {
 		return nil, err
 	}
-	l, err := c.store.SaveDraft(ctx, ncID, text, c.stamp())
+	l, err := c.store.Work.SaveDraft(ctx, ncID, text, c.stamp())
 	if err != nil {
 		return nil, storeErr(err)
 	}
@@ -147,7 +147,7 @@ func (c *CA) setReady(ctx context.Context, ncID, text string, ready bool) (*Loca
 	if err != nil {
 		return nil, err
 	}
-	l, err := c.store.SetReady(ctx, ncID, text, ready, nc.Revision, c.stamp())
+	l, err := c.store.Work.SetReady(ctx, ncID, text, ready, nc.Revision, c.stamp())
 	if err != nil {
 		return nil, storeErr(err)
 	}
@@ -160,7 +160,7 @@ func (c *CA) resolve(ctx context.Context, ncID, text string) (*LocalCA, error) {
 	if _, err := c.editableNC(ctx, ncID, text); err != nil {
 		return nil, err
 	}
-	l, err := c.store.Resolve(ctx, ncID, text, c.stamp())
+	l, err := c.store.Work.Resolve(ctx, ncID, text, c.stamp())
 	if err != nil {
 		return nil, storeErr(err)
 	}
@@ -171,11 +171,11 @@ func (c *CA) resolve(ctx context.Context, ncID, text string) (*LocalCA, error) {
 // sendPreview lists what Send would send, and the awaited CAs it would leave behind.
 func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 	p := SendPreview{Ready: []string{}, NotReady: []string{}}
-	locals, err := c.store.LocalCAs(ctx)
+	locals, err := c.store.Work.LocalCAs(ctx)
 	if err != nil {
 		return p, err
 	}
-	awaited, err := c.store.NCs(ctx, stagesOf[FilterCA]...)
+	awaited, err := c.store.Portal.NCs(ctx, stagesOf[FilterCA]...)
 	if err != nil {
 		return p, err
 	}
@@ -187,11 +187,11 @@ func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 		}
 	}
 	p.NoFiles = []string{}
-	evReady, err := c.store.EvidenceReadiness(ctx)
+	evReady, err := c.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return p, err
 	}
-	awaitedEv, err := c.store.NCs(ctx, stagesOf[FilterEvidence]...)
+	awaitedEv, err := c.store.Portal.NCs(ctx, stagesOf[FilterEvidence]...)
 	if err != nil {
 		return p, err
 	}
@@ -231,13 +231,13 @@ func (c *CA) send(ctx context.Context) (SendResult, error) {
 	if err != nil {
 		return SendResult{}, err
 	}
-	queued, err := c.store.QueueReady(ctx, c.stamp())
+	queued, err := c.store.Work.QueueReady(ctx, c.stamp())
 	if err != nil {
 		return SendResult{}, err
 	}
 	// Evidence marked ready without a file is not sent (the server would refuse
 	// it): it stays ready, and the confirmation listed it (SendPreview.NoFiles).
-	evidence, err := c.store.SendReadyEvidence(ctx, c.now(), p.NoFiles)
+	evidence, err := c.store.Evidence.SendReady(ctx, c.now(), p.NoFiles)
 	if err != nil {
 		return SendResult{}, err
 	}

@@ -127,15 +127,15 @@ func truncateWAL(t *testing.T, data string) {
 func localState(t *testing.T, a *app.App, data string) string {
 	t.Helper()
 	ctx := context.Background()
-	ca, err := a.Store().LocalCA(ctx, ncCA)
+	ca, err := a.Store().Work.LocalCA(ctx, ncCA)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		t.Fatal(err)
 	}
-	outbox, err := a.Store().Outbox(ctx)
+	outbox, err := a.Store().Work.Outbox(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := a.Store().LocalEvidence(ctx, "")
+	ev, err := a.Store().Evidence.Local(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 		t.Errorf("status on a full disk: %+v, want online with the message pending", s)
 	}
 	unchanged("the sync")
-	if _, err := a.Store().NC(ctx, newNC.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.Store().Portal.NC(ctx, newNC.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the new NC is in the replica without its page's cursor: %v", err)
 	}
 
@@ -285,10 +285,10 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	makeRoom(t, filler, 512<<10)
 	sy.SyncNow()
 	settled("the sync with little room", func(s app.SyncStatus) bool {
-		_, err := a.Store().NC(ctx, newNC.ID)
+		_, err := a.Store().Portal.NC(ctx, newNC.ID)
 		return err == nil && s.Pending == 0 && s.LastError == api.CodeDiskFull
 	})
-	if _, cached, err := a.Store().BlobPath(ctx, docSum); cached || err != nil {
+	if _, cached, err := a.Store().Files.Path(ctx, docSum); cached || err != nil {
 		t.Errorf("the document is recorded as present (%v, %v) though it did not fit", cached, err)
 	}
 	if _, err := os.Stat(filepath.Join(data, "files", docSum[:2], docSum)); err == nil {
@@ -319,8 +319,8 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	}
 	sy.SyncNow()
 	settled("everything sent", func(s app.SyncStatus) bool {
-		_, cached, _ := a.Store().BlobPath(ctx, docSum)
-		local, _ := a.Store().LocalEvidence(ctx, ncEvidence)
+		_, cached, _ := a.Store().Files.Path(ctx, docSum)
+		local, _ := a.Store().Evidence.Local(ctx, ncEvidence)
 		return s.Pending == 0 && s.LastError == "" && cached && len(local) == 1 && local[0].State == store.EvidenceAttached
 	})
 	a.Close()

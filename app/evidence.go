@@ -132,7 +132,7 @@ func (e *Evidence) refreshInbox(ctx context.Context) {
 	if in == nil {
 		return
 	}
-	ncs, err := e.store.NCs(ctx, stagesOf[FilterEvidence]...)
+	ncs, err := e.store.Portal.NCs(ctx, stagesOf[FilterEvidence]...)
 	if err != nil {
 		e.log.Error("inbox folders", "error", err)
 		return

@@ -236,7 +236,7 @@ func TestCorruptedBytesAreRefusedAndNotStored(t *testing.T) {
 	path, sum := randomFile(t, 1<<20, 9)
 	attach(t, a, ncEvidence, path)
 	// The copy in the content store is damaged on disk: its bytes no longer match.
-	stored := filepath.Join(a.Store().BlobDir(), sum[:2], sum)
+	stored := filepath.Join(a.Store().Files.Dir(), sum[:2], sum)
 	os.Chmod(stored, 0o600)
 	if err := os.WriteFile(stored, make([]byte, 1<<20), 0o600); err != nil {
 		t.Fatal(err)

@@ -18,11 +18,11 @@ const FilesPrefix = "/files/"
 
 // cachedFile returns the path of a cached file and its display name.
 func (b *base) cachedFile(ctx context.Context, sha string) (path, name string, err error) {
-	ref, err := b.store.FileRef(ctx, sha)
+	ref, err := b.store.Files.Ref(ctx, sha)
 	if err != nil {
 		return "", "", err
 	}
-	path, cached, err := b.store.BlobPath(ctx, sha)
+	path, cached, err := b.store.Files.Path(ctx, sha)
 	if err != nil {
 		return "", "", err
 	}

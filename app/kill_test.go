@@ -190,7 +190,7 @@ func TestKilledWhileWritingDraftsAndMessages(t *testing.T) {
 		}
 		has := false
 		if i%2 == 0 {
-			c, err := st.LocalCA(ctx, ncCA)
+			c, err := st.Work.LocalCA(ctx, ncCA)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Fatal(err)
 			}
@@ -202,7 +202,7 @@ func TestKilledWhileWritingDraftsAndMessages(t *testing.T) {
 				t.Fatalf("command %d (killed: %v): the corrective measure is neither the new text nor the one before: %.20q", i, !ended, got)
 			}
 		} else {
-			outbox, err := st.Outbox(ctx)
+			outbox, err := st.Work.Outbox(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,7 +26,7 @@ func (o *Outbox) List() ([]OutboxItem, error) {
 
 // Dismiss removes a refused entry the user has read.
 func (o *Outbox) Dismiss(seq int64) error {
-	return o.fail(o.store.Dismiss(o.ctx, seq))
+	return o.fail(o.store.Work.Dismiss(o.ctx, seq))
 }
 
 // message queues a message to the analyst in an NC's thread and asks for a sync.
@@ -34,10 +34,10 @@ func (o *Outbox) message(ctx context.Context, ncID, text string) error {
 	if err := checkText(text); err != nil {
 		return err
 	}
-	if _, err := o.store.NC(ctx, ncID); err != nil {
+	if _, err := o.store.Portal.NC(ctx, ncID); err != nil {
 		return err
 	}
-	if _, err := o.store.QueueMessage(ctx, ncID, text, o.stamp()); err != nil {
+	if _, err := o.store.Work.QueueMessage(ctx, ncID, text, o.stamp()); err != nil {
 		return storeErr(err)
 	}
 	o.sync.kick()
@@ -46,7 +46,7 @@ func (o *Outbox) message(ctx context.Context, ncID, text string) error {
 
 // list lists what waits to be sent and what the server refused.
 func (o *Outbox) list(ctx context.Context) ([]OutboxItem, error) {
-	entries, err := o.store.Outbox(ctx)
+	entries, err := o.store.Work.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (o *Outbox) list(ctx context.Context) ([]OutboxItem, error) {
 
 // pendingMessages lists an NC's messages written here and not on the server yet.
 func (b *base) pendingMessages(ctx context.Context, ncID string) ([]PendingMessage, error) {
-	entries, err := b.store.Outbox(ctx)
+	entries, err := b.store.Work.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}

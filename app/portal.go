@@ -21,19 +21,19 @@ func (p *Portal) Dashboard() (Dashboard, error) {
 
 // Organisation returns the master data, nil before the first sync.
 func (p *Portal) Organisation() (*api.Organisation, error) {
-	o, err := optional(p.store.Organisation(p.ctx))
+	o, err := optional(p.store.Portal.Organisation(p.ctx))
 	return o, p.fail(err)
 }
 
 // Certification returns the certification data, nil when there is none.
 func (p *Portal) Certification() (*api.Certification, error) {
-	c, err := optional(p.store.Certification(p.ctx))
+	c, err := optional(p.store.Portal.Certification(p.ctx))
 	return c, p.fail(err)
 }
 
 // Contacts returns the contacts, the analyst first.
 func (p *Portal) Contacts() ([]api.Contact, error) {
-	c, err := p.store.Contacts(p.ctx)
+	c, err := p.store.Portal.Contacts(p.ctx)
 	return c, p.fail(err)
 }
 
@@ -69,18 +69,18 @@ func (p *Portal) NC(id string) (NCDetail, error) {
 
 // Checklist returns the criteria of the organisation's standard.
 func (p *Portal) Checklist() ([]api.Criterion, error) {
-	c, err := p.store.Criteria(p.ctx)
+	c, err := p.store.Portal.Criteria(p.ctx)
 	return c, p.fail(err)
 }
 
 // MarkRead marks an NC's thread as read.
 func (p *Portal) MarkRead(ncID string) error {
-	return p.fail(p.store.MarkRead(p.ctx, ncID))
+	return p.fail(p.store.Portal.MarkRead(p.ctx, ncID))
 }
 
 // MarkSeen marks what the analyst did on an NC as seen (the user opened it).
 func (p *Portal) MarkSeen(ncID string) error {
-	return p.fail(p.store.MarkSeen(p.ctx, ncID))
+	return p.fail(p.store.Portal.MarkSeen(p.ctx, ncID))
 }
 
 // OpenFile opens a cached file with the system's default program.
@@ -130,7 +130,7 @@ func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 	if !ok {
 		return nil, &CodeError{Code: api.CodeInvalidInput}
 	}
-	ncs, err := p.store.NCs(ctx, stages...)
+	ncs, err := p.store.Portal.NCs(ctx, stages...)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 
 // rows joins NCs with their audits and unread counts.
 func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
-	audits, err := p.store.Audits(ctx)
+	audits, err := p.store.Portal.Audits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -154,19 +154,19 @@ func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 			only = append(only, nc.ID)
 		}
 	}
-	unread, err := p.store.Unread(ctx, only...)
+	unread, err := p.store.Portal.Unread(ctx, only...)
 	if err != nil {
 		return nil, err
 	}
-	notices, err := p.store.Notices(ctx, only...)
+	notices, err := p.store.Portal.Notices(ctx, only...)
 	if err != nil {
 		return nil, err
 	}
-	locals, err := p.store.LocalCAs(ctx)
+	locals, err := p.store.Work.LocalCAs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	evReady, err := p.store.EvidenceReadiness(ctx)
+	evReady, err := p.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 
 // nc returns everything the NC screen shows.
 func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
-	nc, err := p.store.NC(ctx, id)
+	nc, err := p.store.Portal.NC(ctx, id)
 	if err != nil {
 		return NCDetail{}, err
 	}
@@ -200,35 +200,35 @@ func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
 		return NCDetail{}, err
 	}
 	d := NCDetail{Row: rows[0]}
-	if au, err := p.store.Audit(ctx, nc.AuditID); err == nil {
+	if au, err := p.store.Portal.Audit(ctx, nc.AuditID); err == nil {
 		d.Audit = *au
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return NCDetail{}, err
 	}
-	if d.Messages, err = p.store.Messages(ctx, id); err != nil {
+	if d.Messages, err = p.store.Portal.Messages(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
 	if d.Evidence, err = p.evidenceRows(ctx, id); err != nil {
 		return NCDetail{}, err
 	}
-	if c, err := p.store.Criterion(ctx, nc.CriterionNumber); err == nil {
+	if c, err := p.store.Portal.Criterion(ctx, nc.CriterionNumber); err == nil {
 		d.Criterion = c
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return NCDetail{}, err
 	}
-	local, err := optional(p.store.LocalCA(ctx, id))
+	local, err := optional(p.store.Work.LocalCA(ctx, id))
 	if err != nil {
 		return NCDetail{}, err
 	}
 	if d.Local, err = p.localView(ctx, local); err != nil {
 		return NCDetail{}, err
 	}
-	if d.SharedDraft, err = optional(p.store.CADraft(ctx, id)); err != nil {
+	if d.SharedDraft, err = optional(p.store.Work.CADraft(ctx, id)); err != nil {
 		return NCDetail{}, err
 	}
 	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
 	d.EvidenceEditable = awaitingEvidence(nc)
-	ready, err := p.store.EvidenceReadiness(ctx)
+	ready, err := p.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return NCDetail{}, err
 	}
@@ -243,20 +243,20 @@ func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
 func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 	d := Dashboard{Today: api.Date(p.today().Format(time.DateOnly)), Actions: []NCRow{}, Messages: []MessageRow{}}
 	var err error
-	if d.Organisation, err = optional(p.store.Organisation(ctx)); err != nil {
+	if d.Organisation, err = optional(p.store.Portal.Organisation(ctx)); err != nil {
 		return d, err
 	}
-	if d.Certification, err = optional(p.store.Certification(ctx)); err != nil {
+	if d.Certification, err = optional(p.store.Portal.Certification(ctx)); err != nil {
 		return d, err
 	}
-	certs, err := p.store.Certificates(ctx)
+	certs, err := p.store.Portal.Certificates(ctx)
 	if err != nil {
 		return d, err
 	}
 	if len(certs) > 0 {
 		d.Certificate = &certs[0]
 	}
-	open, err := p.store.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
+	open, err := p.store.Portal.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
 	if err != nil {
 		return d, err
 	}
@@ -274,21 +274,21 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 			d.Overdue++
 		}
 	}
-	unread, err := p.store.Unread(ctx)
+	unread, err := p.store.Portal.Unread(ctx)
 	if err != nil {
 		return d, err
 	}
 	for _, n := range unread {
 		d.Unread += n
 	}
-	notices, err := p.store.Notices(ctx)
+	notices, err := p.store.Portal.Notices(ctx)
 	if err != nil {
 		return d, err
 	}
 	for _, n := range notices {
 		d.Updates += n
 	}
-	locals, err := p.store.LocalCAs(ctx)
+	locals, err := p.store.Work.LocalCAs(ctx)
 	if err != nil {
 		return d, err
 	}
@@ -297,7 +297,7 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 			d.Ready++
 		}
 	}
-	evReady, err := p.store.EvidenceReadiness(ctx)
+	evReady, err := p.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return d, err
 	}
@@ -306,12 +306,12 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 			d.Ready++
 		}
 	}
-	msgs, err := p.store.LatestMessages(ctx, 5)
+	msgs, err := p.store.Portal.LatestMessages(ctx, 5)
 	if err != nil {
 		return d, err
 	}
 	for _, m := range msgs {
-		read, err := p.store.IsRead(ctx, m.ID)
+		read, err := p.store.Portal.IsRead(ctx, m.ID)
 		if err != nil {
 			return d, err
 		}
@@ -322,11 +322,11 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 
 // audits lists the audits with their NC counts.
 func (p *Portal) audits(ctx context.Context) ([]AuditRow, error) {
-	audits, err := p.store.Audits(ctx)
+	audits, err := p.store.Portal.Audits(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ncs, err := p.store.NCs(ctx)
+	ncs, err := p.store.Portal.NCs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ func (p *Portal) audits(ctx context.Context) ([]AuditRow, error) {
 
 // certificates lists the certificates and whether each PDF is available offline.
 func (p *Portal) certificates(ctx context.Context) ([]CertificateRow, error) {
-	certs, err := p.store.Certificates(ctx)
+	certs, err := p.store.Portal.Certificates(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +354,7 @@ func (p *Portal) certificates(ctx context.Context) ([]CertificateRow, error) {
 	for _, c := range certs {
 		row := CertificateRow{Certificate: c}
 		if c.File != nil {
-			if _, row.Cached, err = p.store.BlobPath(ctx, c.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
+			if _, row.Cached, err = p.store.Files.Path(ctx, c.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
 				return nil, err
 			}
 		}
@@ -365,14 +365,14 @@ func (p *Portal) certificates(ctx context.Context) ([]CertificateRow, error) {
 
 // documents lists the documents and whether each file is available offline.
 func (p *Portal) documents(ctx context.Context) ([]DocumentRow, error) {
-	docs, err := p.store.Documents(ctx)
+	docs, err := p.store.Portal.Documents(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]DocumentRow, 0, len(docs))
 	for _, d := range docs {
 		row := DocumentRow{Document: d}
-		if _, row.Cached, err = p.store.BlobPath(ctx, d.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if _, row.Cached, err = p.store.Files.Path(ctx, d.File.SHA256); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
 		out = append(out, row)

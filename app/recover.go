@@ -40,7 +40,7 @@ func (ss *Session) restore(ctx context.Context, s *salvage.Salvage) {
 		if id == "" || text == "" {
 			continue
 		}
-		if _, err := ss.store.Autosave(ctx, id, text, stamp); err == nil {
+		if _, err := ss.store.Work.Autosave(ctx, id, text, stamp); err == nil {
 			rec.Restored++
 		}
 	}

@@ -73,7 +73,7 @@ func (s *Session) login(ctx context.Context, server, username, password string) 
 	}
 	s.sync.stop()
 	if old, _, _ := s.saved(ctx); old == nil || old.User.OrgID != sess.User.OrgID {
-		org, err := s.store.Organisation(ctx)
+		org, err := s.store.Portal.Organisation(ctx)
 		if err == nil && org.ID != sess.User.OrgID {
 			if err := s.store.Reset(ctx); err != nil {
 				return SessionState{}, err
@@ -123,7 +123,7 @@ func (s *Session) state(ctx context.Context) SessionState {
 	if err != nil {
 		s.log.Error("read session", "error", err)
 	}
-	if org, err := s.store.Organisation(ctx); err == nil {
+	if org, err := s.store.Portal.Organisation(ctx); err == nil {
 		st.HasData = true
 		st.OrgID, st.OrgName = org.ID, org.Name
 	}

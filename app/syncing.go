@@ -213,7 +213,7 @@ func (s *Sync) setPaused(paused bool) {
 
 // announce emits the notices a sync brought, each once.
 func (s *Sync) announce(ctx context.Context) {
-	notices, err := s.store.TakeNewNotices(ctx)
+	notices, err := s.store.Portal.TakeNewNotices(ctx)
 	if err != nil {
 		s.log.Error("read notices", "error", err)
 		return

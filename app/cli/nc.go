@@ -133,9 +133,9 @@ func (c *cmd) ca(args []string) error {
 		return nil
 	}
 	if !textSet {
-		if l, err := c.app.Store().LocalCA(c.ctx, id); err == nil {
+		if l, err := c.app.Store().Work.LocalCA(c.ctx, id); err == nil {
 			text = l.Text
-		} else if d, err := c.app.Store().CADraft(c.ctx, id); err == nil {
+		} else if d, err := c.app.Store().Work.CADraft(c.ctx, id); err == nil {
 			text = d.Text
 		}
 	}
@@ -187,7 +187,7 @@ func (c *cmd) reportOutbox() error {
 			pending++
 		}
 	}
-	locals, err := c.app.Store().LocalCAs(c.ctx)
+	locals, err := c.app.Store().Work.LocalCAs(c.ctx)
 	if err != nil {
 		return err
 	}

@@ -101,3 +101,35 @@ func BenchmarkEngineFirstSync(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkMissingFilesIdle is the look for files to download at the start of a sync of
+// the large organisation with every file cached: what an idle sync pays.
+func BenchmarkMissingFilesIdle(b *testing.B) {
+	pages := largePages(b)
+	ctx := context.Background()
+	s, err := store.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, p := range pages {
+		if err := s.ApplyPage(ctx, p, "2026-12-04T10:00:00Z"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	missing, err := s.MissingFiles(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range missing {
+		if err := store.MarkCached(ctx, s, f.SHA256); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if missing, err := s.MissingFiles(ctx); err != nil || len(missing) != 0 {
+			b.Fatalf("got %d missing files, %v; want none", len(missing), err)
+		}
+	}
+}

@@ -17,7 +17,7 @@ func TestReplicaContract(t *testing.T) {
 		Open: func(t *testing.T) engine.Replica { return open(t, t.TempDir()) },
 		Message: func(t *testing.T, r engine.Replica, ncID, text string) {
 			now := time.Now().UTC().Format(time.RFC3339)
-			if _, err := r.(*store.Store).QueueMessage(context.Background(), ncID, text, now); err != nil {
+			if _, err := r.(*store.Store).Work.QueueMessage(context.Background(), ncID, text, now); err != nil {
 				t.Fatal(err)
 			}
 		},

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -21,6 +19,11 @@ const (
 	EvidenceRemoving = "removing" // its removal waits in the outbox
 	EvidenceRefused  = "refused"  // the server refused the attachment (Code says why)
 )
+
+// Evidence keeps the evidence files attached on this computer until they are sent:
+// attaching, removing and naming them, and the marks that say an NC's evidence is
+// ready to send. The files' uploads go through Store. Safe for concurrent use.
+type Evidence struct{ db *database }
 
 // LocalEvidence is an evidence file attached on this computer.
 type LocalEvidence struct {
@@ -52,21 +55,18 @@ func scanEvidence(row interface{ Scan(...any) error }) (*LocalEvidence, error) {
 	return &e, err
 }
 
-// BlobDir is where file content lives, by hash: downloads and attached evidence alike.
-func (s *Store) BlobDir() string { return s.blobDir() }
-
-// AttachEvidence records a file, already in the content store (BlobDir), as evidence of
+// Attach records a file, already in the content store (Files.Dir), as evidence of
 // an NC. The file goes to the server with the next sync: bytes first, then the
 // attachment. The id is derived from the replica's client id so the server never
 // attaches it twice. Attaching bytes the NC already has (not yet submitted) returns
 // that evidence: it is idempotent.
-func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Time) (*LocalEvidence, error) {
-	clientID, err := s.ClientID(ctx)
+func (ev *Evidence) Attach(ctx context.Context, e LocalEvidence, now time.Time) (*LocalEvidence, error) {
+	clientID, err := ev.db.clientID(ctx)
 	if err != nil {
 		return nil, err
 	}
 	stamp := now.UTC().Format(time.RFC3339)
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = ev.db.tx(ctx, func(tx *sql.Tx) error {
 		// The same bytes again on the same NC: a command run again after a crash stopped
 		// it between two files, or a file dropped twice. Sent twice, the analyst would
 		// find it twice.
@@ -113,36 +113,36 @@ func (s *Store) AttachEvidence(ctx context.Context, e LocalEvidence, now time.Ti
 	return &e, nil
 }
 
-// LocalEvidence lists the evidence files attached on this computer to an NC ("" = all).
-func (s *Store) LocalEvidence(ctx context.Context, ncID string) ([]LocalEvidence, error) {
+// Local lists the evidence files attached on this computer to an NC ("" = all).
+func (ev *Evidence) Local(ctx context.Context, ncID string) ([]LocalEvidence, error) {
 	q := `SELECT ` + evidenceColumns + ` FROM evidence_local`
 	args := []any{}
 	if ncID != "" {
 		q += ` WHERE nc_id = ?`
 		args = append(args, ncID)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY added_at, id`, args...)
+	rows, err := ev.db.sql.QueryContext(ctx, q+` ORDER BY added_at, id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, ev.db.noted(err)
 	}
 	defer rows.Close()
 	var out []LocalEvidence
 	for rows.Next() {
 		e, err := scanEvidence(rows)
 		if err != nil {
-			return nil, err
+			return nil, ev.db.noted(err)
 		}
 		out = append(out, *e)
 	}
-	return out, rows.Err()
+	return out, ev.db.noted(rows.Err())
 }
 
-// RemoveEvidence takes an evidence file off its NC. Not yet on the server, it is simply
+// Remove takes an evidence file off its NC. Not yet on the server, it is simply
 // dropped (a queued attachment is taken out of the outbox); attached, its removal is
 // queued; submitted, it cannot be removed.
-func (s *Store) RemoveEvidence(ctx context.Context, id string, now time.Time) error {
+func (ev *Evidence) Remove(ctx context.Context, id string, now time.Time) error {
 	stamp := now.UTC().Format(time.RFC3339)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return ev.db.tx(ctx, func(tx *sql.Tx) error {
 		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE id = ?`, id))
 		if errors.Is(err, ErrNotFound) {
 			return removeServerEvidence(ctx, tx, id, stamp)
@@ -195,21 +195,21 @@ func markRemoving(ctx context.Context, tx *sql.Tx, e *LocalEvidence, stamp strin
 	return err
 }
 
-// SetEvidenceSubject changes the subject ("Sujet") of an evidence file not yet submitted.
-func (s *Store) SetEvidenceSubject(ctx context.Context, id, subject string, now time.Time) error {
+// SetSubject changes the subject ("Sujet") of an evidence file not yet submitted.
+func (ev *Evidence) SetSubject(ctx context.Context, id, subject string, now time.Time) error {
 	stamp := now.UTC().Format(time.RFC3339)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return ev.db.tx(ctx, func(tx *sql.Tx) error {
 		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE id = ?`, id))
 		if errors.Is(err, ErrNotFound) {
-			var ev api.Evidence
-			if err := loadEntity(ctx, tx, api.EntityEvidence, id, &ev); err != nil {
+			var pulled api.Evidence
+			if err := loadEntity(ctx, tx, api.EntityEvidence, id, &pulled); err != nil {
 				return err
 			}
-			if ev.Submitted {
+			if pulled.Submitted {
 				return ErrEvidenceSubmitted
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id) VALUES (?, ?, ?, ?, ?)`,
-				api.KindEvidenceSubject, ev.NCID, subject, stamp, id)
+				api.KindEvidenceSubject, pulled.NCID, subject, stamp, id)
 			return err
 		}
 		if err != nil {
@@ -235,15 +235,15 @@ func (s *Store) SetEvidenceSubject(ctx context.Context, id, subject string, now 
 	})
 }
 
-// SetEvidenceReady marks an NC's evidence ready to send (or not). ncRevision is the NC
+// SetReady marks an NC's evidence ready to send (or not). ncRevision is the NC
 // revision the user sees, as for CAs.
-func (s *Store) SetEvidenceReady(ctx context.Context, ncID string, ready bool, ncRevision int64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO evidence_ready(nc_id, ready, nc_base, updated_at) VALUES (?, ?, ?, ?)
+func (ev *Evidence) SetReady(ctx context.Context, ncID string, ready bool, ncRevision int64, now time.Time) error {
+	_, err := ev.db.sql.ExecContext(ctx, `INSERT INTO evidence_ready(nc_id, ready, nc_base, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT(nc_id) DO UPDATE SET ready = excluded.ready, nc_base = excluded.nc_base,
 			send = CASE WHEN excluded.ready = 0 THEN 0 ELSE send END,
 			notice = CASE WHEN excluded.ready = 1 THEN '' ELSE notice END, updated_at = excluded.updated_at`,
 		ncID, ready, ncRevision, now.UTC().Format(time.RFC3339))
-	return err
+	return ev.db.noted(err)
 }
 
 // EvidenceReady is the ready mark of an NC's evidence.
@@ -255,30 +255,30 @@ type EvidenceReady struct {
 	Notice string
 }
 
-// EvidenceReadiness returns the ready marks by NC.
-func (s *Store) EvidenceReadiness(ctx context.Context) (map[string]EvidenceReady, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT nc_id, ready, send, nc_base, notice FROM evidence_ready`)
+// Readiness returns the ready marks by NC.
+func (ev *Evidence) Readiness(ctx context.Context) (map[string]EvidenceReady, error) {
+	rows, err := ev.db.sql.QueryContext(ctx, `SELECT nc_id, ready, send, nc_base, notice FROM evidence_ready`)
 	if err != nil {
-		return nil, err
+		return nil, ev.db.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]EvidenceReady{}
 	for rows.Next() {
 		var r EvidenceReady
 		if err := rows.Scan(&r.NCID, &r.Ready, &r.Send, &r.NCBase, &r.Notice); err != nil {
-			return nil, err
+			return nil, ev.db.noted(err)
 		}
 		out[r.NCID] = r
 	}
-	return out, rows.Err()
+	return out, ev.db.noted(rows.Err())
 }
 
-// SendReadyEvidence marks every NC whose evidence is ready as to be sent, except those
+// SendReady marks every NC whose evidence is ready as to be sent, except those
 // in skip (the caller's: NCs with no file to send), and returns them. The submission
 // is queued by QueueDueSubmissions once their files are uploaded.
-func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time, skip []string) ([]string, error) {
+func (ev *Evidence) SendReady(ctx context.Context, now time.Time, skip []string) ([]string, error) {
 	var ids []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := ev.db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT nc_id FROM evidence_ready WHERE ready = 1 AND send = 0 ORDER BY nc_id`)
 		if err != nil {
 			return err
@@ -307,149 +307,18 @@ func (s *Store) SendReadyEvidence(ctx context.Context, now time.Time, skip []str
 
 // SubmissionPending reports whether the NC's evidence submission waits in the outbox:
 // until the server has it, nothing may be added to that evidence nor sent again.
-func (s *Store) SubmissionPending(ctx context.Context, ncID string) (bool, error) {
+func (ev *Evidence) SubmissionPending(ctx context.Context, ncID string) (bool, error) {
 	var pending bool
-	err := s.db.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM outbox WHERE nc_id = ? AND kind = ? AND state = ?)`,
+	err := ev.db.sql.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM outbox WHERE nc_id = ? AND kind = ? AND state = ?)`,
 		ncID, api.KindEvidenceSubmit, OutboxPending).Scan(&pending)
-	return pending, err
-}
-
-// PendingUploads lists the files of evidence still 'local', one per hash, oldest first.
-func (s *Store) PendingUploads(ctx context.Context) ([]api.FileRef, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT sha256, MIN(name), size, MIN(media_type) FROM evidence_local
-		WHERE state = ? GROUP BY sha256 ORDER BY MIN(added_at)`, EvidenceLocal)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []api.FileRef
-	for rows.Next() {
-		var f api.FileRef
-		if err := rows.Scan(&f.SHA256, &f.Name, &f.Size, &f.MediaType); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// UploadState returns the address of a file's upload on the server and the offset it
-// last confirmed; "" when no upload was created yet.
-func (s *Store) UploadState(ctx context.Context, sha string) (string, int64, error) {
-	var url string
-	var offset int64
-	err := s.db.QueryRowContext(ctx, `SELECT url, offset FROM upload WHERE sha256 = ?`, sha).Scan(&url, &offset)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", 0, nil
-	}
-	return url, offset, err
-}
-
-// SaveUpload records an upload's address and the offset the server confirmed.
-func (s *Store) SaveUpload(ctx context.Context, sha, url string, offset int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE upload SET url = ?, offset = ?, updated_at = ? WHERE sha256 = ?`,
-		url, offset, time.Now().UTC().Format(time.RFC3339), sha)
-	return err
-}
-
-// Uploaded records that the server has the bytes of sha: the attachments waiting for
-// them are queued in the outbox, in one transaction.
-func (s *Store) Uploaded(ctx context.Context, sha string, now time.Time) error {
-	stamp := now.UTC().Format(time.RFC3339)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE upload SET done = 1, url = '', offset = size, updated_at = ? WHERE sha256 = ?`, stamp, sha); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence_local WHERE sha256 = ? AND state = ? ORDER BY added_at`, sha, EvidenceLocal)
-		if err != nil {
-			return err
-		}
-		var list []LocalEvidence
-		for rows.Next() {
-			e, err := scanEvidence(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			list = append(list, *e)
-		}
-		rows.Close()
-		for _, e := range list {
-			file, err := json.Marshal(e.File)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(kind, nc_id, text, created_at, evidence_id, file) VALUES (?, ?, ?, ?, ?, ?)`,
-				api.KindEvidenceAdd, e.NCID, e.Subject, stamp, e.ID, string(file)); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ? WHERE id = ?`, EvidenceQueued, e.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// QueueDueSubmissions queues the evidence submission of every NC for which Send was
-// pressed and whose files are all on the server; it returns how many it queued.
-func (s *Store) QueueDueSubmissions(ctx context.Context, now time.Time) (int, error) {
-	stamp := now.UTC().Format(time.RFC3339)
-	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT nc_id, nc_base FROM evidence_ready r WHERE send = 1
-			AND NOT EXISTS (SELECT 1 FROM evidence_local e WHERE e.nc_id = r.nc_id AND e.state = ?)`, EvidenceLocal)
-		if err != nil {
-			return err
-		}
-		type due struct {
-			id   string
-			base int64
-		}
-		var list []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.id, &d.base); err != nil {
-				rows.Close()
-				return err
-			}
-			list = append(list, d)
-		}
-		rows.Close()
-		for _, d := range list {
-			if _, err := addOutbox(ctx, tx, api.KindEvidenceSubmit, d.id, "", d.base, stamp); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE evidence_ready SET send = 0, ready = 0, updated_at = ? WHERE nc_id = ?`, stamp, d.id); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// OpenBlob opens the content of a file in the store.
-func (s *Store) OpenBlob(_ context.Context, sha string) (*os.File, error) {
-	if !api.ValidSHA256(sha) {
-		return nil, ErrNotFound
-	}
-	return os.Open(s.files().PathOf(sha))
-}
-
-// UploadRefused marks the evidence files of sha that wait for their upload as refused.
-func (s *Store) UploadRefused(ctx context.Context, sha, code string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE sha256 = ? AND state = ?`,
-		EvidenceRefused, code, sha, EvidenceLocal)
-	return err
+	return pending, ev.db.noted(err)
 }
 
 // Limits returns the server's upload limits as last pulled; nil before the first sync.
-func (s *Store) Limits(ctx context.Context) (*api.Limits, error) {
-	l, err := one[api.Limits](ctx, s.db, `SELECT data FROM limits WHERE id = 'upload'`)
+func (ev *Evidence) Limits(ctx context.Context) (*api.Limits, error) {
+	l, err := one[api.Limits](ctx, ev.db.sql, `SELECT data FROM limits WHERE id = 'upload'`)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
-	return l, err
+	return l, ev.db.noted(err)
 }

@@ -17,25 +17,25 @@ func TestAttachingTheSameBytesAgainIsTheSameEvidence(t *testing.T) {
 	s := open(t, t.TempDir())
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	file := api.FileRef{SHA256: strings.Repeat("ab", 32), Name: "registre.pdf", Size: 1234, MediaType: "application/pdf"}
-	first, err := s.AttachEvidence(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now)
+	first, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.AttachEvidence(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now.Add(time.Minute))
+	again, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.ID != first.ID {
 		t.Errorf("attached again: id %s, want the first one's %s", again.ID, first.ID)
 	}
-	other, err := s.AttachEvidence(ctx, store.LocalEvidence{NCID: "NC-167140-2019", File: file}, now)
+	other, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-167140-2019", File: file}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if other.ID == first.ID {
 		t.Error("another NC got the first NC's evidence")
 	}
-	all, err := s.LocalEvidence(ctx, "")
+	all, err := s.Evidence.Local(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func needsCheck(prev lockState, now time.Time) string {
 // check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
 func (s *Store) check(ctx context.Context) error {
 	var result string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+	if err := s.db.sql.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
 		// Only a file SQLite finds malformed is damaged. A full disk (SQLite cannot create
 		// its -shm file), an I/O error or a lock says nothing of the file: taken for
 		// damage, the replica would be moved aside and what was not sent left behind.
@@ -114,7 +114,7 @@ func (s *Store) check(ctx context.Context) error {
 // (NOT INDEXED: not through an index that covers it); a damaged page on the way gives
 // ErrCorrupt.
 func (s *Store) probe(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
 		return s.probed(err)
 	}
@@ -133,7 +133,7 @@ func (s *Store) probe(ctx context.Context) error {
 	for _, t := range tables {
 		// Finding the first row loads every page on the way (SQLite checks each page's
 		// header as it loads it); no column is computed.
-		r, err := s.db.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
+		r, err := s.db.sql.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
 		if err == nil {
 			for r.Next() {
 			}
@@ -157,10 +157,10 @@ func (s *Store) probed(err error) error {
 // noted returns err, as ErrCorrupt when it says that the replica's file is damaged; the
 // replica is then not marked clean when it closes, so that its next open runs the full
 // check (and the app rebuilds it).
-func (s *Store) noted(err error) error {
+func (d *database) noted(err error) error {
 	if err == nil || !damaged(err) {
 		return err
 	}
-	s.damaged.Store(true)
+	d.damaged.Store(true)
 	return fmt.Errorf("%w: %w", ErrCorrupt, err)
 }

@@ -143,3 +143,34 @@ func TestMissingLockFileRunsTheFullCheck(t *testing.T) {
 	}
 	wantCorrupt(t, dir, "the open without a lock file")
 }
+
+// The user's own work goes through the same check as the synced data: a query of the
+// outbox that meets a damaged page says so, and the next open runs the full check.
+func TestOutboxQueryMeetingDamageSaysSo(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 400 {
+		text := fmt.Sprintf("MARK-%04d-", i) + strings.Repeat("x", 1500)
+		if _, err := s.Work.QueueMessage(ctx, "NC-1", text, "2026-01-01T00:00:00Z"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	damagePageOf(t, dir, "MARK-0200-")
+
+	s, err = store.Open(ctx, dir)
+	if err != nil {
+		t.Fatalf("open after a clean close: %v", err)
+	}
+	if _, err := s.Work.Outbox(ctx); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("reading the outbox: got %v, want ErrCorrupt", err)
+	}
+	s.Close()
+	wantCorrupt(t, dir, "the open after the outbox met damage")
+}

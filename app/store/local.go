@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +10,11 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
+
+// Work is what the user writes on this computer: the texts of corrective measures
+// (autosaved, saved as the shared draft, marked ready, queued) and messages to the
+// analyst, and the outbox that carries them to the server. Safe for concurrent use.
+type Work struct{ db *database }
 
 // LocalCA is the user's own text of a corrective measure and where it stands locally.
 type LocalCA struct {
@@ -55,29 +58,6 @@ const (
 	OutboxRejected = "rejected"
 )
 
-// MetaClientID names the replica in pushes; a new replica gets a new one.
-const MetaClientID = "sync.client_id"
-
-// ClientID returns the replica's push identity, creating it on first use.
-func (s *Store) ClientID(ctx context.Context) (string, error) {
-	id, err := s.Meta(ctx, MetaClientID)
-	if err != nil || id != "" {
-		return id, err
-	}
-	id = newClientID()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, MetaClientID, id)
-	if err != nil {
-		return "", err
-	}
-	return s.Meta(ctx, MetaClientID)
-}
-
-func newClientID() string {
-	b := make([]byte, 15)
-	rand.Read(b)
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
-
 const localColumns = `nc_id, text, ready, queued, draft_base, nc_base, pushed_text, notice,
 	other_text, other_revision, other_by, updated_at`
 
@@ -92,44 +72,33 @@ func scanLocal(row interface{ Scan(...any) error }) (*LocalCA, error) {
 }
 
 // LocalCA returns the user's text of an NC's CA; ErrNotFound when they wrote none.
-func (s *Store) LocalCA(ctx context.Context, ncID string) (*LocalCA, error) {
-	return scanLocal(s.db.QueryRowContext(ctx, `SELECT `+localColumns+` FROM ca_local WHERE nc_id = ?`, ncID))
+func (w *Work) LocalCA(ctx context.Context, ncID string) (*LocalCA, error) {
+	c, err := scanLocal(w.db.sql.QueryRowContext(ctx, `SELECT `+localColumns+` FROM ca_local WHERE nc_id = ?`, ncID))
+	return c, w.db.noted(err)
 }
 
 // LocalCAs returns every local CA by NC id.
-func (s *Store) LocalCAs(ctx context.Context) (map[string]LocalCA, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+localColumns+` FROM ca_local`)
+func (w *Work) LocalCAs(ctx context.Context) (map[string]LocalCA, error) {
+	rows, err := w.db.sql.QueryContext(ctx, `SELECT `+localColumns+` FROM ca_local`)
 	if err != nil {
-		return nil, err
+		return nil, w.db.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]LocalCA{}
 	for rows.Next() {
 		c, err := scanLocal(rows)
 		if err != nil {
-			return nil, err
+			return nil, w.db.noted(err)
 		}
 		out[c.NCID] = *c
 	}
-	return out, rows.Err()
+	return out, w.db.noted(rows.Err())
 }
 
 // CADraft returns the organisation's shared draft of an NC's CA, as last pulled.
-func (s *Store) CADraft(ctx context.Context, ncID string) (*api.CADraft, error) {
-	return one[api.CADraft](ctx, s.db, `SELECT data FROM ca_draft WHERE id = ?`, ncID)
-}
-
-// tx runs fn in a transaction.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+func (w *Work) CADraft(ctx context.Context, ncID string) (*api.CADraft, error) {
+	d, err := one[api.CADraft](ctx, w.db.sql, `SELECT data FROM ca_draft WHERE id = ?`, ncID)
+	return d, w.db.noted(err)
 }
 
 func localTx(ctx context.Context, tx *sql.Tx, ncID string) (*LocalCA, error) {
@@ -206,9 +175,9 @@ var ErrEmptyText = errors.New("the text is empty")
 var ErrQueued = errors.New("the corrective measure is queued to be sent")
 
 // Autosave keeps the user's text, locally only: it runs at every pause in typing.
-func (s *Store) Autosave(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
+func (w *Work) Autosave(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
 	var out *LocalCA
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) { c.Text = text })
 		return err
@@ -218,9 +187,9 @@ func (s *Store) Autosave(ctx context.Context, ncID, text, now string) (*LocalCA,
 
 // SaveDraft keeps the text and queues it to the server as the shared draft, in one
 // transaction. Saving text already saved queues nothing.
-func (s *Store) SaveDraft(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
+func (w *Work) SaveDraft(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
 	var out *LocalCA
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) { c.Text = text })
 		if err != nil || !needsDraft(out) {
@@ -241,9 +210,9 @@ func needsDraft(c *LocalCA) bool {
 // SetReady marks the CA ready to send (or not), saving its text as a draft too.
 // ncRevision is the NC revision the user sees: a later change by the analyst makes the
 // mark fall. Unmarking a queued CA takes it out of the queue when it was not pushed yet.
-func (s *Store) SetReady(ctx context.Context, ncID, text string, ready bool, ncRevision int64, now string) (*LocalCA, error) {
+func (w *Work) SetReady(ctx context.Context, ncID, text string, ready bool, ncRevision int64, now string) (*LocalCA, error) {
 	var out *LocalCA
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = editLocal(ctx, tx, ncID, now, func(c *LocalCA) error {
 			if c.Queued && ready {
@@ -280,9 +249,9 @@ func (s *Store) SetReady(ctx context.Context, ncID, text string, ready bool, ncR
 
 // QueueReady queues a submission of every CA marked ready and not yet queued, and
 // returns their NC ids. Each goes with the NC revision the user saw when marking it.
-func (s *Store) QueueReady(ctx context.Context, now string) ([]string, error) {
+func (w *Work) QueueReady(ctx context.Context, now string) ([]string, error) {
 	var queued []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT nc_id, text, nc_base FROM ca_local WHERE ready = 1 AND queued = 0 ORDER BY nc_id`)
 		if err != nil {
 			return err
@@ -317,9 +286,9 @@ func (s *Store) QueueReady(ctx context.Context, now string) ([]string, error) {
 
 // Resolve ends a conflict with the text the user chose (theirs, the other, or a mix):
 // it now builds on the other version, and is queued as the draft.
-func (s *Store) Resolve(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
+func (w *Work) Resolve(ctx context.Context, ncID, text, now string) (*LocalCA, error) {
 	var out *LocalCA
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = editText(ctx, tx, ncID, now, func(c *LocalCA) {
 			if c.OtherRevision > c.DraftBase {
@@ -337,12 +306,12 @@ func (s *Store) Resolve(ctx context.Context, ncID, text, now string) (*LocalCA, 
 }
 
 // QueueMessage queues a message to the analyst in an NC's thread.
-func (s *Store) QueueMessage(ctx context.Context, ncID, text, now string) (int64, error) {
+func (w *Work) QueueMessage(ctx context.Context, ncID, text, now string) (int64, error) {
 	if strings.TrimSpace(text) == "" {
 		return 0, ErrEmptyText
 	}
 	var seq int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		seq, err = addOutbox(ctx, tx, api.KindMessage, ncID, text, 0, now)
 		return err
@@ -351,36 +320,29 @@ func (s *Store) QueueMessage(ctx context.Context, ncID, text, now string) (int64
 }
 
 // Outbox lists the entries waiting to be pushed and those refused, oldest first.
-func (s *Store) Outbox(ctx context.Context) ([]OutboxEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, kind, nc_id, text, base_revision, created_at, state, code, message
+func (w *Work) Outbox(ctx context.Context) ([]OutboxEntry, error) {
+	rows, err := w.db.sql.QueryContext(ctx, `SELECT seq, kind, nc_id, text, base_revision, created_at, state, code, message
 		FROM outbox ORDER BY seq`)
 	if err != nil {
-		return nil, err
+		return nil, w.db.noted(err)
 	}
 	defer rows.Close()
 	var out []OutboxEntry
 	for rows.Next() {
 		var e OutboxEntry
 		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &e.CreatedAt, &e.State, &e.Code, &e.Message); err != nil {
-			return nil, err
+			return nil, w.db.noted(err)
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
-}
-
-// PendingCount counts the entries waiting to be pushed.
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n)
-	return n, err
+	return out, w.db.noted(rows.Err())
 }
 
 // Dismiss removes a rejected entry the user has read.
-func (s *Store) Dismiss(ctx context.Context, seq int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ? AND state = ?`, seq, OutboxRejected)
+func (w *Work) Dismiss(ctx context.Context, seq int64) error {
+	res, err := w.db.sql.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ? AND state = ?`, seq, OutboxRejected)
 	if err != nil {
-		return err
+		return w.db.noted(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound

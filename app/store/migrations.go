@@ -147,6 +147,17 @@ ALTER TABLE outbox ADD COLUMN file TEXT NOT NULL DEFAULT '';
 CREATE INDEX message_unread ON message(nc_id, author_role, id);
 CREATE INDEX notice_unseen ON notice(seen, nc_id);
 `,
+	// 6: the hashes of the files that certificates, documents and evidence reference,
+	// indexed: written with each pulled row, so that the look for files to download at
+	// every sync reads the index, not the JSON of every record.
+	`
+ALTER TABLE certificate ADD COLUMN file_sha256 TEXT GENERATED ALWAYS AS (json_extract(data, '$.file.sha256')) VIRTUAL;
+ALTER TABLE document ADD COLUMN file_sha256 TEXT GENERATED ALWAYS AS (json_extract(data, '$.file.sha256')) VIRTUAL;
+ALTER TABLE evidence ADD COLUMN file_sha256 TEXT GENERATED ALWAYS AS (json_extract(data, '$.file.sha256')) VIRTUAL;
+CREATE INDEX certificate_file ON certificate(file_sha256);
+CREATE INDEX document_file ON document(file_sha256);
+CREATE INDEX evidence_file ON evidence(file_sha256);
+`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

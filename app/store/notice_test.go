@@ -28,13 +28,13 @@ func TestFirstSyncOverManyPagesMakesNoNotices(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, _ := s.Notices(ctx); n[nc.ID] != 0 {
+	if n, _ := s.Portal.Notices(ctx); n[nc.ID] != 0 {
 		t.Fatalf("%d notices after the first sync, want none", n[nc.ID])
 	}
 	if err := s.ApplyPage(ctx, api.ChangesPage{Cursor: "5", Changes: []api.Change{message(4)}}, now); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.Notices(ctx); n[nc.ID] != 1 {
+	if n, _ := s.Portal.Notices(ctx); n[nc.ID] != 1 {
 		t.Fatalf("%d notices after a new message, want 1", n[nc.ID])
 	}
 	// After a reset (another organisation), the next sync is a first one again.
@@ -46,7 +46,7 @@ func TestFirstSyncOverManyPagesMakesNoNotices(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, _ := s.Notices(ctx); n[nc.ID] != 1 {
+	if n, _ := s.Portal.Notices(ctx); n[nc.ID] != 1 {
 		t.Fatalf("%d notices after a reset and two pages of the past, want the 1 from before", n[nc.ID])
 	}
 }
@@ -74,10 +74,10 @@ func TestAPageThatChangesAnItemTwiceSeesEachChange(t *testing.T) {
 	if err := s.ApplyPage(ctx, page, now); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.Notices(ctx); n[nc.ID] != 3 {
+	if n, _ := s.Portal.Notices(ctx); n[nc.ID] != 3 {
 		t.Errorf("%d notices, want 3 (two decisions, one message)", n[nc.ID])
 	}
-	got, err := s.NC(ctx, nc.ID)
+	got, err := s.Portal.NC(ctx, nc.ID)
 	if err != nil || got.Stage != api.StageClosed {
 		t.Errorf("NC after the page: %+v, %v; want stage %s", got, err, api.StageClosed)
 	}

@@ -158,9 +158,9 @@ func adoptDraft(ctx context.Context, tx *sql.Tx, d api.CADraft, stamp string) er
 
 // Notices returns the notices the user has not seen, per NC (only for the NCs given,
 // when some are).
-func (s *Store) Notices(ctx context.Context, ncIDs ...string) (map[string]int, error) {
+func (p *Portal) Notices(ctx context.Context, ncIDs ...string) (map[string]int, error) {
 	where, args := inNCs(ncIDs)
-	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE `+where+` seen = 0 GROUP BY nc_id`, args...)
+	return p.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM notice WHERE `+where+` seen = 0 GROUP BY nc_id`, args...)
 }
 
 // Notice is one thing a pull brought from the analyst.
@@ -173,9 +173,9 @@ type Notice struct {
 
 // TakeNewNotices returns the notices not yet announced to the user and marks them
 // announced, so that each is announced once.
-func (s *Store) TakeNewNotices(ctx context.Context) ([]Notice, error) {
+func (p *Portal) TakeNewNotices(ctx context.Context) ([]Notice, error) {
 	var out []Notice
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := p.db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, nc_id, kind, stage FROM notice WHERE emitted = 0 ORDER BY id`)
 		if err != nil {
 			return err
@@ -196,7 +196,7 @@ func (s *Store) TakeNewNotices(ctx context.Context) ([]Notice, error) {
 }
 
 // MarkSeen marks an NC's notices as seen (the user opened it).
-func (s *Store) MarkSeen(ctx context.Context, ncID string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE notice SET seen = 1 WHERE nc_id = ? AND seen = 0`, ncID)
-	return err
+func (p *Portal) MarkSeen(ctx context.Context, ncID string) error {
+	_, err := p.db.sql.ExecContext(ctx, `UPDATE notice SET seen = 1 WHERE nc_id = ? AND seen = 0`, ncID)
+	return p.db.noted(err)
 }

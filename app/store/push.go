@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,18 +14,50 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
+// MetaClientID names the replica in pushes; a new replica gets a new one.
+const MetaClientID = "sync.client_id"
+
+// ClientID returns the replica's push identity, creating it on first use.
+func (s *Store) ClientID(ctx context.Context) (string, error) { return s.db.clientID(ctx) }
+
+func (d *database) clientID(ctx context.Context) (string, error) {
+	id, err := d.meta(ctx, MetaClientID)
+	if err != nil || id != "" {
+		return id, err
+	}
+	id = newClientID()
+	_, err = d.sql.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, MetaClientID, id)
+	if err != nil {
+		return "", d.noted(err)
+	}
+	return d.meta(ctx, MetaClientID)
+}
+
+func newClientID() string {
+	b := make([]byte, 15)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// PendingCount counts the entries waiting to be pushed.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE state = ?`, OutboxPending).Scan(&n)
+	return n, s.db.noted(err)
+}
+
 // PendingPush returns the next entries to push, oldest first: the longest run of pending
 // entries in which no NC has two CA entries. A CA entry's result (a new draft revision,
 // a conflict) decides how the next one for the same NC goes, so they travel one per
 // request; sequence numbers must grow across requests, so the run stops there rather
 // than skipping ahead. A draft goes with the draft revision the text builds on now.
 func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
 			COALESCE(l.draft_base, 0), o.evidence_id, o.file
 		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
 		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
 	if err != nil {
-		return nil, err
+		return nil, s.db.noted(err)
 	}
 	defer rows.Close()
 	var out []api.PushEntry
@@ -33,7 +67,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		var created, file string
 		var draftBase int64
 		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file); err != nil {
-			return nil, err
+			return nil, s.db.noted(err)
 		}
 		if file != "" {
 			e.File = new(api.FileRef)
@@ -61,7 +95,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		e.CreatedAt, _ = time.Parse(time.RFC3339, created)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	return out, s.db.noted(rows.Err())
 }
 
 // ApplyPushResults records the server's answers to pushed entries, in one transaction:
@@ -72,8 +106,8 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 // next pull.
 func (s *Store) ApplyPushResults(ctx context.Context, results []api.PushResult, author string, now time.Time) error {
 	stamp := now.UTC().Format(time.RFC3339)
-	defer s.ncsChanged() // results may carry NCs
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	defer s.db.ncsChanged() // results may carry NCs
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range results {
 			var e OutboxEntry
 			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text, evidence_id FROM outbox WHERE seq = ? AND state = ?`,

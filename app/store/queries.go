@@ -13,6 +13,13 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
+// Portal reads what the portal screens show: the synced entities, decoded, and the
+// user's marks on them (messages read, notices seen). Safe for concurrent use.
+type Portal struct {
+	db  *database
+	ncs ncCache
+}
+
 // list decodes the JSON data column of every row a query returns.
 func list[T any](ctx context.Context, db *sql.DB, query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
@@ -53,54 +60,54 @@ func one[T any](ctx context.Context, db *sql.DB, query string, args ...any) (*T,
 }
 
 // Organisation returns the organisation's master data, ErrNotFound before the first sync.
-func (s *Store) Organisation(ctx context.Context) (*api.Organisation, error) {
-	v, err := one[api.Organisation](ctx, s.db, `SELECT data FROM organisation LIMIT 1`)
-	return v, s.noted(err)
+func (p *Portal) Organisation(ctx context.Context) (*api.Organisation, error) {
+	v, err := one[api.Organisation](ctx, p.db.sql, `SELECT data FROM organisation LIMIT 1`)
+	return v, p.db.noted(err)
 }
 
 // Certification returns the certification data, ErrNotFound when there is none.
-func (s *Store) Certification(ctx context.Context) (*api.Certification, error) {
-	v, err := one[api.Certification](ctx, s.db, `SELECT data FROM certification LIMIT 1`)
-	return v, s.noted(err)
+func (p *Portal) Certification(ctx context.Context) (*api.Certification, error) {
+	v, err := one[api.Certification](ctx, p.db.sql, `SELECT data FROM certification LIMIT 1`)
+	return v, p.db.noted(err)
 }
 
 // Contacts returns the contacts, FLOCERT's analyst first, then by name.
-func (s *Store) Contacts(ctx context.Context) ([]api.Contact, error) {
-	v, err := list[api.Contact](ctx, s.db,
+func (p *Portal) Contacts(ctx context.Context) ([]api.Contact, error) {
+	v, err := list[api.Contact](ctx, p.db.sql,
 		`SELECT data FROM contact ORDER BY COALESCE(json_extract(data, '$.analyst'), 0) DESC, name`)
-	return v, s.noted(err)
+	return v, p.db.noted(err)
 }
 
 // Certificates returns the certificates, newest first.
-func (s *Store) Certificates(ctx context.Context) ([]api.Certificate, error) {
-	v, err := list[api.Certificate](ctx, s.db, `SELECT data FROM certificate ORDER BY year DESC, id`)
-	return v, s.noted(err)
+func (p *Portal) Certificates(ctx context.Context) ([]api.Certificate, error) {
+	v, err := list[api.Certificate](ctx, p.db.sql, `SELECT data FROM certificate ORDER BY year DESC, id`)
+	return v, p.db.noted(err)
 }
 
 // Documents returns the documents, newest first.
-func (s *Store) Documents(ctx context.Context) ([]api.Document, error) {
-	v, err := list[api.Document](ctx, s.db, `SELECT data FROM document ORDER BY date DESC, id`)
-	return v, s.noted(err)
+func (p *Portal) Documents(ctx context.Context) ([]api.Document, error) {
+	v, err := list[api.Document](ctx, p.db.sql, `SELECT data FROM document ORDER BY date DESC, id`)
+	return v, p.db.noted(err)
 }
 
 // Audits returns the audits, newest first.
-func (s *Store) Audits(ctx context.Context) ([]api.Audit, error) {
-	v, err := list[api.Audit](ctx, s.db, `SELECT data FROM audit ORDER BY date DESC, id`)
-	return v, s.noted(err)
+func (p *Portal) Audits(ctx context.Context) ([]api.Audit, error) {
+	v, err := list[api.Audit](ctx, p.db.sql, `SELECT data FROM audit ORDER BY date DESC, id`)
+	return v, p.db.noted(err)
 }
 
 // Audit returns one audit.
-func (s *Store) Audit(ctx context.Context, id string) (*api.Audit, error) {
-	v, err := one[api.Audit](ctx, s.db, `SELECT data FROM audit WHERE id = ?`, id)
-	return v, s.noted(err)
+func (p *Portal) Audit(ctx context.Context, id string) (*api.Audit, error) {
+	v, err := one[api.Audit](ctx, p.db.sql, `SELECT data FROM audit WHERE id = ?`, id)
+	return v, p.db.noted(err)
 }
 
 // NCs returns the NCs in the given stages (all when none is given), by due date
 // (those without one last), then received date and number. The decoded list is kept
 // between calls until a write touches the NCs: decoding 5,000 NCs' JSON is most of the
 // cost of listing them (sync/BENCHMARKS.md). Callers must not modify the NCs returned.
-func (s *Store) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
-	all, err := s.allNCs(ctx)
+func (p *Portal) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
+	all, err := p.allNCs(ctx)
 	if err != nil || len(stages) == 0 {
 		return all, err
 	}
@@ -113,7 +120,7 @@ func (s *Store) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
 	return out, nil
 }
 
-// ncCache holds every NC decoded, valid while gen is the store's ncGen.
+// ncCache holds every NC decoded, valid while gen is the database's ncGen.
 type ncCache struct {
 	mu  sync.Mutex
 	gen uint64
@@ -121,64 +128,64 @@ type ncCache struct {
 }
 
 // ncsChanged is called after a transaction that wrote NCs committed.
-func (s *Store) ncsChanged() { s.ncGen.Add(1) }
+func (d *database) ncsChanged() { d.ncGen.Add(1) }
 
-func (s *Store) allNCs(ctx context.Context) ([]api.NC, error) {
-	s.ncs.mu.Lock()
-	defer s.ncs.mu.Unlock()
-	gen := s.ncGen.Load()
-	if s.ncs.all != nil && s.ncs.gen == gen {
-		return s.ncs.all, nil
+func (p *Portal) allNCs(ctx context.Context) ([]api.NC, error) {
+	p.ncs.mu.Lock()
+	defer p.ncs.mu.Unlock()
+	gen := p.db.ncGen.Load()
+	if p.ncs.all != nil && p.ncs.gen == gen {
+		return p.ncs.all, nil
 	}
-	all, err := list[api.NC](ctx, s.db, `SELECT data FROM nc ORDER BY COALESCE(due, '9999'), received DESC, id`)
+	all, err := list[api.NC](ctx, p.db.sql, `SELECT data FROM nc ORDER BY COALESCE(due, '9999'), received DESC, id`)
 	if err != nil {
-		return nil, s.noted(err)
+		return nil, p.db.noted(err)
 	}
-	s.ncs.all, s.ncs.gen = all, gen
+	p.ncs.all, p.ncs.gen = all, gen
 	return all, nil
 }
 
 // NC returns one NC.
-func (s *Store) NC(ctx context.Context, id string) (*api.NC, error) {
-	v, err := one[api.NC](ctx, s.db, `SELECT data FROM nc WHERE id = ?`, id)
-	return v, s.noted(err)
+func (p *Portal) NC(ctx context.Context, id string) (*api.NC, error) {
+	v, err := one[api.NC](ctx, p.db.sql, `SELECT data FROM nc WHERE id = ?`, id)
+	return v, p.db.noted(err)
 }
 
 // Messages returns an NC's thread, oldest first.
-func (s *Store) Messages(ctx context.Context, ncID string) ([]api.Message, error) {
-	v, err := list[api.Message](ctx, s.db, `SELECT data FROM message WHERE nc_id = ? ORDER BY sent_at, id`, ncID)
-	return v, s.noted(err)
+func (p *Portal) Messages(ctx context.Context, ncID string) ([]api.Message, error) {
+	v, err := list[api.Message](ctx, p.db.sql, `SELECT data FROM message WHERE nc_id = ? ORDER BY sent_at, id`, ncID)
+	return v, p.db.noted(err)
 }
 
 // LatestMessages returns the newest messages of every thread, newest first.
-func (s *Store) LatestMessages(ctx context.Context, limit int) ([]api.Message, error) {
-	v, err := list[api.Message](ctx, s.db, `SELECT data FROM message ORDER BY sent_at DESC, id LIMIT ?`, limit)
-	return v, s.noted(err)
+func (p *Portal) LatestMessages(ctx context.Context, limit int) ([]api.Message, error) {
+	v, err := list[api.Message](ctx, p.db.sql, `SELECT data FROM message ORDER BY sent_at DESC, id LIMIT ?`, limit)
+	return v, p.db.noted(err)
 }
 
 // Evidence returns the evidence files of an NC.
-func (s *Store) Evidence(ctx context.Context, ncID string) ([]api.Evidence, error) {
-	v, err := list[api.Evidence](ctx, s.db, `SELECT data FROM evidence WHERE nc_id = ? ORDER BY json_extract(data, '$.date'), id`, ncID)
-	return v, s.noted(err)
+func (p *Portal) Evidence(ctx context.Context, ncID string) ([]api.Evidence, error) {
+	v, err := list[api.Evidence](ctx, p.db.sql, `SELECT data FROM evidence WHERE nc_id = ? ORDER BY json_extract(data, '$.date'), id`, ncID)
+	return v, p.db.noted(err)
 }
 
 // Criteria returns the checklist in criterion-number order.
-func (s *Store) Criteria(ctx context.Context) ([]api.Criterion, error) {
-	v, err := list[api.Criterion](ctx, s.db, `SELECT data FROM criterion ORDER BY number, id`)
-	return v, s.noted(err)
+func (p *Portal) Criteria(ctx context.Context) ([]api.Criterion, error) {
+	v, err := list[api.Criterion](ctx, p.db.sql, `SELECT data FROM criterion ORDER BY number, id`)
+	return v, p.db.noted(err)
 }
 
 // Criterion returns the checklist entry with the given number.
-func (s *Store) Criterion(ctx context.Context, number string) (*api.Criterion, error) {
-	v, err := one[api.Criterion](ctx, s.db, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
-	return v, s.noted(err)
+func (p *Portal) Criterion(ctx context.Context, number string) (*api.Criterion, error) {
+	v, err := one[api.Criterion](ctx, p.db.sql, `SELECT data FROM criterion WHERE number = ? LIMIT 1`, number)
+	return v, p.db.noted(err)
 }
 
 // Unread returns, per NC, the number of analyst messages the user has not read; only
 // for the NCs given, when some are.
-func (s *Store) Unread(ctx context.Context, ncIDs ...string) (map[string]int, error) {
+func (p *Portal) Unread(ctx context.Context, ncIDs ...string) (map[string]int, error) {
 	where, args := inNCs(ncIDs)
-	return s.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM message INDEXED BY message_unread
+	return p.countsByNC(ctx, `SELECT nc_id, COUNT(*) FROM message INDEXED BY message_unread
 		WHERE `+where+` author_role != 'client' AND NOT EXISTS (SELECT 1 FROM message_read r WHERE r.id = message.id)
 		GROUP BY nc_id`, args...)
 }
@@ -196,10 +203,10 @@ func inNCs(ids []string) (string, []any) {
 }
 
 // countsByNC runs a query answering (nc_id, count) rows.
-func (s *Store) countsByNC(ctx context.Context, query string, args ...any) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+func (p *Portal) countsByNC(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	rows, err := p.db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, s.noted(err)
+		return nil, p.db.noted(err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
@@ -207,22 +214,22 @@ func (s *Store) countsByNC(ctx context.Context, query string, args ...any) (map[
 		var id string
 		var n int
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, s.noted(err)
+			return nil, p.db.noted(err)
 		}
 		out[id] = n
 	}
-	return out, s.noted(rows.Err())
+	return out, p.db.noted(rows.Err())
 }
 
 // IsRead says whether the user has read a message.
-func (s *Store) IsRead(ctx context.Context, messageID string) (bool, error) {
+func (p *Portal) IsRead(ctx context.Context, messageID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM message_read WHERE id = ?`, messageID).Scan(&n)
-	return n > 0, err
+	err := p.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM message_read WHERE id = ?`, messageID).Scan(&n)
+	return n > 0, p.db.noted(err)
 }
 
 // MarkRead marks every message of an NC's thread as read.
-func (s *Store) MarkRead(ctx context.Context, ncID string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO message_read(id) SELECT id FROM message WHERE nc_id = ?`, ncID)
-	return err
+func (p *Portal) MarkRead(ctx context.Context, ncID string) error {
+	_, err := p.db.sql.ExecContext(ctx, `INSERT OR IGNORE INTO message_read(id) SELECT id FROM message WHERE nc_id = ?`, ncID)
+	return p.db.noted(err)
 }

@@ -25,11 +25,11 @@ func (s *Store) Cursor(ctx context.Context) (string, error) {
 // A page holds up to 10,000 changes: each statement is prepared once per page, not per
 // change, and the work per change is an index lookup or two, whatever the replica holds.
 func (s *Store) ApplyPage(ctx context.Context, page api.ChangesPage, lastSync string) error {
-	return s.noted(s.applyPage(ctx, page, lastSync))
+	return s.db.noted(s.applyPage(ctx, page, lastSync))
 }
 
 func (s *Store) applyPage(ctx context.Context, page api.ChangesPage, lastSync string) error {
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.db.sql.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("apply page: %w", err)
 	}
@@ -88,7 +88,7 @@ func (s *Store) applyPage(ctx context.Context, page api.ChangesPage, lastSync st
 	if err := setMeta(ctx, tx, MetaLastSync, lastSync); err != nil {
 		return err
 	}
-	defer s.ncsChanged() // after the commit, whatever it brought
+	defer s.db.ncsChanged() // after the commit, whatever it brought
 	return tx.Commit()
 }
 
@@ -210,23 +210,20 @@ func (w *pageTx) flush(ctx context.Context) error {
 // Reset empties the replica's synced data and cursor (a different organisation logged
 // in). Local settings such as the language stay.
 func (s *Store) Reset(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, e := range api.Entities {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+e); err != nil {
-			return fmt.Errorf("reset %s: %w", e, err)
+	defer s.db.ncsChanged()
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		for _, e := range api.Entities {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+e); err != nil {
+				return fmt.Errorf("reset %s: %w", e, err)
+			}
 		}
-	}
-	for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `', '` + MetaCaughtUp + `')`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("reset: %w", err)
+		for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `', '` + MetaCaughtUp + `')`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("reset: %w", err)
+			}
 		}
-	}
-	defer s.ncsChanged()
-	return tx.Commit()
+		return nil
+	})
 }
 
 // Counts returns the number of rows of each entity.
@@ -234,8 +231,8 @@ func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
 	counts := make(map[string]int, len(api.Entities))
 	for _, e := range api.Entities {
 		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count %s: %w", e, s.noted(err))
+		if err := s.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+e).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", e, s.db.noted(err))
 		}
 		counts[e] = n
 	}

@@ -11,13 +11,13 @@ import (
 // server's (api.State): after a complete sync they are equal.
 func (s *Store) State(ctx context.Context) (api.State, error) {
 	st, err := s.state(ctx)
-	return st, s.noted(err)
+	return st, s.db.noted(err)
 }
 
 func (s *Store) state(ctx context.Context) (api.State, error) {
 	st := api.State{}
 	for _, e := range api.Entities {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM `+e)
+		rows, err := s.db.sql.QueryContext(ctx, `SELECT id, data FROM `+e)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", e, err)
 		}

@@ -26,18 +26,31 @@ var (
 	ErrNotFound = errors.New("not found")
 )
 
-// Store is the local replica. It is safe for concurrent use.
+// Store is the local replica as the sync engine sees it: it opens, checks and closes
+// the database, applies pulled pages, keeps the cursor and settings, hands the outbox to
+// the push and records its results, and moves files up and down (engine.Replica and
+// engine.Uploader). What the user reads and writes goes through its parts, which share
+// its database. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	dir  string
+	db   *database
 	lock *os.File // held while the store is open (see ErrLocked)
 
-	checked time.Time   // when the last full integrity check passed
-	opened  bool        // the open completed: Close may mark the replica clean
-	damaged atomic.Bool // a query met a damaged page: the next open checks
+	checked time.Time // when the last full integrity check passed
+	opened  bool      // the open completed: Close may mark the replica clean
 
-	ncGen atomic.Uint64 // bumped by every committed write of NCs (see NCs)
-	ncs   ncCache
+	Portal   *Portal   // what the portal screens read: synced entities, read marks, notices
+	Work     *Work     // the user's CA texts and messages, and the outbox that sends them
+	Evidence *Evidence // evidence files attached on this computer, and their ready marks
+	Files    *Files    // the cached content of files, by hash
+}
+
+// database is what the store and its parts share: the one connection pool, the data
+// directory, and what one part's writes must tell the others.
+type database struct {
+	sql     *sql.DB
+	dir     string
+	damaged atomic.Bool   // a query met a damaged page: the next open checks
+	ncGen   atomic.Uint64 // bumped by every committed write of NCs (see Portal.NCs)
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity (fully when
@@ -55,12 +68,20 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// synchronous=FULL: a committed transaction (a page of changes with its cursor, and
 	// later the outbox) survives a power cut, at the cost of one more fsync per commit.
 	dsn := "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate"
-	db, err := sql.Open("sqlite3", dsn)
+	sqlDB, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("open replica: %w", err)
 	}
-	s := &Store{db: db, dir: dir, lock: lock}
+	db := &database{sql: sqlDB, dir: dir}
+	s := &Store{
+		db:       db,
+		lock:     lock,
+		Portal:   &Portal{db: db},
+		Work:     &Work{db: db},
+		Evidence: &Evidence{db: db},
+		Files:    &Files{db: db},
+	}
 	if err := s.open(ctx, path, time.Now()); err != nil {
 		s.Close()
 		return nil, err
@@ -85,13 +106,13 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 	} else if err := s.probe(ctx); err != nil {
 		return err
 	}
-	if err := migrate(ctx, s.db); err != nil {
+	if err := migrate(ctx, s.db.sql); err != nil {
 		return err
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		return fmt.Errorf("restrict replica permissions: %w", err)
 	}
-	if err := os.MkdirAll(s.blobDir(), 0o700); err != nil {
+	if err := os.MkdirAll(s.db.blobDir(), 0o700); err != nil {
 		return fmt.Errorf("create file cache: %w", err)
 	}
 	return nil
@@ -100,9 +121,9 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 // Close closes the database and lets another process open the directory. The replica is
 // marked clean when it closed in order and no query met a damaged page.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	err := s.db.sql.Close()
 	if s.lock != nil {
-		if err == nil && s.opened && !s.damaged.Load() {
+		if err == nil && s.opened && !s.db.damaged.Load() {
 			// Not synced: should this write be lost, the next open checks, which is safe.
 			writeLockState(s.lock, lockState{clean: true, checked: s.checked}, false)
 		}
@@ -113,16 +134,18 @@ func (s *Store) Close() error {
 }
 
 // Dir is the data directory the replica lives in.
-func (s *Store) Dir() string { return s.dir }
+func (s *Store) Dir() string { return s.db.dir }
 
 // Meta returns the value of a local setting, or "" when it is not set.
-func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+func (s *Store) Meta(ctx context.Context, key string) (string, error) { return s.db.meta(ctx, key) }
+
+func (d *database) meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := d.sql.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return v, s.noted(err)
+	return v, d.noted(err)
 }
 
 // SetMeta sets local settings, all in one transaction. An empty value deletes the key.
@@ -130,17 +153,28 @@ func (s *Store) SetMeta(ctx context.Context, kv ...string) error {
 	if len(kv)%2 != 0 {
 		return errors.New("set meta: odd number of arguments")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.db.tx(ctx, func(tx *sql.Tx) error {
+		for i := 0; i < len(kv); i += 2 {
+			if err := setMeta(ctx, tx, kv[i], kv[i+1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// tx runs fn in a transaction, committed when fn returns nil. Its error goes through
+// noted.
+func (d *database) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return d.noted(err)
 	}
 	defer tx.Rollback()
-	for i := 0; i < len(kv); i += 2 {
-		if err := setMeta(ctx, tx, kv[i], kv[i+1]); err != nil {
-			return err
-		}
+	if err := fn(tx); err != nil {
+		return d.noted(err)
 	}
-	return tx.Commit()
+	return d.noted(tx.Commit())
 }
 
 func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {

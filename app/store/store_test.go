@@ -94,7 +94,7 @@ func TestApplyPageWritesChangesAndCursorTogether(t *testing.T) {
 	if c, _ := s.Cursor(ctx); c != "2" {
 		t.Errorf("cursor after a refused page: got %q, want 2", c)
 	}
-	if _, err := s.NC(ctx, "NC-2"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Portal.NC(ctx, "NC-2"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("NC-2 of the refused page: got %v, want ErrNotFound", err)
 	}
 	if last, _ := s.Meta(ctx, store.MetaLastSync); last != "2026-11-27T09:00:00Z" {
@@ -111,11 +111,11 @@ func TestApplyPageWritesChangesAndCursorTogether(t *testing.T) {
 	if err := s.ApplyPage(ctx, next, "2026-11-27T09:02:00Z"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.NC(ctx, nc.ID)
+	got, err := s.Portal.NC(ctx, nc.ID)
 	if err != nil || got.Stage != api.StageCASubmitted {
 		t.Errorf("NC after update: %+v, %v", got, err)
 	}
-	if _, err := s.Audit(ctx, "AO-38369"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Portal.Audit(ctx, "AO-38369"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleted audit: got %v, want ErrNotFound", err)
 	}
 }
@@ -141,7 +141,7 @@ func TestNCsFilterByStageAndSortByDueDate(t *testing.T) {
 		{nil, "NC-b NC-a NC-c NC-d"},
 	}
 	for _, tt := range tests {
-		ncs, err := s.NCs(ctx, tt.stages...)
+		ncs, err := s.Portal.NCs(ctx, tt.stages...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,13 +185,13 @@ func TestDownloadsKeepOnlyContentThatMatchesItsHash(t *testing.T) {
 	if err := download(s, ref, "something else"); !errors.Is(err, store.ErrHashMismatch) {
 		t.Fatalf("wrong content: got %v, want ErrHashMismatch", err)
 	}
-	if _, cached, _ := s.BlobPath(ctx, ref.SHA256); cached {
+	if _, cached, _ := s.Files.Path(ctx, ref.SHA256); cached {
 		t.Fatal("wrong content was cached")
 	}
 	if err := download(s, ref, content); err != nil {
 		t.Fatal(err)
 	}
-	path, cached, err := s.BlobPath(ctx, ref.SHA256)
+	path, cached, err := s.Files.Path(ctx, ref.SHA256)
 	if err != nil || !cached {
 		t.Fatalf("after PutFile: cached=%v err=%v", cached, err)
 	}
@@ -201,7 +201,7 @@ func TestDownloadsKeepOnlyContentThatMatchesItsHash(t *testing.T) {
 	if missing, _ := s.MissingFiles(ctx); len(missing) != 0 {
 		t.Errorf("missing after download: %+v", missing)
 	}
-	if _, _, err := s.BlobPath(ctx, "../../etc/passwd"); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.Files.Path(ctx, "../../etc/passwd"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a path instead of a hash: got %v, want ErrNotFound", err)
 	}
 }
@@ -221,7 +221,7 @@ func TestResetForgetsTheOrganisationButKeepsSettings(t *testing.T) {
 	if err := s.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Organisation(ctx); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Portal.Organisation(ctx); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("organisation after reset: %v", err)
 	}
 	if c, _ := s.Cursor(ctx); c != "" {

@@ -78,7 +78,7 @@ func readReplica(ctx context.Context, st *store.Store) (replicaView, error) {
 	if v.state, err = st.State(ctx); err != nil {
 		return v, err
 	}
-	entries, err := st.Outbox(ctx)
+	entries, err := st.Work.Outbox(ctx)
 	if err != nil {
 		return v, err
 	}
@@ -89,7 +89,7 @@ func readReplica(ctx context.Context, st *store.Store) (replicaView, error) {
 			v.pending++
 		}
 	}
-	locals, err := st.LocalCAs(ctx)
+	locals, err := st.Work.LocalCAs(ctx)
 	if err != nil {
 		return v, err
 	}
@@ -97,12 +97,12 @@ func readReplica(ctx context.Context, st *store.Store) (replicaView, error) {
 	for id, l := range locals {
 		v.local[id] = l.Text
 	}
-	ncs, err := st.NCs(ctx)
+	ncs, err := st.Portal.NCs(ctx)
 	if err != nil {
 		return v, err
 	}
 	for _, nc := range ncs {
-		files, err := st.LocalEvidence(ctx, nc.ID)
+		files, err := st.Evidence.Local(ctx, nc.ID)
 		if err != nil {
 			return v, err
 		}
@@ -139,7 +139,7 @@ func (c *inproc) proxy() *servertest.Proxy       { return c.px }
 func (c *inproc) close()                         { c.app.Close() }
 func (c *inproc) sync(ctx context.Context) error { return c.app.SyncOnce(ctx, nil, nil) }
 
-func (c *inproc) ncs(ctx context.Context) ([]api.NC, error) { return c.app.Store().NCs(ctx) }
+func (c *inproc) ncs(ctx context.Context) ([]api.NC, error) { return c.app.Store().Portal.NCs(ctx) }
 
 func (c *inproc) replica(ctx context.Context) (replicaView, error) {
 	return readReplica(ctx, c.app.Store())
@@ -244,7 +244,7 @@ func (p *proc) ncs(ctx context.Context) ([]api.NC, error) {
 		return nil, err
 	}
 	defer st.Close()
-	return st.NCs(ctx)
+	return st.Portal.NCs(ctx)
 }
 
 func (p *proc) replica(ctx context.Context) (replicaView, error) {

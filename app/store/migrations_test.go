@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+)
+
+// A replica written before the files' hashes were indexed (schema 5) finds the files its
+// records reference once migrated: the index covers the rows it already held.
+func TestFileIndexCoversRowsFromBeforeIt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := migrations
+	migrations = migrations[:5]
+	err = migrate(ctx, db)
+	migrations = old
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	if _, err := db.ExecContext(ctx, `INSERT INTO evidence(id, data) VALUES ('E-1', ?), ('E-2', ?)`,
+		`{"id":"E-1","nc_id":"NC-1","file":{"sha256":"`+sha+`","name":"photo.jpg","size":3,"media_type":"image/jpeg"}}`,
+		`{"id":"E-2","nc_id":"NC-1","file":{"sha256":"`+sha+`","name":"photo.jpg","size":3,"media_type":"image/jpeg"}}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.MissingFiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].SHA256 != sha || got[0].Name != "photo.jpg" || got[0].Size != 3 || got[0].MediaType != "image/jpeg" {
+		t.Errorf("missing files after the migration: got %+v, want photo.jpg once", got)
+	}
+	ref, err := s.Files.Ref(ctx, sha)
+	if err != nil || ref.Name != "photo.jpg" {
+		t.Errorf("file reference after the migration: got %+v, %v", ref, err)
+	}
+}
