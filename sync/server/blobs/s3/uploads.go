@@ -19,7 +19,8 @@ const uploadPrefix = "uploads/"
 
 // PartSize is the size of the parts of a multipart upload: the bytes of an upload are
 // sent to S3 in parts of this size, the rest kept in <id>.part until the next PATCH.
-// S3 refuses parts under 5 MiB but the last; a package variable that tests shrink.
+// S3 refuses parts under 5 MiB but the last (so less counts as 5 MiB); a package
+// variable that tests change.
 var PartSize int64 = 8 << 20
 
 // Uploads keeps tus uploads in progress in the bucket with tusd's S3 store, so that any
@@ -36,8 +37,7 @@ func NewUploads(c *Client, tmpDir string) *Uploads {
 	st := s3store.New(c.bucket, c.api)
 	st.ObjectPrefix = c.prefix + uploadPrefix
 	st.TemporaryDirectory = tmpDir
-	st.MinPartSize = min(st.MinPartSize, PartSize)
-	st.PreferredPartSize = PartSize
+	st.PreferredPartSize = max(PartSize, st.MinPartSize)
 	return &Uploads{c: c, inner: st}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -155,4 +156,30 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// List returns the names below prefix in cfg's bucket, sorted: each object's key
+// without the prefix, and each unfinished multipart upload's as "<key> (multipart)".
+func List(t testing.TB, cfg blobs3.Config, prefix string) []string {
+	t.Helper()
+	c := s3.New(s3.Options{Region: "us-east-1", UsePathStyle: true, BaseEndpoint: aws.String(cfg.Endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, "")})
+	full := cfg.Prefix + prefix
+	var names []string
+	objs, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String(cfg.Bucket), Prefix: aws.String(full)})
+	if err != nil {
+		t.Fatalf("s3test: list objects: %v", err)
+	}
+	for _, o := range objs.Contents {
+		names = append(names, strings.TrimPrefix(aws.ToString(o.Key), full))
+	}
+	ups, err := c.ListMultipartUploads(t.Context(), &s3.ListMultipartUploadsInput{Bucket: aws.String(cfg.Bucket), Prefix: aws.String(full)})
+	if err != nil {
+		t.Fatalf("s3test: list multipart uploads: %v", err)
+	}
+	for _, u := range ups.Uploads {
+		names = append(names, strings.TrimPrefix(aws.ToString(u.Key), full)+" (multipart)")
+	}
+	slices.Sort(names)
+	return names
 }
