@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -97,4 +98,40 @@ func (up *upload) GetInfo(ctx context.Context) (tusd.FileInfo, error) {
 	info, err := up.Upload.GetInfo(ctx)
 	info.ID = up.id
 	return info, err
+}
+
+// AbortOrphans aborts the multipart uploads below uploads/ begun before `before` (by
+// the store's clock) that have no <id>.info: begun by a node that failed before it
+// wrote the record, so no expiry of the server's upload records reaches them. Uploads
+// with a record are the expiry's. Returns how many it aborted.
+func (u *Uploads) AbortOrphans(ctx context.Context, before time.Time) (int, error) {
+	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(u.c.bucket), Prefix: u.c.key(uploadPrefix)}
+	n := 0
+	for {
+		out, err := u.c.api.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return n, fmt.Errorf("list multipart uploads: %w", err)
+		}
+		for _, m := range out.Uploads {
+			if m.Initiated == nil || !m.Initiated.Before(before) {
+				continue
+			}
+			_, err := u.c.api.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(u.c.bucket), Key: aws.String(aws.ToString(m.Key) + ".info")})
+			if err == nil {
+				continue
+			}
+			if !isNotFound(err) {
+				return n, fmt.Errorf("look up upload record: %w", err)
+			}
+			_, err = u.c.api.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(u.c.bucket), Key: m.Key, UploadId: m.UploadId})
+			if err != nil && !isNotFound(err) {
+				return n, fmt.Errorf("abort multipart upload: %w", err)
+			}
+			n++
+		}
+		if !aws.ToBool(out.IsTruncated) {
+			return n, nil
+		}
+		in.KeyMarker, in.UploadIdMarker = out.NextKeyMarker, out.NextUploadIdMarker
+	}
 }

@@ -132,7 +132,7 @@ func findOrBuild() (string, error) {
 	cmd.Dir = filepath.Join(root, "build", "tools", "s3")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("build versitygw (make s3-server): %v: %s", err, strings.TrimSpace(string(b)))
+		return "", fmt.Errorf("build versitygw (build/scripts/setup.sh builds it): %v: %s", err, strings.TrimSpace(string(b)))
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		return "", err
@@ -162,8 +162,7 @@ func repoRoot() (string, error) {
 // without the prefix, and each unfinished multipart upload's as "<key> (multipart)".
 func List(t testing.TB, cfg blobs3.Config, prefix string) []string {
 	t.Helper()
-	c := s3.New(s3.Options{Region: "us-east-1", UsePathStyle: true, BaseEndpoint: aws.String(cfg.Endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, "")})
+	c := Client(cfg)
 	full := cfg.Prefix + prefix
 	var names []string
 	objs, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String(cfg.Bucket), Prefix: aws.String(full)})
@@ -182,4 +181,10 @@ func List(t testing.TB, cfg blobs3.Config, prefix string) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// Client is a plain S3 client of cfg's server, for tests that look behind the store.
+func Client(cfg blobs3.Config) *s3.Client {
+	return s3.New(s3.Options{Region: "us-east-1", UsePathStyle: true, BaseEndpoint: aws.String(cfg.Endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider(cfg.AccessKey, cfg.SecretKey, "")})
 }
