@@ -115,6 +115,9 @@ func freeAddr(t testing.TB) string {
 // of the repository, built from build/tools/s3 when missing.
 func findOrBuild() (string, error) {
 	if p := os.Getenv(BinaryEnv); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%s: %w", BinaryEnv, err)
+		}
 		return p, nil
 	}
 	root, err := repoRoot()
