@@ -154,3 +154,31 @@ func TestAbortOrphans(t *testing.T) {
 		t.Errorf("after AbortOrphans: %s", got)
 	}
 }
+
+// TestEmptyUpload: tusd finishes an upload of no bytes at its creation; the store
+// completes its multipart upload with one empty part.
+func TestEmptyUpload(t *testing.T) {
+	cfg := s3test.Start(t)
+	ctx := context.Background()
+	u, blobs := newUploads(t, cfg)
+	const id = "dddddddddddddddddddddddddddddddd"
+	up, err := u.NewUpload(ctx, tusd.FileInfo{ID: id, Size: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := up.FinishUpload(ctx); err != nil {
+		t.Fatalf("FinishUpload: %v", err)
+	}
+	const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if err := blobs.AdoptObject(ctx, u.ObjectKey(id), empty); err != nil {
+		t.Fatalf("AdoptObject: %v", err)
+	}
+	f, err := blobs.Open(ctx, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if b, err := io.ReadAll(f); err != nil || len(b) != 0 {
+		t.Fatalf("empty blob: %d bytes, %v", len(b), err)
+	}
+}
