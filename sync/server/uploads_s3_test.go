@@ -28,6 +28,7 @@ func TestUploadsOnS3(t *testing.T) {
 		{"OfAnotherOrganisation", TestUploadOfAnotherOrganisation},
 		{"ResumesAfterCut", TestUploadResumesAfterCut},
 		{"ResumesAfterRestart", testUploadResumesAfterRestart},
+		{"ResumesOnAnotherNode", testUploadResumesOnAnotherNode},
 		{"InParts", testUploadInParts},
 		{"Expiry", TestUploadExpiry},
 		{"BadInput", TestEveryRouteRefusesBadInput},
@@ -65,6 +66,32 @@ func testUploadResumesAfterRestart(t *testing.T) {
 		t.Fatalf("file after resume: %d, %d bytes", got.status, len(got.body))
 	}
 	if files := e.uploadFiles(); len(files) != 0 {
+		t.Errorf("upload files left: %v", files)
+	}
+}
+
+// testUploadResumesOnAnotherNode: two servers on one database and one bucket, as
+// behind a load balancer; an upload begun on one ends on the other, which checks the
+// file by reading the object back, and the first serves it.
+func testUploadResumesOnAnotherNode(t *testing.T) {
+	one := newEnv(t)
+	two := newEnvAt(t, one.dir, one.clock, nil)
+	data := payload(50_000)
+	url := one.create(one.token("coop"), data, "a.pdf")
+	if r := one.patch(one.token("coop"), url, 0, data[:20_000]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node one: %d %s", r.status, r.body)
+	}
+	coop := two.token("coop")
+	if got := two.offset(coop, url); got != 20_000 {
+		t.Fatalf("offset on node two: %d", got)
+	}
+	if r := two.patch(coop, url, 20_000, data[20_000:]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node two: %d %s", r.status, r.body)
+	}
+	if got := one.do("GET", "/files/"+sum256(data), one.token("coop"), nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file from node one: %d, %d bytes", got.status, len(got.body))
+	}
+	if files := one.uploadFiles(); len(files) != 0 {
 		t.Errorf("upload files left: %v", files)
 	}
 }
