@@ -34,7 +34,7 @@ type Server struct {
 // background work (the upload janitor).
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Blobs == nil || (cfg.UploadDir == "" && cfg.UploadFiles == nil) {
-		return nil, errors.New("server: Store, Blobs and UploadDir are required")
+		return nil, errors.New("server: Store, Blobs and UploadDir (or UploadFiles) are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
