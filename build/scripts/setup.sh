@@ -39,3 +39,11 @@ if [[ ! -d frontend/node_modules ]] || [[ frontend/package-lock.json -nt fronten
   (cd frontend && npm ci --no-audit --no-fund)
 fi
 go mod download
+
+# The S3-compatible server the tests of the S3 blob store start (versitygw, pinned in
+# build/tools/s3), built once into build/out.
+if [[ ! -x build/out/versitygw ]] || [[ build/tools/s3/go.mod -nt build/out/versitygw ]]; then
+  echo "Building the S3 test server (versitygw)"
+  mkdir -p build/out
+  (cd build/tools/s3 && go build -o ../../out/versitygw github.com/versity/versitygw/cmd/versitygw)
+fi

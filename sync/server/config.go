@@ -9,17 +9,20 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads"
 )
 
-// Config configures a Server. Store, Blobs and UploadDir are required.
+// Config configures a Server. Store, Blobs and UploadDir (or UploadFiles) are required.
 type Config struct {
 	// Store is the database (store/sqlite, or another implementation of the contract);
 	// Blobs holds file bytes (blobs.Folder, or another). The caller opens and closes
 	// both.
 	Store store.Store
 	Blobs blobs.Store
-	// UploadDir holds unfinished uploads (tus): <id> and <id>.info.
-	UploadDir string
+	// UploadDir holds unfinished uploads (tus): <id> and <id>.info. UploadFiles, when
+	// set, holds them instead (s3.Uploads: any node resumes them); UploadDir is unused.
+	UploadDir   string
+	UploadFiles uploads.Files
 
 	Logger     *slog.Logger     // nil discards logs
 	Now        func() time.Time // nil means time.Now; tests move the clock with it

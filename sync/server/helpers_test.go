@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -49,6 +50,7 @@ type env struct {
 	http  *httptest.Server
 	clock *clock
 	dir   string
+	s3    *s3.Config // where the server keeps its files, if not in dir (uploads_s3_test.go)
 }
 
 // newEnv starts a server with the demo data on a fresh database.
@@ -65,13 +67,20 @@ func newEnvWith(t *testing.T, configure func(*server.Config)) *env {
 // already (the demo data is seeded once), with the clock c.
 func newEnvAt(t *testing.T, dir string, c *clock, configure func(*server.Config)) *env {
 	t.Helper()
+	var onS3 func(*server.Config)
+	if runOnS3 != nil {
+		onS3 = servertest.S3(t, *runOnS3)
+	}
 	srv := servertest.StartIn(t, dir, func(cfg *server.Config) {
 		cfg.Now = c.Now
+		if onS3 != nil {
+			onS3(cfg)
+		}
 		if configure != nil {
 			configure(cfg)
 		}
 	})
-	return &env{t: t, srv: srv, http: srv.HTTP, clock: c, dir: dir}
+	return &env{t: t, srv: srv, http: srv.HTTP, clock: c, dir: dir, s3: runOnS3}
 }
 
 type resp struct {

@@ -33,8 +33,8 @@ type Server struct {
 // organisation's limits up to the configuration. It starts nothing: Serve runs the
 // background work (the upload janitor).
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Blobs == nil || cfg.UploadDir == "" {
-		return nil, errors.New("server: Store, Blobs and UploadDir are required")
+	if cfg.Store == nil || cfg.Blobs == nil || (cfg.UploadDir == "" && cfg.UploadFiles == nil) {
+		return nil, errors.New("server: Store, Blobs and UploadDir (or UploadFiles) are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -48,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})
 	var err error
-	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Store: cfg.Store, Blobs: cfg.Blobs,
+	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Files: cfg.UploadFiles, Store: cfg.Store, Blobs: cfg.Blobs,
 		Adder: s.wf, Limits: limits, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)

@@ -2,6 +2,7 @@
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
+//	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
 
@@ -50,6 +51,7 @@ func serve(log *slog.Logger, args []string) error {
 	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
+	s3f := addS3Flags(fs)
 	fs.Parse(args)
 	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 {
 		return errors.New("--max-file-mb and --upload-expiry must be positive, --quota-mb 0 or more")
@@ -66,8 +68,12 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
-		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")})
+	cfg := server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
+		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")}
+	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
+		return err
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,10 @@ func (s *Server) start() error {
 		return err
 	}
 	cfg := s.cfg
-	cfg.Store, cfg.Blobs, cfg.UploadDir = dir.Store, dir.Blobs, dir.Uploads
+	cfg.Store, cfg.UploadDir = dir.Store, dir.Uploads
+	if cfg.Blobs == nil { // else set by S3 (s3.go) or the caller's configure
+		cfg.Blobs = dir.Blobs
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		dir.Close()

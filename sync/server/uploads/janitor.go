@@ -29,8 +29,9 @@ func (u *Uploads) Serve(ctx context.Context) error {
 }
 
 // Expire deletes the unfinished uploads untouched for the limits' UploadExpiry (by
-// Options.Now) and their bytes, and returns how many it deleted. Serve runs it
-// periodically; it is safe to call at any time.
+// Options.Now) and their bytes, and bytes without a record begun before it, and
+// returns how many it deleted. Serve runs it periodically; it is safe to call at any
+// time.
 func (u *Uploads) Expire(ctx context.Context) (int, error) {
 	stale, err := u.store.StaleUploads(ctx, u.now().Add(-u.expiry()))
 	if err != nil {
@@ -43,5 +44,19 @@ func (u *Uploads) Expire(ctx context.Context) (int, error) {
 		}
 		n++
 	}
+	if o, ok := u.files.(orphanFiles); ok {
+		m, err := o.AbortOrphans(ctx, u.now().Add(-u.expiry()))
+		n += m
+		if err != nil {
+			return n, fmt.Errorf("abort orphan uploads: %w", err)
+		}
+	}
 	return n, nil
+}
+
+// orphanFiles are Files that can hold bytes of uploads without a record (s3.Uploads:
+// a multipart upload begun by a node that failed at once); Expire aborts those begun
+// before the expiry.
+type orphanFiles interface {
+	AbortOrphans(ctx context.Context, before time.Time) (int, error)
 }

@@ -33,9 +33,29 @@ type Adder interface {
 	AddUpload(ctx context.Context, orgID string, ref api.FileRef) error
 }
 
-// Options configure Uploads. All but Logger and Now are required.
+// Files keeps the bytes of unfinished uploads under the ids the server gives (see
+// preCreate), e.g. s3.Uploads; the default is tusd's file store over Options.Dir.
+type Files interface {
+	tusd.DataStore
+	tusd.TerminaterDataStore
+}
+
+// objectFiles are Files in an object store whose complete upload id is the object
+// ObjectKey(id); an objectAdopter blob store copies it inside the store.
+type objectFiles interface {
+	ObjectKey(id string) string
+}
+
+// objectAdopter is a blob store that can take a checked object of its own store as a
+// blob (s3.Store); on error the caller copies it with Put.
+type objectAdopter interface {
+	AdoptObject(ctx context.Context, key, sha256 string) error
+}
+
+// Options configure Uploads. All but Dir or Files, Logger and Now are required.
 type Options struct {
-	Dir    string // unfinished uploads: <id> and <id>.info; created if missing
+	Dir    string // unfinished uploads: <id> and <id>.info; created if missing; unused with Files
+	Files  Files  // unfinished uploads elsewhere; nil means in Dir
 	Store  store.Uploads
 	Blobs  blobs.Store
 	Adder  Adder
@@ -47,7 +67,8 @@ type Options struct {
 // Uploads is the tus side of the server. Safe for concurrent use.
 type Uploads struct {
 	h      *tusd.UnroutedHandler
-	files  filestore.FileStore
+	files  Files
+	dir    string // Dir when files is the folder, else ""
 	locker *memorylocker.MemoryLocker
 	hashes runningHashes // SHA-256 of each upload's bytes so far (hash.go)
 
@@ -61,11 +82,14 @@ type Uploads struct {
 
 // New returns the upload handlers; it starts nothing (Serve runs the janitor).
 func New(o Options) (*Uploads, error) {
-	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("create upload folder: %w", err)
-	}
-	u := &Uploads{files: filestore.New(o.Dir), locker: memorylocker.New(),
+	u := &Uploads{files: o.Files, locker: memorylocker.New(),
 		store: o.Store, blobs: o.Blobs, adder: o.Adder, limits: o.Limits, log: o.Logger, now: o.Now}
+	if u.files == nil {
+		if err := os.MkdirAll(o.Dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create upload folder: %w", err)
+		}
+		u.files, u.dir = filestore.New(o.Dir), o.Dir
+	}
 	if u.log == nil {
 		u.log = slog.New(slog.DiscardHandler)
 	}
@@ -98,7 +122,7 @@ func New(o Options) (*Uploads, error) {
 
 // binPath is where tusd's file store keeps the bytes of upload id: a file named after
 // the id in its folder.
-func (u *Uploads) binPath(id string) string { return filepath.Join(u.files.Path, id) }
+func (u *Uploads) binPath(id string) string { return filepath.Join(u.dir, id) }
 
 // expiry is how long an unfinished upload may stay untouched.
 func (u *Uploads) expiry() time.Duration { return time.Duration(u.limits.UploadExpiry) * time.Second }
@@ -225,15 +249,25 @@ func (u *Uploads) finish(ctx context.Context, rec store.UploadRecord, known stri
 	return u.discard(ctx, rec.ID, false)
 }
 
-// storeUpload makes the checked bytes of a complete upload a blob: linked into the blob
-// store when it can take them as they are, else copied (and hashed once more).
+// storeUpload makes the checked bytes of a complete upload a blob: linked (or copied
+// inside the object store) into the blob store when it can take them as they are, else
+// copied through the server (and hashed once more).
 func (u *Uploads) storeUpload(ctx context.Context, up tusd.Upload, rec store.UploadRecord) (string, int64, error) {
-	if a, ok := u.blobs.(blobs.Adopter); ok {
+	if a, ok := u.blobs.(blobs.Adopter); ok && u.dir != "" {
 		err := a.Adopt(ctx, u.binPath(rec.ID), rec.SHA256)
 		if err == nil {
 			return rec.SHA256, rec.Size, nil
 		}
 		u.log.WarnContext(ctx, "link upload into the blob store; copying it", logkey.Error, err)
+	}
+	if a, ok := u.blobs.(objectAdopter); ok {
+		if f, ok := u.files.(objectFiles); ok {
+			err := a.AdoptObject(ctx, f.ObjectKey(rec.ID), rec.SHA256)
+			if err == nil {
+				return rec.SHA256, rec.Size, nil
+			}
+			u.log.WarnContext(ctx, "copy upload inside the object store; copying it through the server", logkey.Error, err)
+		}
 	}
 	rd, err := up.GetReader(ctx)
 	if err != nil {

@@ -1,0 +1,137 @@
+package server_test
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3/s3test"
+)
+
+// runOnS3, when set, is the bucket where the servers of newEnvAt keep finished files
+// and uploads in progress: TestUploadsOnS3 sets it while it replays the upload tests.
+var runOnS3 *s3.Config
+
+// TestUploadsOnS3 runs the upload tests against a real S3-compatible server
+// (versitygw; see s3test), each on a fresh bucket.
+func TestUploadsOnS3(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		test func(*testing.T)
+	}{
+		{"InChunks", TestUploadInChunks},
+		{"HashMismatch", TestUploadHashMismatch},
+		{"RefusedAtCreation", TestUploadRefusedAtCreation},
+		{"OfAnotherOrganisation", TestUploadOfAnotherOrganisation},
+		{"ResumesAfterCut", TestUploadResumesAfterCut},
+		{"ResumesAfterRestart", testUploadResumesAfterRestart},
+		{"ResumesOnAnotherNode", testUploadResumesOnAnotherNode},
+		{"InParts", testUploadInParts},
+		{"Expiry", TestUploadExpiry},
+		{"BadInput", TestEveryRouteRefusesBadInput},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := s3test.Start(t)
+			runOnS3 = &cfg
+			t.Cleanup(func() { runOnS3 = nil })
+			c.test(t)
+		})
+	}
+}
+
+// testUploadResumesAfterRestart: the server forgets the running hash of an upload when
+// it restarts (as when the next PATCH reaches another node), so the finish checks the
+// file by reading the whole object back from the store.
+func testUploadResumesAfterRestart(t *testing.T) {
+	e := newEnv(t)
+	coop := e.token("coop")
+	data := payload(50_000)
+	url := e.create(coop, data, "a.pdf")
+	if r := e.patch(coop, url, 0, data[:20_000]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	if err := e.srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.offset(coop, url); got != 20_000 {
+		t.Fatalf("offset after a restart: %d", got)
+	}
+	if r := e.patch(coop, url, 20_000, data[20_000:]); r.status != http.StatusNoContent {
+		t.Fatalf("resumed PATCH: %d %s", r.status, r.body)
+	}
+	if got := e.do("GET", "/files/"+sum256(data), coop, nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file after resume: %d, %d bytes", got.status, len(got.body))
+	}
+	if files := e.uploadFiles(); len(files) != 0 {
+		t.Errorf("upload files left: %v", files)
+	}
+}
+
+// testUploadResumesOnAnotherNode: two servers on one database and one bucket, as
+// behind a load balancer; an upload begun on one ends on the other, which checks the
+// file by reading the object back, and the first serves it.
+func testUploadResumesOnAnotherNode(t *testing.T) {
+	one := newEnv(t)
+	two := newEnvAt(t, one.dir, one.clock, nil)
+	data := payload(50_000)
+	url := one.create(one.token("coop"), data, "a.pdf")
+	if r := one.patch(one.token("coop"), url, 0, data[:20_000]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node one: %d %s", r.status, r.body)
+	}
+	coop := two.token("coop")
+	if got := two.offset(coop, url); got != 20_000 {
+		t.Fatalf("offset on node two: %d", got)
+	}
+	if r := two.patch(coop, url, 20_000, data[20_000:]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node two: %d %s", r.status, r.body)
+	}
+	if got := one.do("GET", "/files/"+sum256(data), one.token("coop"), nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file from node one: %d, %d bytes", got.status, len(got.body))
+	}
+	if files := one.uploadFiles(); len(files) != 0 {
+		t.Errorf("upload files left: %v", files)
+	}
+}
+
+// testUploadInParts sends a file larger than the part size, so that it reaches the
+// store as several parts of a multipart upload and the rest short of a part.
+func testUploadInParts(t *testing.T) {
+	old := s3.PartSize
+	s3.PartSize = 5 << 20 // the least S3 takes
+	t.Cleanup(func() { s3.PartSize = old })
+	e := newEnv(t)
+	coop := e.token("coop")
+	data := payload(11<<20 + 1234)
+	url := e.create(coop, data, "photos.zip")
+	for off := 0; off < len(data); off += 3 << 20 {
+		if r := e.patch(coop, url, off, data[off:min(off+3<<20, len(data))]); r.status != http.StatusNoContent {
+			t.Fatalf("PATCH at %d: %d %s", off, r.status, r.body)
+		}
+	}
+	if got := e.do("GET", "/files/"+sum256(data), coop, nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file: %d, %d bytes", got.status, len(got.body))
+	}
+}
+
+// uploadFiles lists what unfinished uploads leave in the store: the files of the
+// upload folder, or the objects and multipart uploads below uploads/ in the bucket.
+func (e *env) uploadFiles() []string {
+	e.t.Helper()
+	if e.s3 != nil {
+		return s3test.List(e.t, *e.s3, "uploads/")
+	}
+	return dirFiles(e.t, filepath.Join(e.dir, "uploads"))
+}
+
+// hasBlob reports whether the blob store holds sum.
+func (e *env) hasBlob(sum string) bool {
+	e.t.Helper()
+	if e.s3 != nil {
+		return len(s3test.List(e.t, *e.s3, "blobs/"+sum[:2]+"/"+sum)) > 0
+	}
+	_, err := os.Stat(filepath.Join(e.dir, "blobs", sum[:2], sum))
+	return err == nil
+}
