@@ -17,10 +17,11 @@ import (
 const maxErrorBody = 64 << 10
 
 // getJSON is call for a GET whose answer may be large (a change page is megabytes of
-// JSON): decode reads the JSON from the body as it arrives, ungzipped. It uses net/http directly,
-// with resty's http.Client (its transport, timeout and redirect policy), because resty
-// reads every body whole into a growing buffer before anything decodes it — 28 % of
-// a first sync's CPU. Errors are those of call: the same codes for the same answers.
+// JSON): decode reads the JSON from the body as it arrives, ungzipped. It uses net/http
+// directly, with resty's http.Client (its transport, timeout and redirect policy),
+// because resty reads every body whole into a growing buffer before anything decodes
+// it — 28 % of a first sync's CPU. Errors are those of call: the same codes for the
+// same answers; decode's errors are bad responses unless the network failed under it.
 func (c *Client) getJSON(ctx context.Context, path, token string, decode func(*json.Decoder) error) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+api.Version+path, nil)
 	if err != nil {
