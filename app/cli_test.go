@@ -181,6 +181,38 @@ func TestHeadlessLoginTakesThePasswordFromTheEnvironment(t *testing.T) {
 	}
 }
 
+// send says what it sends, corrective measures apart from evidence, and how many NCs it
+// leaves behind, naming a few.
+func TestSendSaysWhatItSends(t *testing.T) {
+	url, _ := startServer(t)
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %s", r.stderr)
+	}
+	if r := run(t, data, "", nil, "send"); r.code != 0 || !strings.Contains(r.stdout, "Nothing is marked ready to send.") ||
+		!strings.Contains(r.stdout, "Not sent, not marked ready: ") {
+		t.Errorf("send of nothing: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	file, _ := randomFile(t, 32<<10, 7)
+	for _, args := range [][]string{
+		{"ca", "ready", "NC-167140-2019", "--text", "Contrats écrits pour tous les saisonniers"},
+		{"evidence", "add", ncEvidence, file},
+		{"evidence", "ready", ncEvidence},
+	} {
+		if r := run(t, data, "", nil, args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.stderr)
+		}
+	}
+	r := run(t, data, "", nil, "send")
+	want := "Sending: 1 corrective measure (NC-167140-2019), evidence of 1 NC (" + ncEvidence + ").\n"
+	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "Everything was sent.") {
+		t.Errorf("send: code %d, want %q in\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+}
+
 // kill -9 of the headless app at points during a send: after restarting, everything the
 // user marked ready reaches the server exactly once.
 func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {

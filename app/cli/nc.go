@@ -158,13 +158,12 @@ func (c *cmd) send(args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(r.Queued) == 0 {
-		fmt.Fprintln(c.stdout, "Nothing is marked ready to send.")
-	} else {
-		fmt.Fprintf(c.stdout, "Sending %d corrective measure(s): %s\n", len(r.Queued), strings.Join(r.Queued, ", "))
+	cas, err := c.queuedCAs()
+	if err != nil {
+		return err
 	}
-	if len(r.NotReady) > 0 {
-		fmt.Fprintf(c.stdout, "Not sent, not marked ready: %s\n", strings.Join(r.NotReady, ", "))
+	for _, line := range sendSummary(r.Queued, r.NotReady, cas) {
+		fmt.Fprintln(c.stdout, line)
 	}
 	if err := c.app.SyncOnce(c.ctx, nil, c.uploadProgress); err != nil {
 		fmt.Fprintf(c.stdout, "Kept here; they go with the next sync (%s).\n", explain(err))

@@ -126,7 +126,10 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 	var page api.ChangesPage
 	path := "/changes?" + url.Values{"cursor": {cursor}, "limit": {fmt.Sprint(limit)}}.Encode()
 	err := c.authed(ctx, func(token string) error {
-		return c.call(ctx, http.MethodGet, path, token, nil, &page)
+		return c.getJSON(ctx, path, token, func(dec *json.Decoder) error {
+			page = api.ChangesPage{}
+			return decodePage(dec, &page, limit)
+		})
 	})
 	if err == nil && page.Cursor == "" && len(page.Changes) > 0 {
 		err = &Error{Code: api.CodeBadResponse, Status: 200, Err: errors.New("changes page without cursor")}
