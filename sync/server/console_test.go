@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -61,6 +62,16 @@ func (b *browser) post(path string, form url.Values) page {
 	return b.send(req)
 }
 
+var errorRe = regexp.MustCompile(`data-testid="error"[^>]*>([^<]*)<`)
+
+// errorOf is the error message a console page shows, "" if none.
+func errorOf(p page) string {
+	if m := errorRe.FindStringSubmatch(p.body); m != nil {
+		return html.UnescapeString(m[1])
+	}
+	return ""
+}
+
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func csrfOf(t *testing.T, p page) string {
@@ -112,9 +123,19 @@ func TestConsoleLogin(t *testing.T) {
 	p := b.login("coop")
 	wantStatus(t, p, http.StatusForbidden)
 	wantStatus(t, b.get("/console/orgs"), http.StatusSeeOther)
+	// Its right password is told apart from a wrong one: the account is for the app.
+	if got := errorOf(p); !strings.Contains(got, "Ecert Desktop app") || strings.Contains(got, "Wrong") {
+		t.Errorf("a client's right password: message %q, want one pointing to the desktop app", got)
+	}
 
 	// A wrong password, then a login form without its CSRF token.
 	lp := b.get("/console/login")
+	wrong := b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"coop"}, "password": {"nope"}})
+	wantStatus(t, wrong, http.StatusUnauthorized)
+	if got := errorOf(wrong); got != "Wrong username or password." {
+		t.Errorf("a wrong password: message %q", got)
+	}
+	lp = b.get("/console/login")
 	wantStatus(t, b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"analyst"}, "password": {"nope"}}), http.StatusUnauthorized)
 	wantStatus(t, e.browser().post("/console/login", url.Values{"username": {"analyst"}, "password": {"analyst"}}), http.StatusForbidden)
 
