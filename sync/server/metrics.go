@@ -87,6 +87,10 @@ func (s *Server) measured(label string, next http.Handler) http.Handler {
 		}
 		defer func() {
 			status := rec.Status
+			if v := recover(); v != nil {
+				rm.observe(http.StatusInternalServerError, time.Since(start))
+				panic(v) // logRequests answers and logs it
+			}
 			if status == 0 {
 				status = http.StatusOK // nothing written: net/http answers 200
 			}

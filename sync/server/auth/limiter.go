@@ -122,8 +122,8 @@ func (l *loginLimiter) recent(key string) []time.Time {
 	return ts
 }
 
-// sleep waits d or until ctx ends. A variable so that tests could swap it.
-var sleep = func(ctx context.Context, d time.Duration) error {
+// sleep waits d or until ctx ends, and then returns ctx's error.
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
