@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"html"
 	"io"
 	"mime/multipart"
@@ -10,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -283,4 +285,23 @@ func TestConsoleAuditor(t *testing.T) {
 	}
 	// Auditors do not evaluate CAs.
 	wantStatus(t, b.post("/console/orgs/27816/ncs/NC-171521-2019/accept", url.Values{"csrf": {csrf}}), http.StatusForbidden)
+}
+
+// The console's failed logins count with the API's: once the limit is reached the
+// form answers 429 with Retry-After, even to the right password.
+func TestConsoleLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	try := func(password string) page {
+		lp := b.get("/console/login")
+		return b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"analyst"}, "password": {password}})
+	}
+	for range auth.LoginFailures {
+		wantStatus(t, try("nope"), http.StatusUnauthorized)
+	}
+	p := try("analyst")
+	wantStatus(t, p, http.StatusTooManyRequests)
+	if s, err := strconv.Atoi(p.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After of a refused console login: %q", p.header.Get("Retry-After"))
+	}
 }
