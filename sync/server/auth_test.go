@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,16 +67,44 @@ func TestMe(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	defer func(d time.Duration, n int) { auth.UserLockDelay, auth.AddressFailures = d, n }(auth.UserLockDelay, auth.AddressFailures)
+	auth.UserLockDelay, auth.AddressFailures = 100*time.Millisecond, 3*auth.LoginFailures
 	e := newEnv(t)
-	for i := range auth.LoginFailures {
-		wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "coop", Password: "bad"}), 401, api.CodeBadCredentials)
-		_ = i
+	login := func(c *http.Client, user, password string) resp {
+		return e.doWith(c, "POST", "/auth/login", "", api.LoginRequest{Username: user, Password: password})
 	}
-	// Now even the right password is refused for a while…
-	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "coop", Password: "coop"}), 429, api.CodeRateLimited)
-	// …and the address is blocked for other usernames too.
-	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "estate", Password: "estate"}), 429, api.CodeRateLimited)
-	// After the window the user can log in again.
+	here, there, elsewhere := e.http.Client(), e.from("127.0.0.2"), e.from("127.0.0.3")
+	for range auth.LoginFailures {
+		wantError(t, login(here, "coop", "bad"), 401, api.CodeBadCredentials)
+	}
+	// Now even the right password is refused from this address for a while, and the
+	// answer says when to come back…
+	r := login(here, "coop", "coop")
+	wantError(t, r, 429, api.CodeRateLimited)
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 || s > int(auth.LoginWindow/time.Second) {
+		t.Errorf("Retry-After of a refused login: %q", r.header.Get("Retry-After"))
+	}
+	// …but other users behind the same address are not locked out by it…
+	e.login("estate", "estate")
+	// …and from another address the right password passes the user's lock after the
+	// lock's delay: a stranger who knows the name cannot lock its owner out.
+	start := time.Now()
+	if r := login(there, "coop", "coop"); r.status != 200 {
+		t.Fatalf("right password from another address: %d %s", r.status, r.body)
+	}
+	if d := time.Since(start); d < auth.UserLockDelay {
+		t.Errorf("a locked user's login took %v, want at least the lock's delay %v", d, auth.UserLockDelay)
+	}
+	wantError(t, login(there, "coop", "bad"), 401, api.CodeBadCredentials)
+
+	// An address that fails often enough, whatever the names, is refused for everyone.
+	for i := range auth.AddressFailures {
+		wantError(t, login(elsewhere, "nobody"+itoa(i/auth.LoginFailures), "bad"), 401, api.CodeBadCredentials)
+	}
+	wantError(t, login(elsewhere, "estate", "estate"), 429, api.CodeRateLimited)
+	e.login("estate", "estate") // the other addresses are not
+
+	// After the window the user can log in again from the first address.
 	e.clock.Add(auth.LoginWindow + time.Second)
 	e.login("coop", "coop")
 }

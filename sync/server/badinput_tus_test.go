@@ -149,7 +149,7 @@ func tusPatchCases() []badCase {
 	from := func(off int) func([]byte) []byte { return func(data []byte) []byte { return data[off:] } }
 	mismatched := refused(http.StatusConflict, api.CodeOffsetConflict)
 	badOffset := refused(http.StatusBadRequest, api.CodeBadRequest)
-	badType := refused(http.StatusBadRequest, api.CodeBadRequest)
+	badType := refused(http.StatusUnsupportedMediaType, api.CodeUnsupportedMedia)
 	badVersion := refused(http.StatusPreconditionFailed, api.CodeBadRequest)
 	tooLong := refused(http.StatusRequestEntityTooLarge, api.CodeTooLarge)
 	cases := []tusCase{

@@ -34,6 +34,16 @@ type Config struct {
 	FileTypes    []string      // accepted name extensions (".pdf"); nil means DefaultFileTypes
 	QuotaBytes   int64         // uploaded bytes per organisation; 0 means DefaultQuotaBytes, < 0 no quota
 	UploadExpiry time.Duration // an unfinished upload untouched this long is deleted; 0 means 24 h
+
+	// Admission limit (admission.go): at most MaxInFlight API requests are served at
+	// once; one more waits up to QueueWait for a slot, then is answered 503 overloaded
+	// with Retry-After. 0 means DefaultMaxInFlight and DefaultQueueWait; MaxInFlight < 0
+	// means no limit.
+	MaxInFlight int
+	QueueWait   time.Duration
+	// PublicMetrics serves GET /metrics to anyone; by default only to a peer on the
+	// same machine that no proxy forwarded (metrics.go).
+	PublicMetrics bool
 }
 
 // Defaults of the evidence limits.

@@ -3,12 +3,15 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,6 +62,16 @@ func (b *browser) post(path string, form url.Values) page {
 	req, _ := http.NewRequest("POST", b.e.http.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.send(req)
+}
+
+var errorRe = regexp.MustCompile(`data-testid="error"[^>]*>([^<]*)<`)
+
+// errorOf is the error message a console page shows, "" if none.
+func errorOf(p page) string {
+	if m := errorRe.FindStringSubmatch(p.body); m != nil {
+		return html.UnescapeString(m[1])
+	}
+	return ""
 }
 
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -112,9 +125,19 @@ func TestConsoleLogin(t *testing.T) {
 	p := b.login("coop")
 	wantStatus(t, p, http.StatusForbidden)
 	wantStatus(t, b.get("/console/orgs"), http.StatusSeeOther)
+	// Its right password is told apart from a wrong one: the account is for the app.
+	if got := errorOf(p); !strings.Contains(got, "Ecert Desktop app") || strings.Contains(got, "Wrong") {
+		t.Errorf("a client's right password: message %q, want one pointing to the desktop app", got)
+	}
 
 	// A wrong password, then a login form without its CSRF token.
 	lp := b.get("/console/login")
+	wrong := b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"coop"}, "password": {"nope"}})
+	wantStatus(t, wrong, http.StatusUnauthorized)
+	if got := errorOf(wrong); got != "Wrong username or password." {
+		t.Errorf("a wrong password: message %q", got)
+	}
+	lp = b.get("/console/login")
 	wantStatus(t, b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"analyst"}, "password": {"nope"}}), http.StatusUnauthorized)
 	wantStatus(t, e.browser().post("/console/login", url.Values{"username": {"analyst"}, "password": {"analyst"}}), http.StatusForbidden)
 
@@ -262,4 +285,23 @@ func TestConsoleAuditor(t *testing.T) {
 	}
 	// Auditors do not evaluate CAs.
 	wantStatus(t, b.post("/console/orgs/27816/ncs/NC-171521-2019/accept", url.Values{"csrf": {csrf}}), http.StatusForbidden)
+}
+
+// The console's failed logins count with the API's: once the limit is reached the
+// form answers 429 with Retry-After, even to the right password.
+func TestConsoleLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	try := func(password string) page {
+		lp := b.get("/console/login")
+		return b.post("/console/login", url.Values{"csrf": {csrfOf(t, lp)}, "username": {"analyst"}, "password": {password}})
+	}
+	for range auth.LoginFailures {
+		wantStatus(t, try("nope"), http.StatusUnauthorized)
+	}
+	p := try("analyst")
+	wantStatus(t, p, http.StatusTooManyRequests)
+	if s, err := strconv.Atoi(p.header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After of a refused console login: %q", p.header.Get("Retry-After"))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -92,6 +93,19 @@ type resp struct {
 // do sends a request; token may be empty. body is JSON-encoded unless nil.
 func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	e.t.Helper()
+	return e.doWith(e.http.Client(), method, path, token, body, headers...)
+}
+
+// from returns an HTTP client whose requests come from the loopback address ip
+// (127.0.0.2, …): another peer for the server's per-address limits.
+func (e *env) from(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+}
+
+// doWith is do with another HTTP client.
+func (e *env) doWith(c *http.Client, method, path, token string, body any, headers ...string) resp {
+	e.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -112,7 +126,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := e.http.Client().Do(req)
+	res, err := c.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// logRequests logs one line per request. Only the path is logged, never the query,
+// logRequests logs one line per request at debug level (errors at error level). Only the path is logged, never the query,
 // headers or body, so tokens and passwords cannot end up in the log.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -39,9 +39,17 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
 				}
 			}
-			level := slog.LevelInfo
-			if rec.Status >= 500 {
+			// One line per request is ~300 bytes: gigabytes a day at thousands of
+			// organisations. Requests are counted per route in the metrics instead, and
+			// logged at debug; a failure of the server is logged as an error. A shed
+			// request (503) is counted, not logged: under overload a log line each would
+			// add to the load.
+			level := slog.LevelDebug
+			if rec.Status >= 500 && rec.Status != http.StatusServiceUnavailable {
 				level = slog.LevelError
+			}
+			if !s.log.Enabled(r.Context(), level) {
+				return
 			}
 			s.log.Log(r.Context(), level, "request",
 				logkey.Method, r.Method, logkey.Path, r.URL.Path, logkey.Status, rec.Status,

@@ -52,6 +52,21 @@ var table = []route{
 	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
 }
 
+// label names the route in the metrics: "POST /push".
+func (r Route) label() string { return r.Method + " " + r.Path }
+
+// routeLabels are the labels of the table's routes.
+func routeLabels() []string {
+	out := make([]string, 0, len(table))
+	for _, r := range table {
+		out = append(out, r.label())
+	}
+	return out
+}
+
+// errNoRoute answers a path the server does not serve.
+var errNoRoute = problem.New(api.CodeNotFound, "no such route")
+
 type handlerFunc = func(*Server, http.ResponseWriter, *http.Request)
 
 // open serves a route without a token.
@@ -96,15 +111,23 @@ func (s *Server) routesHandler() http.Handler {
 		if strings.HasSuffix(pattern, "/") {
 			pattern += "{$}" // exactly this path, not the subtree
 		}
-		mux.Handle(pattern, r.bind(s))
+		h := r.bind(s)
+		if r.Method == http.MethodPatch && r.Path == api.UploadsPath+"{id}" {
+			h = s.countUploads(h)
+		}
+		if admits(r.Route) {
+			h = s.admitted(h)
+		}
+		mux.Handle(pattern, s.measured(r.label(), h))
 	}
+	mux.Handle("GET "+MetricsPath, s.measured(MetricsPath, http.HandlerFunc(s.handleMetrics)))
 	// The analyst console routes its own pages (console.Routes).
-	mux.Handle("/console/", s.console)
+	mux.Handle("/console/", s.measured(routeConsole, s.console))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
 	// Anything else gets a JSON error rather than ServeMux's plain text.
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, problem.New(api.CodeNotFound, "no such route"))
-	})
+	mux.Handle("/", s.measured(routeOther, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errNoRoute)
+	})))
 	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
 }
 

@@ -27,6 +27,10 @@ type Server struct {
 	uploads *uploads.Uploads
 	console *console.Console
 	handler http.Handler
+
+	admit         *admission // nil: no limit
+	metrics       *metrics
+	publicMetrics bool
 }
 
 // New builds a server on the store and blob store of cfg and brings every
@@ -43,7 +47,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	limits := limitsOf(cfg)
-	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger}
+	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
+		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})

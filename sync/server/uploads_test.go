@@ -521,3 +521,24 @@ func TestSanitizeFileName(t *testing.T) {
 		t.Errorf("long name: %d bytes %q", len(got), got[len(got)-10:])
 	}
 }
+
+// An empty file is complete when it is created: 201 with a Location like any upload
+// (tus' creation, which every tus client expects), the blob present at once, and the
+// Location answering 404 like that of every finished upload — nothing is left to PATCH.
+func TestEmptyFileUpload(t *testing.T) {
+	e := newEnv(t)
+	coop := e.token("coop")
+	url := e.create(coop, nil, "vide.txt")
+	if r := e.mustTus("HEAD", url, coop, nil); r.status != http.StatusNotFound {
+		t.Errorf("HEAD of a finished empty upload: %d, want 404", r.status)
+	}
+	var missing api.BlobsResponse
+	r := e.do("POST", "/blobs/missing", coop, api.BlobsRequest{SHA256: []string{sum256(nil)}})
+	decode(t, r.body, &missing)
+	if r.status != http.StatusOK || len(missing.Missing) != 0 {
+		t.Errorf("/blobs/missing after an empty upload: %d %s, want none missing", r.status, r.body)
+	}
+	if r := e.do("GET", "/files/"+sum256(nil), coop, nil); r.status != http.StatusOK || len(r.body) != 0 {
+		t.Errorf("GET the empty file: %d, %d bytes", r.status, len(r.body))
+	}
+}

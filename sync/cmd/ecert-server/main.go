@@ -63,6 +63,12 @@ func serve(log *slog.Logger, args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Bind first: a busy address fails before anything is created or seeded.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	dir, err := datadir.Open(ctx, *dataDir)
 	if err != nil {
 		return err
@@ -96,10 +102,6 @@ func serve(log *slog.Logger, args []string) error {
 		}
 	}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

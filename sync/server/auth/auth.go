@@ -77,12 +77,20 @@ func CallerOf(ctx context.Context) Caller {
 var dummyHash, _ = hashPassword("not a password")
 
 // Login checks a username and password from the address remote. Refusals: 429
-// rate_limited once the user or the address failed too often, 401 bad_credentials.
-// Failed logins of the API and the console count alike.
+// rate_limited (a *LimitError) once the user from this address, or the address, failed
+// too often; 401 bad_credentials. A user locked by failures from everywhere waits
+// UserLockDelay before the check (limiter.go). Failed logins of the API and the console
+// count alike.
 func (a *Service) Login(ctx context.Context, username, password, remote string) (store.UserRecord, error) {
-	keys := []string{"user:" + strings.ToLower(username), "addr:" + remote}
-	if a.limiter.blocked(keys...) {
-		return store.UserRecord{}, problem.New(api.CodeRateLimited, "too many failed logins; wait a minute")
+	keys := keysOf(strings.ToLower(username), remote)
+	wait, refused, after := a.limiter.admit(keys)
+	if refused {
+		return store.UserRecord{}, &LimitError{Err: problem.New(api.CodeRateLimited, "too many failed logins; wait a minute"), RetryAfter: after}
+	}
+	if wait > 0 {
+		if err := sleep(ctx, wait); err != nil {
+			return store.UserRecord{}, err
+		}
 	}
 	u, err := a.users.User(ctx, username)
 	hash := u.PasswordHash
@@ -96,7 +104,7 @@ func (a *Service) Login(ctx context.Context, username, password, remote string) 
 		return u, fmt.Errorf("check password of %q: %w", username, cerr)
 	}
 	if err != nil || !ok {
-		a.limiter.fail(keys...)
+		a.limiter.fail(keys)
 		return store.UserRecord{}, problem.New(api.CodeBadCredentials, "wrong username or password")
 	}
 	// Housekeeping piggybacks on logins: they are rare and not latency-critical.
@@ -104,6 +112,21 @@ func (a *Service) Login(ctx context.Context, username, password, remote string) 
 		a.log.WarnContext(ctx, "delete expired tokens", logkey.Error, err)
 	}
 	return u, nil
+}
+
+// LimitError is a refused login (429 rate_limited) and when to try again; it wraps
+// the problem.Error answered.
+type LimitError struct {
+	Err        *problem.Error
+	RetryAfter time.Duration
+}
+
+func (e *LimitError) Error() string { return e.Err.Error() }
+func (e *LimitError) Unwrap() error { return e.Err }
+
+// RetryAfterSeconds is RetryAfter for a Retry-After header: whole seconds, at least 1.
+func (e *LimitError) RetryAfterSeconds() int {
+	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
 }
 
 // Issue issues a new pair of tokens in family; an empty family (a login) starts a new

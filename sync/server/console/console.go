@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -344,6 +345,10 @@ func (cn *Console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	u, err := cn.auth.Login(r.Context(), username, password, auth.RemoteHost(r))
 	switch {
 	case errors.Is(err, errRateLimited):
+		var le *auth.LimitError
+		if errors.As(err, &le) {
+			w.Header().Set("Retry-After", strconv.Itoa(le.RetryAfterSeconds()))
+		}
 		cn.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed logins. Wait a minute and try again.", username, next)
 		return
 	case errors.Is(err, errBadCredentials):
@@ -354,7 +359,9 @@ func (cn *Console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.Role != api.RoleAnalyst && u.Role != api.RoleAuditor {
-		cn.renderLogin(w, r, http.StatusForbidden, "This console is for FLOCERT analysts and auditors. Producer organisations use Ecert Desktop.", username, next)
+		// The password was right: say so, or the user would retry it until locked out.
+		cn.renderLogin(w, r, http.StatusForbidden, "This account is for the Ecert Desktop app, not this console. "+
+			"Your password is right: sign in with it in Ecert Desktop. The console is for FLOCERT analysts and auditors.", username, next)
 		return
 	}
 	token := auth.NewToken()

@@ -68,7 +68,8 @@ func (u *Uploads) serve(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // beforeTus refuses what tusd would answer badly: a deferred length (tusd answers 501,
-// which reads as a server fault; the limits need the size at creation) and a first
+// which reads as a server fault; the limits need the size at creation), a chunk of
+// another content type (tusd answers 400, tus recommends 415) and a first
 // chunk longer than its upload (tusd would create the upload before refusing it, and
 // leave it behind).
 func beforeTus(r *http.Request) error {
@@ -77,6 +78,9 @@ func beforeTus(r *http.Request) error {
 	case r.Method == http.MethodPost && h.Get("Upload-Defer-Length") != "",
 		r.Method == http.MethodPatch && h.Get("Upload-Length") != "":
 		return tusError(problem.BadRequest("Upload-Length is required on creation: deferred lengths are not supported"))
+	case r.Method == http.MethodPatch && h.Get("Content-Type") != tusChunkType:
+		// tus answers a chunk of another type 415; tusd would answer 400.
+		return tusError(problem.New(api.CodeUnsupportedMedia, "a chunk's Content-Type must be "+tusChunkType))
 	case r.Method == http.MethodPost && h.Get("Content-Type") == tusChunkType && r.ContentLength > 0:
 		if n, err := strconv.ParseInt(h.Get("Upload-Length"), 10, 64); err == nil && r.ContentLength > n {
 			return tusError(problem.New(api.CodeTooLarge, "the first chunk is longer than Upload-Length"))

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A busy address fails before the data folder is created or the demo seeded: an
+// operator who mistyped the port finds nothing half-made.
+func TestServeBusyAddressSeedsNothing(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	err = serve(slog.New(slog.NewTextHandler(io.Discard, nil)), []string{"--addr", busy.Addr().String(), "--data-dir", dataDir, "--demo"})
+	if err == nil {
+		t.Fatal("serve on a busy address: no error")
+	}
+	if _, statErr := os.Stat(dataDir); !os.IsNotExist(statErr) {
+		t.Errorf("data folder after the refused bind: %v, want none", statErr)
+	}
+}
