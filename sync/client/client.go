@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -189,7 +190,7 @@ func (c *Client) Download(ctx context.Context, sha string, from int64, open func
 			return &Error{Code: api.CodeUploadGone, Status: resp.StatusCode()}
 		default:
 			data, _ := io.ReadAll(io.LimitReader(body, 64<<10))
-			return statusError(resp.StatusCode(), data)
+			return statusError(resp.StatusCode(), resp.Header(), data)
 		}
 		w, err := open(start)
 		if err != nil {
@@ -263,7 +264,7 @@ func (c *Client) call(ctx context.Context, method, path, token string, in, out a
 		return transportError(ctx, err)
 	}
 	if resp.StatusCode() < 200 || resp.StatusCode() > 299 {
-		return statusError(resp.StatusCode(), resp.Body())
+		return statusError(resp.StatusCode(), resp.Header(), resp.Body())
 	}
 	if out == nil {
 		return nil
@@ -301,8 +302,19 @@ func transportError(ctx context.Context, err error) error {
 }
 
 // statusError maps an HTTP error answer to an *Error. A body that is not the API's
-// error JSON (a proxy's HTML page, a captive portal) is a bad response.
-func statusError(status int, body []byte) error {
+// error JSON (a proxy's HTML page, a captive portal) is a bad response. A Retry-After
+// in seconds (429, 503) is kept: the engine waits at least that long before trying again.
+func statusError(status int, header http.Header, body []byte) error {
+	e := apiError(status, body)
+	if ce, ok := e.(*Error); ok {
+		if secs, err := strconv.Atoi(header.Get("Retry-After")); err == nil && secs > 0 {
+			ce.RetryAfter = time.Duration(min(secs, 3600)) * time.Second
+		}
+	}
+	return e
+}
+
+func apiError(status int, body []byte) error {
 	var apiErr api.Error
 	if err := json.Unmarshal(body, &apiErr); err != nil || apiErr.Code == "" {
 		if status >= 500 {
@@ -316,6 +328,8 @@ func statusError(status int, body []byte) error {
 		e.Code = api.CodeBadCredentials
 	case apiErr.Code == api.CodeTokenExpired:
 		e.Code = api.CodeTokenExpired // handled by authed
+	case apiErr.Code == api.CodeOverloaded:
+		e.Code = api.CodeOverloaded // the server sheds load: retry after Retry-After
 	case apiErr.Code == api.CodeUploadInterrupted || apiErr.Code == api.CodeUploadLocked:
 		e.Code = apiErr.Code // another request for the upload: ask the offset and go on
 	case status == http.StatusUnauthorized:

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -15,6 +16,8 @@ type Error struct {
 	Err    error
 	// Reason is the server's own error code when it gave one (e.g. too_large).
 	Reason string
+	// RetryAfter is how long the server asked to wait (429, 503), 0 when it did not.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -33,6 +36,15 @@ func Code(err error) string {
 		return e.Code
 	}
 	return ""
+}
+
+// RetryAfter returns how long the server asked to wait before the next try, or 0.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // Temporary reports whether retrying later may succeed without the user doing anything:

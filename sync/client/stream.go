@@ -52,7 +52,7 @@ func (c *Client) getJSON(ctx context.Context, path, token string, decode func(*j
 		if raw.err != nil {
 			return transportError(ctx, raw.err)
 		}
-		return statusError(status, data)
+		return statusError(status, resp.Header, data)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		return &Error{Code: api.CodeBadResponse, Status: status, Err: fmt.Errorf("content type %q", ct)}

@@ -47,7 +47,7 @@ func (c *Client) CreateUpload(ctx context.Context, ref api.FileRef) (string, err
 			return transportError(ctx, err)
 		}
 		if resp.StatusCode() != http.StatusCreated {
-			return statusError(resp.StatusCode(), resp.Body())
+			return statusError(resp.StatusCode(), resp.Header(), resp.Body())
 		}
 		location = resp.Header().Get("Location")
 		return nil
@@ -84,7 +84,7 @@ func (c *Client) UploadOffset(ctx context.Context, uploadURL string) (int64, err
 		case http.StatusNotFound, http.StatusGone, http.StatusForbidden:
 			return &Error{Code: api.CodeUploadGone, Status: resp.StatusCode()}
 		default:
-			return statusError(resp.StatusCode(), resp.Body())
+			return statusError(resp.StatusCode(), resp.Header(), resp.Body())
 		}
 		offset, err = strconv.ParseInt(resp.Header().Get("Upload-Offset"), 10, 64)
 		if err != nil || offset < 0 {
@@ -132,7 +132,7 @@ func (c *Client) UploadChunk(ctx context.Context, uploadURL string, src io.Reade
 		case http.StatusConflict:
 			return &Error{Code: api.CodeOffsetConflict, Status: resp.StatusCode}
 		default:
-			e := statusError(resp.StatusCode, body)
+			e := statusError(resp.StatusCode, resp.Header, body)
 			var ce *Error
 			if errors.As(e, &ce) && strings.Contains(string(body), api.CodeHashMismatch) {
 				ce.Code = api.CodeHashMismatch

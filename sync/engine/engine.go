@@ -107,7 +107,8 @@ func (e *Engine) Serve(ctx context.Context) error {
 			return ErrSessionExpired
 		default:
 			failures++
-			wait = backoff(e.opt.MinBackoff, e.opt.MaxBackoff, failures)
+			// Never sooner than the server asked (an overloaded server's Retry-After).
+			wait = max(backoff(e.opt.MinBackoff, e.opt.MaxBackoff, failures), client.RetryAfter(err))
 			e.update(func(s *Status) { s.NextTry = e.opt.Now().Add(wait) })
 		}
 		t := time.NewTimer(wait)
