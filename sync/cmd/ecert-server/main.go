@@ -29,7 +29,16 @@ import (
 const defaultDataDir = "./ecert-server-data"
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// The level comes from $ECERT_LOG_LEVEL (debug shows a line per request; the default,
+	// info, counts requests in /metrics instead).
+	level := new(slog.LevelVar)
+	if v := os.Getenv("ECERT_LOG_LEVEL"); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			fmt.Fprintln(os.Stderr, "ecert-server: ECERT_LOG_LEVEL:", err)
+			os.Exit(2)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	var err error
 	if len(os.Args) > 1 && os.Args[1] == "generate" {
 		err = generate(log, os.Args[2:])
@@ -51,10 +60,12 @@ func serve(log *slog.Logger, args []string) error {
 	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
+	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
+	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
 	fs.Parse(args)
-	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 {
-		return errors.New("--max-file-mb and --upload-expiry must be positive, --quota-mb 0 or more")
+	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 {
+		return errors.New("--max-file-mb, --upload-expiry and --max-in-flight must be positive, --quota-mb 0 or more")
 	}
 	quota := *quotaMB << 20
 	if quota == 0 {
@@ -75,7 +86,8 @@ func serve(log *slog.Logger, args []string) error {
 	}
 	defer dir.Close()
 	cfg := server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
-		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")}
+		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ","),
+		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
 		return err
 	}

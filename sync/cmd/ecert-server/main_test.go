@@ -26,3 +26,22 @@ func TestServeBusyAddressSeedsNothing(t *testing.T) {
 		t.Errorf("data folder after the refused bind: %v, want none", statErr)
 	}
 }
+
+// Limits that make no sense are refused before anything is created.
+func TestServeRefusesNonsenseLimits(t *testing.T) {
+	for _, args := range [][]string{
+		{"--max-in-flight", "0"},
+		{"--max-in-flight", "-3"},
+		{"--max-file-mb", "0"},
+		{"--quota-mb", "-1"},
+	} {
+		dataDir := filepath.Join(t.TempDir(), "data")
+		all := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, args...)
+		if err := serve(slog.New(slog.NewTextHandler(io.Discard, nil)), all); err == nil {
+			t.Errorf("serve %v: no error", args)
+		}
+		if _, statErr := os.Stat(dataDir); !os.IsNotExist(statErr) {
+			t.Errorf("serve %v created the data folder", args)
+		}
+	}
+}
