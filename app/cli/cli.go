@@ -61,6 +61,7 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  version [--json]                 the version, commit, build date and web view
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
