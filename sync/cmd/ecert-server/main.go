@@ -1,6 +1,7 @@
 // Command ecert-server runs the reference Ecert server.
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
+//	             [--database postgres://… [--database-max-conns 16]]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
@@ -50,6 +51,7 @@ func serve(log *slog.Logger, args []string) error {
 	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
+	database := addDatabaseFlags(fs)
 	fs.Parse(args)
 	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 {
 		return errors.New("--max-file-mb and --upload-expiry must be positive, --quota-mb 0 or more")
@@ -66,14 +68,19 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
+	db, closeDB, err := database.open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	srv, err := server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
 		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ",")})
 	if err != nil {
 		return err
 	}
 
 	if *seedDemo {
-		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store})
+		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db})
 		if err != nil {
 			return err
 		}
@@ -135,6 +142,7 @@ func generate(log *slog.Logger, args []string) error {
 	var o demo.GenerateOptions
 	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation")
 	fs.StringVar(&o.Username, "user", "large", "client login created for it (password = login)")
+	database := addDatabaseFlags(fs)
 	fs.IntVar(&o.Audits, "audits", 50, "number of audits")
 	fs.IntVar(&o.NCs, "ncs", 5000, "number of NCs")
 	fs.IntVar(&o.Messages, "messages", 20000, "number of messages")
@@ -147,12 +155,17 @@ func generate(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	db, closeDB, err := database.open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	srv, err := server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store}, o); err != nil {
+	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
 		return err
 	}
 	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",
