@@ -17,6 +17,9 @@ import (
 
 func entity(ctx context.Context, q querier, orgID, kind, id string) (store.EntityRecord, error) {
 	var r store.EntityRecord
+	if !storable(orgID, kind, id) {
+		return r, store.ErrNotFound
+	}
 	var data string
 	err := q.QueryRow(ctx, `SELECT data, visible, revision FROM entities
 		WHERE org_id = $1 AND entity = $2 AND id = $3`, orgID, kind, id).Scan(&data, &r.Visible, &r.Revision)
@@ -47,6 +50,9 @@ func entityRecords(ctx context.Context, q querier, kind, query string, args ...a
 }
 
 func children(ctx context.Context, q querier, orgID, kind, parentID string) ([]store.EntityRecord, error) {
+	if !storable(orgID, kind, parentID) {
+		return nil, nil
+	}
 	return entityRecords(ctx, q, kind, `SELECT data, visible, revision FROM entities
 		WHERE org_id = $1 AND entity = $2 AND parent_id = $3 ORDER BY ord`, orgID, kind, parentID)
 }
@@ -90,6 +96,9 @@ func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit in
 
 func (s *Store) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
 	f := api.FileRef{SHA256: sha256}
+	if !storable(orgID, sha256) {
+		return f, store.ErrNotFound
+	}
 	err := s.pool.QueryRow(ctx, `SELECT name, size, media_type FROM file_refs
 		WHERE org_id = $1 AND sha256 = $2 LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -103,6 +112,9 @@ func (s *Store) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef,
 }
 
 func (s *Store) Events(ctx context.Context, orgID, ncID string) ([]store.Event, error) {
+	if !storable(orgID, ncID) {
+		return nil, nil
+	}
 	q := `SELECT id, org_id, nc_id, at, username, name, role, action, detail FROM events WHERE org_id = $1`
 	args := []any{orgID}
 	if ncID != "" {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -123,6 +125,9 @@ func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
 
 func (s *Store) User(ctx context.Context, username string) (store.UserRecord, error) {
 	var u store.UserRecord
+	if !storable(username) {
+		return u, store.ErrNotFound
+	}
 	var role string
 	var org, orgName *string
 	err := s.pool.QueryRow(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
@@ -156,6 +161,9 @@ func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {
 const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
 
 func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, error) {
+	if !storable(hash) {
+		return store.TokenRecord{}, store.ErrNotFound
+	}
 	return scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 }
 
@@ -164,6 +172,9 @@ func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, erro
 // COMMITTED re-reads a row it waited for), so it sees the token spent.
 func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
 	var t store.TokenRecord
+	if !storable(hash) {
+		return t, store.ErrNotFound
+	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		t, err = scanToken(tx.QueryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1 AND kind = $2 FOR UPDATE`,
@@ -191,7 +202,7 @@ func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time
 }
 
 func (s *Store) RevokeFamily(ctx context.Context, family string) error {
-	if family == "" {
+	if family == "" || !storable(family) {
 		return nil // no family: never the tokens of everyone who has none
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM tokens WHERE family = $1`, family); err != nil {
@@ -239,6 +250,9 @@ func (s *Store) PutConsoleSession(ctx context.Context, cs store.ConsoleSession) 
 
 func (s *Store) ConsoleSession(ctx context.Context, hash string) (store.ConsoleSession, error) {
 	cs := store.ConsoleSession{Hash: hash}
+	if !storable(hash) {
+		return cs, store.ErrNotFound
+	}
 	var exp int64
 	err := s.pool.QueryRow(ctx, `SELECT username, csrf, expires_at FROM console_sessions WHERE hash = $1`, hash).
 		Scan(&cs.Username, &cs.CSRF, &exp)
@@ -253,10 +267,27 @@ func (s *Store) ConsoleSession(ctx context.Context, hash string) (store.ConsoleS
 }
 
 func (s *Store) DeleteConsoleSession(ctx context.Context, hash string) error {
+	if !storable(hash) {
+		return nil
+	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM console_sessions WHERE hash = $1`, hash); err != nil {
 		return fmt.Errorf("delete console session: %w", err)
 	}
 	return nil
+}
+
+// storable reports whether PostgreSQL can hold each of ss as TEXT: valid UTF-8 without
+// NUL. SQLite keeps any bytes; here a look-up by a key that no write could have
+// stored answers "not found" without asking the server, whose refusal would be an
+// error (a 500 to a client sending such a key) and would abort the caller's
+// transaction.
+func storable(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // collect reads every row with fn. No rows is a nil slice, as the SQLite store

@@ -2,9 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres/pgtest"
@@ -54,5 +58,64 @@ func TestNodesStartAtOnce(t *testing.T) {
 	}
 	if orgs, err := stores[nodes-1].Orgs(context.Background()); err != nil || len(orgs) != 1 {
 		t.Errorf("Orgs on another node: got %+v, %v", orgs, err)
+	}
+}
+
+// TestKeysPostgreSQLCannotHold: PostgreSQL refuses NUL and invalid UTF-8 in TEXT where
+// SQLite stores any bytes. A look-up by such a key is not found, as on SQLite, and
+// leaves the transaction it runs in usable.
+func TestKeysPostgreSQLCannotHold(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, pgtest.Database(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateOrg(ctx, "100", "Org 100"); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a\x00b", "\xff\xfe"} {
+		if _, err := s.User(ctx, key); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("User(%q): got %v, want store.ErrNotFound", key, err)
+		}
+		if _, err := s.Entity(ctx, "100", api.EntityNC, key); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Entity(%q): got %v, want store.ErrNotFound", key, err)
+		}
+		if _, err := s.Upload(ctx, key); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Upload(%q): got %v, want store.ErrNotFound", key, err)
+		}
+		err := s.Update(ctx, "100", func(tx store.Tx) error {
+			if _, err := tx.Entity(api.EntityNC, key); !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("Tx.Entity: got %v, want store.ErrNotFound", err)
+			}
+			if last, err := tx.LastPushSeq(key); err != nil || last != 0 {
+				return fmt.Errorf("Tx.LastPushSeq: got %d, %v", last, err)
+			}
+			// The transaction goes on.
+			return tx.Write(store.EntityWrite{Entity: api.EntityNC, ID: "NC-1", Visible: true,
+				Encode: func(int64) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }})
+		})
+		if err != nil {
+			t.Errorf("key %q: %v", key, err)
+		}
+	}
+}
+
+// TestUpdateOfUnknownOrganisation: fn runs, as on SQLite, and its writes fail.
+func TestUpdateOfUnknownOrganisation(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, pgtest.Database(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, visible := range []bool{true, false} {
+		err := s.Update(ctx, "nowhere", func(tx store.Tx) error {
+			return tx.Write(store.EntityWrite{Entity: api.EntityNC, ID: "NC-1", Visible: visible,
+				Encode: func(int64) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }})
+		})
+		if err == nil {
+			t.Errorf("a write (visible %v) in an Update of an unknown organisation succeeded", visible)
+		}
 	}
 }

@@ -41,10 +41,16 @@ func scanUpload(row pgx.Row) (store.UploadRecord, error) {
 }
 
 func (s *Store) Upload(ctx context.Context, id string) (store.UploadRecord, error) {
+	if !storable(id) {
+		return store.UploadRecord{}, store.ErrNotFound
+	}
 	return scanUpload(s.pool.QueryRow(ctx, `SELECT `+uploadColumns+` FROM uploads WHERE id = $1`, id))
 }
 
 func (s *Store) TouchUpload(ctx context.Context, id string, t time.Time) error {
+	if !storable(id) {
+		return nil
+	}
 	if _, err := s.pool.Exec(ctx, `UPDATE uploads SET touched_at = $1 WHERE id = $2`, t.UnixNano(), id); err != nil {
 		return fmt.Errorf("touch upload: %w", err)
 	}
@@ -52,6 +58,9 @@ func (s *Store) TouchUpload(ctx context.Context, id string, t time.Time) error {
 }
 
 func (s *Store) DeleteUpload(ctx context.Context, id string) error {
+	if !storable(id) {
+		return nil
+	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM uploads WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("delete upload: %w", err)
 	}
@@ -80,6 +89,9 @@ func (s *Store) PendingUploadBytes(ctx context.Context, orgID, exceptSHA256 stri
 
 func orgBlob(ctx context.Context, q querier, orgID, sum string) (api.FileRef, error) {
 	f := api.FileRef{SHA256: sum}
+	if !storable(orgID, sum) {
+		return f, store.ErrNotFound
+	}
 	err := q.QueryRow(ctx, `SELECT name, size, media_type FROM org_blobs WHERE org_id = $1 AND sha256 = $2`, orgID, sum).
 		Scan(&f.Name, &f.Size, &f.MediaType)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -110,6 +122,9 @@ func (s *Store) UsedBytes(ctx context.Context, orgID string) (int64, error) {
 // MissingBlobs passes the hashes as one array, so a query of a thousand hashes is one
 // statement with one parameter; WITH ORDINALITY keeps the caller's order.
 func (s *Store) MissingBlobs(ctx context.Context, orgID string, sums []string) ([]string, error) {
+	if !storable(sums...) {
+		return nil, errors.New("missing blobs: a hash is not valid UTF-8") // the caller checks them first
+	}
 	if sums == nil {
 		sums = []string{}
 	}

@@ -13,75 +13,96 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
-// lockOrg takes the organisation's row lock for the rest of the transaction and
-// reports whether the organisation exists. Every Write and Update takes it first, so
-// the writes of one organisation run one at a time, each seeing all that committed
-// before it (READ COMMITTED: every statement after the lock reads a fresh snapshot).
+// inOrgTx runs fn in a transaction of the organisation that first takes the
+// organisation's row lock, so the writes of one organisation run one at a time, each
+// seeing all that committed before it (READ COMMITTED: every statement after the lock
+// reads a fresh snapshot).
 //
-// That is what makes the change-log cursor safe. A change's seq is the organisation's
-// counter (orgs.last_seq) bumped inside the locked transaction, so the transaction
-// holding seq n commits before the one that takes n+1 can even read the counter:
-// PostgreSQL makes a transaction visible before it releases its locks. Commit order is
-// seq order within an organisation, hence a reader's snapshot holding change n holds
-// every change below n, and a reader paging by seq never skips one. (A SEQUENCE would
-// not do: its values are handed out at nextval, and transactions commit in any order.)
+// That is what makes the change-log cursor safe. A change's seq comes from the
+// organisation's counter (orgs.last_seq), read under the lock and stored back before
+// the commit, so the transaction that takes seq n commits before the one that takes
+// n+1 can even read the counter: PostgreSQL makes a transaction visible before it
+// releases its locks. Commit order is seq order within an organisation, hence a
+// reader's snapshot holding change n holds every change below n, and a reader paging
+// by seq never skips one. (A SEQUENCE would not do: its values are handed out at
+// nextval, and transactions commit in any order.)
 //
-// FOR NO KEY UPDATE, not FOR UPDATE: writers queue on each other, but rows elsewhere
-// that refer to the organisation (users, uploads) are inserted without waiting.
-func lockOrg(ctx context.Context, tx pgx.Tx, orgID string) (bool, error) {
-	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM orgs WHERE id = $1 FOR NO KEY UPDATE`, orgID).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("lock organisation: %w", err)
-	}
-	return true, nil
-}
-
-// Write is one locked transaction of the organisation's writes (see lockOrg).
-func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite) error {
+// The counter is written once per transaction, not once per change: every UPDATE of a
+// row leaves a version the same transaction must step over, so a bulk write of n
+// entities would cost n² otherwise. FOR NO KEY UPDATE, not FOR UPDATE: writers queue
+// on each other, but rows that refer to the organisation (users, uploads) are
+// inserted without waiting.
+func (s *Store) inOrgTx(ctx context.Context, orgID string, fn func(t *orgTx) error) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		ok, err := lockOrg(ctx, tx, orgID)
-		if err != nil {
-			return fmt.Errorf("write: %w", err)
+		t := &orgTx{ctx: ctx, tx: tx, org: orgID}
+		err := tx.QueryRow(ctx, `SELECT last_seq FROM orgs WHERE id = $1 FOR NO KEY UPDATE`, orgID).Scan(&t.seq)
+		switch {
+		case err == nil:
+			t.known, t.stored = true, t.seq
+		case !errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("lock organisation: %w", err)
 		}
-		if !ok {
-			return fmt.Errorf("write: unknown organisation %q", orgID)
+		if err := fn(t); err != nil {
+			return err
 		}
-		for _, e := range ws {
-			if err := write(ctx, tx, orgID, e); err != nil {
-				return fmt.Errorf("write %s %s: %w", e.Entity, e.ID, err)
+		if t.seq != t.stored {
+			if _, err := tx.Exec(ctx, `UPDATE orgs SET last_seq = $1 WHERE id = $2`, t.seq, orgID); err != nil {
+				return fmt.Errorf("store change-log counter: %w", err)
 			}
 		}
 		return nil
 	})
 }
 
-// Update runs fn in one locked transaction of the organisation (see lockOrg). Of an
+// Write is one locked transaction of the organisation's writes (see inOrgTx).
+func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite) error {
+	return s.inOrgTx(ctx, orgID, func(t *orgTx) error {
+		if !t.known {
+			return fmt.Errorf("write: unknown organisation %q", orgID)
+		}
+		return t.Write(ws...)
+	})
+}
+
+// Update runs fn in one locked transaction of the organisation (see inOrgTx). Of an
 // unknown organisation fn still runs, as on SQLite: it reads nothing and any write
 // fails.
 func (s *Store) Update(ctx context.Context, orgID string, fn func(tx store.Tx) error) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := lockOrg(ctx, tx, orgID); err != nil {
-			return fmt.Errorf("update: %w", err)
+	return s.inOrgTx(ctx, orgID, func(t *orgTx) error { return fn(t) })
+}
+
+// orgTx is a locked transaction of one organisation (inOrgTx): store.Tx, and the
+// path of every entity write.
+type orgTx struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	org    string
+	known  bool  // the organisation exists
+	seq    int64 // the last seq taken
+	stored int64 // the counter as stored
+}
+
+func (t *orgTx) Write(ws ...store.EntityWrite) error {
+	for _, e := range ws {
+		if err := t.write(e); err != nil {
+			return fmt.Errorf("write %s %s: %w", e.Entity, e.ID, err)
 		}
-		return fn(&orgTx{ctx: ctx, tx: tx, org: orgID})
-	})
+	}
+	return nil
 }
 
 // write is the single path by which an entity changes: it updates the entity, takes
 // the organisation's next seq and replaces the entity's change-log row. Two round
 // trips: one reads the revision (Encode needs it) while dropping the old file
 // references and change row, one batch writes the rest.
-func write(ctx context.Context, tx pgx.Tx, org string, e store.EntityWrite) error {
+func (t *orgTx) write(e store.EntityWrite) error {
 	if e.ID == "" {
 		return errors.New("empty id")
 	}
+	ctx, org := t.ctx, t.org
 	var rev int64
 	var hadChange bool
-	err := tx.QueryRow(ctx, `WITH
+	err := t.tx.QueryRow(ctx, `WITH
 		dropped_files AS (DELETE FROM file_refs WHERE org_id = $1 AND entity = $2 AND entity_id = $3),
 		dropped_change AS (DELETE FROM changes WHERE org_id = $1 AND entity = $2 AND id = $3 RETURNING 1)
 		SELECT COALESCE((SELECT revision FROM entities WHERE org_id = $1 AND entity = $2 AND id = $3), 0),
@@ -120,36 +141,20 @@ func write(ctx context.Context, tx pgx.Tx, org string, e store.EntityWrite) erro
 			op = api.OpDelete // hidden again (or never shown): clients that had it drop it
 		}
 	}
-	changed := op == api.OpUpsert || hadChange
-	if changed {
+	if op == api.OpUpsert || hadChange {
+		if !t.known {
+			return fmt.Errorf("unknown organisation %q", org)
+		}
 		var d *string
 		if op == api.OpUpsert {
 			s := string(data)
 			d = &s
 		}
-		b.Queue(`WITH seq AS (UPDATE orgs SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
-			INSERT INTO changes (org_id, seq, entity, id, op, data)
-			SELECT $1, last_seq, $2, $3, $4, $5 FROM seq`, org, e.Entity, e.ID, op, d)
+		t.seq++
+		b.Queue(`INSERT INTO changes (org_id, seq, entity, id, op, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+			org, t.seq, e.Entity, e.ID, op, d)
 	}
-	res := tx.SendBatch(ctx, b)
-	defer res.Close()
-	for i := range b.Len() {
-		tag, err := res.Exec()
-		if err != nil {
-			return err
-		}
-		if changed && i == b.Len()-1 && tag.RowsAffected() == 0 {
-			return fmt.Errorf("unknown organisation %q", org)
-		}
-	}
-	return res.Close()
-}
-
-// orgTx is store.Tx on a locked transaction of one organisation.
-type orgTx struct {
-	ctx context.Context
-	tx  pgx.Tx
-	org string
+	return t.tx.SendBatch(ctx, b).Close()
 }
 
 func (t *orgTx) Entity(kind, id string) (store.EntityRecord, error) {
@@ -160,17 +165,11 @@ func (t *orgTx) Children(kind, parentID string) ([]store.EntityRecord, error) {
 	return children(t.ctx, t.tx, t.org, kind, parentID)
 }
 
-func (t *orgTx) Write(ws ...store.EntityWrite) error {
-	for _, e := range ws {
-		if err := write(t.ctx, t.tx, t.org, e); err != nil {
-			return fmt.Errorf("write %s %s: %w", e.Entity, e.ID, err)
-		}
-	}
-	return nil
-}
-
 func (t *orgTx) LastPushSeq(clientID string) (int64, error) {
 	var seq int64
+	if !storable(clientID) {
+		return 0, nil
+	}
 	err := t.tx.QueryRow(t.ctx, `SELECT last_seq FROM push_clients WHERE org_id = $1 AND client_id = $2`,
 		t.org, clientID).Scan(&seq)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -183,6 +182,9 @@ func (t *orgTx) LastPushSeq(clientID string) (int64, error) {
 }
 
 func (t *orgTx) PushResult(clientID string, seq int64) (json.RawMessage, error) {
+	if !storable(clientID) {
+		return nil, store.ErrNotFound
+	}
 	var res string
 	err := t.tx.QueryRow(t.ctx, `SELECT result FROM push_results WHERE org_id = $1 AND client_id = $2 AND seq = $3`,
 		t.org, clientID, seq).Scan(&res)

@@ -68,6 +68,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStale()
 	dir, err := os.MkdirTemp("", "ecert-pgtest-")
 	if err != nil {
 		return nil, err
@@ -172,6 +173,25 @@ func (c *Cluster) kill() {
 	<-c.exited
 }
 
+// removeStale removes the folders of clusters whose test binary ended without Stop
+// (the kernel stopped their server, see procAttr): those without a running server,
+// untouched for a while (a cluster being created has no server yet).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "ecert-pgtest-*"))
+	for _, dir := range dirs {
+		if fi, err := os.Stat(dir); err != nil || time.Since(fi.ModTime()) < 10*time.Minute {
+			continue
+		}
+		if pid, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
+			n, _ := strconv.Atoi(string(bytes.SplitN(pid, []byte("\n"), 2)[0]))
+			if n > 0 && syscall.Kill(n, 0) == nil {
+				continue // still running
+			}
+		}
+		os.RemoveAll(dir)
+	}
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -198,9 +218,10 @@ func runAs() (*syscall.Credential, error) {
 
 // The cluster shared by the tests of one test binary, started at first use.
 var shared struct {
-	once sync.Once
-	c    *Cluster
-	err  error
+	once  sync.Once
+	c     *Cluster
+	err   error
+	byKey map[string]string // DatabaseFor, under c.mu
 }
 
 // Database returns the address of a new, empty database on the test binary's shared
@@ -208,8 +229,36 @@ var shared struct {
 // is skipped, or fails when EnvRequire is 1.
 func Database(t testing.TB) string {
 	t.Helper()
+	url, err := sharedCluster(t).CreateDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// DatabaseFor is Database, the same one for the same key all along the test binary:
+// a test server reopening its data folder finds its database again.
+func DatabaseFor(t testing.TB, key string) string {
+	t.Helper()
+	c := sharedCluster(t)
+	c.mu.Lock()
+	url, ok := shared.byKey[key]
+	c.mu.Unlock()
+	if ok {
+		return url
+	}
+	url = Database(t)
+	c.mu.Lock()
+	shared.byKey[key] = url
+	c.mu.Unlock()
+	return url
+}
+
+func sharedCluster(t testing.TB) *Cluster {
+	t.Helper()
 	shared.once.Do(func() {
 		start := time.Now()
+		shared.byKey = map[string]string{}
 		shared.c, shared.err = Start(context.Background())
 		if shared.err == nil {
 			fmt.Fprintf(os.Stderr, "pgtest: PostgreSQL started in %v\n", time.Since(start).Round(time.Millisecond))
@@ -221,11 +270,7 @@ func Database(t testing.TB) string {
 		}
 		t.Fatalf("PostgreSQL for tests: %v", shared.err)
 	}
-	url, err := shared.c.CreateDatabase(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return url
+	return shared.c
 }
 
 // Main runs the tests, then stops the shared cluster if a test started it:
