@@ -51,7 +51,9 @@ CREATE INDEX tokens_expires_at ON tokens(expires_at);
 CREATE INDEX tokens_family ON tokens(family);
 
 -- The current state of every entity, as its wire JSON; ord is the insertion order
--- (Children), kept by an update.
+-- (Children), kept by an update. entities_parent leads with parent_id so that it never
+-- looks like a match for a look-up by key: on a table without statistics yet (a bulk
+-- write in one transaction) the planner took it for one and scanned a whole kind.
 CREATE TABLE entities (
 	org_id    TEXT NOT NULL REFERENCES orgs(id),
 	entity    TEXT NOT NULL,
@@ -63,7 +65,7 @@ CREATE TABLE entities (
 	ord       BIGINT GENERATED ALWAYS AS IDENTITY,
 	PRIMARY KEY (org_id, entity, id)
 );
-CREATE INDEX entities_parent ON entities(org_id, entity, parent_id, ord);
+CREATE INDEX entities_parent ON entities(org_id, parent_id, entity, ord);
 
 -- Only the latest change of each entity is kept: a newer change replaces the row.
 CREATE TABLE changes (

@@ -119,3 +119,52 @@ func TestUpdateOfUnknownOrganisation(t *testing.T) {
 		}
 	}
 }
+
+// TestOneWriteOfAnEntityTwice: the writes of one call are applied in order, each on
+// the state the one before left (the store reads the state of them all at once).
+func TestOneWriteOfAnEntityTwice(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, pgtest.Database(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreateOrg(ctx, "100", "Org 100"); err != nil {
+		t.Fatal(err)
+	}
+	put := func(id, text string, visible bool) store.EntityWrite {
+		return store.EntityWrite{Entity: api.EntityNC, ID: id, Visible: visible,
+			Encode: func(rev int64) (json.RawMessage, error) {
+				return json.Marshal(map[string]any{"rev": rev, "text": text})
+			}}
+	}
+	del := store.EntityWrite{Entity: api.EntityNC, ID: "NC-2", Delete: true}
+	err = s.Write(ctx, "100", []store.EntityWrite{
+		put("NC-1", "a", true), put("NC-1", "b", true), put("NC-1", "c", true),
+		put("NC-2", "x", true), del, // the change log had NC-2: a tombstone
+		put("NC-3", "y", false), put("NC-3", "z", true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := s.Entity(ctx, "100", api.EntityNC, "NC-1"); err != nil || rec.Revision != 3 || string(rec.Data) != `{"rev":3,"text":"c"}` {
+		t.Errorf("NC-1: got %+v %s, %v; want revision 3, text c", rec, rec.Data, err)
+	}
+	if _, err := s.Entity(ctx, "100", api.EntityNC, "NC-2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("NC-2 after its delete: %v", err)
+	}
+	ch, err := s.Changes(ctx, "100", 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range ch {
+		got = append(got, fmt.Sprintf("%s %s %d", c.ID, c.Op, c.Seq))
+	}
+	// Seqs 1–3 are NC-1's, replaced; 4 was NC-2's, whose delete left a tombstone (5)
+	// since the change log had it; NC-3 hidden (no change), then shown (6).
+	want := []string{"NC-1 upsert 3", "NC-2 delete 5", "NC-3 upsert 6"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("changes: got %v, want %v", got, want)
+	}
+}
