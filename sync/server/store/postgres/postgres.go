@@ -290,6 +290,15 @@ func storable(ss ...string) bool {
 	return true
 }
 
+// holdable returns s as PostgreSQL can hold it: invalid UTF-8 and NUL become U+FFFD.
+// For the audit trail only, which records what a client sent, whatever it was.
+func holdable(s string) string {
+	if storable(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 // collect reads every row with fn. No rows is a nil slice, as the SQLite store
 // answers (it encodes as JSON null where a caller encodes it).
 func collect[T any](rows pgx.Rows, fn pgx.RowToFunc[T]) ([]T, error) {

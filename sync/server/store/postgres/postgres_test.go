@@ -91,6 +91,9 @@ func TestKeysPostgreSQLCannotHold(t *testing.T) {
 			if last, err := tx.LastPushSeq(key); err != nil || last != 0 {
 				return fmt.Errorf("Tx.LastPushSeq: got %d, %v", last, err)
 			}
+			if err := tx.AddEvent(store.Event{NCID: key, Action: "push rejected", Detail: key}); err != nil {
+				return fmt.Errorf("AddEvent: %w", err)
+			}
 			// The transaction goes on.
 			return tx.Write(store.EntityWrite{Entity: api.EntityNC, ID: "NC-1", Visible: true,
 				Encode: func(int64) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }})
@@ -98,6 +101,9 @@ func TestKeysPostgreSQLCannotHold(t *testing.T) {
 		if err != nil {
 			t.Errorf("key %q: %v", key, err)
 		}
+	}
+	if evs, err := s.Events(ctx, "100", ""); err != nil || len(evs) != 2 || evs[0].NCID != "a\uFFFDb" {
+		t.Errorf("Events: got %+v, %v; want both, NUL recorded as U+FFFD", evs, err)
 	}
 }
 

@@ -134,9 +134,12 @@ func (t *orgTx) RecordPush(clientID string, seq int64, result json.RawMessage) e
 	return nil
 }
 
+// AddEvent records the text a client sent as PostgreSQL can hold it (holdable): a
+// push entry naming an NC by a NUL byte is still in the trail, rejected.
 func (t *orgTx) AddEvent(ev store.Event) error {
 	_, err := t.tx.Exec(t.ctx, `INSERT INTO events (org_id, nc_id, at, username, name, role, action, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.org, ev.NCID, ev.At.UnixNano(), ev.Username, ev.Name, string(ev.Role), ev.Action, ev.Detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.org, holdable(ev.NCID), ev.At.UnixNano(), holdable(ev.Username),
+		holdable(ev.Name), string(ev.Role), holdable(ev.Action), holdable(ev.Detail))
 	if err != nil {
 		return fmt.Errorf("add event: %w", err)
 	}
