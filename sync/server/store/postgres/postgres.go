@@ -45,7 +45,10 @@ func Open(ctx context.Context, url string, maxConns int32) (*Store, error) {
 		maxConns = DefaultMaxConns
 	}
 	cfg.MaxConns = maxConns
+	// After a burst the pool shrinks back within a minute or so: connections (a
+	// server process each on the database's side) return to their idle level.
 	cfg.MinConns = 0
+	cfg.MaxConnIdleTime = time.Minute
 	// Every transaction here is READ COMMITTED, the server's default, made explicit:
 	// the per-organisation lock (lockOrg) relies on each later statement of a
 	// transaction seeing what committed before the lock was granted.
