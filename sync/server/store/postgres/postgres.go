@@ -30,6 +30,7 @@ const pgxSimple = pgx.QueryExecModeSimpleProtocol
 type Store struct {
 	pool    *pgxpool.Pool
 	created bool
+	gates   [gateStripes]chan struct{} // see inOrgTx
 }
 
 // Open connects to the database at url (postgres://user:password@host:port/db?…),
@@ -66,7 +67,11 @@ func Open(ctx context.Context, url string, maxConns int32) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, created: before == 0}, nil
+	s := &Store{pool: pool, created: before == 0}
+	for i := range s.gates {
+		s.gates[i] = make(chan struct{}, 1)
+	}
+	return s, nil
 }
 
 // Created reports whether Open created the schema (rather than finding one).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,10 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
+
+// gateStripes is the number of organisation gates of a store (inOrgTx): a collision
+// only makes two organisations' writers take turns within one process.
+const gateStripes = 1024
 
 // inOrgTx runs fn in a transaction of the organisation that first takes the
 // organisation's row lock, so the writes of one organisation run one at a time, each
@@ -32,7 +37,21 @@ import (
 // entities would cost n² otherwise. FOR NO KEY UPDATE, not FOR UPDATE: writers queue
 // on each other, but rows that refer to the organisation (users, uploads) are
 // inserted without waiting.
+//
+// Before it takes a connection, a transaction passes its organisation's gate in this
+// process (striped by a hash of the id): writers of one organisation queue there
+// holding nothing, rather than on the row lock holding a connection each, where a
+// burst of one organisation's pushes would take the whole pool from the others.
 func (s *Store) inOrgTx(ctx context.Context, orgID string, fn func(t *orgTx) error) error {
+	h := fnv.New32a()
+	h.Write([]byte(orgID))
+	gate := s.gates[h.Sum32()%gateStripes]
+	select {
+	case gate <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-gate }()
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		t := &orgTx{ctx: ctx, tx: tx, org: orgID}
 		err := tx.QueryRow(ctx, `SELECT last_seq FROM orgs WHERE id = $1 FOR NO KEY UPDATE`, orgID).Scan(&t.seq)
