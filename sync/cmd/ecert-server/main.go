@@ -1,6 +1,7 @@
 // Command ecert-server runs the reference Ecert server.
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
+//	             [--database postgres://… [--database-max-conns 16]]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
@@ -63,6 +64,7 @@ func serve(log *slog.Logger, args []string) error {
 	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
 	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
+	database := addDatabaseFlags(fs)
 	fs.Parse(args)
 	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 {
 		return errors.New("--max-file-mb, --upload-expiry and --max-in-flight must be positive, --quota-mb 0 or more")
@@ -85,7 +87,12 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	cfg := server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
+	db, closeDB, err := database.open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	cfg := server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
 		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ","),
 		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
@@ -97,7 +104,7 @@ func serve(log *slog.Logger, args []string) error {
 	}
 
 	if *seedDemo {
-		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store})
+		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db})
 		if err != nil {
 			return err
 		}
@@ -155,6 +162,7 @@ func generate(log *slog.Logger, args []string) error {
 	var o demo.GenerateOptions
 	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation")
 	fs.StringVar(&o.Username, "user", "large", "client login created for it (password = login)")
+	database := addDatabaseFlags(fs)
 	fs.IntVar(&o.Audits, "audits", 50, "number of audits")
 	fs.IntVar(&o.NCs, "ncs", 5000, "number of NCs")
 	fs.IntVar(&o.Messages, "messages", 20000, "number of messages")
@@ -167,12 +175,17 @@ func generate(log *slog.Logger, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	db, closeDB, err := database.open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	srv, err := server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store}, o); err != nil {
+	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
 		return err
 	}
 	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",

@@ -23,7 +23,7 @@ func (s *Server) GenerateLarge(ctx context.Context, o demo.GenerateOptions) erro
 }
 
 func (s *Server) demo() demo.Server {
-	return demo.Server{Workflow: s.Workflow(), Auth: s.Auth(), Store: s.dir.Store}
+	return demo.Server{Workflow: s.Workflow(), Auth: s.Auth(), Store: s.store}
 }
 
 // CreateUser creates a user (auth.Service.CreateUser).

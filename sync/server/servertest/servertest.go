@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,10 +13,18 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres/pgtest"
 )
 
-// Server is a running ecert-server with the demo data, on SQLite and a blob folder in
-// DataDir (package datadir).
+// EnvStore set to "postgres" makes every test server keep its data in PostgreSQL
+// (package pgtest: one database per data folder) instead of the folder's SQLite file,
+// so that a package's tests run against the PostgreSQL store.
+const EnvStore = "ECERT_TEST_STORE"
+
+// Server is a running ecert-server with the demo data, on SQLite (or PostgreSQL, see
+// EnvStore) and a blob folder in DataDir (package datadir).
 type Server struct {
 	*server.Server
 	HTTP    *httptest.Server
@@ -29,11 +38,13 @@ type Server struct {
 	// Received counts the request body bytes the server read (uploads included).
 	Received atomic.Int64
 
-	cfg  server.Config
-	dir  *datadir.Dir
-	stop func() // ends the server's Serve and waits for it
-	mu   sync.Mutex
-	down bool
+	cfg      server.Config
+	dir      *datadir.Dir
+	database string      // PostgreSQL address (EnvStore), or empty for SQLite
+	store    store.Store // dir.Store, or the PostgreSQL store
+	stop     func()      // ends the server's Serve and waits for it
+	mu       sync.Mutex
+	down     bool
 	// serving is held (read) by every request and (write) by Restart, so a restart
 	// swaps the server between requests.
 	serving sync.RWMutex
@@ -79,6 +90,9 @@ func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
 		configure(&cfg)
 	}
 	s := &Server{Clock: clock, cfg: cfg, DataDir: dir}
+	if os.Getenv(EnvStore) == "postgres" {
+		s.database = pgtest.DatabaseFor(t, dir)
+	}
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}
@@ -126,14 +140,21 @@ func (s *Server) start() error {
 	if err != nil {
 		return err
 	}
+	var st store.Store = dir.Store
+	if s.database != "" {
+		if st, err = postgres.Open(context.Background(), s.database, 0); err != nil {
+			dir.Close()
+			return err
+		}
+	}
 	cfg := s.cfg
-	cfg.Store, cfg.UploadDir = dir.Store, dir.Uploads
+	cfg.Store, cfg.UploadDir = st, dir.Uploads
 	if cfg.Blobs == nil { // else set by S3 (s3.go) or the caller's configure
 		cfg.Blobs = dir.Blobs
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
-		dir.Close()
+		s.closeStore(st, dir)
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -142,7 +163,7 @@ func (s *Server) start() error {
 		defer close(done)
 		srv.Serve(ctx)
 	}()
-	s.Server, s.handler, s.dir = srv, srv.Handler(), dir
+	s.Server, s.handler, s.dir, s.store = srv, srv.Handler(), dir, st
 	s.stop = func() {
 		cancel()
 		<-done
@@ -154,7 +175,14 @@ func (s *Server) start() error {
 func (s *Server) close() error {
 	s.stop()
 	s.stop = nil
-	return s.dir.Close()
+	return s.closeStore(s.store, s.dir)
+}
+
+func (s *Server) closeStore(st store.Store, dir *datadir.Dir) error {
+	if pg, ok := st.(*postgres.Store); ok {
+		pg.Close()
+	}
+	return dir.Close()
 }
 
 // Restart stops the server as a crash would and starts it again on the same data and
