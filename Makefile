@@ -37,11 +37,11 @@ server-stop:
 
 test: frontend test-go test-fuzz test-frontend test-e2e test-smoke
 
-# The S3 store's tests need the S3 server setup.sh builds: here they fail without it
-# rather than skip.
+# The stores' tests need a real PostgreSQL 15 and the S3 server that setup.sh installs
+# and builds: here they fail without them rather than skip.
 test-go: setup
 	go vet $(GO_PKGS)
-	ECERT_REQUIRE_S3=1 go test -count=1 $(GO_PKGS)
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 go test -count=1 $(GO_PKGS)
 
 # A short run of each fuzz target (protocol decoders, file names, inbox folders); their
 # seed corpora run in test-go too. `make fuzz FUZZTIME=10m` runs longer.

@@ -26,7 +26,9 @@ func TestOverloadSheds(t *testing.T) {
 	}(sqlite.MaxOpenConns, sqlite.MaxIdleConns, sqlite.ConnMaxIdleTime)
 	sqlite.MaxOpenConns, sqlite.MaxIdleConns, sqlite.ConnMaxIdleTime = 4, 1, 200*time.Millisecond
 	e := newEnvWith(t, func(cfg *server.Config) {
-		cfg.MaxInFlight, cfg.QueueWait = 8, 5*time.Millisecond
+		// Two slots and no real queue: on a busy machine requests trickle in, and a longer
+		// wait would let every one of them through.
+		cfg.MaxInFlight, cfg.QueueWait = 2, time.Microsecond
 	})
 	token := e.token("coop")
 
