@@ -56,7 +56,7 @@ Without a command, the desktop app opens. Commands run without a window:
   nc show NC-… [--json]            one NC: its corrective measure, thread, what is expected
   ca draft NC-… --text TEXT        save a corrective measure as a draft
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
-  send                             send every CA marked ready, then sync
+  send [--json]                    send every CA and evidence marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state

@@ -151,7 +151,10 @@ func (c *cmd) ca(args []string) error {
 }
 
 func (c *cmd) send(args []string) error {
-	if _, err := c.flags("send", args, nil); err != nil {
+	var asJSON bool
+	if _, err := c.flags("send", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "")
+	}); err != nil {
 		return err
 	}
 	r, err := c.app.CA.Send()
@@ -161,6 +164,14 @@ func (c *cmd) send(args []string) error {
 	cas, err := c.queuedCAs()
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		// Written before the sync: what was queued is known even when the sync fails or
+		// the process is stopped during it. The exit code tells how the sync went.
+		if err := writeJSON(c.stdout, sendReport(r.Queued, r.NotReady, cas)); err != nil {
+			return err
+		}
+		return c.app.SyncOnce(c.ctx, nil, nil)
 	}
 	for _, line := range sendSummary(r.Queued, r.NotReady, cas) {
 		fmt.Fprintln(c.stdout, line)

@@ -73,3 +73,26 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// SendReport is what send --json writes: every NC queued, corrective measures apart
+// from evidence, and the NCs left behind because they were not marked ready.
+type SendReport struct {
+	CorrectiveMeasures []string `json:"corrective_measures"`
+	Evidence           []string `json:"evidence"`
+	NotReady           []string `json:"not_ready"`
+}
+
+func sendReport(queued, notReady []string, cas map[string]bool) SendReport {
+	r := SendReport{CorrectiveMeasures: []string{}, Evidence: []string{}, NotReady: notReady}
+	if r.NotReady == nil {
+		r.NotReady = []string{}
+	}
+	for _, id := range queued {
+		if cas[id] {
+			r.CorrectiveMeasures = append(r.CorrectiveMeasures, id)
+		} else {
+			r.Evidence = append(r.Evidence, id)
+		}
+	}
+	return r
+}

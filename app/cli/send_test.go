@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,5 +49,22 @@ func TestSendSummary(t *testing.T) {
 		if n := len(strings.Join(got, "\n")); n > 200 {
 			t.Errorf("%s: %d bytes of summary, want at most 200", tt.name, n)
 		}
+	}
+}
+
+// send --json lists every NC, however many, corrective measures apart from evidence.
+func TestSendReport(t *testing.T) {
+	var many []string
+	for i := range 2999 {
+		many = append(many, fmt.Sprintf("NC-%06d-2026", i))
+	}
+	got := sendReport([]string{"NC-1", "NC-9", "NC-2"}, many, map[string]bool{"NC-1": true, "NC-2": true})
+	if !slices.Equal(got.CorrectiveMeasures, []string{"NC-1", "NC-2"}) || !slices.Equal(got.Evidence, []string{"NC-9"}) || len(got.NotReady) != 2999 {
+		t.Errorf("report: %d measures %v, evidence %v, %d not ready", len(got.CorrectiveMeasures), got.CorrectiveMeasures, got.Evidence, len(got.NotReady))
+	}
+	// Nothing queued: empty lists, never null, so a script can iterate.
+	raw, _ := json.Marshal(sendReport(nil, nil, nil))
+	if string(raw) != `{"corrective_measures":[],"evidence":[],"not_ready":[]}` {
+		t.Errorf("empty report: %s", raw)
 	}
 }

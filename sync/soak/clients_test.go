@@ -3,6 +3,7 @@ package soak_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -266,7 +267,7 @@ func (p *proc) do(ctx context.Context, a action, kill time.Duration, inLocal boo
 	case opReady:
 		args = []string{"ca", "ready", a.nc, "--text", a.text}
 	case opSend:
-		args = []string{"send"}
+		args = []string{"send", "--json"}
 	case opMessage:
 		args = []string{"message", a.nc, "--text", a.text}
 	case opAttach:
@@ -317,17 +318,12 @@ func (p *proc) do(ctx context.Context, a action, kill time.Duration, inLocal boo
 	return o
 }
 
-// queuedIDs reads "Sending 2 corrective measure(s): NC-1, NC-2" from send's output.
+// queuedIDs reads what send --json queued (corrective measures and evidence) from the
+// start of its output, written before its sync; nil when the process stopped earlier.
 func queuedIDs(out string) []string {
-	for line := range strings.Lines(out) {
-		if rest, ok := strings.CutPrefix(line, "Sending "); ok {
-			if _, list, ok := strings.Cut(rest, ": "); ok {
-				return strings.Split(strings.TrimSpace(list), ", ")
-			}
-		}
-		if strings.HasPrefix(line, "Nothing is marked ready") {
-			return []string{}
-		}
+	var r cli.SendReport
+	if err := json.NewDecoder(strings.NewReader(out)).Decode(&r); err != nil {
+		return nil
 	}
-	return nil
+	return append(r.CorrectiveMeasures, r.Evidence...)
 }
