@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -29,22 +30,7 @@ func (b *base) cachedFile(ctx context.Context, sha string) (path, name string, e
 	if !cached {
 		return "", "", &CodeError{Code: api.CodeNotCached}
 	}
-	return path, safeName(ref.Name), nil
-}
-
-// safeName keeps a file name usable on every OS: no directories, no control or
-// reserved characters, never empty or made only of dots.
-func safeName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, name)
-	if strings.Trim(name, ". ") == "" {
-		return "file"
-	}
-	return name
+	return path, evidence.SafeName(ref.Name), nil
 }
 
 // openFile opens a cached file with the system's default program. The cache names files

@@ -3,9 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
 )
 
 // When the replica's integrity is checked.
@@ -35,59 +36,15 @@ import (
 // always closed in order. A variable so that tests can shrink it.
 var CheckEvery = 24 * time.Hour
 
-// lockState is what the lock file tells of the replica between two opens.
-type lockState struct {
-	clean   bool      // the last holder closed the replica in order and saw no damage
-	checked time.Time // when the last full check passed (zero: unknown)
-}
-
-// Lock file states: "clean <time>" or "open <time>", the time of the last check that
-// passed (RFC 3339).
-const (
-	lockClean = "clean"
-	lockOpen  = "open"
-)
-
-// readLockState reads the lock file's state; anything unreadable is "not clean".
-func readLockState(f *os.File) lockState {
-	buf := make([]byte, 128)
-	n, _ := f.ReadAt(buf, 0)
-	word, stamp, _ := strings.Cut(strings.TrimSpace(string(buf[:n])), " ")
-	checked, err := time.Parse(time.RFC3339, stamp)
-	if err != nil {
-		return lockState{}
-	}
-	return lockState{clean: word == lockClean, checked: checked}
-}
-
-// writeLockState replaces the lock file's state; durable when sync is set.
-func writeLockState(f *os.File, st lockState, sync bool) error {
-	word := lockOpen
-	if st.clean {
-		word = lockClean
-	}
-	line := word + " " + st.checked.UTC().Format(time.RFC3339) + "\n"
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	if _, err := f.WriteAt([]byte(line), 0); err != nil {
-		return err
-	}
-	if sync {
-		return f.Sync()
-	}
-	return nil
-}
-
 // needsCheck says why the replica must have its full check at this open ("" when not).
-func needsCheck(prev lockState, now time.Time) string {
+func needsCheck(prev lockfile.State, now time.Time) string {
 	switch {
-	case prev.checked.IsZero():
+	case prev.Checked.IsZero():
 		return "no record of a check"
-	case !prev.clean:
+	case !prev.Clean:
 		return "not closed in order"
-	case now.Sub(prev.checked) >= CheckEvery || now.Before(prev.checked):
-		return "last check " + prev.checked.UTC().Format(time.RFC3339)
+	case now.Sub(prev.Checked) >= CheckEvery || now.Before(prev.Checked):
+		return "last check " + prev.Checked.UTC().Format(time.RFC3339)
 	}
 	return ""
 }

@@ -16,11 +16,11 @@ func TestFileIndexCoversRowsFromBeforeIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := migrations
-	migrations = migrations[:5]
-	err = migrate(ctx, db)
-	migrations = old
+	all, err := loadMigrations()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, db, all[:5]); err != nil {
 		t.Fatal(err)
 	}
 	const sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -33,7 +34,7 @@ var (
 // its database. It is safe for concurrent use.
 type Store struct {
 	db   *database
-	lock *os.File // held while the store is open (see ErrLocked)
+	lock *lockfile.File // held while the store is open (see ErrLocked)
 
 	checked time.Time // when the last full integrity check passed
 	opened  bool      // the open completed: Close may mark the replica clean
@@ -60,7 +61,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	lock, err := lockDir(dir)
+	lock, err := lockfile.Lock(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +94,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 	// "open" is on disk before anything else touches the replica: if this process does
 	// not get to close it in order, the next open runs the full check.
-	prev := readLockState(s.lock)
-	if err := writeLockState(s.lock, lockState{checked: prev.checked}, true); err != nil {
+	prev := s.lock.State()
+	if err := s.lock.SetState(lockfile.State{Checked: prev.Checked}, true); err != nil {
 		return fmt.Errorf("lock data directory: %w", err)
 	}
-	s.checked = prev.checked
+	s.checked = prev.Checked
 	if needsCheck(prev, now) != "" {
 		if err := s.check(ctx); err != nil {
 			return err
@@ -125,7 +126,7 @@ func (s *Store) Close() error {
 	if s.lock != nil {
 		if err == nil && s.opened && !s.db.damaged.Load() {
 			// Not synced: should this write be lost, the next open checks, which is safe.
-			writeLockState(s.lock, lockState{clean: true, checked: s.checked}, false)
+			s.lock.SetState(lockfile.State{Clean: true, Checked: s.checked}, false)
 		}
 		s.lock.Close()
 		s.lock = nil
@@ -201,3 +202,7 @@ const (
 	MetaServer   = "session.server"
 	MetaSession  = "session.json"
 )
+
+// ErrLocked means another Ecert Desktop (a window or a headless command) is using the
+// data directory: only one may write it at a time.
+var ErrLocked = lockfile.ErrLocked

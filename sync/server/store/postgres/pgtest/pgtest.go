@@ -74,7 +74,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		return nil, err
 	}
 	if owner != nil {
-		if err := os.Chown(dir, int(owner.Uid), int(owner.Gid)); err != nil {
+		if err := os.Chown(dir, int(owner.uid), int(owner.gid)); err != nil {
 			os.RemoveAll(dir)
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	}
 }
 
-func startServer(ctx context.Context, bin, dir string, owner *syscall.Credential) (*Cluster, error) {
+func startServer(ctx context.Context, bin, dir string, owner *account) (*Cluster, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -184,7 +184,7 @@ func removeStale() {
 		}
 		if pid, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
 			n, _ := strconv.Atoi(string(bytes.SplitN(pid, []byte("\n"), 2)[0]))
-			if n > 0 && syscall.Kill(n, 0) == nil {
+			if n > 0 && running(n) {
 				continue // still running
 			}
 		}
@@ -201,9 +201,12 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// account is a user the cluster runs as.
+type account struct{ uid, gid uint32 }
+
 // runAs returns the credential of the user "postgres" when running as root, nil
 // (run as oneself) otherwise.
-func runAs() (*syscall.Credential, error) {
+func runAs() (*account, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil
 	}
@@ -213,7 +216,7 @@ func runAs() (*syscall.Credential, error) {
 	}
 	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
 	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	return &account{uid: uint32(uid), gid: uint32(gid)}, nil
 }
 
 // The cluster shared by the tests of one test binary, started at first use.

@@ -4,6 +4,13 @@ import "syscall"
 
 // procAttr runs a program of the cluster as owner (nil: as oneself). The kernel ends
 // the server if the test binary dies without stopping it.
-func procAttr(owner *syscall.Credential) *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Credential: owner, Pdeathsig: syscall.SIGQUIT}
+func procAttr(owner *account) *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{Pdeathsig: syscall.SIGQUIT}
+	if owner != nil {
+		a.Credential = &syscall.Credential{Uid: owner.uid, Gid: owner.gid}
+	}
+	return a
 }
+
+// running reports whether a process with this id exists.
+func running(pid int) bool { return syscall.Kill(pid, 0) == nil }

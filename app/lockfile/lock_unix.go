@@ -1,6 +1,6 @@
 //go:build !windows
 
-package store
+package lockfile
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive, non-blocking lock on f. The OS releases it when the
+// lock takes an exclusive, non-blocking lock on f. The OS releases it when the
 // process ends, however it ends (kill -9 included).
-func lockFile(f *os.File) error {
+func lock(f *os.File) error {
 	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return ErrLocked

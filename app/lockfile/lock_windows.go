@@ -1,6 +1,6 @@
 //go:build windows
 
-package store
+package lockfile
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockFile takes an exclusive, non-blocking lock on f, released when the process ends.
-func lockFile(f *os.File) error {
+// lock takes an exclusive, non-blocking lock on f, released when the process ends.
+func lock(f *os.File) error {
 	var ol windows.Overlapped
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ol)
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
