@@ -118,3 +118,13 @@ test-package: package
 	build/scripts/test-package-deb.sh
 	build/scripts/test-package-windows.sh
 	build/scripts/test-package-sign.sh
+
+# --- The server and its clients on the PostgreSQL store ----------------------------------
+# Every test server of these packages keeps its data in a real PostgreSQL 15 (pgtest, one
+# database per data folder) instead of SQLite, and the soak's killed ecert-server gets
+# --database; it fails rather than skips without PostgreSQL.
+.PHONY: test-postgres
+
+test-postgres: setup
+	ECERT_REQUIRE_POSTGRES=1 ECERT_TEST_STORE=postgres \
+	go test -count=1 ./sync/server ./sync/client ./sync/engine ./sync/soak

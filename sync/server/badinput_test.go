@@ -19,6 +19,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql's "pgx", for openDatabase
 )
 
 // The bad-input matrix: for every route of the API (server.Routes, the table the
@@ -26,7 +27,8 @@ import (
 // derived — malformed and oversized JSON, wrong types and bad values for each field of
 // the request type, bad numbers in queries, path traversal in path parameters, lying or
 // refused tus uploads (badinput_cases_test.go). Each must be refused with a 4xx and the
-// API's error body, and leave the SQLite file and the data folder as they were.
+// API's error body, and leave the database (the SQLite file, or PostgreSQL's with
+// servertest.EnvStore) and the data folder as they were.
 
 // badCase is one bad request and the answer it must get.
 type badCase struct {
@@ -61,7 +63,7 @@ type matrix struct {
 	*env
 	coop   string       // an access token of a client of the coop
 	client *http.Client // does not follow redirects: a redirect is an answer to check
-	db     *sql.DB      // the server's own SQLite file, read-only
+	db     *database    // the server's own database, read
 	blob   api.FileRef  // a file the coop uploaded, for evidence entries
 	// lastUpload is the id of the upload partialUpload created last.
 	lastUpload string
@@ -69,11 +71,7 @@ type matrix struct {
 
 func newMatrix(t *testing.T) *matrix {
 	e := newEnv(t)
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, datadir.DatabaseFile)+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openDatabase(t, e)
 	m := &matrix{env: e, coop: e.token("coop"), db: db, client: &http.Client{
 		Transport:     e.http.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -81,6 +79,38 @@ func newMatrix(t *testing.T) *matrix {
 	data := payload(3000)
 	m.blob = api.FileRef{SHA256: e.upload(m.coop, data, "registre.pdf"), Name: "registre.pdf", Size: int64(len(data)), MediaType: "application/pdf"}
 	return m
+}
+
+// database is the server's database, opened beside it, with the queries that list its
+// tables and read a table's rows in a stable order.
+type database struct {
+	*sql.DB
+	tables string
+	rows   string // a table's rows; %s is the table's name
+}
+
+// openDatabase opens the database e's server keeps its data in: the data folder's SQLite
+// file (read-only) or its PostgreSQL database (servertest.EnvStore).
+func openDatabase(t *testing.T, e *env) *database {
+	t.Helper()
+	d := &database{
+		tables: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+		rows:   `SELECT * FROM "%s" ORDER BY rowid`,
+	}
+	var err error
+	if url := e.srv.Database(); url != "" {
+		d.tables = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
+		// No rowid: the rows as text, sorted, are as stable a digest.
+		d.rows = `SELECT t::text FROM "%s" t ORDER BY 1`
+		d.DB, err = sql.Open("pgx", url)
+	} else {
+		d.DB, err = sql.Open("sqlite3", "file:"+filepath.Join(e.dir, datadir.DatabaseFile)+"?mode=ro")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // request builds a request to path (below api.Version, sent as written: dots and
@@ -220,8 +250,8 @@ func (m *matrix) send(req *http.Request) resp {
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }
 
-// snapshot is the server's state: each table of its SQLite file (row count and a hash
-// of the rows) and each file of its data folder but the database's (size).
+// snapshot is the server's state: each table of its database (row count and a hash of
+// the rows) and each file of its data folder but the SQLite file's (size).
 type snapshot struct {
 	tables map[string]string
 	files  map[string]int64
@@ -230,7 +260,7 @@ type snapshot struct {
 func (m *matrix) snapshot(t *testing.T) snapshot {
 	t.Helper()
 	s := snapshot{tables: map[string]string{}, files: map[string]int64{}}
-	rows, err := m.db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	rows, err := m.db.Query(m.db.tables)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +293,7 @@ func (m *matrix) snapshot(t *testing.T) snapshot {
 }
 
 func (m *matrix) tableDigest(t *testing.T, table string) string {
-	rows, err := m.db.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+	rows, err := m.db.Query(fmt.Sprintf(m.db.rows, table))
 	if err != nil {
 		t.Fatal(err)
 	}

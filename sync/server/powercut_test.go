@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/sqlite"
 )
 
@@ -38,6 +39,11 @@ import (
 func TestPowerCutKeepsAcknowledgedPushes(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: mounts an ext4 file system on a loop device")
+	}
+	if os.Getenv(servertest.EnvStore) == "postgres" {
+		// The seam is the disk under the data folder's SQLite file; PostgreSQL keeps
+		// the data elsewhere, and its durability is its own (fsync on, the default).
+		t.Skip("SQLite's durability: the data is in PostgreSQL (" + servertest.EnvStore + ")")
 	}
 	for _, c := range []struct {
 		synchronous string

@@ -29,9 +29,14 @@ type serverProcess struct {
 	done chan struct{}
 }
 
-// startServer runs ecert-server on addr and data and waits until it listens.
-func startServer(addr, data string) (*serverProcess, error) {
-	cmd := exec.Command(binServer, "--addr", addr, "--data-dir", data)
+// startServer runs ecert-server on addr and data and waits until it listens. database,
+// unless empty, is the PostgreSQL database that keeps the data (servertest.EnvStore).
+func startServer(addr, data, database string) (*serverProcess, error) {
+	args := []string{"--addr", addr, "--data-dir", data}
+	if database != "" {
+		args = append(args, "--database", database)
+	}
+	cmd := exec.Command(binServer, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -124,9 +129,10 @@ func runServerKills(t *testing.T, set settings) killPhase {
 		}
 	}
 	srv.Close()
+	database := srv.Database()
 
 	addr := freeAddr(t)
-	p, err := startServer(addr, h.dataDir)
+	p, err := startServer(addr, h.dataDir, database)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +152,7 @@ func runServerKills(t *testing.T, set settings) killPhase {
 			kills++
 			h.count(faultServerKilled, true)
 			time.Sleep(time.Duration(r.IntN(200)) * time.Millisecond)
-			next, err := startServer(addr, h.dataDir)
+			next, err := startServer(addr, h.dataDir, database)
 			mu.Lock()
 			p, killErr = next, err
 			mu.Unlock()

@@ -123,6 +123,15 @@ func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
 	return s
 }
 
+// Database returns the PostgreSQL address the server keeps its data in (EnvStore), or
+// "" when that is the data folder's SQLite file. Another process serving the same data
+// needs it (ecert-server --database).
+func (s *Server) Database() string { return s.database }
+
+// Store returns the store of the server running now, for tests that check what it
+// holds through the store contract rather than through one database's files.
+func (s *Server) Store() store.Store { return s.store }
+
 // Close stops the server and closes its data folder, so that another process may
 // serve it. The test's cleanup calls it; it is idempotent.
 func (s *Server) Close() {
