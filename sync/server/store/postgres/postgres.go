@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -83,8 +84,21 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// PoolStat is the pool's use, for metrics.
-func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }
+// Stats is the pool's use in database/sql's terms, which the server's metrics read
+// from every store with a pool.
+func (s *Store) Stats() sql.DBStats {
+	st := s.pool.Stat()
+	return sql.DBStats{
+		MaxOpenConnections: int(st.MaxConns()),
+		OpenConnections:    int(st.TotalConns()),
+		InUse:              int(st.AcquiredConns()),
+		Idle:               int(st.IdleConns()),
+		WaitCount:          st.EmptyAcquireCount(),
+		WaitDuration:       st.EmptyAcquireWaitTime(),
+		MaxIdleTimeClosed:  st.MaxIdleDestroyCount(),
+		MaxLifetimeClosed:  st.MaxLifetimeDestroyCount(),
+	}
+}
 
 // querier is what the pool and a transaction share.
 type querier interface {
