@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/datadir"
+	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -105,7 +107,7 @@ func (a *App) Open(ctx context.Context) error {
 	dir := a.cfg.DataDir
 	if dir == "" {
 		var err error
-		if dir, err = DefaultDataDir(); err != nil {
+		if dir, err = datadir.Default(); err != nil {
 			return fmt.Errorf("find data directory: %w", err)
 		}
 	}
@@ -152,7 +154,7 @@ func (a *App) DataDir() string {
 	if a.cfg.DataDir != "" {
 		return a.cfg.DataDir
 	}
-	dir, _ := DefaultDataDir()
+	dir, _ := datadir.Default()
 	return dir
 }
 
@@ -174,4 +176,6 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 }
 
 // FileMiddleware serves cached files and thumbnails to the UI (see Portal).
-func (a *App) FileMiddleware(next http.Handler) http.Handler { return a.Portal.fileMiddleware(next) }
+func (a *App) FileMiddleware(next http.Handler) http.Handler {
+	return fileserve.Middleware(fileSource{a.Portal}, next)
+}

@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mime"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
+	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
-
-// FilesPrefix is the URL path under which the UI reads cached files: /files/<sha256>.
-const FilesPrefix = "/files/"
 
 // cachedFile returns the path of a cached file and its display name.
 func (b *base) cachedFile(ctx context.Context, sha string) (path, name string, err error) {
@@ -92,49 +88,29 @@ func copyFile(src, dst string) error {
 	return os.Rename(tmp.Name(), dst)
 }
 
-// fileMiddleware serves cached files at /files/<sha256> and thumbnails at
-// /thumbs/<sha256>, and passes every other request to next. Wails' asset server runs it
-// (also in dev mode, unlike a Handler).
-func (p *Portal) fileMiddleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var path, name string
-		var err error
-		if sha, ok := strings.CutPrefix(r.URL.Path, thumbsPrefix); ok {
-			path, err = p.thumbnailPath(r.Context(), sha)
-			name = "thumbnail.jpg"
-		} else if sha, ok := strings.CutPrefix(r.URL.Path, FilesPrefix); ok {
-			path, name, err = p.cachedFile(r.Context(), sha)
-		} else {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if err != nil {
-			status := http.StatusNotFound
-			if code := userError(p.log, err).(*CodeError).Code; code != api.CodeNotFound && code != api.CodeNotCached {
-				status = http.StatusInternalServerError
-			}
-			http.Error(w, http.StatusText(status), status)
-			return
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		http.ServeContent(w, r, name, st.ModTime(), f)
-	})
+// fileSource is the Portal as the window's file server sees it (app/fileserve).
+type fileSource struct{ p *Portal }
+
+func (s fileSource) File(ctx context.Context, sha string) (string, string, error) {
+	path, name, err := s.p.cachedFile(ctx, sha)
+	return path, name, s.p.notFound(err)
 }
 
-// thumbsPrefix serves thumbnails of image evidence: /thumbs/<sha256>.
-const thumbsPrefix = "/thumbs/"
+func (s fileSource) Thumbnail(ctx context.Context, sha string) (string, error) {
+	path, err := s.p.thumbnailPath(ctx, sha)
+	return path, s.p.notFound(err)
+}
+
+// notFound tells the file server which errors mean "no such file here".
+func (p *Portal) notFound(err error) error {
+	if err == nil {
+		return nil
+	}
+	if code := userError(p.log, err).(*CodeError).Code; code == api.CodeNotFound || code == api.CodeNotCached {
+		return fmt.Errorf("%w: %v", fileserve.ErrNotFound, err)
+	}
+	return err
+}
 
 // thumbnailPath returns the thumbnail of a cached image, made on first use.
 func (p *Portal) thumbnailPath(ctx context.Context, sha string) (string, error) {

@@ -1,4 +1,4 @@
-package app
+package datadir
 
 import (
 	"os"
@@ -6,13 +6,13 @@ import (
 	"runtime"
 )
 
-// EnvDataDir overrides the data directory (the --data-dir flag overrides it in turn).
-const EnvDataDir = "ECERT_DATA_DIR"
+// Env overrides the data directory (the --data-dir flag overrides it in turn).
+const Env = "ECERT_DATA_DIR"
 
-// DefaultDataDir is where the replica lives unless told otherwise: the OS's per-user
+// Default is where the replica lives unless told otherwise: the OS's per-user
 // application data directory.
-func DefaultDataDir() (string, error) {
-	if d := os.Getenv(EnvDataDir); d != "" {
+func Default() (string, error) {
+	if d := os.Getenv(Env); d != "" {
 		return d, nil
 	}
 	var base string
