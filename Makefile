@@ -35,7 +35,7 @@ server-start: build
 server-stop:
 	build/scripts/demo.sh server-stop
 
-test: frontend test-go test-fuzz test-frontend test-e2e test-smoke
+test: frontend test-go test-postgres test-fuzz test-frontend test-e2e test-smoke
 
 # The stores' tests need a real PostgreSQL 15 and the S3 server that setup.sh installs
 # and builds: here they fail without them rather than skip.
