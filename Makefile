@@ -118,3 +118,11 @@ test-package: package
 	build/scripts/test-package-deb.sh
 	build/scripts/test-package-windows.sh
 	build/scripts/test-package-sign.sh
+
+# --- Load test (issue 11 part 7), not part of `make test` ---------------------------------
+# ecert-server with LOAD_ORGS generated organisations (kept in build/out/load/data) under
+# idle syncs, a ramp with pushes and twice the sustainable rate, beside a trivial Go
+# handler answering the same bytes; writes sync/LOAD.md (build/scripts/load.sh).
+.PHONY: load
+load:
+	build/scripts/load.sh
