@@ -28,7 +28,9 @@ func sampleUsage(pid int) usage {
 }
 
 // peak is the larger of each figure.
-func (u usage) peak(v usage) usage { return usage{rssKB: max(u.rssKB, v.rssKB), fds: max(u.fds, v.fds)} }
+func (u usage) peak(v usage) usage {
+	return usage{rssKB: max(u.rssKB, v.rssKB), fds: max(u.fds, v.fds)}
+}
 
 // cpuTime is the CPU time (user + system) a process has used; Linux counts it in
 // ticks of 1/100 s (USER_HZ).

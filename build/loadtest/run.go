@@ -28,12 +28,12 @@ type target struct {
 	base string
 	pid  int
 	// figures of the run
-	idle             result
-	ramp             []result
-	max              int
-	over             result
-	before, during   usage
-	after            usage
+	idle           result
+	ramp           []result
+	max            int
+	over           result
+	before, during usage
+	after          usage
 }
 
 func run(log *slog.Logger, c config) error {
