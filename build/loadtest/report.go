@@ -72,8 +72,18 @@ func writeDoc(c config, orgs int, ts []*target) error {
 	leak := srv.after.fds > srv.before.fds+10 || srv.after.rssKB > srv.before.rssKB*2+50*1024
 	p("- At 2 × the max: no 500 — %s (%d); no leak — %s (handles %d → %d, RSS %s → %s, %s after).\n\n",
 		met(srv.over.server5xx == 0), srv.over.server5xx, met(!leak), srv.before.fds, srv.after.fds, mb(srv.before.rssKB), mb(srv.after.rssKB), c.settle)
+	// The notes written by hand below the marker survive a new run.
+	p("%s\n", handMarker)
+	if old, err := os.ReadFile(c.doc); err == nil {
+		if _, notes, ok := strings.Cut(string(old), handMarker+"\n"); ok {
+			b.WriteString(notes)
+		}
+	}
 	return os.WriteFile(c.doc, []byte(b.String()), 0o644)
 }
+
+// handMarker ends the generated part of the document.
+const handMarker = "<!-- Above: written by build/loadtest. Below: notes kept across runs. -->"
 
 func errs(r result) int { return r.sent - r.ok }
 
