@@ -28,12 +28,12 @@ type target struct {
 	base string
 	pid  int
 	// figures of the run
-	idle           result
-	ramp           []result
-	max            int
-	over           result
-	before, during usage
-	after          usage
+	idle                  result
+	ramp                  []result
+	max                   int
+	over                  result
+	fresh, before, during usage // at start, after the logins, peak under load
+	after                 usage
 }
 
 func run(log *slog.Logger, c config) error {
@@ -42,6 +42,7 @@ func run(log *slog.Logger, c config) error {
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
+	fresh := sampleUsage(c.serverPID)
 	start := time.Now()
 	orgs, err := loginAll(ctx, hc, c.server, c.firstOrg, c.orgCount)
 	if err != nil {
@@ -87,7 +88,9 @@ func run(log *slog.Logger, c config) error {
 	}
 	for _, t := range targets {
 		t.before = sampleUsage(t.pid)
+		t.fresh = t.before
 	}
+	targets[0].fresh = fresh
 	// (a) idle syncs; (b) the ramp; (c) twice the max: each target in turn, same load.
 	for _, t := range targets {
 		t.idle = phase(ctx, hc, orgs, t, c.idleRate, c.idleFor, c, 0)
