@@ -38,7 +38,8 @@ func paced(ctx context.Context, hc *http.Client, rate int, d time.Duration, pick
 	defer tick.Stop()
 	sent := 0
 	for sent < total {
-		due := min(total, int(time.Since(start).Seconds()*float64(rate)))
+		// Request i is due at i/rate: the first at once.
+		due := min(total, int(time.Since(start).Seconds()*float64(rate))+1)
 		for ; sent < due; sent++ {
 			at := start.Add(time.Duration(float64(sent) / float64(rate) * float64(time.Second)))
 			req := pick()(ctx)
