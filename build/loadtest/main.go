@@ -28,7 +28,7 @@ func main() {
 	flag.StringVar(&c.command, "command", "make load", "the command shown in the document")
 	flag.DurationVar(&c.idleFor, "idle-for", 20*time.Second, "length of the idle-sync phase")
 	flag.IntVar(&c.idleRate, "idle-rate", 100, "idle syncs per second")
-	steps := flag.String("ramp", "250,500,1000,2000,4000,6000", "ramp rates, requests per second")
+	steps := flag.String("ramp", "100,200,500,1000,2000,4000,6000", "ramp rates, requests per second")
 	flag.DurationVar(&c.stepFor, "step-for", 10*time.Second, "length of each ramp step and of the overload")
 	flag.Float64Var(&c.pushShare, "push-share", 0.05, "share of pushes in the ramp and the overload")
 	flag.DurationVar(&c.settle, "settle", 30*time.Second, "wait after the load before the last memory sample")
