@@ -128,3 +128,11 @@ test-package: package
 test-postgres: setup
 	ECERT_REQUIRE_POSTGRES=1 ECERT_TEST_STORE=postgres \
 	go test -count=1 ./sync/server ./sync/client ./sync/engine ./sync/soak
+
+# --- Load test (issue 11 part 7), not part of `make test` ---------------------------------
+# ecert-server with LOAD_ORGS generated organisations (kept in build/out/load/data) under
+# idle syncs, a ramp with pushes and twice the sustainable rate, beside a trivial Go
+# handler answering the same bytes; writes sync/LOAD.md (build/scripts/load.sh).
+.PHONY: load
+load:
+	build/scripts/load.sh

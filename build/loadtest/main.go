@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if len(os.Args) > 1 && os.Args[1] == "trivial" {
+		if err := serveTrivial(os.Args[2:]); err != nil {
+			log.Error("trivial handler", "error", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var c config
+	flag.StringVar(&c.server, "server", "http://127.0.0.1:18470", "base URL of the running ecert-server")
+	flag.IntVar(&c.serverPID, "server-pid", 0, "process id of that server (memory, handles, CPU)")
+	flag.StringVar(&c.trivialAddr, "trivial-addr", "127.0.0.1:18471", "where the trivial handler listens")
+	orgs := flag.String("orgs", "10001:100", "first:count of the generated organisations (login u<org>, password = login)")
+	flag.StringVar(&c.doc, "doc", "sync/LOAD.md", "document to write")
+	flag.StringVar(&c.command, "command", "make load", "the command shown in the document")
+	flag.DurationVar(&c.idleFor, "idle-for", 20*time.Second, "length of the idle-sync phase")
+	flag.IntVar(&c.idleRate, "idle-rate", 100, "idle syncs per second")
+	steps := flag.String("ramp", "100,200,500,1000,2000,4000,6000", "ramp rates, requests per second")
+	flag.DurationVar(&c.stepFor, "step-for", 10*time.Second, "length of each ramp step and of the overload")
+	flag.Float64Var(&c.pushShare, "push-share", 0.05, "share of pushes in the ramp and the overload")
+	flag.DurationVar(&c.settle, "settle", 30*time.Second, "wait after the load before the last memory sample")
+	flag.Parse()
+
+	first, count, ok := strings.Cut(*orgs, ":")
+	c.firstOrg, _ = strconv.Atoi(first)
+	c.orgCount, _ = strconv.Atoi(count)
+	if !ok || c.firstOrg <= 0 || c.orgCount <= 0 {
+		log.Error("bad -orgs", "error", fmt.Errorf("want first:count, got %q", *orgs))
+		os.Exit(2)
+	}
+	for _, s := range strings.Split(*steps, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			log.Error("bad -ramp", "error", fmt.Errorf("rate %q", s))
+			os.Exit(2)
+		}
+		c.ramp = append(c.ramp, n)
+	}
+	if err := run(log, c); err != nil {
+		log.Error("load test", "error", err)
+		os.Exit(1)
+	}
+}
