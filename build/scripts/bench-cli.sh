@@ -65,13 +65,8 @@ trap 'exit 143' TERM
 # --- two servers: the large organisation, and the demo (coop) ---
 : >"$logs/server.log"
 say "generating the large organisation"
-"$bin/ecert-server" generate --data-dir "$tmp/large-server" >>"$logs/server.log" 2>&1 ||
-  { tail -20 "$logs/server.log" >&2; die "ecert-server generate failed"; }
-large_addr=127.0.0.1:$(free_port)
-large_url=http://$large_addr
-"$bin/ecert-server" --addr "$large_addr" --data-dir "$tmp/large-server" >>"$logs/server.log" 2>&1 &
-pids+=("$!")
-wait_for "$large_url/api/v1/health" "${pids[-1]}" "ecert-server (large)" "$logs/server.log" 30
+start_large_server "$bin/ecert-server" "$tmp/large-server" "$logs/server.log" || die "no large server"
+pids+=("$large_pid")
 start_server "$bin/ecert-server" "$tmp/demo-server" "$logs/server.log"
 pids+=("$server_pid")
 demo_url=$server_url

@@ -90,13 +90,9 @@ trap 'exit 143' TERM
 # --- the server with the large organisation ---
 : >"$logs/server.log"
 say "generating the large organisation"
-"$bin/ecert-server" generate --data-dir "$tmp/server" >>"$logs/server.log" 2>&1 ||
-  { tail -20 "$logs/server.log" >&2; die "ecert-server generate failed"; }
-server_addr=127.0.0.1:$(free_port)
-server_url=http://$server_addr
-"$bin/ecert-server" --addr "$server_addr" --data-dir "$tmp/server" >>"$logs/server.log" 2>&1 &
-pids+=("$!")
-wait_for "$server_url/api/v1/health" "${pids[-1]}" "ecert-server" "$logs/server.log" 30
+start_large_server "$bin/ecert-server" "$tmp/server" "$logs/server.log" || die "no large server"
+pids+=("$large_pid")
+server_addr=$large_addr server_url=$large_url
 say "ecert-server on $server_url"
 
 # headless CMD DIR [ARGS…]: a headless command of the app on the replica in DIR.

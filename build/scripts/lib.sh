@@ -80,6 +80,23 @@ start_server() {
   wait_for "$server_url/api/v1/health" "$server_pid" "ecert-server" "$log" 30
 }
 
+# start_large_server BIN DATA_DIR LOG: generates the large organisation (ecert-server
+# generate) into DATA_DIR and starts ecert-server on it on a free port; sets large_pid,
+# large_addr and large_url. The caller decides how it is stopped.
+start_large_server() {
+  local bin=$1 data=$2 log=$3
+  if ! "$bin" generate --data-dir "$data" >>"$log" 2>&1; then
+    tail -20 "$log" >&2
+    echo "ecert-server generate failed" >&2
+    return 1
+  fi
+  large_addr=127.0.0.1:$(free_port)
+  large_url=http://$large_addr
+  "$bin" --addr "$large_addr" --data-dir "$data" >>"$log" 2>&1 &
+  large_pid=$!
+  wait_for "$large_url/api/v1/health" "$large_pid" "ecert-server (large)" "$log" 30
+}
+
 # need_browser checks what the browser tests need: Chromium at $1, Playwright installed.
 need_browser() {
   [[ -x $1 ]] || die "Chromium is missing at $1 (apt-get install chromium)"
