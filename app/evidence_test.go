@@ -323,3 +323,71 @@ func TestEvidenceCycleEndsWithANewCertificate(t *testing.T) {
 		t.Error("the evidence is not on the server")
 	}
 }
+
+// A colleague's Send takes every file of the NC not sent yet, this computer's too: once
+// pulled, the file is FLOCERT's — shown as sent, and not counted for another Send the
+// server would refuse (no_evidence). Found by the soak on PostgreSQL.
+func TestFileSentByAColleagueIsNoLongerToSend(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	a := manualApp(t, t.TempDir(), srv.URL)
+	b := manualApp(t, t.TempDir(), srv.URL)
+	path, _ := randomFile(t, 20<<10, 21)
+	mine := attach(t, b, ncEvidence, path)
+	syncNow(t, b) // b's file is on the server, attached, not sent
+	syncNow(t, a)
+	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := a.CA.Send(); err != nil || len(r.Queued) != 1 {
+		t.Fatalf("a's send: %+v %v", r, err)
+	}
+	syncNow(t, a)
+	if err := srv.ReturnEvidence(ctx, "analyst", coop, ncEvidence, "Il manque la liste.", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, b)
+	d, err := b.Portal.NC(ncEvidence)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range d.Evidence {
+		if row.Evidence.ID == mine.ID && row.State != "submitted" {
+			t.Errorf("b's file, sent by a: state %q, want submitted", row.State)
+		}
+	}
+	if err := b.Evidence.SetReady(ncEvidence, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.CA.SendPreview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.NoFiles) != 1 || p.NoFiles[0] != ncEvidence {
+		t.Errorf("b's send preview: no_files %v, want [%s] (its only file was sent by a)", p.NoFiles, ncEvidence)
+	}
+	if r, err := b.CA.Send(); err != nil {
+		t.Fatal(err)
+	} else {
+		syncNow(t, b)
+		if got := outboxRejected(t, b); len(got) != 0 {
+			t.Errorf("b's send of %v was refused: %v", r.Queued, got)
+		}
+	}
+}
+
+// outboxRejected lists the entries of a's outbox the server refused: kind, NC, code.
+func outboxRejected(t *testing.T, a *app.App) []string {
+	t.Helper()
+	items, err := a.Outbox.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, it := range items {
+		if it.State == "rejected" {
+			out = append(out, it.Kind+" "+it.NCID+" "+it.Code)
+		}
+	}
+	return out
+}

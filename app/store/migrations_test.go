@@ -50,3 +50,54 @@ func TestFileIndexCoversRowsFromBeforeIt(t *testing.T) {
 		t.Errorf("file reference after the migration: got %+v, %v", ref, err)
 	}
 }
+
+// A replica that kept a colleague's sent file as its own "attached" one (schema 6) no
+// longer counts it once migrated; a file not sent yet, and one still uploading, stay.
+func TestMigrationForgetsFilesAColleagueSent(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, db, all[:6]); err != nil {
+		t.Fatal(err)
+	}
+	const sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	for _, q := range []string{
+		`INSERT INTO evidence(id, data) VALUES ('E-sent', '{"id":"E-sent","nc_id":"NC-1","submitted":true}'),
+			('E-kept', '{"id":"E-kept","nc_id":"NC-1"}')`,
+		`INSERT INTO evidence_local(id, nc_id, sha256, name, size, media_type, state, added_at) VALUES
+			('E-sent', 'NC-1', '` + sha + `', 'a.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
+			('E-kept', 'NC-1', '` + sha + `', 'b.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
+			('E-new', 'NC-1', '` + sha + `', 'c.pdf', 1, 'application/pdf', 'local', '2026-12-01T00:00:00Z')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	local, err := s.Evidence.Local(ctx, "NC-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range local {
+		ids = append(ids, l.ID+" "+l.State)
+	}
+	if len(ids) != 2 || ids[0] != "E-kept attached" || ids[1] != "E-new local" {
+		t.Errorf("local evidence after the migration: %v, want [E-kept attached, E-new local]", ids)
+	}
+}

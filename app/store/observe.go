@@ -83,6 +83,21 @@ func (w *pageTx) observe(ctx context.Context, c api.Change) error {
 			return err
 		}
 		return adoptDraft(ctx, w.tx, d, w.stamp)
+	case api.EntityEvidence:
+		// A file sent to FLOCERT — by this computer or by a colleague's submission, which
+		// takes every file of the NC not sent yet — is no longer this computer's to send:
+		// left "attached" here, it would be counted for a Send the server refuses
+		// (no_evidence).
+		var ev struct {
+			Submitted bool `json:"submitted"`
+		}
+		if err := json.Unmarshal(c.Data, &ev); err != nil {
+			return err
+		}
+		if !ev.Submitted {
+			return nil
+		}
+		return w.exec(ctx, `DELETE FROM evidence_local WHERE id = ? AND state = ?`, c.ID, EvidenceAttached)
 	}
 	return nil
 }
