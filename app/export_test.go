@@ -145,7 +145,7 @@ func pdfText(t *testing.T, path string) string {
 
 func TestRegisterPDFReadsBackInTheUsersLanguage(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed: build/scripts/setup.sh installs it")
+		t.Fatal("pdftotext (poppler-utils) is needed: build/scripts/setup.sh installs it")
 	}
 	a := registerApp(t)
 	org, _ := a.Portal.Organisation()
@@ -330,5 +330,66 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 	seq1, _ := strconv.Atoi(prop(moved, ics.ComponentPropertySequence))
 	if seq1 <= seq0 {
 		t.Errorf("SEQUENCE did not grow: %d then %d", seq0, seq1)
+	}
+}
+
+// The headless commands, as a user runs them: ecert-desktop export register / ics.
+func TestHeadlessExportCommands(t *testing.T) {
+	url, stopServer := startServer(t)
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %s", r.stderr)
+	}
+	// Offline: the exports read the replica only.
+	stopServer()
+	out := t.TempDir()
+	xlsx := filepath.Join(out, "registre.xlsx")
+	if r := run(t, data, "", nil, "export", "register", "--format", "xlsx", "--out", xlsx, "--filter", "ca", "--lang", "fr"); r.code != 0 ||
+		!strings.Contains(r.stdout, "Wrote 3 non-conformities") {
+		t.Fatalf("export register xlsx: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Registre")
+	f.Close()
+	if len(rows) != 4+3 || rows[4][3] == "" {
+		t.Errorf("xlsx rows: %v", rows)
+	}
+	pdf := filepath.Join(out, "register.pdf")
+	if r := run(t, data, "", nil, "export", "register", "--format", "pdf", "--out", pdf, "--lang", "es"); r.code != 0 {
+		t.Fatalf("export register pdf: code %d\n%s", r.code, r.stderr)
+	}
+	if text := pdfText(t, pdf); !strings.Contains(text, "Registro de no conformidades") || !strings.Contains(text, "NC-131877-2017") {
+		t.Errorf("pdf:\n%s", text)
+	}
+	cal := filepath.Join(out, "deadlines.ics")
+	if r := run(t, data, "", nil, "export", "ics", "--out", cal); r.code != 0 || !strings.Contains(r.stdout, "deadlines to") {
+		t.Fatalf("export ics: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := events(t, cal); len(got) < 4 {
+		t.Errorf("%d events", len(got))
+	}
+	// Usage errors: exit code 2, nothing written.
+	for _, args := range [][]string{
+		{"export"},
+		{"export", "register", "--out", filepath.Join(out, "x.docx"), "--format", "docx"},
+		{"export", "register", "--format", "pdf"},
+		{"export", "ics", "--out", filepath.Join(out, "y.ics"), "--lang", "de"},
+	} {
+		if r := run(t, data, "", nil, args...); r.code != 2 {
+			t.Errorf("%v: code %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+	if r := run(t, data, "", nil, "export", "register", "--format", "pdf", "--out", filepath.Join(out, "no", "r.pdf")); r.code != 1 ||
+		!strings.Contains(r.stderr, "could not be written") {
+		t.Errorf("unwritable: code %d, stderr %q", r.code, r.stderr)
+	}
+	if left, _ := os.ReadDir(out); len(left) != 3 {
+		t.Errorf("files in the output folder: %v", left)
 	}
 }

@@ -837,6 +837,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ExportResult {
+	    path: string;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.rows = source["rows"];
+	    }
+	}
 	export class LocalCA {
 	    nc_id: string;
 	    text: string;
