@@ -59,6 +59,8 @@ const mock = {
   evidenceOpenInbox: vi.fn(),
   evidencePreferences: vi.fn(),
   evidenceSetPreferences: vi.fn(),
+  exportRegister: vi.fn(),
+  exportCalendar: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
 }
