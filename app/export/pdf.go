@@ -50,7 +50,7 @@ func WritePDF(ctx context.Context, w io.Writer, reg Register, progress Progress)
 	if err := p.run(ctx, progress); err != nil {
 		return err
 	}
-	return p.out.close(l.Title + " — " + reg.Organisation)
+	return p.out.close(l.Title+" — "+reg.Organisation, reg.Lang)
 }
 
 // pager places blocks of lines on pages. Without an output it only counts the pages.

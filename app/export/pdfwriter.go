@@ -98,8 +98,8 @@ func (p *pdfWriter) endPage() {
 }
 
 // close writes the fixed objects, the cross-reference table and the trailer.
-func (p *pdfWriter) close(title string) error {
-	p.object(catalogObj, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj))
+func (p *pdfWriter) close(title, lang string) error {
+	p.object(catalogObj, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (%s) >>", pagesObj, pdfString(lang)))
 	var kids strings.Builder
 	for _, n := range p.pages {
 		fmt.Fprintf(&kids, "%d 0 R ", n)
