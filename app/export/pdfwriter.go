@@ -192,30 +192,40 @@ func textWidth(s string, size float64, bold bool) float64 {
 func wrap(s string, size float64, bold bool, width, indent float64) []string {
 	var out []string
 	avail := width - indent
+	space := textWidth(" ", size, bold)
 	for _, para := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-		line := ""
+		// The line's width is kept as words are added, so a paragraph costs one pass.
+		var line strings.Builder
+		var lineWidth float64
 		for _, word := range strings.Fields(para) {
-			cand := word
-			if line != "" {
-				cand = line + " " + word
-			}
-			if textWidth(cand, size, bold) <= avail {
-				line = cand
+			w := textWidth(word, size, bold)
+			if line.Len() > 0 && lineWidth+space+w <= avail {
+				line.WriteByte(' ')
+				line.WriteString(word)
+				lineWidth += space + w
 				continue
 			}
-			if line != "" {
-				out = append(out, line)
+			if line.Len() == 0 && w <= avail {
+				line.WriteString(word)
+				lineWidth = w
+				continue
+			}
+			if line.Len() > 0 {
+				out = append(out, line.String())
+				line.Reset()
 				avail = width
 			}
-			for textWidth(word, size, bold) > avail {
+			for w > avail {
 				cut := cutAt(word, size, bold, avail)
 				out = append(out, word[:cut])
 				word = word[cut:]
+				w = textWidth(word, size, bold)
 				avail = width
 			}
-			line = word
+			line.WriteString(word)
+			lineWidth = w
 		}
-		out = append(out, line)
+		out = append(out, line.String())
 		avail = width
 	}
 	return out
