@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/export"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -60,6 +62,7 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 		{"fr", app.FilterAll, "Registre", "N° NC", "MC retournée"},
 		{"es", app.FilterCA, "Registro", "N.º NC", "MC devuelta"},
 		{"en", app.FilterHistory, "Register", "NC no.", ""},
+		{"pt", app.FilterEvidence, "Registro", "Nº da NC", ""},
 	} {
 		t.Run(tc.lang+"/"+tc.filter, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "register.xlsx")
@@ -131,6 +134,13 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 				t.Errorf("draft: got %q / %q", dr[col("Mesure corrective")], dr[col("Brouillon non envoyé")])
 			}
 		})
+	}
+}
+
+// The exports speak every language the UI does.
+func TestExportsSpeakEveryUILanguage(t *testing.T) {
+	if !slices.Equal(export.Languages, app.Languages) {
+		t.Errorf("export languages %v, UI languages %v", export.Languages, app.Languages)
 	}
 }
 

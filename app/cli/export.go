@@ -21,7 +21,7 @@ func (c *cmd) export(args []string) error {
 		fs.StringVar(&out, "out", "", "file to write")
 		fs.StringVar(&format, "format", "", "xlsx or pdf")
 		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, open, history or all")
-		fs.StringVar(&lang, "lang", "", "fr, en or es (default: the app's language)")
+		fs.StringVar(&lang, "lang", "", "fr, en, es or pt (default: the app's language)")
 	}); err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (c *cmd) export(args []string) error {
 	if lang == "" {
 		lang = c.app.Settings.Language()
 	} else if !slices.Contains(export.Languages, lang) {
-		return usageError("--lang must be one of fr, en, es")
+		return usageError("--lang must be one of fr, en, es, pt")
 	}
 	start := time.Now()
 	if args[0] == "ics" {

@@ -25,7 +25,7 @@ type labels struct {
 }
 
 // Languages are the languages the exports are written in.
-var Languages = []string{"fr", "en", "es"}
+var Languages = []string{"fr", "en", "es", "pt"}
 
 // words returns the labels of lang; English for a language the exports do not know.
 func words(lang string) *labels {
@@ -146,11 +146,41 @@ var allLabels = map[string]*labels{
 			return fmt.Sprintf("%d de %s de %d", t.Day(), m[t.Month()-1], t.Year())
 		},
 	},
+	"pt": {
+		Title: "Registro de não conformidades e medidas corretivas", Sheet: "Registro",
+		Exported: "Exportado em", Page: "Página", Filter: "Lista",
+		Audit: "Nº da auditoria", AuditDate: "Data da auditoria", Service: "Serviço", NC: "Nº da NC",
+		Criterion: "Nº do CC", CriterionText: "Critério de conformidade", CriterionType: "Tipo de critério",
+		Finding: "Não conformidade", Score: "Pontuação", Received: "Recebida em", Due: "Prazo", Stage: "Etapa",
+		CAStatus: "Status MC", CA: "Medida corretiva", CADraft: "Rascunho não enviado",
+		CASent: "MC enviada em", CASentBy: "MC enviada por", CADecisions: "Decisões do analista sobre a MC",
+		EvidenceStatus: "Status evidências", Evidence: "Evidências objetivas", EvidenceBy: "Evidências enviadas por",
+		EvidenceDecisions: "Decisões do analista sobre as evidências", None: "—", By: "por",
+		NoRows: "Nenhuma não conformidade nesta lista.",
+		Filters: map[string]string{"ca": "MCs a apresentar", "evidence": "Evidências a apresentar",
+			"open": "Todas as NCs em aberto", "history": "Histórico", "all": "Todas as NCs"},
+		Stages: map[string]string{"ca_requested": "MC solicitada", "ca_submitted": "MC enviada",
+			"ca_returned": "MC devolvida", "evidence_requested": "Evidências solicitadas", "evidence_submitted": "Evidências enviadas",
+			"evidence_returned": "Evidências devolvidas", "closed": "Encerrada"},
+		Statuses: map[string]string{"": "—", "requested": "Solicitada", "submitted": "Enviada",
+			"returned": "Devolvida", "accepted": "Satisfatória"},
+		Types: map[string]string{"core": "Essencial", "major": "Principal", "development": "Desenvolvimento",
+			"voluntary": "Boa prática voluntária", "reactive": "Reativo"},
+		Decisions: map[string]string{"accepted": "aceita", "returned": "devolvida", "": "pendente"},
+		CalCA:     "Prazo da MC", CalEvidence: "Prazo das evidências", CalCertificate: "Fim da validade do certificado",
+		CalNextAudit: "Próxima auditoria", CalAudit: "Auditoria prevista", CalName: "Prazos do Ecert", Colon: ": ",
+		months: []string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+			"setembro", "outubro", "novembro", "dezembro"},
+		dateFormat: "02/01/2006",
+		longDate: func(t time.Time, m []string) string {
+			return fmt.Sprintf("%d de %s de %d", t.Day(), m[t.Month()-1], t.Year())
+		},
+	},
 }
 
 // RegisterName is the register's suggested file name: registre-NC-2026-12-05.pdf.
 func RegisterName(lang string, day time.Time, format string) string {
-	base := map[string]string{"fr": "registre-NC", "es": "registro-NC"}[lang]
+	base := map[string]string{"fr": "registre-NC", "es": "registro-NC", "pt": "registro-NC"}[lang]
 	if base == "" {
 		base = "NC-register"
 	}
@@ -164,6 +194,8 @@ func CalendarName(lang string) string {
 		return "echeances-ecert.ics"
 	case "es":
 		return "plazos-ecert.ics"
+	case "pt":
+		return "prazos-ecert.ics"
 	}
 	return "ecert-deadlines.ics"
 }
