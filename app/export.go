@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/ecert-desktop/ecert-desktop/app/export"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -17,6 +18,9 @@ import (
 type Export struct {
 	*base
 	settings *Settings
+
+	mu   sync.Mutex
+	last string // the file the window's last export wrote, which OpenLast opens
 }
 
 // ExportResult says where an export went; Path is "" when the user cancelled.
@@ -37,13 +41,35 @@ type ExportProgress struct {
 // emitting "export:progress" as rows are written.
 func (e *Export) Register(format, filter string) (ExportResult, error) {
 	r, err := e.register(e.ctx, format, filter)
+	e.remember(r, err)
 	return r, e.fail(err)
 }
 
 // Calendar asks where to save the deadlines calendar and writes it.
 func (e *Export) Calendar() (ExportResult, error) {
 	r, err := e.calendar(e.ctx)
+	e.remember(r, err)
 	return r, e.fail(err)
+}
+
+// OpenLast opens the file of the last export with the system's program. Only that
+// file: the window never names a path for the app to open.
+func (e *Export) OpenLast() error {
+	e.mu.Lock()
+	path := e.last
+	e.mu.Unlock()
+	if path == "" {
+		return e.fail(&CodeError{Code: api.CodeNotFound})
+	}
+	return e.fail(e.platform.OpenPath(path))
+}
+
+func (e *Export) remember(r ExportResult, err error) {
+	if err == nil && r.Path != "" {
+		e.mu.Lock()
+		e.last = r.Path
+		e.mu.Unlock()
+	}
 }
 
 func (e *Export) register(ctx context.Context, format, filter string) (ExportResult, error) {

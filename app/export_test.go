@@ -238,6 +238,35 @@ func TestExportRefusesBadInputAndWritesNothing(t *testing.T) {
 	}
 }
 
+// The window's way: the save dialog answers a path, the progress goes to the window as
+// events, and "Open" opens that file and no other.
+func TestBoundExportSavesWhereTheDialogSaysAndOpensIt(t *testing.T) {
+	a, _, p, _ := loggedInApp(t)
+	if err := a.Export.OpenLast(); !isCode(err, api.CodeNotFound) {
+		t.Errorf("OpenLast before any export: got %v", err)
+	}
+	p.saveTo = filepath.Join(t.TempDir(), "registre.pdf")
+	r, err := a.Export.Register("pdf", app.FilterOpen)
+	if err != nil || r.Path != p.saveTo || r.Rows == 0 {
+		t.Fatalf("Register: %+v, %v", r, err)
+	}
+	if _, err := os.Stat(p.saveTo); err != nil {
+		t.Fatal(err)
+	}
+	if !p.saw(app.EventExport) {
+		t.Error("no export:progress event")
+	}
+	if err := a.Export.OpenLast(); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	opened := slices.Clone(p.opened)
+	p.mu.Unlock()
+	if len(opened) != 1 || opened[0] != p.saveTo {
+		t.Errorf("opened %v, want %s", opened, p.saveTo)
+	}
+}
+
 // events reads a calendar back with golang-ical and returns its events by UID.
 func events(t *testing.T, path string) map[string]*ics.VEvent {
 	t.Helper()

@@ -5,6 +5,7 @@ import { test, expect, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { ORG, login, setLang, showNcList } from './helpers'
+import { openedFiles } from './server'
 
 /** exportFile clicks an export button and returns the path the success message names. */
 async function exportFile(page: Page, button: 'xlsx' | 'pdf' | 'ics', saved: RegExp): Promise<string> {
@@ -38,6 +39,9 @@ test('the register and the calendar are saved in French, then in Spanish', async
   for (const want of ['Registre des non-conformités et mesures correctives', 'Liste : MC à mettre en place', ORG, 'Page 1 / '])
     expect(fr).toContain(want)
   for (const id of ids) expect(fr).toContain(id)
+  // « Ouvrir » opens that file with the system's program.
+  await page.getByTestId('export-open').click()
+  await expect.poll(() => openedFiles()).toContain(pdf)
 
   // Spanish: the register follows the UI's language.
   await setLang(page, 'es')

@@ -125,6 +125,8 @@ export const exportRegister = (format: ExportFormat, filter: NCFilter) =>
   call<ExportResult>(ExportAPI.Register(format, filter))
 /** Asks where to save the deadlines calendar (.ics) and writes it. */
 export const exportCalendar = () => call<ExportResult>(ExportAPI.Calendar())
+/** Opens the last exported file with the system's program. */
+export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
 
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())

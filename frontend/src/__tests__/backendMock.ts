@@ -61,6 +61,7 @@ const mock = {
   evidenceSetPreferences: vi.fn(),
   exportRegister: vi.fn(),
   exportCalendar: vi.fn(),
+  exportOpenLast: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
 }

@@ -44,6 +44,9 @@ describe('Export of the register', () => {
     await flushPromises()
     expect(wrapper.find('[data-testid=export-progress]').exists()).toBe(false)
     expect(wrapper.get('[data-testid=export-result]').text()).toContain('Register saved (5000 NCs): /home/u/registre.xlsx')
+    b.exportOpenLast.mockResolvedValue(undefined)
+    await wrapper.get('[data-testid=export-open]').trigger('click')
+    expect(b.exportOpenLast).toHaveBeenCalled()
   })
 
   it('says nothing when the save dialog is cancelled, and the error in French when writing fails', async () => {

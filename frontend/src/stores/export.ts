@@ -42,10 +42,19 @@ export const useExportStore = defineStore('export', () => {
   const register = (format: ExportFormat, filter: NCFilter) => run(format, () => backend.exportRegister(format, filter))
   /** Writes the deadlines calendar, where the user chooses. */
   const calendar = () => run('ics', () => backend.exportCalendar())
+  /** Opens the file just written with the system's program. */
+  async function openLast() {
+    error.value = ''
+    try {
+      await backend.exportOpenLast()
+    } catch (e) {
+      error.value = errorCode(e)
+    }
+  }
   const clear = () => {
     result.value = null
     error.value = ''
   }
 
-  return { busy, progress, result, error, register, calendar, clear }
+  return { busy, progress, result, error, register, calendar, openLast, clear }
 })

@@ -4,4 +4,6 @@ import {app} from '../models';
 
 export function Calendar():Promise<app.ExportResult>;
 
+export function OpenLast():Promise<void>;
+
 export function Register(arg1:string,arg2:string):Promise<app.ExportResult>;

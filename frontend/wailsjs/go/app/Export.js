@@ -6,6 +6,10 @@ export function Calendar() {
   return window['go']['app']['Export']['Calendar']();
 }
 
+export function OpenLast() {
+  return window['go']['app']['Export']['OpenLast']();
+}
+
 export function Register(arg1, arg2) {
   return window['go']['app']['Export']['Register'](arg1, arg2);
 }
