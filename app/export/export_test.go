@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 func TestICSLinesAreFoldedWithoutSplittingCharacters(t *testing.T) {
@@ -83,5 +86,42 @@ func TestWrapKeepsEveryWordWithinTheWidth(t *testing.T) {
 				t.Errorf("text changed: %q", joined)
 			}
 		})
+	}
+}
+
+func TestICSDeadlinesAreAllDayAndStampedInUTC(t *testing.T) {
+	lima := time.FixedZone("Lima", -5*3600)
+	cal := Calendar{Organisation: "Coop, Sud; Nord", OrgID: "42", Lang: "es",
+		Now: time.Date(2026, 12, 4, 22, 30, 0, 0, lima), // already the 5th in UTC
+		NCs: []api.NC{
+			{ID: "NC-1-2026", CriterionNumber: "1.1", DueDate: "2026-01-31", Stage: api.StageCAReturned, Revision: 7},
+			{ID: "NC-2-2026", DueDate: "2026-02-10", Stage: api.StageCASubmitted}, // with the analyst: no deadline
+			{ID: "NC-3-2026", DueDate: "2026-12-31", Stage: api.StageEvidenceRequested},
+			{ID: "NC-4-2026", Stage: api.StageCARequested}, // no due date
+		},
+		Certification: &api.Certification{NextAuditDue: "2027-03-01"},
+	}
+	var b bytes.Buffer
+	n, err := WriteICS(&b, cal)
+	if err != nil || n != 3 {
+		t.Fatalf("WriteICS: %d events, %v; want 3", n, err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"DTSTAMP:20261205T033000Z\r\n",
+		"UID:ca-NC-1-2026.42@ecert-desktop\r\nDTSTAMP:20261205T033000Z\r\nDTSTART;VALUE=DATE:20260131\r\nDTEND;VALUE=DATE:20260201\r\nSEQUENCE:7\r\n",
+		"UID:evidence-NC-3-2026.42@ecert-desktop\r\n",
+		"DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270101\r\n",
+		"UID:next-audit.42@ecert-desktop\r\n",
+		"SUMMARY:Próxima auditoría — Coop\\, Sud\\; Nord\r\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"NC-2-2026", "NC-4-2026"} {
+		if strings.Contains(out, not) {
+			t.Errorf("%s has no deadline of the organisation's, but is in the calendar", not)
+		}
 	}
 }
