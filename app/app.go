@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -54,7 +55,7 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
-	Export   *Export
+	Export   *exports.Export
 
 	cfg    Config
 	base   *base
@@ -93,7 +94,8 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
-	a.Export = &Export{base: b, settings: a.Settings}
+	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
 }
 

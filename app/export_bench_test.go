@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 )
 
 // peakHeap samples the live heap every few milliseconds while op runs and returns the
@@ -56,9 +57,9 @@ func BenchmarkExportRegister(b *testing.B) {
 				peak = max(peak, peakHeap(func() {
 					var err error
 					if format == "ics" {
-						rows, err = a.ExportCalendar(context.Background(), path, "fr")
+						rows, err = exports.WriteCalendar(context.Background(), a.Export, path, "fr")
 					} else {
-						rows, err = a.ExportRegister(context.Background(), path, format, app.FilterAll, "fr", nil)
+						rows, err = exports.WriteRegister(context.Background(), a.Export, path, format, app.FilterAll, "fr", nil)
 					}
 					if err != nil {
 						b.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
-	"github.com/ecert-desktop/ecert-desktop/app/export"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -67,7 +67,7 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 		t.Run(tc.lang+"/"+tc.filter, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "register.xlsx")
 			var last [2]int
-			n, err := a.ExportRegister(ctx, path, "xlsx", tc.filter, tc.lang, func(done, total int) { last = [2]int{done, total} })
+			n, err := exports.WriteRegister(ctx, a.Export, path, "xlsx", tc.filter, tc.lang, func(done, total int) { last = [2]int{done, total} })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,8 +139,8 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 
 // The exports speak every language the UI does.
 func TestExportsSpeakEveryUILanguage(t *testing.T) {
-	if !slices.Equal(export.Languages, app.Languages) {
-		t.Errorf("export languages %v, UI languages %v", export.Languages, app.Languages)
+	if !slices.Equal(exports.Languages, app.Languages) {
+		t.Errorf("export languages %v, UI languages %v", exports.Languages, app.Languages)
 	}
 }
 
@@ -170,7 +170,7 @@ func TestRegisterPDFReadsBackInTheUsersLanguage(t *testing.T) {
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "register.pdf")
-			if _, err := a.ExportRegister(context.Background(), path, "pdf", tc.filter, tc.lang, nil); err != nil {
+			if _, err := exports.WriteRegister(context.Background(), a.Export, path, "pdf", tc.filter, tc.lang, nil); err != nil {
 				t.Fatal(err)
 			}
 			text := pdfText(t, path)
@@ -220,7 +220,7 @@ func TestExportRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"missing folder", filepath.Join(dir, "no", "such", "a.pdf"), "pdf", app.FilterAll, api.CodeNotWritable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := a.ExportRegister(context.Background(), tc.path, tc.format, tc.filter, "fr", nil)
+			_, err := exports.WriteRegister(context.Background(), a.Export, tc.path, tc.format, tc.filter, "fr", nil)
 			if got := app.Code(err); got != tc.code {
 				t.Fatalf("got %q (%v), want %q", got, err, tc.code)
 			}
@@ -253,7 +253,7 @@ func TestBoundExportSavesWhereTheDialogSaysAndOpensIt(t *testing.T) {
 	if _, err := os.Stat(p.saveTo); err != nil {
 		t.Fatal(err)
 	}
-	if !p.saw(app.EventExport) {
+	if !p.saw(exports.EventProgress) {
 		t.Error("no export:progress event")
 	}
 	if err := a.Export.OpenLast(); err != nil {
@@ -301,7 +301,7 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 	org, _ := a.Portal.Organisation()
 	dir := t.TempDir()
 	before := filepath.Join(dir, "before.ics")
-	if _, err := a.ExportCalendar(context.Background(), before, "fr"); err != nil {
+	if _, err := exports.WriteCalendar(context.Background(), a.Export, before, "fr"); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(before)
@@ -355,7 +355,7 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 	}
 	syncNow(t, a)
 	after := filepath.Join(dir, "after.ics")
-	if _, err := a.ExportCalendar(context.Background(), after, "en"); err != nil {
+	if _, err := exports.WriteCalendar(context.Background(), a.Export, after, "en"); err != nil {
 		t.Fatal(err)
 	}
 	moved := events(t, after)[uid("ca-"+returnedNC)]

@@ -25,7 +25,6 @@ const (
 	EventUpload         = "upload:progress"   // engine.Progress, a few times a second
 	EventAttached       = "evidence:attached" // []AttachResult with nc_id: files the inbox attached
 	EventDropped        = "files:dropped"     // []string: paths dropped on the window
-	EventExport         = "export:progress"   // ExportProgress, every 100 rows and at the end
 )
 
 // headless is the Platform of runs without a window.

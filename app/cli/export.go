@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
-	"github.com/ecert-desktop/ecert-desktop/app/export"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 )
 
 // The headless exports: the register (XLSX, PDF) and the deadlines calendar (.ics).
@@ -30,23 +30,23 @@ func (c *cmd) export(args []string) error {
 	}
 	if lang == "" {
 		lang = c.app.Settings.Language()
-	} else if !slices.Contains(export.Languages, lang) {
+	} else if !slices.Contains(exports.Languages, lang) {
 		return usageError("--lang must be one of fr, en, es, pt")
 	}
 	start := time.Now()
 	if args[0] == "ics" {
-		n, err := c.app.ExportCalendar(c.ctx, out, lang)
+		n, err := exports.WriteCalendar(c.ctx, c.app.Export, out, lang)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(c.stdout, "Wrote %d deadlines to %s.\n", n, out)
 		return nil
 	}
-	if format != export.XLSX && format != export.PDF {
+	if format != exports.XLSX && format != exports.PDF {
 		return usageError("--format must be xlsx or pdf")
 	}
 	last := time.Now()
-	n, err := c.app.ExportRegister(c.ctx, out, format, filter, lang, func(done, total int) {
+	n, err := exports.WriteRegister(c.ctx, c.app.Export, out, format, filter, lang, func(done, total int) {
 		// A line a second at most: the register of a large organisation takes a few.
 		if time.Since(last) > time.Second && done < total {
 			last = time.Now()

@@ -10,7 +10,7 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
-import * as ExportAPI from '../wailsjs/go/app/Export'
+import * as ExportAPI from '../wailsjs/go/exports/Export'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   AttachResult,

@@ -262,7 +262,7 @@ export interface BackendEvents {
   'evidence:attached': EvidenceAttached
   /** Paths of files dropped on the window. */
   'files:dropped': string[]
-  /** Rows of an export written so far (app/export.go). */
+  /** Rows of an export written so far (app/exports). */
   'export:progress': ExportProgress
 }
 

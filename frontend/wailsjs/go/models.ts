@@ -837,20 +837,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class ExportResult {
-	    path: string;
-	    rows: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExportResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.rows = source["rows"];
-	    }
-	}
 	export class LocalCA {
 	    nc_id: string;
 	    text: string;
@@ -1136,6 +1122,25 @@ export namespace app {
 	        this.pending = source["pending"];
 	        this.files = source["files"];
 	        this.version = source["version"];
+	    }
+	}
+
+}
+
+export namespace exports {
+	
+	export class Result {
+	    path: string;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.rows = source["rows"];
 	    }
 	}
 

@@ -1,4 +1,4 @@
-package export_test
+package exports_test
 
 import (
 	"bytes"
@@ -13,21 +13,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecert-desktop/ecert-desktop/app/export"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // manyRows is a register of n NCs; the one at index long has a finding longer than a
 // page, which must flow over to the next pages.
-func manyRows(n, long int) export.Register {
-	reg := export.Register{Organisation: "Coopérative « Œuvre » (test)", OrgID: "9999", Lang: "fr", Filter: "all",
+func manyRows(n, long int) exports.Register {
+	reg := exports.Register{Organisation: "Coopérative « Œuvre » (test)", OrgID: "9999", Lang: "fr", Filter: "all",
 		Date: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)}
 	for i := range n {
 		finding := fmt.Sprintf("Constat numéro %d : registre incomplet, pièces (justificatives) manquantes.", i)
 		if i == long {
 			finding = strings.Repeat("Une phrase très longue du constat qui remplit la page. ", 900)
 		}
-		reg.Rows = append(reg.Rows, export.Row{NC: api.NC{ID: fmt.Sprintf("NC-%06d-2026", i), AuditID: "AO-1",
+		reg.Rows = append(reg.Rows, exports.Row{NC: api.NC{ID: fmt.Sprintf("NC-%06d-2026", i), AuditID: "AO-1",
 			CriterionNumber: "1.2.3", CriterionText: "Texte du critère", CriterionType: "core", Finding: finding,
 			ReceivedDate: "2026-01-02", DueDate: "2026-03-04", Stage: api.StageCARequested, CAStatus: api.StatusRequested}})
 	}
@@ -45,7 +45,7 @@ func TestPDFOfManyPagesIsWellFormedAndNumbered(t *testing.T) {
 		t.Fatal(err)
 	}
 	var calls, last int
-	if err := export.WritePDF(context.Background(), f, reg, func(done, total int) { calls, last = calls+1, done }); err != nil {
+	if err := exports.WritePDF(context.Background(), f, reg, func(done, total int) { calls, last = calls+1, done }); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -91,8 +91,8 @@ func TestExportsStopWhenCancelled(t *testing.T) {
 	cancel()
 	reg := manyRows(500, -1)
 	for name, write := range map[string]func(context.Context, *bytes.Buffer) error{
-		"xlsx": func(ctx context.Context, b *bytes.Buffer) error { return export.WriteXLSX(ctx, b, reg, nil) },
-		"pdf":  func(ctx context.Context, b *bytes.Buffer) error { return export.WritePDF(ctx, b, reg, nil) },
+		"xlsx": func(ctx context.Context, b *bytes.Buffer) error { return exports.WriteXLSX(ctx, b, reg, nil) },
+		"pdf":  func(ctx context.Context, b *bytes.Buffer) error { return exports.WritePDF(ctx, b, reg, nil) },
 	} {
 		var b bytes.Buffer
 		if err := write(ctx, &b); !errors.Is(err, context.Canceled) {

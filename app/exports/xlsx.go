@@ -1,4 +1,4 @@
-package export
+package exports
 
 import (
 	"context"
@@ -18,7 +18,7 @@ const headerRow = 4
 // NC in an Excel table (filters and sorting on every column), dates as real dates.
 // Rows go through excelize's stream writer, which keeps them on disk rather than in
 // memory, so the 5,000-NC register costs little more than a small one.
-func WriteXLSX(ctx context.Context, w io.Writer, reg Register, progress Progress) error {
+func WriteXLSX(ctx context.Context, w io.Writer, reg Register, progress OnProgress) error {
 	l := words(reg.Lang)
 	f := excelize.NewFile()
 	defer f.Close()

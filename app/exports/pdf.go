@@ -1,4 +1,4 @@
-package export
+package exports
 
 import (
 	"context"
@@ -40,7 +40,7 @@ func (l pdfLine) height() float64 {
 // "Page n / N". Each NC is a block of labelled lines that is not split across pages
 // when it fits on one. The layout runs twice — once to count the pages, once to write
 // them — so that every page can say how many there are without holding them all.
-func WritePDF(ctx context.Context, w io.Writer, reg Register, progress Progress) error {
+func WritePDF(ctx context.Context, w io.Writer, reg Register, progress OnProgress) error {
 	l := words(reg.Lang)
 	counter := &pager{l: l, reg: reg}
 	if err := counter.run(ctx, nil); err != nil {
@@ -63,7 +63,7 @@ type pager struct {
 	y     float64
 }
 
-func (p *pager) run(ctx context.Context, progress Progress) error {
+func (p *pager) run(ctx context.Context, progress OnProgress) error {
 	p.newPage()
 	if len(p.reg.Rows) == 0 {
 		p.place([]pdfLine{{text: p.l.NoRows, size: textSize}})

@@ -1,4 +1,4 @@
-package export
+package exports
 
 import (
 	"errors"
@@ -37,14 +37,14 @@ type Register struct {
 	Rows         []Row
 }
 
-// Progress receives the number of rows written and the total, every few rows and once
+// OnProgress receives the number of rows written and the total, every few rows and once
 // at the end. It may be nil.
-type Progress func(done, total int)
+type OnProgress func(done, total int)
 
 // every is how many rows pass between two progress reports.
 const every = 100
 
-func (p Progress) report(done, total int) {
+func (p OnProgress) report(done, total int) {
 	if p != nil && (done%every == 0 || done == total) {
 		p(done, total)
 	}
