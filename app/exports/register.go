@@ -2,6 +2,7 @@ package exports
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,20 +76,11 @@ func (r Row) caSent() (time.Time, string) {
 func (r Row) evidenceBy() string {
 	var names []string
 	for _, v := range r.NC.EvidenceHistory {
-		if v.SubmittedBy != "" && !contains(names, v.SubmittedBy) {
+		if v.SubmittedBy != "" && !slices.Contains(names, v.SubmittedBy) {
 			names = append(names, v.SubmittedBy)
 		}
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // caDecisions lists the analyst's decisions on each corrective measure sent, oldest
