@@ -129,6 +129,20 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 			if got := ret[col("Dû le")]; got == "" {
 				t.Error("the due date is empty")
 			}
+			// A CA decided before the replica's history: its decision is still there.
+			acc := byNC["NC-150424-2018"]
+			if got := acc[col("Décisions de l'analyste sur la MC")]; !strings.Contains(got, "acceptée — Satisfait. Merci") {
+				t.Errorf("decision without history: got %q", got)
+			}
+			ev, _ := a.Portal.NC("NC-150424-2018")
+			if len(ev.Evidence) == 0 {
+				t.Fatal("the demo's NC-150424-2018 has no evidence")
+			}
+			for _, e := range ev.Evidence {
+				if got := acc[col("Preuves matérielles")]; !strings.Contains(got, e.Evidence.File.Name) {
+					t.Errorf("evidence list %q lacks %s", got, e.Evidence.File.Name)
+				}
+			}
 			dr := byNC[draftNC]
 			if dr[col("Mesure corrective")] != draftText || dr[col("Brouillon non envoyé")] != "✓" {
 				t.Errorf("draft: got %q / %q", dr[col("Mesure corrective")], dr[col("Brouillon non envoyé")])

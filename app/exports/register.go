@@ -90,6 +90,15 @@ func (l *labels) caDecisions(r Row) []string {
 	for _, v := range r.NC.CAHistory {
 		out = append(out, l.decision(v.DecidedAt, v.SubmittedAt, v.Decision, v.Comment))
 	}
+	// An NC whose history the replica does not hold (CAs decided before it existed)
+	// still carries the last decision on its CA.
+	if ca := r.NC.CA; len(out) == 0 && ca != nil && (ca.AnalystComment != "" || !ca.DecidedAt.IsZero()) {
+		decision := ""
+		if s := r.NC.CAStatus; s == "accepted" || s == "returned" {
+			decision = s
+		}
+		out = append(out, l.decision(ca.DecidedAt, ca.SubmittedAt, decision, ca.AnalystComment))
+	}
 	return out
 }
 
