@@ -244,10 +244,10 @@ func TestExportRefusesBadInputAndWritesNothing(t *testing.T) {
 		t.Errorf("files left behind: %v", left)
 	}
 	// The bound method says the same in a code, and a cancelled dialog writes nothing.
-	if _, err := a.Export.Register("docx", app.FilterAll); !isCode(err, api.CodeInvalidInput) {
+	if _, err := a.Export.Register("docx", app.FilterAll, nil); !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("bound Register(docx): got %v", err)
 	}
-	if r, err := a.Export.Register("pdf", app.FilterAll); err != nil || r.Path != "" {
+	if r, err := a.Export.Register("pdf", app.FilterAll, nil); err != nil || r.Path != "" {
 		t.Errorf("cancelled dialog: got %+v, %v", r, err)
 	}
 }
@@ -260,9 +260,20 @@ func TestBoundExportSavesWhereTheDialogSaysAndOpensIt(t *testing.T) {
 		t.Errorf("OpenLast before any export: got %v", err)
 	}
 	p.saveTo = filepath.Join(t.TempDir(), "registre.pdf")
-	r, err := a.Export.Register("pdf", app.FilterOpen)
+	r, err := a.Export.Register("pdf", app.FilterOpen, nil)
 	if err != nil || r.Path != p.saveTo || r.Rows == 0 {
 		t.Fatalf("Register: %+v, %v", r, err)
+	}
+	// A search narrows the list: only the NCs it shows (of the filter's) are written.
+	searched := filepath.Join(filepath.Dir(p.saveTo), "searched.pdf")
+	p.saveTo = searched
+	r, err = a.Export.Register("pdf", app.FilterOpen, []string{returnedNC, "NC-131877-2017"}) // the second is closed
+	if err != nil || r.Rows != 1 {
+		t.Fatalf("Register of a search: %+v, %v; want 1 row", r, err)
+	}
+	if text := pdfText(t, searched); !strings.Contains(text, returnedNC) || strings.Contains(text, "NC-131877-2017") ||
+		strings.Contains(text, "NC-150424-2018") {
+		t.Errorf("searched register:\n%s", text)
 	}
 	if _, err := os.Stat(p.saveTo); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -76,8 +77,9 @@ func (e *codeError) ErrorCode() string { return e.code }
 
 // Register asks where to save the register of the NC list's filter (ca, evidence,
 // open, history, all) in a format (xlsx or pdf), in the UI's language, and writes it,
-// emitting EventProgress as rows are written.
-func (e *Export) Register(format, filter string) (Result, error) {
+// emitting EventProgress as rows are written. When the list is narrowed by a search,
+// only names the NCs it shows (the filter's others are left out); none means all.
+func (e *Export) Register(format, filter string, only []string) (Result, error) {
 	if _, ok := e.cfg.Stages[filter]; !ok || (format != XLSX && format != PDF) {
 		return Result{}, e.cfg.Fail(ErrInvalid)
 	}
@@ -86,7 +88,7 @@ func (e *Export) Register(format, filter string) (Result, error) {
 	if err != nil || path == "" {
 		return Result{}, e.cfg.Fail(err)
 	}
-	n, err := WriteRegister(e.cfg.Context, e, path, format, filter, lang, func(done, total int) {
+	n, err := writeRegister(e.cfg.Context, e, path, format, filter, lang, only, func(done, total int) {
 		e.cfg.Platform.Emit(EventProgress, Progress{Kind: format, Done: done, Total: total})
 	})
 	return e.remember(Result{Path: path, Rows: n}, err)
@@ -130,6 +132,10 @@ func (e *Export) remember(r Result, err error) (Result, error) {
 // and a language, and returns the number of NCs in it (the headless command calls it;
 // it is not a method so that the window does not bind it).
 func WriteRegister(ctx context.Context, e *Export, path, format, filter, lang string, progress OnProgress) (int, error) {
+	return writeRegister(ctx, e, path, format, filter, lang, nil, progress)
+}
+
+func writeRegister(ctx context.Context, e *Export, path, format, filter, lang string, only []string, progress OnProgress) (int, error) {
 	stages, ok := e.cfg.Stages[filter]
 	if !ok {
 		return 0, ErrInvalid
@@ -145,6 +151,13 @@ func WriteRegister(ctx context.Context, e *Export, path, format, filter, lang st
 	reg, err := registerOf(ctx, e.cfg.Store(), stages)
 	if err != nil {
 		return 0, err
+	}
+	if len(only) > 0 {
+		keep := make(map[string]bool, len(only))
+		for _, id := range only {
+			keep[id] = true
+		}
+		reg.Rows = slices.DeleteFunc(reg.Rows, func(r Row) bool { return !keep[r.NC.ID] })
 	}
 	reg.Lang, reg.Filter, reg.Date = lang, filter, e.cfg.Now()
 	err = writeSafely(path, func(w io.Writer) error { return write(ctx, w, reg, progress) })

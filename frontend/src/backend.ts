@@ -120,9 +120,12 @@ export const evidenceSetPreferences = (p: Preferences) =>
   call<void>(EvidenceAPI.SetPreferences({ ...p } as Parameters<typeof EvidenceAPI.SetPreferences>[0]))
 
 // ---- Exports, written offline from the replica ----
-/** Asks where to save the register of a list filter (native dialog) and writes it. */
-export const exportRegister = (format: ExportFormat, filter: NCFilter) =>
-  call<ExportResult>(ExportAPI.Register(format, filter))
+/**
+ * Asks where to save the register of a list filter (native dialog) and writes it; only,
+ * when not empty, keeps the NCs a search shows.
+ */
+export const exportRegister = (format: ExportFormat, filter: NCFilter, only: string[]) =>
+  call<ExportResult>(ExportAPI.Register(format, filter, only))
 /** Asks where to save the deadlines calendar (.ics) and writes it. */
 export const exportCalendar = () => call<ExportResult>(ExportAPI.Calendar())
 /** Opens the last exported file with the system's program. */

@@ -33,7 +33,7 @@ describe('Export of the register', () => {
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
     await wrapper.get('[data-testid=filter-open]').trigger('click')
     await wrapper.get('[data-testid=export-xlsx]').trigger('click')
-    expect(b.exportRegister).toHaveBeenCalledWith('xlsx', 'open')
+    expect(b.exportRegister).toHaveBeenCalledWith('xlsx', 'open', [])
     await flushPromises()
     expect(wrapper.get('[data-testid=export-progress]').text()).toBe('Preparing the export…')
     emit('export:progress', { kind: 'xlsx', done: 2500, total: 5000 })
@@ -49,6 +49,16 @@ describe('Export of the register', () => {
     expect(b.exportOpenLast).toHaveBeenCalled()
   })
 
+  it('exports only the NCs a search shows', async () => {
+    b.ncs.mockResolvedValue([ncRow({ id: 'NC-1-2019', finding: 'Registre incomplet' }), ncRow({ id: 'NC-2-2019', finding: 'Masques' })])
+    b.exportRegister.mockResolvedValue({ path: '/tmp/r.pdf', rows: 1 })
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
+    await wrapper.get('[data-testid=nc-search]').setValue('masques')
+    await flushPromises()
+    await wrapper.get('[data-testid=export-pdf]').trigger('click')
+    expect(b.exportRegister).toHaveBeenCalledWith('pdf', 'ca', ['NC-2-2019'])
+  })
+
   it('says nothing when the save dialog is cancelled, and the error in French when writing fails', async () => {
     b.exportCalendar.mockResolvedValue({ path: '', rows: 0 })
     b.exportRegister.mockRejectedValue('not_writable')
@@ -59,7 +69,7 @@ describe('Export of the register', () => {
     expect(wrapper.get('[data-testid=export-ics]').text()).toBe('Calendrier (.ics)')
     await wrapper.get('[data-testid=export-pdf]').trigger('click')
     await flushPromises()
-    expect(b.exportRegister).toHaveBeenCalledWith('pdf', 'ca')
+    expect(b.exportRegister).toHaveBeenCalledWith('pdf', 'ca', [])
     expect(wrapper.get('[data-testid=export-error]').text()).toContain("Le fichier n'a pas pu être enregistré")
   })
 })

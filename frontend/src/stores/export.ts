@@ -38,8 +38,9 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
-  /** Writes the register of a list filter, where the user chooses. */
-  const register = (format: ExportFormat, filter: NCFilter) => run(format, () => backend.exportRegister(format, filter))
+  /** Writes the register of a list filter (only the NCs given, when a search narrows it). */
+  const register = (format: ExportFormat, filter: NCFilter, only: string[] = []) =>
+    run(format, () => backend.exportRegister(format, filter, only))
   /** Writes the deadlines calendar, where the user chooses. */
   const calendar = () => run('ics', () => backend.exportCalendar())
   /** Opens the file just written with the system's program. */

@@ -6,4 +6,4 @@ export function Calendar():Promise<exports.Result>;
 
 export function OpenLast():Promise<void>;
 
-export function Register(arg1:string,arg2:string):Promise<exports.Result>;
+export function Register(arg1:string,arg2:string,arg3:Array<string>):Promise<exports.Result>;

@@ -10,6 +10,6 @@ export function OpenLast() {
   return window['go']['exports']['Export']['OpenLast']();
 }
 
-export function Register(arg1, arg2) {
-  return window['go']['exports']['Export']['Register'](arg1, arg2);
+export function Register(arg1, arg2, arg3) {
+  return window['go']['exports']['Export']['Register'](arg1, arg2, arg3);
 }
