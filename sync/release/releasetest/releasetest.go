@@ -38,7 +38,7 @@ func OtherPrivateKey() ed25519.PrivateKey {
 // Entry is one file to publish: its platform, name and content.
 type Entry struct {
 	Platform, Name string
-	Data       []byte
+	Data           []byte
 }
 
 // FileOf describes data as a manifest entry.
