@@ -37,6 +37,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"update":   (*cmd).update,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -62,6 +63,8 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
   version [--json]                 the version, commit, build date and web view
+  update [--check] [--json]        check the server's signed release; without --check,
+                                   install it (Windows) or say how (Linux packages)
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -298,6 +301,10 @@ func explain(err error) string {
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+	}
+	var pe plainError
+	if errors.As(err, &pe) {
+		return pe.Error()
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {

@@ -46,6 +46,13 @@ func (p *Platform) context() context.Context {
 	return p.ctx
 }
 
+// Quit closes the window (the app then shuts down as when the user closes it).
+func (p *Platform) Quit() {
+	if ctx := p.context(); ctx != nil {
+		wruntime.Quit(ctx)
+	}
+}
+
 // Emit sends an event to the UI.
 func (p *Platform) Emit(event string, data any) {
 	p.startup.observe(event, data)

@@ -45,6 +45,9 @@ func DefaultMode() Mode {
 // Platform is this build's platform as the manifest names it: "windows-amd64".
 func Platform() string { return runtime.GOOS + "-" + runtime.GOARCH }
 
+// Dir is the updates folder inside a data folder.
+func Dir(dataDir string) string { return filepath.Join(dataDir, "updates") }
+
 // Config configures an Updater.
 type Config struct {
 	// Server returns the ecert-server address (http://host:port); "" when none is known
