@@ -80,7 +80,7 @@ func main() {
 		time.Sleep(time.Second)
 	}
 	ctx, stopUpdates := context.WithCancel(context.Background())
-	go updates.Serve(ctx)
+	go update.Serve(ctx, updates)
 	err = desktop.Run(a, platform, dist, log)
 	stopUpdates()
 	if err != nil {

@@ -100,8 +100,9 @@ func NewService(cfg ServiceConfig) *Service {
 	return s
 }
 
-// Serve checks at start (after FirstCheck) and then every Interval, until ctx ends.
-func (s *Service) Serve(ctx context.Context) error {
+// Serve checks at start (after FirstCheck) and then every Interval, until ctx ends. A
+// function, not a method: the window binds the service's methods.
+func Serve(ctx context.Context, s *Service) error {
 	s.mu.Lock()
 	s.ctx = ctx
 	s.mu.Unlock()
@@ -214,4 +215,3 @@ func (s *Service) set(change func(*State)) State {
 	}
 	return st
 }
-

@@ -54,7 +54,7 @@ func TestServiceChecksAtStartAndInstalls(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- s.Serve(ctx) }()
+	go func() { done <- update.Serve(ctx, s) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for s.State().Status != update.StatusAvailable && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

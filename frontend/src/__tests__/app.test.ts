@@ -94,7 +94,7 @@ describe('App', () => {
   it('unsubscribes each event exactly once on unmount', async () => {
     b.sessionState.mockResolvedValue(loggedOut)
     const { wrapper } = await mountScreen(App)
-    expect(b.onEvent).toHaveBeenCalledTimes(7)
+    expect(b.onEvent).toHaveBeenCalledTimes(8)
     wrapper.unmount()
     expect([...handlers.values()].every((l) => l.length === 0)).toBe(true)
   })

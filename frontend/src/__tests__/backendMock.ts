@@ -61,6 +61,9 @@ const mock = {
   evidenceSetPreferences: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
+  about: vi.fn(),
+  updateCheck: vi.fn(),
+  updateInstall: vi.fn(),
 }
 
 export default mock
