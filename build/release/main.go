@@ -3,6 +3,10 @@
 //
 //	go run ./build/release keygen -key FILE [-pub FILE]
 //	go run ./build/release sign -key FILE -version 1.2.3 -dir RELEASE_DIR platform=PATH…
+//
+// For tests only (the browser tests publish a release signed with the key everyone
+// knows, and build a dev app that trusts it): `sign -test-only-key …` and
+// `test-only-pubkey`.
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/release"
+	"github.com/ecert-desktop/ecert-desktop/sync/release/releasetest"
 )
 
 func main() {
@@ -33,7 +38,9 @@ const usage = `usage:
                                          prints the public key (and writes it to -pub)
   release sign -key FILE -version X.Y.Z -dir DIR platform=PATH...
                                          copies each PATH into DIR (unless it is there) and
-                                         writes DIR/manifest.json, signed`
+                                         writes DIR/manifest.json, signed
+  release test-only-pubkey               the TEST-ONLY public key (releasetest), for dev builds
+  (sign -test-only-key instead of -key signs with the TEST-ONLY key, for tests)`
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -44,6 +51,9 @@ func run(args []string, stdout io.Writer) error {
 		return keygen(args[1:], stdout)
 	case "sign":
 		return sign(args[1:], stdout)
+	case "test-only-pubkey":
+		fmt.Fprintln(stdout, releasetest.TestOnlyPublicKeyBase64())
+		return nil
 	}
 	return errors.New(usage)
 }
@@ -88,19 +98,22 @@ func sign(args []string, stdout io.Writer) error {
 	keyPath := fs.String("key", "", "private key file (from keygen)")
 	version := fs.String("version", "", "release version X.Y.Z")
 	dir := fs.String("dir", "", "release folder (ecert-server --release-dir)")
+	testOnly := fs.Bool("test-only-key", false, "sign with the TEST-ONLY key everyone knows (tests only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *keyPath == "" || *version == "" || *dir == "" || fs.NArg() == 0 {
-		return errors.New("sign: -key, -version, -dir and at least one platform=PATH are required")
+	if (*keyPath == "") == !*testOnly || *version == "" || *dir == "" || fs.NArg() == 0 {
+		return errors.New("sign: -key (or -test-only-key), -version, -dir and at least one platform=PATH are required")
 	}
-	raw, err := os.ReadFile(*keyPath)
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	key, err := release.ParsePrivateKey(string(raw))
-	if err != nil {
-		return err
+	key := releasetest.TestOnlyPrivateKey()
+	if !*testOnly {
+		raw, err := os.ReadFile(*keyPath)
+		if err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+		if key, err = release.ParsePrivateKey(string(raw)); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
