@@ -80,7 +80,8 @@ func main() {
 		time.Sleep(time.Second)
 	}
 	ctx, stopUpdates := context.WithCancel(context.Background())
-	go update.Serve(ctx, updates)
+	// Checks start once the replica is open (it knows the server).
+	platform.AfterStart = func() { go update.Serve(ctx, updates) }
 	err = desktop.Run(a, platform, dist, log)
 	stopUpdates()
 	if err != nil {

@@ -20,6 +20,10 @@ type Platform struct {
 
 	startup *startupLog // set by Run before the window starts; nil records nothing
 
+	// AfterStart, when set, is called once the app has started (its replica open), from
+	// the window's start-up: background work that reads the replica starts there.
+	AfterStart func()
+
 	// stand, when not nil, answers for the OS in browser tests (see testhooks_dev.go);
 	// only the dev build sets it.
 	stand *standIn

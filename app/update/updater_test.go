@@ -269,3 +269,19 @@ func TestNoticeModeOnlyTells(t *testing.T) {
 		t.Errorf("the notice downloaded something: %v", entries)
 	}
 }
+
+// A version that starts confirms a pending swap to itself, and leaves another's alone.
+func TestConfirm(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pending.json")
+	os.WriteFile(path, []byte(`{"version":"1.3.0","exe":"x","attempts":1}`), 0o600)
+	update.Confirm(dir, "1.2.0")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal("the old version confirmed the new one's swap")
+	}
+	update.Confirm(dir, "1.3.0")
+	if _, err := os.Stat(path); err == nil {
+		t.Error("the new version did not confirm its swap")
+	}
+	update.Confirm(dir, "1.3.0") // nothing pending: nothing to do
+}
