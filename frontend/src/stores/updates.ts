@@ -10,6 +10,10 @@ export const useUpdatesStore = defineStore('updates', () => {
   /** The code of the last failed call (errors.<code>), '' when none. */
   const error = ref('')
   const busy = ref(false)
+  /** The About dialog is open (the status bar's button, or the update notice's). */
+  const dialogOpen = ref(false)
+  /** The version the user was last told about: each new release is announced once. */
+  const announced = ref('')
 
   async function load() {
     try {
@@ -55,5 +59,13 @@ export const useUpdatesStore = defineStore('updates', () => {
   /** True when a newer release waits for the user's word. */
   const canInstall = () => state.value.status === 'available' && state.value.mode === 'swap'
 
-  return { build, state, error, busy, load, set, check, install, canInstall }
+  /** toAnnounce returns the version to announce now, once: '' when there is none. */
+  function toAnnounce(): string {
+    const v = state.value.status === 'available' ? (state.value.available ?? '') : ''
+    if (!v || v === announced.value) return ''
+    announced.value = v
+    return v
+  }
+
+  return { build, state, error, busy, dialogOpen, load, set, check, install, canInstall, toAnnounce }
 })
