@@ -2,7 +2,7 @@
 # every test. Both install what is missing first (see build/scripts/setup.sh).
 
 # Go packages: named, because frontend/node_modules holds stray .go files.
-GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport
+GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport ./build/release
 # WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
 WEBKIT_TAG := webkit2_41
 BIN := build/bin
@@ -136,3 +136,15 @@ test-postgres: setup
 .PHONY: load
 load:
 	build/scripts/load.sh
+
+# --- Signed release manifest (issue 15 part 5), maintainers only -------------------------
+# After `make package`: RELEASE_KEY=/secure/ecert-release.key make release-manifest
+# copies the Windows exe and the .deb into build/out/release/ and signs manifest.json
+# there; serve that folder with `ecert-server --release-dir build/out/release`.
+# The key comes from `go run ./build/release keygen` (build/packaging/README.md).
+.PHONY: release-manifest
+release-manifest:
+	@test -n "$(RELEASE_KEY)" || { echo "release-manifest: RELEASE_KEY=FILE is required"; exit 2; }
+	go run ./build/release sign -key "$(RELEASE_KEY)" -version "$$(cat build/out/package/stage/windows/VERSION)" \
+		-dir build/out/release windows-amd64=build/out/package/windows-files/ecert-desktop.exe \
+		linux-amd64="$$(ls build/out/package/*.deb | head -n1)"

@@ -38,6 +38,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
 	"export":   (*cmd).export,
+	"update":   (*cmd).update,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -66,6 +67,8 @@ Without a command, the desktop app opens. Commands run without a window:
                                    the register of NCs and corrective measures
   export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
   version [--json]                 the version, commit, build date and web view
+  update [--check] [--json]        check the server's signed release; without --check,
+                                   install it (Windows) or say how (Linux packages)
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -303,6 +306,10 @@ func explain(err error) string {
 		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+	}
+	var pe plainError
+	if errors.As(err, &pe) {
+		return pe.Error()
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {

@@ -11,8 +11,10 @@ import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
+import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
+  About,
   AttachResult,
   AuditRow,
   BackendEvents,
@@ -36,6 +38,7 @@ import type {
   SendResult,
   SessionState,
   SyncStatus,
+  UpdateState,
 } from './types'
 
 // ---- Errors ----
@@ -134,6 +137,14 @@ export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
+
+// ---- About and updates (app/update) ----
+/** This build's version, commit, date, web view, and the update state. */
+export const about = () => call<About>(UpdatesAPI.About())
+/** Checks the server's signed release now; a refusal is in the state's code. */
+export const updateCheck = () => call<UpdateState>(UpdatesAPI.Check())
+/** Installs the available release and restarts; rejects with an update_* code. */
+export const updateInstall = () => call<UpdateState>(UpdatesAPI.Install())
 
 // ---- Files served by the app over HTTP (same origin) ----
 export const fileUrl = (sha256: string) => `/files/${encodeURIComponent(sha256)}`

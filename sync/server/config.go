@@ -44,6 +44,11 @@ type Config struct {
 	// PublicMetrics serves GET /metrics to anyone; by default only to a peer on the
 	// same machine that no proxy forwarded (metrics.go).
 	PublicMetrics bool
+	// ReleaseDir holds the published release of the desktop app: manifest.json, signed
+	// by the publisher (package sync/release, build/release sign), and the files it
+	// lists. Served to anyone at /release/manifest and /release/files/{name}; empty
+	// means no release is published here (both answer 404 not_found).
+	ReleaseDir string
 }
 
 // Defaults of the evidence limits.

@@ -50,6 +50,10 @@ var table = []route{
 	{Route{Method: "GET", Path: "/ncs/{id}/messages"}, client((*Server).handleMessages)},
 	{Route{Method: "GET", Path: "/certificates/{id}"}, entity(api.EntityCertificate)},
 	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
+	// The desktop app's signed releases (release.go): public, as the app checks them
+	// before anyone logs in; the admission limit applies as to every other route.
+	{Route{Method: "GET", Path: "/release/manifest"}, open((*Server).handleReleaseManifest)},
+	{Route{Method: "GET", Path: "/release/files/{name}"}, open((*Server).handleReleaseFile)},
 }
 
 // label names the route in the metrics: "POST /push".

@@ -31,6 +31,7 @@ type Server struct {
 	admit         *admission // nil: no limit
 	metrics       *metrics
 	publicMetrics bool
+	releaseDir    string // published release (release.go); empty: none
 }
 
 // New builds a server on the store and blob store of cfg and brings every
@@ -48,7 +49,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	limits := limitsOf(cfg)
 	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
-		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics}
+		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics, releaseDir: cfg.ReleaseDir}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})

@@ -64,6 +64,9 @@ const mock = {
   exportOpenLast: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
+  about: vi.fn(),
+  updateCheck: vi.fn(),
+  updateInstall: vi.fn(),
 }
 
 export default mock

@@ -3,6 +3,7 @@
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
 //	             [--database postgres://… [--database-max-conns 16]]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
+//	             [--release-dir DIR]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
@@ -62,6 +63,7 @@ func serve(log *slog.Logger, args []string) error {
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
 	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
+	releaseDir := fs.String("release-dir", "", "serve the desktop app's signed release from this folder (manifest.json and its files)")
 	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
 	database := addDatabaseFlags(fs)
@@ -94,7 +96,7 @@ func serve(log *slog.Logger, args []string) error {
 	defer closeDB()
 	cfg := server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
 		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ","),
-		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
+		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics, ReleaseDir: *releaseDir}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
 		return err
 	}
