@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
@@ -23,6 +25,11 @@ type Config struct {
 	// set, holds them instead (s3.Uploads: any node resumes them); UploadDir is unused.
 	UploadDir   string
 	UploadFiles uploads.Files
+	// UploadLocker locks an upload while a request works on it; nil means in memory,
+	// enough for one process. Several nodes behind a load balancer share one
+	// (pglock.Locker on their PostgreSQL database), so a resumed upload landing on
+	// another node waits for, and interrupts, the request still holding it elsewhere.
+	UploadLocker tusd.Locker
 
 	Logger     *slog.Logger     // nil discards logs
 	Now        func() time.Time // nil means time.Now; tests move the clock with it

@@ -54,7 +54,7 @@ func New(cfg Config) (*Server, error) {
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})
 	var err error
 	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Files: cfg.UploadFiles, Store: cfg.Store, Blobs: cfg.Blobs,
-		Adder: s.wf, Limits: limits, Logger: cfg.Logger, Now: cfg.Now})
+		Adder: s.wf, Limits: limits, Locker: cfg.UploadLocker, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
 const defaultDataDir = "./ecert-server-data"
@@ -97,6 +98,16 @@ func serve(log *slog.Logger, args []string) error {
 		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
 		return err
+	}
+	if *database.url != "" {
+		// Nodes on one database lock uploads against each other: a resumed upload may
+		// land on any of them.
+		locker, err := pglock.New(ctx, *database.url, 0, log)
+		if err != nil {
+			return err
+		}
+		defer locker.Close()
+		cfg.UploadLocker = locker
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
