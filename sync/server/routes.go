@@ -121,6 +121,7 @@ func (s *Server) routesHandler() http.Handler {
 		mux.Handle(pattern, s.measured(r.label(), h))
 	}
 	mux.Handle("GET "+MetricsPath, s.measured(MetricsPath, http.HandlerFunc(s.handleMetrics)))
+	mux.Handle("GET "+ReadyPath, s.measured(ReadyPath, http.HandlerFunc(s.handleReady)))
 	// The analyst console routes its own pages (console.Routes).
 	mux.Handle("/console/", s.measured(routeConsole, s.console))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
@@ -28,7 +29,8 @@ type Server struct {
 	console *console.Console
 	handler http.Handler
 
-	admit         *admission // nil: no limit
+	draining      atomic.Bool // readyz answers 503 (ready.go)
+	admit         *admission  // nil: no limit
 	metrics       *metrics
 	publicMetrics bool
 }

@@ -1,7 +1,7 @@
 // Command ecert-server runs the reference Ecert server.
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
-//	             [--database postgres://… [--database-max-conns 16]]
+//	             [--database postgres://… [--database-max-conns 16]] [--drain-wait 5s] [--shutdown-wait 30s]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
@@ -63,12 +63,14 @@ func serve(log *slog.Logger, args []string) error {
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
 	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
+	drainWait := fs.Duration("drain-wait", 0, "on SIGTERM, answer /readyz with 503 this long before closing, so a load balancer stops sending requests first")
+	shutdownWait := fs.Duration("shutdown-wait", 30*time.Second, "on SIGTERM, after --drain-wait, how long requests in flight may take to finish")
 	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
 	database := addDatabaseFlags(fs)
 	fs.Parse(args)
-	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 {
-		return errors.New("--max-file-mb, --upload-expiry and --max-in-flight must be positive, --quota-mb 0 or more")
+	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 || *drainWait < 0 || *shutdownWait <= 0 {
+		return errors.New("--max-file-mb, --upload-expiry, --max-in-flight and --shutdown-wait must be positive, --quota-mb and --drain-wait 0 or more")
 	}
 	quota := *quotaMB << 20
 	if quota == 0 {
@@ -158,10 +160,24 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Behind a load balancer: first fail its probe and keep serving what still comes
+	// until it has noticed, then stop taking connections and let those in flight end.
+	if *drainWait > 0 {
+		log.Info("draining", "wait", *drainWait)
+		srv.Drain()
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(*drainWait):
+		}
+	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Shutdown(sctx); errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("requests still in flight after --shutdown-wait are cut", "wait", *shutdownWait)
+		hs.Close()
+	} else if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

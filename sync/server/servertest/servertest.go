@@ -241,6 +241,10 @@ func (c *counter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap lets http.ResponseController reach the connection: tusd ends a PATCH whose
+// lock another request asks for by setting the body's read deadline.
+func (c *counter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
 func (c *counter) Flush() {
 	if f, ok := c.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
