@@ -41,7 +41,7 @@ test: frontend test-go test-postgres test-fuzz test-frontend test-e2e test-smoke
 # and builds: here they fail without them rather than skip.
 test-go: setup
 	go vet $(GO_PKGS)
-	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 go test -count=1 $(GO_PKGS)
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 go test -count=1 $(GO_PKGS)
 
 # A short run of each fuzz target (protocol decoders, file names, inbox folders); their
 # seed corpora run in test-go too. `make fuzz FUZZTIME=10m` runs longer.
