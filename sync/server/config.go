@@ -2,6 +2,7 @@ package server
 
 import (
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +49,10 @@ type Config struct {
 	// means no limit.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// TrustedProxies are the load balancers in front of the server (HAProxy): from
+	// them, the client's address is the last hop of X-Forwarded-For (proxied.go), which
+	// the login limits key on. Empty: the peer is the client, headers are ignored.
+	TrustedProxies []netip.Prefix
 	// PublicMetrics serves GET /metrics to anyone; by default only to a peer on the
 	// same machine that no proxy forwarded (metrics.go).
 	PublicMetrics bool

@@ -129,7 +129,7 @@ func (s *Server) routesHandler() http.Handler {
 	mux.Handle("/", s.measured(routeOther, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute)
 	})))
-	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
+	return behindProxies(s.trustedProxies, s.logRequests(securityHeaders(canonicalPaths(s, mux))))
 }
 
 // canonicalPaths refuses API paths with dot or empty segments ("/ncs/../x", "//"),

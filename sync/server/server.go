@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -29,10 +30,11 @@ type Server struct {
 	console *console.Console
 	handler http.Handler
 
-	draining      atomic.Bool // readyz answers 503 (ready.go)
-	admit         *admission  // nil: no limit
-	metrics       *metrics
-	publicMetrics bool
+	draining       atomic.Bool // readyz answers 503 (ready.go)
+	admit          *admission  // nil: no limit
+	trustedProxies []netip.Prefix
+	metrics        *metrics
+	publicMetrics  bool
 }
 
 // New builds a server on the store and blob store of cfg and brings every
@@ -50,7 +52,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	limits := limitsOf(cfg)
 	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
-		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics}
+		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics,
+		trustedProxies: cfg.TrustedProxies}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})

@@ -2,6 +2,7 @@
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
 //	             [--database postgres://… [--database-max-conns 16]] [--drain-wait 5s] [--shutdown-wait 30s]
+//	             [--trusted-proxy 10.0.0.5,10.0.1.0/24]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -65,12 +67,17 @@ func serve(log *slog.Logger, args []string) error {
 	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
 	drainWait := fs.Duration("drain-wait", 0, "on SIGTERM, answer /readyz with 503 this long before closing, so a load balancer stops sending requests first")
 	shutdownWait := fs.Duration("shutdown-wait", 30*time.Second, "on SIGTERM, after --drain-wait, how long requests in flight may take to finish")
+	trusted := fs.String("trusted-proxy", "", "load balancers in front of the server, comma-separated addresses or CIDR ranges: from them the client's address is the last hop of X-Forwarded-For")
 	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
 	database := addDatabaseFlags(fs)
 	fs.Parse(args)
 	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 || *drainWait < 0 || *shutdownWait <= 0 {
 		return errors.New("--max-file-mb, --upload-expiry, --max-in-flight and --shutdown-wait must be positive, --quota-mb and --drain-wait 0 or more")
+	}
+	proxies, err := parsePrefixes(*trusted)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	quota := *quotaMB << 20
 	if quota == 0 {
@@ -97,7 +104,7 @@ func serve(log *slog.Logger, args []string) error {
 	defer closeDB()
 	cfg := server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
 		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ","),
-		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
+		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics, TrustedProxies: proxies}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
 		return err
 	}
@@ -181,6 +188,31 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// parsePrefixes parses a comma-separated list of addresses and CIDR ranges; an
+// address is a range of one.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func generate(log *slog.Logger, args []string) error {
