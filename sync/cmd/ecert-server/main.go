@@ -170,7 +170,7 @@ func serve(log *slog.Logger, args []string) error {
 	// Behind a load balancer: first fail its probe and keep serving what still comes
 	// until it has noticed, then stop taking connections and let those in flight end.
 	if *drainWait > 0 {
-		log.Info("draining", "wait", *drainWait)
+		log.Info("draining", logkey.Duration, *drainWait)
 		srv.Drain()
 		select {
 		case err := <-errc:
@@ -182,7 +182,7 @@ func serve(log *slog.Logger, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
 	defer cancel()
 	if err := hs.Shutdown(sctx); errors.Is(err, context.DeadlineExceeded) {
-		log.Warn("requests still in flight after --shutdown-wait are cut", "wait", *shutdownWait)
+		log.Warn("requests still in flight after --shutdown-wait are cut", logkey.Duration, *shutdownWait)
 		hs.Close()
 	} else if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 )
 
 var _ tusd.Locker = (*Locker)(nil)
@@ -159,7 +161,7 @@ func (l *Locker) listen(ctx context.Context, conn *pgx.Conn) {
 		}
 		var err error
 		if conn, err = l.listenConn(ctx); err != nil && ctx.Err() == nil {
-			l.log.Warn("listen for upload lock requests", "error", err)
+			l.log.Warn("listen for upload lock requests", logkey.Error, err)
 		}
 	}
 }
@@ -212,7 +214,7 @@ func (k *lock) Lock(ctx context.Context, requestUnlock func()) error {
 		}
 		if time.Since(asked) >= RenotifyEvery {
 			if _, err := c.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, k.id); err != nil && ctx.Err() == nil {
-				k.l.log.Warn("ask for an upload lock", "error", err)
+				k.l.log.Warn("ask for an upload lock", logkey.Error, err)
 			}
 			asked = time.Now()
 		}
