@@ -125,6 +125,7 @@ func (s *Server) routesHandler() http.Handler {
 		mux.Handle(pattern, s.measured(r.label(), h))
 	}
 	mux.Handle("GET "+MetricsPath, s.measured(MetricsPath, http.HandlerFunc(s.handleMetrics)))
+	mux.Handle("GET "+ReadyPath, s.measured(ReadyPath, http.HandlerFunc(s.handleReady)))
 	// The analyst console routes its own pages (console.Routes).
 	mux.Handle("/console/", s.measured(routeConsole, s.console))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
@@ -132,7 +133,7 @@ func (s *Server) routesHandler() http.Handler {
 	mux.Handle("/", s.measured(routeOther, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute)
 	})))
-	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
+	return behindProxies(s.trustedProxies, s.logRequests(securityHeaders(canonicalPaths(s, mux))))
 }
 
 // canonicalPaths refuses API paths with dot or empty segments ("/ncs/../x", "//"),
