@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -73,4 +75,31 @@ func TestPasswordWrongCurrentIsRateLimited(t *testing.T) {
 	if r.header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
+}
+
+func TestConsolePasswordChange(t *testing.T) {
+	e := newEnv(t)
+	here, there := e.browser(), e.browser()
+	wantStatus(t, here.login("analyst"), http.StatusSeeOther)
+	wantStatus(t, there.login("analyst"), http.StatusSeeOther)
+	form := here.get("/console/password")
+	wantStatus(t, form, http.StatusOK)
+	const next = "Analyse des preuves 2026"
+
+	// A refusal says why, in the page.
+	p := here.post("/console/password", url.Values{"csrf": {csrfOf(t, form)}, "current": {"analyst"}, "new": {"short"}, "confirm": {"short"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	if !strings.Contains(errorOf(p), "too short") {
+		t.Errorf("too short: got error %q", errorOf(p))
+	}
+
+	p = here.post("/console/password", url.Values{"csrf": {csrfOf(t, form)}, "current": {"analyst"}, "new": {next}, "confirm": {next}})
+	wantStatus(t, p, http.StatusSeeOther)
+	// This session goes on; the other console session ends.
+	wantStatus(t, here.get("/console/orgs"), http.StatusOK)
+	if got := there.get("/console/orgs"); got.status != http.StatusSeeOther || !strings.HasPrefix(got.location, "/console/login") {
+		t.Errorf("the other console session: got %d %q, want a redirect to the login", got.status, got.location)
+	}
+	wantError(t, e.do("POST", "/auth/login", "", api.LoginRequest{Username: "analyst", Password: "analyst"}), 401, api.CodeBadCredentials)
+	e.login("analyst", next)
 }
