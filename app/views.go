@@ -22,6 +22,9 @@ type SessionState struct {
 	TokenStore string `json:"token_store"`
 	// Recovery is set, once, after a damaged replica was moved aside and rebuilt.
 	Recovery *Recovery `json:"recovery"`
+	// Ended says why the server ended the saved login (session_expired, or
+	// password_changed: the password was changed on another computer); "" otherwise.
+	Ended string `json:"ended"`
 }
 
 // LoginDefaults pre-fill the login form (the demo set-up passes them by environment).

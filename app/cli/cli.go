@@ -37,6 +37,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"password": (*cmd).password,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -50,6 +51,8 @@ const usage = `Usage: ecert-desktop [command] [--data-dir DIR] ...
 Without a command, the desktop app opens. Commands run without a window:
   login --server URL --user NAME   log in (password from stdin or $ECERT_PASSWORD)
   logout                           forget the login; the local data stays
+  password                         change the password (current and new on stdin, one a
+                                   line); needs the connection
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
@@ -298,6 +301,13 @@ func explain(err error) string {
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+
+		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",
+		api.CodeWrongPassword:      "the current password is wrong; nothing was changed",
+		api.CodePasswordTooShort:   "the new password is too short (at least 10 characters)",
+		api.CodePasswordIsUsername: "the new password must not contain the user name",
+		api.CodePasswordCommon:     "the new password is too common; choose one that is harder to guess",
+		api.CodePasswordChanged:    "the password was changed on another computer; run 'ecert-desktop login' with the new one",
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {
