@@ -24,7 +24,7 @@ type SessionState struct {
 	Recovery *Recovery `json:"recovery"`
 	// Ended says why the server ended the saved login (session_expired, or
 	// password_changed: the password was changed on another computer); "" otherwise.
-	Ended string `json:"ended"`
+	Ended string `json:"ended,omitempty"`
 }
 
 // LoginDefaults pre-fill the login form (the demo set-up passes them by environment).

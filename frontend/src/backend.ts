@@ -50,6 +50,8 @@ export const loginDefaults = () => call<LoginDefaults>(SessionAPI.Defaults())
 export const login = (server: string, username: string, password: string) =>
   call<SessionState>(SessionAPI.Login(server, username, password))
 export const logout = () => call<void>(SessionAPI.Logout())
+/** Changes the password on the server at once (never queued: offline rejects needs_connection). */
+export const changePassword = (current: string, next: string) => call<void>(SessionAPI.ChangePassword(current, next))
 
 // ---- Sync ----
 export const syncStatus = () => call<SyncStatus>(SyncAPI.Status())

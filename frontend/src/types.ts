@@ -254,7 +254,8 @@ export interface DataChanged {
 export interface BackendEvents {
   'sync:status': SyncStatus
   'data:changed': DataChanged
-  'session:expired': unknown
+  /** The server ended the login; reason: session_expired or password_changed. */
+  'session:expired': { reason?: string } | null
   /** Analyst decisions and messages a sync brought, each once. */
   'sync:notify': Notice[]
   'upload:progress': UploadProgress

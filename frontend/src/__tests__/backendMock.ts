@@ -25,6 +25,7 @@ const mock = {
   loginDefaults: vi.fn(),
   login: vi.fn(),
   logout: vi.fn(),
+  changePassword: vi.fn(),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   dashboard: vi.fn(),

@@ -1060,6 +1060,7 @@ export namespace app {
 	    has_data: boolean;
 	    token_store: string;
 	    recovery?: Recovery;
+	    ended?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionState(source);
@@ -1076,6 +1077,7 @@ export namespace app {
 	        this.has_data = source["has_data"];
 	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
+	        this.ended = source["ended"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
