@@ -135,6 +135,7 @@ var pages = []pageRoute{
 	}},
 	{"GET /console/orgs", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrgs }},
 	{"GET /console/orgs/{org}", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrg }},
+	{"POST /console/orgs/{org}/messages", true, func(cn *Console) http.HandlerFunc { return cn.consoleGeneralMessage }},
 	{"GET /console/orgs/{org}/ncs/{nc}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNC }},
 	{"POST /console/orgs/{org}/ncs/{nc}/{action}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNCAction }},
 	{"GET /console/orgs/{org}/audits/{audit}", true, func(cn *Console) http.HandlerFunc { return cn.consoleAudit }},
