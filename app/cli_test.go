@@ -332,3 +332,30 @@ func TestHeadlessPasswordChange(t *testing.T) {
 		t.Errorf("password offline: code %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// message --general writes to FLOCERT about no NC; it waits here until the next sync.
+func TestHeadlessGeneralMessage(t *testing.T) {
+	url, _ := startServer(t)
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "message", "--general", "--text", ""); r.code != 1 {
+		t.Errorf("an empty general message: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "message", "--general", "--text", "Question sur notre contrat"); r.code != 0 || !strings.Contains(r.stdout, "Message to FLOCERT saved") {
+		t.Fatalf("message --general: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	var status cli.StatusReport
+	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
+	if status.Pending != 1 {
+		t.Errorf("pending before the sync: %d, want 1", status.Pending)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %d %s", r.code, r.stderr)
+	}
+	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
+	if status.Pending != 0 {
+		t.Errorf("pending after the sync: %d, want 0", status.Pending)
+	}
+}

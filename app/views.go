@@ -177,6 +177,13 @@ type LocalCA struct {
 	UpdatedAt string `json:"updated_at"`
 }
 
+// GeneralThread is the organisation's thread with FLOCERT about no NC ("Messages to
+// FLOCERT" on the Contacts page).
+type GeneralThread struct {
+	Messages []api.Message    `json:"messages"`
+	Pending  []PendingMessage `json:"pending"`
+}
+
 // PendingMessage is a message written here and not yet on the server (or refused).
 type PendingMessage struct {
 	Seq       int64  `json:"seq"`

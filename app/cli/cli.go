@@ -61,6 +61,7 @@ Without a command, the desktop app opens. Commands run without a window:
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send [--json]                    send every CA and evidence marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
+  message --general --text TEXT    write to FLOCERT about no NC (the general thread)
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
