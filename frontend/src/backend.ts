@@ -21,6 +21,7 @@ import type {
   Criterion,
   Dashboard,
   DocumentRow,
+  GeneralThread,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -69,6 +70,8 @@ export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filt
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())
 export const markRead = (ncId: string) => call<void>(PortalAPI.MarkRead(ncId))
+/** The organisation's thread with FLOCERT about no NC (Contacts page); markRead('') reads it. */
+export const generalThread = () => call<GeneralThread>(PortalAPI.GeneralThread())
 /** Marks what the analyst did on an NC as seen: clears its "updates" badge. */
 export const markSeen = (ncId: string) => call<void>(PortalAPI.MarkSeen(ncId))
 /** Opens a cached file with the system's program; rejects "not_cached" if not downloaded. */
@@ -94,6 +97,8 @@ export const caSend = () => call<SendResult>(CAAPI.Send())
 // ---- Outbox: messages, and what waits or was refused ----
 /** Queues a message to the analyst in an NC's thread (works offline). */
 export const outboxMessage = (ncId: string, text: string) => call<void>(OutboxAPI.Message(ncId, text))
+/** Queues a message to FLOCERT about no NC (the general thread; works offline). */
+export const outboxGeneralMessage = (text: string) => call<void>(OutboxAPI.GeneralMessage(text))
 export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
 /** Removes a refused entry the user has read. */
 export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))

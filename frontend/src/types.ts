@@ -113,6 +113,8 @@ export type Evidence = Model<api.Evidence, { file: FileRef; added_at: Timestamp;
  * system's; 'file': readable by this user only); recovery is set once, after a damaged
  * local database was moved aside and rebuilt.
  */
+/** The organisation's thread with FLOCERT about no NC, and what waits to be sent in it. */
+export type GeneralThread = Model<app.GeneralThread, { messages: Message[] | null; pending: PendingMessage[] | null }>
 export type SessionState = Model<app.SessionState, { recovery?: Recovery | null }>
 export type Recovery = Model<app.Recovery>
 export type LoginDefaults = Model<app.LoginDefaults>

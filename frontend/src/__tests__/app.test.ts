@@ -129,6 +129,47 @@ describe('App', () => {
     expect(wrapper.get<HTMLInputElement>('[data-testid=password-current]').element.value).toBe('')
   })
 
+  it('shows the general thread with FLOCERT on the Contacts page and sends from it', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.contacts.mockResolvedValue([])
+    b.markRead.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    const reply = { id: 'MSG-1', nc_id: '', author: 'Claire Dubois', author_role: 'analyst', body: 'Bien reçu.', sent_at: '2026-12-01T10:00:00Z' }
+    b.generalThread.mockResolvedValue({ messages: [reply], pending: [] })
+    const { wrapper, router } = await mountScreen(App)
+    await flushPromises()
+    await router.push({ name: 'contacts' })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=general-section]').text()).toContain('Messages to FLOCERT')
+    expect(wrapper.get('[data-testid=general-message]').text()).toContain('Bien reçu.')
+    expect(b.markRead).toHaveBeenCalledWith('')
+    // Written offline: queued, shown as waiting.
+    b.outboxGeneralMessage.mockResolvedValue(undefined)
+    b.generalThread.mockResolvedValue({
+      messages: [reply],
+      pending: [{ seq: 7, text: 'Merci !', created_at: '2026-12-02T08:00:00Z', rejected: false, code: '' }],
+    })
+    await wrapper.get('[data-testid=general-message-text]').setValue('Merci !')
+    await wrapper.get('[data-testid=general-message-send]').trigger('click')
+    await flushPromises()
+    expect(b.outboxGeneralMessage).toHaveBeenCalledWith('Merci !')
+    expect(wrapper.get('[data-testid=general-message-pending]').text()).toContain('Merci !')
+  })
+
+  it('announces a reply in the general thread and opens the Contacts page', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.contacts.mockResolvedValue([])
+    b.generalThread.mockResolvedValue({ messages: [], pending: [] })
+    const { router } = await mountScreen(App)
+    await flushPromises()
+    emit('sync:notify', [{ kind: 'message', nc_id: '', stage: '' }])
+    await flushPromises()
+    const note = document.querySelector('[data-testid=notify]') as HTMLElement
+    expect(note.textContent).toContain('FLOCERT replied to your message')
+    note.click()
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('contacts'))
+  })
+
   it('follows sync status events and reloads what a sync changed', async () => {
     b.sessionState.mockResolvedValue(loggedIn)
     const { wrapper } = await mountScreen(App)

@@ -26,6 +26,8 @@ const mock = {
   login: vi.fn(),
   logout: vi.fn(),
   changePassword: vi.fn(),
+  generalThread: vi.fn(),
+  outboxGeneralMessage: vi.fn(),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   dashboard: vi.fn(),
