@@ -157,7 +157,7 @@ CREATE TABLE org_blobs (
 	PRIMARY KEY (org_id, sha256)
 );
 `},
-	{3, "sessions ended by a password change", `
+	{2, "sessions ended by a password change", `
 -- Why a token no longer works although it is kept until it expires: 'password_changed'
 -- for the other sessions of a user who changed the password, so that their clients are
 -- told why they must log in again. Empty while the token works.
