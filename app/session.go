@@ -131,7 +131,8 @@ func (s *Session) state(ctx context.Context) SessionState {
 		st.Server, _ = s.store.Meta(ctx, store.MetaServer)
 		return st
 	}
-	st.LoggedIn = !s.sync.expired()
+	st.Ended = s.sync.expired()
+	st.LoggedIn = st.Ended == ""
 	st.TokenStore, _ = s.store.Meta(ctx, metaVault)
 	st.Server, st.Username, st.Name = server, saved.User.Username, saved.User.Name
 	st.OrgID, st.OrgName = saved.User.OrgID, saved.User.OrgName

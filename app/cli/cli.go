@@ -39,6 +39,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"evidence": (*cmd).evidence,
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
+	"password": (*cmd).password,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -52,6 +53,8 @@ const usage = `Usage: ecert-desktop [command] [--data-dir DIR] ...
 Without a command, the desktop app opens. Commands run without a window:
   login --server URL --user NAME   log in (password from stdin or $ECERT_PASSWORD)
   logout                           forget the login; the local data stays
+  password                         change the password (current and new on stdin, one a
+                                   line); needs the connection
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
@@ -60,6 +63,7 @@ Without a command, the desktop app opens. Commands run without a window:
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send [--json]                    send every CA and evidence marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
+  message --general --text TEXT    write to FLOCERT about no NC (the general thread)
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
@@ -306,6 +310,13 @@ func explain(err error) string {
 		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+
+		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",
+		api.CodeWrongPassword:      "the current password is wrong; nothing was changed",
+		api.CodePasswordTooShort:   "the new password is too short (at least 10 characters)",
+		api.CodePasswordIsUsername: "the new password must not contain the user name",
+		api.CodePasswordCommon:     "the new password is too common; choose one that is harder to guess",
+		api.CodePasswordChanged:    "the password was changed on another computer; run 'ecert-desktop login' with the new one",
 	}
 	var pe plainError
 	if errors.As(err, &pe) {

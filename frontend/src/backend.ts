@@ -26,6 +26,7 @@ import type {
   DocumentRow,
   ExportFormat,
   ExportResult,
+  GeneralThread,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -56,6 +57,8 @@ export const loginDefaults = () => call<LoginDefaults>(SessionAPI.Defaults())
 export const login = (server: string, username: string, password: string) =>
   call<SessionState>(SessionAPI.Login(server, username, password))
 export const logout = () => call<void>(SessionAPI.Logout())
+/** Changes the password on the server at once (never queued: offline rejects needs_connection). */
+export const changePassword = (current: string, next: string) => call<void>(SessionAPI.ChangePassword(current, next))
 
 // ---- Sync ----
 export const syncStatus = () => call<SyncStatus>(SyncAPI.Status())
@@ -73,6 +76,8 @@ export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filt
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())
 export const markRead = (ncId: string) => call<void>(PortalAPI.MarkRead(ncId))
+/** The organisation's thread with FLOCERT about no NC (Contacts page); markRead('') reads it. */
+export const generalThread = () => call<GeneralThread>(PortalAPI.GeneralThread())
 /** Marks what the analyst did on an NC as seen: clears its "updates" badge. */
 export const markSeen = (ncId: string) => call<void>(PortalAPI.MarkSeen(ncId))
 /** Opens a cached file with the system's program; rejects "not_cached" if not downloaded. */
@@ -98,6 +103,8 @@ export const caSend = () => call<SendResult>(CAAPI.Send())
 // ---- Outbox: messages, and what waits or was refused ----
 /** Queues a message to the analyst in an NC's thread (works offline). */
 export const outboxMessage = (ncId: string, text: string) => call<void>(OutboxAPI.Message(ncId, text))
+/** Queues a message to FLOCERT about no NC (the general thread; works offline). */
+export const outboxGeneralMessage = (text: string) => call<void>(OutboxAPI.GeneralMessage(text))
 export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
 /** Removes a refused entry the user has read. */
 export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))

@@ -113,6 +113,8 @@ export type Evidence = Model<api.Evidence, { file: FileRef; added_at: Timestamp;
  * system's; 'file': readable by this user only); recovery is set once, after a damaged
  * local database was moved aside and rebuilt.
  */
+/** The organisation's thread with FLOCERT about no NC, and what waits to be sent in it. */
+export type GeneralThread = Model<app.GeneralThread, { messages: Message[] | null; pending: PendingMessage[] | null }>
 export type SessionState = Model<app.SessionState, { recovery?: Recovery | null }>
 export type Recovery = Model<app.Recovery>
 export type LoginDefaults = Model<app.LoginDefaults>
@@ -297,7 +299,8 @@ export interface About {
 export interface BackendEvents {
   'sync:status': SyncStatus
   'data:changed': DataChanged
-  'session:expired': unknown
+  /** The server ended the login; reason: session_expired or password_changed. */
+  'session:expired': { reason?: string } | null
   /** Analyst decisions and messages a sync brought, each once. */
   'sync:notify': Notice[]
   'upload:progress': UploadProgress

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
 )
@@ -37,6 +39,7 @@ var routeInputs = map[string]routeInput{
 	"POST /auth/login":                    {body: loginBody},
 	"POST /auth/refresh":                  {body: refreshBody},
 	"POST /auth/logout":                   {body: logoutBody},
+	"POST /auth/password":                 {body: passwordBody},
 	"GET /changes":                        {query: []string{"cursor", "limit"}},
 	"POST /push":                          {body: pushBody},
 	"POST /blobs/missing":                 {body: blobsBody},
@@ -275,6 +278,37 @@ var refreshBody = &bodyInput{
 		return map[string]any{"refresh_token": m.login("coop", "coop").RefreshToken}, ""
 	},
 	fields: tokenField,
+}
+
+// passwordBody changes the password of a user of its own, set back to a known one
+// before each case, so coop's login stays as the other routes need it.
+var passwordBody = &bodyInput{
+	typ:   api.PasswordRequest{},
+	limit: func() int64 { return httpjson.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		const name, old = "pwuser", "an old secret phrase"
+		ctx := context.Background()
+		if _, err := m.srv.OrgIDForUser(ctx, name); err != nil {
+			if err := m.srv.CreateUser(ctx, auth.NewUser{Username: name, Password: old, Name: name, Role: api.RoleClient, OrgID: demo.OrgCoop}); err != nil {
+				m.t.Fatalf("create %s: %v", name, err)
+			}
+		} else if err := m.srv.SetPassword(ctx, name, old); err != nil {
+			m.t.Fatal(err)
+		}
+		return map[string]any{"current": old, "new": "a new secret phrase"}, m.login(name, old).AccessToken
+	},
+	fields: map[string]fieldWant{
+		"current": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"wrong", `"not the password"`, refused(http.StatusBadRequest, api.CodeWrongPassword)},
+		}},
+		"new": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"short", `"short"`, refused(http.StatusBadRequest, api.CodePasswordTooShort)},
+			{"common", `"motdepasse123"`, refused(http.StatusBadRequest, api.CodePasswordCommon)},
+			{"the user name", `"PWUSER-password"`, refused(http.StatusBadRequest, api.CodePasswordIsUsername)},
+		}},
+	},
 }
 
 var logoutBody = &bodyInput{

@@ -13,6 +13,9 @@ import (
 func TestOrganisationIsolation(t *testing.T) {
 	e := newEnv(t)
 	coop, estate := e.token("coop"), e.token("estate")
+	// A message of coop's general thread (about no NC) stays coop's too.
+	const general = "Message général de la coopérative 3542"
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessageGeneral, Text: general})[0], 1, api.PushApplied, "")
 	var hashes []string
 	for _, c := range e.allChanges(coop, 2000) {
 		if i := strings.Index(string(c.Data), `"sha256":"`); i >= 0 {
@@ -39,7 +42,7 @@ func TestOrganisationIsolation(t *testing.T) {
 		})
 	}
 	for _, c := range e.allChanges(estate, 2000) {
-		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), "AO-38369") {
+		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), general) || strings.Contains(string(c.Data), "AO-38369") {
 			t.Errorf("estate sees coop data: %s %s", c.Entity, c.ID)
 		}
 	}

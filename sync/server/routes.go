@@ -33,6 +33,7 @@ var table = []route{
 	{Route{Method: "POST", Path: "/auth/login"}, open((*Server).handleLogin)},
 	{Route{Method: "POST", Path: "/auth/refresh"}, open((*Server).handleRefresh)},
 	{Route{Method: "POST", Path: "/auth/logout"}, authed((*Server).handleLogout)},
+	{Route{Method: "POST", Path: "/auth/password"}, client((*Server).handlePassword)},
 	{Route{Method: "GET", Path: "/me"}, authed((*Server).handleMe)},
 	{Route{Method: "GET", Path: "/changes"}, client((*Server).handleChanges)},
 	{Route{Method: "POST", Path: "/push"}, client((*Server).handlePush)},

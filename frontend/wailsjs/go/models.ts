@@ -837,6 +837,58 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class PendingMessage {
+	    seq: number;
+	    text: string;
+	    created_at: string;
+	    rejected: boolean;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.text = source["text"];
+	        this.created_at = source["created_at"];
+	        this.rejected = source["rejected"];
+	        this.code = source["code"];
+	    }
+	}
+	export class GeneralThread {
+	    messages: api.Message[];
+	    pending: PendingMessage[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GeneralThread(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.messages = this.convertValues(source["messages"], api.Message);
+	        this.pending = this.convertValues(source["pending"], PendingMessage);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class LocalCA {
 	    nc_id: string;
 	    text: string;
@@ -882,26 +934,6 @@ export namespace app {
 	    }
 	}
 	
-	export class PendingMessage {
-	    seq: number;
-	    text: string;
-	    created_at: string;
-	    rejected: boolean;
-	    code: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new PendingMessage(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.seq = source["seq"];
-	        this.text = source["text"];
-	        this.created_at = source["created_at"];
-	        this.rejected = source["rejected"];
-	        this.code = source["code"];
-	    }
-	}
 	export class NCDetail {
 	    row: NCRow;
 	    audit: api.Audit;
@@ -1060,6 +1092,7 @@ export namespace app {
 	    has_data: boolean;
 	    token_store: string;
 	    recovery?: Recovery;
+	    ended?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionState(source);
@@ -1076,6 +1109,7 @@ export namespace app {
 	        this.has_data = source["has_data"];
 	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
+	        this.ended = source["ended"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

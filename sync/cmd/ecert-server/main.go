@@ -6,6 +6,7 @@
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
 //	             [--release-dir DIR]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
+//	ecert-server password [--data-dir …] [--allow-weak] USER   (the new password on stdin)
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
 
@@ -45,9 +46,12 @@ func main() {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "generate" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "generate":
 		err = generate(log, os.Args[2:])
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "password":
+		err = password(log, os.Args[2:], os.Stdin, os.Stdout)
+	default:
 		err = serve(log, os.Args[1:])
 	}
 	if err != nil {

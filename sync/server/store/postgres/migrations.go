@@ -157,6 +157,12 @@ CREATE TABLE org_blobs (
 	PRIMARY KEY (org_id, sha256)
 );
 `},
+	{2, "sessions ended by a password change", `
+-- Why a token no longer works although it is kept until it expires: 'password_changed'
+-- for the other sessions of a user who changed the password, so that their clients are
+-- told why they must log in again. Empty while the token works.
+ALTER TABLE tokens ADD COLUMN revoked TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

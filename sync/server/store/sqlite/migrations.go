@@ -159,6 +159,12 @@ CREATE INDEX tokens_family ON tokens(family);
 -- spent token stays until it expires, so that a second use is recognised.
 ALTER TABLE tokens ADD COLUMN spent_at INTEGER;
 `},
+	{5, "sessions ended by a password change", `
+-- Why a token no longer works although it is kept until it expires: 'password_changed'
+-- for the other sessions of a user who changed the password, so that their clients are
+-- told why they must log in again. Empty while the token works.
+ALTER TABLE tokens ADD COLUMN revoked TEXT NOT NULL DEFAULT '';
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its
