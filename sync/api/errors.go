@@ -98,6 +98,11 @@ const (
 	// CodeUploadGone: the upload no longer exists on the server (expired, or refused
 	// after a hash mismatch): start a new one from the beginning.
 	CodeUploadGone = "upload_gone"
+	// CodeProxyAuth: the proxy between the app and the server refused its credentials
+	// (HTTP 407): the user fixes the proxy's user or password in the settings.
+	CodeProxyAuth = "proxy_auth"
+	// CodeProxyUnreachable: the proxy itself cannot be reached (wrong address, down).
+	CodeProxyUnreachable = "proxy_unreachable"
 )
 
 // Codes of the desktop app.
@@ -173,6 +178,8 @@ var Codes = []CodeInfo{
 	// Not retryable as such: the engine answers both at once (a new upload, the server's
 	// offset); an upload still gone after that is refused, not retried later.
 	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
+	{Code: CodeProxyAuth, Origin: FromClient, Translated: true},
+	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},
