@@ -89,7 +89,7 @@ func New(cfg Config) *App {
 	a.Evidence = &Evidence{base: b, sync: a.Sync, inboxDir: cfg.InboxDir, inboxQuiet: cfg.InboxQuiet}
 	a.Sync.session, a.Sync.inbox = a.Session, a.Evidence
 	a.Portal = &Portal{base: b}
-	a.Settings = &Settings{base: b}
+	a.Settings = &Settings{base: b, session: a.Session}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
 	return a

@@ -105,6 +105,10 @@ const (
 	CodeProxyUnreachable = "proxy_unreachable"
 )
 
+// CodeInvalidProxy: a proxy address in the settings that is not
+// http(s)/socks5://host:port (made by the desktop app).
+const CodeInvalidProxy = "invalid_proxy"
+
 // Codes of the desktop app.
 const (
 	CodeInvalidInput   = "invalid_input"
@@ -182,6 +186,7 @@ var Codes = []CodeInfo{
 	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
+	{Code: CodeInvalidProxy, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},
 	{Code: CodeNotLoggedIn, Origin: FromApp, Translated: true},
 	{Code: CodeReplicaDamaged, Origin: FromApp, Translated: true},
