@@ -37,6 +37,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"settings": (*cmd).settings,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -62,6 +63,9 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
   version [--json]                 the version, commit, build date and web view
+  settings proxy [URL|--none|--auto] [--user U]
+                                   show or set the proxy (its password from stdin);
+                                   --auto: $HTTPS_PROXY/$HTTP_PROXY, else the system's
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -283,21 +287,24 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		api.CodeUnreachable:    "the server cannot be reached; check the connection and the server address",
-		api.CodeBadCredentials: "wrong user name or password",
-		api.CodeSessionExpired: "the login has expired; run 'ecert-desktop login' again",
-		api.CodeBadResponse:    "the server's answer was not understood; check the server address",
-		api.CodeRateLimited:    "too many attempts; wait a minute and try again",
-		api.CodeServerError:    "the server had a problem; try again later",
-		api.CodeInvalidServer:  "the server address is not valid (example: https://ecert.example.org)",
-		api.CodeNotLoggedIn:    "not logged in; run 'ecert-desktop login' first",
-		api.CodeInvalidInput:   "invalid input",
-		api.CodeNotFound:       "not found",
-		api.CodeReplicaDamaged: "the local data is damaged",
-		api.CodeNotAClient:     "this login is not a producer organisation's",
-		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
-		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
-		api.CodeInternal:       "unexpected error (see the log above)",
+		api.CodeUnreachable:      "the server cannot be reached; check the connection and the server address",
+		api.CodeBadCredentials:   "wrong user name or password",
+		api.CodeSessionExpired:   "the login has expired; run 'ecert-desktop login' again",
+		api.CodeBadResponse:      "the server's answer was not understood; check the server address",
+		api.CodeRateLimited:      "too many attempts; wait a minute and try again",
+		api.CodeServerError:      "the server had a problem; try again later",
+		api.CodeInvalidServer:    "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeProxyAuth:        "the proxy refused its user name or password; set them with 'ecert-desktop settings proxy'",
+		api.CodeProxyUnreachable: "the proxy cannot be reached; check its address with 'ecert-desktop settings proxy'",
+		api.CodeInvalidProxy:     "the proxy address is not valid (example: http://proxy.example.org:3128)",
+		api.CodeNotLoggedIn:      "not logged in; run 'ecert-desktop login' first",
+		api.CodeInvalidInput:     "invalid input",
+		api.CodeNotFound:         "not found",
+		api.CodeReplicaDamaged:   "the local data is damaged",
+		api.CodeNotAClient:       "this login is not a producer organisation's",
+		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodeInternal:         "unexpected error (see the log above)",
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {
