@@ -29,6 +29,8 @@ import type {
   Organisation,
   OutboxItem,
   Preferences,
+  ProxyInput,
+  ProxyPrefs,
   SendPreview,
   SendResult,
   SessionState,
@@ -119,6 +121,10 @@ export const evidenceSetPreferences = (p: Preferences) =>
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
+/** The proxy settings and where the proxy in use comes from; never the password. */
+export const proxy = () => call<ProxyPrefs>(SettingsAPI.Proxy())
+/** Saves the proxy settings (rejects "invalid_proxy"); the running sync uses them at once. */
+export const setProxy = (p: ProxyInput) => call<ProxyPrefs>(SettingsAPI.SetProxy(p))
 
 // ---- Files served by the app over HTTP (same origin) ----
 export const fileUrl = (sha256: string) => `/files/${encodeURIComponent(sha256)}`

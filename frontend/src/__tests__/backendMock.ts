@@ -61,6 +61,8 @@ const mock = {
   evidenceSetPreferences: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
+  proxy: vi.fn(),
+  setProxy: vi.fn(),
 }
 
 export default mock

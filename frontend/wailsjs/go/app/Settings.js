@@ -6,6 +6,14 @@ export function Language() {
   return window['go']['app']['Settings']['Language']();
 }
 
+export function Proxy() {
+  return window['go']['app']['Settings']['Proxy']();
+}
+
 export function SetLanguage(arg1) {
   return window['go']['app']['Settings']['SetLanguage'](arg1);
+}
+
+export function SetProxy(arg1) {
+  return window['go']['app']['Settings']['SetProxy'](arg1);
 }
