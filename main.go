@@ -52,6 +52,7 @@ func main() {
 			Password: os.Getenv(cli.EnvPassword),
 		},
 	})
+	defer a.Guard() // a panic of the window's Go side leaves a crash report
 	if err := desktop.Run(a, platform, dist, log); err != nil {
 		log.Error("ecert-desktop", "error", err)
 		os.Exit(1)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
@@ -55,9 +56,10 @@ type App struct {
 	Outbox   *Outbox
 	Evidence *Evidence
 
-	cfg    Config
-	base   *base
-	cancel context.CancelFunc
+	cfg       Config
+	base      *base
+	cancel    context.CancelFunc
+	stopWatch func() // ends WatchWindow's watch
 }
 
 // New returns an app that is not opened yet.
@@ -124,6 +126,7 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	a.base.store = st
+	a.base.crash = crash.New(dir, crashProgram())
 	if saved != nil {
 		a.Session.restore(ctx, saved)
 	}
@@ -143,6 +146,9 @@ func (a *App) Start(ctx context.Context) error {
 func (a *App) Close() error {
 	a.Sync.stop()
 	a.cancel()
+	if a.stopWatch != nil {
+		a.stopWatch()
+	}
 	if a.base.store == nil {
 		return nil
 	}

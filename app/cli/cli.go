@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,6 +39,8 @@ var commands = map[string]func(*cmd, []string) error{
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
 	"settings": (*cmd).settings,
+	// Hidden, for the tests of crash reports: crashes on purpose.
+	crashCommand: (*cmd).crash,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -63,6 +66,8 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
   version [--json]                 the version, commit, build date and web view
+  settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
+                                   personal data: code locations, versions, system)
   settings proxy [URL|--none|--auto] [--user U]
                                    show or set the proxy (its password from stdin);
                                    --auto: $HTTPS_PROXY/$HTTP_PROXY, else the system's
@@ -91,6 +96,16 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	c := &cmd{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	defer func() {
+		// A panic leaves a crash report in the data folder (once it is open), then
+		// goes on as a crash.
+		if v := recover(); v != nil {
+			if c.app != nil {
+				c.app.RecordPanic(v, debug.Stack())
+			}
+			panic(v)
+		}
+	}()
 	err := run(c, args[1:])
 	if c.app != nil {
 		c.app.Close()

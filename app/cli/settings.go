@@ -15,7 +15,48 @@ func (c *cmd) settings(args []string) error {
 	if len(args) > 0 && args[0] == "proxy" {
 		return c.settingsProxy(args[1:])
 	}
-	return usageError("settings needs a sub-command: proxy")
+	if len(args) > 0 && args[0] == "crash-reports" {
+		return c.settingsCrashReports(args[1:])
+	}
+	return usageError("settings needs a sub-command: proxy or crash-reports")
+}
+
+// settingsCrashReports shows or sets the consent to sending crash reports.
+func (c *cmd) settingsCrashReports(args []string) error {
+	rest, err := c.flags("settings crash-reports", args, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 || (len(rest) == 1 && rest[0] != "on" && rest[0] != "off") {
+		return usageError("settings crash-reports takes on or off")
+	}
+	if len(rest) == 1 {
+		if err := c.app.Settings.SetCrashReports(rest[0] == "on"); err != nil {
+			return err
+		}
+	}
+	p := c.app.Settings.CrashReports()
+	state := "off"
+	if p.Consent == app.CrashConsentOn {
+		state = "on: sent at each sync"
+	}
+	fmt.Fprintf(c.stdout, "Crash reports: %s (%d kept on this computer).\n", state, p.Pending)
+	return nil
+}
+
+// crashCommand is the hidden command that crashes the app on purpose, in a goroutine
+// of the app's, with the login's token and the organisation's name in the panic — which
+// its report must not hold.
+const crashCommand = "__crash"
+
+func (c *cmd) crash(args []string) error {
+	if _, err := c.flags(crashCommand, args, nil); err != nil {
+		return err
+	}
+	st := c.app.Session.State()
+	secret := c.app.Store().Dir() + " " + st.OrgName + " " + st.Username
+	c.app.Go(func() { panic("crash on purpose: " + secret) })
+	select {} // the panic ends the process
 }
 
 // settingsProxy shows the proxy settings, or sets them: an address (with --user, the

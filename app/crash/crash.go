@@ -48,15 +48,22 @@ func (k *Keeper) Guard() {
 	if v == nil {
 		return
 	}
-	if k != nil && k.Dir != "" {
-		r := k.report(api.CrashPanic)
-		r.Panic = panicValue(v)
-		r.Frames = Frames(debug.Stack())
-		if err := k.write(r); err != nil {
-			fmt.Fprintln(os.Stderr, "crash report not written:", err)
-		}
-	}
+	k.Record(v, debug.Stack())
 	panic(v)
+}
+
+// Record writes a report of the panic v with the stack of the goroutine that panicked,
+// for callers that recover themselves. A nil keeper writes nothing.
+func (k *Keeper) Record(v any, stack []byte) {
+	if k == nil || k.Dir == "" {
+		return
+	}
+	r := k.report(api.CrashPanic)
+	r.Panic = panicValue(v)
+	r.Frames = Frames(stack)
+	if err := k.write(r); err != nil {
+		fmt.Fprintln(os.Stderr, "crash report not written:", err)
+	}
 }
 
 // Go runs fn in a goroutine guarded by Guard.

@@ -54,6 +54,11 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 					Message: startFailure(app.SystemLanguage(), startErr),
 				})
 				wruntime.Quit(ctx)
+				return
+			}
+			// A window that dies without closing leaves a report for the next start.
+			if err := a.WatchWindow(); err != nil {
+				log.Warn("crash watch", "error", err)
 			}
 		},
 		// Fires again on each file drop (Wails v2.9 on Linux): recorded the first time only.

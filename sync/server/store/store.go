@@ -25,6 +25,7 @@ type Store interface {
 	Entities
 	Uploads
 	ConsoleSessions
+	CrashReports
 	Close() error
 }
 
