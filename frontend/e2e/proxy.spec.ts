@@ -44,9 +44,19 @@ async function startProxy(): Promise<Proxy> {
   return p
 }
 
-async function setProxy(page: Page, mode: 'auto' | 'none' | 'manual', url = '', password = '') {
-  await page.getByTestId('proxy-open').click()
+/** The popover opens and closes with its button (a click elsewhere closes it too). */
+async function openProxy(page: Page) {
+  if (!(await page.getByTestId('proxy-prefs').isVisible())) await page.getByTestId('proxy-open').click()
   await expect(page.getByTestId('proxy-prefs')).toBeVisible()
+}
+
+async function closeProxy(page: Page) {
+  if (await page.getByTestId('proxy-prefs').isVisible()) await page.getByTestId('proxy-open').click()
+  await expect(page.getByTestId('proxy-prefs')).toBeHidden()
+}
+
+async function setProxy(page: Page, mode: 'auto' | 'none' | 'manual', url = '', password = '') {
+  await openProxy(page)
   await page.getByTestId(`proxy-mode-${mode}`).click()
   if (mode === 'manual') {
     await page.getByTestId('proxy-url').fill(url)
@@ -65,29 +75,29 @@ test('the sync goes through the proxy set in the window, and a wrong password is
     await setProxy(page, 'manual', proxy.url, 'pas le bon')
     await expect(page.getByTestId('proxy-saved')).toBeVisible()
     await expect(page.getByTestId('proxy-source')).toContainText('le proxy réglé ici')
-    await page.keyboard.press('Escape')
+    await closeProxy(page)
     await page.getByTestId('sync-now').click()
     await expect(page.getByTestId('status-error')).toContainText("Le proxy a refusé l'identifiant", { timeout: 20_000 })
     expect(proxy.refused).toBeGreaterThan(0)
 
     // The right one: the sync goes through the proxy, and the error is gone.
     await setProxy(page, 'manual', proxy.url, PASSWORD)
-    await page.keyboard.press('Escape')
+    await closeProxy(page)
     await syncNow(page)
     await expect(page.getByTestId('status-error')).toHaveCount(0, { timeout: 20_000 })
     expect(proxy.forwarded).toBeGreaterThan(0)
 
     // Reopened: the password is not shown, only that it is kept.
-    await page.getByTestId('proxy-open').click()
+    await openProxy(page)
     await expect(page.getByTestId('proxy-url')).toHaveValue(proxy.url)
     await expect(page.getByTestId('proxy-password')).toHaveValue('')
     await expect(page.getByTestId('proxy-password')).toHaveAttribute('placeholder', /Enregistré/)
-    await page.keyboard.press('Escape')
+    await closeProxy(page)
 
     // A bad address is refused in plain words.
     await setProxy(page, 'manual', 'ftp://nulle-part', PASSWORD)
     await expect(page.getByTestId('proxy-error')).toContainText("n'est pas valable")
-    await page.keyboard.press('Escape')
+    await closeProxy(page)
   } finally {
     await setProxy(page, 'auto').catch(() => {})
     await proxy.close()

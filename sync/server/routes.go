@@ -50,6 +50,7 @@ var table = []route{
 	{Route{Method: "GET", Path: "/ncs/{id}/messages"}, client((*Server).handleMessages)},
 	{Route{Method: "GET", Path: "/certificates/{id}"}, entity(api.EntityCertificate)},
 	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
+	{Route{Method: "POST", Path: api.CrashReportsPath}, client((*Server).handleCrashReport)},
 }
 
 // label names the route in the metrics: "POST /push".

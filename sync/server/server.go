@@ -28,6 +28,7 @@ type Server struct {
 	console *console.Console
 	handler http.Handler
 
+	now           func() time.Time
 	admit         *admission // nil: no limit
 	metrics       *metrics
 	publicMetrics bool
@@ -47,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	limits := limitsOf(cfg)
-	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
+	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger, now: cfg.Now,
 		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
