@@ -184,6 +184,7 @@ var consoleInputless = map[string]string{
 	"GET /console/login":     "the login form: reads only ?next, kept inside the console (TestConsoleLogin)",
 	"GET /console/{$}":       "redirects to the organisations",
 	"GET /console/orgs":      "lists the organisations: no input",
+	"GET /console/crashes":   "lists the latest crash reports: no input",
 }
 
 func TestEveryConsolePageRefusesBadInput(t *testing.T) {

@@ -77,3 +77,27 @@ func TestCrashReportsAreKeptOncePerOrganisationWithinADailyLimit(t *testing.T) {
 		t.Errorf("kept per organisation: %v, want coop 3, estate 2", byOrg)
 	}
 }
+
+func TestConsoleShowsCrashReportsToOperators(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	wantStatus(t, b.login("analyst"), http.StatusSeeOther)
+	if p := b.get("/console/crashes"); !strings.Contains(p.body, `data-testid="no-crashes"`) {
+		t.Errorf("empty crashes page: %d %s", p.status, p.body)
+	}
+	coop, estate := e.token("coop"), e.token("estate")
+	for i, tok := range []string{coop, coop, estate} {
+		if r := e.do("POST", api.CrashReportsPath, tok, crashReport(10+i)); r.status != http.StatusCreated {
+			t.Fatalf("report %d: %d %s", i, r.status, r.body)
+		}
+	}
+	p := b.get("/console/crashes")
+	wantStatus(t, p, http.StatusOK)
+	if n := strings.Count(p.body, `data-testid="crash-report"`); n != 3 {
+		t.Errorf("%d reports listed, want 3", n)
+	}
+	// One place in the code, three reports from two organisations.
+	if !strings.Contains(p.body, "app.(*Sync).start.func1 app/syncing.go:124") || !strings.Contains(p.body, `<td class="num">3</td><td class="num">2</td>`) {
+		t.Errorf("crashes page does not group the reports:\n%s", p.body)
+	}
+}
