@@ -182,6 +182,8 @@ export type Preferences = Model<app.Preferences>
  * "direct").
  */
 export type ProxyPrefs = Model<app.ProxyPrefs>
+/** consent: "" (never asked: the window asks once), "on" or "off"; pending: reports kept here. */
+export type CrashPrefs = Model<app.CrashPrefs>
 /** A change of the proxy settings; keep_password keeps the saved one for the same user. */
 export type ProxyInput = Model<app.ProxyInput>
 

@@ -62,6 +62,8 @@ const mock = {
   language: vi.fn(),
   setLanguage: vi.fn(),
   proxy: vi.fn(),
+  crashReports: vi.fn(),
+  setCrashReports: vi.fn(),
   setProxy: vi.fn(),
 }
 

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
 import { i18n, normalizeLang, type Lang } from '../i18n'
-import type { ProxyInput, ProxyPrefs } from '../types'
+import type { CrashPrefs, ProxyInput, ProxyPrefs } from '../types'
 
 /**
  * The UI language (the saved choice, or the system's on first start) and the proxy
@@ -48,5 +48,17 @@ export const useSettingsStore = defineStore('settings', () => {
     proxy.value = await backend.setProxy(p)
   }
 
-  return { lang, error, load, setLanguage, proxy, loadProxy, saveProxy }
+  const crash = ref<CrashPrefs>({ consent: 'off', pending: 0 })
+
+  async function loadCrash() {
+    crash.value = (await backend.crashReports()) ?? crash.value
+  }
+
+  /** setCrashReports saves the user's answer (the question is then never asked again). */
+  async function setCrashReports(on: boolean) {
+    await backend.setCrashReports(on)
+    crash.value = { ...crash.value, consent: on ? 'on' : 'off' }
+  }
+
+  return { lang, error, load, setLanguage, proxy, loadProxy, saveProxy, crash, loadCrash, setCrashReports }
 })

@@ -631,6 +631,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CrashPrefs {
+	    consent: string;
+	    pending: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CrashPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.consent = source["consent"];
+	        this.pending = source["pending"];
+	    }
+	}
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
