@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -34,6 +35,9 @@ type Keeper struct {
 	Dir     string // the data folder
 	Program Program
 	now     func() time.Time
+	// watching: Watch runs; a panic recorded by Record ends it, so that the same crash
+	// is not reported again from the runtime's output at the next start.
+	watching atomic.Bool
 }
 
 // New returns a keeper of the reports in dataDir's crashes folder.
@@ -63,7 +67,9 @@ func (k *Keeper) Record(v any, stack []byte) {
 	r.Frames = Frames(stack)
 	if err := k.write(r); err != nil {
 		fmt.Fprintln(os.Stderr, "crash report not written:", err)
+		return
 	}
+	k.unwatch()
 }
 
 // Go runs fn in a goroutine guarded by Guard.
@@ -74,24 +80,82 @@ func (k *Keeper) Go(fn func()) {
 	}()
 }
 
-// Watch marks the window as running until the returned stop is called. A mark found at
-// start (a process that died without calling stop: a signal, the web view's crash, a
-// power cut) becomes an unclean_exit report.
+// Watch marks the window as running until the returned stop is called, and has the Go
+// runtime write its fatal crash output (an unrecovered panic in any goroutine, Wails'
+// too; a fatal runtime error) to a file beside the mark. A mark found at start (a
+// process that died without calling stop: a panic, a signal, the web view's crash, a
+// power cut) becomes a report: a panic with the frames of the crash output, scrubbed,
+// when there is one, else an unclean_exit.
 func (k *Keeper) Watch() (stop func(), err error) {
 	dir := filepath.Join(k.Dir, Folder)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return func() {}, err
 	}
-	mark := filepath.Join(dir, "running")
+	mark, output := filepath.Join(dir, markFile), filepath.Join(dir, outputFile)
 	if _, err := os.Stat(mark); err == nil {
-		if err := k.write(k.report(api.CrashUncleanExit)); err != nil {
+		r := k.report(api.CrashUncleanExit)
+		if out, _ := os.ReadFile(output); len(out) > 0 {
+			r.Kind = api.CrashPanic
+			r.Panic, r.Frames = fatal(out)
+		}
+		if err := k.write(r); err != nil {
 			return func() {}, err
 		}
 	}
 	if err := os.WriteFile(mark, nil, 0o600); err != nil {
 		return func() {}, err
 	}
-	return func() { os.Remove(mark) }, nil
+	f, err := os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err == nil {
+		err = debug.SetCrashOutput(f, debug.CrashOptions{}) // the runtime keeps its own copy of the file
+		f.Close()
+	}
+	if err != nil {
+		os.Remove(mark)
+		return func() {}, err
+	}
+	k.watching.Store(true)
+	return func() { k.unwatch() }, nil
+}
+
+// unwatch ends Watch: the process ends cleanly, or its crash is reported already.
+func (k *Keeper) unwatch() {
+	if !k.watching.Swap(false) {
+		return
+	}
+	debug.SetCrashOutput(nil, debug.CrashOptions{})
+	os.Remove(filepath.Join(k.Dir, Folder, outputFile))
+	os.Remove(filepath.Join(k.Dir, Folder, markFile))
+}
+
+// Files of a watched run, in the reports' folder.
+const (
+	markFile   = "running"
+	outputFile = "fatal.txt"
+)
+
+// fatal reads the runtime's crash output: a runtime error's message (the runtime's own
+// words) or only "panic" (the value may hold personal data), and the frames of the
+// goroutine that crashed — the first one printed.
+func fatal(out []byte) (string, []string) {
+	text := string(out)
+	what := "panic"
+	first, _, _ := strings.Cut(text, "\n")
+	switch {
+	case strings.HasPrefix(first, "panic: runtime error: "):
+		what = cut(strings.TrimSuffix(strings.TrimPrefix(first, "panic: "), " [recovered]"))
+	case strings.HasPrefix(first, "fatal error: "):
+		what = cut(first)
+	}
+	if i := strings.Index(text, "\ngoroutine "); i >= 0 {
+		text = text[i+1:]
+		if end := strings.Index(text, "\n\n"); end >= 0 {
+			text = text[:end+1]
+		}
+	} else {
+		text = ""
+	}
+	return what, Frames([]byte(text))
 }
 
 // Pending is a kept report and the file it is in.

@@ -22,11 +22,31 @@ const (
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("CRASH_TEST_DIR"); dir != "" {
 		k := crash.New(dir, crash.Program{Version: "1.2.3", Commit: "abc", WebView: "none"})
+		k.Watch()
 		k.Go(func() { panic(secretToken + " " + userText + " " + dir) })
 		time.Sleep(30 * time.Second) // not over: the panic ends the process
 		os.Exit(0)
 	}
+	if dir := os.Getenv("CRASH_TEST_UNGUARDED"); dir != "" {
+		// A goroutine the app does not guard (one of Wails'): only the runtime's crash
+		// output knows where it panicked.
+		k := crash.New(dir, crash.Program{Version: "1.2.3"})
+		if _, err := k.Watch(); err != nil {
+			panic(err)
+		}
+		go unguarded(dir)
+		time.Sleep(30 * time.Second)
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
+}
+
+func unguarded(dir string) {
+	var m map[string]string
+	if len(dir) > 0 {
+		panic(secretToken + " " + userText + " " + dir)
+	}
+	m["x"] = dir
 }
 
 func TestAPanicLeavesAScrubbedReport(t *testing.T) {
@@ -58,11 +78,49 @@ func TestAPanicLeavesAScrubbedReport(t *testing.T) {
 			t.Errorf("the report holds %q:\n%s", personal, raw)
 		}
 	}
+	// The next start does not report the same crash again from the runtime's output.
+	stop, err := k.Watch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if again, _ := k.Pending(); len(again) != 1 {
+		t.Errorf("%d reports after the next start, want the same 1", len(again))
+	}
 	if err := k.Remove(pending[0]); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := k.Pending(); len(p) != 0 {
 		t.Errorf("%d reports after removing the only one", len(p))
+	}
+}
+
+func TestAPanicOutsideTheAppsGoroutinesIsReportedAtTheNextStart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "home", "Aminata Traoré", "Ecert")
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), "CRASH_TEST_UNGUARDED="+dir)
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("the child did not crash:\n%s", out)
+	}
+	k := crash.New(dir, crash.Program{Version: "1.2.3"})
+	stop, err := k.Watch() // the next start
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	pending, _ := k.Pending()
+	if len(pending) != 1 {
+		t.Fatalf("%d reports at the next start, want 1", len(pending))
+	}
+	r := pending[0].Report
+	if r.Kind != api.CrashPanic || r.Panic != "panic" || len(r.Frames) == 0 || !strings.Contains(r.Frames[0], "crash_test.unguarded") {
+		t.Errorf("report: %+v", r)
+	}
+	raw, _ := os.ReadFile(pending[0].Path)
+	for _, personal := range []string{secretToken, "Ndiaye", "Aminata", dir} {
+		if strings.Contains(string(raw), personal) {
+			t.Errorf("the report holds %q:\n%s", personal, raw)
+		}
 	}
 }
 
