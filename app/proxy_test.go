@@ -11,6 +11,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxytest"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -88,4 +89,49 @@ func TestProxyFromSettingsCarriesLoginAndSync(t *testing.T) {
 		s := a.Sync.Status()
 		return s.LastError == "" && s.Online
 	})
+}
+
+// An evidence upload through the proxy, cut when the app quits, resumes through it.
+func TestEvidenceUploadThroughTheProxyResumesAfterTheAppQuits(t *testing.T) {
+	srv := servertest.Start(t)
+	px := proxytest.StartWithAuth(t, "office", "pr0xy-pass")
+	dir := t.TempDir()
+	a := app.New(app.Config{DataDir: dir, Platform: &recorder{}, Manual: true})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: px.URL, User: "office", Password: "pr0xy-pass"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
+		t.Fatal(err)
+	}
+	const size = 6 << 20
+	path, sum := randomFile(t, size, 21)
+	attach(t, a, ncEvidence, path)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.SyncOnce(ctx, nil, func(p engine.Progress) {
+		if p.Done >= 2<<20 {
+			cancel()
+		}
+	}); err == nil {
+		t.Fatal("the sync finished before it was cancelled")
+	}
+	a.Close()
+	first := px.Bytes.Load()
+
+	b := app.New(app.Config{DataDir: dir, Platform: &recorder{}, Manual: true})
+	if err := b.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.SyncOnce(context.Background(), nil, nil); err != nil {
+		t.Fatalf("sync after the restart: %v", err)
+	}
+	if rest := px.Bytes.Load() - first; rest > size-1<<20 || rest < size-first {
+		t.Errorf("after the restart the proxy carried %d bytes of a %d-byte file (%d before): it did not resume through it", rest, size, first)
+	}
+	if !serverHas(t, srv, ncEvidence, sum) {
+		t.Error("the file is not on the server after resuming through the proxy")
+	}
 }

@@ -182,7 +182,9 @@ var Codes = []CodeInfo{
 	// Not retryable as such: the engine answers both at once (a new upload, the server's
 	// offset); an upload still gone after that is refused, not retried later.
 	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
-	{Code: CodeProxyAuth, Origin: FromClient, Translated: true},
+	// Retryable: the engine keeps trying (an administrator may fix the proxy, and a
+	// file being uploaded must not be taken as refused for good) while the user is told.
+	{Code: CodeProxyAuth, Origin: FromClient, Retryable: true, Translated: true},
 	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
