@@ -106,6 +106,7 @@ func TestEvidenceUploadThroughTheProxyResumesAfterTheAppQuits(t *testing.T) {
 	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
+	syncNow(t, a)
 	const size = 6 << 20
 	path, sum := randomFile(t, size, 21)
 	attach(t, a, ncEvidence, path)
