@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -55,6 +56,7 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
+	Export   *exports.Export
 
 	cfg       Config
 	base      *base
@@ -94,12 +96,14 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b, session: a.Session}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
+	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence}
+	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export}
 }
 
 // Open opens the replica. It does not start syncing (Start does).

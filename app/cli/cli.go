@@ -38,6 +38,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"export":   (*cmd).export,
 	"settings": (*cmd).settings,
 	// Hidden, for the tests of crash reports: crashes on purpose.
 	crashCommand: (*cmd).crash,
@@ -65,6 +66,9 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
+                                   the register of NCs and corrective measures
+  export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
   version [--json]                 the version, commit, build date and web view
   settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
                                    personal data: code locations, versions, system)
@@ -318,6 +322,7 @@ func explain(err error) string {
 		api.CodeReplicaDamaged:   "the local data is damaged",
 		api.CodeNotAClient:       "this login is not a producer organisation's",
 		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:      "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:         "unexpected error (see the log above)",
 	}
