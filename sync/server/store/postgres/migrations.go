@@ -157,7 +157,7 @@ CREATE TABLE org_blobs (
 	PRIMARY KEY (org_id, sha256)
 );
 `},
-	{4, "crash reports of the desktop apps", `
+	{2, "crash reports of the desktop apps", `
 -- What the desktop apps report of their crashes (no personal data: api.CrashReport),
 -- kept for the operators' console. One report per (organisation, id).
 CREATE TABLE crash_reports (

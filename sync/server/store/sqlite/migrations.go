@@ -159,7 +159,7 @@ CREATE INDEX tokens_family ON tokens(family);
 -- spent token stays until it expires, so that a second use is recognised.
 ALTER TABLE tokens ADD COLUMN spent_at INTEGER;
 `},
-	{7, "crash reports of the desktop apps", `
+	{5, "crash reports of the desktop apps", `
 -- What the desktop apps report of their crashes (no personal data: api.CrashReport),
 -- kept for the operators' console. One report per (organisation, id): a resend is the
 -- same report.
