@@ -123,6 +123,8 @@ func (s *Sync) start(c *client.Client) {
 	s.inbox.startInbox(ctx)
 	go func() {
 		defer close(done)
+		defer s.crash.Guard()
+		s.sendCrashes(ctx, c) // reports of a crash before this start, when allowed
 		err := e.Serve(ctx)
 		reason := ""
 		switch {
@@ -184,7 +186,11 @@ func (s *Sync) once(ctx context.Context, progress func(engine.Status), uploads f
 	}
 	e := engine.New(replica{s.store}, remote{c}, opt)
 	e.SetPaused(false)
-	return e.Sync(ctx)
+	if err := e.Sync(ctx); err != nil {
+		return err
+	}
+	s.sendCrashes(ctx, c)
+	return nil
 }
 
 func (s *Sync) running() *engine.Engine {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -40,6 +41,9 @@ var commands = map[string]func(*cmd, []string) error{
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
 	"password": (*cmd).password,
+	"settings": (*cmd).settings,
+	// Hidden, for the tests of crash reports: crashes on purpose.
+	crashCommand: (*cmd).crash,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -73,6 +77,11 @@ Without a command, the desktop app opens. Commands run without a window:
   version [--json]                 the version, commit, build date and web view
   update [--check] [--json]        check the server's signed release; without --check,
                                    install it (Windows) or say how (Linux packages)
+  settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
+                                   personal data: code locations, versions, system)
+  settings proxy [URL|--none|--auto] [--user U]
+                                   show or set the proxy (its password from stdin);
+                                   --auto: $HTTPS_PROXY/$HTTP_PROXY, else the system's
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -98,6 +107,16 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	c := &cmd{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	defer func() {
+		// A panic leaves a crash report in the data folder (once it is open), then
+		// goes on as a crash.
+		if v := recover(); v != nil {
+			if c.app != nil {
+				c.app.RecordPanic(v, debug.Stack())
+			}
+			panic(v)
+		}
+	}()
 	err := run(c, args[1:])
 	if c.app != nil {
 		c.app.Close()
@@ -294,22 +313,25 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		api.CodeUnreachable:    "the server cannot be reached; check the connection and the server address",
-		api.CodeBadCredentials: "wrong user name or password",
-		api.CodeSessionExpired: "the login has expired; run 'ecert-desktop login' again",
-		api.CodeBadResponse:    "the server's answer was not understood; check the server address",
-		api.CodeRateLimited:    "too many attempts; wait a minute and try again",
-		api.CodeServerError:    "the server had a problem; try again later",
-		api.CodeInvalidServer:  "the server address is not valid (example: https://ecert.example.org)",
-		api.CodeNotLoggedIn:    "not logged in; run 'ecert-desktop login' first",
-		api.CodeInvalidInput:   "invalid input",
-		api.CodeNotFound:       "not found",
-		api.CodeReplicaDamaged: "the local data is damaged",
-		api.CodeNotAClient:     "this login is not a producer organisation's",
-		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
-		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
-		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
-		api.CodeInternal:       "unexpected error (see the log above)",
+		api.CodeUnreachable:      "the server cannot be reached; check the connection and the server address",
+		api.CodeBadCredentials:   "wrong user name or password",
+		api.CodeSessionExpired:   "the login has expired; run 'ecert-desktop login' again",
+		api.CodeBadResponse:      "the server's answer was not understood; check the server address",
+		api.CodeRateLimited:      "too many attempts; wait a minute and try again",
+		api.CodeServerError:      "the server had a problem; try again later",
+		api.CodeInvalidServer:    "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeProxyAuth:        "the proxy refused its user name or password; set them with 'ecert-desktop settings proxy'",
+		api.CodeProxyUnreachable: "the proxy cannot be reached; check its address with 'ecert-desktop settings proxy'",
+		api.CodeInvalidProxy:     "the proxy address is not valid (example: http://proxy.example.org:3128)",
+		api.CodeNotLoggedIn:      "not logged in; run 'ecert-desktop login' first",
+		api.CodeInvalidInput:     "invalid input",
+		api.CodeNotFound:         "not found",
+		api.CodeReplicaDamaged:   "the local data is damaged",
+		api.CodeNotAClient:       "this login is not a producer organisation's",
+		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:      "the file could not be written there; check the folder and its permissions",
+		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodeInternal:         "unexpected error (see the log above)",
 
 		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",
 		api.CodeWrongPassword:      "the current password is wrong; nothing was changed",

@@ -21,6 +21,7 @@ import type {
   CertificateRow,
   Certification,
   Contact,
+  CrashPrefs,
   Criterion,
   Dashboard,
   DocumentRow,
@@ -35,6 +36,8 @@ import type {
   Organisation,
   OutboxItem,
   Preferences,
+  ProxyInput,
+  ProxyPrefs,
   SendPreview,
   SendResult,
   SessionState,
@@ -144,6 +147,14 @@ export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
+/** The proxy settings and where the proxy in use comes from; never the password. */
+export const proxy = () => call<ProxyPrefs>(SettingsAPI.Proxy())
+/** Whether crash reports are sent ("" never asked, "on", "off") and how many are kept. */
+export const crashReports = () => call<CrashPrefs>(SettingsAPI.CrashReports())
+/** Saves the user's answer: send crash reports at each sync, or never. */
+export const setCrashReports = (on: boolean) => call<void>(SettingsAPI.SetCrashReports(on))
+/** Saves the proxy settings (rejects "invalid_proxy"); the running sync uses them at once. */
+export const setProxy = (p: ProxyInput) => call<ProxyPrefs>(SettingsAPI.SetProxy(p))
 
 // ---- About and updates (app/update) ----
 /** This build's version, commit, date, web view, and the update state. */

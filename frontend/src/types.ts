@@ -178,6 +178,18 @@ export type AttachResult = Model<app.AttachResult>
 export type Preferences = Model<app.Preferences>
 
 /**
+ * The proxy settings. mode: "" (the environment's proxy, else the system's), "none"
+ * (direct) or "manual" (url, user); has_password: a password is kept in the vault;
+ * source: where the proxy in use comes from ("settings", "environment", "system",
+ * "direct").
+ */
+export type ProxyPrefs = Model<app.ProxyPrefs>
+/** consent: "" (never asked: the window asks once), "on" or "off"; pending: reports kept here. */
+export type CrashPrefs = Model<app.CrashPrefs>
+/** A change of the proxy settings; keep_password keeps the saved one for the same user. */
+export type ProxyInput = Model<app.ProxyInput>
+
+/**
  * One NC's screen. local: the user's CA on this computer (null when none); shared_draft:
  * the organisation's draft on the server, as last pulled; editable: the CA can be written
  * now; evidence_editable: files can be attached now; evidence_ready: the evidence is

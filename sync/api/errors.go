@@ -107,7 +107,16 @@ const (
 	// CodeUploadGone: the upload no longer exists on the server (expired, or refused
 	// after a hash mismatch): start a new one from the beginning.
 	CodeUploadGone = "upload_gone"
+	// CodeProxyAuth: the proxy between the app and the server refused its credentials
+	// (HTTP 407): the user fixes the proxy's user or password in the settings.
+	CodeProxyAuth = "proxy_auth"
+	// CodeProxyUnreachable: the proxy itself cannot be reached (wrong address, down).
+	CodeProxyUnreachable = "proxy_unreachable"
 )
+
+// CodeInvalidProxy: a proxy address in the settings that is not
+// http(s)/socks5://host:port (made by the desktop app).
+const CodeInvalidProxy = "invalid_proxy"
 
 // Codes of the desktop app.
 const (
@@ -200,8 +209,13 @@ var Codes = []CodeInfo{
 	// Not retryable as such: the engine answers both at once (a new upload, the server's
 	// offset); an upload still gone after that is refused, not retried later.
 	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
+	// Retryable: the engine keeps trying (an administrator may fix the proxy, and a
+	// file being uploaded must not be taken as refused for good) while the user is told.
+	{Code: CodeProxyAuth, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
+	{Code: CodeInvalidProxy, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},
 	{Code: CodeNotLoggedIn, Origin: FromApp, Translated: true},
 	{Code: CodeReplicaDamaged, Origin: FromApp, Translated: true},

@@ -320,6 +320,9 @@ func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if e := proxyError(err); e != nil {
+		return e
+	}
 	return &Error{Code: api.CodeUnreachable, Err: err}
 }
 
@@ -327,6 +330,9 @@ func transportError(ctx context.Context, err error) error {
 // error JSON (a proxy's HTML page, a captive portal) is a bad response. A Retry-After
 // in seconds (429, 503) is kept: the engine waits at least that long before trying again.
 func statusError(status int, header http.Header, body []byte) error {
+	if status == http.StatusProxyAuthRequired { // a proxy's answer, never the server's
+		return &Error{Code: api.CodeProxyAuth, Status: status, Err: errors.New("the proxy refused the credentials")}
+	}
 	e := apiError(status, body)
 	if ce, ok := e.(*Error); ok {
 		if secs, err := strconv.Atoi(header.Get("Retry-After")); err == nil && secs > 0 {

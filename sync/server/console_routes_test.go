@@ -185,6 +185,7 @@ var consoleInputless = map[string]string{
 	"GET /console/{$}":       "redirects to the organisations",
 	"GET /console/orgs":      "lists the organisations: no input",
 	"GET /console/password":  "the password form: reads only ?done, a fixed message",
+	"GET /console/crashes":   "lists the latest crash reports: no input",
 }
 
 func TestEveryConsolePageRefusesBadInput(t *testing.T) {

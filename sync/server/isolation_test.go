@@ -71,3 +71,24 @@ func TestHiddenNC(t *testing.T) {
 		t.Errorf("revision %d, want 2 (entered, then confirmed)", got.Revision)
 	}
 }
+
+// TestCrashReportsStayWithTheOperators: a crash report reaches no organisation's change
+// log, and another organisation learns nothing of it, not even by sending its id.
+func TestCrashReportsStayWithTheOperators(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	rep := crashReport(77)
+	if r := e.do("POST", api.CrashReportsPath, coop, rep); r.status != 201 {
+		t.Fatalf("coop's report: %d %s", r.status, r.body)
+	}
+	for _, tok := range []string{coop, estate} {
+		for _, c := range e.allChanges(tok, 2000) {
+			if strings.Contains(string(c.Data), rep.ID) {
+				t.Errorf("a change log holds the crash report: %s %s", c.Entity, c.ID)
+			}
+		}
+	}
+	if r := e.do("POST", api.CrashReportsPath, estate, rep); r.status != 201 || strings.Contains(string(r.body), `"duplicate":true`) {
+		t.Errorf("estate sending coop's report id: %d %s, want 201 as a report of its own", r.status, r.body)
+	}
+}

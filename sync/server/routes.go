@@ -55,6 +55,7 @@ var table = []route{
 	// before anyone logs in; the admission limit applies as to every other route.
 	{Route{Method: "GET", Path: "/release/manifest"}, open((*Server).handleReleaseManifest)},
 	{Route{Method: "GET", Path: "/release/files/{name}"}, open((*Server).handleReleaseFile)},
+	{Route{Method: "POST", Path: api.CrashReportsPath}, client((*Server).handleCrashReport)},
 }
 
 // label names the route in the metrics: "POST /push".

@@ -30,6 +30,7 @@ type Server struct {
 	console *console.Console
 	handler http.Handler
 
+	now            func() time.Time
 	draining       atomic.Bool // readyz answers 503 (ready.go)
 	admit          *admission  // nil: no limit
 	trustedProxies []netip.Prefix
@@ -52,7 +53,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	limits := limitsOf(cfg)
-	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
+	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger, now: cfg.Now,
 		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics,
 		trustedProxies: cfg.TrustedProxies, releaseDir: cfg.ReleaseDir}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,

@@ -70,6 +70,10 @@ const mock = {
   about: vi.fn(),
   updateCheck: vi.fn(),
   updateInstall: vi.fn(),
+  proxy: vi.fn(),
+  crashReports: vi.fn(),
+  setCrashReports: vi.fn(),
+  setProxy: vi.fn(),
 }
 
 export default mock

@@ -631,6 +631,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CrashPrefs {
+	    consent: string;
+	    pending: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CrashPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.consent = source["consent"];
+	        this.pending = source["pending"];
+	    }
+	}
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
@@ -1026,6 +1040,46 @@ export namespace app {
 	        this.downscale = source["downscale"];
 	        this.downscale_above_bytes = source["downscale_above_bytes"];
 	        this.pause_uploads = source["pause_uploads"];
+	    }
+	}
+	export class ProxyInput {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    password: string;
+	    keep_password: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProxyInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.password = source["password"];
+	        this.keep_password = source["keep_password"];
+	    }
+	}
+	export class ProxyPrefs {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    has_password: boolean;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProxyPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.has_password = source["has_password"];
+	        this.source = source["source"];
 	    }
 	}
 	export class Recovery {

@@ -33,6 +33,7 @@ var (
 type Store interface {
 	store.Entities
 	store.ConsoleSessions
+	store.CrashReports
 	User(ctx context.Context, username string) (store.UserRecord, error)
 }
 
@@ -105,7 +106,7 @@ func consoleUserOf(r *http.Request) consoleUser {
 
 var consoleTemplates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password"} {
+	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password", "crashes"} {
 		out[page] = template.Must(template.New(page).Funcs(consoleFuncs).
 			ParseFS(consoleFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -143,6 +144,7 @@ var pages = []pageRoute{
 	{"POST /console/orgs/{org}/audits/{audit}/import", true, func(cn *Console) http.HandlerFunc { return cn.consoleImport }},
 	{"POST /console/orgs/{org}/audits/{audit}/finalise", true, func(cn *Console) http.HandlerFunc { return cn.consoleFinalise }},
 	{"GET /console/orgs/{org}/ncs/{nc}/evidence/{id}", true, func(cn *Console) http.HandlerFunc { return cn.consoleEvidenceFile }},
+	{"GET /console/crashes", true, func(cn *Console) http.HandlerFunc { return cn.consoleCrashes }},
 }
 
 // Routes lists the console's pages as "METHOD /path" patterns of http.ServeMux.

@@ -29,6 +29,7 @@ type Store interface {
 	Entities
 	Uploads
 	ConsoleSessions
+	CrashReports
 	Close() error
 }
 

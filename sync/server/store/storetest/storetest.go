@@ -39,6 +39,8 @@ func Run(t *testing.T, open Open) {
 		{"Uploads", testUploads},
 		{"OrgBlobs", testOrgBlobs},
 		{"ConsoleSessions", testConsoleSessions},
+		{"CrashReports", testCrashReports},
+		{"ConcurrentCrashReportsKeepTheLimit", testConcurrentCrashReports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
