@@ -66,6 +66,8 @@ const (
 	// still holds it. Nothing is wrong with the file: ask the offset, go on.
 	CodeUploadInterrupted = "upload_interrupted"
 	CodeUploadLocked      = "upload_locked"
+	// CodePartnerUnknown: no operator of the directory has this FLO ID.
+	CodePartnerUnknown = "partner_unknown"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -150,6 +152,7 @@ var Codes = []CodeInfo{
 	{Code: CodeOffsetConflict, Origin: FromAPI, Status: 409, Translated: true},
 	{Code: CodeUploadInterrupted, Origin: FromAPI, Status: 400, Retryable: true, Translated: true},
 	{Code: CodeUploadLocked, Origin: FromAPI, Status: 423, Retryable: true, Translated: true},
+	{Code: CodePartnerUnknown, Origin: FromAPI, Status: 404, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},

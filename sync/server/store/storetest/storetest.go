@@ -38,6 +38,8 @@ func Run(t *testing.T, open Open) {
 		{"Uploads", testUploads},
 		{"OrgBlobs", testOrgBlobs},
 		{"ConsoleSessions", testConsoleSessions},
+		// The operator directory.
+		{"Directory", testDirectory},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
