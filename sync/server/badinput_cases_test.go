@@ -50,6 +50,8 @@ var routeInputs = map[string]routeInput{
 	"GET /ncs/{id}/messages":              {},
 	"GET /certificates/{id}":              {},
 	"GET /documents/{id}":                 {},
+	"GET /directory":                      {query: []string{"after", "limit"}},
+	"GET /directory/{flo_id}":             {},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -152,6 +154,7 @@ var pathValues = []struct {
 var paramWant = map[string]want{
 	"id":     refused(http.StatusNotFound, api.CodeNotFound),
 	"sha256": badRequest(),
+	"flo_id": refused(http.StatusNotFound, api.CodePartnerUnknown),
 }
 
 func pathCases(r server.Route, param string) ([]badCase, error) {
@@ -211,7 +214,14 @@ func queryCases(r server.Route, params []string) ([]badCase, control) {
 		}
 	}
 	return cases, func(m *matrix) *http.Request {
-		return m.request(r.Method, r.Path+"?cursor=0&limit=10", m.coop, nil, false)
+		q := make([]string, len(params))
+		for i, p := range params {
+			q[i] = p + "=0"
+			if p == "limit" {
+				q[i] = p + "=10"
+			}
+		}
+		return m.request(r.Method, r.Path+"?"+strings.Join(q, "&"), m.coop, nil, false)
 	}
 }
 

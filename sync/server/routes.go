@@ -50,6 +50,8 @@ var table = []route{
 	{Route{Method: "GET", Path: "/ncs/{id}/messages"}, client((*Server).handleMessages)},
 	{Route{Method: "GET", Path: "/certificates/{id}"}, entity(api.EntityCertificate)},
 	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
+	{Route{Method: "GET", Path: "/directory"}, client((*Server).handleDirectory)},
+	{Route{Method: "GET", Path: "/directory/{flo_id}"}, client((*Server).handleOperator)},
 }
 
 // label names the route in the metrics: "POST /push".

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
 // The security suite: for every route of the API (server.Routes, the same table the
@@ -56,6 +57,8 @@ func coopPath(t *testing.T, e *env, coop, path string) string {
 		return "/documents/" + first(api.EntityDocument).ID
 	case strings.HasPrefix(path, "/files/"):
 		return "/files/" + cert.File.SHA256
+	case strings.HasPrefix(path, "/directory/"):
+		return "/directory/" + demo.OrgCoop // public: the same answer for every organisation
 	case strings.HasPrefix(path, api.UploadsPath):
 		return api.UploadsPath + coopUpload(t, e, coop)
 	}
@@ -111,7 +114,9 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 			{"a revoked token (logged out)", revoked, []int{401}},
 			{"an analyst's token", analyst, []int{403}},
 		}
-		if r.Path != "/me" && r.Path != "/auth/logout" && r.Path != "/changes" && r.Path != "/push" && r.Path != "/blobs/missing" && r.Path != api.UploadsPath {
+		if r.Path != "/me" && r.Path != "/auth/logout" && r.Path != "/changes" && r.Path != "/push" && r.Path != "/blobs/missing" && r.Path != api.UploadsPath &&
+			!strings.HasPrefix(r.Path, "/directory") { // the directory is public facts, the same for all
+
 			// Another organisation asking for coop's item: not found, as if it did not exist.
 			cases = append(cases, refusal{"another organisation", estate, []int{404}})
 		}
