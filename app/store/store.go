@@ -43,6 +43,8 @@ type Store struct {
 	Work     *Work     // the user's CA texts and messages, and the outbox that sends them
 	Evidence *Evidence // evidence files attached on this computer, and their ready marks
 	Files    *Files    // the cached content of files, by hash
+	// Directory is the copy of the operator directory: offline partner search.
+	Directory *Directory
 }
 
 // database is what the store and its parts share: the one connection pool, the data
@@ -80,6 +82,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		lock:     lock,
 		Portal:   &Portal{db: db},
 		Work:     &Work{db: db},
+		Directory: &Directory{db: db},
 		Evidence: &Evidence{db: db},
 		Files:    &Files{db: db},
 	}

@@ -185,6 +185,12 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if err == nil {
 		touched, err = e.pull(ctx)
 	}
+	if err == nil {
+		var operators int
+		if operators, err = e.pullDirectory(ctx); operators > 0 {
+			touched = append(touched, EntityDirectory)
+		}
+	}
 	e.changed(touched)
 	if err == nil {
 		var fetched int
