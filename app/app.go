@@ -54,6 +54,7 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
+	Partners *Partners
 
 	cfg    Config
 	base   *base
@@ -92,12 +93,13 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
+	a.Partners = &Partners{base: b, sync: a.Sync}
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence}
+	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Partners}
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -37,6 +37,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"partner":  (*cmd).partner,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -61,6 +62,9 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  partner search TEXT [--country CC] [--product P] [--role R] [--status S] [--json]
+                                   find trade partners in the directory, offline
+  partner status FLO-ID [--json]   a partner's certification status, checked with FLOCERT when online
   version [--json]                 the version, commit, build date and web view
 
 Changes are kept here at once and go to the server with the next sync ('send' and
@@ -298,6 +302,7 @@ func explain(err error) string {
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+		api.CodePartnerUnknown: "no operator of the Fairtrade directory has this FLO ID",
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {

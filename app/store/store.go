@@ -78,13 +78,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	db := &database{sql: sqlDB, dir: dir}
 	s := &Store{
-		db:       db,
-		lock:     lock,
-		Portal:   &Portal{db: db},
-		Work:     &Work{db: db},
+		db:        db,
+		lock:      lock,
+		Portal:    &Portal{db: db},
+		Work:      &Work{db: db},
 		Directory: &Directory{db: db},
-		Evidence: &Evidence{db: db},
-		Files:    &Files{db: db},
+		Evidence:  &Evidence{db: db},
+		Files:     &Files{db: db},
 	}
 	if err := s.open(ctx, path, time.Now()); err != nil {
 		s.Close()
