@@ -55,6 +55,14 @@ func TestPartnersOfflineAndOnline(t *testing.T) {
 	if requests != 2 || bytes > 10<<10 {
 		t.Errorf("sync after 50 suspensions: %d requests (want the changes' and the directory's), %d bytes (want ≤ 10 KB)", requests, bytes)
 	}
+	// With nothing new, the directory costs no request: the change page says its seq.
+	requests = srv.Requests.Load()
+	if err := a.SyncOnce(ctx, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Requests.Load() - requests; n != 1 {
+		t.Errorf("idle sync: %d requests, want 1", n)
+	}
 	suspended, _ := a.Store().Directory.Search(ctx, store.PartnerQuery{Status: api.StatusSuspended, Limit: store.MaxPartners})
 	found := map[string]bool{}
 	for _, p := range suspended.Partners {

@@ -28,16 +28,17 @@ type DirectoryRemote interface {
 const EntityDirectory = "directory"
 
 // pullDirectory applies directory pages until the server says no more follows and
-// returns how many operators it applied. A later pull with a few changes is one round
-// trip: the server sends only what changed after the replica's seq.
-func (e *Engine) pullDirectory(ctx context.Context) (int, error) {
+// returns how many operators it applied. It asks nothing when the replica's copy is at
+// latest (the directory seq of the last change page) already; a later pull with a few
+// changes is one round trip: the server sends only what changed after the replica's seq.
+func (e *Engine) pullDirectory(ctx context.Context, latest int64) (int, error) {
 	replica, ok := e.replica.(DirectoryReplica)
 	remote, ok2 := e.remote.(DirectoryRemote)
 	if !ok || !ok2 {
 		return 0, nil
 	}
 	after, err := replica.DirectoryAfter(ctx)
-	if err != nil {
+	if err != nil || after >= latest {
 		return 0, err
 	}
 	n := 0

@@ -43,6 +43,8 @@ type Directory interface {
 	Operator(ctx context.Context, floID string) (api.Operator, error)
 	// DirectoryChanges returns at most limit operators with seq > after, by seq.
 	DirectoryChanges(ctx context.Context, after int64, limit int) ([]api.Operator, error)
+	// DirectorySeq returns the seq of the directory's latest change, 0 when empty.
+	DirectorySeq(ctx context.Context) (int64, error)
 	// SetOperatorStatus changes an operator's status, sets StatusChangedAt to at and
 	// gives it the next seq; it returns the operator as stored, or ErrNotFound. Setting
 	// the status it has already changes nothing (and keeps its seq).

@@ -125,3 +125,11 @@ func (s *Store) SetOperatorStatus(ctx context.Context, floID, status string, at 
 	}
 	return op, nil
 }
+
+func (s *Store) DirectorySeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.pool.QueryRow(ctx, `SELECT last_seq FROM directory_seq WHERE id = 1`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("directory seq: %w", err)
+	}
+	return seq, nil
+}

@@ -110,3 +110,11 @@ func (s *Store) SetOperatorStatus(ctx context.Context, floID, status string, at 
 	}
 	return op, tx.Commit()
 }
+
+func (s *Store) DirectorySeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, `SELECT last_seq FROM directory_seq WHERE id = 1`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("directory seq: %w", err)
+	}
+	return seq, nil
+}

@@ -39,6 +39,9 @@ func testDirectory(t *testing.T, s store.Store) {
 		t.Fatalf("page after the first: %+v, %v", page, err)
 	}
 	last := got[2].Seq
+	if seq, err := s.DirectorySeq(ctx); err != nil || seq != last {
+		t.Errorf("DirectorySeq: %d, %v, want %d", seq, err, last)
+	}
 
 	// A status change gives the operator the next seq; a repeat changes nothing.
 	at := base.Add(time.Hour)
