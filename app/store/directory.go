@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -34,6 +36,7 @@ func (s *Store) DirectoryAfter(ctx context.Context) (int64, error) {
 // page of a pull (More false) also records when the copy was complete. Operators
 // replace those of the same FLO ID, so a page applied twice leaves the copy as once.
 func (s *Store) ApplyDirectory(ctx context.Context, page api.DirectoryPage) error {
+	defer s.db.dirGen.Add(1) // after the commit (or not): the next search reloads
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		upsert, err := tx.PrepareContext(ctx, `INSERT INTO operators(flo_id, name, country, role, products, status,
 			valid_until, status_changed_at, seq, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -93,7 +96,52 @@ func Fold(s string) string {
 }
 
 // Directory reads the copy of the operator directory. Safe for concurrent use.
-type Directory struct{ db *database }
+type Directory struct {
+	db *database
+
+	mu   sync.Mutex
+	memo *partMemo // what a search by parts of words scans, valid while its gen is dirGen
+}
+
+// partMemo holds, per operator, what a search by parts of words reads: scanning 30,000
+// short strings in memory takes a millisecond, SQLite's scan of the table twenty.
+type partMemo struct {
+	gen  uint64
+	rows []memoRow
+}
+
+type memoRow struct {
+	rowid                           int64
+	folded, country, role, products string
+	status                          string
+}
+
+func (d *Directory) partMemo(ctx context.Context) (*partMemo, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	gen := d.db.dirGen.Load()
+	if d.memo != nil && d.memo.gen == gen {
+		return d.memo, nil
+	}
+	rows, err := d.db.sql.QueryContext(ctx, `SELECT rowid, folded, country, role, products, status FROM operators`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := &partMemo{gen: gen}
+	for rows.Next() {
+		var r memoRow
+		if err := rows.Scan(&r.rowid, &r.folded, &r.country, &r.role, &r.products, &r.status); err != nil {
+			return nil, err
+		}
+		m.rows = append(m.rows, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	d.memo = m
+	return m, nil
+}
 
 // PartnerQuery is a partner search: words of a name or a FLO ID, and filters. Empty
 // fields do not filter.
@@ -160,26 +208,70 @@ func (d *Directory) Search(ctx context.Context, q PartnerQuery) (PartnerResult, 
 		w, a := where("")
 		return d.query(ctx, `SELECT `+partnerColumns+` FROM operators`+w+` ORDER BY name LIMIT ?`, limit, a...)
 	}
-	// Words: first the index (starts of words), then parts of words, until limit.
+	// Words: first the index (starts of words), then parts of words, until limit. No
+	// ORDER BY in SQL: it would sort every match ("c" matches most names) to keep 200;
+	// the rows kept are sorted here.
 	w, a := where("rowid IN (SELECT docid FROM operators_fts WHERE operators_fts MATCH ?)", matchExpr(words))
-	res, err := d.query(ctx, `SELECT `+partnerColumns+` FROM operators`+w+` ORDER BY flo_id != ?, name LIMIT ?`, limit, append(a, words[0])...)
-	if err != nil || res.More {
-		return res, err
-	}
-	conds := make([]string, len(words))
-	var wordArgs []any
-	for i, word := range words {
-		conds[i] = "instr(folded, ?) > 0"
-		wordArgs = append(wordArgs, word)
-	}
-	w, a = where(strings.Join(conds, " AND "), wordArgs...)
-	more, err := d.query(ctx, `SELECT `+partnerColumns+` FROM operators`+w+` ORDER BY name LIMIT ?`, limit+len(res.Partners), a...)
+	res, err := d.query(ctx, `SELECT `+partnerColumns+` FROM operators`+w+` LIMIT ?`, limit, a...)
 	if err != nil {
 		return res, err
+	}
+	if !res.More {
+		if err := d.addParts(ctx, &res, words, q, limit); err != nil {
+			return res, err
+		}
+	}
+	slices.SortStableFunc(res.Partners, func(x, y Partner) int {
+		// The operator whose FLO ID was typed comes first, then by name.
+		if ex, ey := x.FLOID == words[0], y.FLOID == words[0]; ex != ey {
+			if ex {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	return res, nil
+}
+
+// addParts adds to res, up to limit, the operators whose folded FLO ID and name hold
+// every word anywhere and pass the filters.
+func (d *Directory) addParts(ctx context.Context, res *PartnerResult, words []string, q PartnerQuery, limit int) error {
+	m, err := d.partMemo(ctx)
+	if err != nil {
+		return d.db.noted(fmt.Errorf("search partners: %w", err))
 	}
 	seen := make(map[string]bool, len(res.Partners))
 	for _, p := range res.Partners {
 		seen[p.FLOID] = true
+	}
+	product := " " + q.Product + " "
+	var ids []any
+	for _, r := range m.rows {
+		if (q.Country != "" && r.country != q.Country) || (q.Role != "" && r.role != q.Role) ||
+			(q.Status != "" && r.status != q.Status) || (q.Product != "" && !strings.Contains(r.products, product)) {
+			continue
+		}
+		all := true
+		for _, w := range words {
+			if !strings.Contains(r.folded, w) {
+				all = false
+				break
+			}
+		}
+		if all {
+			ids = append(ids, r.rowid)
+			if len(ids) > limit+len(res.Partners) {
+				break
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	more, err := d.query(ctx, `SELECT `+partnerColumns+` FROM operators WHERE rowid IN (?`+strings.Repeat(", ?", len(ids)-1)+`) LIMIT ?`, len(ids), ids...)
+	if err != nil {
+		return err
 	}
 	for _, p := range more.Partners {
 		if seen[p.FLOID] {
@@ -191,7 +283,7 @@ func (d *Directory) Search(ctx context.Context, q PartnerQuery) (PartnerResult, 
 		}
 		res.Partners = append(res.Partners, p)
 	}
-	return res, nil
+	return nil
 }
 
 // searchWords cuts text into folded words of letters, digits and marks; everything
@@ -274,6 +366,7 @@ func (d *Directory) Partner(ctx context.Context, floID string) (Partner, error) 
 func (d *Directory) Checked(ctx context.Context, op api.Operator, at time.Time) (Partner, error) {
 	// The answer's seq is not the pull's: a later pull brings the same change again,
 	// which rewrites the same facts.
+	defer d.db.dirGen.Add(1)
 	err := d.db.tx(ctx, func(tx *sql.Tx) error {
 		var rowid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO operators(flo_id, name, country, role, products, status,

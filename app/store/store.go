@@ -54,6 +54,7 @@ type database struct {
 	dir     string
 	damaged atomic.Bool   // a query met a damaged page: the next open checks
 	ncGen   atomic.Uint64 // bumped by every committed write of NCs (see Portal.NCs)
+	dirGen  atomic.Uint64 // bumped by every committed write of operators (see Directory)
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity (fully when

@@ -16,6 +16,7 @@ CREATE TABLE operators (
 );
 CREATE INDEX operators_country ON operators(country, name);
 CREATE INDEX operators_status ON operators(status);
+CREATE INDEX operators_name ON operators(name);
 -- Words of names and FLO IDs; docid is the operator's rowid. FTS4: the SQLite of
 -- go-sqlite3 has it built in (FTS5 needs a build tag on every build).
 CREATE VIRTUAL TABLE operators_fts USING fts4(name, flo_id, tokenize=unicode61 "remove_diacritics=2", prefix="1,2,3");
