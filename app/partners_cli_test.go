@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,6 +42,15 @@ func TestPartnerCommands(t *testing.T) {
 	if r := run(t, data, "", nil, "partner", "status", "3542"); r.code != 0 || !strings.Contains(r.stdout, "Checked with FLOCERT at") ||
 		!strings.Contains(r.stdout, "certified") {
 		t.Errorf("status online: %+v", r)
+	}
+	proof := filepath.Join(t.TempDir(), "proof.pdf")
+	if r := run(t, data, "", []string{"LC_ALL=fr_FR.UTF-8"}, "partner", "status", "3542", "--proof", proof); r.code != 0 || !strings.Contains(r.stdout, "Proof written") {
+		t.Errorf("status --proof: %+v", r)
+	}
+	pdf, err := os.ReadFile(proof)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-1.4")) || !bytes.Contains(pdf, []byte("FLO ID : 3542")) ||
+		!bytes.Contains(pdf, []byte(`CERTIFI\311`)) || !bytes.Contains(pdf, []byte(`v\351rifi\351 aupr\350s de FLOCERT le`)) {
+		t.Errorf("the proof, in French, dated and checked: %v\n%s", err, pdf)
 	}
 	if r := run(t, data, "", nil, "partner", "status", "000"); r.code != 1 || !strings.Contains(r.stderr, "no operator") {
 		t.Errorf("status of an unknown FLO ID: %+v", r)

@@ -64,7 +64,9 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
   partner search TEXT [--country CC] [--product P] [--role R] [--status S] [--json]
                                    find trade partners in the directory, offline
-  partner status FLO-ID [--json]   a partner's certification status, checked with FLOCERT when online
+  partner status FLO-ID [--json] [--proof FILE]
+                                   a partner's certification status, checked with FLOCERT when
+                                   online; --proof writes a dated proof (PDF, in the app's language)
   version [--json]                 the version, commit, build date and web view
 
 Changes are kept here at once and go to the server with the next sync ('send' and

@@ -80,14 +80,25 @@ func (c *cmd) partnerStatus(args []string) error {
 	}
 	id := args[0]
 	var asJSON bool
+	var proof string
 	if _, err := c.flags("partner status", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
+		fs.StringVar(&proof, "proof", "", "also write a dated proof of the status (PDF) to this file")
 	}); err != nil {
 		return err
 	}
-	st, err := c.app.Partners.Status(id)
+	var st app.PartnerStatus
+	var err error
+	if proof != "" {
+		st, err = c.app.Partners.Proof(c.ctx, id, proof)
+	} else {
+		st, err = c.app.Partners.Status(id)
+	}
 	if err != nil {
 		return err
+	}
+	if proof != "" && !asJSON {
+		defer fmt.Fprintf(c.stdout, "Proof written to %s.\n", proof)
 	}
 	if asJSON {
 		return writeJSON(c.stdout, st)

@@ -6,6 +6,14 @@ export function Freshness() {
   return window['go']['app']['Partners']['Freshness']();
 }
 
+export function Proof(arg1, arg2, arg3) {
+  return window['go']['app']['Partners']['Proof'](arg1, arg2, arg3);
+}
+
+export function SaveProof(arg1) {
+  return window['go']['app']['Partners']['SaveProof'](arg1);
+}
+
 export function Search(arg1) {
   return window['go']['app']['Partners']['Search'](arg1);
 }
