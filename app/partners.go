@@ -38,8 +38,14 @@ type PartnerSearch struct {
 
 // PartnerResults are a search's partners and how fresh the copy they come from is.
 type PartnerResults struct {
-	store.PartnerResult
+	Partners  []PartnerRow    `json:"partners"`
+	More      bool            `json:"more"` // more matched than the limit: narrow the search
 	Freshness store.Freshness `json:"freshness"`
+}
+
+// PartnerRow is one operator found (the bindings need a named struct of its own).
+type PartnerRow struct {
+	store.Partner
 }
 
 // Search finds partners in the copy; it needs no connection.
@@ -61,7 +67,11 @@ func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults,
 		return PartnerResults{}, err
 	}
 	f, err := p.store.Directory.Freshness(ctx)
-	return PartnerResults{PartnerResult: res, Freshness: f}, err
+	out := PartnerResults{Partners: make([]PartnerRow, len(res.Partners)), More: res.More, Freshness: f}
+	for i, r := range res.Partners {
+		out.Partners[i] = PartnerRow{r}
+	}
+	return out, err
 }
 
 // Freshness says how many operators the copy holds and when it was last brought up to

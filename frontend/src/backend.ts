@@ -10,6 +10,7 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
+import * as PartnersAPI from '../wailsjs/go/app/Partners'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   AttachResult,
@@ -27,6 +28,9 @@ import type {
   NCFilter,
   NCRow,
   Organisation,
+  PartnerQuery,
+  PartnerResults,
+  PartnerStatus,
   OutboxItem,
   Preferences,
   SendPreview,
@@ -161,3 +165,9 @@ export function announceShown(screen: string) {
     // no runtime
   }
 }
+
+// ---- Partners (the operator directory, searched offline) ----
+export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(PartnersAPI.Search(q as never))
+export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
+/** savePartnerProof asks where to save the proof; "" when the user cancelled. */
+export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))

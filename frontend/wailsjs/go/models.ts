@@ -979,8 +979,57 @@ export namespace app {
 	        this.code = source["code"];
 	    }
 	}
+	export class PartnerRow {
+	    flo_id: string;
+	    name: string;
+	    country: string;
+	    role: string;
+	    products: string[];
+	    status: string;
+	    valid_until?: string;
+	    // Go type: time
+	    status_changed_at: any;
+	    seq: number;
+	    checked_at?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartnerRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.flo_id = source["flo_id"];
+	        this.name = source["name"];
+	        this.country = source["country"];
+	        this.role = source["role"];
+	        this.products = source["products"];
+	        this.status = source["status"];
+	        this.valid_until = source["valid_until"];
+	        this.status_changed_at = this.convertValues(source["status_changed_at"], null);
+	        this.seq = source["seq"];
+	        this.checked_at = source["checked_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class PartnerResults {
-	    partners: store.Partner[];
+	    partners: PartnerRow[];
 	    more: boolean;
 	    freshness: store.Freshness;
 	
@@ -990,7 +1039,7 @@ export namespace app {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.partners = this.convertValues(source["partners"], store.Partner);
+	        this.partners = this.convertValues(source["partners"], PartnerRow);
 	        this.more = source["more"];
 	        this.freshness = this.convertValues(source["freshness"], store.Freshness);
 	    }
@@ -1013,6 +1062,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class PartnerSearch {
 	    text: string;
 	    country: string;
