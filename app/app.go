@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -54,7 +56,8 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
-	Partners *Partners
+	Partners *partners.Partners
+	Export   *exports.Export
 
 	cfg    Config
 	base   *base
@@ -93,13 +96,16 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
-	a.Partners = &Partners{base: b, sync: a.Sync}
+	a.Partners = partners.New(partners.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
+	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Partners}
+	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -111,7 +111,7 @@ func BenchmarkPartnerSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv.SetDown(true)
-	queries := []app.PartnerSearch{
+	queries := []partners.PartnerSearch{
 		{Text: "c"}, {Text: "co"}, {Text: "coop"}, {Text: "cooperativa"}, {Text: "cooperativa agraria"},
 		{Text: "Coopérative des Planteurs du Mont Vert"}, {Text: "riviere"}, {Text: "afetal"}, {Text: "珈琲"},
 		{Text: "3542"}, {Text: "1000"}, {Country: "PE"}, {Product: "coffee", Country: "ET"}, {Text: "union", Role: "producer"},

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 )
 
 // TestPartnerCommands: the partner commands as a user runs them, against a real server
@@ -23,7 +23,7 @@ func TestPartnerCommands(t *testing.T) {
 		t.Fatalf("sync: %+v", r)
 	}
 	r := run(t, data, "", nil, "partner", "search", "cafetalera", "--country", "PE", "--product", "coffee", "--json")
-	var res app.PartnerResults
+	var res partners.PartnerResults
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 {
 		t.Fatalf("search --json: %v %+v", err, r)
 	}

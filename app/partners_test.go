@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -16,9 +16,9 @@ import (
 func TestPartnersOfflineAndOnline(t *testing.T) {
 	a, srv, _, _ := loggedInApp(t)
 	ctx := context.Background()
-	partners := service[*app.Partners](a)
+	ps := service[*partners.Partners](a)
 
-	res, err := partners.Search(app.PartnerSearch{Text: "planteurs mont vert"})
+	res, err := ps.Search(partners.PartnerSearch{Text: "planteurs mont vert"})
 	if err != nil || len(res.Partners) != 1 || res.Partners[0].FLOID != "3542" {
 		t.Fatalf("search after the first sync: %+v, %v", res, err)
 	}
@@ -27,11 +27,11 @@ func TestPartnersOfflineAndOnline(t *testing.T) {
 	}
 
 	// Online: the server's answer, and when.
-	st, err := partners.Status("3542")
+	st, err := ps.Status("3542")
 	if err != nil || !st.Checked || st.CheckedAt == "" || st.Status != api.StatusCertified {
 		t.Fatalf("status online: %+v, %v", st, err)
 	}
-	if _, err := partners.Status("no-such-operator"); !isCode(err, api.CodePartnerUnknown) {
+	if _, err := ps.Status("no-such-operator"); !isCode(err, api.CodePartnerUnknown) {
 		t.Errorf("an unknown FLO ID: %v", err)
 	}
 
@@ -76,14 +76,14 @@ func TestPartnersOfflineAndOnline(t *testing.T) {
 
 	// Offline: the search works, the status comes from the copy, saying why.
 	srv.SetDown(true)
-	if res, err := partners.Search(app.PartnerSearch{Text: "riviere"}); err != nil || len(res.Partners) != 1 {
+	if res, err := ps.Search(partners.PartnerSearch{Text: "riviere"}); err != nil || len(res.Partners) != 1 {
 		t.Errorf("search offline: %+v, %v", res, err)
 	}
-	st, err = partners.Status(certified.Partners[0].FLOID)
+	st, err = ps.Status(certified.Partners[0].FLOID)
 	if err != nil || st.Checked || st.NotChecked == "" || st.Status != api.StatusSuspended || st.CopyAt == "" {
 		t.Errorf("status offline: %+v, %v", st, err)
 	}
-	if _, err := partners.Status("no-such-operator"); !isCode(err, api.CodePartnerUnknown) {
+	if _, err := ps.Status("no-such-operator"); !isCode(err, api.CodePartnerUnknown) {
 		t.Errorf("an unknown FLO ID offline: %v", err)
 	}
 }

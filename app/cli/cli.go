@@ -38,6 +38,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
 	"partner":  (*cmd).partner,
+	"export":   (*cmd).export,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -67,6 +68,9 @@ Without a command, the desktop app opens. Commands run without a window:
   partner status FLO-ID [--json] [--proof FILE]
                                    a partner's certification status, checked with FLOCERT when
                                    online; --proof writes a dated proof (PDF, in the app's language)
+  export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
+                                   the register of NCs and corrective measures
+  export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
   version [--json]                 the version, commit, build date and web view
 
 Changes are kept here at once and go to the server with the next sync ('send' and
@@ -302,6 +306,7 @@ func explain(err error) string {
 		api.CodeReplicaDamaged: "the local data is damaged",
 		api.CodeNotAClient:     "this login is not a producer organisation's",
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
 		api.CodePartnerUnknown: "no operator of the Fairtrade directory has this FLO ID",

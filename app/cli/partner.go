@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 )
 
 // The headless commands on trade partners: search the copy of the directory, check a
@@ -27,7 +27,7 @@ func (c *cmd) partner(args []string) error {
 }
 
 func (c *cmd) partnerSearch(args []string) error {
-	var q app.PartnerSearch
+	var q partners.PartnerSearch
 	var asJSON bool
 	words, err := c.flags("partner search", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
@@ -87,7 +87,7 @@ func (c *cmd) partnerStatus(args []string) error {
 	}); err != nil {
 		return err
 	}
-	var st app.PartnerStatus
+	var st partners.PartnerStatus
 	var err error
 	if proof != "" {
 		st, err = c.app.Partners.Proof(c.ctx, id, proof)

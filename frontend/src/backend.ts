@@ -10,7 +10,8 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
-import * as PartnersAPI from '../wailsjs/go/app/Partners'
+import * as PartnersAPI from '../wailsjs/go/partners/Partners'
+import * as ExportAPI from '../wailsjs/go/exports/Export'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   AttachResult,
@@ -22,6 +23,8 @@ import type {
   Criterion,
   Dashboard,
   DocumentRow,
+  ExportFormat,
+  ExportResult,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -119,6 +122,18 @@ export const evidenceOpenInbox = (ncId: string) => call<void>(EvidenceAPI.OpenIn
 export const evidencePreferences = () => call<Preferences>(EvidenceAPI.Preferences())
 export const evidenceSetPreferences = (p: Preferences) =>
   call<void>(EvidenceAPI.SetPreferences({ ...p } as Parameters<typeof EvidenceAPI.SetPreferences>[0]))
+
+// ---- Exports, written offline from the replica ----
+/**
+ * Asks where to save the register of a list filter (native dialog) and writes it; only,
+ * when not empty, keeps the NCs a search shows.
+ */
+export const exportRegister = (format: ExportFormat, filter: NCFilter, only: string[]) =>
+  call<ExportResult>(ExportAPI.Register(format, filter, only))
+/** Asks where to save the deadlines calendar (.ics) and writes it. */
+export const exportCalendar = () => call<ExportResult>(ExportAPI.Calendar())
+/** Opens the last exported file with the system's program. */
+export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
 
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())

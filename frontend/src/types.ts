@@ -262,6 +262,25 @@ export interface BackendEvents {
   'evidence:attached': EvidenceAttached
   /** Paths of files dropped on the window. */
   'files:dropped': string[]
+  /** Rows of an export written so far (app/exports). */
+  'export:progress': ExportProgress
+}
+
+/** Formats of the register; the calendar is "ics". */
+export type ExportFormat = 'xlsx' | 'pdf'
+
+/** Where an export went: path is "" when the user cancelled the save dialog. */
+export interface ExportResult {
+  path: string
+  /** NCs in the register, events in the calendar. */
+  rows: number
+}
+
+/** Progress of an export: rows written of the total, every 100 rows and at the end. */
+export interface ExportProgress {
+  kind: ExportFormat | 'ics'
+  done: number
+  total: number
 }
 
 // ---- Partners ----

@@ -116,6 +116,7 @@ const (
 	CodeQueued         = "queued"        // the CA is queued to be sent: unmark it first
 	CodeUnreadable     = "unreadable"    // the file could not be read here
 	CodeEvidenceSent   = "evidence_sent" // the evidence waits in the outbox: it can no longer change
+	CodeNotWritable    = "not_writable"  // an export could not be written where the user chose
 )
 
 // Refusals of the console's workflow actions.
@@ -189,6 +190,7 @@ var Codes = []CodeInfo{
 	{Code: CodeQueued, Origin: FromApp, Translated: true},
 	{Code: CodeUnreadable, Origin: FromApp, Translated: true},
 	{Code: CodeEvidenceSent, Origin: FromApp, Translated: true},
+	{Code: CodeNotWritable, Origin: FromApp, Translated: true},
 
 	{Code: CodeWrongStage, Origin: FromConsole},
 	{Code: CodeCommentRequired, Origin: FromConsole},

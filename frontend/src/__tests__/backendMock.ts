@@ -62,6 +62,9 @@ const mock = {
   evidenceOpenInbox: vi.fn(),
   evidencePreferences: vi.fn(),
   evidenceSetPreferences: vi.fn(),
+  exportRegister: vi.fn(),
+  exportCalendar: vi.fn(),
+  exportOpenLast: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
 }

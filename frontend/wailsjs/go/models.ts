@@ -979,6 +979,175 @@ export namespace app {
 	        this.code = source["code"];
 	    }
 	}
+	
+	export class Preferences {
+	    downscale: boolean;
+	    downscale_above_bytes: number;
+	    pause_uploads: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.downscale = source["downscale"];
+	        this.downscale_above_bytes = source["downscale_above_bytes"];
+	        this.pause_uploads = source["pause_uploads"];
+	    }
+	}
+	export class Recovery {
+	    folder: string;
+	    export: string;
+	    restored: number;
+	    unsent: number;
+	    logged_in: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Recovery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folder = source["folder"];
+	        this.export = source["export"];
+	        this.restored = source["restored"];
+	        this.unsent = source["unsent"];
+	        this.logged_in = source["logged_in"];
+	    }
+	}
+	export class SendPreview {
+	    ready: string[];
+	    not_ready: string[];
+	    no_files: string[];
+	    uploading: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ready = source["ready"];
+	        this.not_ready = source["not_ready"];
+	        this.no_files = source["no_files"];
+	        this.uploading = source["uploading"];
+	    }
+	}
+	export class SendResult {
+	    queued: string[];
+	    not_ready: string[];
+	    online: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SendResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.queued = source["queued"];
+	        this.not_ready = source["not_ready"];
+	        this.online = source["online"];
+	    }
+	}
+	export class SessionState {
+	    logged_in: boolean;
+	    server: string;
+	    username: string;
+	    name: string;
+	    org_id: string;
+	    org_name: string;
+	    has_data: boolean;
+	    token_store: string;
+	    recovery?: Recovery;
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.logged_in = source["logged_in"];
+	        this.server = source["server"];
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.org_id = source["org_id"];
+	        this.org_name = source["org_name"];
+	        this.has_data = source["has_data"];
+	        this.token_store = source["token_store"];
+	        this.recovery = this.convertValues(source["recovery"], Recovery);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SyncStatus {
+	    online: boolean;
+	    syncing: boolean;
+	    last_sync: string;
+	    last_error: string;
+	    error_at: string;
+	    next_try: string;
+	    pending: number;
+	    files: number;
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.online = source["online"];
+	        this.syncing = source["syncing"];
+	        this.last_sync = source["last_sync"];
+	        this.last_error = source["last_error"];
+	        this.error_at = source["error_at"];
+	        this.next_try = source["next_try"];
+	        this.pending = source["pending"];
+	        this.files = source["files"];
+	        this.version = source["version"];
+	    }
+	}
+
+}
+
+export namespace exports {
+	
+	export class Result {
+	    path: string;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.rows = source["rows"];
+	    }
+	}
+
+}
+
+export namespace partners {
+	
 	export class PartnerRow {
 	    flo_id: string;
 	    name: string;
@@ -1139,151 +1308,6 @@ export namespace app {
 		    }
 		    return a;
 		}
-	}
-	
-	export class Preferences {
-	    downscale: boolean;
-	    downscale_above_bytes: number;
-	    pause_uploads: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Preferences(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.downscale = source["downscale"];
-	        this.downscale_above_bytes = source["downscale_above_bytes"];
-	        this.pause_uploads = source["pause_uploads"];
-	    }
-	}
-	export class Recovery {
-	    folder: string;
-	    export: string;
-	    restored: number;
-	    unsent: number;
-	    logged_in: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Recovery(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.folder = source["folder"];
-	        this.export = source["export"];
-	        this.restored = source["restored"];
-	        this.unsent = source["unsent"];
-	        this.logged_in = source["logged_in"];
-	    }
-	}
-	export class SendPreview {
-	    ready: string[];
-	    not_ready: string[];
-	    no_files: string[];
-	    uploading: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new SendPreview(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.ready = source["ready"];
-	        this.not_ready = source["not_ready"];
-	        this.no_files = source["no_files"];
-	        this.uploading = source["uploading"];
-	    }
-	}
-	export class SendResult {
-	    queued: string[];
-	    not_ready: string[];
-	    online: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new SendResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.queued = source["queued"];
-	        this.not_ready = source["not_ready"];
-	        this.online = source["online"];
-	    }
-	}
-	export class SessionState {
-	    logged_in: boolean;
-	    server: string;
-	    username: string;
-	    name: string;
-	    org_id: string;
-	    org_name: string;
-	    has_data: boolean;
-	    token_store: string;
-	    recovery?: Recovery;
-	
-	    static createFrom(source: any = {}) {
-	        return new SessionState(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.logged_in = source["logged_in"];
-	        this.server = source["server"];
-	        this.username = source["username"];
-	        this.name = source["name"];
-	        this.org_id = source["org_id"];
-	        this.org_name = source["org_name"];
-	        this.has_data = source["has_data"];
-	        this.token_store = source["token_store"];
-	        this.recovery = this.convertValues(source["recovery"], Recovery);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class SyncStatus {
-	    online: boolean;
-	    syncing: boolean;
-	    last_sync: string;
-	    last_error: string;
-	    error_at: string;
-	    next_try: string;
-	    pending: number;
-	    files: number;
-	    version: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new SyncStatus(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.online = source["online"];
-	        this.syncing = source["syncing"];
-	        this.last_sync = source["last_sync"];
-	        this.last_error = source["last_error"];
-	        this.error_at = source["error_at"];
-	        this.next_try = source["next_try"];
-	        this.pending = source["pending"];
-	        this.files = source["files"];
-	        this.version = source["version"];
-	    }
 	}
 
 }

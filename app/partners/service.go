@@ -1,4 +1,4 @@
-package app
+package partners
 
 import (
 	"context"
@@ -12,12 +12,39 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
 
+// Platform is what the service needs of the OS boundary (app.Platform has it).
+type Platform interface {
+	SaveDialog(defaultName string) (string, error)
+}
+
+// Config is what the app gives the service.
+type Config struct {
+	Context  context.Context     // of the bound calls; cancelled when the app closes
+	Store    func() *store.Store // the replica, once the app opened it
+	Platform Platform
+	Now      func() time.Time
+	Language func() string // the UI's language
+	// Client returns the running session's client, or one of the saved session (the
+	// headless commands); nil when logged out.
+	Client func(ctx context.Context) (*client.Client, error)
+	// Code is the code of an error ("" when it has none); Fail turns an error into what
+	// a bound method returns: a code the window translates.
+	Code func(error) string
+	Fail func(error) error
+}
+
 // Partners searches the copy of the operator directory, offline, and checks a
 // partner's certification status with the server when there is a connection.
-type Partners struct {
-	*base
-	sync *Sync
-}
+type Partners struct{ cfg Config }
+
+// New returns the service.
+func New(cfg Config) *Partners { return &Partners{cfg: cfg} }
+
+// codeError is an error the window shows by its code (app maps it by ErrorCode).
+type codeError struct{ code string }
+
+func (e *codeError) Error() string     { return e.code }
+func (e *codeError) ErrorCode() string { return e.code }
 
 // StatusCheckTimeout bounds the server's answer to a status check: past it, the copy's
 // status is shown. A package variable so that tests may shorten it.
@@ -50,8 +77,8 @@ type PartnerRow struct {
 
 // Search finds partners in the copy; it needs no connection.
 func (p *Partners) Search(q PartnerSearch) (PartnerResults, error) {
-	r, err := p.search(p.ctx, q)
-	return r, p.fail(err)
+	r, err := p.search(p.cfg.Context, q)
+	return r, p.cfg.Fail(err)
 }
 
 func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults, error) {
@@ -61,12 +88,12 @@ func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults,
 			q.Text = q.Text[:len(q.Text)-1]
 		}
 	}
-	res, err := p.store.Directory.Search(ctx, store.PartnerQuery{Text: q.Text, Country: strings.ToUpper(strings.TrimSpace(q.Country)),
+	res, err := p.cfg.Store().Directory.Search(ctx, store.PartnerQuery{Text: q.Text, Country: strings.ToUpper(strings.TrimSpace(q.Country)),
 		Product: strings.ToLower(strings.TrimSpace(q.Product)), Role: strings.TrimSpace(q.Role), Status: strings.TrimSpace(q.Status), Limit: q.Limit})
 	if err != nil {
 		return PartnerResults{}, err
 	}
-	f, err := p.store.Directory.Freshness(ctx)
+	f, err := p.cfg.Store().Directory.Freshness(ctx)
 	out := PartnerResults{Partners: make([]PartnerRow, len(res.Partners)), More: res.More, Freshness: f}
 	for i, r := range res.Partners {
 		out.Partners[i] = PartnerRow{r}
@@ -77,8 +104,8 @@ func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults,
 // Freshness says how many operators the copy holds and when it was last brought up to
 // date.
 func (p *Partners) Freshness() (store.Freshness, error) {
-	f, err := p.store.Directory.Freshness(p.ctx)
-	return f, p.fail(err)
+	f, err := p.cfg.Store().Directory.Freshness(p.cfg.Context)
+	return f, p.cfg.Fail(err)
 }
 
 // PartnerStatus is a partner's certification status: the server's when it answered
@@ -97,24 +124,24 @@ type PartnerStatus struct {
 // Status returns a partner's status by FLO ID, asked of the server when online. An
 // FLO ID neither the server nor the copy knows is partner_unknown.
 func (p *Partners) Status(floID string) (PartnerStatus, error) {
-	s, err := p.status(p.ctx, floID)
-	return s, p.fail(err)
+	s, err := p.status(p.cfg.Context, floID)
+	return s, p.cfg.Fail(err)
 }
 
 func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, error) {
 	floID = strings.TrimSpace(floID)
 	if floID == "" || len(floID) > 64 || !utf8.ValidString(floID) {
-		return PartnerStatus{}, &CodeError{Code: api.CodePartnerUnknown}
+		return PartnerStatus{}, &codeError{api.CodePartnerUnknown}
 	}
 	var out PartnerStatus
-	f, err := p.store.Directory.Freshness(ctx)
+	f, err := p.cfg.Store().Directory.Freshness(ctx)
 	if err != nil {
 		return out, err
 	}
 	out.CopyAt = f.SyncedAt
-	c, err := p.sync.anyClient(ctx)
+	c, err := p.cfg.Client(ctx)
 	if err == nil && c == nil {
-		err = &CodeError{Code: api.CodeNotLoggedIn}
+		err = &codeError{api.CodeNotLoggedIn}
 	}
 	if err == nil {
 		cctx, cancel := context.WithTimeout(ctx, StatusCheckTimeout)
@@ -122,7 +149,7 @@ func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, err
 		op, err = c.Operator(cctx, floID)
 		cancel()
 		if err == nil {
-			out.Partner, err = p.store.Directory.Checked(ctx, op, p.now())
+			out.Partner, err = p.cfg.Store().Directory.Checked(ctx, op, p.cfg.Now())
 			out.Checked = err == nil
 			return out, err
 		}
@@ -130,13 +157,13 @@ func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, err
 			return out, err
 		}
 	}
-	out.NotChecked = codeOf(err)
+	out.NotChecked = p.cfg.Code(err)
 	if out.NotChecked == "" || errors.Is(err, context.DeadlineExceeded) {
 		out.NotChecked = api.CodeUnreachable
 	}
-	out.Partner, err = p.store.Directory.Partner(ctx, floID)
+	out.Partner, err = p.cfg.Store().Directory.Partner(ctx, floID)
 	if errors.Is(err, store.ErrNotFound) {
-		return out, &CodeError{Code: api.CodePartnerUnknown}
+		return out, &codeError{api.CodePartnerUnknown}
 	}
 	return out, err
 }

@@ -1,4 +1,4 @@
-package app
+package partners
 
 import (
 	"context"
@@ -15,15 +15,15 @@ import (
 // proof of it as a PDF where the user chooses; it returns the path, "" when the user
 // cancelled.
 func (p *Partners) SaveProof(floID string) (string, error) {
-	st, err := p.status(p.ctx, floID)
+	st, err := p.status(p.cfg.Context, floID)
 	if err != nil {
-		return "", p.fail(err)
+		return "", p.cfg.Fail(err)
 	}
-	dst, err := p.platform.SaveDialog(proofName(st, p.now()))
+	dst, err := p.cfg.Platform.SaveDialog(proofName(st, p.cfg.Now()))
 	if err != nil || dst == "" {
-		return "", p.fail(err)
+		return "", p.cfg.Fail(err)
 	}
-	return dst, p.fail(p.writeProof(p.ctx, st, dst))
+	return dst, p.cfg.Fail(p.writeProof(p.cfg.Context, st, dst))
 }
 
 // Proof checks a partner's status and writes its proof to path (the headless command).
@@ -42,13 +42,13 @@ func proofName(st PartnerStatus, now time.Time) string {
 // writeProof writes the proof in the user's language, through a temporary file in the
 // same folder: path is never left half-written.
 func (p *Partners) writeProof(ctx context.Context, st PartnerStatus, path string) error {
-	lang := (&Settings{base: p.base}).Language()
-	org, _ := p.store.Portal.Organisation(ctx)
+	lang := p.cfg.Language()
+	org, _ := p.cfg.Store().Portal.Organisation(ctx)
 	by := ""
 	if org != nil {
 		by = org.Name + " (FLO ID " + org.ID + ")"
 	}
-	pdf := pdfpage.Render(proofWords[lang]["title"]+" "+st.FLOID, proofLines(lang, st, by, p.now()))
+	pdf := pdfpage.Render(proofWords[lang]["title"]+" "+st.FLOID, proofLines(lang, st, by, p.cfg.Now()))
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ecert-proof-*")
 	if err != nil {
 		return err
@@ -95,6 +95,15 @@ var proofWords = map[string]map[string]string{
 		"made":    "Documento generado el %s a las %s por Ecert Desktop", "for": "para",
 		"certified": "certificado", "suspended": "suspendido", "decertified": "descertificado", "in_application": "en proceso de certificación",
 		"producer": "productor", "trader": "comerciante", "exporter": "exportador", "importer": "importador", "manufacturer": "fabricante",
+	},
+	"pt": {
+		"title": "Status de certificação Fairtrade", "name": "Operador", "country": "País", "role": "Função",
+		"products": "Produtos", "status": "Status", "valid": "Certificado válido até", "since": "Status desde",
+		"checked": "Status verificado com a FLOCERT em %s às %s.",
+		"copy":    "Não foi possível consultar a FLOCERT: status tirado da cópia do diretório atualizada em %s.",
+		"made":    "Documento gerado em %s às %s pelo Ecert Desktop", "for": "para",
+		"certified": "certificado", "suspended": "suspenso", "decertified": "descertificado", "in_application": "em processo de certificação",
+		"producer": "produtor", "trader": "comerciante", "exporter": "exportador", "importer": "importador", "manufacturer": "fabricante",
 	},
 }
 
