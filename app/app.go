@@ -12,6 +12,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
+	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -58,6 +59,7 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
+	Partners *partners.Partners
 	Export   *exports.Export
 
 	cfg       Config
@@ -98,6 +100,8 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b, session: a.Session}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
+	a.Partners = partners.New(partners.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
@@ -105,7 +109,7 @@ func New(cfg Config) *App {
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 )
 
 // The headless commands are tested as a user runs them: the real ecert-desktop binary
@@ -22,6 +23,10 @@ import (
 var bin struct{ desktop, server string }
 
 func TestMain(m *testing.M) {
+	// In-process servers seed a small directory: most tests do not read it, and
+	// 30,000 operators would slow each first sync. The partner benchmarks seed the
+	// full size; the headless commands' server process seeds it too.
+	directory.DemoSize = 1000
 	dir, err := os.MkdirTemp("", "ecert-cli-test")
 	if err != nil {
 		panic(err)

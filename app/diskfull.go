@@ -53,6 +53,10 @@ func (r replica) FinishDownload(ctx context.Context, ref api.FileRef) error {
 }
 
 // remote is the client as the engine sees it.
+func (r replica) ApplyDirectory(ctx context.Context, page api.DirectoryPage) error {
+	return diskFull(r.Store.ApplyDirectory(ctx, page))
+}
+
 type remote struct{ *client.Client }
 
 // Download is the client's. When the disk is full, the bytes received so far are

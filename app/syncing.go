@@ -206,6 +206,24 @@ func (s *Sync) client() *client.Client {
 	return s.conn
 }
 
+// anyClient is the running session's client or, without one (a headless command), a
+// client of the saved session; nil when logged out.
+func (s *Sync) anyClient(ctx context.Context) (*client.Client, error) {
+	if c := s.client(); c != nil {
+		return c, nil
+	}
+	saved, server, err := s.session.saved(ctx)
+	if err != nil || saved == nil {
+		return nil, err
+	}
+	c, err := s.session.newClient(server)
+	if err != nil {
+		return nil, err
+	}
+	c.SetSession(*saved)
+	return c, nil
+}
+
 // expired returns why the server refused the running session, "" if it did not.
 func (s *Sync) expired() string {
 	s.mu.Lock()
@@ -256,4 +274,7 @@ var (
 	_ engine.Uploader     = (*store.Store)(nil)
 	_ engine.Remote       = (*client.Client)(nil)
 	_ engine.UploadRemote = (*client.Client)(nil)
+
+	_ engine.DirectoryReplica = replica{}
+	_ engine.DirectoryRemote  = remote{}
 )

@@ -38,6 +38,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"partner":  (*cmd).partner,
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
 	"password": (*cmd).password,
@@ -71,6 +72,11 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  partner search TEXT [--country CC] [--product P] [--role R] [--status S] [--json]
+                                   find trade partners in the directory, offline
+  partner status FLO-ID [--json] [--proof FILE]
+                                   a partner's certification status, checked with FLOCERT when
+                                   online; --proof writes a dated proof (PDF, in the app's language)
   export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
                                    the register of NCs and corrective measures
   export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
@@ -331,6 +337,7 @@ func explain(err error) string {
 		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeNotWritable:      "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodePartnerUnknown:   "no operator of the Fairtrade directory has this FLO ID",
 		api.CodeInternal:         "unexpected error (see the log above)",
 
 		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",

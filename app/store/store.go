@@ -43,6 +43,8 @@ type Store struct {
 	Work     *Work     // the user's CA texts and messages, and the outbox that sends them
 	Evidence *Evidence // evidence files attached on this computer, and their ready marks
 	Files    *Files    // the cached content of files, by hash
+	// Directory is the copy of the operator directory: offline partner search.
+	Directory *Directory
 }
 
 // database is what the store and its parts share: the one connection pool, the data
@@ -52,6 +54,7 @@ type database struct {
 	dir     string
 	damaged atomic.Bool   // a query met a damaged page: the next open checks
 	ncGen   atomic.Uint64 // bumped by every committed write of NCs (see Portal.NCs)
+	dirGen  atomic.Uint64 // bumped by every committed write of operators (see Directory)
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity (fully when
@@ -76,12 +79,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	db := &database{sql: sqlDB, dir: dir}
 	s := &Store{
-		db:       db,
-		lock:     lock,
-		Portal:   &Portal{db: db},
-		Work:     &Work{db: db},
-		Evidence: &Evidence{db: db},
-		Files:    &Files{db: db},
+		db:        db,
+		lock:      lock,
+		Portal:    &Portal{db: db},
+		Work:      &Work{db: db},
+		Directory: &Directory{db: db},
+		Evidence:  &Evidence{db: db},
+		Files:     &Files{db: db},
 	}
 	if err := s.open(ctx, path, time.Now()); err != nil {
 		s.Close()

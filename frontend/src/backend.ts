@@ -10,6 +10,7 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
+import * as PartnersAPI from '../wailsjs/go/partners/Partners'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
@@ -34,6 +35,9 @@ import type {
   NCFilter,
   NCRow,
   Organisation,
+  PartnerQuery,
+  PartnerResults,
+  PartnerStatus,
   OutboxItem,
   Preferences,
   ProxyInput,
@@ -205,3 +209,9 @@ export function announceShown(screen: string) {
     // no runtime
   }
 }
+
+// ---- Partners (the operator directory, searched offline) ----
+export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(PartnersAPI.Search(q as never))
+export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
+/** savePartnerProof asks where to save the proof; "" when the user cancelled. */
+export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))

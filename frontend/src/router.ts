@@ -11,6 +11,7 @@ export const MENU = [
   { key: 'ncs', label: 'menu.ncs' },
   { key: 'documents', label: 'menu.documents' },
   { key: 'checklist', label: 'menu.checklist' },
+  { key: 'partners', label: 'menu.partners' },
   { key: 'account', label: 'menu.account' },
 ] as const
 
@@ -27,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/documents', name: 'documents', component: () => import('./views/DocumentsView.vue') },
   { path: '/checklist', name: 'checklist', component: () => import('./views/ChecklistView.vue') },
   { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
+  { path: '/partners', name: 'partners', component: () => import('./views/PartnersView.vue') },
   { path: '/:rest(.*)*', redirect: '/portal' },
 ]
 

@@ -342,3 +342,35 @@ export interface ExportProgress {
   done: number
   total: number
 }
+
+// ---- Partners ----
+export interface PartnerQuery {
+  text: string
+  country: string
+  product: string
+  role: string
+  status: string
+  limit: number
+}
+export interface Partner {
+  flo_id: string
+  name: string
+  country: string
+  role: string
+  products: string[] | null
+  status: 'certified' | 'suspended' | 'decertified' | 'in_application'
+  valid_until?: string
+  status_changed_at: string
+  seq: number
+  checked_at?: string
+}
+export interface PartnerResults {
+  partners: Partner[] | null
+  more: boolean
+  freshness: { operators: number; synced_at: string }
+}
+export interface PartnerStatus extends Partner {
+  checked: boolean
+  not_checked?: string
+  copy_at: string
+}

@@ -75,6 +75,8 @@ const (
 	CodePasswordTooShort   = "password_too_short"
 	CodePasswordIsUsername = "password_is_username"
 	CodePasswordCommon     = "password_common"
+	// CodePartnerUnknown: no operator of the directory has this FLO ID.
+	CodePartnerUnknown = "partner_unknown"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -186,6 +188,7 @@ var Codes = []CodeInfo{
 	{Code: CodePasswordTooShort, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePasswordIsUsername, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePasswordCommon, Origin: FromAPI, Status: 400, Translated: true},
+	{Code: CodePartnerUnknown, Origin: FromAPI, Status: 404, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},

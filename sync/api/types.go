@@ -109,6 +109,10 @@ type ChangesPage struct {
 	Changes []Change `json:"changes"`
 	Cursor  string   `json:"cursor"`
 	More    bool     `json:"more"`
+	// Directory is, on the last page (More false), the seq of the operator directory's
+	// latest change: a client whose copy is behind it asks GET /directory?after=, one that
+	// is not asks nothing, so an idle sync stays one round trip.
+	Directory int64 `json:"directory,omitempty"`
 }
 
 // FileRef points at file content by its SHA-256; GET /files/{sha256} serves the bytes.

@@ -36,6 +36,8 @@ func decodePage(dec *json.Decoder, page *api.ChangesPage, limit int) error {
 			err = dec.Decode(&page.Cursor)
 		case strings.EqualFold(key, "more"):
 			err = dec.Decode(&page.More)
+		case strings.EqualFold(key, "directory"):
+			err = dec.Decode(&page.Directory)
 		default:
 			var skip json.RawMessage
 			err = dec.Decode(&skip)

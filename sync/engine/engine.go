@@ -188,8 +188,15 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if pushed > 0 {
 		e.changed([]string{EntityOutbox})
 	}
+	var directory int64
 	if err == nil {
-		touched, err = e.pull(ctx)
+		touched, directory, err = e.pull(ctx)
+	}
+	if err == nil {
+		var operators int
+		if operators, err = e.pullDirectory(ctx, directory); operators > 0 {
+			touched = append(touched, EntityDirectory)
+		}
 	}
 	e.changed(touched)
 	if err == nil {
@@ -330,12 +337,13 @@ func (e *Engine) changed(entities []string) {
 // its cursor in one transaction, so an interrupted pull resumes where it stopped. The
 // next page is asked for while one is applied: on a long round trip the link does not
 // wait for the disk, nor the disk for the link.
-func (e *Engine) pull(ctx context.Context) ([]string, error) {
+// It returns, with the entities touched, the directory's seq the last page gave.
+func (e *Engine) pull(ctx context.Context) ([]string, int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a page asked for ahead is dropped when the pull stops early
 	cursor, err := e.replica.Cursor(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	seen := map[string]bool{}
 	var touched []string
@@ -343,14 +351,14 @@ func (e *Engine) pull(ctx context.Context) ([]string, error) {
 	for {
 		r := <-next
 		if r.err != nil {
-			return touched, r.err
+			return touched, 0, r.err
 		}
 		page := r.page
 		if page.More {
 			next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
 		}
 		if err := e.replica.ApplyPage(ctx, page, e.opt.Now().UTC().Format(time.RFC3339)); err != nil {
-			return touched, err
+			return touched, 0, err
 		}
 		for _, c := range page.Changes {
 			if !seen[c.Entity] {
@@ -359,7 +367,7 @@ func (e *Engine) pull(ctx context.Context) ([]string, error) {
 			}
 		}
 		if !page.More {
-			return touched, nil
+			return touched, page.Directory, nil
 		}
 	}
 }

@@ -56,6 +56,8 @@ var routeInputs = map[string]routeInput{
 	"GET /release/manifest":               {none: "reads nothing: the published manifest, the same for everyone"},
 	"GET /release/files/{name}":           {},
 	"POST " + api.CrashReportsPath:        {body: crashBody},
+	"GET /directory":                      {query: []string{"after", "limit"}},
+	"GET /directory/{flo_id}":             {},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -159,7 +161,8 @@ var paramWant = map[string]want{
 	"id":     refused(http.StatusNotFound, api.CodeNotFound),
 	"sha256": badRequest(),
 	// A release file is served only if the manifest lists it: any other name is not there.
-	"name": refused(http.StatusNotFound, api.CodeNotFound),
+	"name":   refused(http.StatusNotFound, api.CodeNotFound),
+	"flo_id": refused(http.StatusNotFound, api.CodePartnerUnknown),
 }
 
 func pathCases(r server.Route, param string) ([]badCase, error) {
@@ -219,7 +222,14 @@ func queryCases(r server.Route, params []string) ([]badCase, control) {
 		}
 	}
 	return cases, func(m *matrix) *http.Request {
-		return m.request(r.Method, r.Path+"?cursor=0&limit=10", m.coop, nil, false)
+		q := make([]string, len(params))
+		for i, p := range params {
+			q[i] = p + "=0"
+			if p == "limit" {
+				q[i] = p + "=10"
+			}
+		}
+		return m.request(r.Method, r.Path+"?"+strings.Join(q, "&"), m.coop, nil, false)
 	}
 }
 

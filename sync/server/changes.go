@@ -52,5 +52,11 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	if n := len(page.Changes); n > 0 {
 		page.Cursor = strconv.FormatInt(page.Changes[n-1].Seq, 10)
 	}
+	if !page.More {
+		if page.Directory, err = s.store.DirectorySeq(r.Context()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	httpjson.Write(w, r, http.StatusOK, page)
 }

@@ -27,7 +27,7 @@ var consolePublic = map[string]bool{
 // consoleItems fill the parameters of a console route with items of the coop: an NC
 // with evidence, its audit and one of its files.
 var consoleItems = strings.NewReplacer("{org}", demo.OrgCoop, "{nc}", "NC-150424-2018", "{audit}", "AO-38369",
-	"{action}", "message", "{id}", "PM-3542-0001", "{$}", "")
+	"{action}", "message", "{id}", "PM-3542-0001", "{flo}", demo.OrgCoop, "{$}", "")
 
 // consoleRoutes returns the console's routes.
 func consoleRoutes(t *testing.T) []server.Route {
@@ -151,7 +151,7 @@ func TestEveryConsolePageRefusesWhoMustBeRefused(t *testing.T) {
 // nothing, and for a POST a missing or wrong CSRF token and another site's Origin.
 func consoleBadCases(r server.Route, csrf string) []consoleBad {
 	var out []consoleBad
-	for _, param := range []string{"{org}", "{nc}", "{audit}", "{action}", "{id}"} {
+	for _, param := range []string{"{org}", "{nc}", "{audit}", "{action}", "{id}", "{flo}"} {
 		if !strings.Contains(r.Path, param) {
 			continue
 		}
@@ -186,6 +186,7 @@ var consoleInputless = map[string]string{
 	"GET /console/orgs":      "lists the organisations: no input",
 	"GET /console/password":  "the password form: reads only ?done, a fixed message",
 	"GET /console/crashes":   "lists the latest crash reports: no input",
+	"GET /console/operators": "looks up ?flo=: an unknown FLO ID is a 404 page (TestConsoleSuspendsOperator)",
 }
 
 func TestEveryConsolePageRefusesBadInput(t *testing.T) {

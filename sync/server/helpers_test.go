@@ -18,6 +18,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
@@ -25,6 +26,9 @@ func TestMain(m *testing.M) {
 	// Cheap hashes: the tests log in often; the production cost is tested by use.
 	auth.Argon2Params.Memory = 1024
 	auth.Argon2Params.Time = 1
+	// A small directory: most tests do not read it, and 30,000 operators per server
+	// would slow every start (the directory tests size theirs).
+	directory.DemoSize = 300
 	os.Exit(m.Run())
 }
 

@@ -56,6 +56,8 @@ var table = []route{
 	{Route{Method: "GET", Path: "/release/manifest"}, open((*Server).handleReleaseManifest)},
 	{Route{Method: "GET", Path: "/release/files/{name}"}, open((*Server).handleReleaseFile)},
 	{Route{Method: "POST", Path: api.CrashReportsPath}, client((*Server).handleCrashReport)},
+	{Route{Method: "GET", Path: "/directory"}, client((*Server).handleDirectory)},
+	{Route{Method: "GET", Path: "/directory/{flo_id}"}, client((*Server).handleOperator)},
 }
 
 // label names the route in the metrics: "POST /push".

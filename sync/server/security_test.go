@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
 // The security suite: for every route of the API (server.Routes, the same table the
@@ -59,6 +60,8 @@ func coopPath(t *testing.T, e *env, coop, path string) string {
 		return "/files/" + cert.File.SHA256
 	case strings.HasPrefix(path, "/release/files/"):
 		return "/release/files/" + testReleaseFile
+	case strings.HasPrefix(path, "/directory/"):
+		return "/directory/" + demo.OrgCoop // public: the same answer for every organisation
 	case strings.HasPrefix(path, api.UploadsPath):
 		return api.UploadsPath + coopUpload(t, e, coop)
 	}
@@ -115,7 +118,9 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 			{"an analyst's token", analyst, []int{403}},
 		}
 		if r.Path != "/me" && r.Path != "/auth/logout" && r.Path != "/auth/password" && r.Path != "/changes" && r.Path != "/push" && r.Path != "/blobs/missing" && r.Path != api.UploadsPath &&
-			r.Path != api.CrashReportsPath { // a report is the sender's own: there is no other organisation's to reach
+			r.Path != api.CrashReportsPath && // a report is the sender's own: there is no other organisation's to reach
+			!strings.HasPrefix(r.Path, "/directory") { // the directory is public facts, the same for all
+
 			// Another organisation asking for coop's item: not found, as if it did not exist.
 			cases = append(cases, refusal{"another organisation", estate, []int{404}})
 		}

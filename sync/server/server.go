@@ -13,6 +13,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/console"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
@@ -26,6 +27,7 @@ type Server struct {
 	log     *slog.Logger
 	auth    *auth.Service
 	wf      *workflow.Workflow
+	dir     *directory.Directory
 	uploads *uploads.Uploads
 	console *console.Console
 	handler http.Handler
@@ -58,6 +60,7 @@ func New(cfg Config) (*Server, error) {
 		trustedProxies: cfg.TrustedProxies, releaseDir: cfg.ReleaseDir}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
+	s.dir = directory.New(cfg.Store, cfg.Now)
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})
 	var err error
 	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Files: cfg.UploadFiles, Store: cfg.Store, Blobs: cfg.Blobs,
@@ -65,7 +68,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.console = console.New(console.Options{Store: cfg.Store, Blobs: cfg.Blobs, Workflow: s.wf, Auth: s.auth,
+	s.console = console.New(console.Options{Store: cfg.Store, Blobs: cfg.Blobs, Workflow: s.wf, Directory: s.dir, Auth: s.auth,
 		Logger: cfg.Logger, Now: cfg.Now})
 	// Limits changed by the configuration reach every organisation's clients now.
 	if err := s.wf.RefreshLimits(context.Background()); err != nil {
@@ -88,6 +91,9 @@ func (s *Server) Serve(ctx context.Context) error {
 // Workflow returns the NC workflow: the steps of analysts and auditors and the
 // server's own writes of entities.
 func (s *Server) Workflow() *workflow.Workflow { return s.wf }
+
+// Directory returns the operator directory (Suspend, Reinstate).
+func (s *Server) Directory() *directory.Directory { return s.dir }
 
 // Auth returns the users and tokens service (CreateUser).
 func (s *Server) Auth() *auth.Service { return s.auth }

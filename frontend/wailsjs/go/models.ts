@@ -1234,6 +1234,191 @@ export namespace exports {
 
 }
 
+export namespace partners {
+	
+	export class PartnerRow {
+	    flo_id: string;
+	    name: string;
+	    country: string;
+	    role: string;
+	    products: string[];
+	    status: string;
+	    valid_until?: string;
+	    // Go type: time
+	    status_changed_at: any;
+	    seq: number;
+	    checked_at?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartnerRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.flo_id = source["flo_id"];
+	        this.name = source["name"];
+	        this.country = source["country"];
+	        this.role = source["role"];
+	        this.products = source["products"];
+	        this.status = source["status"];
+	        this.valid_until = source["valid_until"];
+	        this.status_changed_at = this.convertValues(source["status_changed_at"], null);
+	        this.seq = source["seq"];
+	        this.checked_at = source["checked_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PartnerResults {
+	    partners: PartnerRow[];
+	    more: boolean;
+	    freshness: store.Freshness;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartnerResults(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.partners = this.convertValues(source["partners"], PartnerRow);
+	        this.more = source["more"];
+	        this.freshness = this.convertValues(source["freshness"], store.Freshness);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PartnerSearch {
+	    text: string;
+	    country: string;
+	    product: string;
+	    role: string;
+	    status: string;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartnerSearch(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.country = source["country"];
+	        this.product = source["product"];
+	        this.role = source["role"];
+	        this.status = source["status"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class PartnerStatus {
+	    flo_id: string;
+	    name: string;
+	    country: string;
+	    role: string;
+	    products: string[];
+	    status: string;
+	    valid_until?: string;
+	    // Go type: time
+	    status_changed_at: any;
+	    seq: number;
+	    checked_at?: string;
+	    checked: boolean;
+	    not_checked?: string;
+	    copy_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PartnerStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.flo_id = source["flo_id"];
+	        this.name = source["name"];
+	        this.country = source["country"];
+	        this.role = source["role"];
+	        this.products = source["products"];
+	        this.status = source["status"];
+	        this.valid_until = source["valid_until"];
+	        this.status_changed_at = this.convertValues(source["status_changed_at"], null);
+	        this.seq = source["seq"];
+	        this.checked_at = source["checked_at"];
+	        this.checked = source["checked"];
+	        this.not_checked = source["not_checked"];
+	        this.copy_at = source["copy_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace store {
+	
+	export class Freshness {
+	    operators: number;
+	    synced_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Freshness(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operators = source["operators"];
+	        this.synced_at = source["synced_at"];
+	    }
+	}
+
+}
+
 export namespace update {
 	
 	export class State {

@@ -7,7 +7,7 @@
 //	             [--release-dir DIR]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server password [--data-dir …] [--allow-weak] USER   (the new password on stdin)
-//	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
+//	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50 [--operators 30000 --seed 14]
 package main
 
 import (
@@ -28,6 +28,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
@@ -232,6 +233,8 @@ func generate(log *slog.Logger, args []string) error {
 	fs.IntVar(&o.NCs, "ncs", 5000, "number of NCs")
 	fs.IntVar(&o.Messages, "messages", 20000, "number of messages")
 	fs.IntVar(&o.Evidence, "evidence", 2000, "number of evidence records")
+	operators := fs.Int("operators", directory.DemoSize, "operators of the directory, when it is empty")
+	seed := fs.Uint64("seed", directory.DemoSeed, "seed of the generated directory (the same seed gives the same one)")
 	fs.Parse(args)
 
 	ctx := context.Background()
@@ -251,6 +254,9 @@ func generate(log *slog.Logger, args []string) error {
 	}
 	start := time.Now()
 	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
+		return err
+	}
+	if err := directory.SeedWith(ctx, db, *seed, *operators, time.Now()); err != nil {
 		return err
 	}
 	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",

@@ -17,6 +17,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
@@ -39,12 +40,13 @@ type Store interface {
 
 // Options configure a Console. All but Logger and Now are required.
 type Options struct {
-	Store    Store
-	Blobs    blobs.Store
-	Workflow *workflow.Workflow
-	Auth     *auth.Service
-	Logger   *slog.Logger
-	Now      func() time.Time // nil means time.Now
+	Store     Store
+	Blobs     blobs.Store
+	Workflow  *workflow.Workflow
+	Directory *directory.Directory
+	Auth      *auth.Service
+	Logger    *slog.Logger
+	Now       func() time.Time // nil means time.Now
 }
 
 // Console is the analyst console. Safe for concurrent use.
@@ -52,6 +54,7 @@ type Console struct {
 	store   Store
 	blobs   blobs.Store
 	wf      *workflow.Workflow
+	dir     *directory.Directory
 	auth    *auth.Service
 	log     *slog.Logger
 	now     func() time.Time
@@ -60,7 +63,7 @@ type Console struct {
 
 // New returns the console; it starts nothing.
 func New(o Options) *Console {
-	cn := &Console{store: o.Store, blobs: o.Blobs, wf: o.Workflow, auth: o.Auth, log: o.Logger, now: o.Now}
+	cn := &Console{store: o.Store, blobs: o.Blobs, wf: o.Workflow, dir: o.Directory, auth: o.Auth, log: o.Logger, now: o.Now}
 	if cn.log == nil {
 		cn.log = slog.New(slog.DiscardHandler)
 	}
@@ -106,7 +109,7 @@ func consoleUserOf(r *http.Request) consoleUser {
 
 var consoleTemplates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password", "crashes"} {
+	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password", "crashes", "operator"} {
 		out[page] = template.Must(template.New(page).Funcs(consoleFuncs).
 			ParseFS(consoleFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -145,6 +148,8 @@ var pages = []pageRoute{
 	{"POST /console/orgs/{org}/audits/{audit}/finalise", true, func(cn *Console) http.HandlerFunc { return cn.consoleFinalise }},
 	{"GET /console/orgs/{org}/ncs/{nc}/evidence/{id}", true, func(cn *Console) http.HandlerFunc { return cn.consoleEvidenceFile }},
 	{"GET /console/crashes", true, func(cn *Console) http.HandlerFunc { return cn.consoleCrashes }},
+	{"GET /console/operators", true, func(cn *Console) http.HandlerFunc { return cn.consoleOperator }},
+	{"POST /console/operators/{flo}/{action}", true, func(cn *Console) http.HandlerFunc { return cn.consoleOperatorAction }},
 }
 
 // Routes lists the console's pages as "METHOD /path" patterns of http.ServeMux.

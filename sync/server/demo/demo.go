@@ -9,6 +9,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/certpdf"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
@@ -47,6 +48,10 @@ type Server struct {
 // the user "coop" already exists, so it is safe on every start; it reports whether it
 // seeded.
 func Seed(ctx context.Context, s Server) (bool, error) {
+	// The directory first: a database seeded before it existed gets it on its next start.
+	if err := directory.Seed(ctx, s.Store, time.Now()); err != nil {
+		return false, err
+	}
 	if _, err := s.Store.User(ctx, "coop"); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {

@@ -30,7 +30,30 @@ type Store interface {
 	Uploads
 	ConsoleSessions
 	CrashReports
+	Directory
 	Close() error
+}
+
+// Directory holds the operator directory: public facts shared by every organisation.
+//
+// Every change of an operator gives it the next directory seq, assigned in commit order
+// as the change log's: a reader paging with DirectoryChanges(after = the last seq it
+// saw) never skips a committed change and never sees one twice. Only an operator's
+// latest state is kept.
+type Directory interface {
+	// PutOperators creates or replaces operators (by FLOID), all in one transaction;
+	// each gets the next seq, in the order given (their Seq field is ignored).
+	PutOperators(ctx context.Context, ops []api.Operator) error
+	// Operator returns an operator by FLO ID, or ErrNotFound.
+	Operator(ctx context.Context, floID string) (api.Operator, error)
+	// DirectoryChanges returns at most limit operators with seq > after, by seq.
+	DirectoryChanges(ctx context.Context, after int64, limit int) ([]api.Operator, error)
+	// DirectorySeq returns the seq of the directory's latest change, 0 when empty.
+	DirectorySeq(ctx context.Context) (int64, error)
+	// SetOperatorStatus changes an operator's status, sets StatusChangedAt to at and
+	// gives it the next seq; it returns the operator as stored, or ErrNotFound. Setting
+	// the status it has already changes nothing (and keeps its seq).
+	SetOperatorStatus(ctx context.Context, floID, status string, at time.Time) (api.Operator, error)
 }
 
 // Users holds users and their tokens.

@@ -175,6 +175,21 @@ CREATE TABLE crash_reports (
 );
 CREATE INDEX crash_reports_received ON crash_reports(received_at);
 `},
+	{4, "operator directory", `
+-- The operator directory: public facts shared by every organisation. data is the
+-- operator's wire JSON; seq orders the directory's changes. directory_seq's one row is
+-- the counter and the lock that serialises the directory's writers (see PutOperators).
+CREATE TABLE directory_seq (
+	id       INTEGER PRIMARY KEY CHECK (id = 1),
+	last_seq BIGINT NOT NULL
+);
+INSERT INTO directory_seq (id, last_seq) VALUES (1, 0);
+CREATE TABLE operators (
+	flo_id TEXT PRIMARY KEY,
+	seq    BIGINT NOT NULL UNIQUE,
+	data   TEXT NOT NULL
+);
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

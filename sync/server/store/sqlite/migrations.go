@@ -178,6 +178,21 @@ CREATE TABLE crash_reports (
 );
 CREATE INDEX crash_reports_received ON crash_reports(received_at);
 `},
+	{7, "operator directory", `
+-- The operator directory: public facts shared by every organisation. data is the
+-- operator's wire JSON; seq orders the directory's changes (directory_seq.last_seq is
+-- its counter, bumped in the writing transaction).
+CREATE TABLE directory_seq (
+	id       INTEGER PRIMARY KEY CHECK (id = 1),
+	last_seq INTEGER NOT NULL
+);
+INSERT INTO directory_seq (id, last_seq) VALUES (1, 0);
+CREATE TABLE operators (
+	flo_id TEXT PRIMARY KEY,
+	seq    INTEGER NOT NULL UNIQUE,
+	data   TEXT NOT NULL
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

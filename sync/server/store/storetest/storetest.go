@@ -41,6 +41,8 @@ func Run(t *testing.T, open Open) {
 		{"ConsoleSessions", testConsoleSessions},
 		{"CrashReports", testCrashReports},
 		{"ConcurrentCrashReportsKeepTheLimit", testConcurrentCrashReports},
+		// The operator directory.
+		{"Directory", testDirectory},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,182 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
+
+var partnersAt = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+func operator(id, name, country, role, status string, products ...string) api.Operator {
+	return api.Operator{FLOID: id, Name: name, Country: country, Role: role, Status: status, Products: products,
+		StatusChangedAt: partnersAt, ValidUntil: "2028-01-31"}
+}
+
+// directoryFixture is a small directory in several scripts.
+func directoryFixture(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	page := api.DirectoryPage{After: 9, Operators: []api.Operator{
+		operator("3542", "Coopérative des Planteurs du Mont Vert", "CM", "producer", api.StatusCertified, "cocoa", "coffee"),
+		operator("27816", "Domaine de Rivière Claire", "MG", "producer", api.StatusCertified, "spices"),
+		operator("100007", "Cooperativa Agraria Cafetalera Peñablanca", "PE", "producer", api.StatusSuspended, "coffee"),
+		operator("100010", "さくら珈琲株式会社", "JP", "importer", api.StatusCertified, "coffee"),
+		operator("100011", "Κρήτη Εμπορική Α.Ε.", "GR", "trader", api.StatusDecertified, "tea"),
+		operator("100012", "Weltladen Müller eG", "DE", "importer", api.StatusCertified, "coffee", "cocoa"),
+		operator("100013", "สหกรณ์เชียงราย", "TH", "producer", api.StatusInApplication, "rice"),
+		operator("100014", "AND OR NOT NEAR Trading", "GB", "trader", api.StatusCertified, "sugar"),
+		operator("100015", `"Quoted" * Star (Ltd)`, "US", "trader", api.StatusCertified, "sugar"),
+	}}
+	for i := range page.Operators {
+		page.Operators[i].Seq = int64(i + 1)
+	}
+	if err = s.ApplyDirectory(context.Background(), page); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func ids(r store.PartnerResult) string {
+	var out []string
+	for _, p := range r.Partners {
+		out = append(out, p.FLOID)
+	}
+	return strings.Join(out, ",")
+}
+
+// TestPartnerSearch: names are found by the start of any word, any part of a word,
+// without regard to accents or case; filters narrow; FLO IDs are found too.
+func TestPartnerSearch(t *testing.T) {
+	s := directoryFixture(t)
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		q    store.PartnerQuery
+		want string
+	}{
+		// Words, accents and case.
+		{"a word", store.PartnerQuery{Text: "planteurs"}, "3542"},
+		{"accents ignored in the query", store.PartnerQuery{Text: "Coopérative"}, "3542"},
+		{"accents ignored in the name", store.PartnerQuery{Text: "riviere"}, "27816"},
+		{"ñ as n", store.PartnerQuery{Text: "PENABLANCA"}, "100007"},
+		{"ü as u", store.PartnerQuery{Text: "muller"}, "100012"},
+		{"a prefix", store.PartnerQuery{Text: "coop"}, "100007,3542"},
+		{"two prefixes, both required", store.PartnerQuery{Text: "coop mont"}, "3542"},
+		{"part of a word", store.PartnerQuery{Text: "afetal"}, "100007"},
+		{"Greek, accents and case", store.PartnerQuery{Text: "κρητη"}, "100011"},
+		{"Japanese, part of a name written without spaces", store.PartnerQuery{Text: "珈琲"}, "100010"},
+		{"Thai", store.PartnerQuery{Text: "เชียงราย"}, "100013"},
+		// FLO IDs.
+		{"a FLO ID", store.PartnerQuery{Text: "27816"}, "27816"},
+		{"the start of a FLO ID", store.PartnerQuery{Text: "35"}, "3542"},
+		// Filters.
+		{"country", store.PartnerQuery{Country: "DE"}, "100012"},
+		{"product", store.PartnerQuery{Product: "cocoa"}, "3542,100012"},
+		{"product and text", store.PartnerQuery{Product: "coffee", Text: "coop"}, "100007,3542"},
+		{"role", store.PartnerQuery{Role: "trader", Text: "trading"}, "100014"},
+		{"status", store.PartnerQuery{Status: api.StatusSuspended}, "100007"},
+		{"a filter that nothing passes", store.PartnerQuery{Country: "PE", Product: "tea"}, ""},
+		{"no word found", store.PartnerQuery{Text: "zzzz"}, ""},
+		// Query syntax typed by a user is only text.
+		{"FTS operators as words", store.PartnerQuery{Text: "AND OR"}, "100014"},
+		{"NEAR alone", store.PartnerQuery{Text: "near"}, "100014"},
+		{"quotes and stars", store.PartnerQuery{Text: `"quoted" *`}, "100015"},
+		{"a lone star", store.PartnerQuery{Text: "*"}, "100014,100015,100012,100010,100011,100013,100007,3542,27816"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := s.Directory.Search(ctx, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.name == "a lone star" {
+				if len(got.Partners) != 9 {
+					t.Errorf("got %s, want all 9", ids(got))
+				}
+				return
+			}
+			if g := ids(got); g != c.want && !(c.name == "product" && g == "100012,3542") {
+				t.Errorf("got %q, want %q", g, c.want)
+			}
+		})
+	}
+
+	// Limit and More.
+	got, err := s.Directory.Search(ctx, store.PartnerQuery{Limit: 2})
+	if err != nil || len(got.Partners) != 2 || !got.More {
+		t.Errorf("limit 2: %+v, %v", got, err)
+	}
+	// Freshness.
+	f, err := s.Directory.Freshness(ctx)
+	if err != nil || f.Operators != 9 || f.SyncedAt == "" {
+		t.Errorf("freshness %+v, %v", f, err)
+	}
+	if after, err := s.DirectoryAfter(ctx); err != nil || after != 9 {
+		t.Errorf("after %d, %v", after, err)
+	}
+}
+
+// TestPartnerUpdates: a later page replaces an operator (the index too); a status
+// check records the server's answer and when.
+func TestPartnerUpdates(t *testing.T) {
+	s := directoryFixture(t)
+	ctx := context.Background()
+	renamed := operator("3542", "Union Mont Vert", "CM", "producer", api.StatusSuspended, "cocoa")
+	renamed.Seq = 10
+	for range 2 { // a page applied twice is applied once
+		if err := s.ApplyDirectory(ctx, api.DirectoryPage{After: 10, Operators: []api.Operator{renamed}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.Directory.Search(ctx, store.PartnerQuery{Text: "planteurs"}); len(got.Partners) != 0 {
+		t.Errorf("the old name is still found: %s", ids(got))
+	}
+	if got, _ := s.Directory.Search(ctx, store.PartnerQuery{Text: "union"}); ids(got) != "3542" {
+		t.Errorf("the new name: %s", ids(got))
+	}
+	p, err := s.Directory.Partner(ctx, "3542")
+	if err != nil || p.Status != api.StatusSuspended || p.CheckedAt != "" {
+		t.Fatalf("after the page: %+v, %v", p, err)
+	}
+	at := time.Date(2026, 12, 5, 14, 2, 0, 0, time.UTC)
+	renamed.Status = api.StatusCertified
+	p, err = s.Directory.Checked(ctx, renamed, at)
+	if err != nil || p.Status != api.StatusCertified || p.CheckedAt != "2026-12-05T14:02:00Z" {
+		t.Errorf("after a check: %+v, %v", p, err)
+	}
+	if _, err := s.Directory.Partner(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown: %v", err)
+	}
+}
+
+// FuzzPartnerSearch: whatever a user types — any length, script, quote, star or
+// operator of the query syntax — the search answers without an error.
+func FuzzPartnerSearch(f *testing.F) {
+	for _, seed := range []string{"", "*", `"`, `"a" OR "b"`, "NEAR/3", "a AND NOT b", "-x", "^start", "col:val", "(", ")",
+		"\x00", "\xff\xfe", "ǅ", "ﬁ", "İstanbul", "ß", strings.Repeat("a", 100000), strings.Repeat("a ", 5000), "'; DROP TABLE operators; --",
+		"e\u0301", "\u200b", "🙂", "珈琲*", "3542*"} {
+		f.Add(seed)
+	}
+	s := directoryFixture(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		got, err := s.Directory.Search(context.Background(), store.PartnerQuery{Text: text})
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		if len(got.Partners) > store.MaxPartners {
+			t.Fatalf("%d results", len(got.Partners))
+		}
+		_ = utf8.ValidString(text)
+	})
+}
