@@ -41,7 +41,7 @@ test: frontend test-go test-postgres test-fuzz test-frontend test-e2e test-smoke
 # and builds: here they fail without them rather than skip.
 test-go: setup
 	go vet $(GO_PKGS)
-	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 go test -count=1 $(GO_PKGS)
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 go test -count=1 $(GO_PKGS)
 
 # A short run of each fuzz target (protocol decoders, file names, inbox folders); their
 # seed corpora run in test-go too. `make fuzz FUZZTIME=10m` runs longer.
@@ -122,12 +122,21 @@ test-package: package
 # --- The server and its clients on the PostgreSQL store ----------------------------------
 # Every test server of these packages keeps its data in a real PostgreSQL 15 (pgtest, one
 # database per data folder) instead of SQLite, and the soak's killed ecert-server gets
-# --database; it fails rather than skips without PostgreSQL.
-.PHONY: test-postgres
+# --database; it fails rather than skips without PostgreSQL. The soak's nodes part
+# (TestSoakNodes: three nodes on PostgreSQL + S3 behind HAProxy, a few kills) runs here.
+.PHONY: test-postgres soak-nodes
 
 test-postgres: setup
-	ECERT_REQUIRE_POSTGRES=1 ECERT_TEST_STORE=postgres \
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 ECERT_TEST_STORE=postgres \
 	go test -count=1 ./sync/server ./sync/client ./sync/engine ./sync/soak
+
+# The nodes part at length: 100 kills of a random node; writes sync/SOAK-NODES.md.
+ECERT_SOAK_NODE_KILLS ?= 100
+soak-nodes: setup
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 ECERT_TEST_STORE=postgres \
+	ECERT_SOAK_SEED=$(ECERT_SOAK_SEED) ECERT_SOAK_NODE_KILLS=$(ECERT_SOAK_NODE_KILLS) \
+	ECERT_SOAK_NODES_REPORT=$(CURDIR)/sync/SOAK-NODES.md \
+	go test -count=1 -timeout 60m -run TestSoakNodes -v ./sync/soak
 
 # --- Load test (issue 11 part 7), not part of `make test` ---------------------------------
 # ecert-server with LOAD_ORGS generated organisations (kept in build/out/load/data) under

@@ -74,6 +74,7 @@ func main() {
 			Password: os.Getenv(cli.EnvPassword),
 		},
 	})
+	defer a.Guard() // a panic of the window's Go side leaves a crash report
 	if os.Getenv(envRestarted) != "" {
 		// Started by an update: the previous process may still hold the single-instance
 		// lock for a moment after it released the data folder.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
@@ -59,9 +60,10 @@ type App struct {
 	Evidence *Evidence
 	Export   *exports.Export
 
-	cfg    Config
-	base   *base
-	cancel context.CancelFunc
+	cfg       Config
+	base      *base
+	cancel    context.CancelFunc
+	stopWatch func() // ends WatchWindow's watch
 }
 
 // New returns an app that is not opened yet.
@@ -93,7 +95,7 @@ func New(cfg Config) *App {
 	a.Evidence = &Evidence{base: b, sync: a.Sync, inboxDir: cfg.InboxDir, inboxQuiet: cfg.InboxQuiet}
 	a.Sync.session, a.Sync.inbox = a.Session, a.Evidence
 	a.Portal = &Portal{base: b}
-	a.Settings = &Settings{base: b}
+	a.Settings = &Settings{base: b, session: a.Session}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
@@ -130,6 +132,7 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	a.base.store = st
+	a.base.crash = crash.New(dir, crashProgram())
 	if saved != nil {
 		a.Session.restore(ctx, saved)
 	}
@@ -149,6 +152,9 @@ func (a *App) Start(ctx context.Context) error {
 func (a *App) Close() error {
 	a.Sync.stop()
 	a.cancel()
+	if a.stopWatch != nil {
+		a.stopWatch()
+	}
 	if a.base.store == nil {
 		return nil
 	}

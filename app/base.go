@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 )
@@ -22,6 +23,8 @@ type base struct {
 	platform Platform
 	// ctx is the context of bound calls, which have none of their own: Close cancels it.
 	ctx context.Context
+	// crash keeps crash reports in the data folder (nil until App.Open).
+	crash *crash.Keeper
 
 	mu    sync.Mutex
 	files *evidence.Store // the files folder, opened on first use (see contentStore)

@@ -296,3 +296,66 @@ func TestASecondUserOfTheDataFolderIsToldWhy(t *testing.T) {
 		t.Errorf("status once the folder is free: code %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// password changes the password with both on stdin; each refusal says why; offline it
+// says that it needs the server.
+func TestHeadlessPasswordChange(t *testing.T) {
+	url, stopServer := startServer(t)
+	data, other := t.TempDir(), t.TempDir()
+	for _, d := range []string{data, other} {
+		if r := run(t, d, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+			t.Fatalf("login: %d %s", r.code, r.stderr)
+		}
+	}
+	for _, c := range []struct{ stdin, want string }{
+		{"", "on stdin"},
+		{"guess\na long new phrase\n", "current password is wrong"},
+		{"coop\nshort\n", "too short"},
+		{"coop\nmotdepasse2024\n", "too common"},
+	} {
+		if r := run(t, data, c.stdin, nil, "password"); r.code == 0 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("password with %q: code %d, stderr %q; want %q", c.stdin, r.code, r.stderr, c.want)
+		}
+	}
+	if r := run(t, data, "coop\nPlantation du Mont Vert\n", nil, "password"); r.code != 0 || !strings.Contains(r.stdout, "Password changed") {
+		t.Fatalf("password: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// This computer goes on; the other is told why it must log in again.
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Errorf("sync after the change: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, other, "", nil, "sync"); r.code != 1 || !strings.Contains(r.stderr, "changed on another computer") {
+		t.Errorf("sync of the other computer: code %d, stderr %q", r.code, r.stderr)
+	}
+	stopServer()
+	if r := run(t, data, "Plantation du Mont Vert\nanother long phrase\n", nil, "password"); r.code != 1 || !strings.Contains(r.stderr, "needs the server") {
+		t.Errorf("password offline: code %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// message --general writes to FLOCERT about no NC; it waits here until the next sync.
+func TestHeadlessGeneralMessage(t *testing.T) {
+	url, _ := startServer(t)
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "message", "--general", "--text", ""); r.code != 1 {
+		t.Errorf("an empty general message: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "message", "--general", "--text", "Question sur notre contrat"); r.code != 0 || !strings.Contains(r.stdout, "Message to FLOCERT saved") {
+		t.Fatalf("message --general: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	var status cli.StatusReport
+	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
+	if status.Pending != 1 {
+		t.Errorf("pending before the sync: %d, want 1", status.Pending)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %d %s", r.code, r.stderr)
+	}
+	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
+	if status.Pending != 0 {
+		t.Errorf("pending after the sync: %d, want 0", status.Pending)
+	}
+}

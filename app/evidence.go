@@ -109,6 +109,7 @@ func (e *Evidence) startInbox(ctx context.Context) {
 	e.mu.Unlock()
 	e.refreshInbox(ctx)
 	go func() {
+		defer e.crash.Guard()
 		err := in.Serve(ctx, func(ncID, path string) {
 			res, err := e.attach(ctx, ncID, []string{path}, SourceInbox)
 			if err != nil {

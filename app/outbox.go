@@ -18,6 +18,12 @@ func (o *Outbox) Message(ncID, text string) error {
 	return o.fail(o.message(o.ctx, ncID, text))
 }
 
+// GeneralMessage queues a message to FLOCERT about no NC (the organisation's general
+// thread); like every message it is kept here at once and sent with the next sync.
+func (o *Outbox) GeneralMessage(text string) error {
+	return o.fail(o.generalMessage(o.ctx, text))
+}
+
 // List returns what waits to be sent and what was refused.
 func (o *Outbox) List() ([]OutboxItem, error) {
 	l, err := o.list(o.ctx)
@@ -44,6 +50,17 @@ func (o *Outbox) message(ctx context.Context, ncID, text string) error {
 	return nil
 }
 
+func (o *Outbox) generalMessage(ctx context.Context, text string) error {
+	if err := checkText(text); err != nil {
+		return err
+	}
+	if _, err := o.store.Work.QueueGeneralMessage(ctx, text, o.stamp()); err != nil {
+		return storeErr(err)
+	}
+	o.sync.kick()
+	return nil
+}
+
 // list lists what waits to be sent and what the server refused.
 func (o *Outbox) list(ctx context.Context) ([]OutboxItem, error) {
 	entries, err := o.store.Work.Outbox(ctx)
@@ -58,7 +75,8 @@ func (o *Outbox) list(ctx context.Context) ([]OutboxItem, error) {
 	return out, nil
 }
 
-// pendingMessages lists an NC's messages written here and not on the server yet.
+// pendingMessages lists an NC's messages written here and not on the server yet (the
+// general thread's when ncID is empty).
 func (b *base) pendingMessages(ctx context.Context, ncID string) ([]PendingMessage, error) {
 	entries, err := b.store.Work.Outbox(ctx)
 	if err != nil {
@@ -66,7 +84,7 @@ func (b *base) pendingMessages(ctx context.Context, ncID string) ([]PendingMessa
 	}
 	out := []PendingMessage{}
 	for _, e := range entries {
-		if e.NCID == ncID && e.Kind == api.KindMessage {
+		if e.NCID == ncID && (e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral) {
 			out = append(out, PendingMessage{Seq: e.Seq, Text: e.Text, CreatedAt: e.CreatedAt,
 				Rejected: e.State == store.OutboxRejected, Code: e.Code})
 		}

@@ -20,7 +20,7 @@ type Platform interface {
 const (
 	EventSyncStatus     = "sync:status"       // SyncStatus
 	EventDataChanged    = "data:changed"      // {entities: []string}
-	EventSessionExpired = "session:expired"   // no payload
+	EventSessionExpired = "session:expired"   // {reason: session_expired or password_changed}
 	EventNotify         = "sync:notify"       // []Notice: what the analyst did, to announce
 	EventUpload         = "upload:progress"   // engine.Progress, a few times a second
 	EventAttached       = "evidence:attached" // []AttachResult with nc_id: files the inbox attached

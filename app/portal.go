@@ -73,7 +73,21 @@ func (p *Portal) Checklist() ([]api.Criterion, error) {
 	return c, p.fail(err)
 }
 
-// MarkRead marks an NC's thread as read.
+// GeneralThread returns the organisation's thread with FLOCERT about no NC: the
+// messages pulled, oldest first, and those written here and not sent yet.
+func (p *Portal) GeneralThread() (GeneralThread, error) {
+	var g GeneralThread
+	var err error
+	if g.Messages, err = p.store.Portal.Messages(p.ctx, ""); err == nil {
+		g.Pending, err = p.pendingMessages(p.ctx, "")
+	}
+	if g.Messages == nil {
+		g.Messages = []api.Message{}
+	}
+	return g, p.fail(err)
+}
+
+// MarkRead marks an NC's thread as read ("" the general thread).
 func (p *Portal) MarkRead(ncID string) error {
 	return p.fail(p.store.Portal.MarkRead(p.ctx, ncID))
 }

@@ -131,7 +131,8 @@ func (s *Session) state(ctx context.Context) SessionState {
 		st.Server, _ = s.store.Meta(ctx, store.MetaServer)
 		return st
 	}
-	st.LoggedIn = !s.sync.expired()
+	st.Ended = s.sync.expired()
+	st.LoggedIn = st.Ended == ""
 	st.TokenStore, _ = s.store.Meta(ctx, metaVault)
 	st.Server, st.Username, st.Name = server, saved.User.Username, saved.User.Name
 	st.OrgID, st.OrgName = saved.User.OrgID, saved.User.OrgName
@@ -169,7 +170,7 @@ func (s *Session) saved(ctx context.Context) (*api.Session, string, error) {
 }
 
 func (s *Session) newClient(server string) (*client.Client, error) {
-	return client.New(server, client.OnRefresh(func(sess api.Session) {
+	return client.New(server, client.WithProxy(s.proxyChooser(s.ctx).Proxy), client.OnRefresh(func(sess api.Session) {
 		// Persist at once: the old refresh token is spent.
 		if err := s.save(context.WithoutCancel(context.Background()), server, sess); err != nil {
 			s.log.Error("save refreshed session", "error", err)

@@ -9,8 +9,11 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
-// Settings holds the user's preferences of the UI (the language).
-type Settings struct{ *base }
+// Settings holds the user's preferences of the UI (the language) and the proxy.
+type Settings struct {
+	*base
+	session *Session // the proxy's password is kept in the login's vault
+}
 
 // Languages of the UI.
 var Languages = []string{"fr", "en", "es", "pt"}

@@ -25,12 +25,14 @@ type Sync struct {
 	maxBackoff time.Duration
 	manual     bool // no background sync (see Config.Manual)
 
-	mu      sync.Mutex
-	conn    *client.Client
-	engine  *engine.Engine
-	cancel  context.CancelFunc
-	done    chan struct{}
-	expiry  bool          // the server refused the session: the user must log in again
+	mu     sync.Mutex
+	conn   *client.Client
+	engine *engine.Engine
+	cancel context.CancelFunc
+	done   chan struct{}
+	// expiry is why the server refused the session (session_expired, password_changed),
+	// "" while it accepts it: the user must log in again.
+	expiry  string
 	version atomic.Uint64 // see SyncStatus.Version
 }
 
@@ -59,8 +61,8 @@ func (s *Sync) status(ctx context.Context) SyncStatus {
 		st = SyncStatus{Online: es.Online, Syncing: es.Syncing, LastError: es.LastError, Files: es.Files,
 			ErrorAt: rfc3339(es.ErrorAt), NextTry: rfc3339(es.NextTry)}
 	}
-	if expired {
-		st.LastError = api.CodeSessionExpired
+	if expired != "" {
+		st.LastError = expired
 	}
 	st.LastSync, _ = s.store.Meta(ctx, store.MetaLastSync)
 	st.Pending, _ = s.store.PendingCount(ctx)
@@ -103,7 +105,7 @@ func (s *Sync) options(c *client.Client) engine.Options {
 // keeps c when syncs are manual.
 func (s *Sync) start(c *client.Client) {
 	s.mu.Lock()
-	s.expiry = false
+	s.expiry = ""
 	s.mu.Unlock()
 	if s.manual {
 		s.mu.Lock()
@@ -121,13 +123,23 @@ func (s *Sync) start(c *client.Client) {
 	s.inbox.startInbox(ctx)
 	go func() {
 		defer close(done)
-		if err := e.Serve(ctx); errors.Is(err, engine.ErrSessionExpired) {
-			s.mu.Lock()
-			s.expiry = true
-			s.mu.Unlock()
-			s.log.Info("session expired: waiting for the user to log in again")
-			s.platform.Emit(EventSessionExpired, nil)
+		defer s.crash.Guard()
+		s.sendCrashes(ctx, c) // reports of a crash before this start, when allowed
+		err := e.Serve(ctx)
+		reason := ""
+		switch {
+		case errors.Is(err, engine.ErrSessionExpired):
+			reason = api.CodeSessionExpired
+		case errors.Is(err, engine.ErrPasswordChanged):
+			reason = api.CodePasswordChanged
+		default:
+			return
 		}
+		s.mu.Lock()
+		s.expiry = reason
+		s.mu.Unlock()
+		s.log.Info("the server ended the session: waiting for the user to log in again", "reason", reason)
+		s.platform.Emit(EventSessionExpired, map[string]string{"reason": reason})
 	}()
 }
 
@@ -174,7 +186,11 @@ func (s *Sync) once(ctx context.Context, progress func(engine.Status), uploads f
 	}
 	e := engine.New(replica{s.store}, remote{c}, opt)
 	e.SetPaused(false)
-	return e.Sync(ctx)
+	if err := e.Sync(ctx); err != nil {
+		return err
+	}
+	s.sendCrashes(ctx, c)
+	return nil
 }
 
 func (s *Sync) running() *engine.Engine {
@@ -190,8 +206,8 @@ func (s *Sync) client() *client.Client {
 	return s.conn
 }
 
-// expired reports whether the server refused the running session.
-func (s *Sync) expired() bool {
+// expired returns why the server refused the running session, "" if it did not.
+func (s *Sync) expired() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.expiry

@@ -22,6 +22,9 @@ type SessionState struct {
 	TokenStore string `json:"token_store"`
 	// Recovery is set, once, after a damaged replica was moved aside and rebuilt.
 	Recovery *Recovery `json:"recovery"`
+	// Ended says why the server ended the saved login (session_expired, or
+	// password_changed: the password was changed on another computer); "" otherwise.
+	Ended string `json:"ended,omitempty"`
 }
 
 // LoginDefaults pre-fill the login form (the demo set-up passes them by environment).
@@ -172,6 +175,13 @@ type LocalCA struct {
 	OtherText string `json:"other_text"` // the other computer's draft, in a conflict
 	OtherBy   string `json:"other_by"`
 	UpdatedAt string `json:"updated_at"`
+}
+
+// GeneralThread is the organisation's thread with FLOCERT about no NC ("Messages to
+// FLOCERT" on the Contacts page).
+type GeneralThread struct {
+	Messages []api.Message    `json:"messages"`
+	Pending  []PendingMessage `json:"pending"`
 }
 
 // PendingMessage is a message written here and not yet on the server (or refused).

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,6 +40,10 @@ var commands = map[string]func(*cmd, []string) error{
 	"evidence": (*cmd).evidence,
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
+	"password": (*cmd).password,
+	"settings": (*cmd).settings,
+	// Hidden, for the tests of crash reports: crashes on purpose.
+	crashCommand: (*cmd).crash,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -52,6 +57,8 @@ const usage = `Usage: ecert-desktop [command] [--data-dir DIR] ...
 Without a command, the desktop app opens. Commands run without a window:
   login --server URL --user NAME   log in (password from stdin or $ECERT_PASSWORD)
   logout                           forget the login; the local data stays
+  password                         change the password (current and new on stdin, one a
+                                   line); needs the connection
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
@@ -60,6 +67,7 @@ Without a command, the desktop app opens. Commands run without a window:
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send [--json]                    send every CA and evidence marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
+  message --general --text TEXT    write to FLOCERT about no NC (the general thread)
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
@@ -69,6 +77,11 @@ Without a command, the desktop app opens. Commands run without a window:
   version [--json]                 the version, commit, build date and web view
   update [--check] [--json]        check the server's signed release; without --check,
                                    install it (Windows) or say how (Linux packages)
+  settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
+                                   personal data: code locations, versions, system)
+  settings proxy [URL|--none|--auto] [--user U]
+                                   show or set the proxy (its password from stdin);
+                                   --auto: $HTTPS_PROXY/$HTTP_PROXY, else the system's
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -94,6 +107,16 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	}
 	c := &cmd{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	defer func() {
+		// A panic leaves a crash report in the data folder (once it is open), then
+		// goes on as a crash.
+		if v := recover(); v != nil {
+			if c.app != nil {
+				c.app.RecordPanic(v, debug.Stack())
+			}
+			panic(v)
+		}
+	}()
 	err := run(c, args[1:])
 	if c.app != nil {
 		c.app.Close()
@@ -290,22 +313,32 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		api.CodeUnreachable:    "the server cannot be reached; check the connection and the server address",
-		api.CodeBadCredentials: "wrong user name or password",
-		api.CodeSessionExpired: "the login has expired; run 'ecert-desktop login' again",
-		api.CodeBadResponse:    "the server's answer was not understood; check the server address",
-		api.CodeRateLimited:    "too many attempts; wait a minute and try again",
-		api.CodeServerError:    "the server had a problem; try again later",
-		api.CodeInvalidServer:  "the server address is not valid (example: https://ecert.example.org)",
-		api.CodeNotLoggedIn:    "not logged in; run 'ecert-desktop login' first",
-		api.CodeInvalidInput:   "invalid input",
-		api.CodeNotFound:       "not found",
-		api.CodeReplicaDamaged: "the local data is damaged",
-		api.CodeNotAClient:     "this login is not a producer organisation's",
-		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
-		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
-		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
-		api.CodeInternal:       "unexpected error (see the log above)",
+		api.CodeUnreachable:      "the server cannot be reached; check the connection and the server address",
+		api.CodeBadCredentials:   "wrong user name or password",
+		api.CodeSessionExpired:   "the login has expired; run 'ecert-desktop login' again",
+		api.CodeBadResponse:      "the server's answer was not understood; check the server address",
+		api.CodeRateLimited:      "too many attempts; wait a minute and try again",
+		api.CodeServerError:      "the server had a problem; try again later",
+		api.CodeInvalidServer:    "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeProxyAuth:        "the proxy refused its user name or password; set them with 'ecert-desktop settings proxy'",
+		api.CodeProxyUnreachable: "the proxy cannot be reached; check its address with 'ecert-desktop settings proxy'",
+		api.CodeInvalidProxy:     "the proxy address is not valid (example: http://proxy.example.org:3128)",
+		api.CodeNotLoggedIn:      "not logged in; run 'ecert-desktop login' first",
+		api.CodeInvalidInput:     "invalid input",
+		api.CodeNotFound:         "not found",
+		api.CodeReplicaDamaged:   "the local data is damaged",
+		api.CodeNotAClient:       "this login is not a producer organisation's",
+		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:      "the file could not be written there; check the folder and its permissions",
+		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodeInternal:         "unexpected error (see the log above)",
+
+		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",
+		api.CodeWrongPassword:      "the current password is wrong; nothing was changed",
+		api.CodePasswordTooShort:   "the new password is too short (at least 10 characters)",
+		api.CodePasswordIsUsername: "the new password must not contain the user name",
+		api.CodePasswordCommon:     "the new password is too common; choose one that is harder to guess",
+		api.CodePasswordChanged:    "the password was changed on another computer; run 'ecert-desktop login' with the new one",
 	}
 	var pe plainError
 	if errors.As(err, &pe) {

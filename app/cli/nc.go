@@ -215,6 +215,9 @@ func (c *cmd) reportOutbox() error {
 }
 
 func (c *cmd) message(args []string) error {
+	if len(args) > 0 && (args[0] == "--general" || args[0] == "-general") {
+		return c.generalMessage(args[1:])
+	}
 	id, rest, err := ncArg(args)
 	if err != nil {
 		return err
@@ -227,6 +230,19 @@ func (c *cmd) message(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Message on %s saved. It goes to the analyst with the next sync.\n", id)
+	return nil
+}
+
+// generalMessage writes to FLOCERT in the organisation's general thread (about no NC).
+func (c *cmd) generalMessage(args []string) error {
+	var text string
+	if _, err := c.flags("message --general", args, func(fs *flag.FlagSet) { fs.StringVar(&text, "text", "", "the message") }); err != nil {
+		return err
+	}
+	if err := c.app.Outbox.GeneralMessage(text); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, "Message to FLOCERT saved. It goes with the next sync.")
 	return nil
 }
 

@@ -56,6 +56,10 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 				wruntime.Quit(ctx)
 				return
 			}
+			// A window that dies without closing leaves a report for the next start.
+			if err := a.WatchWindow(); err != nil {
+				log.Warn("crash watch", "error", err)
+			}
 			if platform.AfterStart != nil {
 				platform.AfterStart()
 			}

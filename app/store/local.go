@@ -319,6 +319,21 @@ func (w *Work) QueueMessage(ctx context.Context, ncID, text, now string) (int64,
 	return seq, err
 }
 
+// QueueGeneralMessage queues a message to FLOCERT in the organisation's general thread
+// (about no NC).
+func (w *Work) QueueGeneralMessage(ctx context.Context, text, now string) (int64, error) {
+	if strings.TrimSpace(text) == "" {
+		return 0, ErrEmptyText
+	}
+	var seq int64
+	err := w.db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		seq, err = addOutbox(ctx, tx, api.KindMessageGeneral, "", text, 0, now)
+		return err
+	})
+	return seq, err
+}
+
 // Outbox lists the entries waiting to be pushed and those refused, oldest first.
 func (w *Work) Outbox(ctx context.Context) ([]OutboxEntry, error) {
 	rows, err := w.db.sql.QueryContext(ctx, `SELECT seq, kind, nc_id, text, base_revision, created_at, state, code, message

@@ -155,7 +155,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 					return err
 				}
 			}
-		case api.KindMessage:
+		case api.KindMessage, api.KindMessageGeneral:
 			m := api.Message{ID: r.MessageID, NCID: e.NCID, Author: author, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now.UTC()}
 			if r.MessageID != "" {
 				if err := upsertEntity(ctx, tx, api.EntityMessage, m.ID, m); err != nil {
@@ -188,7 +188,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
 			return err
 		}
-		if e.Kind == api.KindMessage {
+		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral {
 			return nil
 		}
 		return backToDraft(ctx, tx, e.NCID, r.Code, stamp)

@@ -109,6 +109,41 @@ func (v *Vault) Get(kind string) (Tokens, error) {
 	return t, err
 }
 
+// Secrets other than the login's (the proxy's password) are kept beside the tokens, in
+// the same kind of vault, under their own name.
+
+// PutSecret keeps value under name in the vault kind (Keyring or File).
+func (v *Vault) PutSecret(kind, name, value string) error {
+	if kind == Keyring {
+		return keyring.Set(keyringService, vaultAccount(v.dir)+"."+name, value)
+	}
+	return writePrivate(filepath.Join(v.dir, name+".secret"), []byte(value))
+}
+
+// GetSecret reads the secret name from the vault kind; ErrUnreachable when it cannot.
+func (v *Vault) GetSecret(kind, name string) (string, error) {
+	if kind == Keyring {
+		s, err := keyring.Get(keyringService, vaultAccount(v.dir)+"."+name)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", ErrUnreachable, err)
+		}
+		return s, nil
+	}
+	raw, err := os.ReadFile(filepath.Join(v.dir, name+".secret"))
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	return string(raw), nil
+}
+
+// DropSecret forgets the secret name, in both vaults.
+func (v *Vault) DropSecret(name string) {
+	if v.keyring {
+		keyring.Delete(keyringService, vaultAccount(v.dir)+"."+name)
+	}
+	os.Remove(filepath.Join(v.dir, name+".secret"))
+}
+
 // Drop forgets the tokens, in both vaults.
 func (v *Vault) Drop() {
 	if v.keyring {

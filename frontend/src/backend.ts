@@ -21,11 +21,13 @@ import type {
   CertificateRow,
   Certification,
   Contact,
+  CrashPrefs,
   Criterion,
   Dashboard,
   DocumentRow,
   ExportFormat,
   ExportResult,
+  GeneralThread,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -34,6 +36,8 @@ import type {
   Organisation,
   OutboxItem,
   Preferences,
+  ProxyInput,
+  ProxyPrefs,
   SendPreview,
   SendResult,
   SessionState,
@@ -56,6 +60,8 @@ export const loginDefaults = () => call<LoginDefaults>(SessionAPI.Defaults())
 export const login = (server: string, username: string, password: string) =>
   call<SessionState>(SessionAPI.Login(server, username, password))
 export const logout = () => call<void>(SessionAPI.Logout())
+/** Changes the password on the server at once (never queued: offline rejects needs_connection). */
+export const changePassword = (current: string, next: string) => call<void>(SessionAPI.ChangePassword(current, next))
 
 // ---- Sync ----
 export const syncStatus = () => call<SyncStatus>(SyncAPI.Status())
@@ -73,6 +79,8 @@ export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filt
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())
 export const markRead = (ncId: string) => call<void>(PortalAPI.MarkRead(ncId))
+/** The organisation's thread with FLOCERT about no NC (Contacts page); markRead('') reads it. */
+export const generalThread = () => call<GeneralThread>(PortalAPI.GeneralThread())
 /** Marks what the analyst did on an NC as seen: clears its "updates" badge. */
 export const markSeen = (ncId: string) => call<void>(PortalAPI.MarkSeen(ncId))
 /** Opens a cached file with the system's program; rejects "not_cached" if not downloaded. */
@@ -98,6 +106,8 @@ export const caSend = () => call<SendResult>(CAAPI.Send())
 // ---- Outbox: messages, and what waits or was refused ----
 /** Queues a message to the analyst in an NC's thread (works offline). */
 export const outboxMessage = (ncId: string, text: string) => call<void>(OutboxAPI.Message(ncId, text))
+/** Queues a message to FLOCERT about no NC (the general thread; works offline). */
+export const outboxGeneralMessage = (text: string) => call<void>(OutboxAPI.GeneralMessage(text))
 export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
 /** Removes a refused entry the user has read. */
 export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))
@@ -137,6 +147,14 @@ export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
+/** The proxy settings and where the proxy in use comes from; never the password. */
+export const proxy = () => call<ProxyPrefs>(SettingsAPI.Proxy())
+/** Whether crash reports are sent ("" never asked, "on", "off") and how many are kept. */
+export const crashReports = () => call<CrashPrefs>(SettingsAPI.CrashReports())
+/** Saves the user's answer: send crash reports at each sync, or never. */
+export const setCrashReports = (on: boolean) => call<void>(SettingsAPI.SetCrashReports(on))
+/** Saves the proxy settings (rejects "invalid_proxy"); the running sync uses them at once. */
+export const setProxy = (p: ProxyInput) => call<ProxyPrefs>(SettingsAPI.SetProxy(p))
 
 // ---- About and updates (app/update) ----
 /** This build's version, commit, date, web view, and the update state. */

@@ -11,6 +11,7 @@ export const MENU = [
   { key: 'ncs', label: 'menu.ncs' },
   { key: 'documents', label: 'menu.documents' },
   { key: 'checklist', label: 'menu.checklist' },
+  { key: 'account', label: 'menu.account' },
 ] as const
 
 export const routes: RouteRecordRaw[] = [
@@ -25,6 +26,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/ncs/:id', name: 'nc', component: () => import('./views/NcDetailView.vue'), props: true },
   { path: '/documents', name: 'documents', component: () => import('./views/DocumentsView.vue') },
   { path: '/checklist', name: 'checklist', component: () => import('./views/ChecklistView.vue') },
+  { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
   { path: '/:rest(.*)*', redirect: '/portal' },
 ]
 

@@ -113,6 +113,8 @@ export type Evidence = Model<api.Evidence, { file: FileRef; added_at: Timestamp;
  * system's; 'file': readable by this user only); recovery is set once, after a damaged
  * local database was moved aside and rebuilt.
  */
+/** The organisation's thread with FLOCERT about no NC, and what waits to be sent in it. */
+export type GeneralThread = Model<app.GeneralThread, { messages: Message[] | null; pending: PendingMessage[] | null }>
 export type SessionState = Model<app.SessionState, { recovery?: Recovery | null }>
 export type Recovery = Model<app.Recovery>
 export type LoginDefaults = Model<app.LoginDefaults>
@@ -174,6 +176,18 @@ export type AttachResult = Model<app.AttachResult>
  * above downscale_above_bytes; pause_uploads holds file uploads (messages and CAs still go).
  */
 export type Preferences = Model<app.Preferences>
+
+/**
+ * The proxy settings. mode: "" (the environment's proxy, else the system's), "none"
+ * (direct) or "manual" (url, user); has_password: a password is kept in the vault;
+ * source: where the proxy in use comes from ("settings", "environment", "system",
+ * "direct").
+ */
+export type ProxyPrefs = Model<app.ProxyPrefs>
+/** consent: "" (never asked: the window asks once), "on" or "off"; pending: reports kept here. */
+export type CrashPrefs = Model<app.CrashPrefs>
+/** A change of the proxy settings; keep_password keeps the saved one for the same user. */
+export type ProxyInput = Model<app.ProxyInput>
 
 /**
  * One NC's screen. local: the user's CA on this computer (null when none); shared_draft:
@@ -297,7 +311,8 @@ export interface About {
 export interface BackendEvents {
   'sync:status': SyncStatus
   'data:changed': DataChanged
-  'session:expired': unknown
+  /** The server ended the login; reason: session_expired or password_changed. */
+  'session:expired': { reason?: string } | null
   /** Analyst decisions and messages a sync brought, each once. */
   'sync:notify': Notice[]
   'upload:progress': UploadProgress

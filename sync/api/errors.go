@@ -66,6 +66,15 @@ const (
 	// still holds it. Nothing is wrong with the file: ask the offset, go on.
 	CodeUploadInterrupted = "upload_interrupted"
 	CodeUploadLocked      = "upload_locked"
+	// CodePasswordChanged: the session was ended because the user changed the password
+	// on another computer (or in the console): log in again with the new one.
+	CodePasswordChanged = "password_changed"
+	// Refusals of POST /auth/password: the current password is wrong, or the new one
+	// breaks a rule of the server (long enough, not the user name, not a common one).
+	CodeWrongPassword      = "wrong_password"
+	CodePasswordTooShort   = "password_too_short"
+	CodePasswordIsUsername = "password_is_username"
+	CodePasswordCommon     = "password_common"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -98,7 +107,16 @@ const (
 	// CodeUploadGone: the upload no longer exists on the server (expired, or refused
 	// after a hash mismatch): start a new one from the beginning.
 	CodeUploadGone = "upload_gone"
+	// CodeProxyAuth: the proxy between the app and the server refused its credentials
+	// (HTTP 407): the user fixes the proxy's user or password in the settings.
+	CodeProxyAuth = "proxy_auth"
+	// CodeProxyUnreachable: the proxy itself cannot be reached (wrong address, down).
+	CodeProxyUnreachable = "proxy_unreachable"
 )
+
+// CodeInvalidProxy: a proxy address in the settings that is not
+// http(s)/socks5://host:port (made by the desktop app).
+const CodeInvalidProxy = "invalid_proxy"
 
 // Codes of the desktop app.
 const (
@@ -124,6 +142,9 @@ const (
 	CodeUpdateFailedStart = "update_failed_start" // the new version did not start twice: rolled back
 	CodeUpdateManual      = "update_manual"       // installed by a package manager: update it there
 	CodeUpdateFailed      = "update_failed"       // the local disk refused a step (space, rights)
+	// CodeNeedsConnection: this action is done with the server at once, never queued
+	// (a password change): try again when online.
+	CodeNeedsConnection = "needs_connection"
 )
 
 // Refusals of the console's workflow actions.
@@ -160,6 +181,11 @@ var Codes = []CodeInfo{
 	{Code: CodeOffsetConflict, Origin: FromAPI, Status: 409, Translated: true},
 	{Code: CodeUploadInterrupted, Origin: FromAPI, Status: 400, Retryable: true, Translated: true},
 	{Code: CodeUploadLocked, Origin: FromAPI, Status: 423, Retryable: true, Translated: true},
+	{Code: CodePasswordChanged, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeWrongPassword, Origin: FromAPI, Status: 400, Translated: true},
+	{Code: CodePasswordTooShort, Origin: FromAPI, Status: 400, Translated: true},
+	{Code: CodePasswordIsUsername, Origin: FromAPI, Status: 400, Translated: true},
+	{Code: CodePasswordCommon, Origin: FromAPI, Status: 400, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},
@@ -183,8 +209,13 @@ var Codes = []CodeInfo{
 	// Not retryable as such: the engine answers both at once (a new upload, the server's
 	// offset); an upload still gone after that is refused, not retried later.
 	{Code: CodeUploadGone, Origin: FromClient, Translated: true},
+	// Retryable: the engine keeps trying (an administrator may fix the proxy, and a
+	// file being uploaded must not be taken as refused for good) while the user is told.
+	{Code: CodeProxyAuth, Origin: FromClient, Retryable: true, Translated: true},
+	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
+	{Code: CodeInvalidProxy, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},
 	{Code: CodeNotLoggedIn, Origin: FromApp, Translated: true},
 	{Code: CodeReplicaDamaged, Origin: FromApp, Translated: true},
@@ -205,6 +236,7 @@ var Codes = []CodeInfo{
 	{Code: CodeUpdateFailedStart, Origin: FromApp, Translated: true},
 	{Code: CodeUpdateManual, Origin: FromApp, Translated: true},
 	{Code: CodeUpdateFailed, Origin: FromApp, Translated: true},
+	{Code: CodeNeedsConnection, Origin: FromApp, Translated: true},
 
 	{Code: CodeWrongStage, Origin: FromConsole},
 	{Code: CodeCommentRequired, Origin: FromConsole},

@@ -27,6 +27,11 @@ const (
 	// KindMessage writes a message in the NC's Communication thread. The server gives the
 	// message the id MessageID(clientID, seq), so the client recognises it in a pull.
 	KindMessage = "message"
+	// KindMessageGeneral writes a message in the organisation's general thread with
+	// FLOCERT, about no NC: NCID is empty (anything else is rejected, bad_entry). The
+	// message gets the id MessageID(clientID, seq) and an empty nc_id, as do the
+	// analyst's replies in that thread.
+	KindMessageGeneral = "message.general"
 )
 
 // PushRequest is the body of POST /push.

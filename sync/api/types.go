@@ -32,6 +32,13 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
+// PasswordRequest is the body of POST /auth/password: the current password and the
+// new one. The answer is 204; the caller's session goes on, the user's others end.
+type PasswordRequest struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
+}
+
 // Session is returned by login and refresh. The access token is short-lived; the refresh
 // token is exchanged for a new pair (and is then spent).
 type Session struct {

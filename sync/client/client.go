@@ -113,6 +113,22 @@ func (c *Client) Logout(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "/auth/logout", s.AccessToken, api.RefreshRequest{RefreshToken: s.RefreshToken}, nil)
 }
 
+// passwordCodes are the API's codes about passwords, passed on as they are.
+var passwordCodes = map[string]bool{
+	api.CodePasswordChanged: true, api.CodeWrongPassword: true, api.CodePasswordTooShort: true,
+	api.CodePasswordIsUsername: true, api.CodePasswordCommon: true,
+}
+
+// ChangePassword changes the user's password on the server. This session goes on; the
+// user's other sessions end (their calls get password_changed). Refusals carry the
+// codes wrong_password, password_too_short, password_is_username, password_common and
+// rate_limited.
+func (c *Client) ChangePassword(ctx context.Context, current, next string) error {
+	return c.authed(ctx, func(token string) error {
+		return c.call(ctx, http.MethodPost, "/auth/password", token, api.PasswordRequest{Current: current, New: next}, nil)
+	})
+}
+
 // Me returns the logged-in user.
 func (c *Client) Me(ctx context.Context) (api.User, error) {
 	var u api.User
@@ -219,6 +235,9 @@ func (c *Client) authed(ctx context.Context, fn func(token string) error) error 
 	if !errors.As(err, &e) || e.Status != http.StatusUnauthorized {
 		return err
 	}
+	if e.Code == api.CodePasswordChanged {
+		return err // says why: the user changed the password elsewhere
+	}
 	if e.Code != api.CodeTokenExpired {
 		return &Error{Code: api.CodeSessionExpired, Status: e.Status, Err: e}
 	}
@@ -237,6 +256,9 @@ func (c *Client) refresh(ctx context.Context, old api.Session) error {
 	var s api.Session
 	err := c.call(ctx, http.MethodPost, "/auth/refresh", "", api.RefreshRequest{RefreshToken: old.RefreshToken}, &s)
 	var e *Error
+	if errors.As(err, &e) && e.Code == api.CodePasswordChanged {
+		return err
+	}
 	if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusBadRequest) {
 		return &Error{Code: api.CodeSessionExpired, Status: e.Status, Err: e}
 	}
@@ -298,6 +320,9 @@ func transportError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if e := proxyError(err); e != nil {
+		return e
+	}
 	return &Error{Code: api.CodeUnreachable, Err: err}
 }
 
@@ -305,6 +330,9 @@ func transportError(ctx context.Context, err error) error {
 // error JSON (a proxy's HTML page, a captive portal) is a bad response. A Retry-After
 // in seconds (429, 503) is kept: the engine waits at least that long before trying again.
 func statusError(status int, header http.Header, body []byte) error {
+	if status == http.StatusProxyAuthRequired { // a proxy's answer, never the server's
+		return &Error{Code: api.CodeProxyAuth, Status: status, Err: errors.New("the proxy refused the credentials")}
+	}
 	e := apiError(status, body)
 	if ce, ok := e.(*Error); ok {
 		if secs, err := strconv.Atoi(header.Get("Retry-After")); err == nil && secs > 0 {
@@ -332,6 +360,8 @@ func apiError(status int, body []byte) error {
 		e.Code = api.CodeOverloaded // the server sheds load: retry after Retry-After
 	case apiErr.Code == api.CodeUploadInterrupted || apiErr.Code == api.CodeUploadLocked:
 		e.Code = apiErr.Code // another request for the upload: ask the offset and go on
+	case passwordCodes[apiErr.Code]:
+		e.Code = apiErr.Code // the user can act on each: say which
 	case status == http.StatusUnauthorized:
 		e.Code = api.CodeSessionExpired
 	case status == http.StatusTooManyRequests:

@@ -89,9 +89,13 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 // nothing more can be done until the user logs in again.
 var ErrSessionExpired = errors.New("session expired")
 
+// ErrPasswordChanged is returned by Serve when the server ended the session because the
+// user changed the password elsewhere: the user logs in again with the new one.
+var ErrPasswordChanged = errors.New("password changed elsewhere")
+
 // Serve syncs at once, then on every Interval, on SyncNow, and — after a failure —
 // with exponential backoff and jitter until the server answers again. It returns
-// ctx.Err() when ctx is done, or ErrSessionExpired.
+// ctx.Err() when ctx is done, ErrSessionExpired or ErrPasswordChanged.
 func (e *Engine) Serve(ctx context.Context) error {
 	failures := 0
 	for {
@@ -105,6 +109,8 @@ func (e *Engine) Serve(ctx context.Context) error {
 			failures = 0
 		case client.Code(err) == api.CodeSessionExpired:
 			return ErrSessionExpired
+		case client.Code(err) == api.CodePasswordChanged:
+			return ErrPasswordChanged
 		default:
 			failures++
 			// Never sooner than the server asked (an overloaded server's Retry-After).

@@ -74,6 +74,30 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// handlePassword changes the caller's password and ends the user's other sessions,
+// keeping this one (auth.Service.ChangePassword).
+func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
+	var req api.PasswordRequest
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Current == "" || req.New == "" || len(req.Current) > 1000 || len(req.New) > 1000 {
+		s.writeError(w, r, problem.BadRequest("current and new are required, at most 1000 bytes each"))
+		return
+	}
+	c := auth.CallerOf(r.Context())
+	if err := s.auth.ChangePassword(r.Context(), c.User.Username, req.Current, req.New, auth.RemoteHost(r), c.Family, ""); err != nil {
+		var le *auth.LimitError
+		if errors.As(err, &le) {
+			w.Header().Set("Retry-After", strconv.Itoa(le.RetryAfterSeconds()))
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	httpjson.Write(w, r, http.StatusOK, auth.CallerOf(r.Context()).User)
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
 )
@@ -37,6 +39,7 @@ var routeInputs = map[string]routeInput{
 	"POST /auth/login":                    {body: loginBody},
 	"POST /auth/refresh":                  {body: refreshBody},
 	"POST /auth/logout":                   {body: logoutBody},
+	"POST /auth/password":                 {body: passwordBody},
 	"GET /changes":                        {query: []string{"cursor", "limit"}},
 	"POST /push":                          {body: pushBody},
 	"POST /blobs/missing":                 {body: blobsBody},
@@ -52,6 +55,7 @@ var routeInputs = map[string]routeInput{
 	"GET /documents/{id}":                 {},
 	"GET /release/manifest":               {none: "reads nothing: the published manifest, the same for everyone"},
 	"GET /release/files/{name}":           {},
+	"POST " + api.CrashReportsPath:        {body: crashBody},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -277,6 +281,37 @@ var refreshBody = &bodyInput{
 	fields: tokenField,
 }
 
+// passwordBody changes the password of a user of its own, set back to a known one
+// before each case, so coop's login stays as the other routes need it.
+var passwordBody = &bodyInput{
+	typ:   api.PasswordRequest{},
+	limit: func() int64 { return httpjson.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) {
+		const name, old = "pwuser", "an old secret phrase"
+		ctx := context.Background()
+		if _, err := m.srv.OrgIDForUser(ctx, name); err != nil {
+			if err := m.srv.CreateUser(ctx, auth.NewUser{Username: name, Password: old, Name: name, Role: api.RoleClient, OrgID: demo.OrgCoop}); err != nil {
+				m.t.Fatalf("create %s: %v", name, err)
+			}
+		} else if err := m.srv.SetPassword(ctx, name, old); err != nil {
+			m.t.Fatal(err)
+		}
+		return map[string]any{"current": old, "new": "a new secret phrase"}, m.login(name, old).AccessToken
+	},
+	fields: map[string]fieldWant{
+		"current": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"wrong", `"not the password"`, refused(http.StatusBadRequest, api.CodeWrongPassword)},
+		}},
+		"new": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"short", `"short"`, refused(http.StatusBadRequest, api.CodePasswordTooShort)},
+			{"common", `"motdepasse123"`, refused(http.StatusBadRequest, api.CodePasswordCommon)},
+			{"the user name", `"PWUSER-password"`, refused(http.StatusBadRequest, api.CodePasswordIsUsername)},
+		}},
+	},
+}
+
 var logoutBody = &bodyInput{
 	typ:     api.RefreshRequest{},
 	limit:   func() int64 { return httpjson.MaxBodyBytes },
@@ -303,6 +338,34 @@ var blobsBody = &bodyInput{
 		}},
 	},
 }
+
+// crashBody is a crash report: its 64 KiB limit refuses a 64 KB string whole (413).
+var crashBody = func() *bodyInput {
+	tooLong := refused(http.StatusRequestEntityTooLarge, api.CodeBadRequest)
+	text := fieldWant{long: tooLong, badUTF8: badRequest()}
+	return &bodyInput{
+		typ:   api.CrashReport{},
+		limit: func() int64 { return api.MaxCrashReportBytes },
+		valid: func(m *matrix) (map[string]any, string) {
+			return map[string]any{"id": randomHex32(), "kind": api.CrashPanic, "time": "2026-12-05T06:40Z",
+				"version": "1.0.0", "commit": "abc", "os": "windows", "arch": "amd64", "go_version": "go1.26",
+				"webview": "webview2", "panic": "panic(string)", "frames": []any{"main.main app/main.go:12"}}, m.coop
+		},
+		fields: map[string]fieldWant{
+			"id": {long: tooLong, badUTF8: badRequest(), values: []valueCase{
+				{"upper case", `"` + strings.Repeat("AB", 16) + `"`, badRequest()},
+				{"empty", `""`, badRequest()},
+			}},
+			"kind":    {long: tooLong, badUTF8: badRequest(), values: []valueCase{{"unknown", `"oops"`, badRequest()}}},
+			"time":    {long: tooLong, badUTF8: badRequest(), values: []valueCase{{"not UTC", `"2026-12-05T06:40+01:00"`, badRequest()}}},
+			"version": text, "commit": text, "os": text, "arch": text, "go_version": text, "webview": text, "panic": text,
+			"frames":   {values: []valueCase{{"101 frames", jsonList(api.MaxCrashFrames+1, `"f a.go:1"`), badRequest()}}},
+			"frames[]": {long: tooLong, badUTF8: badRequest(), values: []valueCase{{"301 characters", `"` + strings.Repeat("f", 301) + `"`, badRequest()}}},
+		},
+	}
+}()
+
+func randomHex32() string { return (randomID() + randomID())[:32] }
 
 // pushBody is one evidence.add entry: the kind that reads every field of an entry.
 var pushBody = &bodyInput{
@@ -510,7 +573,11 @@ func bodyCases(r server.Route, in *bodyInput) ([]badCase, error) {
 	add("JSON null", badRequest(), raw("null"))
 	add("a JSON array", badRequest(), func(doc map[string]any) []byte { return append(append([]byte("["), valid(doc)...), ']') })
 	add("a JSON string", badRequest(), raw(`"coop"`))
-	add("deeply nested", badRequest(), raw(`{"`+firstKey+`":`+strings.Repeat("[", 100000)))
+	nested := badRequest()
+	if in.limit() < 100000 { // a small limit refuses the body before it is parsed
+		nested = refused(http.StatusRequestEntityTooLarge, api.CodeBadRequest)
+	}
+	add("deeply nested", nested, raw(`{"`+firstKey+`":`+strings.Repeat("[", 100000)))
 	add("one byte over the body limit", refused(http.StatusRequestEntityTooLarge, api.CodeBadRequest), func(doc map[string]any) []byte {
 		return withValue(doc, firstString, `"`+strings.Repeat("a", int(in.limit()))+`"`)
 	})

@@ -184,6 +184,8 @@ var consoleInputless = map[string]string{
 	"GET /console/login":     "the login form: reads only ?next, kept inside the console (TestConsoleLogin)",
 	"GET /console/{$}":       "redirects to the organisations",
 	"GET /console/orgs":      "lists the organisations: no input",
+	"GET /console/password":  "the password form: reads only ?done, a fixed message",
+	"GET /console/crashes":   "lists the latest crash reports: no input",
 }
 
 func TestEveryConsolePageRefusesBadInput(t *testing.T) {
@@ -201,6 +203,18 @@ func TestEveryConsolePageRefusesBadInput(t *testing.T) {
 				{name: "another site's Origin", path: r.Path, form: url.Values{"username": {"analyst"}, "password": {"analyst"}},
 					headers: []string{"Origin", "https://evil.example"}, status: http.StatusForbidden},
 			}
+		}
+		if key == "POST /console/password" {
+			// The form's own refusals, each with nothing changed.
+			form := func(current, next, confirm string) url.Values {
+				return url.Values{"csrf": {csrf}, "current": {current}, "new": {next}, "confirm": {confirm}}
+			}
+			cases = append(cases,
+				consoleBad{name: "no current password", path: r.Path, form: form("", "a long new phrase", "a long new phrase"), status: http.StatusBadRequest},
+				consoleBad{name: "confirmation differs", path: r.Path, form: form("analyst", "a long new phrase", "another phrase"), status: http.StatusBadRequest},
+				consoleBad{name: "wrong current password", path: r.Path, form: form("guess", "a long new phrase", "a long new phrase"), status: http.StatusBadRequest},
+				consoleBad{name: "too short", path: r.Path, form: form("analyst", "short", "short"), status: http.StatusBadRequest},
+				consoleBad{name: "common", path: r.Path, form: form("analyst", "password123", "password123"), status: http.StatusBadRequest})
 		}
 		// The valid page the cases derive from is served: each refusal is the bad part's.
 		if r.Method == http.MethodGet {

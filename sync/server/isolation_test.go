@@ -13,6 +13,9 @@ import (
 func TestOrganisationIsolation(t *testing.T) {
 	e := newEnv(t)
 	coop, estate := e.token("coop"), e.token("estate")
+	// A message of coop's general thread (about no NC) stays coop's too.
+	const general = "Message général de la coopérative 3542"
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessageGeneral, Text: general})[0], 1, api.PushApplied, "")
 	var hashes []string
 	for _, c := range e.allChanges(coop, 2000) {
 		if i := strings.Index(string(c.Data), `"sha256":"`); i >= 0 {
@@ -39,7 +42,7 @@ func TestOrganisationIsolation(t *testing.T) {
 		})
 	}
 	for _, c := range e.allChanges(estate, 2000) {
-		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), "AO-38369") {
+		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), general) || strings.Contains(string(c.Data), "AO-38369") {
 			t.Errorf("estate sees coop data: %s %s", c.Entity, c.ID)
 		}
 	}
@@ -66,5 +69,26 @@ func TestHiddenNC(t *testing.T) {
 	decode(t, p.Changes[0].Data, &got)
 	if got.Revision != 2 {
 		t.Errorf("revision %d, want 2 (entered, then confirmed)", got.Revision)
+	}
+}
+
+// TestCrashReportsStayWithTheOperators: a crash report reaches no organisation's change
+// log, and another organisation learns nothing of it, not even by sending its id.
+func TestCrashReportsStayWithTheOperators(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	rep := crashReport(77)
+	if r := e.do("POST", api.CrashReportsPath, coop, rep); r.status != 201 {
+		t.Fatalf("coop's report: %d %s", r.status, r.body)
+	}
+	for _, tok := range []string{coop, estate} {
+		for _, c := range e.allChanges(tok, 2000) {
+			if strings.Contains(string(c.Data), rep.ID) {
+				t.Errorf("a change log holds the crash report: %s %s", c.Entity, c.ID)
+			}
+		}
+	}
+	if r := e.do("POST", api.CrashReportsPath, estate, rep); r.status != 201 || strings.Contains(string(r.body), `"duplicate":true`) {
+		t.Errorf("estate sending coop's report id: %d %s, want 201 as a report of its own", r.status, r.body)
 	}
 }

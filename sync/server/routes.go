@@ -33,6 +33,7 @@ var table = []route{
 	{Route{Method: "POST", Path: "/auth/login"}, open((*Server).handleLogin)},
 	{Route{Method: "POST", Path: "/auth/refresh"}, open((*Server).handleRefresh)},
 	{Route{Method: "POST", Path: "/auth/logout"}, authed((*Server).handleLogout)},
+	{Route{Method: "POST", Path: "/auth/password"}, client((*Server).handlePassword)},
 	{Route{Method: "GET", Path: "/me"}, authed((*Server).handleMe)},
 	{Route{Method: "GET", Path: "/changes"}, client((*Server).handleChanges)},
 	{Route{Method: "POST", Path: "/push"}, client((*Server).handlePush)},
@@ -54,6 +55,7 @@ var table = []route{
 	// before anyone logs in; the admission limit applies as to every other route.
 	{Route{Method: "GET", Path: "/release/manifest"}, open((*Server).handleReleaseManifest)},
 	{Route{Method: "GET", Path: "/release/files/{name}"}, open((*Server).handleReleaseFile)},
+	{Route{Method: "POST", Path: api.CrashReportsPath}, client((*Server).handleCrashReport)},
 }
 
 // label names the route in the metrics: "POST /push".
@@ -125,6 +127,7 @@ func (s *Server) routesHandler() http.Handler {
 		mux.Handle(pattern, s.measured(r.label(), h))
 	}
 	mux.Handle("GET "+MetricsPath, s.measured(MetricsPath, http.HandlerFunc(s.handleMetrics)))
+	mux.Handle("GET "+ReadyPath, s.measured(ReadyPath, http.HandlerFunc(s.handleReady)))
 	// The analyst console routes its own pages (console.Routes).
 	mux.Handle("/console/", s.measured(routeConsole, s.console))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
@@ -132,7 +135,7 @@ func (s *Server) routesHandler() http.Handler {
 	mux.Handle("/", s.measured(routeOther, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute)
 	})))
-	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
+	return behindProxies(s.trustedProxies, s.logRequests(securityHeaders(canonicalPaths(s, mux))))
 }
 
 // canonicalPaths refuses API paths with dot or empty segments ("/ncs/../x", "//"),

@@ -46,7 +46,7 @@ describe('App', () => {
     const menu = wrapper.findAll('[data-testid^=menu-]').filter((w) => !w.attributes('data-testid')!.startsWith('menu-ncs-'))
     expect(menu.map((m) => m.attributes('data-testid'))).toEqual([
       'menu-portal', 'menu-master-data', 'menu-contacts', 'menu-certificate', 'menu-certification',
-      'menu-audits', 'menu-ncs', 'menu-documents', 'menu-checklist',
+      'menu-audits', 'menu-ncs', 'menu-documents', 'menu-checklist', 'menu-account',
     ])
     expect(wrapper.get('[data-testid=menu-ncs-badge]').text()).toBe('3')
     expect(wrapper.get('[data-testid=menu-ncs-unread]').text()).toContain('4')
@@ -96,6 +96,99 @@ describe('App', () => {
     await flushPromises()
     expect(document.body.querySelector('[data-testid=about-dialog]')).not.toBeNull()
     expect(document.body.querySelector('[data-testid=about-install]')).not.toBeNull()
+  })
+
+  it('says the password was changed on another computer when that ended the session', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    emit('session:expired', { reason: 'password_changed' })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=login-expired]').text()).toContain('Your password was changed on another computer')
+    expect(wrapper.get<HTMLInputElement>('[data-testid=login-username]').element.value).toBe('coop')
+  })
+
+  it('opens on the login screen saying why when the saved login was ended by a password change', async () => {
+    b.sessionState.mockResolvedValue({ ...loggedIn, logged_in: false, ended: 'password_changed' })
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    expect(wrapper.get('[data-testid=login-expired]').text()).toContain('Your password was changed on another computer')
+  })
+
+  it('changes the password on the account page and shows each refusal next to the button', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    const { wrapper, router } = await mountScreen(App)
+    await flushPromises()
+    await router.push({ name: 'account' })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=account-user]').text()).toContain('coop')
+    const fill = async (current: string, next: string, confirm: string) => {
+      await wrapper.get('[data-testid=password-current]').setValue(current)
+      await wrapper.get('[data-testid=password-new]').setValue(next)
+      await wrapper.get('[data-testid=password-confirm]').setValue(confirm)
+    }
+    // Two different new passwords: said at once, nothing sent.
+    await fill('coop', 'a long new phrase', 'another phrase')
+    expect(wrapper.text()).toContain('The two new passwords are not the same.')
+    expect(wrapper.get('[data-testid=password-submit]').attributes('disabled')).toBeDefined()
+    // Offline: the backend refuses, and the page says it needs the connection.
+    b.changePassword.mockRejectedValueOnce('needs_connection')
+    await fill('coop', 'a long new phrase', 'a long new phrase')
+    await wrapper.get('[data-testid=password-submit]').trigger('click')
+    await flushPromises()
+    expect(b.changePassword).toHaveBeenCalledWith('coop', 'a long new phrase')
+    expect(wrapper.get('[data-testid=password-error]').text()).toContain('needs a connection to FLOCERT')
+    b.changePassword.mockRejectedValueOnce('password_common')
+    await wrapper.get('[data-testid=password-submit]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=password-error]').text()).toContain('too common')
+    b.changePassword.mockResolvedValueOnce(undefined)
+    await wrapper.get('[data-testid=password-submit]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid=password-error]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid=password-done]').text()).toContain('Your password has been changed')
+    expect(wrapper.get<HTMLInputElement>('[data-testid=password-current]').element.value).toBe('')
+  })
+
+  it('shows the general thread with FLOCERT on the Contacts page and sends from it', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.contacts.mockResolvedValue([])
+    b.markRead.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    const reply = { id: 'MSG-1', nc_id: '', author: 'Claire Dubois', author_role: 'analyst', body: 'Bien reçu.', sent_at: '2026-12-01T10:00:00Z' }
+    b.generalThread.mockResolvedValue({ messages: [reply], pending: [] })
+    const { wrapper, router } = await mountScreen(App)
+    await flushPromises()
+    await router.push({ name: 'contacts' })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=general-section]').text()).toContain('Messages to FLOCERT')
+    expect(wrapper.get('[data-testid=general-message]').text()).toContain('Bien reçu.')
+    expect(b.markRead).toHaveBeenCalledWith('')
+    // Written offline: queued, shown as waiting.
+    b.outboxGeneralMessage.mockResolvedValue(undefined)
+    b.generalThread.mockResolvedValue({
+      messages: [reply],
+      pending: [{ seq: 7, text: 'Merci !', created_at: '2026-12-02T08:00:00Z', rejected: false, code: '' }],
+    })
+    await wrapper.get('[data-testid=general-message-text]').setValue('Merci !')
+    await wrapper.get('[data-testid=general-message-send]').trigger('click')
+    await flushPromises()
+    expect(b.outboxGeneralMessage).toHaveBeenCalledWith('Merci !')
+    expect(wrapper.get('[data-testid=general-message-pending]').text()).toContain('Merci !')
+  })
+
+  it('announces a reply in the general thread and opens the Contacts page', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.contacts.mockResolvedValue([])
+    b.generalThread.mockResolvedValue({ messages: [], pending: [] })
+    const { router } = await mountScreen(App)
+    await flushPromises()
+    emit('sync:notify', [{ kind: 'message', nc_id: '', stage: '' }])
+    await flushPromises()
+    const note = document.querySelector('[data-testid=notify]') as HTMLElement
+    expect(note.textContent).toContain('FLOCERT replied to your message')
+    note.click()
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('contacts'))
   })
 
   it('follows sync status events and reloads what a sync changed', async () => {

@@ -25,6 +25,9 @@ const mock = {
   loginDefaults: vi.fn(),
   login: vi.fn(),
   logout: vi.fn(),
+  changePassword: vi.fn(),
+  generalThread: vi.fn(),
+  outboxGeneralMessage: vi.fn(),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   dashboard: vi.fn(),
@@ -67,6 +70,10 @@ const mock = {
   about: vi.fn(),
   updateCheck: vi.fn(),
   updateInstall: vi.fn(),
+  proxy: vi.fn(),
+  crashReports: vi.fn(),
+  setCrashReports: vi.fn(),
+  setProxy: vi.fn(),
 }
 
 export default mock

@@ -28,6 +28,13 @@ export const useOutboxStore = defineStore('outbox', () => {
     await Promise.all([usePortalStore().localChanged(ncId), useSyncStore().refresh(), load()])
   }
 
+  /** Queues a message to FLOCERT about no NC; it shows as "waiting to be sent" at once. */
+  async function generalMessage(text: string) {
+    await backend.outboxGeneralMessage(text)
+    await Promise.all([usePortalStore().load('general'), useSyncStore().refresh(), load()])
+  }
+
+  /** dismiss removes a refused entry; ncId names the NC whose thread shows it. */
   async function dismiss(seq: number, ncId = '') {
     try {
       await backend.outboxDismiss(seq)
@@ -44,5 +51,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     error.value = ''
   }
 
-  return { items, rejected, error, load, message, dismiss, reset }
+  return { items, rejected, error, load, message, generalMessage, dismiss, reset }
 })

@@ -10,6 +10,7 @@ import type {
   Dashboard,
   DocumentRow,
   Evidence,
+  GeneralThread,
   LocalCA,
   NCDetail,
   NCFilter,
@@ -32,6 +33,7 @@ const DEPENDS: Record<string, string[]> = {
   ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox', 'evidence'],
   detail: ['nc', 'audit', 'message', 'evidence', 'criterion', 'ca_draft', 'outbox'],
   checklist: ['criterion'],
+  general: ['message', 'outbox'],
 }
 
 /**
@@ -111,6 +113,8 @@ export const usePortalStore = defineStore('portal', () => {
 
   const detail = ref<NCDetail | null>(null)
   const detailId = ref('')
+  /** The organisation's thread with FLOCERT about no NC (Contacts page). */
+  const general = ref<GeneralThread | null>(null)
 
   const loading = ref<Record<string, boolean>>({})
   const errors = ref<Record<string, string>>({}) // resource → error code
@@ -155,6 +159,7 @@ export const usePortalStore = defineStore('portal', () => {
     documents: () => run('documents', backend.documents, (v) => (documents.value = v ?? [])),
     audits: () => run('audits', backend.audits, (v) => (audits.value = v ?? [])),
     checklist: () => run('checklist', backend.checklist, (v) => (checklist.value = v ?? [])),
+    general: () => run('general', backend.generalThread, (v) => (general.value = v)),
     ncs: () => run('ncs', () => backend.ncs('all'), (v) => (ncAll.value = v ?? [])),
     detail: () =>
       detailId.value
@@ -201,7 +206,8 @@ export const usePortalStore = defineStore('portal', () => {
     await Promise.all([
       loaders.dashboard(),
       loaded.has('ncs') ? loaders.ncs() : undefined,
-      detailId.value === id ? loaders.detail() : undefined,
+      id && detailId.value === id ? loaders.detail() : undefined,
+      !id && loaded.has('general') ? loaders.general() : undefined,
     ])
   }
 
@@ -265,6 +271,7 @@ export const usePortalStore = defineStore('portal', () => {
     ncAll.value = []
     detail.value = null
     detailId.value = ''
+    general.value = null
     errors.value = {}
     loaded.clear()
     showing.clear()
@@ -286,6 +293,7 @@ export const usePortalStore = defineStore('portal', () => {
     ncVisible,
     detail,
     detailId,
+    general,
     loading,
     errors,
     badge,

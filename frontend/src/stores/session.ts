@@ -12,6 +12,7 @@ const empty: SessionState = {
   org_name: '',
   has_data: false,
   token_store: '',
+  ended: '',
 }
 
 /** Who is logged in. The backend owns the tokens; the UI only sees this state. */
@@ -21,7 +22,9 @@ export const useSessionStore = defineStore('session', () => {
   const ready = ref(false) // State() answered (or failed): the first screen can be chosen
   const busy = ref(false)
   const error = ref('') // error code of the last login attempt
-  const expired = ref(false) // the login screen is shown because the session expired
+  const expired = ref(false) // the login screen is shown because the server ended the session
+  const endedReason = ref('') // why: session_expired, or password_changed (on another computer)
+  const changing = ref(false) // a password change is under way
 
   const loggedIn = computed(() => state.value.logged_in)
 
@@ -30,6 +33,7 @@ export const useSessionStore = defineStore('session', () => {
       const [s, d] = await Promise.all([backend.sessionState(), backend.loginDefaults()])
       state.value = { ...empty, ...s }
       defaults.value = { ...defaults.value, ...d }
+      if (s.ended) sessionExpired(s.ended)
     } catch (e) {
       error.value = backend.errorCode(e)
     } finally {
@@ -43,6 +47,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       state.value = { ...empty, ...(await backend.login(server.trim(), username.trim(), password)) }
       expired.value = false
+      endedReason.value = ''
       return state.value.logged_in
     } catch (e) {
       error.value = backend.errorCode(e)
@@ -62,12 +67,44 @@ export const useSessionStore = defineStore('session', () => {
     expired.value = false
   }
 
-  /** sessionExpired shows the login screen with the user name kept; no local data is lost. */
-  function sessionExpired() {
+  /**
+   * sessionExpired shows the login screen with the user name kept and why the server
+   * ended the session; no local data is lost.
+   */
+  function sessionExpired(reason?: string) {
     state.value = { ...state.value, logged_in: false }
     expired.value = true
-    error.value = 'session_expired'
+    endedReason.value = reason || 'session_expired'
+    error.value = endedReason.value
   }
 
-  return { state, defaults, ready, busy, error, expired, loggedIn, init, login, logout, sessionExpired }
+  /** changePassword changes it on the server; it returns '' or the error code. */
+  async function changePassword(current: string, next: string): Promise<string> {
+    changing.value = true
+    try {
+      await backend.changePassword(current, next)
+      return ''
+    } catch (e) {
+      return backend.errorCode(e)
+    } finally {
+      changing.value = false
+    }
+  }
+
+  return {
+    state,
+    defaults,
+    ready,
+    busy,
+    error,
+    expired,
+    endedReason,
+    changing,
+    loggedIn,
+    init,
+    login,
+    logout,
+    sessionExpired,
+    changePassword,
+  }
 })

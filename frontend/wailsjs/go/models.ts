@@ -631,6 +631,20 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CrashPrefs {
+	    consent: string;
+	    pending: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CrashPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.consent = source["consent"];
+	        this.pending = source["pending"];
+	    }
+	}
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
@@ -837,6 +851,58 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class PendingMessage {
+	    seq: number;
+	    text: string;
+	    created_at: string;
+	    rejected: boolean;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.text = source["text"];
+	        this.created_at = source["created_at"];
+	        this.rejected = source["rejected"];
+	        this.code = source["code"];
+	    }
+	}
+	export class GeneralThread {
+	    messages: api.Message[];
+	    pending: PendingMessage[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GeneralThread(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.messages = this.convertValues(source["messages"], api.Message);
+	        this.pending = this.convertValues(source["pending"], PendingMessage);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class LocalCA {
 	    nc_id: string;
 	    text: string;
@@ -882,26 +948,6 @@ export namespace app {
 	    }
 	}
 	
-	export class PendingMessage {
-	    seq: number;
-	    text: string;
-	    created_at: string;
-	    rejected: boolean;
-	    code: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new PendingMessage(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.seq = source["seq"];
-	        this.text = source["text"];
-	        this.created_at = source["created_at"];
-	        this.rejected = source["rejected"];
-	        this.code = source["code"];
-	    }
-	}
 	export class NCDetail {
 	    row: NCRow;
 	    audit: api.Audit;
@@ -996,6 +1042,46 @@ export namespace app {
 	        this.pause_uploads = source["pause_uploads"];
 	    }
 	}
+	export class ProxyInput {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    password: string;
+	    keep_password: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProxyInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.password = source["password"];
+	        this.keep_password = source["keep_password"];
+	    }
+	}
+	export class ProxyPrefs {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    has_password: boolean;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProxyPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.has_password = source["has_password"];
+	        this.source = source["source"];
+	    }
+	}
 	export class Recovery {
 	    folder: string;
 	    export: string;
@@ -1060,6 +1146,7 @@ export namespace app {
 	    has_data: boolean;
 	    token_store: string;
 	    recovery?: Recovery;
+	    ended?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionState(source);
@@ -1076,6 +1163,7 @@ export namespace app {
 	        this.has_data = source["has_data"];
 	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
+	        this.ended = source["ended"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
 // A busy address fails before the data folder is created or the demo seeded: an
@@ -34,6 +40,10 @@ func TestServeRefusesNonsenseLimits(t *testing.T) {
 		{"--max-in-flight", "-3"},
 		{"--max-file-mb", "0"},
 		{"--quota-mb", "-1"},
+		{"--drain-wait", "-1s"},
+		{"--shutdown-wait", "0s"},
+		{"--trusted-proxy", "10.0.0.300"},
+		{"--trusted-proxy", "10.0.0.0/99"},
 	} {
 		dataDir := filepath.Join(t.TempDir(), "data")
 		all := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, args...)
@@ -42,6 +52,66 @@ func TestServeRefusesNonsenseLimits(t *testing.T) {
 		}
 		if _, statErr := os.Stat(dataDir); !os.IsNotExist(statErr) {
 			t.Errorf("serve %v created the data folder", args)
+		}
+	}
+}
+
+// password sets a user's password from stdin, applying the rules unless --allow-weak,
+// and refuses an unknown user.
+func TestPasswordCommand(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dataDir := filepath.Join(t.TempDir(), "data")
+	// A data folder with the demo users, as serve --demo leaves it.
+	ctx := context.Background()
+	dir, err := datadir.Open(ctx, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: dir.Store}); err != nil {
+		t.Fatal(err)
+	}
+	dir.Close()
+
+	run := func(stdin string, args ...string) (string, error) {
+		var out strings.Builder
+		err := password(log, append([]string{"--data-dir", dataDir}, args...), strings.NewReader(stdin), &out)
+		return out.String(), err
+	}
+	for _, c := range []struct {
+		name, stdin string
+		args        []string
+		wantErr     string
+	}{
+		{"too short", "short\n", []string{"analyst"}, "password_too_short"},
+		{"common", "password123\n", []string{"analyst"}, "password_common"},
+		{"empty stdin", "", []string{"analyst"}, "on stdin"},
+		{"unknown user", "a long new phrase\n", []string{"nobody"}, "no user"},
+		{"no user named", "a long new phrase\n", nil, "exactly one user"},
+	} {
+		if _, err := run(c.stdin, c.args...); err == nil || !strings.Contains(err.Error(), c.wantErr) {
+			t.Errorf("%s: got %v, want an error with %q", c.name, err, c.wantErr)
+		}
+	}
+	if out, err := run("a long new phrase\n", "analyst"); err != nil || !strings.Contains(out, "changed") {
+		t.Fatalf("change: %q, %v", out, err)
+	}
+	if _, err := run("weak\n", "--allow-weak", "coop"); err != nil {
+		t.Fatalf("--allow-weak: %v", err)
+	}
+
+	dir, err = datadir.Open(ctx, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	srv, _ = server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	for user, pw := range map[string]string{"analyst": "a long new phrase", "coop": "weak"} {
+		if _, err := srv.Auth().Login(ctx, user, pw, "127.0.0.1"); err != nil {
+			t.Errorf("login %s with the new password: %v", user, err)
 		}
 	}
 }

@@ -164,6 +164,8 @@ func (a *Service) Refresh(ctx context.Context, refreshToken string) (api.Session
 	}
 	t, err := a.users.SpendRefreshToken(ctx, HashToken(refreshToken), a.now().UTC())
 	switch {
+	case errors.Is(err, store.ErrTokenRevoked):
+		return api.Session{}, problem.New(api.CodePasswordChanged, "the password was changed: log in again with the new one")
 	case errors.Is(err, store.ErrTokenReused):
 		// A refresh token is used once. A second use means that two hold it — the
 		// client and whoever copied it, or a client replaying a lost answer: the
@@ -226,6 +228,9 @@ func (a *Service) Authenticate(ctx context.Context, authorization string) (Calle
 	}
 	if err != nil {
 		return Caller{}, err
+	}
+	if t.Revoked == store.RevokedPasswordChanged && a.now().Before(t.ExpiresAt) {
+		return Caller{}, problem.New(api.CodePasswordChanged, "the password was changed: log in again with the new one")
 	}
 	if !a.now().Before(t.ExpiresAt) {
 		return Caller{}, problem.New(api.CodeTokenExpired, "access token expired; refresh it")

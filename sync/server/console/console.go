@@ -33,6 +33,7 @@ var (
 type Store interface {
 	store.Entities
 	store.ConsoleSessions
+	store.CrashReports
 	User(ctx context.Context, username string) (store.UserRecord, error)
 }
 
@@ -105,7 +106,7 @@ func consoleUserOf(r *http.Request) consoleUser {
 
 var consoleTemplates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message"} {
+	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password", "crashes"} {
 		out[page] = template.Must(template.New(page).Funcs(consoleFuncs).
 			ParseFS(consoleFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -126,6 +127,8 @@ var pages = []pageRoute{
 	{"GET /console/login", false, func(cn *Console) http.HandlerFunc { return cn.consoleLoginPage }},
 	{"POST /console/login", false, func(cn *Console) http.HandlerFunc { return cn.consoleLogin }},
 	{"POST /console/logout", true, func(cn *Console) http.HandlerFunc { return cn.consoleLogout }},
+	{"GET /console/password", true, func(cn *Console) http.HandlerFunc { return cn.consolePasswordPage }},
+	{"POST /console/password", true, func(cn *Console) http.HandlerFunc { return cn.consolePassword }},
 	{"GET /console/{$}", true, func(*Console) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/console/orgs", http.StatusSeeOther)
@@ -133,6 +136,7 @@ var pages = []pageRoute{
 	}},
 	{"GET /console/orgs", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrgs }},
 	{"GET /console/orgs/{org}", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrg }},
+	{"POST /console/orgs/{org}/messages", true, func(cn *Console) http.HandlerFunc { return cn.consoleGeneralMessage }},
 	{"GET /console/orgs/{org}/ncs/{nc}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNC }},
 	{"POST /console/orgs/{org}/ncs/{nc}/{action}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNCAction }},
 	{"GET /console/orgs/{org}/audits/{audit}", true, func(cn *Console) http.HandlerFunc { return cn.consoleAudit }},
@@ -140,6 +144,7 @@ var pages = []pageRoute{
 	{"POST /console/orgs/{org}/audits/{audit}/import", true, func(cn *Console) http.HandlerFunc { return cn.consoleImport }},
 	{"POST /console/orgs/{org}/audits/{audit}/finalise", true, func(cn *Console) http.HandlerFunc { return cn.consoleFinalise }},
 	{"GET /console/orgs/{org}/ncs/{nc}/evidence/{id}", true, func(cn *Console) http.HandlerFunc { return cn.consoleEvidenceFile }},
+	{"GET /console/crashes", true, func(cn *Console) http.HandlerFunc { return cn.consoleCrashes }},
 }
 
 // Routes lists the console's pages as "METHOD /path" patterns of http.ServeMux.

@@ -154,25 +154,67 @@ type orgPage struct {
 	Org    store.OrgRecord
 	Audits []api.Audit
 	NCs    []api.NC
+	// General is the organisation's thread with FLOCERT about no NC, oldest first.
+	General []api.Message
+	Analyst bool
 }
 
 func (cn *Console) consoleOrg(w http.ResponseWriter, r *http.Request) {
+	cn.renderOrg(w, r, http.StatusOK, flashes[r.URL.Query().Get("done")], "")
+}
+
+func (cn *Console) renderOrg(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
 	ctx := r.Context()
 	org, err := cn.orgRecord(ctx, r.PathValue("org"))
 	if err != nil {
 		cn.consoleError(w, r, err)
 		return
 	}
-	p := orgPage{Org: org}
+	p := orgPage{Org: org, Analyst: consoleUserOf(r).Role == api.RoleAnalyst}
 	if p.Audits, err = workflow.All[api.Audit](ctx, cn.store, org.ID, api.EntityAudit); err == nil {
 		p.NCs, err = workflow.All[api.NC](ctx, cn.store, org.ID, api.EntityNC)
+	}
+	if err == nil {
+		p.General, err = cn.generalThread(ctx, org.ID)
 	}
 	if err != nil {
 		cn.consoleError(w, r, err)
 		return
 	}
 	sortNCs(p.NCs)
-	cn.render(w, r, http.StatusOK, "org", page{Title: org.Name, Data: p})
+	cn.render(w, r, status, "org", page{Title: org.Name, Flash: flash, Error: errMsg, Data: p})
+}
+
+// generalThread returns the organisation's messages about no NC, oldest first.
+func (cn *Console) generalThread(ctx context.Context, orgID string) ([]api.Message, error) {
+	recs, err := cn.store.Children(ctx, orgID, api.EntityMessage, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Message, 0, len(recs))
+	for _, rec := range recs {
+		var m api.Message
+		if err := json.Unmarshal(rec.Data, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].SentAt.Before(out[j].SentAt) })
+	return out, nil
+}
+
+// consoleGeneralMessage writes the analyst's message in the organisation's general thread.
+func (cn *Console) consoleGeneralMessage(w http.ResponseWriter, r *http.Request) {
+	org := r.PathValue("org")
+	if _, err := cn.orgRecord(r.Context(), org); err != nil {
+		cn.consoleError(w, r, err)
+		return
+	}
+	_, err := cn.wf.AnalystGeneralMessage(r.Context(), consoleUserOf(r).Username, org, r.PostFormValue("body"))
+	if cn.consoleActionFailed(w, r, err, cn.renderOrg) {
+		return
+	}
+	http.Redirect(w, r, "/console/orgs/"+neturl.PathEscape(org)+"?done=message#general", http.StatusSeeOther)
 }
 
 func sortNCs(ncs []api.NC) {

@@ -82,6 +82,11 @@ func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) err
 	return decodeBody(w, r, v, limit, false)
 }
 
+// DecodeMax is Decode with a smaller body limit (a crash report's 64 KiB).
+func DecodeMax(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	return decodeBody(w, r, v, limit, true)
+}
+
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, limit int64, strictText bool) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {

@@ -31,6 +31,12 @@ func (s *Server) CreateUser(ctx context.Context, u auth.NewUser) error {
 	return s.Auth().CreateUser(ctx, u)
 }
 
+// SetPassword sets a user's password and ends the user's sessions
+// (auth.Service.SetPassword), as an operator's reset does.
+func (s *Server) SetPassword(ctx context.Context, username, password string) error {
+	return s.Auth().SetPassword(ctx, username, password, "", "")
+}
+
 // OrgIDForUser returns a client user's organisation (auth.Service.OrgIDForUser).
 func (s *Server) OrgIDForUser(ctx context.Context, username string) (string, error) {
 	return s.Auth().OrgIDForUser(ctx, username)

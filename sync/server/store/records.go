@@ -73,7 +73,13 @@ type TokenRecord struct {
 	// Spent is when a refresh token was exchanged (zero while it is usable). A spent
 	// token is kept until it expires, so that a second use is recognised.
 	Spent time.Time
+	// Revoked says why the token no longer works although it is kept until it
+	// expires (RevokedPasswordChanged); empty while it works.
+	Revoked string
 }
+
+// RevokedPasswordChanged is TokenRecord.Revoked of the sessions a password change ended.
+const RevokedPasswordChanged = "password_changed"
 
 // Kinds of tokens (TokenRecord.Kind).
 const (

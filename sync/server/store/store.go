@@ -13,6 +13,10 @@ import (
 // not exist (or is not visible to the caller). Test with errors.Is.
 var ErrNotFound = errors.New("not found")
 
+// ErrTokenRevoked is returned by Users.SpendRefreshToken for a refresh token whose
+// session was ended by a password change (TokenRecord.Revoked says why).
+var ErrTokenRevoked = errors.New("refresh token revoked")
+
 // ErrTokenReused is returned by Users.SpendRefreshToken for a refresh token that was
 // spent before.
 var ErrTokenReused = errors.New("refresh token reused")
@@ -25,6 +29,7 @@ type Store interface {
 	Entities
 	Uploads
 	ConsoleSessions
+	CrashReports
 	Close() error
 }
 
@@ -45,11 +50,17 @@ type Users interface {
 	// calls with one hash exactly one succeeds; every other gets ErrTokenReused. A hash
 	// that is unknown or not a refresh token's is ErrNotFound and changes nothing; a
 	// token spent before comes back with ErrTokenReused, unchanged (the caller revokes
-	// its family).
+	// its family); a revoked one (ChangePassword) with ErrTokenRevoked, unchanged.
 	SpendRefreshToken(ctx context.Context, hash string, at time.Time) (TokenRecord, error)
 	// RevokeFamily deletes every token of a family: a login's and its refreshes'.
 	// Idempotent.
 	RevokeFamily(ctx context.Context, family string) error
+	// ChangePassword sets a user's password hash and, in the same transaction, ends
+	// every other session of the user: its tokens outside keepFamily are kept but
+	// marked Revoked = RevokedPasswordChanged (so a client can be told why), and its
+	// console sessions other than keepConsole (a hash) are deleted. Empty keeps none.
+	// An unknown user is ErrNotFound and changes nothing.
+	ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error
 	// DeleteExpiredTokens drops tokens and console sessions that expired before t.
 	DeleteExpiredTokens(ctx context.Context, t time.Time) error
 }

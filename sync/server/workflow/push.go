@@ -54,6 +54,9 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 		case e.Kind == api.KindMessage:
 			res, err = pushMessage(tx, u, clientID, e, now)
 			detail = e.Text
+		case e.Kind == api.KindMessageGeneral:
+			res, err = pushGeneralMessage(tx, u, clientID, e, now)
+			detail = e.Text
 		case e.Kind == api.KindEvidenceAdd:
 			res, err = pushEvidenceAdd(tx, wf.limits, e, now)
 		case e.Kind == api.KindEvidenceSubject:
@@ -226,6 +229,21 @@ func pushMessage(tx store.Tx, u api.User, clientID string, e api.PushEntry, now 
 	}
 	m := api.Message{ID: api.MessageID(clientID, e.Seq), NCID: nc.ID, Author: u.Name, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now}
 	if err := tx.Write(WriteOf(api.EntityMessage, m.ID, nc.ID, m)); err != nil {
+		return api.PushResult{}, err
+	}
+	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, MessageID: m.ID}, nil
+}
+
+// pushGeneralMessage writes a message in the organisation's general thread (no NC).
+func pushGeneralMessage(tx store.Tx, u api.User, clientID string, e api.PushEntry, now time.Time) (api.PushResult, error) {
+	if e.NCID != "" {
+		return rejected(e, api.CodeBadEntry, "a general message names no NC"), nil
+	}
+	if code, msg := textReason(e.Text); code != "" {
+		return rejected(e, code, msg), nil
+	}
+	m := api.Message{ID: api.MessageID(clientID, e.Seq), Author: u.Name, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now}
+	if err := tx.Write(WriteOf(api.EntityMessage, m.ID, "", m)); err != nil {
 		return api.PushResult{}, err
 	}
 	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, MessageID: m.ID}, nil

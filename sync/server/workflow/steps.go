@@ -281,6 +281,28 @@ func (wf *Workflow) AnalystMessage(ctx context.Context, analyst, orgID, ncID, bo
 	return m, err
 }
 
+// AnalystGeneralMessage writes the analyst's message in the organisation's general
+// thread (messages about no NC), which the client pulls like any message.
+func (wf *Workflow) AnalystGeneralMessage(ctx context.Context, analyst, orgID, body string) (api.Message, error) {
+	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
+	if err != nil {
+		return api.Message{}, err
+	}
+	if err := checkText(body, "message", true); err != nil {
+		return api.Message{}, err
+	}
+	var m api.Message
+	err = wf.store.Update(ctx, orgID, func(tx store.Tx) error {
+		now := wf.now().UTC()
+		m = api.Message{ID: "MSG-" + auth.RandomHex(8), Author: u.Name, AuthorRole: u.Role, Body: body, SentAt: now}
+		if err := tx.Write(WriteOf(api.EntityMessage, m.ID, "", m)); err != nil {
+			return err
+		}
+		return tx.AddEvent(store.Event{At: now, Username: u.Username, Name: u.Name, Role: u.Role, Action: "message", Detail: body})
+	})
+	return m, err
+}
+
 // EnterNC records an NC found at an audit (stage entered): stored, invisible to the
 // client until the analyst confirms it. An empty nc.ID gets a new NC number. The
 // workflow fields of nc (stage, statuses, dates, CA) are ignored.

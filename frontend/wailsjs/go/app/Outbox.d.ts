@@ -4,6 +4,8 @@ import {app} from '../models';
 
 export function Dismiss(arg1:number):Promise<void>;
 
+export function GeneralMessage(arg1:string):Promise<void>;
+
 export function List():Promise<Array<app.OutboxItem>>;
 
 export function Message(arg1:string,arg2:string):Promise<void>;

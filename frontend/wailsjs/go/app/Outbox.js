@@ -6,6 +6,10 @@ export function Dismiss(arg1) {
   return window['go']['app']['Outbox']['Dismiss'](arg1);
 }
 
+export function GeneralMessage(arg1) {
+  return window['go']['app']['Outbox']['GeneralMessage'](arg1);
+}
+
 export function List() {
   return window['go']['app']['Outbox']['List']();
 }

@@ -17,6 +17,8 @@ export function Dashboard():Promise<app.Dashboard>;
 
 export function Documents():Promise<Array<app.DocumentRow>>;
 
+export function GeneralThread():Promise<app.GeneralThread>;
+
 export function MarkRead(arg1:string):Promise<void>;
 
 export function MarkSeen(arg1:string):Promise<void>;

@@ -30,6 +30,10 @@ export function Documents() {
   return window['go']['app']['Portal']['Documents']();
 }
 
+export function GeneralThread() {
+  return window['go']['app']['Portal']['GeneralThread']();
+}
+
 export function MarkRead(arg1) {
   return window['go']['app']['Portal']['MarkRead'](arg1);
 }

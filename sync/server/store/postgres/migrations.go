@@ -157,6 +157,24 @@ CREATE TABLE org_blobs (
 	PRIMARY KEY (org_id, sha256)
 );
 `},
+	{2, "sessions ended by a password change", `
+-- Why a token no longer works although it is kept until it expires: 'password_changed'
+-- for the other sessions of a user who changed the password, so that their clients are
+-- told why they must log in again. Empty while the token works.
+ALTER TABLE tokens ADD COLUMN revoked TEXT NOT NULL DEFAULT '';
+`},
+	{3, "crash reports of the desktop apps", `
+-- What the desktop apps report of their crashes (no personal data: api.CrashReport),
+-- kept for the operators' console. One report per (organisation, id).
+CREATE TABLE crash_reports (
+	org_id      TEXT NOT NULL REFERENCES orgs(id),
+	id          TEXT NOT NULL,
+	received_at BIGINT NOT NULL, -- Unix nanoseconds
+	report      TEXT NOT NULL,   -- the api.CrashReport, JSON
+	PRIMARY KEY (org_id, id)
+);
+CREATE INDEX crash_reports_received ON crash_reports(received_at);
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

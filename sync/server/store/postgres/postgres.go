@@ -100,6 +100,10 @@ func (s *Store) Stats() sql.DBStats {
 	}
 }
 
+// Ping checks that the database answers, on a connection of the pool (for the
+// server's readiness probe).
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
 // querier is what the pool and a transaction share.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
@@ -180,7 +184,7 @@ func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {
 	return nil
 }
 
-const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
+const tokenColumns = `hash, kind, username, expires_at, family, spent_at, revoked`
 
 func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, error) {
 	if !storable(hash) {
@@ -203,6 +207,9 @@ func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time
 			hash, store.TokenRefresh))
 		if err != nil {
 			return err
+		}
+		if t.Revoked != "" {
+			return store.ErrTokenRevoked
 		}
 		if !t.Spent.IsZero() {
 			return store.ErrTokenReused
@@ -237,7 +244,7 @@ func scanToken(row pgx.Row) (store.TokenRecord, error) {
 	var t store.TokenRecord
 	var exp int64
 	var spent *int64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent)
+	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent, &t.Revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, store.ErrNotFound
 	}
@@ -249,6 +256,29 @@ func scanToken(row pgx.Row) (store.TokenRecord, error) {
 		t.Spent = time.Unix(0, *spent).UTC()
 	}
 	return t, nil
+}
+
+func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {
+	if !storable(username) {
+		return store.ErrNotFound
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE username = $2`, passwordHash, username)
+		if err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tokens SET revoked = $1 WHERE username = $2 AND family <> $3 AND revoked = ''`,
+			store.RevokedPasswordChanged, username, keepFamily); err != nil {
+			return fmt.Errorf("change password: end sessions: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM console_sessions WHERE username = $1 AND hash <> $2`, username, keepConsole); err != nil {
+			return fmt.Errorf("change password: end console sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) error {

@@ -81,6 +81,12 @@ func (s *Store) Close() error { return s.db.Close() }
 // Stats reports the use of the connection pool (for the server's metrics).
 func (s *Store) Stats() sql.DBStats { return s.db.Stats() }
 
+// Ping checks that the database answers a query (for the server's readiness probe).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
 func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -137,7 +143,7 @@ func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {
 	return nil
 }
 
-const tokenColumns = `hash, kind, username, expires_at, family, spent_at`
+const tokenColumns = `hash, kind, username, expires_at, family, spent_at, revoked`
 
 func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, error) {
 	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
@@ -152,6 +158,9 @@ func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time
 	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, store.TokenRefresh))
 	if err != nil {
 		return t, err
+	}
+	if t.Revoked != "" {
+		return t, store.ErrTokenRevoked
 	}
 	if !t.Spent.IsZero() {
 		return t, store.ErrTokenReused
@@ -184,7 +193,7 @@ func scanToken(row *sql.Row) (store.TokenRecord, error) {
 	var t store.TokenRecord
 	var exp int64
 	var spent sql.NullInt64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent)
+	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent, &t.Revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, store.ErrNotFound
 	}
@@ -196,6 +205,32 @@ func scanToken(row *sql.Row) (store.TokenRecord, error) {
 		t.Spent = time.Unix(0, spent.Int64).UTC()
 	}
 	return t, nil
+}
+
+func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return store.ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked = ? WHERE username = ? AND family <> ? AND revoked = ''`,
+		store.RevokedPasswordChanged, username, keepFamily); err != nil {
+		return fmt.Errorf("change password: end sessions: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE username = ? AND hash <> ?`, username, keepConsole); err != nil {
+		return fmt.Errorf("change password: end console sessions: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) error {

@@ -27,6 +27,7 @@ func Run(t *testing.T, open Open) {
 		{"Users", testUsers},
 		{"Tokens", testTokens},
 		{"ConcurrentSpendOfOneRefreshToken", testConcurrentSpend},
+		{"ChangePasswordEndsOtherSessions", testChangePassword},
 		// Entities and the change log.
 		{"Entities", testEntities},
 		{"ChangeLog", testChangeLog},
@@ -38,6 +39,8 @@ func Run(t *testing.T, open Open) {
 		{"Uploads", testUploads},
 		{"OrgBlobs", testOrgBlobs},
 		{"ConsoleSessions", testConsoleSessions},
+		{"CrashReports", testCrashReports},
+		{"ConcurrentCrashReportsKeepTheLimit", testConcurrentCrashReports},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -712,6 +715,69 @@ func testConsoleSessions(t *testing.T, s store.Store) {
 	}
 	_, err = s.ConsoleSession(ctx, "session-1")
 	wantNotFound(t, "ConsoleSession after its delete", err)
+}
+
+func testChangePassword(t *testing.T, s store.Store) {
+	fixture(t, s, "100", "200")
+	for _, tk := range []store.TokenRecord{
+		{Hash: "a-kept", Kind: store.TokenAccess, Family: "kept"},
+		{Hash: "r-kept", Kind: store.TokenRefresh, Family: "kept"},
+		{Hash: "a-other", Kind: store.TokenAccess, Family: "other"},
+		{Hash: "r-other", Kind: store.TokenRefresh, Family: "other"},
+	} {
+		tk.Username, tk.ExpiresAt = "user-100", base.Add(time.Hour)
+		if err := s.PutToken(ctx, tk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutToken(ctx, store.TokenRecord{Hash: "a-200", Kind: store.TokenAccess, Username: "user-200", Family: "f200", ExpiresAt: base.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range []store.ConsoleSession{
+		{Hash: "cs-kept", Username: "analyst", CSRF: "c", ExpiresAt: base.Add(time.Hour)},
+		{Hash: "cs-other", Username: "analyst", CSRF: "c", ExpiresAt: base.Add(time.Hour)},
+	} {
+		if err := s.PutConsoleSession(ctx, cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// An unknown user: ErrNotFound, nothing changes.
+	wantNotFound(t, "ChangePassword(nobody)", s.ChangePassword(ctx, "nobody", "new", "", ""))
+
+	if err := s.ChangePassword(ctx, "user-100", "new-hash", "kept", ""); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.User(ctx, "user-100"); u.PasswordHash != "new-hash" {
+		t.Errorf("password hash: got %q, want new-hash", u.PasswordHash)
+	}
+	// The caller's family works; the other is kept, marked, and cannot be refreshed.
+	for hash, want := range map[string]string{"a-kept": "", "r-kept": "", "a-other": store.RevokedPasswordChanged,
+		"r-other": store.RevokedPasswordChanged, "a-200": ""} {
+		got, err := s.Token(ctx, hash)
+		if err != nil || got.Revoked != want {
+			t.Errorf("Token(%s): got revoked %q, %v; want %q", hash, got.Revoked, err, want)
+		}
+	}
+	if _, err := s.SpendRefreshToken(ctx, "r-other", base); !errors.Is(err, store.ErrTokenRevoked) {
+		t.Errorf("SpendRefreshToken of a revoked token: got %v, want store.ErrTokenRevoked", err)
+	}
+	if r, _ := s.Token(ctx, "r-other"); !r.Spent.IsZero() {
+		t.Errorf("a refused spend spent the revoked token: %+v", r)
+	}
+	if _, err := s.SpendRefreshToken(ctx, "r-kept", base); err != nil {
+		t.Errorf("SpendRefreshToken of the kept family: %v", err)
+	}
+
+	// A console user keeps the console session named, loses the others.
+	if err := s.ChangePassword(ctx, "analyst", "h2", "", "cs-kept"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConsoleSession(ctx, "cs-kept"); err != nil {
+		t.Errorf("kept console session: %v", err)
+	}
+	_, err := s.ConsoleSession(ctx, "cs-other")
+	wantNotFound(t, "another console session after ChangePassword", err)
 }
 
 // sum is a SHA-256-shaped name made of c.

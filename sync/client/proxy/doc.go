@@ -1,0 +1,4 @@
+// Package proxy chooses the HTTP proxy of the desktop's requests to the Ecert server:
+// the one set in the app's settings, else the environment's (HTTPS_PROXY, HTTP_PROXY,
+// NO_PROXY), else the system's (the Windows Internet settings).
+package proxy
