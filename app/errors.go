@@ -42,10 +42,9 @@ func codeOf(err error) string {
 		return code
 	}
 	var coded interface{ ErrorCode() string } // a sub-package's own coded errors (exports)
-	if errors.As(err, &coded) {
-		return coded.ErrorCode()
-	}
 	switch {
+	case errors.As(err, &coded):
+		return coded.ErrorCode()
 	case store.DiskFull(err):
 		return api.CodeDiskFull
 	case errors.Is(err, store.ErrNotFound):

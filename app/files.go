@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -70,22 +71,10 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".ecert-*")
-	if err != nil {
+	return exports.WriteFile(dst, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = io.Copy(tmp, in)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", filepath.Base(dst), err)
-	}
-	return os.Rename(tmp.Name(), dst)
+	})
 }
 
 // fileSource is the Portal as the window's file server sees it (app/fileserve).

@@ -160,7 +160,7 @@ func writeRegister(ctx context.Context, e *Export, path, format, filter, lang st
 		reg.Rows = slices.DeleteFunc(reg.Rows, func(r Row) bool { return !keep[r.NC.ID] })
 	}
 	reg.Lang, reg.Filter, reg.Date = lang, filter, e.cfg.Now()
-	err = writeSafely(path, func(w io.Writer) error { return write(ctx, w, reg, progress) })
+	err = WriteFile(path, func(w io.Writer) error { return write(ctx, w, reg, progress) })
 	return len(reg.Rows), err
 }
 
@@ -226,7 +226,7 @@ func WriteCalendar(ctx context.Context, e *Export, path, lang string) (int, erro
 		return 0, err
 	}
 	var n int
-	err = writeSafely(path, func(w io.Writer) error {
+	err = WriteFile(path, func(w io.Writer) error {
 		var err error
 		n, err = WriteICS(w, cal)
 		return err
@@ -234,10 +234,10 @@ func WriteCalendar(ctx context.Context, e *Export, path, lang string) (int, erro
 	return n, err
 }
 
-// writeSafely writes a file through a temporary file in its folder, synced then renamed,
+// WriteFile writes a file through a temporary file in its folder, synced then renamed,
 // so that path is never left half-written. Failing to write there is ErrNotWritable (or
-// the disk-full error the app knows); the export's own errors pass through.
-func writeSafely(path string, write func(io.Writer) error) error {
+// the disk-full error the app knows); write's own errors pass through.
+func WriteFile(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ecert-export-*")
 	if err != nil {
 		return notWritable(err)
