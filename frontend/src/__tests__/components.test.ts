@@ -272,7 +272,7 @@ describe('NC detail: what is expected now', () => {
     b.nc.mockResolvedValue(detail(r))
     const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-9' }, lang: 'fr', path: '/ncs/NC-9' })
     expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformité NC-9')
-    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — dû le 01/06/2019, 12 jours restants')
+    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — échéance le 01/06/2019, 12 jours restants')
   })
 
   it('shows the analyst comment of a returned CA', async () => {
