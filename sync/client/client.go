@@ -113,6 +113,12 @@ func (c *Client) Logout(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "/auth/logout", s.AccessToken, api.RefreshRequest{RefreshToken: s.RefreshToken}, nil)
 }
 
+// Health asks whether the server answers (GET /health, no login needed): nil when it
+// does. It is cheap enough to be asked every few seconds while offline.
+func (c *Client) Health(ctx context.Context) error {
+	return c.call(ctx, http.MethodGet, "/health", "", nil, nil)
+}
+
 // Me returns the logged-in user.
 func (c *Client) Me(ctx context.Context) (api.User, error) {
 	var u api.User
