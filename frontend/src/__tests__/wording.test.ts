@@ -155,3 +155,67 @@ describe('inputs', () => {
     w.unmount()
   })
 })
+
+describe('why can\'t I?', () => {
+  const ID = 'NC-11-2019'
+  const file = (sha: string): EvidenceRow => ({
+    evidence: { id: `ev-${sha}`, nc_id: ID, type: 'evidence', date: '2019-05-20', subject: '', file: { sha256: sha, name: 'registre.odt', size: 2000, media_type: 'application/vnd.oasis.opendocument.text' }, added_at: '' },
+    cached: true,
+    local: false,
+    state: 'submitted',
+    code: '',
+    original_size: 0,
+    image: false,
+  })
+
+  it.each([
+    ['ca_requested', 'fr', "Les preuves matérielles viennent après l'acceptation de votre mesure corrective"],
+    ['ca_submitted', 'en', 'Objective evidence comes after your corrective measure is accepted'],
+    ['closed', 'fr', 'Aucune information disponible.'],
+  ] as const)('explains an empty evidence tab at %s (%s)', async (stage, lang, want) => {
+    b.nc.mockResolvedValue(detail(ncRow({ id: ID, stage }), { evidence: [] }))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}?tab=evidence`, lang })
+    expect(wrapper.get('[data-testid=evidence-empty]').text()).toContain(want)
+  })
+
+  it('says when no program opens a file, and offers « Enregistrer sous… » beside it', async () => {
+    b.nc.mockResolvedValue(detail(ncRow({ id: ID, stage: 'evidence_submitted' }), { evidence: [file('abc')] }))
+    b.openFile.mockRejectedValue(new Error('no_viewer'))
+    b.saveFileAs.mockResolvedValue(undefined)
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}?tab=evidence`, lang: 'fr' })
+    expect(wrapper.find('[data-testid=evidence-no-viewer]').exists()).toBe(false)
+    await wrapper.get('[data-testid=evidence-open]').trigger('click')
+    await flushPromises()
+    const note = wrapper.get('[data-testid=evidence-no-viewer]')
+    expect(note.text()).toContain("Aucun programme de cet ordinateur n'ouvre ce fichier.")
+    expect(note.attributes('title')).toContain('Enregistrez-en une copie')
+    await note.get('[data-testid=evidence-no-viewer-save]').trigger('click')
+    await flushPromises()
+    expect(b.saveFileAs).toHaveBeenCalledWith('abc')
+  })
+
+  it('says why « Prête à envoyer » is disabled while two versions of the CA wait', async () => {
+    b.nc.mockResolvedValue(
+      detail(ncRow({ id: ID, stage: 'ca_requested' }), {
+        local: { nc_id: ID, text: 'Mine', ready: false, queued: false, draft: 'local', notice: 'draft_changed', other_text: 'Theirs', other_by: 'Paul', updated_at: '' } as NCDetail['local'],
+      }),
+    )
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}`, lang: 'fr' })
+    expect(wrapper.get('[data-testid=ca-ready]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid=ca-ready-why]').text()).toBe("Choisissez d'abord l'une des deux versions (ci-dessous), puis marquez-la prête.")
+  })
+
+  it('shows a failed « Ready to send » beside the button', async () => {
+    b.nc.mockResolvedValue(
+      detail(ncRow({ id: ID, stage: 'evidence_requested', ca_status: 'accepted', evidence_status: 'requested' }, { action: 'evidence' }), {
+        evidence: [{ ...file('def'), local: true, state: 'attached' }],
+      }),
+    )
+    b.evidenceSetReady.mockRejectedValue(new Error('disk_full'))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}?tab=evidence`, lang: 'en' })
+    await wrapper.get('[data-testid=evidence-ready]').trigger('click')
+    await flushPromises()
+    const err = wrapper.get('.evidence-actions [data-testid=evidence-ready-error]')
+    expect(err.text()).toBe('The disk is full. Free some space so the app can save your data.')
+  })
+})
