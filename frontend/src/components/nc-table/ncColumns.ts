@@ -10,13 +10,18 @@ import type { VtColumn } from './VirtualTable'
 type Translate = (key: string, ...args: unknown[]) => string
 type Exists = (key: string) => boolean
 
-export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
+/**
+ * ncColumns gives the list's columns. compact (a narrow window) keeps every column's
+ * content but moves "received" under "due" and the evidence status under the CA status,
+ * and lets the text columns share the room, so nothing scrolls sideways or is cut.
+ */
+export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<NCRow>[] {
   const w = new Words(t, te)
-  return [
+  const cols: VtColumn<NCRow>[] = [
     {
       key: 'ready',
       title: t('nc.col.ready'),
-      width: 80,
+      width: compact ? 56 : 80,
       align: 'center',
       // The portal's ✓: marked "ready to send"; a clock once Send queued it.
       render: (r) =>
@@ -38,7 +43,7 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
     {
       key: 'audit',
       title: t('nc.col.audit'),
-      width: 210,
+      minWidth: compact ? 120 : 190,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.audit_id),
@@ -48,7 +53,7 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
     {
       key: 'criterion',
       title: t('nc.col.criterion'),
-      minWidth: 220,
+      minWidth: compact ? 140 : 220,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.criterion_number),
@@ -59,10 +64,10 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
       key: 'finding',
       title: t('nc.col.finding'),
       // Room for the longest number and both badges on one line.
-      minWidth: 260,
+      minWidth: compact ? 160 : 260,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
-          h('strong', [
+          h('strong', { title: r.nc.id }, [
             r.nc.id,
             r.unread > 0 ? h('span', { class: 'unread', title: w.text('nc.unread', r.unread) }, `✉ ${r.unread}`) : null,
             r.updates > 0
@@ -95,6 +100,35 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
       title: t('nc.col.evidenceStatus'),
       width: 130,
       render: (r) => statusCell(w, 'nc.status', r.nc.evidence_status),
+    },
+  ]
+  if (!compact) return cols
+  // Narrow: "Due" with "Received" under it; the CA status with the evidence status under it.
+  const byKey = new Map(cols.map((c) => [c.key, c]))
+  return [
+    byKey.get('ready')!,
+    byKey.get('audit')!,
+    byKey.get('criterion')!,
+    byKey.get('finding')!,
+    {
+      key: 'due',
+      title: `${t('nc.col.due')} / ${t('nc.col.received')}`,
+      width: 124,
+      render: (r) =>
+        h('div', { class: 'cell-2' }, [
+          daysLeftCell(w, r.nc.due_date, r.days_left),
+          h('span', { class: 'sub', title: `${w.text('nc.col.received')} ${formatDate(r.nc.received_date)}` }, formatDate(r.nc.received_date)),
+        ]),
+    },
+    {
+      key: 'ca_status',
+      title: `${t('nc.col.caStatus')} / ${t('nc.col.evidenceStatus')}`,
+      width: 118,
+      render: (r) =>
+        h('div', { class: 'cell-status' }, [
+          statusCell(w, 'nc.status', r.nc.ca_status),
+          statusCell(w, 'nc.status', r.nc.evidence_status),
+        ]),
     },
   ]
 }
