@@ -11,9 +11,9 @@ type Translate = (key: string, ...args: unknown[]) => string
 type Exists = (key: string) => boolean
 
 /**
- * ncColumns gives the list's columns. compact (a narrow window) keeps every column's
- * content but moves "received" under "due" and the evidence status under the CA status,
- * and lets the text columns share the room, so nothing scrolls sideways or is cut.
+ * ncColumns gives the list's columns. compact (a narrow window) puts the evidence status
+ * under the CA status, gives the day received as the due cell's tooltip, and lets the
+ * text columns share the room, so nothing scrolls sideways or is cut.
  */
 export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<NCRow>[] {
   const w = new Words(t, te)
@@ -43,7 +43,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     {
       key: 'audit',
       title: t('nc.col.audit'),
-      minWidth: compact ? 120 : 190,
+      minWidth: compact ? 100 : 190,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.audit_id),
@@ -53,7 +53,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     {
       key: 'criterion',
       title: t('nc.col.criterion'),
-      minWidth: compact ? 140 : 220,
+      minWidth: compact ? 120 : 220,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.criterion_number),
@@ -64,7 +64,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
       key: 'finding',
       title: t('nc.col.finding'),
       // Room for the longest number and both badges on one line.
-      minWidth: compact ? 160 : 260,
+      minWidth: compact ? 140 : 260,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', { title: r.nc.id }, [
@@ -86,7 +86,8 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     {
       key: 'due',
       title: t('nc.col.due'),
-      width: 150,
+      // "2744 jours de retard" whole, in every language.
+      width: 170,
       render: (r) => daysLeftCell(w, r.nc.due_date, r.days_left),
     },
     {
@@ -103,7 +104,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     },
   ]
   if (!compact) return cols
-  // Narrow: "Due" with "Received" under it; the CA status with the evidence status under it.
+  // Narrow: the CA status with the evidence status under it; the day received in a tooltip.
   const byKey = new Map(cols.map((c) => [c.key, c]))
   return [
     byKey.get('ready')!,
@@ -112,12 +113,13 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     byKey.get('finding')!,
     {
       key: 'due',
-      title: `${t('nc.col.due')} / ${t('nc.col.received')}`,
-      width: 124,
+      title: t('nc.col.due'),
+      width: 156,
+      // Two lines fit a row: the due day and the days left; the day received is in the
+      // tooltip (and on the NC's screen).
       render: (r) =>
-        h('div', { class: 'cell-2' }, [
+        h('div', { class: 'cell-due', title: `${w.text('nc.col.received')} ${formatDate(r.nc.received_date)}` }, [
           daysLeftCell(w, r.nc.due_date, r.days_left),
-          h('span', { class: 'sub', title: `${w.text('nc.col.received')} ${formatDate(r.nc.received_date)}` }, formatDate(r.nc.received_date)),
         ]),
     },
     {
