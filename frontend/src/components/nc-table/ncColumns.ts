@@ -21,7 +21,8 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     {
       key: 'ready',
       title: t('nc.col.ready'),
-      width: compact ? 56 : 80,
+      // Room for "envoyer", the header's longest word.
+      width: compact ? 72 : 80,
       align: 'center',
       // The portal's ✓: marked "ready to send"; a clock once Send queued it.
       render: (r) =>
@@ -44,6 +45,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
       key: 'audit',
       title: t('nc.col.audit'),
       minWidth: compact ? 100 : 190,
+      grow: 0.9,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.audit_id),
@@ -65,6 +67,8 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
       title: t('nc.col.finding'),
       // Room for the longest number and both badges on one line.
       minWidth: compact ? 140 : 260,
+      // The NC's number and its badges whole: the widest share.
+      grow: 1.5,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', { title: r.nc.id }, [
