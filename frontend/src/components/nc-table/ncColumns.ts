@@ -21,8 +21,8 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
     {
       key: 'ready',
       title: t('nc.col.ready'),
-      // Room for "envoyer", the header's longest word.
-      width: compact ? 72 : 80,
+      // Room for "envoyer", the header's longest word, on one line.
+      width: 80,
       align: 'center',
       // The portal's ✓: marked "ready to send"; a clock once Send queued it.
       render: (r) =>
