@@ -59,7 +59,7 @@ func (s *Sync) status(ctx context.Context) SyncStatus {
 	if e != nil {
 		es := e.Status()
 		st = SyncStatus{Online: es.Online, Syncing: es.Syncing, LastError: es.LastError, Files: es.Files,
-			ErrorAt: rfc3339(es.ErrorAt), NextTry: rfc3339(es.NextTry)}
+			ErrorAt: rfc3339(es.ErrorAt), NextTry: rfc3339(es.NextTry), LastContact: rfc3339(es.LastContact)}
 	}
 	if expired != "" {
 		st.LastError = expired

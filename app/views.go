@@ -43,8 +43,10 @@ type SyncStatus struct {
 	LastError string `json:"last_error"` // an error code (errors.<code> in the UI), empty when fine
 	ErrorAt   string `json:"error_at"`   // RFC 3339
 	NextTry   string `json:"next_try"`   // RFC 3339, when offline: the next automatic attempt
-	Pending   int    `json:"pending"`    // local changes waiting to be pushed
-	Files     int    `json:"files"`      // files waiting to be downloaded
+	// LastContact is when the server last answered (RFC 3339), empty when not in this run.
+	LastContact string `json:"last_contact"`
+	Pending     int    `json:"pending"` // local changes waiting to be pushed
+	Files       int    `json:"files"`   // files waiting to be downloaded
 	// Version grows with every change; the UI keeps the newest status it has seen, so a
 	// Status() answer that crossed a newer event on the way cannot roll the bar back.
 	Version uint64 `json:"version"`

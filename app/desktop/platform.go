@@ -8,8 +8,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // Platform implements app.Platform with Wails' runtime. Until the window started,
@@ -87,11 +91,26 @@ func (p *Platform) OpenPath(path string) error {
 		cmd = exec.Command("xdg-open", path)
 	}
 	if err := cmd.Start(); err != nil {
-		return err
+		return &app.CodeError{Code: api.CodeNoViewer}
 	}
-	go cmd.Wait() // reap it; the viewer may outlive the opener
+	// The opener hands the file to a viewer and exits: a quick failure means no program
+	// takes this type (xdg-open exits 3, macOS' open 1). One still running after
+	// openerWait has found a viewer; it is reaped in the background.
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return &app.CodeError{Code: api.CodeNoViewer}
+		}
+	case <-time.After(openerWait):
+	}
 	return nil
 }
+
+// openerWait is how long OpenPath waits for the system's opener to fail (a variable:
+// tests shorten it).
+var openerWait = 3 * time.Second
 
 // SaveDialog asks where to save a file.
 func (p *Platform) SaveDialog(defaultName string) (string, error) {

@@ -150,7 +150,7 @@ test.describe('evidence files: add, upload, send; the analyst accepts and finali
     // the run (the first progress event comes before the first byte), the row's bar only
     // when a progress event finds the row already listed.
     expect(s.ids['status-upload'] ?? 0, 'the status bar showed the upload at least once').toBeGreaterThan(0)
-    expect(s.uploadTexts.join('\n')).toMatch(/Téléchargement de \d fichiers? — /)
+    expect(s.uploadTexts.join('\n')).toMatch(/Envoi de \d fichiers? — /)
     await expect(page.getByTestId('status-upload')).toHaveCount(0)
 
     // A subject, saved on Enter.
@@ -181,11 +181,14 @@ test.describe('evidence files: add, upload, send; the analyst accepts and finali
       type: 'send dialog',
       description: `confirm text: « ${await page.getByTestId('send-confirm-text').textContent()} »`,
     })
+    // Evidence is never called a corrective measure.
+    await expect(page.getByTestId('send-confirm-text')).toContainText('preuves matérielles')
+    await expect(page.getByTestId('send-confirm-text')).not.toContainText('mesure corrective')
     await keepScreenshot(page, 'evidence-send-dialog')
     await page.getByTestId('send-confirm').click()
     await expect(dialog).toBeHidden()
     const sent = page.getByTestId('send-result')
-    await expect(sent).toHaveText(/^(Envoyé : \d+ |En file d'envoi)/)
+    await expect(sent).toHaveText(/^(Envoyé : les preuves matérielles de \d+ non-conformités?|En file d'envoi)/)
     info.annotations.push({ type: 'send result', description: `« ${await sent.textContent()} »` })
     await expect(page.getByTestId('status-pending')).toHaveCount(0, { timeout: 30_000 })
     await expect(ncRow(page, nc)).toHaveCount(0) // no more evidence to submit

@@ -34,6 +34,12 @@ export function formatDateTime(s: string | null | undefined): string {
   return `${formatDate(s)} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
+/** formatTime shows a timestamp's local time as HH:mm; "" when empty or invalid. */
+export function formatTime(s: string | null | undefined): string {
+  const d = parseInstant(s)
+  return d ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : ''
+}
+
 /**
  * daysBetween counts whole days from `today` to `due` (both "YYYY-MM-DD"):
  * positive when due is ahead, 0 on the day, negative when overdue. Null when either

@@ -128,6 +128,7 @@ const (
 	CodeReplicaDamaged = "replica_damaged"
 	CodeCancelled      = "cancelled"
 	CodeInUse          = "in_use"        // another Ecert Desktop uses the data directory
+	CodeNoViewer       = "no_viewer"     // no program on this computer opens the file's type
 	CodeNotAClient     = "not_a_client"  // analysts and auditors use the web console, not this app
 	CodeDiskFull       = "disk_full"     // the data folder's disk is full: nothing was written
 	CodeNotEditable    = "not_editable"  // the NC does not take a corrective measure now
@@ -224,6 +225,7 @@ var Codes = []CodeInfo{
 	{Code: CodeReplicaDamaged, Origin: FromApp, Translated: true},
 	{Code: CodeCancelled, Origin: FromApp, Translated: true},
 	{Code: CodeInUse, Origin: FromApp, Translated: true},
+	{Code: CodeNoViewer, Origin: FromApp, Translated: true},
 	{Code: CodeNotAClient, Origin: FromApp, Translated: true},
 	{Code: CodeDiskFull, Origin: FromApp, Translated: true},
 	{Code: CodeNotEditable, Origin: FromApp, Translated: true},

@@ -129,6 +129,12 @@ func (c *Client) ChangePassword(ctx context.Context, current, next string) error
 	})
 }
 
+// Health asks whether the server answers (GET /health, no login needed): nil when it
+// does. It is cheap enough to be asked every few seconds while offline.
+func (c *Client) Health(ctx context.Context) error {
+	return c.call(ctx, http.MethodGet, "/health", "", nil, nil)
+}
+
 // Me returns the logged-in user.
 func (c *Client) Me(ctx context.Context) (api.User, error) {
 	var u api.User

@@ -25,6 +25,8 @@ type Status struct {
 	NextTry   time.Time // when offline: the next automatic attempt
 	Files     int       // files still to download
 	Pending   int       // outbox entries still to push
+	// LastContact is when the server last answered a request (zero: not in this run).
+	LastContact time.Time
 }
 
 // Options tune the engine. Zero values take the defaults.
@@ -45,6 +47,9 @@ type Options struct {
 	Now func() time.Time
 	// OnProgress receives upload progress (see Progress).
 	OnProgress func(Progress)
+	// ProbeInterval is how often the server's health is asked for while offline with
+	// work waiting (default 10 s), so that the work goes as soon as the link is back.
+	ProbeInterval time.Duration
 }
 
 // Engine runs syncs. Create it with New and run Serve in a goroutine.
@@ -54,9 +59,13 @@ type Engine struct {
 	opt     Options
 	trigger chan struct{}
 
+	prober Prober // nil when the remote cannot be probed
+
 	mu     sync.Mutex
 	status Status
 	paused atomic.Bool
+	// uploadsWaiting is set when the last upload step left files to send.
+	uploadsWaiting atomic.Bool
 }
 
 // New returns an engine syncing replica with remote.
@@ -82,7 +91,13 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Engine{replica: replica, remote: remote, opt: opt, trigger: make(chan struct{}, 1)}
+	if opt.ProbeInterval == 0 {
+		opt.ProbeInterval = 10 * time.Second
+	}
+	e := &Engine{replica: replica, opt: opt, trigger: make(chan struct{}, 1)}
+	e.remote = watch(e, remote)
+	e.prober, _ = remote.(Prober)
+	return e
 }
 
 // ErrSessionExpired is returned by Serve when the server no longer accepts the login:
@@ -117,14 +132,36 @@ func (e *Engine) Serve(ctx context.Context) error {
 			wait = max(backoff(e.opt.MinBackoff, e.opt.MaxBackoff, failures), client.RetryAfter(err))
 			e.update(func(s *Status) { s.NextTry = e.opt.Now().Add(wait) })
 		}
-		t := time.NewTimer(wait)
+		if err := e.wait(ctx, wait, err != nil && !e.Status().Online && e.workWaits()); err != nil {
+			return err
+		}
+	}
+}
+
+// wait waits d, or less when a sync is asked for. While offline with work waiting
+// (probe), it asks for the server's health every ProbeInterval and ends the wait as
+// soon as the server answers, so that the work goes at once.
+func (e *Engine) wait(ctx context.Context, d time.Duration, probe bool) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	var tick <-chan time.Time
+	if probe && e.prober != nil && e.opt.ProbeInterval < d {
+		p := time.NewTicker(e.opt.ProbeInterval)
+		defer p.Stop()
+		tick = p.C
+	}
+	for {
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return ctx.Err()
 		case <-e.trigger:
-			t.Stop()
+			return nil
 		case <-t.C:
+			return nil
+		case <-tick:
+			if e.probe(ctx) {
+				return nil
+			}
 		}
 	}
 }
@@ -212,7 +249,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 		code := client.Code(err)
 		switch {
 		case err == nil:
-			s.Online, s.LastSync, s.LastError, s.NextTry = true, now, "", time.Time{}
+			s.Online, s.LastSync, s.LastError, s.NextTry, s.LastContact = true, now, "", time.Time{}, now
 		case code == api.CodeUnreachable:
 			s.Online, s.LastError, s.ErrorAt = false, code, now
 		case code != "":

@@ -79,9 +79,11 @@ func (e *Engine) upload(ctx context.Context) error {
 	}
 	if len(files) > 0 {
 		if err := e.uploadFiles(ctx, up, rem, files); err != nil {
+			e.uploadsWaiting.Store(!errors.Is(err, errPaused)) // paused files wait for the user, not the link
 			return err
 		}
 	}
+	e.uploadsWaiting.Store(false)
 	_, err = up.QueueDueSubmissions(ctx, e.opt.Now())
 	return err
 }

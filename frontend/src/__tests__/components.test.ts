@@ -43,12 +43,39 @@ describe('StatusBar', () => {
     expect(w.find('[data-testid=status-error]').exists()).toBe(false)
   })
 
-  it('shows offline with the last error in plain words, and pending changes', async () => {
+  it('shows a dropped link calmly: offline, when last in touch, what waits — no error', async () => {
     const w = await bar({ online: false, last_error: 'unreachable', pending: 3 })
     expect(w.get('[data-testid=status-online]').text()).toBe('Offline')
-    expect(w.get('[data-testid=status-error]').text()).toContain('The Ecert server cannot be reached')
+    expect(w.get('[data-testid=status-online]').attributes('title')).toContain('The Ecert server cannot be reached')
+    expect(w.find('[data-testid=status-error]').exists()).toBe(false)
     expect(w.get('[data-testid=status-pending]').text()).toBe('3 changes waiting to be sent')
     expect(w.get('[data-testid=status-last-sync]').text()).toBe('Not synced yet')
+  })
+
+  it.each([
+    ['fr', 'Hors ligne — dernier contact à 14:02', "3 modifications en attente d'envoi"],
+    ['en', 'Offline — last contact at 14:02', '3 changes waiting to be sent'],
+  ] as const)('says when it was last in touch (%s)', async (lang, conn, pending) => {
+    const now = new Date()
+    const at = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 14, 2).toISOString()
+    const w = await bar({ online: false, last_error: 'unreachable', last_contact: at, pending: 3 }, lang)
+    expect(w.get('[data-testid=status-online]').text()).toBe(conn)
+    expect(w.get('[data-testid=status-pending]').text()).toBe(pending)
+    expect(w.find('[data-testid=status-error]').exists()).toBe(false)
+    expect(w.find('.status-bar .error').exists()).toBe(false)
+  })
+
+  it('gives the day of a last contact that was not today', async () => {
+    const at = new Date(2026, 10, 27, 9, 41).toISOString()
+    const w = await bar({ online: false, last_error: 'timeout', last_contact: at }, 'fr')
+    expect(w.get('[data-testid=status-online]').text()).toBe('Hors ligne — dernier contact le 27/11/2026 à 09:41')
+  })
+
+  it('still shows a real failure as an error, whole in its tooltip', async () => {
+    const w = await bar({ online: true, last_error: 'server_error' })
+    const err = w.get('[data-testid=status-error]')
+    expect(err.text()).toContain('The server had a problem')
+    expect(err.attributes('title')).toContain('The server had a problem. Your data is safe; the app will try again later.')
   })
 
   it('says "not logged in" rather than guessing offline, and offers no sync', async () => {
@@ -272,7 +299,7 @@ describe('NC detail: what is expected now', () => {
     b.nc.mockResolvedValue(detail(r))
     const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-9' }, lang: 'fr', path: '/ncs/NC-9' })
     expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformité NC-9')
-    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — dû le 01/06/2019, 12 jours restants')
+    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — échéance le 01/06/2019, 12 jours restants')
   })
 
   it('shows the analyst comment of a returned CA', async () => {

@@ -84,6 +84,7 @@ export function syncStatus(over: Partial<SyncStatus> = {}): SyncStatus {
     last_error: '',
     error_at: '',
     next_try: '',
+    last_contact: '',
     pending: 0,
     files: 0,
     version: 0,

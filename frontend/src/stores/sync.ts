@@ -12,6 +12,7 @@ export const useSyncStore = defineStore('sync', () => {
     last_error: '',
     error_at: '',
     next_try: '',
+    last_contact: '',
     pending: 0,
     files: 0,
     version: 0,

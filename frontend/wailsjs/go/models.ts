@@ -1191,6 +1191,7 @@ export namespace app {
 	    last_error: string;
 	    error_at: string;
 	    next_try: string;
+	    last_contact: string;
 	    pending: number;
 	    files: number;
 	    version: number;
@@ -1207,6 +1208,7 @@ export namespace app {
 	        this.last_error = source["last_error"];
 	        this.error_at = source["error_at"];
 	        this.next_try = source["next_try"];
+	        this.last_contact = source["last_contact"];
 	        this.pending = source["pending"];
 	        this.files = source["files"];
 	        this.version = source["version"];

@@ -26,6 +26,8 @@ export interface VtColumn<T> {
   title: string
   width?: number
   minWidth?: number
+  /** The share of the room left that a minWidth column takes (default 1). */
+  grow?: number
   align?: 'left' | 'center' | 'right'
   render: (row: T, index: number) => VNodeChild
 }
@@ -38,7 +40,7 @@ const UNMEASURED_ROWS = 20
 /** gridColumns is the CSS grid template shared by the header and every row. */
 export function gridColumns(columns: VtColumn<unknown>[]): string {
   return columns
-    .map((c) => (c.width ? `${c.width}px` : `minmax(${c.minWidth ?? 80}px, 1fr)`))
+    .map((c) => (c.width ? `${c.width}px` : `minmax(${c.minWidth ?? 80}px, ${c.grow ?? 1}fr)`))
     .join(' ')
 }
 

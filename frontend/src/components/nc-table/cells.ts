@@ -58,7 +58,9 @@ export function statusCell(w: Words, prefix: string, value: string | null | unde
 export function daysLeftCell(w: Words, due: string | null | undefined, days: number | null | undefined): VNode {
   const overdue = isOverdue(days)
   const text = typeof days !== 'number' ? '' : days < 0 ? w.text('days.overdue', -days) : w.text('days.left', days)
-  return h('span', { class: overdue ? 'cell-days overdue' : 'cell-days', 'data-testid': 'days-left' }, [
+  // The whole text in a tooltip, for a narrow column that shortens it.
+  const title = [formatDate(due), text].filter(Boolean).join(' — ')
+  return h('span', { class: overdue ? 'cell-days overdue' : 'cell-days', 'data-testid': 'days-left', title }, [
     h('span', { class: 'date' }, formatDate(due)),
     text ? h('span', { class: 'days' }, text) : null,
   ])

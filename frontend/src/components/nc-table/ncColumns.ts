@@ -10,12 +10,18 @@ import type { VtColumn } from './VirtualTable'
 type Translate = (key: string, ...args: unknown[]) => string
 type Exists = (key: string) => boolean
 
-export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
+/**
+ * ncColumns gives the list's columns. compact (a narrow window) puts the evidence status
+ * under the CA status, gives the day received as the due cell's tooltip, and lets the
+ * text columns share the room, so nothing scrolls sideways or is cut.
+ */
+export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<NCRow>[] {
   const w = new Words(t, te)
-  return [
+  const cols: VtColumn<NCRow>[] = [
     {
       key: 'ready',
       title: t('nc.col.ready'),
+      // Room for "envoyer", the header's longest word, on one line.
       width: 80,
       align: 'center',
       // The portal's ✓: marked "ready to send"; a clock once Send queued it.
@@ -38,7 +44,8 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
     {
       key: 'audit',
       title: t('nc.col.audit'),
-      width: 210,
+      minWidth: compact ? 100 : 190,
+      grow: 0.9,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.audit_id),
@@ -48,7 +55,7 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
     {
       key: 'criterion',
       title: t('nc.col.criterion'),
-      minWidth: 220,
+      minWidth: compact ? 120 : 220,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
           h('strong', r.nc.criterion_number),
@@ -59,10 +66,12 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
       key: 'finding',
       title: t('nc.col.finding'),
       // Room for the longest number and both badges on one line.
-      minWidth: 260,
+      minWidth: compact ? 140 : 260,
+      // The NC's number and its badges whole: the widest share.
+      grow: 1.5,
       render: (r) =>
         h('div', { class: 'cell-2' }, [
-          h('strong', [
+          h('strong', { title: r.nc.id }, [
             r.nc.id,
             r.unread > 0 ? h('span', { class: 'unread', title: w.text('nc.unread', r.unread) }, `✉ ${r.unread}`) : null,
             r.updates > 0
@@ -81,7 +90,8 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
     {
       key: 'due',
       title: t('nc.col.due'),
-      width: 150,
+      // "2744 jours de retard" whole, in every language.
+      width: 170,
       render: (r) => daysLeftCell(w, r.nc.due_date, r.days_left),
     },
     {
@@ -95,6 +105,36 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
       title: t('nc.col.evidenceStatus'),
       width: 130,
       render: (r) => statusCell(w, 'nc.status', r.nc.evidence_status),
+    },
+  ]
+  if (!compact) return cols
+  // Narrow: the CA status with the evidence status under it; the day received in a tooltip.
+  const byKey = new Map(cols.map((c) => [c.key, c]))
+  return [
+    byKey.get('ready')!,
+    byKey.get('audit')!,
+    byKey.get('criterion')!,
+    byKey.get('finding')!,
+    {
+      key: 'due',
+      title: t('nc.col.due'),
+      width: 156,
+      // Two lines fit a row: the due day and the days left; the day received is in the
+      // tooltip (and on the NC's screen).
+      render: (r) =>
+        h('div', { class: 'cell-due', title: `${w.text('nc.col.received')} ${formatDate(r.nc.received_date)}` }, [
+          daysLeftCell(w, r.nc.due_date, r.days_left),
+        ]),
+    },
+    {
+      key: 'ca_status',
+      title: `${t('nc.col.caStatus')} / ${t('nc.col.evidenceStatus')}`,
+      width: 118,
+      render: (r) =>
+        h('div', { class: 'cell-status' }, [
+          statusCell(w, 'nc.status', r.nc.ca_status),
+          statusCell(w, 'nc.status', r.nc.evidence_status),
+        ]),
     },
   ]
 }

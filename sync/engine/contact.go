@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+)
+
+// Prober is what the engine needs to check, cheaply, that the server answers again
+// (the API's /health). A remote without it is only retried by the sync's backoff.
+type Prober interface {
+	Health(ctx context.Context) error
+}
+
+// contact records what one request said about the link: any answer of the server,
+// even a refusal, means it is in touch; a transport failure means offline. A request
+// that the engine itself cancelled, or that failed on this machine, says nothing.
+func (e *Engine) contact(err error) {
+	code := client.Code(err)
+	switch {
+	case err == nil || (code != "" && code != api.CodeUnreachable):
+		now := e.opt.Now()
+		e.mu.Lock()
+		was := e.status
+		e.status.Online, e.status.LastContact = true, now
+		after := e.status
+		e.mu.Unlock()
+		// Every request answers: the UI hears of it when the state or the minute it
+		// shows changes, not at every chunk of an upload.
+		if (!was.Online || now.Sub(was.LastContact) >= time.Minute) && e.opt.OnStatus != nil {
+			e.opt.OnStatus(after)
+		}
+	case code == api.CodeUnreachable:
+		e.update(func(s *Status) { s.Online = false })
+	}
+}
+
+// watch wraps remote so that every request's outcome marks the engine online or
+// offline at once, not only when a whole sync ends.
+func watch(e *Engine, r Remote) Remote {
+	w := watched{e: e, r: r}
+	if u, ok := r.(UploadRemote); ok {
+		return watchedUploads{watched: w, u: u}
+	}
+	return w
+}
+
+type watched struct {
+	e *Engine
+	r Remote
+}
+
+func (w watched) Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error) {
+	resp, err := w.r.Push(ctx, req)
+	w.e.contact(err)
+	return resp, err
+}
+
+func (w watched) Changes(ctx context.Context, cursor string, limit int) (api.ChangesPage, error) {
+	page, err := w.r.Changes(ctx, cursor, limit)
+	w.e.contact(err)
+	return page, err
+}
+
+func (w watched) Download(ctx context.Context, sha string, from int64, open func(start int64) (io.Writer, error)) error {
+	err := w.r.Download(ctx, sha, from, open)
+	w.e.contact(err)
+	return err
+}
+
+type watchedUploads struct {
+	watched
+	u UploadRemote
+}
+
+func (w watchedUploads) Missing(ctx context.Context, hashes []string) ([]string, error) {
+	m, err := w.u.Missing(ctx, hashes)
+	w.e.contact(err)
+	return m, err
+}
+
+func (w watchedUploads) CreateUpload(ctx context.Context, ref api.FileRef) (string, error) {
+	url, err := w.u.CreateUpload(ctx, ref)
+	w.e.contact(err)
+	return url, err
+}
+
+func (w watchedUploads) UploadOffset(ctx context.Context, url string) (int64, error) {
+	n, err := w.u.UploadOffset(ctx, url)
+	w.e.contact(err)
+	return n, err
+}
+
+func (w watchedUploads) UploadChunk(ctx context.Context, url string, src io.ReaderAt, offset, n int64) (int64, error) {
+	got, err := w.u.UploadChunk(ctx, url, src, offset, n)
+	w.e.contact(err)
+	return got, err
+}
+
+// probe asks the server whether it answers again; true when it does.
+func (e *Engine) probe(ctx context.Context) bool {
+	if e.prober == nil {
+		return false
+	}
+	err := e.prober.Health(ctx)
+	e.contact(err)
+	return err == nil
+}
+
+// workWaits says whether something of the user's waits for the server: outbox entries
+// or files to upload. Only then is the link probed often while offline.
+func (e *Engine) workWaits() bool {
+	return e.Status().Pending > 0 || e.uploadsWaiting.Load()
+}

@@ -1,0 +1,165 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
+)
+
+// linkDown makes every connection through the proxy fail at once, as a dropped link does.
+func linkDown(p *servertest.Proxy) { p.AddToxic("down", "reset_peer", "upstream", `"timeout": 0`) }
+func linkUp(p *servertest.Proxy)   { p.RemoveToxic("down") }
+
+// counted is the real client, counting its health checks.
+type counted struct {
+	*client.Client
+	health atomic.Int32
+}
+
+func (c *counted) Health(ctx context.Context) error {
+	c.health.Add(1)
+	return c.Client.Health(ctx)
+}
+
+// statusLog keeps every status the engine reports.
+type statusLog struct {
+	mu  sync.Mutex
+	all []engine.Status
+}
+
+func (l *statusLog) add(s engine.Status) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all = append(l.all, s)
+}
+
+func (l *statusLog) list() []engine.Status {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]engine.Status(nil), l.all...)
+}
+
+// The first request that finds the link gone turns the status offline, while the sync
+// is still running; the time of the last contact stays the last answer's.
+func TestOfflineIsShownFromTheFirstFailedRequest(t *testing.T) {
+	srv := servertest.Start(t)
+	proxy := servertest.NewProxy(t, srv.URL)
+	c := login(t, proxy.URL)
+	st := newReplica(t)
+	ctx := context.Background()
+	clock := time.Date(2026, 12, 5, 14, 2, 0, 0, time.UTC)
+	var log statusLog
+	e := engine.New(st, c, engine.Options{Now: func() time.Time { return clock }, OnStatus: log.add})
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Status(); !s.Online || !s.LastContact.Equal(clock) {
+		t.Fatalf("after a good sync: online %v, last contact %v; want true, %v", s.Online, s.LastContact, clock)
+	}
+
+	linkDown(proxy)
+	st.writeMessage("NC-167140-2019", "Training done")
+	clock = clock.Add(7 * time.Minute)
+	before := len(log.list())
+	if err := e.Sync(ctx); client.Code(err) != api.CodeUnreachable {
+		t.Fatalf("sync with the link down: got %v, want unreachable", err)
+	}
+	s := e.Status()
+	if s.Online {
+		t.Error("still online after the link dropped")
+	}
+	if !s.LastContact.Equal(clock.Add(-7 * time.Minute)) {
+		t.Errorf("last contact: got %v, want the last answer's time %v", s.LastContact, clock.Add(-7*time.Minute))
+	}
+	if s.Pending != 1 {
+		t.Errorf("pending: got %d, want 1", s.Pending)
+	}
+	offlineMidSync := false
+	for _, s := range log.list()[before:] {
+		if !s.Online && s.Syncing {
+			offlineMidSync = true
+		}
+	}
+	if !offlineMidSync {
+		t.Error("offline was reported only when the sync ended, not at the failed request")
+	}
+
+	// A refusal is an answer: the server is in touch even when it says no.
+	linkUp(proxy)
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Status(); !s.Online || !s.LastContact.Equal(clock) || s.Pending != 0 {
+		t.Errorf("back online: got online %v, last contact %v, pending %d", s.Online, s.LastContact, s.Pending)
+	}
+}
+
+// While offline with work waiting, the engine asks the server's health every
+// ProbeInterval and sends the work as soon as it answers, long before the backoff ends;
+// with nothing waiting it does not probe.
+func TestServeProbesWhileWorkWaitsAndSendsItWhenTheLinkIsBack(t *testing.T) {
+	srv := servertest.Start(t)
+	proxy := servertest.NewProxy(t, srv.URL)
+	c := &counted{Client: login(t, proxy.URL)}
+	st := newReplica(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	// The backoff is a minute: only a probe can bring the work over within the test.
+	opt := engine.Options{MinBackoff: time.Minute, MaxBackoff: time.Minute, Interval: time.Hour, ProbeInterval: 20 * time.Millisecond}
+	linkDown(proxy)
+	e := engine.New(st, c, opt)
+	done := make(chan error, 1)
+	go func() { done <- e.Serve(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for e.Status().LastError != api.CodeUnreachable {
+		if time.Now().After(deadline) {
+			t.Fatal("the first sync never failed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := c.health.Load(); n != 0 {
+		t.Errorf("probed %d times with nothing waiting", n)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Serve: %v", err)
+	}
+
+	// Now with a message waiting.
+	st.writeMessage("NC-167140-2019", "Register signed")
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	e = engine.New(st, c, opt)
+	go func() { done <- e.Serve(ctx) }()
+	for c.health.Load() < 3 {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("no probe while offline with a message waiting")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if e.Status().Online {
+		t.Error("online while every probe fails")
+	}
+	linkUp(proxy)
+	back := time.Now()
+	for e.Status().Pending != 0 || !e.Status().Online {
+		if time.Since(back) > 5*time.Second {
+			t.Fatalf("the message waited after the link came back: status %+v", e.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("sent %v after the link came back (backoff was %v)", time.Since(back).Round(time.Millisecond), opt.MinBackoff)
+	if got := st.rejected(); len(got) != 0 {
+		t.Errorf("rejected: %v", got)
+	}
+}
