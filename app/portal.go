@@ -181,8 +181,8 @@ func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 			er := evReady[nc.ID]
 			r.Ready, r.Queued, r.Notice = er.Ready && !er.Send, er.Send, er.Notice
 		}
-		if r.Action != "" {
-			r.DaysLeft = daysLeft(today, nc.DueDate)
+		if r.Due = nc.StepDueDate(); r.Due != "" {
+			r.DaysLeft = daysLeft(today, r.Due)
 		}
 		out = append(out, r)
 	}

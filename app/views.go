@@ -62,8 +62,11 @@ type NCRow struct {
 	NC          api.NC   `json:"nc"`
 	AuditDate   api.Date `json:"audit_date"`
 	ServiceType string   `json:"service_type"`
-	// DaysLeft until the due date, negative when overdue; nil without a due date or
-	// when nothing is expected of the client.
+	// Due is the deadline of the NC's current step (api.NC.StepDueDate): the CA's while
+	// a corrective measure is expected, the evidence's while evidence is; empty when
+	// nothing is due from the client. Screens show this, never nc.due_date alone.
+	Due api.Date `json:"due"`
+	// DaysLeft until Due, negative when overdue; nil without one.
 	DaysLeft *int `json:"days_left"`
 	// Action is what is expected of the client now: "ca", "evidence" or "" (nothing).
 	Action string `json:"action"`

@@ -187,7 +187,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// An NC awaiting evidence with no file: submitting is refused.
 	nc := e.nc(coop, ncOpen)
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: nc.Revision, Text: "Réunions."})[0], 1, api.PushApplied, "")
-	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen, true, ""); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen, true, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncOpen)
@@ -209,7 +209,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncEvidence)
-	if nc.Stage != api.StageEvidenceReturned || nc.EvidenceStatus != api.StatusReturned || nc.DueDate != "2019-09-01" ||
+	if nc.Stage != api.StageEvidenceReturned || nc.EvidenceStatus != api.StatusReturned || nc.EvidenceDueDate != "2019-09-01" ||
 		nc.EvidenceHistory[0].Decision != workflow.DecisionReturned || nc.EvidenceHistory[0].Comment != "L'accord n'est pas signé." {
 		t.Fatalf("returned NC: %+v", nc)
 	}

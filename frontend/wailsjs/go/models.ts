@@ -450,6 +450,7 @@ export namespace api {
 	    score?: number;
 	    received_date: string;
 	    due_date?: string;
+	    evidence_due_date?: string;
 	    stage: string;
 	    ca_status: string;
 	    evidence_status: string;
@@ -473,6 +474,7 @@ export namespace api {
 	        this.score = source["score"];
 	        this.received_date = source["received_date"];
 	        this.due_date = source["due_date"];
+	        this.evidence_due_date = source["evidence_due_date"];
 	        this.stage = source["stage"];
 	        this.ca_status = source["ca_status"];
 	        this.evidence_status = source["evidence_status"];
@@ -667,6 +669,7 @@ export namespace app {
 	    nc: api.NC;
 	    audit_date: string;
 	    service_type: string;
+	    due: string;
 	    days_left?: number;
 	    action: string;
 	    unread: number;
@@ -684,6 +687,7 @@ export namespace app {
 	        this.nc = this.convertValues(source["nc"], api.NC);
 	        this.audit_date = source["audit_date"];
 	        this.service_type = source["service_type"];
+	        this.due = source["due"];
 	        this.days_left = source["days_left"];
 	        this.action = source["action"];
 	        this.unread = source["unread"];

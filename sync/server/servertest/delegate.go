@@ -71,8 +71,8 @@ func (s *Server) ConfirmNC(ctx context.Context, analyst, orgID, ncID string, due
 	return s.Workflow().ConfirmNC(ctx, analyst, orgID, ncID, due)
 }
 
-func (s *Server) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string) error {
-	return s.Workflow().AcceptCA(ctx, analyst, orgID, ncID, requestEvidence, comment)
+func (s *Server) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string, evidenceDue api.Date) error {
+	return s.Workflow().AcceptCA(ctx, analyst, orgID, ncID, requestEvidence, comment, evidenceDue)
 }
 
 func (s *Server) ReturnCA(ctx context.Context, analyst, orgID, ncID, comment string, due api.Date) error {
