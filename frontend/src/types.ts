@@ -120,8 +120,9 @@ export type LoginDefaults = Model<app.LoginDefaults>
 export type SyncStatus = Model<app.SyncStatus>
 
 /**
- * One NC in a list. days_left: until the due date, negative when overdue, null when
- * nothing is due. action: what is expected of the client now ("ca", "evidence" or "").
+ * One NC in a list. due: the deadline of the NC's current step (the CA's, or the
+ * evidence's once the CA is accepted), "" when nothing is due; days_left: until due,
+ * negative when overdue, null when nothing is due. action: what is expected of the client now ("ca", "evidence" or "").
  * updates: analyst decisions and messages not seen yet. ready: the CA is marked ready to
  * send (✓); queued: Send was pressed. notice: a code (ca.notice.*) asking the user to
  * look at this NC again, "" when none.

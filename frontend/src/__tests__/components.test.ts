@@ -251,7 +251,7 @@ describe('NC detail: what is expected now', () => {
     ['ca_requested', {}, { days_left: 1 }, 'CA requested — due 01/06/2019, 1 day left', 'Your analyst asked'],
     ['ca_submitted', { ca_status: 'submitted' }, { days_left: null }, 'Sent — waiting for evaluation', 'Cannot be changed now'],
     ['ca_returned', { ca_status: 'returned', ca: { text: 'We will train', analyst_comment: 'Say when' } }, { days_left: 3 }, 'Returned by the analyst: see comment — due 01/06/2019, 3 days left', 'correct it and send it again'],
-    ['evidence_requested', { ca_status: 'accepted', evidence_status: 'requested' }, { days_left: 0 }, 'Accepted — evidence requested — due 01/06/2019, due today', 'add the objective evidence'],
+    ['evidence_requested', { ca_status: 'accepted', evidence_status: 'requested', evidence_due_date: '2026-12-20' }, { due: '2026-12-20', days_left: 0 }, 'Corrective measure accepted — evidence requested — due 20/12/2026, due today', 'add the objective evidence'],
     ['evidence_submitted', { ca_status: 'accepted', evidence_status: 'submitted' }, { days_left: null }, 'Evidence sent — waiting for evaluation', 'Cannot be changed now'],
     ['evidence_returned', { ca_status: 'accepted', evidence_status: 'returned' }, { days_left: 2 }, 'Evidence returned by the analyst: see comment — due 01/06/2019, 2 days left', 'send it again'],
     ['closed', { ca_status: 'accepted', evidence_status: 'accepted' }, { days_left: null }, 'Closed', 'this non-conformity is closed'],
@@ -272,7 +272,43 @@ describe('NC detail: what is expected now', () => {
     b.nc.mockResolvedValue(detail(r))
     const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-9' }, lang: 'fr', path: '/ncs/NC-9' })
     expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformité NC-9')
-    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — dû le 01/06/2019, 12 jours restants')
+    expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — à rendre le 01/06/2019, 12 jours restants')
+  })
+
+  it('says an accepted corrective measure is good news, due by the evidence deadline', async () => {
+    // The CA was due in 2019; the analyst accepted it and set the evidence deadline.
+    const r = ncRow(
+      {
+        id: 'NC-10',
+        stage: 'evidence_requested',
+        ca_status: 'accepted',
+        evidence_status: 'requested',
+        due_date: '2019-06-01',
+        evidence_due_date: '2026-12-20',
+        ca: { text: 'Accord signé', analyst_comment: 'Satisfait.' },
+      },
+      { action: 'evidence', due: '2026-12-20', days_left: 15 },
+    )
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-10' }, lang: 'fr', path: '/ncs/NC-10' })
+    const head = wrapper.get('[data-testid=nc-expect-headline]').text()
+    expect(head).toBe('Mesure corrective acceptée — preuves matérielles demandées — à rendre le 20/12/2026, 15 jours restants')
+    expect(head).not.toContain('2019')
+    expect(wrapper.get('[data-testid=nc-expect]').attributes('data-tone')).toBe('success')
+    const comment = wrapper.get('[data-testid=nc-analyst-comment]')
+    expect(comment.classes()).toContain('comment-good')
+    expect(comment.classes()).not.toContain('comment-returned')
+    expect(wrapper.get('[data-testid=nc-evidence-due]').text()).toContain('20/12/2026')
+  })
+
+  it('reminds, never alarms, when the evidence deadline has passed', async () => {
+    const r = ncRow(
+      { id: 'NC-11', stage: 'evidence_requested', ca_status: 'accepted', evidence_status: 'requested', evidence_due_date: '2026-11-01' },
+      { action: 'evidence', due: '2026-11-01', days_left: -4 },
+    )
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-11' }, path: '/ncs/NC-11' })
+    expect(wrapper.get('[data-testid=nc-expect]').attributes('data-tone')).toBe('warning')
   })
 
   it('shows the analyst comment of a returned CA', async () => {

@@ -82,7 +82,7 @@ export function ncColumns(t: Translate, te: Exists): VtColumn<NCRow>[] {
       key: 'due',
       title: t('nc.col.due'),
       width: 150,
-      render: (r) => daysLeftCell(w, r.nc.due_date, r.days_left),
+      render: (r) => daysLeftCell(w, r.due, r.days_left),
     },
     {
       key: 'ca_status',
