@@ -48,7 +48,7 @@ func (r *recorder) saw(event string) bool {
 	return slices.Contains(r.events, event)
 }
 
-// today in the demo: a fixed day, so that days left are known.
+// today in the demo: a fixed day, servertest.DemoToday, so that days left are known.
 var today = time.Date(2019, 5, 20, 10, 0, 0, 0, time.Local)
 
 func newApp(t *testing.T, dir string, p *recorder) *app.App {
@@ -107,14 +107,14 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	if found == nil {
 		t.Fatalf("NC-167140-2019 is not among the actions: %+v", d.Actions)
 	}
-	// Due 01/06/2019, today is 20/05/2019.
-	if found.Action != app.FilterCA || found.DaysLeft == nil || *found.DaysLeft != 12 {
-		t.Errorf("NC-167140-2019: action %q, days left %v; want ca, 12", found.Action, found.DaysLeft)
+	// Due 08/06/2019, today is 20/05/2019 (servertest.DemoToday).
+	if found.Action != app.FilterCA || found.DaysLeft == nil || *found.DaysLeft != 19 {
+		t.Errorf("NC-167140-2019: action %q, days left %v; want ca, 19", found.Action, found.DaysLeft)
 	}
 	if d.CACount == 0 || d.EvidenceCount == 0 {
 		t.Errorf("counts: %d CAs, %d evidence; want both > 0", d.CACount, d.EvidenceCount)
 	}
-	if d.Certificate == nil || d.Certificate.ValidUntil != "2023-10-14" {
+	if d.Certificate == nil || d.Certificate.ValidUntil != "2021-06-22" {
 		t.Errorf("latest certificate: %+v", d.Certificate)
 	}
 	if a.Sync.Status().Version == 0 {
@@ -165,7 +165,7 @@ func TestNCDetailAndReadState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Audit.ID != "AO-38369" || d.Audit.Date != "2018-10-15" {
+	if d.Audit.ID != "AO-38369" || d.Audit.Date != "2019-04-08" {
 		t.Errorf("audit of the NC: %+v", d.Audit)
 	}
 	if len(d.Messages) == 0 {

@@ -31,6 +31,29 @@ func (p *Portal) Certification() (*api.Certification, error) {
 	return c, p.fail(err)
 }
 
+// Standing returns the certification status as it stands today: an expired certificate
+// or a passed audit date is never plain "certified". Nil without certification data.
+func (p *Portal) Standing() (*Standing, error) {
+	s, err := p.standing(p.ctx)
+	return s, p.fail(err)
+}
+
+func (p *Portal) standing(ctx context.Context) (*Standing, error) {
+	c, err := optional(p.store.Portal.Certification(ctx))
+	if err != nil || c == nil {
+		return nil, err
+	}
+	certs, err := p.store.Portal.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var latest *api.Certificate
+	if len(certs) > 0 {
+		latest = &certs[0]
+	}
+	return standing(c, latest, p.today()), nil
+}
+
 // Contacts returns the contacts, the analyst first.
 func (p *Portal) Contacts() ([]api.Contact, error) {
 	c, err := p.store.Portal.Contacts(p.ctx)
@@ -256,6 +279,7 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 	if len(certs) > 0 {
 		d.Certificate = &certs[0]
 	}
+	d.Standing = standing(d.Certification, d.Certificate, p.today())
 	open, err := p.store.Portal.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
 	if err != nil {
 		return d, err

@@ -144,6 +144,8 @@ type Dashboard struct {
 	Organisation  *api.Organisation  `json:"organisation"`
 	Certification *api.Certification `json:"certification"`
 	Certificate   *api.Certificate   `json:"certificate"` // the latest one
+	// Standing is the certification status as it stands today (see Portal.Standing).
+	Standing *Standing `json:"standing"`
 	Actions       []NCRow            `json:"actions"`     // NCs expecting the client, by due date
 	CACount       int                `json:"ca_count"`
 	EvidenceCount int                `json:"evidence_count"`

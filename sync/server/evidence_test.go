@@ -281,7 +281,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 		t.Fatalf("pulled certificate: %+v", gotCert)
 	}
 	if certification.Status != "certified" || certification.CertificateNo != cert.Number || certification.CycleStart != "2019-06-10" ||
-		certification.LastAudit != "2018-10-15" || gotAudit.Status != "closed" {
+		certification.LastAudit != "2019-04-08" || gotAudit.Status != "closed" {
 		t.Fatalf("certification %+v, audit %+v", certification, gotAudit)
 	}
 	r := e.do("GET", "/files/"+gotCert.File.SHA256, coop, nil)

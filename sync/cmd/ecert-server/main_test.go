@@ -34,6 +34,7 @@ func TestServeRefusesNonsenseLimits(t *testing.T) {
 		{"--max-in-flight", "-3"},
 		{"--max-file-mb", "0"},
 		{"--quota-mb", "-1"},
+		{"--demo", "--demo-today", "05/12/2026"},
 	} {
 		dataDir := filepath.Join(t.TempDir(), "data")
 		all := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, args...)
