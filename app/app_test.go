@@ -117,11 +117,48 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	if d.Certificate == nil || d.Certificate.ValidUntil != "2021-06-22" {
 		t.Errorf("latest certificate: %+v", d.Certificate)
 	}
+	if d.Standing == nil || d.Standing.Status != "certified" {
+		t.Errorf("standing of the demo: %+v, want certified", d.Standing)
+	}
 	if a.Sync.Status().Version == 0 {
 		t.Error("the status version did not grow with the status events")
 	}
 	if !p.saw(app.EventDataChanged) || !p.saw(app.EventSyncStatus) {
 		t.Errorf("events to the UI: %v", p.events)
+	}
+}
+
+// Whatever the server says, a passed audit date or an expired certificate is never
+// shown as plain "certified".
+func TestStandingFollowsTheDates(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	c, err := a.Portal.Certification()
+	if err != nil || c == nil {
+		t.Fatalf("certification: %+v, %v", c, err)
+	}
+	old := *c
+	old.NextAuditDue = "2019-05-01" // today is 20/05/2019
+	if err := srv.Workflow().UpsertCertification(ctx, "3542", old); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	s, err := a.Portal.Standing()
+	if err != nil || s == nil || s.Status != app.StandingAuditOverdue || s.Since != "2019-05-01" {
+		t.Errorf("audit date passed: %+v, %v; want audit_overdue since 2019-05-01", s, err)
+	}
+	old.CycleEnd = "2019-03-31"
+	if err := srv.Workflow().UpsertCertification(ctx, "3542", old); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Workflow().UpsertCertificate(ctx, "3542", api.Certificate{ID: "CERT-3542-2019", Number: "FLO-3542-2016",
+		Year: 2016, ValidUntil: "2019-03-31"}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	d, err := a.Portal.Dashboard()
+	if err != nil || d.Standing == nil || d.Standing.Status != app.StandingExpired || d.Standing.Since != "2019-04-01" {
+		t.Errorf("certificate expired: %+v, %v; want expired since 2019-04-01", d.Standing, err)
 	}
 }
 

@@ -17,6 +17,7 @@ import type {
   BackendEvents,
   CertificateRow,
   Certification,
+  Standing,
   Contact,
   Criterion,
   Dashboard,
@@ -59,6 +60,8 @@ export const syncNow = () => call<void>(SyncAPI.SyncNow())
 export const dashboard = () => call<Dashboard>(PortalAPI.Dashboard())
 export const organisation = () => call<Organisation | null>(PortalAPI.Organisation())
 export const certification = () => call<Certification | null>(PortalAPI.Certification())
+/** The certification status as it stands today (never plain "certified" when expired). */
+export const standing = () => call<Standing | null>(PortalAPI.Standing())
 export const contacts = () => call<Contact[] | null>(PortalAPI.Contacts())
 export const certificates = () => call<CertificateRow[] | null>(PortalAPI.Certificates())
 export const documents = () => call<DocumentRow[] | null>(PortalAPI.Documents())

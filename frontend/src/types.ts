@@ -64,6 +64,12 @@ export type EvidenceState = 'local' | 'queued' | 'attached' | 'removing' | 'refu
 export type FileRef = Model<api.FileRef>
 export type Organisation = Model<api.Organisation, { products: string[] | null }>
 export type Certification = Model<api.Certification, { scope: string[] | null }>
+/**
+ * The certification status as it stands today (app.Standing): the server's status, or
+ * expired / audit_overdue when the dates contradict "certified"; since: from when, for
+ * those two ("" otherwise).
+ */
+export type Standing = Model<app.Standing>
 export type Contact = Model<api.Contact>
 export type Certificate = Model<api.Certificate, { file?: FileRef | null }>
 export type Document = Model<api.Document, { file: FileRef }>
@@ -209,6 +215,7 @@ export type Dashboard = Model<
     organisation: Organisation | null
     certification: Certification | null
     certificate: Certificate | null
+    standing: Standing | null
     actions: NCRow[] | null
     messages: MessageRow[] | null
     today: ApiDate

@@ -30,6 +30,7 @@ const mock = {
   dashboard: vi.fn(),
   organisation: vi.fn(),
   certification: vi.fn(),
+  standing: vi.fn(),
   contacts: vi.fn(),
   certificates: vi.fn(),
   documents: vi.fn(),

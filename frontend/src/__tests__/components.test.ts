@@ -6,6 +6,7 @@ import VirtualTable from '../components/nc-table/VirtualTable'
 import FileActions from '../components/files/FileActions.vue'
 import NcListView from '../views/NcListView.vue'
 import NcDetailView from '../views/NcDetailView.vue'
+import DashboardView from '../views/DashboardView.vue'
 import { useSyncStore } from '../stores/sync'
 import { useSessionStore } from '../stores/session'
 import { i18n } from '../i18n'
@@ -350,5 +351,47 @@ describe('FileActions', () => {
     await flushPromises()
     expect(b.saveFileAs).toHaveBeenCalledWith('abc')
     expect(document.querySelectorAll('.n-message')).toHaveLength(1)
+  })
+})
+
+describe('Certification standing', () => {
+  const certification = {
+    id: '3542',
+    status: 'certified',
+    standard: 'Hired Labour',
+    scope: ['Thé'],
+    cycle_start: '2016-10-15',
+    cycle_end: '2019-10-14',
+    last_audit: '2016-10-15',
+    next_audit_due: '2017-10-15',
+    certificate_no: 'FLO-3542-2016',
+  }
+
+  it('never shows an expired certificate as plain "Certifié"', async () => {
+    b.dashboard.mockResolvedValue(
+      dashboard({ certification, standing: { status: 'expired', since: '2019-10-15' } }),
+    )
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', path: '/' })
+    const tag = wrapper.get('[data-testid=dash-certification] [data-testid=standing]')
+    expect(tag.attributes('data-status')).toBe('expired')
+    expect(tag.text()).toContain('Certificat expiré')
+    expect(tag.get('[data-testid=standing-since]').text()).toBe('depuis le 15/10/2019')
+    expect(tag.text()).not.toContain('Certifié')
+  })
+
+  it('says when the audit is overdue, in Spanish too', async () => {
+    b.dashboard.mockResolvedValue(
+      dashboard({ certification, standing: { status: 'audit_overdue', since: '2017-10-15' } }),
+    )
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'es', path: '/' })
+    const tag = wrapper.get('[data-testid=standing]')
+    expect(tag.text()).toContain('Auditoría atrasada')
+    expect(tag.get('[data-testid=standing-since]').text()).toBe('desde el 15/10/2017')
+  })
+
+  it('shows the server status as it came when the dates agree', async () => {
+    b.dashboard.mockResolvedValue(dashboard({ certification, standing: { status: 'certified', since: '' } }))
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', path: '/' })
+    expect(wrapper.get('[data-testid=standing]').text()).toBe('Certifié')
   })
 })

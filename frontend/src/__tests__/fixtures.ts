@@ -64,6 +64,7 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     organisation: null,
     certification: null,
     certificate: null,
+    standing: null,
     actions: [],
     ca_count: 1,
     evidence_count: 2,

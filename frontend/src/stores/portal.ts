@@ -5,6 +5,7 @@ import type {
   AuditRow,
   CertificateRow,
   Certification,
+  Standing,
   Contact,
   Criterion,
   Dashboard,
@@ -24,7 +25,7 @@ import type {
 const DEPENDS: Record<string, string[]> = {
   dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit', 'ca_draft', 'outbox', 'evidence'],
   organisation: ['organisation'],
-  certification: ['certification'],
+  certification: ['certification', 'certificate'],
   contacts: ['contact'],
   certificates: ['certificate'],
   documents: ['document'],
@@ -92,6 +93,7 @@ export const usePortalStore = defineStore('portal', () => {
   const dashboard = shallowRef<Dashboard | null>(null)
   const organisation = ref<Organisation | null>(null)
   const certification = ref<Certification | null>(null)
+  const standing = ref<Standing | null>(null)
   const contacts = ref<Contact[]>([])
   const certificates = ref<CertificateRow[]>([])
   const documents = ref<DocumentRow[]>([])
@@ -148,7 +150,14 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard: () => run('dashboard', backend.dashboard, (v) => (dashboard.value = v)),
     organisation: () => run('organisation', backend.organisation, (v) => (organisation.value = v)),
     certification: () =>
-      run('certification', backend.certification, (v) => (certification.value = v)),
+      run(
+        'certification',
+        () => Promise.all([backend.certification(), backend.standing()]),
+        ([c, s]) => {
+          certification.value = c
+          standing.value = s
+        },
+      ),
     contacts: () => run('contacts', backend.contacts, (v) => (contacts.value = v ?? [])),
     certificates: () =>
       run('certificates', backend.certificates, (v) => (certificates.value = v ?? [])),
@@ -257,6 +266,7 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard.value = null
     organisation.value = null
     certification.value = null
+    standing.value = null
     contacts.value = []
     certificates.value = []
     documents.value = []
@@ -274,6 +284,7 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard,
     organisation,
     certification,
+    standing,
     contacts,
     certificates,
     documents,

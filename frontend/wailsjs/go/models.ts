@@ -715,10 +715,25 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class Standing {
+	    status: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Standing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.since = source["since"];
+	    }
+	}
 	export class Dashboard {
 	    organisation?: api.Organisation;
 	    certification?: api.Certification;
 	    certificate?: api.Certificate;
+	    standing?: Standing;
 	    actions: NCRow[];
 	    ca_count: number;
 	    evidence_count: number;
@@ -738,6 +753,7 @@ export namespace app {
 	        this.organisation = this.convertValues(source["organisation"], api.Organisation);
 	        this.certification = this.convertValues(source["certification"], api.Certification);
 	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
+	        this.standing = this.convertValues(source["standing"], Standing);
 	        this.actions = this.convertValues(source["actions"], NCRow);
 	        this.ca_count = source["ca_count"];
 	        this.evidence_count = source["evidence_count"];
@@ -1100,6 +1116,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class SyncStatus {
 	    online: boolean;
 	    syncing: boolean;

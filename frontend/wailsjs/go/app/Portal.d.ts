@@ -30,3 +30,5 @@ export function OpenFile(arg1:string):Promise<void>;
 export function Organisation():Promise<api.Organisation>;
 
 export function SaveFileAs(arg1:string):Promise<void>;
+
+export function Standing():Promise<app.Standing>;

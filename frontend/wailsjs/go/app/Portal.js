@@ -57,3 +57,7 @@ export function Organisation() {
 export function SaveFileAs(arg1) {
   return window['go']['app']['Portal']['SaveFileAs'](arg1);
 }
+
+export function Standing() {
+  return window['go']['app']['Portal']['Standing']();
+}
