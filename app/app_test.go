@@ -185,6 +185,17 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	if len(all) < 4 {
 		t.Errorf("all NCs: %v", all)
 	}
+	// Sent, awaiting evaluation: found in a place of its own, with its count.
+	sent := ids(app.FilterSent)
+	if !slices.Equal(sent, []string{"NC-168802-2019"}) {
+		t.Errorf("sent, awaiting evaluation: %v, want NC-168802-2019", sent)
+	}
+	if slices.Contains(ca, "NC-168802-2019") || slices.Contains(ev, "NC-168802-2019") {
+		t.Errorf("a sent NC is still among those to answer: %v %v", ca, ev)
+	}
+	if d, err := a.Portal.Dashboard(); err != nil || d.SentCount != 1 {
+		t.Errorf("dashboard sent count: %d, %v; want 1", d.SentCount, err)
+	}
 	if _, err := a.Portal.NCs("'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unknown filter: got %v, want invalid_input", err)
 	}

@@ -156,6 +156,10 @@ func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
 	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2018") || !strings.Contains(r.stdout, "08/06/2019") {
 		t.Errorf("nc list --filter ca:\n%s", r.stdout)
 	}
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "sent"); r.code != 0 || !strings.Contains(r.stdout, "NC-168802-2019") ||
+		!strings.Contains(r.stdout, "evidence_submitted") || strings.Contains(r.stdout, "NC-167140-2019") {
+		t.Errorf("nc list --filter sent: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 
 	// Offline, the replica still answers and sync says why it failed.
 	stopServer()

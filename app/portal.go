@@ -78,7 +78,7 @@ func (p *Portal) Audits() ([]AuditRow, error) {
 	return a, p.fail(err)
 }
 
-// NCs returns the NC list of a filter: ca, evidence, open, history or all.
+// NCs returns the NC list of a filter: ca, evidence, sent, open, history or all.
 func (p *Portal) NCs(filter string) ([]NCRow, error) {
 	r, err := p.ncs(p.ctx, filter)
 	return r, p.fail(err)
@@ -120,6 +120,7 @@ func (p *Portal) SaveFileAs(sha256 string) error {
 var stagesOf = map[string][]string{
 	FilterCA:       {api.StageCARequested, api.StageCAReturned},
 	FilterEvidence: {api.StageEvidenceRequested, api.StageEvidenceReturned},
+	FilterSent:     {api.StageCASubmitted, api.StageEvidenceSubmitted},
 	FilterOpen: {api.StageCARequested, api.StageCASubmitted, api.StageCAReturned,
 		api.StageEvidenceRequested, api.StageEvidenceSubmitted, api.StageEvidenceReturned},
 	FilterHistory: {api.StageClosed},
@@ -147,7 +148,7 @@ func daysLeft(today time.Time, due api.Date) *int {
 	return &n
 }
 
-// ncs lists the NCs of a filter (ca, evidence, open, history, all).
+// ncs lists the NCs of a filter (ca, evidence, sent, open, history, all).
 func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 	stages, ok := stagesOf[filter]
 	if !ok {
@@ -298,6 +299,11 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 			d.Overdue++
 		}
 	}
+	sent, err := p.store.Portal.NCs(ctx, stagesOf[FilterSent]...)
+	if err != nil {
+		return d, err
+	}
+	d.SentCount = len(sent)
 	unread, err := p.store.Portal.Unread(ctx)
 	if err != nil {
 		return d, err

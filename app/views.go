@@ -48,10 +48,12 @@ type SyncStatus struct {
 }
 
 // NC filters of the list, as in the portal: a) CAs to submit, b) evidence to submit,
-// every open NC, and the history of closed ones.
+// what was sent and awaits the analyst's evaluation, every open NC, and the history of
+// closed ones.
 const (
 	FilterCA       = "ca"
 	FilterEvidence = "evidence"
+	FilterSent     = "sent"
 	FilterOpen     = "open"
 	FilterHistory  = "history"
 	FilterAll      = "all"
@@ -145,16 +147,17 @@ type Dashboard struct {
 	Certification *api.Certification `json:"certification"`
 	Certificate   *api.Certificate   `json:"certificate"` // the latest one
 	// Standing is the certification status as it stands today (see Portal.Standing).
-	Standing *Standing `json:"standing"`
-	Actions       []NCRow            `json:"actions"`     // NCs expecting the client, by due date
-	CACount       int                `json:"ca_count"`
-	EvidenceCount int                `json:"evidence_count"`
-	Overdue       int                `json:"overdue"`
-	Unread        int                `json:"unread"`
-	Updates       int                `json:"updates"`  // unseen analyst decisions and messages
-	Ready         int                `json:"ready"`    // CAs marked ready to send
-	Messages      []MessageRow       `json:"messages"` // the latest few
-	Today         api.Date           `json:"today"`
+	Standing      *Standing    `json:"standing"`
+	Actions       []NCRow      `json:"actions"` // NCs expecting the client, by due date
+	CACount       int          `json:"ca_count"`
+	EvidenceCount int          `json:"evidence_count"`
+	SentCount     int          `json:"sent_count"` // sent, awaiting the analyst's evaluation
+	Overdue       int          `json:"overdue"`
+	Unread        int          `json:"unread"`
+	Updates       int          `json:"updates"`  // unseen analyst decisions and messages
+	Ready         int          `json:"ready"`    // CAs marked ready to send
+	Messages      []MessageRow `json:"messages"` // the latest few
+	Today         api.Date     `json:"today"`
 }
 
 // Draft states of a corrective measure the user writes.

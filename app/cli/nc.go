@@ -24,7 +24,7 @@ func (c *cmd) nc(args []string) error {
 	var filter string
 	if _, err := c.flags("nc list", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
-		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, open, history or all")
+		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, sent, open, history or all")
 	}); err != nil {
 		return err
 	}

@@ -737,6 +737,7 @@ export namespace app {
 	    actions: NCRow[];
 	    ca_count: number;
 	    evidence_count: number;
+	    sent_count: number;
 	    overdue: number;
 	    unread: number;
 	    updates: number;
@@ -757,6 +758,7 @@ export namespace app {
 	        this.actions = this.convertValues(source["actions"], NCRow);
 	        this.ca_count = source["ca_count"];
 	        this.evidence_count = source["evidence_count"];
+	        this.sent_count = source["sent_count"];
 	        this.overdue = source["overdue"];
 	        this.unread = source["unread"];
 	        this.updates = source["updates"];

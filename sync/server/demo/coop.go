@@ -15,6 +15,7 @@ const (
 	crit011101 = "Pour qu'une organisation soit classée multi-propriété, il doit y avoir un minimum de deux plantations appartenant à des propriétaires différents, chacune avec sa propre direction et ses propres travailleurs. Un accord écrit entre les propriétaires définit les responsabilités de chacun dans le respect des standards Fairtrade."
 	crit030002 = "L'organisation de 2ème/3ème échelon doit garantir que les organisations membres affiliées respectent les exigences applicables du standard, au moyen d'un système de contrôle interne documenté et d'une inspection annuelle de chaque organisation membre."
 	crit110002 = "Vous acceptez de recevoir des audits annoncés et non annoncés sur votre site et sur les sites de vos membres, et vous donnez aux auditeurs accès à tous les lieux, documents et personnes nécessaires à l'audit."
+	crit340001 = "Les salaires sont au moins égaux au salaire minimum légal ou régional, le plus élevé des deux."
 	crit320001 = "Vous fournissez gratuitement aux travailleurs qui manipulent des produits dangereux des équipements de protection individuelle adaptés, et vous veillez à ce qu'ils les portent."
 )
 
@@ -93,6 +94,8 @@ func (d *demo) coop() {
 		SubmittedAt: d.at(received+9, 8, 30), AnalystComment: "Satisfait. Merci de fournir l'accord signé comme preuve matérielle.", DecidedAt: d.at(received+21, 14, 5)}
 	closedCA := api.CA{Text: "Achat de masques et de gants pour toutes les équipes d'application; formation annuelle à la sécurité.",
 		SubmittedAt: d.at(coopEarlier+30, 10, 0), AnalystComment: "Satisfait.", DecidedAt: d.at(coopEarlier+38, 9, 0)}
+	wagesCA := api.CA{Text: "Paie au moins égale au salaire minimum régional pour tous les cueilleurs; complément versé pour les trois derniers mois.",
+		SubmittedAt: d.at(coopEarlier+60, 10, 30), AnalystComment: "Mesure adaptée. Merci d'envoyer les bulletins de paie du mois suivant.", DecidedAt: d.at(coopEarlier+70, 16, 0)}
 	for _, nc := range []api.NC{
 		{ID: "NC-167140-2019", AuditID: "AO-38369", CriterionNumber: "2.2.0.03", CriterionText: crit220003, CriterionType: "core",
 			Finding:      "Les travailleurs interrogés sur deux des trois plantations ne connaissent pas l'objectif de la prime Fairtrade ni la composition du Comité de la Prime. Aucune séance d'information n'a été tenue cette année.",
@@ -106,6 +109,14 @@ func (d *demo) coop() {
 		{ID: "NC-174410-2019", AuditID: "AO-28681", CriterionNumber: "0.3.0.02", CriterionText: crit030002, CriterionType: "major",
 			Finding:      "Le système de contrôle interne n'a pas inspecté 3 des 11 organisations membres l'an dernier.",
 			ReceivedDate: d.day(coopEarlier + 25), DueDate: d.day(40), Stage: api.StageCARequested, CAStatus: api.StatusRequested},
+		// Its evidence sent three days ago: with the analyst, awaiting evaluation.
+		{ID: "NC-168802-2019", AuditID: "AO-28681", CriterionNumber: "3.4.0.01", CriterionText: crit340001, CriterionType: "core",
+			Finding:      "Les cueilleurs de la plantation de Baham sont payés à la tâche sans garantie du salaire minimum régional.",
+			ReceivedDate: d.day(coopEarlier + 25), DueDate: d.day(coopEarlier + 85), EvidenceDueDate: d.day(10),
+			Stage: api.StageEvidenceSubmitted, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusSubmitted, CA: &wagesCA,
+			CAHistory: []api.CAVersion{{Text: wagesCA.Text, SubmittedBy: "Marie Ngo Bassa", SubmittedAt: wagesCA.SubmittedAt,
+				Decision: workflow.DecisionAccepted, Comment: wagesCA.AnalystComment, DecidedAt: wagesCA.DecidedAt}},
+			EvidenceHistory: []api.EvidenceVersion{{Files: []string{"PM-3542-0003"}, SubmittedBy: "Marie Ngo Bassa", SubmittedAt: d.at(-3, 15, 20)}}},
 		// The overdue one.
 		{ID: "NC-173086-2019", AuditID: "AO-28681", CriterionNumber: "1.1.0.02", CriterionText: crit110002, CriterionType: "core",
 			Finding:      "L'accès à l'entrepôt de Mbouda a été refusé à l'auditeur le " + dmy(d.day(coopEarlier)) + ".",
@@ -139,7 +150,14 @@ func (d *demo) coop() {
 		{"Baham", "SCI Hauts Plateaux", "61", dmy(d.day(coopAudit - 1))},
 		{"Bafoussam", "Coopérative", "112", dmy(d.day(coopAudit))},
 	}))
+	payslips := d.file("Bulletins de paie Baham.pdf", "application/pdf", certpdf.Render("Bulletins de paie", []certpdf.Line{
+		{Text: "PLANTATION DE BAHAM — BULLETINS DE PAIE", Size: 16, Bold: true},
+		{Text: "Cueilleurs : 61; salaire minimum régional appliqué à tous.", Gap: 16},
+		{Text: "Complément des trois mois précédents versé le " + dmy(d.day(-10)) + "."},
+	}))
 	for _, e := range []api.Evidence{
+		{ID: "PM-3542-0003", NCID: "NC-168802-2019", Type: "evidence", Date: d.day(-4), Subject: "Bulletins de paie du mois, plantation de Baham",
+			File: payslips, AddedAt: d.at(-4, 11, 0), Submitted: true},
 		{ID: "PM-3542-0001", NCID: "NC-150424-2018", Type: "evidence", Date: d.day(received + 9), File: png, AddedAt: d.at(received+9, 9, 1)},
 		{ID: "PM-3542-0002", NCID: "NC-150424-2018", Type: "evidence", Date: d.day(received + 9), File: xlsx, AddedAt: d.at(received+9, 9, 2)},
 	} {
@@ -170,7 +188,7 @@ func coopChecklist(year int) []api.Criterion {
 		{"3.2.0.01", "3.2 Santé et sécurité", "development", crit320001},
 		{"3.2.0.04", "3.2 Santé et sécurité", "core", "Les travailleurs ont accès à de l'eau potable et à des installations sanitaires propres."},
 		{"3.3.0.01", "3.3 Liberté d'association", "core", "Vous reconnaissez par écrit le droit des travailleurs à s'affilier au syndicat de leur choix."},
-		{"3.4.0.01", "3.4 Conditions d'emploi", "core", "Les salaires sont au moins égaux au salaire minimum légal ou régional, le plus élevé des deux."},
+		{"3.4.0.01", "3.4 Conditions d'emploi", "core", crit340001},
 		{"3.4.0.07", "3.4 Conditions d'emploi", "core", "Chaque travailleur reçoit un contrat de travail écrit, signé, dans une langue qu'il comprend."},
 		{"3.5.0.01", "3.5 Temps de travail", "core", "Vous tenez un registre des heures travaillées par chaque travailleur."},
 		{"3.5.0.03", "3.5 Temps de travail", "development", "Les heures supplémentaires sont volontaires, limitées et rémunérées au taux majoré."},
