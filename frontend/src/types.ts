@@ -47,7 +47,7 @@ export type Stage =
   | 'evidence_returned'
   | 'closed'
 
-export type NCFilter = 'ca' | 'evidence' | 'open' | 'history' | 'all'
+export type NCFilter = 'ca' | 'evidence' | 'sent' | 'open' | 'history' | 'all'
 
 /** Where the user's CA text is: only here, queued to be shared, or on the server. */
 export type DraftState = 'local' | 'queued' | 'shared'

@@ -126,21 +126,34 @@ describe('NC list', () => {
       { days_left: -3, action: 'evidence', unread: 2 },
     ),
     ncRow({ id: 'NC-3-2018', finding: 'Closed long ago', stage: 'closed', ca_status: 'accepted' }, { action: '', days_left: null }),
+    ncRow({ id: 'NC-4-2019', finding: 'Wages below minimum', stage: 'ca_submitted', ca_status: 'submitted' }, { action: '', due: '', days_left: null }),
   ]
   const shownIds = (w: { findAll: (s: string) => { attributes: (a: string) => string | undefined }[] }) =>
     w.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))
 
   it('shows the portal filters with their counts', async () => {
     b.ncs.mockResolvedValue(rows())
-    b.dashboard.mockResolvedValue(dashboard({ ca_count: 1, evidence_count: 2 }))
+    b.dashboard.mockResolvedValue(dashboard({ ca_count: 1, evidence_count: 2, sent_count: 1 }))
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
     expect(wrapper.get('[data-testid=filter-ca]').text()).toBe('a) CAs to submit (1)')
     expect(wrapper.get('[data-testid=filter-evidence]').text()).toBe('b) Evidence to submit (2)')
+    expect(wrapper.get('[data-testid=filter-sent]').text()).toBe('Sent — awaiting evaluation (1)')
     expect(wrapper.get('[data-testid=filter-open]').text()).toBe('All open')
     expect(wrapper.get('[data-testid=filter-history]').text()).toBe('History')
     expect(b.ncs).toHaveBeenCalledOnce()
     expect(b.ncs).toHaveBeenCalledWith('all')
     expect(shownIds(wrapper)).toEqual(['NC-1-2019'])
+  })
+
+  it('gives what was sent its place, with a word on what happens next, in French too', async () => {
+    b.ncs.mockResolvedValue(rows())
+    b.dashboard.mockResolvedValue(dashboard({ sent_count: 1 }))
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang: 'fr' })
+    expect(wrapper.get('[data-testid=filter-sent]').text()).toBe("Envoyées — en attente d'évaluation (1)")
+    await wrapper.get('[data-testid=filter-sent]').trigger('click')
+    await flushPromises()
+    expect(shownIds(wrapper)).toEqual(['NC-4-2019'])
+    expect(wrapper.get('[data-testid=nc-intro]').text()).toContain("n'a pas encore évalué")
   })
 
   it("shows the chosen filter's rows from the NCs loaded, without asking the backend again", async () => {
@@ -149,7 +162,8 @@ describe('NC list', () => {
     const cases: [string, string[]][] = [
       ['history', ['NC-3-2018']],
       ['evidence', ['NC-2-2019']],
-      ['open', ['NC-1-2019', 'NC-2-2019']],
+      ['sent', ['NC-4-2019']],
+      ['open', ['NC-1-2019', 'NC-2-2019', 'NC-4-2019']],
       ['ca', ['NC-1-2019']],
     ]
     for (const [filter, want] of cases) {
@@ -177,7 +191,7 @@ describe('NC list', () => {
       'Evidence status',
     ])
     await wrapper.get('[data-testid=filter-open]').trigger('click')
-    expect(shownIds(wrapper)).toEqual(['NC-1-2019', 'NC-2-2019'])
+    expect(shownIds(wrapper)).toEqual(['NC-1-2019', 'NC-2-2019', 'NC-4-2019'])
 
     await wrapper.get('[data-testid=nc-search] ').setValue('PESTICIDE')
     await flushPromises()

@@ -68,6 +68,7 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     actions: [],
     ca_count: 1,
     evidence_count: 2,
+    sent_count: 0,
     overdue: 0,
     unread: 3,
     updates: 0,

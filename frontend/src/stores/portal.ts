@@ -81,6 +81,7 @@ function matchesWords(row: NCRow, words: string[]): boolean {
 export const inFilter: Record<NCFilter, (r: NCRow) => boolean> = {
   ca: (r) => r.nc.stage === 'ca_requested' || r.nc.stage === 'ca_returned',
   evidence: (r) => r.nc.stage === 'evidence_requested' || r.nc.stage === 'evidence_returned',
+  sent: (r) => r.nc.stage === 'ca_submitted' || r.nc.stage === 'evidence_submitted',
   open: (r) => r.nc.stage !== 'closed',
   history: (r) => r.nc.stage === 'closed',
   all: () => true,
