@@ -201,6 +201,43 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	}
 }
 
+// Where am I in the cycle: each audit's step, what is due next from whom, by when.
+func TestCyclesSayWhatIsDueNext(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	cycles, err := a.Portal.Cycles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cycles) != 2 || cycles[0].Audit.ID != "AO-38369" || cycles[1].Audit.ID != "AO-28681" {
+		t.Fatalf("cycles, latest audit first: %+v", cycles)
+	}
+	// The latest audit: a CA due 08/06/2019 (today is 20/05/2019), and the unconfirmed
+	// NC the client must not see is not counted.
+	c := cycles[0]
+	if c.Current != app.StepCA || c.NCs != 2 || c.Next == nil || c.Next.Who != app.ByClient || c.Next.NCID != "NC-167140-2019" ||
+		c.Next.Due != "2019-06-08" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != 19 {
+		t.Errorf("AO-38369: current %q, %d NCs, next %+v", c.Current, c.NCs, c.Next)
+	}
+	// The earlier audit: its overdue CA comes first.
+	if c := cycles[1]; c.Current != app.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2019" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
+		t.Errorf("AO-28681: current %q, next %+v", c.Current, c.Next)
+	}
+	// The analyst closes the latest audit's CA-stage NC: evidence is what remains, due by
+	// its own deadline.
+	if err := srv.CloseNC(context.Background(), "analyst", "3542", "NC-167140-2019", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	cycles, err = a.Portal.Cycles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cycles[0]; c.Current != app.StepEvidence || c.Next == nil || c.Next.What != app.StepEvidence ||
+		c.Next.NCID != "NC-150424-2018" || c.Next.Due != "2019-06-22" || c.Steps[2].State != app.StepDone {
+		t.Errorf("AO-38369 after the CA step: current %q, next %+v, steps %+v", c.Current, c.Next, c.Steps)
+	}
+}
+
 func isCode(err error, code string) bool {
 	var ce *app.CodeError
 	return errors.As(err, &ce) && ce.Code == code

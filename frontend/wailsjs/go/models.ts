@@ -567,6 +567,86 @@ export namespace app {
 	        this.types = source["types"];
 	    }
 	}
+	export class NextDue {
+	    who: string;
+	    what: string;
+	    nc_id: string;
+	    due: string;
+	    days_left?: number;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NextDue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.who = source["who"];
+	        this.what = source["what"];
+	        this.nc_id = source["nc_id"];
+	        this.due = source["due"];
+	        this.days_left = source["days_left"];
+	        this.count = source["count"];
+	    }
+	}
+	export class CycleStep {
+	    key: string;
+	    state: string;
+	    count: number;
+	    date: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CycleStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.state = source["state"];
+	        this.count = source["count"];
+	        this.date = source["date"];
+	    }
+	}
+	export class AuditCycle {
+	    audit: api.Audit;
+	    steps: CycleStep[];
+	    current: string;
+	    next?: NextDue;
+	    ncs: number;
+	    open: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditCycle(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.audit = this.convertValues(source["audit"], api.Audit);
+	        this.steps = this.convertValues(source["steps"], CycleStep);
+	        this.current = source["current"];
+	        this.next = this.convertValues(source["next"], NextDue);
+	        this.ncs = source["ncs"];
+	        this.open = source["open"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -633,6 +713,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
@@ -976,6 +1057,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	
 	export class OutboxItem {
 	    seq: number;

@@ -13,6 +13,8 @@ export function Checklist():Promise<Array<api.Criterion>>;
 
 export function Contacts():Promise<Array<api.Contact>>;
 
+export function Cycles():Promise<Array<app.AuditCycle>>;
+
 export function Dashboard():Promise<app.Dashboard>;
 
 export function Documents():Promise<Array<app.DocumentRow>>;

@@ -22,6 +22,10 @@ export function Contacts() {
   return window['go']['app']['Portal']['Contacts']();
 }
 
+export function Cycles() {
+  return window['go']['app']['Portal']['Cycles']();
+}
+
 export function Dashboard() {
   return window['go']['app']['Portal']['Dashboard']();
 }
