@@ -14,6 +14,7 @@ import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   AttachResult,
   AuditRow,
+  AuditCycle,
   BackendEvents,
   CertificateRow,
   Certification,
@@ -66,6 +67,8 @@ export const contacts = () => call<Contact[] | null>(PortalAPI.Contacts())
 export const certificates = () => call<CertificateRow[] | null>(PortalAPI.Certificates())
 export const documents = () => call<DocumentRow[] | null>(PortalAPI.Documents())
 export const audits = () => call<AuditRow[] | null>(PortalAPI.Audits())
+/** Where each audit stands in its cycle, the latest audit first. */
+export const cycles = () => call<AuditCycle[] | null>(PortalAPI.Cycles())
 export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filter))
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())

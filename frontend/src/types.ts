@@ -206,6 +206,16 @@ export type NCDetail = Model<
 export type CertificateRow = Model<app.CertificateRow, { certificate: Certificate }>
 export type DocumentRow = Model<app.DocumentRow, { document: Document }>
 export type AuditRow = Model<app.AuditRow, { audit: Audit }>
+
+/**
+ * Where an audit stands in its cycle (app.AuditCycle): the manual's six steps (key:
+ * audit, ncs_confirmed, corrective_measures, evidence, evaluation, decision; state:
+ * done, current, todo), the current step ("" when complete) and what is due next.
+ */
+export type CycleStep = Model<app.CycleStep>
+/** What is due next: who (client, analyst), what (a step key), the NC due first and its real deadline. */
+export type NextDue = Model<app.NextDue, { days_left: number | null }>
+export type AuditCycle = Model<app.AuditCycle, { audit: Audit; steps: CycleStep[] | null; next: NextDue | null }>
 export type MessageRow = Model<app.MessageRow, { message: Message }>
 
 /** The portal's first screen. updates: unseen decisions and messages; ready: CAs marked ready. */

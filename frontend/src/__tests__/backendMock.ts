@@ -35,6 +35,7 @@ const mock = {
   certificates: vi.fn(),
   documents: vi.fn(),
   audits: vi.fn(),
+  cycles: vi.fn(),
   ncs: vi.fn(),
   nc: vi.fn(),
   checklist: vi.fn(),

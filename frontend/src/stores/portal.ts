@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import * as backend from '../backend'
 import type {
   AuditRow,
+  AuditCycle,
   CertificateRow,
   Certification,
   Standing,
@@ -30,6 +31,7 @@ const DEPENDS: Record<string, string[]> = {
   certificates: ['certificate'],
   documents: ['document'],
   audits: ['audit', 'nc'],
+  cycles: ['audit', 'nc'],
   ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox', 'evidence'],
   detail: ['nc', 'audit', 'message', 'evidence', 'criterion', 'ca_draft', 'outbox'],
   checklist: ['criterion'],
@@ -99,6 +101,7 @@ export const usePortalStore = defineStore('portal', () => {
   const certificates = ref<CertificateRow[]>([])
   const documents = ref<DocumentRow[]>([])
   const audits = ref<AuditRow[]>([])
+  const cycles = ref<AuditCycle[]>([])
   const checklist = shallowRef<Criterion[]>([])
 
   // The NC list: every NC, loaded once and reloaded when the data changes (5,000 rows:
@@ -164,6 +167,7 @@ export const usePortalStore = defineStore('portal', () => {
       run('certificates', backend.certificates, (v) => (certificates.value = v ?? [])),
     documents: () => run('documents', backend.documents, (v) => (documents.value = v ?? [])),
     audits: () => run('audits', backend.audits, (v) => (audits.value = v ?? [])),
+    cycles: () => run('cycles', backend.cycles, (v) => (cycles.value = v ?? [])),
     checklist: () => run('checklist', backend.checklist, (v) => (checklist.value = v ?? [])),
     ncs: () => run('ncs', () => backend.ncs('all'), (v) => (ncAll.value = v ?? [])),
     detail: () =>
@@ -272,6 +276,7 @@ export const usePortalStore = defineStore('portal', () => {
     certificates.value = []
     documents.value = []
     audits.value = []
+    cycles.value = []
     checklist.value = []
     ncAll.value = []
     detail.value = null
@@ -290,6 +295,7 @@ export const usePortalStore = defineStore('portal', () => {
     certificates,
     documents,
     audits,
+    cycles,
     checklist,
     ncFilter,
     ncAll,
