@@ -405,8 +405,23 @@ func TestLanguageDefaultsToTheSystemAndIsSaved(t *testing.T) {
 	if got := s.Language(); got != "fr" {
 		t.Errorf("after choosing French: got %q", got)
 	}
+	if err := s.SetLanguage("pt"); err != nil {
+		t.Errorf("Portuguese: %v", err)
+	}
+	if got := s.Language(); got != "pt" {
+		t.Errorf("after choosing Portuguese: got %q", got)
+	}
 	if err := s.SetLanguage("de"); !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unsupported language: got %v", err)
+	}
+}
+
+func TestSystemLanguageKnowsBrazilianPortuguese(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "pt_BR.UTF-8")
+	if got := app.SystemLanguage(); got != "pt" {
+		t.Errorf("LANG=pt_BR: got %q, want pt", got)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 type Settings struct{ *base }
 
 // Languages of the UI.
-var Languages = []string{"fr", "en", "es"}
+var Languages = []string{"fr", "en", "es", "pt"}
 
 // Language returns the chosen language, or on first start the system's when it is one
 // of the UI's, else English.

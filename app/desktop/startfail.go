@@ -42,6 +42,13 @@ func startFailure(lang string, err error) string {
 			"in_use":  "Ecert Desktop ya está abierto en este ordenador (o una tarea programada usa sus datos). Use la ventana abierta, o espere un momento y vuelva a iniciarlo.",
 			"full":    "El disco está lleno: Ecert Desktop no puede abrir sus datos. No se ha perdido nada. Libere espacio en el disco y vuelva a iniciar la aplicación.",
 		},
+		"pt": {
+			"open":    "O Ecert Desktop não conseguiu abrir a sua pasta de dados. Verifique se o disco está disponível e não está cheio e abra o aplicativo de novo.",
+			"corrupt": "Os dados locais do Ecert Desktop estão danificados. Nada foi apagado. Fale com o seu suporte de TI antes de abrir o aplicativo de novo.",
+			"too_new": "Estes dados locais foram gravados por uma versão mais nova do Ecert Desktop. Instale essa versão.",
+			"in_use":  "O Ecert Desktop já está aberto neste computador (ou uma tarefa agendada está usando os dados dele). Use a janela aberta ou aguarde um momento e abra-o de novo.",
+			"full":    "O disco está cheio: o Ecert Desktop não consegue abrir os seus dados. Nada foi perdido. Libere espaço no disco e abra o aplicativo de novo.",
+		},
 	}
 	m, ok := messages[lang]
 	if !ok {

@@ -18,6 +18,8 @@ func TestStartFailureIsExplainedInTheUsersLanguage(t *testing.T) {
 	}{
 		{"fr", corrupt, "endommagées"},
 		{"es", corrupt, "dañados"},
+		{"pt", corrupt, "danificados"},
+		{"pt", fmt.Errorf("check replica: %w", syscall.ENOSPC), "disco está cheio"},
 		{"en", corrupt, "damaged"},
 		{"de", corrupt, "damaged"}, // unknown language: English
 		{"en", fmt.Errorf("x: %w", store.ErrTooNew), "newer version"},

@@ -18,9 +18,14 @@ export function changeable(r: EvidenceRow): boolean {
 }
 
 /** Why a file was not attached, and what to do about it, in one sentence. */
-export function refusalText(t: Translate, te: Exists, r: Pick<AttachResult, 'name' | 'code' | 'max_bytes' | 'types'>): string {
+export function refusalText(
+  t: Translate,
+  te: Exists,
+  r: Pick<AttachResult, 'name' | 'code' | 'max_bytes' | 'types'>,
+  lang?: string,
+): string {
   const key = `evidence.refused.${r.code}`
-  if (r.code === 'too_large' && r.max_bytes) return t('evidence.refused.too_large_max', { name: r.name, max: formatSize(r.max_bytes) })
+  if (r.code === 'too_large' && r.max_bytes) return t('evidence.refused.too_large_max', { name: r.name, max: formatSize(r.max_bytes, lang) })
   if (r.code === 'type_refused' && r.types?.length) return t('evidence.refused.type_refused_list', { name: r.name, types: r.types.join(' ') })
   if (te(key)) return t(key, { name: r.name })
   return t('evidence.refused.other', { name: r.name, reason: errorText(t, te, r.code) })

@@ -59,31 +59,55 @@ export function todayISO(now: Date = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
-/** formatSize shows a byte count with one decimal (kB, MB, GB). */
-export function formatSize(bytes: number | null | undefined): string {
-  if (!bytes || bytes < 0) return ''
-  if (bytes < 1000) return `${bytes} B`
-  const units = ['kB', 'MB', 'GB', 'TB']
+/**
+ * Units and decimal mark of sizes as each language writes them: French counts in octets
+ * ("148 o", "1,9 ko"); Portuguese and Spanish use a decimal comma. English is the fallback.
+ */
+const SIZE_STYLE: Record<string, { units: string[]; comma: boolean }> = {
+  en: { units: ['B', 'kB', 'MB', 'GB', 'TB'], comma: false },
+  fr: { units: ['o', 'ko', 'Mo', 'Go', 'To'], comma: true },
+  es: { units: ['B', 'kB', 'MB', 'GB', 'TB'], comma: true },
+  pt: { units: ['B', 'KB', 'MB', 'GB', 'TB'], comma: true },
+}
+
+const sizeStyle = (lang: string | undefined) => SIZE_STYLE[lang ?? 'en'] ?? SIZE_STYLE.en
+
+/** sizeParts splits a byte count into a value with one decimal (or whole bytes) and a unit index. */
+function sizeParts(bytes: number): { value: number; unit: number } {
+  if (bytes < 1000) return { value: bytes, unit: 0 }
   let v = bytes / 1000
-  let i = 0
-  while (v >= 1000 && i < units.length - 1) {
+  let i = 1
+  while (v >= 1000 && i < 4) {
     v /= 1000
     i++
   }
-  return `${v.toFixed(1)} ${units[i]}`
+  return { value: v, unit: i }
+}
+
+function decimal(v: number, comma: boolean): string {
+  const s = v.toFixed(1)
+  return comma ? s.replace('.', ',') : s
+}
+
+/** formatSize shows a byte count with one decimal (kB, MB, GB) in `lang`'s way; "" for none. */
+export function formatSize(bytes: number | null | undefined, lang?: string): string {
+  if (!bytes || bytes < 0) return ''
+  const st = sizeStyle(lang)
+  const { value, unit } = sizeParts(bytes)
+  if (unit === 0) return `${value} ${st.units[0]}`
+  return `${decimal(value, st.comma)} ${st.units[unit]}`
 }
 
 /**
  * formatSizePair shows how much of a total is done in the total's unit: done "12.4",
  * total "50.0 MB" (for "12.4 of 50.0 MB").
  */
-export function formatSizePair(done: number, total: number): { done: string; total: string } {
-  const t = formatSize(total)
-  if (!t) return { done: '0', total: '0 B' }
+export function formatSizePair(done: number, total: number, lang?: string): { done: string; total: string } {
+  const st = sizeStyle(lang)
+  if (!total || total < 0) return { done: '0', total: `0 ${st.units[0]}` }
+  const t = formatSize(total, lang)
   const d = Math.max(0, Math.min(done || 0, total))
-  const [, unit] = t.split(' ')
-  const units = ['B', 'kB', 'MB', 'GB', 'TB']
-  const i = units.indexOf(unit)
-  if (i <= 0) return { done: String(Math.round(d)), total: t }
-  return { done: (d / 1000 ** i).toFixed(1), total: t }
+  const { unit } = sizeParts(total)
+  if (unit === 0) return { done: String(Math.round(d)), total: t }
+  return { done: decimal(d / 1000 ** unit, st.comma), total: t }
 }

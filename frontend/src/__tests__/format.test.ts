@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysBetween, formatDate, formatDateTime, formatSize, isOverdue, todayISO } from '../format'
+import { daysBetween, formatDate, formatDateTime, formatSize, formatSizePair, isOverdue, todayISO } from '../format'
 import { errorCode } from '../errors'
 
 describe('formatDate', () => {
@@ -58,6 +58,34 @@ describe('formatSize', () => {
     expect(formatSize(1500)).toBe('1.5 kB')
     expect(formatSize(50_000_000)).toBe('50.0 MB')
     expect(formatSize(0)).toBe('')
+  })
+
+  it.each([
+    // French counts in octets and writes a decimal comma
+    ['fr', 148, '148 o'],
+    ['fr', 1900, '1,9 ko'],
+    ['fr', 50_000_000, '50,0 Mo'],
+    ['fr', 2_500_000_000, '2,5 Go'],
+    // Brazilian Portuguese: bytes, decimal comma, KB
+    ['pt', 148, '148 B'],
+    ['pt', 1900, '1,9 KB'],
+    ['pt', 6_200_000, '6,2 MB'],
+    // Spanish: decimal comma, SI units
+    ['es', 148, '148 B'],
+    ['es', 1900, '1,9 kB'],
+    // English, and any language without its own style
+    ['en', 1900, '1.9 kB'],
+    ['de', 1900, '1.9 kB'],
+  ])('in %s, %d bytes is %j', (lang, bytes, want) => {
+    expect(formatSize(bytes, lang)).toBe(want)
+  })
+
+  it('gives progress in the total\'s unit and the language\'s decimal mark', () => {
+    expect(formatSizePair(12_400_000, 50_000_000)).toEqual({ done: '12.4', total: '50.0 MB' })
+    expect(formatSizePair(12_400_000, 50_000_000, 'fr')).toEqual({ done: '12,4', total: '50,0 Mo' })
+    expect(formatSizePair(12_400_000, 50_000_000, 'pt')).toEqual({ done: '12,4', total: '50,0 MB' })
+    expect(formatSizePair(300, 900, 'fr')).toEqual({ done: '300', total: '900 o' })
+    expect(formatSizePair(0, 0, 'fr')).toEqual({ done: '0', total: '0 o' })
   })
 })
 

@@ -98,7 +98,7 @@ describe('translations', () => {
         'bad_credentials', 'unreachable', 'session_expired', 'bad_response', 'offline',
         'not_found', 'not_cached', 'invalid_input', 'internal', 'unknown',
       ],
-      'lang.short': ['fr', 'en', 'es'],
+      'lang.short': ['fr', 'en', 'es', 'pt'],
     }
     for (const [prefix, values] of Object.entries(enums)) {
       for (const v of values) expect(en.has(`${prefix}.${v}`), `${prefix}.${v}`).toBe(true)
@@ -113,5 +113,17 @@ describe('translations', () => {
     expect(locales.es.get('nc.status.accepted')).toBe('Satisfecho')
     expect(locales.fr.get('evidence.type.evidence')).toBe('Preuves Matérielles')
     expect(locales.fr.get('common.noInformation')).toBe('Aucune information disponible.')
+  })
+
+  it('speaks Brazilian Portuguese with the Fairtrade terms', () => {
+    const pt = locales.pt
+    expect(pt, 'pt.json is loaded').toBeDefined()
+    expect(pt.get('dashboard.action.ca')).toBe('Medida corretiva')
+    expect(pt.get('nc.tab.evidence')).toContain('Evidências objetivas')
+    expect(pt.get('nc.title')).toBe('Não conformidade {id}')
+    // Uploads are "envio" (sending), never "download"
+    for (const [k, v] of pt) if (k.startsWith('upload.') || k.startsWith('evidence.state.')) expect(v, k).not.toMatch(/download|baix/i)
+    // No European Portuguese forms where Brazil says otherwise
+    for (const [k, v] of pt) expect(v, k).not.toMatch(/\bficheiro|\butilizador|\becrã|\bpalavra-passe/i)
   })
 })

@@ -2,11 +2,12 @@ import { createI18n } from 'vue-i18n'
 import fr from './fr.json'
 import en from './en.json'
 import es from './es.json'
+import pt from './pt.json'
 
-export const LANGS = ['fr', 'en', 'es'] as const
+export const LANGS = ['fr', 'en', 'es', 'pt'] as const
 export type Lang = (typeof LANGS)[number]
 
-export const messages = { fr, en, es }
+export const messages = { fr, en, es, pt }
 
 /** normalizeLang maps "fr-FR", "ES", … to a supported language; English otherwise. */
 export function normalizeLang(lang: string | null | undefined): Lang {

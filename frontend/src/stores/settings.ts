@@ -11,7 +11,7 @@ export const useSettingsStore = defineStore('settings', () => {
   function apply(l: Lang) {
     lang.value = l
     i18n.global.locale.value = l
-    document.documentElement.lang = l
+    document.documentElement.lang = l === 'pt' ? 'pt-BR' : l
   }
 
   async function load() {
