@@ -2,7 +2,7 @@
 # every test. Both install what is missing first (see build/scripts/setup.sh).
 
 # Go packages: named, because frontend/node_modules holds stray .go files.
-GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport
+GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport ./build/release
 # WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
 WEBKIT_TAG := webkit2_41
 BIN := build/bin
@@ -41,7 +41,7 @@ test: frontend test-go test-postgres test-fuzz test-frontend test-e2e test-smoke
 # and builds: here they fail without them rather than skip.
 test-go: setup
 	go vet $(GO_PKGS)
-	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 go test -count=1 $(GO_PKGS)
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 go test -count=1 $(GO_PKGS)
 
 # A short run of each fuzz target (protocol decoders, file names, inbox folders); their
 # seed corpora run in test-go too. `make fuzz FUZZTIME=10m` runs longer.
@@ -122,12 +122,21 @@ test-package: package
 # --- The server and its clients on the PostgreSQL store ----------------------------------
 # Every test server of these packages keeps its data in a real PostgreSQL 15 (pgtest, one
 # database per data folder) instead of SQLite, and the soak's killed ecert-server gets
-# --database; it fails rather than skips without PostgreSQL.
-.PHONY: test-postgres
+# --database; it fails rather than skips without PostgreSQL. The soak's nodes part
+# (TestSoakNodes: three nodes on PostgreSQL + S3 behind HAProxy, a few kills) runs here.
+.PHONY: test-postgres soak-nodes
 
 test-postgres: setup
-	ECERT_REQUIRE_POSTGRES=1 ECERT_TEST_STORE=postgres \
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 ECERT_TEST_STORE=postgres \
 	go test -count=1 ./sync/server ./sync/client ./sync/engine ./sync/soak
+
+# The nodes part at length: 100 kills of a random node; writes sync/SOAK-NODES.md.
+ECERT_SOAK_NODE_KILLS ?= 100
+soak-nodes: setup
+	ECERT_REQUIRE_POSTGRES=1 ECERT_REQUIRE_S3=1 ECERT_REQUIRE_HAPROXY=1 ECERT_TEST_STORE=postgres \
+	ECERT_SOAK_SEED=$(ECERT_SOAK_SEED) ECERT_SOAK_NODE_KILLS=$(ECERT_SOAK_NODE_KILLS) \
+	ECERT_SOAK_NODES_REPORT=$(CURDIR)/sync/SOAK-NODES.md \
+	go test -count=1 -timeout 60m -run TestSoakNodes -v ./sync/soak
 
 # --- Load test (issue 11 part 7), not part of `make test` ---------------------------------
 # ecert-server with LOAD_ORGS generated organisations (kept in build/out/load/data) under
@@ -136,3 +145,15 @@ test-postgres: setup
 .PHONY: load
 load:
 	build/scripts/load.sh
+
+# --- Signed release manifest (issue 15 part 5), maintainers only -------------------------
+# After `make package`: RELEASE_KEY=/secure/ecert-release.key make release-manifest
+# copies the Windows exe and the .deb into build/out/release/ and signs manifest.json
+# there; serve that folder with `ecert-server --release-dir build/out/release`.
+# The key comes from `go run ./build/release keygen` (build/packaging/README.md).
+.PHONY: release-manifest
+release-manifest:
+	@test -n "$(RELEASE_KEY)" || { echo "release-manifest: RELEASE_KEY=FILE is required"; exit 2; }
+	go run ./build/release sign -key "$(RELEASE_KEY)" -version "$$(cat build/out/package/stage/windows/VERSION)" \
+		-dir build/out/release windows-amd64=build/out/package/windows-files/ecert-desktop.exe \
+		linux-amd64="$$(ls build/out/package/*.deb | head -n1)"

@@ -6,13 +6,17 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
+	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
+	"github.com/ecert-desktop/ecert-desktop/app/update"
 	"github.com/ecert-desktop/ecert-desktop/app/version"
 	"github.com/ecert-desktop/ecert-desktop/frontend"
 )
@@ -41,21 +45,71 @@ func main() {
 		os.Exit(1)
 	}
 	platform := &desktop.Platform{}
-	a := app.New(app.Config{
-		DataDir:  dataDirArg(os.Args[1:]),
+	var a *app.App
+	dataDir := dataDirArg(os.Args[1:])
+	if dataDir == "" {
+		dataDir, _ = datadir.Default()
+	}
+	updatesDir := update.Dir(dataDir)
+	// A version that starts confirms an update to it (see update.Confirm).
+	update.Confirm(updatesDir, version.Version)
+	restart := false
+	updates := update.NewService(update.ServiceConfig{
+		Updater: update.New(update.Config{Server: func(ctx context.Context) string { return a.ServerURL(ctx) },
+			Current: version.Version, Dir: updatesDir}),
+		Emit: platform.Emit, Logger: log,
+		// After an install the window closes; the new binary starts once this one has
+		// released the data folder (below).
+		Restart: func() error { restart = true; platform.Quit(); return nil },
+	})
+	a = app.New(app.Config{
+		DataDir:  dataDir,
 		Logger:   log,
 		Platform: platform,
 		Keyring:  true,
+		Services: []any{updates},
 		Defaults: app.LoginDefaults{
 			Server:   envOr(envServer, "http://127.0.0.1:8470"),
 			Username: os.Getenv(envUser),
 			Password: os.Getenv(cli.EnvPassword),
 		},
 	})
-	if err := desktop.Run(a, platform, dist, log); err != nil {
+	if os.Getenv(envRestarted) != "" {
+		// Started by an update: the previous process may still hold the single-instance
+		// lock for a moment after it released the data folder.
+		time.Sleep(time.Second)
+	}
+	ctx, stopUpdates := context.WithCancel(context.Background())
+	// Checks start once the replica is open (it knows the server).
+	platform.AfterStart = func() { go update.Serve(ctx, updates) }
+	err = desktop.Run(a, platform, dist, log)
+	stopUpdates()
+	if err != nil {
 		log.Error("ecert-desktop", "error", err)
 		os.Exit(1)
 	}
+	if restart {
+		if err := restartInto(); err != nil {
+			log.Error("restart after the update", "error", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// envRestarted marks the process an update started (restartInto).
+const envRestarted = "ECERT_UPDATE_RESTARTED"
+
+// restartInto starts the installed binary (the path now holds the new version) with
+// this process's arguments.
+func restartInto() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), envRestarted+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Start()
 }
 
 // dataDirArg finds --data-dir in the arguments. The window's arguments are not parsed

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
+	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -38,6 +39,8 @@ type Config struct {
 	// Manual: no background sync or inbox; the caller syncs with SyncOnce (headless
 	// commands, tests that need to control every sync).
 	Manual bool
+	// Services are bound beside the app's own (the Updates service, package update).
+	Services []any
 	// Keyring lets the login's tokens go to the OS keyring when there is one (else a
 	// private file). Off in tests, which must not touch the user's keyring.
 	Keyring bool
@@ -54,6 +57,7 @@ type App struct {
 	CA       *CA
 	Outbox   *Outbox
 	Evidence *Evidence
+	Export   *exports.Export
 
 	cfg    Config
 	base   *base
@@ -92,12 +96,14 @@ func New(cfg Config) *App {
 	a.Settings = &Settings{base: b}
 	a.CA = &CA{base: b, sync: a.Sync}
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
+	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
+		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return []any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence}
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).
@@ -156,6 +162,15 @@ func (a *App) DataDir() string {
 	}
 	dir, _ := datadir.Default()
 	return dir
+}
+
+// ServerURL is the server of the saved login; "" before a login or the replica's opening.
+func (a *App) ServerURL(ctx context.Context) string {
+	if a == nil || a.base.store == nil {
+		return ""
+	}
+	s, _ := a.base.store.Meta(ctx, store.MetaServer)
+	return s
 }
 
 // Store gives the headless commands and tests the replica.

@@ -23,6 +23,7 @@ type recorder struct {
 	events []string
 	opened []string
 	pick   []string // what the file dialog answers
+	saveTo string   // what the save dialog answers ("": cancelled)
 }
 
 func (r *recorder) Emit(event string, _ any) {
@@ -38,7 +39,7 @@ func (r *recorder) OpenPath(path string) error {
 	return nil
 }
 
-func (r *recorder) SaveDialog(string) (string, error) { return "", nil }
+func (r *recorder) SaveDialog(string) (string, error) { return r.saveTo, nil }
 
 func (r *recorder) OpenFilesDialog(string) ([]string, error) { return r.pick, nil }
 

@@ -41,11 +41,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startServer runs ecert-server --demo on a free port and returns its URL.
-func startServer(t *testing.T) (url string, stop func()) {
+// startServer runs ecert-server --demo (and extra flags) on a free port and returns its URL.
+func startServer(t *testing.T, extra ...string) (url string, stop func()) {
 	t.Helper()
-	cmd := exec.Command(bin.server, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo",
-		"--demo-today", servertest.DemoToday.Format(time.DateOnly))
+	cmd := exec.Command(bin.server, append([]string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo",
+		"--demo-today", servertest.DemoToday.Format(time.DateOnly)}, extra...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,10 @@ func codeOf(err error) string {
 	if code := client.Code(err); code != "" {
 		return code
 	}
+	var coded interface{ ErrorCode() string } // a sub-package's own coded errors (exports)
+	if errors.As(err, &coded) {
+		return coded.ErrorCode()
+	}
 	switch {
 	case store.DiskFull(err):
 		return api.CodeDiskFull

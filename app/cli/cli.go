@@ -37,6 +37,8 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"export":   (*cmd).export,
+	"update":   (*cmd).update,
 }
 
 // IsCommand reports whether arg names a headless sub-command.
@@ -61,7 +63,12 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
+                                   the register of NCs and corrective measures
+  export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
   version [--json]                 the version, commit, build date and web view
+  update [--check] [--json]        check the server's signed release; without --check,
+                                   install it (Windows) or say how (Linux packages)
 
 Changes are kept here at once and go to the server with the next sync ('send' and
 'sync' push them; the desktop app does it by itself).
@@ -296,8 +303,13 @@ func explain(err error) string {
 		api.CodeReplicaDamaged: "the local data is damaged",
 		api.CodeNotAClient:     "this login is not a producer organisation's",
 		api.CodeEvidenceSent:   "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:    "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:       "the disk is full: nothing was changed; free some space and run the command again",
 		api.CodeInternal:       "unexpected error (see the log above)",
+	}
+	var pe plainError
+	if errors.As(err, &pe) {
+		return pe.Error()
 	}
 	code := app.Code(err)
 	if m, ok := messages[code]; ok {

@@ -20,6 +20,10 @@ type Platform struct {
 
 	startup *startupLog // set by Run before the window starts; nil records nothing
 
+	// AfterStart, when set, is called once the app has started (its replica open), from
+	// the window's start-up: background work that reads the replica starts there.
+	AfterStart func()
+
 	// stand, when not nil, answers for the OS in browser tests (see testhooks_dev.go);
 	// only the dev build sets it.
 	stand *standIn
@@ -44,6 +48,13 @@ func (p *Platform) context() context.Context {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.ctx
+}
+
+// Quit closes the window (the app then shuts down as when the user closes it).
+func (p *Platform) Quit() {
+	if ctx := p.context(); ctx != nil {
+		wruntime.Quit(ctx)
+	}
 }
 
 // Emit sends an event to the UI.

@@ -54,6 +54,10 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 					Message: startFailure(app.SystemLanguage(), startErr),
 				})
 				wruntime.Quit(ctx)
+				return
+			}
+			if platform.AfterStart != nil {
+				platform.AfterStart()
 			}
 		},
 		// Fires again on each file drop (Wails v2.9 on Linux): recorded the first time only.

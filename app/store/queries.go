@@ -188,6 +188,20 @@ func (p *Portal) Evidence(ctx context.Context, ncID string) ([]api.Evidence, err
 	return v, p.db.noted(err)
 }
 
+// EvidenceByNC returns every evidence file, grouped by NC, each NC's in the order of
+// Evidence (the register reads them all at once rather than NC by NC).
+func (p *Portal) EvidenceByNC(ctx context.Context) (map[string][]api.Evidence, error) {
+	all, err := list[api.Evidence](ctx, p.db.sql, `SELECT data FROM evidence ORDER BY nc_id, json_extract(data, '$.date'), id`)
+	if err != nil {
+		return nil, p.db.noted(err)
+	}
+	out := map[string][]api.Evidence{}
+	for _, e := range all {
+		out[e.NCID] = append(out[e.NCID], e)
+	}
+	return out, nil
+}
+
 // Criteria returns the checklist in criterion-number order.
 func (p *Portal) Criteria(ctx context.Context) ([]api.Criterion, error) {
 	v, err := list[api.Criterion](ctx, p.db.sql, `SELECT data FROM criterion ORDER BY number, id`)

@@ -69,6 +69,12 @@ var rows = []row{
 		figure: localFigures, target: "p99 in milliseconds"},
 	{bench: "BenchmarkLocalServices/SaveDraft", what: "save a draft (autosave)",
 		figure: localFigures, target: "p99 in milliseconds"},
+	{bench: "BenchmarkExportRegister/xlsx", what: "register of the 5,000 NCs as XLSX, written from the replica",
+		figure: exportFigures, target: "seconds, memory that does not grow with the rows"},
+	{bench: "BenchmarkExportRegister/pdf", what: "the same register as PDF (A4, numbered pages)",
+		figure: exportFigures, target: "seconds, memory that does not grow with the rows"},
+	{bench: "BenchmarkExportRegister/ics", what: "the deadlines calendar (.ics) of the large organisation",
+		figure: exportFigures, target: "stated"},
 	{bench: "BenchmarkUpload50MB", what: "evidence upload, 50 MB, loopback: the app's sync through tus",
 		figure: []part{{"tus-MB/s", num, " MB/s"}},
 		ref:    []part{{"put-MB/s", num, " MB/s for a plain HTTP PUT of the same file to the same server"}, {"tus/put", strong(percent), " of it"}},
@@ -101,6 +107,10 @@ var rows = []row{
 		figure: []part{{"total-rss-MB", mb, " RSS"}, {"app-rss-MB", mb, " the app"}, {"webkit-rss-MB", mb, " WebKit"}, {"total-pss-MB", mb, " PSS"}},
 		target: "stated"},
 }
+
+// exportFigures are those of the exports: the time, the file's size and the live heap's
+// peak above the replica's.
+var exportFigures = []part{{"ns/op", duration, ""}, {"file-MB", mb, " file"}, {"peak-heap-MB", mb, " peak heap"}}
 
 // localFigures are those of the local services' benchmarks: the mean of a run's calls
 // and its 99th percentile.

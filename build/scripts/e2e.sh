@@ -29,7 +29,13 @@ chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
 need_browser "$chromium"
 build_frontend "$out"
 say "building the dev app and the server"
-CGO_ENABLED=1 go build -tags dev,webkit2_41 -o "$bin/ecert-desktop-dev" . ||
+# The dev app says it is 1.2.0 and trusts the TEST-ONLY release key, so that the About
+# dialog finds the 1.3.0 the server publishes below (about.spec.ts).
+mod=github.com/ecert-desktop/ecert-desktop
+test_pubkey=$(go run ./build/release test-only-pubkey) || die "build/release does not run"
+CGO_ENABLED=1 go build -tags dev,webkit2_41 \
+  -ldflags "-X $mod/app/version.Version=1.2.0 -X $mod/app/update.PublicKey=$test_pubkey" \
+  -o "$bin/ecert-desktop-dev" . ||
   die "the dev binary does not build"
 go build -o "$bin/ecert-server" ./sync/cmd/ecert-server || die "ecert-server does not build"
 
@@ -57,8 +63,15 @@ start_xvfb "$out/xvfb.log"
 say "Xvfb on display $display"
 start_dbus
 
+# A release 1.3.0 signed with the TEST-ONLY key, served by the server (--release-dir).
+release_dir=$tmp/release
+printf 'e2e build of ecert-desktop 1.3.0\n' >"$tmp/ecert-desktop-1.3.0"
+go run ./build/release sign -test-only-key -version 1.3.0 -dir "$release_dir" \
+  "linux-amd64=$tmp/ecert-desktop-1.3.0" "windows-amd64=$tmp/ecert-desktop-1.3.0" >/dev/null ||
+  die "could not publish the test release"
+
 # The server, with the demo data. A test may stop and restart it: the PID file says which.
-start_server "$bin/ecert-server" "$tmp/server" "$out/server.log"
+start_server "$bin/ecert-server" "$tmp/server" "$out/server.log" --release-dir "$release_dir"
 echo "$server_pid" >"$server_pidfile"
 say "ecert-server on $server_url (pid $server_pid)"
 
@@ -108,6 +121,7 @@ export E2E_BASE_URL=$app_url E2E_SERVER_URL=$server_url E2E_SERVER_ADDR=$server_
 export E2E_SERVER_BIN=$bin/ecert-server E2E_SERVER_DATA=$tmp/server E2E_SERVER_PIDFILE=$server_pidfile
 export E2E_SERVER_LOG=$out/server.log E2E_OPEN_LOG=$tmp/opened.log E2E_OUT_DIR=$out
 export E2E_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 E2E_PICK=$pick_list
+export E2E_RELEASE_DIR=$release_dir
 unset DISPLAY # Chromium runs headless
 
 start=$SECONDS

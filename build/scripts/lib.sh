@@ -68,14 +68,14 @@ start_dbus() {
   export DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p <<<"$info")
 }
 
-# start_server BIN DATA_DIR LOG: ecert-server with the demo data on a free port; sets
+# start_server BIN DATA_DIR LOG [FLAG…]: ecert-server with the demo data on a free port; sets
 # server_pid, server_addr and server_url. The caller decides how it is stopped.
 start_server() {
   local bin=$1 data=$2 log=$3
   server_addr=127.0.0.1:$(free_port)
   server_url=http://$server_addr
   mkdir -p "$data"
-  "$bin" --addr "$server_addr" --data-dir "$data" --demo >>"$log" 2>&1 &
+  "$bin" --addr "$server_addr" --data-dir "$data" --demo "${@:4}" >>"$log" 2>&1 &
   server_pid=$!
   wait_for "$server_url/api/v1/health" "$server_pid" "ecert-server" "$log" 30
 }

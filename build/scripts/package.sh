@@ -42,6 +42,11 @@ fi
 [[ $VERSION =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)([-+].*)?$ ]] || die "VERSION '$VERSION' is not X.Y.Z[-suffix]"
 version4=${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[3]}.0
 ldflags="-w -s -X $mod/app/version.Version=$VERSION -X $mod/app/version.Commit=$commit -X $mod/app/version.Date=$date"
+# The publisher's update key: app/update/publisher.pub, or ECERT_RELEASE_PUBKEY (base64) for
+# this build (build/packaging/README.md, "Signed updates").
+if [[ -n ${ECERT_RELEASE_PUBKEY:-} ]]; then
+  ldflags+=" -X $mod/app/update.PublicKey=$ECERT_RELEASE_PUBKEY"
+fi
 say "version $VERSION (commit ${commit:0:12}, $date)"
 
 mkdir -p "$out" "$stage"

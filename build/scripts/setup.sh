@@ -7,8 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # postgresql-15: the PostgreSQL store's tests start a throwaway cluster of it (pgtest).
+# haproxy: the multi-node tests put it in front of several servers (servertest.HAProxy).
+# poppler-utils: the register export's tests read the PDF back with pdftotext.
 packages=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-  xvfb xauth dbus dbus-x11 chromium imagemagick xdg-utils curl ca-certificates postgresql-15)
+  xvfb xauth dbus dbus-x11 chromium imagemagick xdg-utils curl ca-certificates postgresql-15
+  poppler-utils haproxy)
 # --packaging: also what 'make package' and 'make test-package' need (mingw-w64 for the
 # Windows build, NSIS, osslsigncode, Wine, …); plain 'make test' does not install them.
 if [[ ${1:-} == --packaging ]]; then

@@ -64,7 +64,14 @@ export async function startServer(): Promise<void> {
   const log = openSync(env('E2E_SERVER_LOG'), 'a')
   const child = spawn(
     env('E2E_SERVER_BIN'),
-    ['--addr', env('E2E_SERVER_ADDR'), '--data-dir', env('E2E_SERVER_DATA'), '--demo'],
+    [
+      '--addr',
+      env('E2E_SERVER_ADDR'),
+      '--data-dir',
+      env('E2E_SERVER_DATA'),
+      '--demo',
+      ...(process.env.E2E_RELEASE_DIR ? ['--release-dir', process.env.E2E_RELEASE_DIR] : []),
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   )
   closeSync(log)

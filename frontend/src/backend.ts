@@ -10,8 +10,11 @@ import * as SettingsAPI from '../wailsjs/go/app/Settings'
 import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
+import * as ExportAPI from '../wailsjs/go/exports/Export'
+import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
+  About,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -23,6 +26,8 @@ import type {
   Criterion,
   Dashboard,
   DocumentRow,
+  ExportFormat,
+  ExportResult,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -35,6 +40,7 @@ import type {
   SendResult,
   SessionState,
   SyncStatus,
+  UpdateState,
 } from './types'
 
 // ---- Errors ----
@@ -122,9 +128,29 @@ export const evidencePreferences = () => call<Preferences>(EvidenceAPI.Preferenc
 export const evidenceSetPreferences = (p: Preferences) =>
   call<void>(EvidenceAPI.SetPreferences({ ...p } as Parameters<typeof EvidenceAPI.SetPreferences>[0]))
 
+// ---- Exports, written offline from the replica ----
+/**
+ * Asks where to save the register of a list filter (native dialog) and writes it; only,
+ * when not empty, keeps the NCs a search shows.
+ */
+export const exportRegister = (format: ExportFormat, filter: NCFilter, only: string[]) =>
+  call<ExportResult>(ExportAPI.Register(format, filter, only))
+/** Asks where to save the deadlines calendar (.ics) and writes it. */
+export const exportCalendar = () => call<ExportResult>(ExportAPI.Calendar())
+/** Opens the last exported file with the system's program. */
+export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
+
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())
 export const setLanguage = (lang: string) => call<void>(SettingsAPI.SetLanguage(lang))
+
+// ---- About and updates (app/update) ----
+/** This build's version, commit, date, web view, and the update state. */
+export const about = () => call<About>(UpdatesAPI.About())
+/** Checks the server's signed release now; a refusal is in the state's code. */
+export const updateCheck = () => call<UpdateState>(UpdatesAPI.Check())
+/** Installs the available release and restarts; rejects with an update_* code. */
+export const updateInstall = () => call<UpdateState>(UpdatesAPI.Install())
 
 // ---- Files served by the app over HTTP (same origin) ----
 export const fileUrl = (sha256: string) => `/files/${encodeURIComponent(sha256)}`

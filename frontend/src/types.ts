@@ -269,6 +269,49 @@ export interface DataChanged {
 }
 
 /** Every backend event the UI listens to, by name, with its payload. */
+/** This build (app/version): what `ecert-desktop version --json` prints. */
+export interface BuildInfo {
+  version: string
+  commit: string
+  date: string
+  /** webkit2gtk-4.1, webkit2gtk-4.0, webview2, wkwebview, or none */
+  webview: string
+  go: string
+  os: string
+  arch: string
+}
+
+/** The update state (app/update): what the About dialog shows. */
+export type UpdateStatus =
+  | 'disabled'
+  | 'idle'
+  | 'checking'
+  | 'current'
+  | 'available'
+  | 'downloading'
+  | 'installing'
+  | 'installed'
+  | 'refused'
+  | 'failed'
+
+export interface UpdateState {
+  status: UpdateStatus
+  current: string
+  available?: string
+  /** swap: the app installs it ("Install and restart"); notice: the package manager does. */
+  mode: 'swap' | 'notice'
+  /** Why it was refused or failed, or update_manual: an error code (errors.<code>). */
+  code?: string
+  done?: number
+  total?: number
+  checked_at?: string
+}
+
+export interface About {
+  build: BuildInfo
+  update: UpdateState
+}
+
 export interface BackendEvents {
   'sync:status': SyncStatus
   'data:changed': DataChanged
@@ -280,4 +323,25 @@ export interface BackendEvents {
   'evidence:attached': EvidenceAttached
   /** Paths of files dropped on the window. */
   'files:dropped': string[]
+  /** The update state changed (a check, a download's progress, an install). */
+  'update:state': UpdateState
+  /** Rows of an export written so far (app/exports). */
+  'export:progress': ExportProgress
+}
+
+/** Formats of the register; the calendar is "ics". */
+export type ExportFormat = 'xlsx' | 'pdf'
+
+/** Where an export went: path is "" when the user cancelled the save dialog. */
+export interface ExportResult {
+  path: string
+  /** NCs in the register, events in the calendar. */
+  rows: number
+}
+
+/** Progress of an export: rows written of the total, every 100 rows and at the end. */
+export interface ExportProgress {
+  kind: ExportFormat | 'ics'
+  done: number
+  total: number
 }

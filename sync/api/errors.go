@@ -114,6 +114,16 @@ const (
 	CodeQueued         = "queued"        // the CA is queued to be sent: unmark it first
 	CodeUnreadable     = "unreadable"    // the file could not be read here
 	CodeEvidenceSent   = "evidence_sent" // the evidence waits in the outbox: it can no longer change
+	CodeNotWritable    = "not_writable"  // an export could not be written where the user chose
+	// Updates of the app (app/update): each refusal changes nothing on disk.
+	CodeUpdateSignature   = "update_signature"    // the manifest is not signed by the publisher's key
+	CodeUpdateHash        = "update_hash"         // the downloaded file is not the published one
+	CodeUpdateDowngrade   = "update_downgrade"    // the published version is older than this one
+	CodeUpdatePlatform    = "update_platform"     // the release has no file for this platform
+	CodeUpdateCurrent     = "update_current"      // nothing newer is published: nothing to do
+	CodeUpdateFailedStart = "update_failed_start" // the new version did not start twice: rolled back
+	CodeUpdateManual      = "update_manual"       // installed by a package manager: update it there
+	CodeUpdateFailed      = "update_failed"       // the local disk refused a step (space, rights)
 )
 
 // Refusals of the console's workflow actions.
@@ -186,6 +196,15 @@ var Codes = []CodeInfo{
 	{Code: CodeQueued, Origin: FromApp, Translated: true},
 	{Code: CodeUnreadable, Origin: FromApp, Translated: true},
 	{Code: CodeEvidenceSent, Origin: FromApp, Translated: true},
+	{Code: CodeNotWritable, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateSignature, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateHash, Origin: FromApp, Retryable: true, Translated: true},
+	{Code: CodeUpdateDowngrade, Origin: FromApp, Translated: true},
+	{Code: CodeUpdatePlatform, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateCurrent, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateFailedStart, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateManual, Origin: FromApp, Translated: true},
+	{Code: CodeUpdateFailed, Origin: FromApp, Translated: true},
 
 	{Code: CodeWrongStage, Origin: FromConsole},
 	{Code: CodeCommentRequired, Origin: FromConsole},

@@ -50,6 +50,8 @@ var routeInputs = map[string]routeInput{
 	"GET /ncs/{id}/messages":              {},
 	"GET /certificates/{id}":              {},
 	"GET /documents/{id}":                 {},
+	"GET /release/manifest":               {none: "reads nothing: the published manifest, the same for everyone"},
+	"GET /release/files/{name}":           {},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -152,6 +154,8 @@ var pathValues = []struct {
 var paramWant = map[string]want{
 	"id":     refused(http.StatusNotFound, api.CodeNotFound),
 	"sha256": badRequest(),
+	// A release file is served only if the manifest lists it: any other name is not there.
+	"name": refused(http.StatusNotFound, api.CodeNotFound),
 }
 
 func pathCases(r server.Route, param string) ([]badCase, error) {

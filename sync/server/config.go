@@ -2,9 +2,12 @@ package server
 
 import (
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
+
+	tusd "github.com/tus/tusd/v2/pkg/handler"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
@@ -23,6 +26,11 @@ type Config struct {
 	// set, holds them instead (s3.Uploads: any node resumes them); UploadDir is unused.
 	UploadDir   string
 	UploadFiles uploads.Files
+	// UploadLocker locks an upload while a request works on it; nil means in memory,
+	// enough for one process. Several nodes behind a load balancer share one
+	// (pglock.Locker on their PostgreSQL database), so a resumed upload landing on
+	// another node waits for, and interrupts, the request still holding it elsewhere.
+	UploadLocker tusd.Locker
 
 	Logger     *slog.Logger     // nil discards logs
 	Now        func() time.Time // nil means time.Now; tests move the clock with it
@@ -41,9 +49,18 @@ type Config struct {
 	// means no limit.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// TrustedProxies are the load balancers in front of the server (HAProxy): from
+	// them, the client's address is the last hop of X-Forwarded-For (proxied.go), which
+	// the login limits key on. Empty: the peer is the client, headers are ignored.
+	TrustedProxies []netip.Prefix
 	// PublicMetrics serves GET /metrics to anyone; by default only to a peer on the
 	// same machine that no proxy forwarded (metrics.go).
 	PublicMetrics bool
+	// ReleaseDir holds the published release of the desktop app: manifest.json, signed
+	// by the publisher (package sync/release, build/release sign), and the files it
+	// lists. Served to anyone at /release/manifest and /release/files/{name}; empty
+	// means no release is published here (both answer 404 not_found).
+	ReleaseDir string
 }
 
 // Defaults of the evidence limits.

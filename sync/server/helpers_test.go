@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/release/releasetest"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
@@ -72,8 +73,13 @@ func newEnvAt(t *testing.T, dir string, c *clock, configure func(*server.Config)
 	if runOnS3 != nil {
 		onS3 = servertest.S3(t, *runOnS3)
 	}
+	// Every test server publishes a release (test-only key), for the release routes.
+	releaseDir := t.TempDir()
+	releasetest.Publish(t, releaseDir, testRelease, releasetest.TestOnlyPrivateKey(),
+		releasetest.Entry{Platform: "windows-amd64", Name: testReleaseFile, Data: []byte("a windows build")})
 	srv := servertest.StartIn(t, dir, func(cfg *server.Config) {
 		cfg.Now = c.Now
+		cfg.ReleaseDir = releaseDir
 		if onS3 != nil {
 			onS3(cfg)
 		}

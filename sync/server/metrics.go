@@ -57,7 +57,7 @@ type routeMetrics struct {
 
 func newMetrics(labels []string) *metrics {
 	m := &metrics{routes: map[string]*routeMetrics{}}
-	for _, l := range append(labels, routeConsole, routeOther, MetricsPath) {
+	for _, l := range append(labels, routeConsole, routeOther, MetricsPath, ReadyPath) {
 		m.routes[l] = &routeMetrics{byCode: map[int]int64{}, buckets: make([]int64, len(latencyBuckets))}
 	}
 	return m

@@ -50,6 +50,10 @@ var table = []route{
 	{Route{Method: "GET", Path: "/ncs/{id}/messages"}, client((*Server).handleMessages)},
 	{Route{Method: "GET", Path: "/certificates/{id}"}, entity(api.EntityCertificate)},
 	{Route{Method: "GET", Path: "/documents/{id}"}, entity(api.EntityDocument)},
+	// The desktop app's signed releases (release.go): public, as the app checks them
+	// before anyone logs in; the admission limit applies as to every other route.
+	{Route{Method: "GET", Path: "/release/manifest"}, open((*Server).handleReleaseManifest)},
+	{Route{Method: "GET", Path: "/release/files/{name}"}, open((*Server).handleReleaseFile)},
 }
 
 // label names the route in the metrics: "POST /push".
@@ -121,6 +125,7 @@ func (s *Server) routesHandler() http.Handler {
 		mux.Handle(pattern, s.measured(r.label(), h))
 	}
 	mux.Handle("GET "+MetricsPath, s.measured(MetricsPath, http.HandlerFunc(s.handleMetrics)))
+	mux.Handle("GET "+ReadyPath, s.measured(ReadyPath, http.HandlerFunc(s.handleReady)))
 	// The analyst console routes its own pages (console.Routes).
 	mux.Handle("/console/", s.measured(routeConsole, s.console))
 	mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusSeeOther))
@@ -128,7 +133,7 @@ func (s *Server) routesHandler() http.Handler {
 	mux.Handle("/", s.measured(routeOther, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute)
 	})))
-	return s.logRequests(securityHeaders(canonicalPaths(s, mux)))
+	return behindProxies(s.trustedProxies, s.logRequests(securityHeaders(canonicalPaths(s, mux))))
 }
 
 // canonicalPaths refuses API paths with dot or empty segments ("/ncs/../x", "//"),

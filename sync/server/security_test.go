@@ -25,6 +25,7 @@ import (
 var publicRoutes = map[string]bool{
 	"GET /health": true, "POST /auth/login": true, "POST /auth/refresh": true,
 	"OPTIONS " + api.UploadsPath: true, "OPTIONS " + api.UploadsPath + "{id}": true,
+	"GET /release/manifest": true, "GET /release/files/{name}": true, // release_test.go
 }
 
 // coopPath fills a route's path parameters with coop's items.
@@ -56,6 +57,8 @@ func coopPath(t *testing.T, e *env, coop, path string) string {
 		return "/documents/" + first(api.EntityDocument).ID
 	case strings.HasPrefix(path, "/files/"):
 		return "/files/" + cert.File.SHA256
+	case strings.HasPrefix(path, "/release/files/"):
+		return "/release/files/" + testReleaseFile
 	case strings.HasPrefix(path, api.UploadsPath):
 		return api.UploadsPath + coopUpload(t, e, coop)
 	}

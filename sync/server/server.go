@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
@@ -28,9 +30,12 @@ type Server struct {
 	console *console.Console
 	handler http.Handler
 
-	admit         *admission // nil: no limit
-	metrics       *metrics
-	publicMetrics bool
+	draining       atomic.Bool // readyz answers 503 (ready.go)
+	admit          *admission  // nil: no limit
+	trustedProxies []netip.Prefix
+	metrics        *metrics
+	publicMetrics  bool
+	releaseDir     string // published release (release.go); empty: none
 }
 
 // New builds a server on the store and blob store of cfg and brings every
@@ -48,13 +53,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	limits := limitsOf(cfg)
 	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger,
-		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics}
+		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics,
+		trustedProxies: cfg.TrustedProxies, releaseDir: cfg.ReleaseDir}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})
 	var err error
 	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Files: cfg.UploadFiles, Store: cfg.Store, Blobs: cfg.Blobs,
-		Adder: s.wf, Limits: limits, Logger: cfg.Logger, Now: cfg.Now})
+		Adder: s.wf, Limits: limits, Locker: cfg.UploadLocker, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

@@ -2,10 +2,15 @@ package server_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3/s3test"
@@ -29,6 +34,7 @@ func TestUploadsOnS3(t *testing.T) {
 		{"ResumesAfterCut", TestUploadResumesAfterCut},
 		{"ResumesAfterRestart", testUploadResumesAfterRestart},
 		{"ResumesOnAnotherNode", testUploadResumesOnAnotherNode},
+		{"TakenOverByAnotherNode", testUploadTakenOverByAnotherNode},
 		{"InParts", testUploadInParts},
 		{"Expiry", TestUploadExpiry},
 		{"BadInput", TestEveryRouteRefusesBadInput},
@@ -93,6 +99,68 @@ func testUploadResumesOnAnotherNode(t *testing.T) {
 	}
 	if files := one.uploadFiles(); len(files) != 0 {
 		t.Errorf("upload files left: %v", files)
+	}
+}
+
+// testUploadTakenOverByAnotherNode: a client's PATCH stalls on node one (its link
+// hangs) and it resumes through node two. Node two's HEAD waits for the upload's lock,
+// which node one holds in the stalled PATCH: it asks node one to release it (pglock's
+// request across nodes), node one ends that PATCH keeping the bytes it got, and the
+// upload finishes on node two. Needs the nodes' shared locker: PostgreSQL only.
+func testUploadTakenOverByAnotherNode(t *testing.T) {
+	one := newEnv(t)
+	if one.srv.Database() == "" {
+		t.Skip("nodes share an upload locker on PostgreSQL only (servertest.EnvStore)")
+	}
+	two := newEnvAt(t, one.dir, one.clock, nil)
+	data := payload(50_000)
+	coop := one.token("coop")
+	url := one.create(coop, data, "a.pdf")
+
+	// The stalled PATCH: 20,000 bytes, then nothing more until the test ends.
+	body, feed := io.Pipe()
+	defer feed.Close()
+	req, err := http.NewRequest("PATCH", one.http.URL+url[strings.Index(url, api.Version):], body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(data))
+	for k, v := range map[string]string{"Authorization": "Bearer " + coop, "Tus-Resumable": "1.0.0",
+		"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"} {
+		req.Header.Set(k, v)
+	}
+	stalled := make(chan int, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			stalled <- -1
+			return
+		}
+		res.Body.Close()
+		stalled <- res.StatusCode
+	}()
+	if _, err := feed.Write(data[:20_000]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the bytes reach node one's store
+
+	start := time.Now()
+	off := two.offset(two.token("coop"), url)
+	t.Logf("node two got the upload's lock in %v, at offset %d", time.Since(start).Round(time.Millisecond), off)
+	if off != 20_000 {
+		t.Fatalf("offset on node two: %d, want the 20000 bytes node one received", off)
+	}
+	select {
+	case code := <-stalled:
+		t.Logf("the stalled PATCH on node one ended: %d", code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stalled PATCH on node one still runs")
+	}
+	if r := two.patch(two.token("coop"), url, off, data[off:]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node two: %d %s", r.status, r.body)
+	}
+	if got := one.do("GET", "/files/"+sum256(data), coop, nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file from node one: %d, %d bytes", got.status, len(got.body))
 	}
 }
 

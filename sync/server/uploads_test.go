@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -536,5 +537,46 @@ func TestEmptyFileUpload(t *testing.T) {
 	}
 	if r := e.do("GET", "/files/"+sum256(nil), coop, nil); r.status != http.StatusOK || len(r.body) != 0 {
 		t.Errorf("GET the empty file: %d, %d bytes", r.status, len(r.body))
+	}
+}
+
+// TestUploadFinishedByHEAD: a node died between an upload's last byte and its finish
+// (here: the bytes written to the upload's file behind tusd's back). The client's next
+// HEAD, on any node, finishes it before telling the full offset — else the client takes
+// the file for uploaded and its evidence push is refused blob_missing. Bytes that do not
+// match the hash are discarded instead, and the client starts again.
+func TestUploadFinishedByHEAD(t *testing.T) {
+	e := newEnv(t)
+	coop := e.token("coop")
+	bin := func(url string) string { return filepath.Join(e.dir, "uploads", url[strings.LastIndex(url, "/")+1:]) }
+
+	data := payload(30_000)
+	url := e.create(coop, data, "a.pdf")
+	if err := os.WriteFile(bin(url), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.offset(coop, url); got != len(data) {
+		t.Fatalf("HEAD: offset %d, want %d", got, len(data))
+	}
+	if m := e.missing(coop, sum256(data)); len(m) != 0 {
+		t.Fatalf("after the HEAD the server still lacks the file: %v", m)
+	}
+	if got := e.do("GET", "/files/"+sum256(data), coop, nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file: %d, %d bytes", got.status, len(got.body))
+	}
+
+	bad := payload(20_000)
+	url = e.create(coop, bad, "b.pdf")
+	if err := os.WriteFile(bin(url), payload(20_001)[1:], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.mustTus("HEAD", url, coop, nil); r.status == http.StatusOK {
+		t.Fatalf("HEAD of bytes that do not match the hash: 200, offset %s", r.header.Get("Upload-Offset"))
+	}
+	if r := e.mustTus("HEAD", url, coop, nil); r.status != http.StatusNotFound {
+		t.Errorf("HEAD after the mismatch: %d, want 404 (the client starts again)", r.status)
+	}
+	if m := e.missing(coop, sum256(bad)); len(m) != 1 {
+		t.Errorf("missing after the mismatch: %v, want the file", m)
 	}
 }

@@ -30,12 +30,14 @@ type serverProcess struct {
 }
 
 // startServer runs ecert-server on addr and data and waits until it listens. database,
-// unless empty, is the PostgreSQL database that keeps the data (servertest.EnvStore).
-func startServer(addr, data, database string) (*serverProcess, error) {
+// unless empty, is the PostgreSQL database that keeps the data (servertest.EnvStore);
+// extra are more flags.
+func startServer(addr, data, database string, extra ...string) (*serverProcess, error) {
 	args := []string{"--addr", addr, "--data-dir", data}
 	if database != "" {
 		args = append(args, "--database", database)
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(binServer, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -103,6 +105,7 @@ type killPhase struct {
 	res      result
 	quiesce  time.Duration
 	duration time.Duration
+	nodes    [][2]int // with several nodes: requests and upload PATCHes each answered
 }
 
 func runServerKills(t *testing.T, set settings) killPhase {
@@ -112,22 +115,7 @@ func runServerKills(t *testing.T, set settings) killPhase {
 	h.dataDir = t.TempDir()
 	// The data is made in this process, then served by the ecert-server process.
 	srv := servertest.StartIn(t, h.dataDir, nil)
-	h.prepare(ctx, srv)
-	// No analyst will move NCs on: half of the new ones await evidence from the start.
-	for _, org := range h.orgs {
-		ncs, err := srv.NCs(ctx, org)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, nc := range ncs {
-			if nc.Stage == api.StageCARequested && strings.HasPrefix(nc.ID, "NC-9") && i%2 == 0 {
-				nc.Stage, nc.CAStatus, nc.EvidenceStatus = api.StageEvidenceRequested, api.StatusAccepted, api.StatusRequested
-				if err := srv.UpsertNC(ctx, org, nc); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
+	h.prepareWithoutAnalyst(ctx, srv)
 	srv.Close()
 	database := srv.Database()
 
@@ -194,6 +182,26 @@ func runServerKills(t *testing.T, set settings) killPhase {
 	t.Logf("server killed %d times in %d rounds; quiet in %s; %d messages, %d CAs, %d files checked; %d duplicates, %d lost",
 		kills, rounds, quiesce.Round(time.Millisecond), res.messages, res.cas, res.files, len(res.duplicates), len(res.lost))
 	return killPhase{h: h, kills: kills, rounds: rounds, res: res, quiesce: quiesce, duration: time.Since(started)}
+}
+
+// prepareWithoutAnalyst is prepare for a run where no analyst will move NCs on: half
+// of the new ones await evidence from the start.
+func (h *harness) prepareWithoutAnalyst(ctx context.Context, srv *servertest.Server) {
+	h.prepare(ctx, srv)
+	for _, org := range h.orgs {
+		ncs, err := srv.NCs(ctx, org)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for i, nc := range ncs {
+			if nc.Stage == api.StageCARequested && strings.HasPrefix(nc.ID, "NC-9") && i%2 == 0 {
+				nc.Stage, nc.CAStatus, nc.EvidenceStatus = api.StageEvidenceRequested, api.StatusAccepted, api.StatusRequested
+				if err := srv.UpsertNC(ctx, org, nc); err != nil {
+					h.t.Fatal(err)
+				}
+			}
+		}
+	}
 }
 
 // quiesce syncs every client, without faults, until none has anything left to send,

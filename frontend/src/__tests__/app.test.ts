@@ -77,6 +77,27 @@ describe('App', () => {
     expect(wrapper.get<HTMLInputElement>('[data-testid=login-username]').element.value).toBe('coop')
   })
 
+  it('announces a new release once, and its notice opens About', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.about.mockResolvedValue({
+      build: { version: '1.2.0', commit: 'abc', date: 'unknown', webview: 'none', go: 'go', os: 'linux', arch: 'amd64' },
+      update: { status: 'available', current: '1.2.0', available: '1.3.0', mode: 'swap' },
+    })
+    await mountScreen(App)
+    await flushPromises()
+    const state = { status: 'available', current: '1.2.0', available: '1.3.0', mode: 'swap' }
+    emit('update:state', state)
+    emit('update:state', state) // the next daily check: not said again
+    await flushPromises()
+    const notes = document.body.querySelectorAll('[data-testid=notify-update]')
+    expect(notes.length).toBe(1)
+    expect(notes[0].textContent).toBe('Version 1.3.0 is available.')
+    ;(document.body.querySelector('[data-testid=notify-update-open]') as HTMLElement).click()
+    await flushPromises()
+    expect(document.body.querySelector('[data-testid=about-dialog]')).not.toBeNull()
+    expect(document.body.querySelector('[data-testid=about-install]')).not.toBeNull()
+  })
+
   it('follows sync status events and reloads what a sync changed', async () => {
     b.sessionState.mockResolvedValue(loggedIn)
     const { wrapper } = await mountScreen(App)
@@ -94,7 +115,7 @@ describe('App', () => {
   it('unsubscribes each event exactly once on unmount', async () => {
     b.sessionState.mockResolvedValue(loggedOut)
     const { wrapper } = await mountScreen(App)
-    expect(b.onEvent).toHaveBeenCalledTimes(7)
+    expect(b.onEvent).toHaveBeenCalledTimes(8)
     wrapper.unmount()
     expect([...handlers.values()].every((l) => l.length === 0)).toBe(true)
   })

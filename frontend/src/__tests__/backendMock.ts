@@ -61,8 +61,14 @@ const mock = {
   evidenceOpenInbox: vi.fn(),
   evidencePreferences: vi.fn(),
   evidenceSetPreferences: vi.fn(),
+  exportRegister: vi.fn(),
+  exportCalendar: vi.fn(),
+  exportOpenLast: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),
+  about: vi.fn(),
+  updateCheck: vi.fn(),
+  updateInstall: vi.fn(),
 }
 
 export default mock

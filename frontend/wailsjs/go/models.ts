@@ -1232,3 +1232,114 @@ export namespace app {
 
 }
 
+export namespace exports {
+	
+	export class Result {
+	    path: string;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.rows = source["rows"];
+	    }
+	}
+
+}
+
+export namespace update {
+	
+	export class State {
+	    status: string;
+	    current: string;
+	    available?: string;
+	    mode: string;
+	    code?: string;
+	    done?: number;
+	    total?: number;
+	    checked_at?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new State(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.current = source["current"];
+	        this.available = source["available"];
+	        this.mode = source["mode"];
+	        this.code = source["code"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.checked_at = source["checked_at"];
+	    }
+	}
+	export class About {
+	    build: version.Info;
+	    update: State;
+	
+	    static createFrom(source: any = {}) {
+	        return new About(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.build = this.convertValues(source["build"], version.Info);
+	        this.update = this.convertValues(source["update"], State);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace version {
+	
+	export class Info {
+	    version: string;
+	    commit: string;
+	    date: string;
+	    webview: string;
+	    go: string;
+	    os: string;
+	    arch: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Info(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.commit = source["commit"];
+	        this.date = source["date"];
+	        this.webview = source["webview"];
+	        this.go = source["go"];
+	        this.os = source["os"];
+	        this.arch = source["arch"];
+	    }
+	}
+
+}
+

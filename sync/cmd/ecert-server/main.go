@@ -1,8 +1,10 @@
 // Command ecert-server runs the reference Ecert server.
 //
 //	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo [--demo-today YYYY-MM-DD]]
-//	             [--database postgres://… [--database-max-conns 16]]
+//	             [--database postgres://… [--database-max-conns 16]] [--drain-wait 5s] [--shutdown-wait 30s]
+//	             [--trusted-proxy 10.0.0.5,10.0.1.0/24]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
+//	             [--release-dir DIR]
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50
 package main
@@ -15,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +28,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
 const defaultDataDir = "./ecert-server-data"
@@ -63,12 +67,20 @@ func serve(log *slog.Logger, args []string) error {
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
 	types := fs.String("file-types", strings.Join(server.DefaultFileTypes, ","), "accepted evidence file name extensions, comma-separated")
 	maxInFlight := fs.Int("max-in-flight", server.DefaultMaxInFlight, "API requests served at once; more wait briefly, then get 503 with Retry-After")
+	releaseDir := fs.String("release-dir", "", "serve the desktop app's signed release from this folder (manifest.json and its files)")
+	drainWait := fs.Duration("drain-wait", 0, "on SIGTERM, answer /readyz with 503 this long before closing, so a load balancer stops sending requests first")
+	shutdownWait := fs.Duration("shutdown-wait", 30*time.Second, "on SIGTERM, after --drain-wait, how long requests in flight may take to finish")
+	trusted := fs.String("trusted-proxy", "", "load balancers in front of the server, comma-separated addresses or CIDR ranges: from them the client's address is the last hop of X-Forwarded-For")
 	publicMetrics := fs.Bool("public-metrics", false, "serve /metrics to anyone (default: only to this machine, without a proxy in between)")
 	s3f := addS3Flags(fs)
 	database := addDatabaseFlags(fs)
 	fs.Parse(args)
-	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 {
-		return errors.New("--max-file-mb, --upload-expiry and --max-in-flight must be positive, --quota-mb 0 or more")
+	if *maxFileMB <= 0 || *quotaMB < 0 || *expiry <= 0 || *maxInFlight <= 0 || *drainWait < 0 || *shutdownWait <= 0 {
+		return errors.New("--max-file-mb, --upload-expiry, --max-in-flight and --shutdown-wait must be positive, --quota-mb and --drain-wait 0 or more")
+	}
+	proxies, err := parsePrefixes(*trusted)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxy: %w", err)
 	}
 	var demoDay time.Time
 	if *demoToday != "" {
@@ -103,9 +115,19 @@ func serve(log *slog.Logger, args []string) error {
 	defer closeDB()
 	cfg := server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log,
 		MaxFileBytes: *maxFileMB << 20, QuotaBytes: quota, UploadExpiry: *expiry, FileTypes: strings.Split(*types, ","),
-		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics}
+		MaxInFlight: *maxInFlight, PublicMetrics: *publicMetrics, ReleaseDir: *releaseDir, TrustedProxies: proxies}
 	if err := s3f.apply(ctx, &cfg, *dataDir); err != nil {
 		return err
+	}
+	if *database.url != "" {
+		// Nodes on one database lock uploads against each other: a resumed upload may
+		// land on any of them.
+		locker, err := pglock.New(ctx, *database.url, 0, log)
+		if err != nil {
+			return err
+		}
+		defer locker.Close()
+		cfg.UploadLocker = locker
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
@@ -156,13 +178,52 @@ func serve(log *slog.Logger, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Behind a load balancer: first fail its probe and keep serving what still comes
+	// until it has noticed, then stop taking connections and let those in flight end.
+	if *drainWait > 0 {
+		log.Info("draining", logkey.Duration, *drainWait)
+		srv.Drain()
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(*drainWait):
+		}
+	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Shutdown(sctx); errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("requests still in flight after --shutdown-wait are cut", logkey.Duration, *shutdownWait)
+		hs.Close()
+	} else if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// parsePrefixes parses a comma-separated list of addresses and CIDR ranges; an
+// address is a range of one.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func generate(log *slog.Logger, args []string) error {

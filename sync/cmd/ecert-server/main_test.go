@@ -35,6 +35,10 @@ func TestServeRefusesNonsenseLimits(t *testing.T) {
 		{"--max-file-mb", "0"},
 		{"--quota-mb", "-1"},
 		{"--demo", "--demo-today", "05/12/2026"},
+		{"--drain-wait", "-1s"},
+		{"--shutdown-wait", "0s"},
+		{"--trusted-proxy", "10.0.0.300"},
+		{"--trusted-proxy", "10.0.0.0/99"},
 	} {
 		dataDir := filepath.Join(t.TempDir(), "data")
 		all := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, args...)

@@ -16,6 +16,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres/pgtest"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
 // EnvStore set to "postgres" makes every test server keep its data in PostgreSQL
@@ -40,9 +41,10 @@ type Server struct {
 
 	cfg      server.Config
 	dir      *datadir.Dir
-	database string      // PostgreSQL address (EnvStore), or empty for SQLite
-	store    store.Store // dir.Store, or the PostgreSQL store
-	stop     func()      // ends the server's Serve and waits for it
+	database string         // PostgreSQL address (EnvStore), or empty for SQLite
+	store    store.Store    // dir.Store, or the PostgreSQL store
+	locker   *pglock.Locker // with the PostgreSQL store: its upload locker, as the nodes of a deployment share
+	stop     func()         // ends the server's Serve and waits for it
 	mu       sync.Mutex
 	down     bool
 	// serving is held (read) by every request and (write) by Restart, so a restart
@@ -161,6 +163,14 @@ func (s *Server) start() error {
 	if cfg.Blobs == nil { // else set by S3 (s3.go) or the caller's configure
 		cfg.Blobs = dir.Blobs
 	}
+	s.locker = nil
+	if s.database != "" && cfg.UploadLocker == nil {
+		if s.locker, err = pglock.New(context.Background(), s.database, 0, nil); err != nil {
+			s.closeStore(st, dir)
+			return err
+		}
+		cfg.UploadLocker = s.locker
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		s.closeStore(st, dir)
@@ -188,6 +198,10 @@ func (s *Server) close() error {
 }
 
 func (s *Server) closeStore(st store.Store, dir *datadir.Dir) error {
+	if s.locker != nil {
+		s.locker.Close()
+		s.locker = nil
+	}
 	if pg, ok := st.(*postgres.Store); ok {
 		pg.Close()
 	}
@@ -226,6 +240,10 @@ func (c *counter) Write(p []byte) (int, error) {
 	c.n.Add(int64(n))
 	return n, err
 }
+
+// Unwrap lets http.ResponseController reach the connection: tusd ends a PATCH whose
+// lock another request asks for by setting the body's read deadline.
+func (c *counter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
 func (c *counter) Flush() {
 	if f, ok := c.ResponseWriter.(http.Flusher); ok {

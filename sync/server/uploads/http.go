@@ -149,6 +149,18 @@ func (u *Uploads) owned(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		var running *runningHash
+		if r.Method == http.MethodHead {
+			// All bytes there but the upload not finished (its node died between its
+			// last byte and the finish): finish it now. Else the client, told the full
+			// offset, would take the file for uploaded and push evidence of a blob the
+			// server does not have.
+			if done, err := u.retryFinish(w, r, rec); done || err != nil {
+				if err != nil {
+					u.writeError(w, r, err)
+				}
+				return
+			}
+		}
 		if r.Method == http.MethodPatch {
 			if err := u.store.TouchUpload(r.Context(), id, u.now().UTC()); err != nil {
 				httpjson.WriteError(u.log, w, r, err)
@@ -189,8 +201,10 @@ func (u *Uploads) owned(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // retryFinish finishes an upload whose bytes are all there but whose finishing failed
-// (an internal error after the last PATCH): tusd would answer a PATCH at its end
-// offset without finishing again. It reports whether it answered.
+// (an internal error after the last PATCH, or its node died then): tusd would answer a
+// PATCH at its end offset, or a HEAD, without finishing again. It answers as tusd
+// would have once finished (PATCH 204, HEAD 200, with the offset) and reports whether
+// it answered.
 func (u *Uploads) retryFinish(w http.ResponseWriter, r *http.Request, rec store.UploadRecord) (bool, error) {
 	l, err := u.locker.NewLock(rec.ID)
 	if err != nil {
@@ -213,6 +227,12 @@ func (u *Uploads) retryFinish(w http.ResponseWriter, r *http.Request, rec store.
 	}
 	w.Header().Set("Tus-Resumable", "1.0.0")
 	w.Header().Set("Upload-Offset", strconv.FormatInt(info.Offset, 10))
+	if r.Method == http.MethodHead {
+		w.Header().Set("Upload-Length", strconv.FormatInt(info.Size, 10))
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		return true, nil
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return true, nil
 }

@@ -60,6 +60,10 @@ type Options struct {
 	Blobs  blobs.Store
 	Adder  Adder
 	Limits api.Limits // the evidence limits: size, types, quota, expiry
+	// Locker locks an upload while a request works on it. nil means in memory, which
+	// locks within this process only: nodes sharing the unfinished uploads (Files in an
+	// object store) need one they share, such as pglock's.
+	Locker tusd.Locker
 	Logger *slog.Logger
 	Now    func() time.Time // nil means time.Now
 }
@@ -69,7 +73,7 @@ type Uploads struct {
 	h      *tusd.UnroutedHandler
 	files  Files
 	dir    string // Dir when files is the folder, else ""
-	locker *memorylocker.MemoryLocker
+	locker tusd.Locker
 	hashes runningHashes // SHA-256 of each upload's bytes so far (hash.go)
 
 	store  store.Uploads // the uploads table and the organisations' blobs
@@ -82,13 +86,16 @@ type Uploads struct {
 
 // New returns the upload handlers; it starts nothing (Serve runs the janitor).
 func New(o Options) (*Uploads, error) {
-	u := &Uploads{files: o.Files, locker: memorylocker.New(),
+	u := &Uploads{files: o.Files, locker: o.Locker,
 		store: o.Store, blobs: o.Blobs, adder: o.Adder, limits: o.Limits, log: o.Logger, now: o.Now}
 	if u.files == nil {
 		if err := os.MkdirAll(o.Dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create upload folder: %w", err)
 		}
 		u.files, u.dir = filestore.New(o.Dir), o.Dir
+	}
+	if u.locker == nil {
+		u.locker = memorylocker.New()
 	}
 	if u.log == nil {
 		u.log = slog.New(slog.DiscardHandler)
@@ -101,7 +108,7 @@ func New(o Options) (*Uploads, error) {
 	// creation), no concatenation, no downloads of unfinished bytes.
 	composer.UseCore(u.files)
 	composer.UseTerminater(u.files)
-	u.locker.UseIn(composer)
+	composer.UseLocker(u.locker)
 	h, err := tusd.NewUnroutedHandler(tusd.Config{
 		StoreComposer:             composer,
 		BasePath:                  api.Version + api.UploadsPath,

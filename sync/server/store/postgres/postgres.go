@@ -100,6 +100,10 @@ func (s *Store) Stats() sql.DBStats {
 	}
 }
 
+// Ping checks that the database answers, on a connection of the pool (for the
+// server's readiness probe).
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
 // querier is what the pool and a transaction share.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)

@@ -81,6 +81,12 @@ func (s *Store) Close() error { return s.db.Close() }
 // Stats reports the use of the connection pool (for the server's metrics).
 func (s *Store) Stats() sql.DBStats { return s.db.Stats() }
 
+// Ping checks that the database answers a query (for the server's readiness probe).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
 func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
