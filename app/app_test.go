@@ -49,7 +49,7 @@ func (r *recorder) saw(event string) bool {
 	return slices.Contains(r.events, event)
 }
 
-// today in the demo: a fixed day, so that days left are known.
+// today in the demo: a fixed day, servertest.DemoToday, so that days left are known.
 var today = time.Date(2019, 5, 20, 10, 0, 0, 0, time.Local)
 
 func newApp(t *testing.T, dir string, p *recorder) *app.App {
@@ -108,21 +108,58 @@ func TestDashboardShowsWhatNeedsAction(t *testing.T) {
 	if found == nil {
 		t.Fatalf("NC-167140-2019 is not among the actions: %+v", d.Actions)
 	}
-	// Due 01/06/2019, today is 20/05/2019.
-	if found.Action != app.FilterCA || found.DaysLeft == nil || *found.DaysLeft != 12 {
-		t.Errorf("NC-167140-2019: action %q, days left %v; want ca, 12", found.Action, found.DaysLeft)
+	// Due 08/06/2019, today is 20/05/2019 (servertest.DemoToday).
+	if found.Action != app.FilterCA || found.DaysLeft == nil || *found.DaysLeft != 19 {
+		t.Errorf("NC-167140-2019: action %q, days left %v; want ca, 19", found.Action, found.DaysLeft)
 	}
 	if d.CACount == 0 || d.EvidenceCount == 0 {
 		t.Errorf("counts: %d CAs, %d evidence; want both > 0", d.CACount, d.EvidenceCount)
 	}
-	if d.Certificate == nil || d.Certificate.ValidUntil != "2023-10-14" {
+	if d.Certificate == nil || d.Certificate.ValidUntil != "2021-06-22" {
 		t.Errorf("latest certificate: %+v", d.Certificate)
+	}
+	if d.Standing == nil || d.Standing.Status != "certified" {
+		t.Errorf("standing of the demo: %+v, want certified", d.Standing)
 	}
 	if a.Sync.Status().Version == 0 {
 		t.Error("the status version did not grow with the status events")
 	}
 	if !p.saw(app.EventDataChanged) || !p.saw(app.EventSyncStatus) {
 		t.Errorf("events to the UI: %v", p.events)
+	}
+}
+
+// Whatever the server says, a passed audit date or an expired certificate is never
+// shown as plain "certified".
+func TestStandingFollowsTheDates(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	ctx := context.Background()
+	c, err := a.Portal.Certification()
+	if err != nil || c == nil {
+		t.Fatalf("certification: %+v, %v", c, err)
+	}
+	old := *c
+	old.NextAuditDue = "2019-05-01" // today is 20/05/2019
+	if err := srv.Workflow().UpsertCertification(ctx, "3542", old); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	s, err := a.Portal.Standing()
+	if err != nil || s == nil || s.Status != app.StandingAuditOverdue || s.Since != "2019-05-01" {
+		t.Errorf("audit date passed: %+v, %v; want audit_overdue since 2019-05-01", s, err)
+	}
+	old.CycleEnd = "2019-03-31"
+	if err := srv.Workflow().UpsertCertification(ctx, "3542", old); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Workflow().UpsertCertificate(ctx, "3542", api.Certificate{ID: "CERT-3542-2019", Number: "FLO-3542-2016",
+		Year: 2016, ValidUntil: "2019-03-31"}); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	d, err := a.Portal.Dashboard()
+	if err != nil || d.Standing == nil || d.Standing.Status != app.StandingExpired || d.Standing.Since != "2019-04-01" {
+		t.Errorf("certificate expired: %+v, %v; want expired since 2019-04-01", d.Standing, err)
 	}
 }
 
@@ -149,8 +186,56 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	if len(all) < 4 {
 		t.Errorf("all NCs: %v", all)
 	}
+	// Sent, awaiting evaluation: found in a place of its own, with its count.
+	sent := ids(app.FilterSent)
+	if !slices.Equal(sent, []string{"NC-168802-2019"}) {
+		t.Errorf("sent, awaiting evaluation: %v, want NC-168802-2019", sent)
+	}
+	if slices.Contains(ca, "NC-168802-2019") || slices.Contains(ev, "NC-168802-2019") {
+		t.Errorf("a sent NC is still among those to answer: %v %v", ca, ev)
+	}
+	if d, err := a.Portal.Dashboard(); err != nil || d.SentCount != 1 {
+		t.Errorf("dashboard sent count: %d, %v; want 1", d.SentCount, err)
+	}
 	if _, err := a.Portal.NCs("'; DROP TABLE nc; --"); client.Code(err) != "" || !isCode(err, api.CodeInvalidInput) {
 		t.Errorf("unknown filter: got %v, want invalid_input", err)
+	}
+}
+
+// Where am I in the cycle: each audit's step, what is due next from whom, by when.
+func TestCyclesSayWhatIsDueNext(t *testing.T) {
+	a, srv, _, _ := loggedInApp(t)
+	cycles, err := a.Portal.Cycles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cycles) != 2 || cycles[0].Audit.ID != "AO-38369" || cycles[1].Audit.ID != "AO-28681" {
+		t.Fatalf("cycles, latest audit first: %+v", cycles)
+	}
+	// The latest audit: a CA due 08/06/2019 (today is 20/05/2019), and the unconfirmed
+	// NC the client must not see is not counted.
+	c := cycles[0]
+	if c.Current != app.StepCA || c.NCs != 2 || c.Next == nil || c.Next.Who != app.ByClient || c.Next.NCID != "NC-167140-2019" ||
+		c.Next.Due != "2019-06-08" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != 19 {
+		t.Errorf("AO-38369: current %q, %d NCs, next %+v", c.Current, c.NCs, c.Next)
+	}
+	// The earlier audit: its overdue CA comes first.
+	if c := cycles[1]; c.Current != app.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2019" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
+		t.Errorf("AO-28681: current %q, next %+v", c.Current, c.Next)
+	}
+	// The analyst closes the latest audit's CA-stage NC: evidence is what remains, due by
+	// its own deadline.
+	if err := srv.CloseNC(context.Background(), "analyst", "3542", "NC-167140-2019", ""); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, a)
+	cycles, err = a.Portal.Cycles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cycles[0]; c.Current != app.StepEvidence || c.Next == nil || c.Next.What != app.StepEvidence ||
+		c.Next.NCID != "NC-150424-2018" || c.Next.Due != "2019-06-22" || c.Steps[2].State != app.StepDone {
+		t.Errorf("AO-38369 after the CA step: current %q, next %+v, steps %+v", c.Current, c.Next, c.Steps)
 	}
 }
 
@@ -166,7 +251,7 @@ func TestNCDetailAndReadState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Audit.ID != "AO-38369" || d.Audit.Date != "2018-10-15" {
+	if d.Audit.ID != "AO-38369" || d.Audit.Date != "2019-04-08" {
 		t.Errorf("audit of the NC: %+v", d.Audit)
 	}
 	if len(d.Messages) == 0 {

@@ -117,13 +117,17 @@ func TestTheWholeCorrectiveMeasureCycle(t *testing.T) {
 	}
 	a.CA.Send()
 	syncNow(t, a)
-	if err := srv.AcceptCA(ctx, "analyst", coop, entered.ID, true, "Satisfaisant."); err != nil {
+	if err := srv.AcceptCA(ctx, "analyst", coop, entered.ID, true, "Satisfaisant.", "2019-07-15"); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
 	d, _ = a.Portal.NC(entered.ID)
 	if d.Row.NC.Stage != api.StageEvidenceRequested || d.Row.NC.CAStatus != api.StatusAccepted {
 		t.Errorf("after acceptance: stage %s, CA status %s", d.Row.NC.Stage, d.Row.NC.CAStatus)
+	}
+	// The evidence step counts down to its own deadline (today is 20/05/2019), not the CA's.
+	if d.Row.Due != "2019-07-15" || d.Row.DaysLeft == nil || *d.Row.DaysLeft != 56 {
+		t.Errorf("evidence step due %q, days left %v; want 2019-07-15, 56", d.Row.Due, d.Row.DaysLeft)
 	}
 	if len(d.Row.NC.CAHistory) != 2 || d.Row.NC.CAHistory[0].Decision != "returned" || d.Row.NC.CAHistory[1].Decision != "accepted" {
 		t.Errorf("CA history: %+v", d.Row.NC.CAHistory)

@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // The headless commands are tested as a user runs them: the real ecert-desktop binary
@@ -48,7 +49,8 @@ func TestMain(m *testing.M) {
 // startServer runs ecert-server --demo (and extra flags) on a free port and returns its URL.
 func startServer(t *testing.T, extra ...string) (url string, stop func()) {
 	t.Helper()
-	cmd := exec.Command(bin.server, append([]string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo"}, extra...)...)
+	cmd := exec.Command(bin.server, append([]string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--demo",
+		"--demo-today", servertest.DemoToday.Format(time.DateOnly)}, extra...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -156,8 +158,12 @@ func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
 	if ids["NC-167140-2019"] != "2.2.0.03" || ids["NC-150424-2018"] != "0.1.1.01" {
 		t.Errorf("nc list: %v", ids)
 	}
-	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2018") || !strings.Contains(r.stdout, "01/06/2019") {
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2018") || !strings.Contains(r.stdout, "08/06/2019") {
 		t.Errorf("nc list --filter ca:\n%s", r.stdout)
+	}
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "sent"); r.code != 0 || !strings.Contains(r.stdout, "NC-168802-2019") ||
+		!strings.Contains(r.stdout, "evidence_submitted") || strings.Contains(r.stdout, "NC-167140-2019") {
+		t.Errorf("nc list --filter sent: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// Offline, the replica still answers and sync says why it failed.

@@ -186,7 +186,7 @@ func TestSameFileOnTwoNCsIsUploadedOnce(t *testing.T) {
 	}
 	a.CA.Send()
 	syncNow(t, a)
-	if err := srv.AcceptCA(ctx, "analyst", coop, other, true, ""); err != nil {
+	if err := srv.AcceptCA(ctx, "analyst", coop, other, true, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	syncNow(t, a)

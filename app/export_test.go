@@ -341,8 +341,8 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 	if ca == nil {
 		t.Fatalf("no CA deadline for %s among %d events", returnedNC, len(got))
 	}
-	if v := prop(ca, ics.ComponentPropertyDtStart); v != "20190601" {
-		t.Errorf("DTSTART: got %q, want the all-day 20190601", v)
+	if v := prop(ca, ics.ComponentPropertyDtStart); v != "20190608" {
+		t.Errorf("DTSTART: got %q, want the all-day 20190608", v)
 	}
 	if p := ca.GetProperty(ics.ComponentPropertyDtStart); p.ICalParameters["VALUE"][0] != "DATE" {
 		t.Errorf("DTSTART is not an all-day date: %v", p.ICalParameters)
@@ -362,9 +362,12 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 			t.Errorf("no %s event", want)
 		}
 	}
-	// Evidence requested without a due date: no event. Closed NCs: none.
-	if got[uid("evidence-NC-150424-2018")] != nil || got[uid("ca-NC-131877-2017")] != nil {
-		t.Error("an event without a deadline")
+	// Evidence requested: its own deadline (the evidence step's), never the CA's. Closed NCs: none.
+	if ev := got[uid("evidence-NC-150424-2018")]; ev == nil || prop(ev, ics.ComponentPropertyDtStart) != "20190622" {
+		t.Errorf("evidence deadline event: %v", ev)
+	}
+	if got[uid("ca-NC-131877-2017")] != nil {
+		t.Error("an event for a closed NC")
 	}
 
 	// The analyst returns the CA with a new due date: the same event moves.

@@ -31,6 +31,29 @@ func (p *Portal) Certification() (*api.Certification, error) {
 	return c, p.fail(err)
 }
 
+// Standing returns the certification status as it stands today: an expired certificate
+// or a passed audit date is never plain "certified". Nil without certification data.
+func (p *Portal) Standing() (*Standing, error) {
+	s, err := p.standing(p.ctx)
+	return s, p.fail(err)
+}
+
+func (p *Portal) standing(ctx context.Context) (*Standing, error) {
+	c, err := optional(p.store.Portal.Certification(ctx))
+	if err != nil || c == nil {
+		return nil, err
+	}
+	certs, err := p.store.Portal.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var latest *api.Certificate
+	if len(certs) > 0 {
+		latest = &certs[0]
+	}
+	return standing(c, latest, p.today()), nil
+}
+
 // Contacts returns the contacts, the analyst first.
 func (p *Portal) Contacts() ([]api.Contact, error) {
 	c, err := p.store.Portal.Contacts(p.ctx)
@@ -55,7 +78,7 @@ func (p *Portal) Audits() ([]AuditRow, error) {
 	return a, p.fail(err)
 }
 
-// NCs returns the NC list of a filter: ca, evidence, open, history or all.
+// NCs returns the NC list of a filter: ca, evidence, sent, open, history or all.
 func (p *Portal) NCs(filter string) ([]NCRow, error) {
 	r, err := p.ncs(p.ctx, filter)
 	return r, p.fail(err)
@@ -111,6 +134,7 @@ func (p *Portal) SaveFileAs(sha256 string) error {
 var stagesOf = map[string][]string{
 	FilterCA:       {api.StageCARequested, api.StageCAReturned},
 	FilterEvidence: {api.StageEvidenceRequested, api.StageEvidenceReturned},
+	FilterSent:     {api.StageCASubmitted, api.StageEvidenceSubmitted},
 	FilterOpen: {api.StageCARequested, api.StageCASubmitted, api.StageCAReturned,
 		api.StageEvidenceRequested, api.StageEvidenceSubmitted, api.StageEvidenceReturned},
 	FilterHistory: {api.StageClosed},
@@ -138,7 +162,7 @@ func daysLeft(today time.Time, due api.Date) *int {
 	return &n
 }
 
-// ncs lists the NCs of a filter (ca, evidence, open, history, all).
+// ncs lists the NCs of a filter (ca, evidence, sent, open, history, all).
 func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 	stages, ok := stagesOf[filter]
 	if !ok {
@@ -195,8 +219,8 @@ func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 			er := evReady[nc.ID]
 			r.Ready, r.Queued, r.Notice = er.Ready && !er.Send, er.Send, er.Notice
 		}
-		if r.Action != "" {
-			r.DaysLeft = daysLeft(today, nc.DueDate)
+		if r.Due = nc.StepDueDate(); r.Due != "" {
+			r.DaysLeft = daysLeft(today, r.Due)
 		}
 		out = append(out, r)
 	}
@@ -270,6 +294,7 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 	if len(certs) > 0 {
 		d.Certificate = &certs[0]
 	}
+	d.Standing = standing(d.Certification, d.Certificate, p.today())
 	open, err := p.store.Portal.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
 	if err != nil {
 		return d, err
@@ -288,6 +313,11 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 			d.Overdue++
 		}
 	}
+	sent, err := p.store.Portal.NCs(ctx, stagesOf[FilterSent]...)
+	if err != nil {
+		return d, err
+	}
+	d.SentCount = len(sent)
 	unread, err := p.store.Portal.Unread(ctx)
 	if err != nil {
 		return d, err

@@ -53,10 +53,12 @@ type SyncStatus struct {
 }
 
 // NC filters of the list, as in the portal: a) CAs to submit, b) evidence to submit,
-// every open NC, and the history of closed ones.
+// what was sent and awaits the analyst's evaluation, every open NC, and the history of
+// closed ones.
 const (
 	FilterCA       = "ca"
 	FilterEvidence = "evidence"
+	FilterSent     = "sent"
 	FilterOpen     = "open"
 	FilterHistory  = "history"
 	FilterAll      = "all"
@@ -67,8 +69,11 @@ type NCRow struct {
 	NC          api.NC   `json:"nc"`
 	AuditDate   api.Date `json:"audit_date"`
 	ServiceType string   `json:"service_type"`
-	// DaysLeft until the due date, negative when overdue; nil without a due date or
-	// when nothing is expected of the client.
+	// Due is the deadline of the NC's current step (api.NC.StepDueDate): the CA's while
+	// a corrective measure is expected, the evidence's while evidence is; empty when
+	// nothing is due from the client. Screens show this, never nc.due_date alone.
+	Due api.Date `json:"due"`
+	// DaysLeft until Due, negative when overdue; nil without one.
 	DaysLeft *int `json:"days_left"`
 	// Action is what is expected of the client now: "ca", "evidence" or "" (nothing).
 	Action string `json:"action"`
@@ -146,15 +151,18 @@ type Dashboard struct {
 	Organisation  *api.Organisation  `json:"organisation"`
 	Certification *api.Certification `json:"certification"`
 	Certificate   *api.Certificate   `json:"certificate"` // the latest one
-	Actions       []NCRow            `json:"actions"`     // NCs expecting the client, by due date
-	CACount       int                `json:"ca_count"`
-	EvidenceCount int                `json:"evidence_count"`
-	Overdue       int                `json:"overdue"`
-	Unread        int                `json:"unread"`
-	Updates       int                `json:"updates"`  // unseen analyst decisions and messages
-	Ready         int                `json:"ready"`    // CAs marked ready to send
-	Messages      []MessageRow       `json:"messages"` // the latest few
-	Today         api.Date           `json:"today"`
+	// Standing is the certification status as it stands today (see Portal.Standing).
+	Standing      *Standing    `json:"standing"`
+	Actions       []NCRow      `json:"actions"` // NCs expecting the client, by due date
+	CACount       int          `json:"ca_count"`
+	EvidenceCount int          `json:"evidence_count"`
+	SentCount     int          `json:"sent_count"` // sent, awaiting the analyst's evaluation
+	Overdue       int          `json:"overdue"`
+	Unread        int          `json:"unread"`
+	Updates       int          `json:"updates"`  // unseen analyst decisions and messages
+	Ready         int          `json:"ready"`    // CAs marked ready to send
+	Messages      []MessageRow `json:"messages"` // the latest few
+	Today         api.Date     `json:"today"`
 }
 
 // Draft states of a corrective measure the user writes.

@@ -62,7 +62,7 @@ Without a command, the desktop app opens. Commands run without a window:
                                    line); needs the connection
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
-  nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, open, history, all
+  nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, sent, open, history, all
   nc show NC-… [--json]            one NC: its corrective measure, thread, what is expected
   ca draft NC-… --text TEXT        save a corrective measure as a draft
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)

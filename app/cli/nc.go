@@ -24,7 +24,7 @@ func (c *cmd) nc(args []string) error {
 	var filter string
 	if _, err := c.flags("nc list", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
-		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, open, history or all")
+		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, sent, open, history or all")
 	}); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (c *cmd) nc(args []string) error {
 	fmt.Fprintln(w, "NC\tAUDIT\tCRITERION\tRECEIVED\tDUE\tSTAGE")
 	for _, r := range rows {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.NC.ID, r.NC.AuditID, r.NC.CriterionNumber,
-			ddmmyyyy(string(r.NC.ReceivedDate)), ddmmyyyy(string(r.NC.DueDate)), r.NC.Stage)
+			ddmmyyyy(string(r.NC.ReceivedDate)), ddmmyyyy(string(r.Due)), r.NC.Stage)
 	}
 	return w.Flush()
 }
@@ -72,7 +72,7 @@ func (c *cmd) ncShow(args []string) error {
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "NC:\t%s\nAudit:\t%s %s %s\nCriterion:\t%s %s\nFinding:\t%s\nReceived:\t%s\nDue:\t%s\nStage:\t%s\n",
 		nc.ID, nc.AuditID, ddmmyyyy(string(d.Audit.Date)), d.Audit.ServiceType, nc.CriterionNumber, nc.CriterionText,
-		nc.Finding, ddmmyyyy(string(nc.ReceivedDate)), ddmmyyyy(string(nc.DueDate)), nc.Stage)
+		nc.Finding, ddmmyyyy(string(nc.ReceivedDate)), ddmmyyyy(string(d.Row.Due)), nc.Stage)
 	if nc.CA != nil {
 		fmt.Fprintf(w, "Corrective measure sent:\t%s\n", nc.CA.Text)
 		if nc.CA.AnalystComment != "" {

@@ -95,9 +95,9 @@ func TestICSDeadlinesAreAllDayAndStampedInUTC(t *testing.T) {
 		Now: time.Date(2026, 12, 4, 22, 30, 0, 0, lima), // already the 5th in UTC
 		NCs: []api.NC{
 			{ID: "NC-1-2026", CriterionNumber: "1.1", DueDate: "2026-01-31", Stage: api.StageCAReturned, Revision: 7},
-			{ID: "NC-2-2026", DueDate: "2026-02-10", Stage: api.StageCASubmitted}, // with the analyst: no deadline
-			{ID: "NC-3-2026", DueDate: "2026-12-31", Stage: api.StageEvidenceRequested},
-			{ID: "NC-4-2026", Stage: api.StageCARequested}, // no due date
+			{ID: "NC-2-2026", DueDate: "2026-02-10", Stage: api.StageCASubmitted},                                      // with the analyst: no deadline
+			{ID: "NC-3-2026", DueDate: "2026-01-15", EvidenceDueDate: "2026-12-31", Stage: api.StageEvidenceRequested}, // the evidence step: its own deadline
+			{ID: "NC-4-2026", Stage: api.StageCARequested},                                                             // no due date
 		},
 		Certification: &api.Certification{NextAuditDue: "2027-03-01"},
 	}

@@ -78,7 +78,7 @@ func WriteICS(w io.Writer, cal Calendar) (int, error) {
 		}
 		desc := l.Audit + " " + nc.AuditID + "\n" + l.Criterion + " " + nc.CriterionNumber + " — " +
 			nc.CriterionText + "\n" + l.Finding + l.Colon + nc.Finding
-		event(kind+"-"+nc.ID, nc.DueDate, nc.Revision, what+" — "+nc.ID+" ("+nc.CriterionNumber+")", desc)
+		event(kind+"-"+nc.ID, nc.StepDueDate(), nc.Revision, what+" — "+nc.ID+" ("+nc.CriterionNumber+")", desc)
 	}
 	for _, c := range cal.Certificates {
 		event("certificate-"+c.ID, c.ValidUntil, 0, l.CalCertificate+" — "+c.Number, c.Description)

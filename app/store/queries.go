@@ -102,8 +102,9 @@ func (p *Portal) Audit(ctx context.Context, id string) (*api.Audit, error) {
 	return v, p.db.noted(err)
 }
 
-// NCs returns the NCs in the given stages (all when none is given), by due date
-// (those without one last), then received date and number. The decoded list is kept
+// NCs returns the NCs in the given stages (all when none is given), by the due date of
+// their current step (api.NC.StepDueDate; those without one last), then received date
+// and number. The decoded list is kept
 // between calls until a write touches the NCs: decoding 5,000 NCs' JSON is most of the
 // cost of listing them (sync/BENCHMARKS.md). Callers must not modify the NCs returned.
 func (p *Portal) NCs(ctx context.Context, stages ...string) ([]api.NC, error) {
@@ -137,12 +138,30 @@ func (p *Portal) allNCs(ctx context.Context) ([]api.NC, error) {
 	if p.ncs.all != nil && p.ncs.gen == gen {
 		return p.ncs.all, nil
 	}
-	all, err := list[api.NC](ctx, p.db.sql, `SELECT data FROM nc ORDER BY COALESCE(due, '9999'), received DESC, id`)
+	all, err := list[api.NC](ctx, p.db.sql, `SELECT data FROM nc ORDER BY received DESC, id`)
 	if err != nil {
 		return nil, p.db.noted(err)
 	}
+	// The step's deadline is chosen per stage, so it is sorted here, not in SQL; the
+	// query's order (received, id) stays the tie-break.
+	slices.SortStableFunc(all, func(a, b api.NC) int { return cmpDue(a.StepDueDate(), b.StepDueDate()) })
 	p.ncs.all, p.ncs.gen = all, gen
 	return all, nil
+}
+
+// cmpDue orders due dates, the empty one (nothing due) last.
+func cmpDue(a, b api.Date) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	case a < b:
+		return -1
+	}
+	return 1
 }
 
 // NC returns one NC.

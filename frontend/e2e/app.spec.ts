@@ -3,9 +3,10 @@
 // local replica, language), so each test first brings the app to the state it needs.
 import { test, expect, type Page } from '@playwright/test'
 import { openedFiles, serverURL, startServer, stopServer } from './server'
-import { keepScreenshot, loggedIn, login, menu, MENU_NCS, ncRow, openApp, ORG } from './helpers'
+import { demoDate, keepScreenshot, loggedIn, login, menu, MENU_NCS, ncRow, openApp, ORG } from './helpers'
 
-const NC_CA = 'NC-167140-2019' // criterion 2.2.0.03, a CA is requested, due 01/06/2019
+const NC_CA = 'NC-167140-2019' // criterion 2.2.0.03, a CA is requested, due in 19 days
+const NC_OVERDUE = 'NC-173086-2019' // the demo's one overdue CA, due 6 days ago
 const NC_EVIDENCE = 'NC-150424-2018' // criterion 0.1.1.01, evidence is requested
 const CERT = 'CERT Certificate web en'
 
@@ -54,7 +55,7 @@ async function openCertificate(page: Page) {
   await menu(page, 'certificate')
   const row = page.getByTestId('certificate-row').filter({ hasText: CERT })
   await expect(row).toBeVisible()
-  await expect(row).toContainText('14/10/2023')
+  await expect(row).toContainText(demoDate(-330 + 3 * 365 - 1)) // valid for the three-year cycle
   const before = openedFiles().length
   await row.getByTestId('file-open').click()
   await expect
@@ -95,8 +96,13 @@ test('login as coop shows the dashboard', async ({ page }) => {
   const action = page.getByTestId('dashboard-action').filter({ hasText: NC_CA })
   await expect(action).toBeVisible()
   const due = action.getByTestId('days-left')
-  await expect(due).toContainText('01/06/2019')
-  await expect(due).toHaveClass(/\boverdue\b/)
+  // The demo is told from today: deadlines in the coming weeks, one overdue.
+  await expect(due).toContainText(demoDate(19))
+  await expect(due).not.toHaveClass(/\boverdue\b/)
+  const late = page.getByTestId('dashboard-action').filter({ hasText: NC_OVERDUE }).getByTestId('days-left')
+  await expect(late).toContainText(demoDate(-6))
+  await expect(late).toHaveClass(/\boverdue\b/)
+  await expect(page.getByTestId('standing')).toHaveAttribute('data-status', 'certified')
   await keepScreenshot(page, 'dashboard')
 })
 

@@ -14,6 +14,18 @@ export const MENU_NCS = {
 
 export type Lang = 'fr' | 'en' | 'es'
 
+/**
+ * demoDate is the day n days from today (negative: past) as the app writes it
+ * (dd/mm/yyyy): ecert-server --demo tells its story from the server's today (UTC),
+ * see sync/server/demo.
+ */
+export function demoDate(n: number): string {
+  const now = new Date()
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + n))
+  const pad = (v: number) => String(v).padStart(2, '0')
+  return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`
+}
+
 /** openApp loads the UI and waits until it chose its first screen (login or portal). */
 export async function openApp(page: Page) {
   await page.goto('/')

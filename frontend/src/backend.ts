@@ -18,9 +18,11 @@ import type {
   About,
   AttachResult,
   AuditRow,
+  AuditCycle,
   BackendEvents,
   CertificateRow,
   Certification,
+  Standing,
   Contact,
   CrashPrefs,
   Criterion,
@@ -75,10 +77,14 @@ export const syncNow = () => call<void>(SyncAPI.SyncNow())
 export const dashboard = () => call<Dashboard>(PortalAPI.Dashboard())
 export const organisation = () => call<Organisation | null>(PortalAPI.Organisation())
 export const certification = () => call<Certification | null>(PortalAPI.Certification())
+/** The certification status as it stands today (never plain "certified" when expired). */
+export const standing = () => call<Standing | null>(PortalAPI.Standing())
 export const contacts = () => call<Contact[] | null>(PortalAPI.Contacts())
 export const certificates = () => call<CertificateRow[] | null>(PortalAPI.Certificates())
 export const documents = () => call<DocumentRow[] | null>(PortalAPI.Documents())
 export const audits = () => call<AuditRow[] | null>(PortalAPI.Audits())
+/** Where each audit stands in its cycle, the latest audit first. */
+export const cycles = () => call<AuditCycle[] | null>(PortalAPI.Cycles())
 export const ncs = (filter: NCFilter) => call<NCRow[] | null>(PortalAPI.NCs(filter))
 export const nc = (id: string) => call<NCDetail>(PortalAPI.NC(id))
 export const checklist = () => call<Criterion[] | null>(PortalAPI.Checklist())

@@ -50,11 +50,15 @@ export function expectation(row: NCRow): Expectation {
   }
   if (EVIDENCE_STAGES.includes(stage) && row.ready) {
     const late = typeof row.days_left === 'number' && row.days_left < 0
-    return { key: 'nc.expect.ready', editKey: 'nc.edit.evidenceReady', editable: true, tone: late ? 'error' : 'success', showDue: true }
+    return { key: 'nc.expect.ready', editKey: 'nc.edit.evidenceReady', editable: true, tone: late ? 'warning' : 'success', showDue: true }
   }
+  const late = typeof row.days_left === 'number' && row.days_left < 0
   let tone: Tone = 'info'
   if (stage === 'closed') tone = 'success'
-  else if (e.editable) tone = typeof row.days_left === 'number' && row.days_left < 0 ? 'error' : 'warning'
+  // An accepted corrective measure is good news: said in a positive tone, and a late
+  // evidence deadline is a reminder, never an error.
+  else if (stage === 'evidence_requested') tone = late ? 'warning' : 'success'
+  else if (e.editable) tone = late ? 'error' : 'warning'
   return { key: `nc.expect.${stage}`, editKey: `nc.edit.${stage}`, tone, ...e }
 }
 

@@ -23,6 +23,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/certificate', name: 'certificate', component: () => import('./views/CertificateView.vue') },
   { path: '/certification', name: 'certification', component: () => import('./views/CertificationView.vue') },
   { path: '/audits', name: 'audits', component: () => import('./views/AuditsView.vue') },
+  // Where an audit stands in its cycle; id "latest" is the latest audit.
+  { path: '/audits/:id/cycle', name: 'cycle', component: () => import('./views/AuditCycle.vue'), props: true },
   { path: '/ncs', name: 'ncs', component: () => import('./views/NcListView.vue') },
   { path: '/ncs/:id', name: 'nc', component: () => import('./views/NcDetailView.vue'), props: true },
   { path: '/documents', name: 'documents', component: () => import('./views/DocumentsView.vue') },

@@ -47,7 +47,7 @@ export type Stage =
   | 'evidence_returned'
   | 'closed'
 
-export type NCFilter = 'ca' | 'evidence' | 'open' | 'history' | 'all'
+export type NCFilter = 'ca' | 'evidence' | 'sent' | 'open' | 'history' | 'all'
 
 /** Where the user's CA text is: only here, queued to be shared, or on the server. */
 export type DraftState = 'local' | 'queued' | 'shared'
@@ -64,6 +64,12 @@ export type EvidenceState = 'local' | 'queued' | 'attached' | 'removing' | 'refu
 export type FileRef = Model<api.FileRef>
 export type Organisation = Model<api.Organisation, { products: string[] | null }>
 export type Certification = Model<api.Certification, { scope: string[] | null }>
+/**
+ * The certification status as it stands today (app.Standing): the server's status, or
+ * expired / audit_overdue when the dates contradict "certified"; since: from when, for
+ * those two ("" otherwise).
+ */
+export type Standing = Model<app.Standing>
 export type Contact = Model<api.Contact>
 export type Certificate = Model<api.Certificate, { file?: FileRef | null }>
 export type Document = Model<api.Document, { file: FileRef }>
@@ -122,8 +128,9 @@ export type LoginDefaults = Model<app.LoginDefaults>
 export type SyncStatus = Model<app.SyncStatus>
 
 /**
- * One NC in a list. days_left: until the due date, negative when overdue, null when
- * nothing is due. action: what is expected of the client now ("ca", "evidence" or "").
+ * One NC in a list. due: the deadline of the NC's current step (the CA's, or the
+ * evidence's once the CA is accepted), "" when nothing is due; days_left: until due,
+ * negative when overdue, null when nothing is due. action: what is expected of the client now ("ca", "evidence" or "").
  * updates: analyst decisions and messages not seen yet. ready: the CA is marked ready to
  * send (✓); queued: Send was pressed. notice: a code (ca.notice.*) asking the user to
  * look at this NC again, "" when none.
@@ -213,6 +220,16 @@ export type NCDetail = Model<
 export type CertificateRow = Model<app.CertificateRow, { certificate: Certificate }>
 export type DocumentRow = Model<app.DocumentRow, { document: Document }>
 export type AuditRow = Model<app.AuditRow, { audit: Audit }>
+
+/**
+ * Where an audit stands in its cycle (app.AuditCycle): the manual's six steps (key:
+ * audit, ncs_confirmed, corrective_measures, evidence, evaluation, decision; state:
+ * done, current, todo), the current step ("" when complete) and what is due next.
+ */
+export type CycleStep = Model<app.CycleStep>
+/** What is due next: who (client, analyst), what (a step key), the NC due first and its real deadline. */
+export type NextDue = Model<app.NextDue, { days_left: number | null }>
+export type AuditCycle = Model<app.AuditCycle, { audit: Audit; steps: CycleStep[] | null; next: NextDue | null }>
 export type MessageRow = Model<app.MessageRow, { message: Message }>
 
 /** The portal's first screen. updates: unseen decisions and messages; ready: CAs marked ready. */
@@ -222,6 +239,7 @@ export type Dashboard = Model<
     organisation: Organisation | null
     certification: Certification | null
     certificate: Certificate | null
+    standing: Standing | null
     actions: NCRow[] | null
     messages: MessageRow[] | null
     today: ApiDate

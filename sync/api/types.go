@@ -223,7 +223,10 @@ type NC struct {
 	Finding         string `json:"finding"`         // what the auditor found
 	Score           int    `json:"score,omitempty"` // compliance rank 1-5, 0 when not scored
 	ReceivedDate    Date   `json:"received_date"`
+	// DueDate is the corrective measure's deadline; EvidenceDueDate the evidence
+	// deadline the analyst set on accepting the CA. StepDueDate picks the one that counts.
 	DueDate         Date   `json:"due_date,omitempty"`
+	EvidenceDueDate Date   `json:"evidence_due_date,omitempty"`
 	Stage           string `json:"stage"`
 	CAStatus        string `json:"ca_status"`
 	EvidenceStatus  string `json:"evidence_status"`
@@ -234,6 +237,20 @@ type NC struct {
 	EvidenceHistory []EvidenceVersion `json:"evidence_history,omitempty"`
 	// Revision is bumped by the server on every change of the NC (drafts have their own).
 	Revision int64 `json:"revision"`
+}
+
+// StepDueDate is the deadline of the NC's current step: the CA's while a corrective
+// measure is expected, the evidence's while evidence is, and "" when nothing is due
+// from the client (submitted, closed) or the analyst set no evidence deadline. The
+// CA's date never carries into the evidence step: it was met when the CA went in.
+func (nc NC) StepDueDate() Date {
+	switch nc.Stage {
+	case StageCARequested, StageCAReturned:
+		return nc.DueDate
+	case StageEvidenceRequested, StageEvidenceReturned:
+		return nc.EvidenceDueDate
+	}
+	return ""
 }
 
 // CA is the corrective measure of an NC as last sent to or set by FLOCERT.

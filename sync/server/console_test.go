@@ -208,7 +208,7 @@ func TestConsoleAccept(t *testing.T) {
 
 	// With it: accepted, and the client pulls the change.
 	csrf := csrfOf(t, p)
-	got := b.post(ncPath+"/accept", url.Values{"csrf": {csrf}, "request_evidence": {"1"}, "comment": {"Satisfait."}})
+	got := b.post(ncPath+"/accept", url.Values{"csrf": {csrf}, "request_evidence": {"1"}, "comment": {"Satisfait."}, "evidence_due": {"2019-08-30"}})
 	wantStatus(t, got, http.StatusSeeOther)
 	if got.location != ncPath+"?done=accept" {
 		t.Fatalf("redirect: %q", got.location)
@@ -220,11 +220,13 @@ func TestConsoleAccept(t *testing.T) {
 	}
 	var nc api.NC
 	decode(t, page.Changes[0].Data, &nc)
-	if nc.Stage != api.StageEvidenceRequested || nc.CAStatus != api.StatusAccepted || nc.CA.AnalystComment != "Satisfait." {
+	if nc.Stage != api.StageEvidenceRequested || nc.CAStatus != api.StatusAccepted || nc.CA.AnalystComment != "Satisfait." ||
+		nc.EvidenceDueDate != "2019-08-30" {
 		t.Fatalf("pulled NC: %+v", nc)
 	}
 	done := b.get(ncPath + "?done=accept")
-	if !strings.Contains(done.body, `data-testid="flash"`) || !strings.Contains(done.body, "accept CA and request evidence") {
+	if !strings.Contains(done.body, `data-testid="flash"`) || !strings.Contains(done.body, "accept CA and request evidence") ||
+		!strings.Contains(done.body, `data-testid="nc-evidence-due"`) {
 		t.Errorf("NC page after accepting lacks the flash or the trail")
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,10 +37,11 @@ func TestDemoData(t *testing.T) {
 	cases := []struct {
 		id, audit, criterion, stage, received, due string
 	}{
-		{"NC-167140-2019", "AO-38369", "2.2.0.03", api.StageCARequested, "2018-12-18", "2019-06-01"},
-		{"NC-150424-2018", "AO-38369", "0.1.1.01", api.StageEvidenceRequested, "2019-06-05", ""},
-		{"NC-174410-2019", "AO-28681", "0.3.0.02", api.StageCARequested, "2019-07-02", "2019-09-30"},
-		{"NC-173086-2019", "AO-28681", "1.1.0.02", api.StageCARequested, "2019-06-18", "2019-08-31"},
+		// Told from servertest.DemoToday, 20/05/2019.
+		{"NC-167140-2019", "AO-38369", "2.2.0.03", api.StageCARequested, "2019-04-20", "2019-06-08"},
+		{"NC-150424-2018", "AO-38369", "0.1.1.01", api.StageEvidenceRequested, "2019-04-20", "2019-05-20"},
+		{"NC-174410-2019", "AO-28681", "0.3.0.02", api.StageCARequested, "2018-11-16", "2019-06-29"},
+		{"NC-173086-2019", "AO-28681", "1.1.0.02", api.StageCARequested, "2018-11-16", "2019-05-14"},
 	}
 	for _, tc := range cases {
 		nc, ok := ncs[tc.id]
@@ -52,7 +54,8 @@ func TestDemoData(t *testing.T) {
 			t.Errorf("%s: got %+v", tc.id, nc)
 		}
 	}
-	if nc := ncs["NC-150424-2018"]; nc.CAStatus != api.StatusAccepted || nc.CA == nil || nc.EvidenceStatus != api.StatusRequested {
+	if nc := ncs["NC-150424-2018"]; nc.CAStatus != api.StatusAccepted || nc.CA == nil || nc.EvidenceStatus != api.StatusRequested ||
+		nc.EvidenceDueDate != "2019-06-22" {
 		t.Errorf("NC-150424-2018 CA: %+v", nc)
 	}
 	closed := 0
@@ -66,7 +69,7 @@ func TestDemoData(t *testing.T) {
 	}
 	names := map[string]bool{}
 	for _, ev := range evidence {
-		names[ev.File.Name] = ev.Date == "2019-05-10" && ev.NCID == "NC-150424-2018"
+		names[ev.File.Name] = ev.Date == "2019-04-29" && ev.NCID == "NC-150424-2018"
 	}
 	if !names["image.png"] || !names["Audits 10-12 October 2018.xlsx"] {
 		t.Errorf("evidence: %+v", evidence)
@@ -81,7 +84,7 @@ func TestDemoData(t *testing.T) {
 		t.Errorf("thread: %+v", msgs)
 	}
 	c := certificate(t, e, tok)
-	if c.Description != "CERT Certificate web en" || c.Year != 2019 || c.ValidUntil != "2023-10-14" {
+	if c.Description != "CERT Certificate web en" || c.Year != 2018 || c.ValidUntil != "2021-06-22" || c.Number != "FLO-3542-2018" {
 		t.Errorf("certificate: %+v", c)
 	}
 
@@ -91,6 +94,83 @@ func TestDemoData(t *testing.T) {
 	}
 	if id, err := e.srv.OrgIDForUser(context.Background(), "estate"); err != nil || id != demo.OrgEstate {
 		t.Errorf("OrgIDForUser(estate) = %q, %v", id, err)
+	}
+}
+
+// TestDemoIsCurrentWhateverTheDay seeds the demo on several days and checks that it
+// always tells a current story: a recent audit, a valid certificate, deadlines in the
+// coming weeks with exactly one overdue, and history in the past.
+func TestDemoIsCurrentWhateverTheDay(t *testing.T) {
+	saved := servertest.DemoToday
+	t.Cleanup(func() { servertest.DemoToday = saved })
+	for _, today := range []time.Time{
+		time.Date(2019, 5, 20, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC),
+		time.Date(2032, 2, 29, 0, 0, 0, 0, time.UTC), // a leap day
+	} {
+		servertest.DemoToday = today
+		srv := servertest.Start(t)
+		day := func(n int) api.Date { return api.Date(today.AddDate(0, 0, n).Format(time.DateOnly)) }
+		st, err := srv.Workflow().State(context.Background(), demo.OrgCoop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		T := day(0)
+		var cert api.Certification
+		var certificate api.Certificate
+		audits := map[string]api.Audit{}
+		var ncs []api.NC
+		var msgs []api.Message
+		for key, raw := range st {
+			entity, _, _ := strings.Cut(key, "/")
+			switch entity {
+			case api.EntityCertification:
+				decode(t, []byte(raw), &cert)
+			case api.EntityCertificate:
+				decode(t, []byte(raw), &certificate)
+			case api.EntityAudit:
+				var a api.Audit
+				decode(t, []byte(raw), &a)
+				audits[a.ID] = a
+			case api.EntityNC:
+				var nc api.NC
+				decode(t, []byte(raw), &nc)
+				ncs = append(ncs, nc)
+			case api.EntityMessage:
+				var m api.Message
+				decode(t, []byte(raw), &m)
+				msgs = append(msgs, m)
+			}
+		}
+		if a := audits["AO-38369"]; a.Date >= T || a.Date < day(-90) {
+			t.Errorf("%s: latest audit on %s, want in the last three months", T, a.Date)
+		}
+		if certificate.ValidUntil <= T || cert.CycleStart > T || cert.CycleEnd <= T || cert.NextAuditDue <= T || cert.LastAudit > T {
+			t.Errorf("%s: not currently certified: %+v, certificate valid until %s", T, cert, certificate.ValidUntil)
+		}
+		overdue, soon, history := 0, 0, 0
+		for _, nc := range ncs {
+			due := nc.StepDueDate()
+			switch {
+			case nc.Stage == api.StageClosed && nc.CA != nil && nc.CA.DecidedAt.Before(today.AddDate(0, 0, -90)):
+				history++
+			case due == "":
+			case due < T:
+				overdue++
+			case due <= day(60):
+				soon++
+			default:
+				t.Errorf("%s: %s due %s, beyond the coming weeks", T, nc.ID, due)
+			}
+		}
+		if overdue != 1 || soon < 3 || history == 0 {
+			t.Errorf("%s: %d overdue (want 1), %d due in the coming weeks, %d closed months ago", T, overdue, soon, history)
+		}
+		for _, m := range msgs {
+			if !m.SentAt.Before(today) {
+				t.Errorf("%s: message %s sent %s, in the future", T, m.ID, m.SentAt)
+			}
+		}
 	}
 }
 

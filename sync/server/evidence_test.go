@@ -187,7 +187,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// An NC awaiting evidence with no file: submitting is refused.
 	nc := e.nc(coop, ncOpen)
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: ncOpen, BaseRevision: nc.Revision, Text: "Réunions."})[0], 1, api.PushApplied, "")
-	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen, true, ""); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen, true, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncOpen)
@@ -209,7 +209,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 		t.Fatal(err)
 	}
 	nc = e.nc(coop, ncEvidence)
-	if nc.Stage != api.StageEvidenceReturned || nc.EvidenceStatus != api.StatusReturned || nc.DueDate != "2019-09-01" ||
+	if nc.Stage != api.StageEvidenceReturned || nc.EvidenceStatus != api.StatusReturned || nc.EvidenceDueDate != "2019-09-01" ||
 		nc.EvidenceHistory[0].Decision != workflow.DecisionReturned || nc.EvidenceHistory[0].Comment != "L'accord n'est pas signé." {
 		t.Fatalf("returned NC: %+v", nc)
 	}
@@ -281,7 +281,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 		t.Fatalf("pulled certificate: %+v", gotCert)
 	}
 	if certification.Status != "certified" || certification.CertificateNo != cert.Number || certification.CycleStart != "2019-06-10" ||
-		certification.LastAudit != "2018-10-15" || gotAudit.Status != "closed" {
+		certification.LastAudit != "2019-04-08" || gotAudit.Status != "closed" {
 		t.Fatalf("certification %+v, audit %+v", certification, gotAudit)
 	}
 	r := e.do("GET", "/files/"+gotCert.File.SHA256, coop, nil)

@@ -89,7 +89,7 @@ func TestCertificatePDF(t *testing.T) {
 	if !bytes.HasPrefix(pdf[si[1]+n:], []byte("endstream")) {
 		t.Errorf("stream /Length %d is wrong", n)
 	}
-	if !bytes.Contains(pdf, []byte("(FLO-3542-2019)")) && !bytes.Contains(pdf, []byte("FLO-3542-2019")) {
+	if !bytes.Contains(pdf, []byte("FLO-3542-2018")) {
 		t.Errorf("certificate number missing from the PDF")
 	}
 }

@@ -68,7 +68,7 @@ func TestWorkflow(t *testing.T) {
 	if err := e.srv.ConfirmNC(ctx, "analyst", org, id, "2019-08-01"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("confirming twice: %v", err)
 	}
-	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, ""); !errors.Is(err, workflow.ErrWrongStage) {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, "", ""); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("accepting before a CA: %v", err)
 	}
 
@@ -76,10 +76,23 @@ func TestWorkflow(t *testing.T) {
 	r := e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindCASubmit, NCID: id, BaseRevision: got.Revision, Text: "Contrats pour tous."})
 	wantResult(t, r[0], 1, api.PushApplied, "")
 	e.clock.Add(600e9)
-	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, "Satisfait."); err != nil {
+	// The evidence step has its own deadline, checked like any date; the CA's stays.
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, "Satisfait.", "1/9/2019"); !errors.Is(err, workflow.ErrInvalid) {
+		t.Fatalf("bad evidence due date: %v", err)
+	}
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, false, "Satisfait.", "2019-08-20"); !errors.Is(err, workflow.ErrInvalid) {
+		t.Fatalf("evidence due date without evidence: %v", err)
+	}
+	if got = e.nc(coop, id); got.Stage != api.StageCASubmitted {
+		t.Fatalf("a refused accept changed the NC: %+v", got)
+	}
+	if err := e.srv.AcceptCA(ctx, "analyst", org, id, true, "Satisfait.", "2019-08-20"); err != nil {
 		t.Fatal(err)
 	}
 	got = e.nc(coop, id)
+	if got.EvidenceDueDate != "2019-08-20" || got.DueDate != "2019-08-01" || got.StepDueDate() != "2019-08-20" {
+		t.Fatalf("evidence deadline: evidence %q, CA %q, step %q", got.EvidenceDueDate, got.DueDate, got.StepDueDate())
+	}
 	if got.Stage != api.StageEvidenceRequested || got.CAStatus != api.StatusAccepted || got.EvidenceStatus != api.StatusRequested ||
 		got.CA.AnalystComment != "Satisfait." || !got.CA.DecidedAt.Equal(e.clock.Now()) ||
 		len(got.CAHistory) != 1 || got.CAHistory[0].Decision != workflow.DecisionAccepted || got.CAHistory[0].Comment != "Satisfait." {
@@ -101,7 +114,7 @@ func TestWorkflow(t *testing.T) {
 	if err := e.srv.RequestEvidence(ctx, "analyst", org, id, "2019-09-01"); err != nil {
 		t.Fatal(err)
 	}
-	if got = e.nc(coop, id); got.Stage != api.StageEvidenceRequested || got.DueDate != "2019-09-01" {
+	if got = e.nc(coop, id); got.Stage != api.StageEvidenceRequested || got.EvidenceDueDate != "2019-09-01" || got.DueDate != "2019-08-01" {
 		t.Fatalf("evidence re-requested: %+v", got)
 	}
 
@@ -122,7 +135,7 @@ func TestWorkflow(t *testing.T) {
 	// Accept without evidence closes.
 	r = e.push(coop, clientA, api.PushEntry{Seq: 3, Kind: api.KindCASubmit, NCID: ncOpen2, BaseRevision: got.Revision, Text: "Inspections en octobre."})
 	wantResult(t, r[0], 3, api.PushApplied, "")
-	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen2, false, ""); err != nil {
+	if err := e.srv.AcceptCA(ctx, "analyst", org, ncOpen2, false, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got = e.nc(coop, ncOpen2); got.Stage != api.StageClosed || got.EvidenceStatus != "" || len(got.CAHistory) != 2 {

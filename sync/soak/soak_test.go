@@ -396,9 +396,9 @@ func (h *harness) analystRound(ctx context.Context, r *rand.Rand) error {
 				case k < 4:
 					kind, err = "return a CA", h.srv.ReturnCA(ctx, "analyst", org, nc.ID, "Précisez les responsables et les délais.", "")
 				case k < 9:
-					kind, err = "accept a CA, request evidence", h.srv.AcceptCA(ctx, "analyst", org, nc.ID, true, "")
+					kind, err = "accept a CA, request evidence", h.srv.AcceptCA(ctx, "analyst", org, nc.ID, true, "", "")
 				default:
-					kind, err = "accept a CA and close", h.srv.AcceptCA(ctx, "analyst", org, nc.ID, false, "")
+					kind, err = "accept a CA and close", h.srv.AcceptCA(ctx, "analyst", org, nc.ID, false, "", "")
 				}
 			case api.StageEvidenceSubmitted:
 				if r.IntN(2) == 0 {

@@ -6,6 +6,7 @@ import VirtualTable from '../components/nc-table/VirtualTable'
 import FileActions from '../components/files/FileActions.vue'
 import NcListView from '../views/NcListView.vue'
 import NcDetailView from '../views/NcDetailView.vue'
+import DashboardView from '../views/DashboardView.vue'
 import { useSyncStore } from '../stores/sync'
 import { useSessionStore } from '../stores/session'
 import { i18n } from '../i18n'
@@ -152,21 +153,34 @@ describe('NC list', () => {
       { days_left: -3, action: 'evidence', unread: 2 },
     ),
     ncRow({ id: 'NC-3-2018', finding: 'Closed long ago', stage: 'closed', ca_status: 'accepted' }, { action: '', days_left: null }),
+    ncRow({ id: 'NC-4-2019', finding: 'Wages below minimum', stage: 'ca_submitted', ca_status: 'submitted' }, { action: '', due: '', days_left: null }),
   ]
   const shownIds = (w: { findAll: (s: string) => { attributes: (a: string) => string | undefined }[] }) =>
     w.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))
 
   it('shows the portal filters with their counts', async () => {
     b.ncs.mockResolvedValue(rows())
-    b.dashboard.mockResolvedValue(dashboard({ ca_count: 1, evidence_count: 2 }))
+    b.dashboard.mockResolvedValue(dashboard({ ca_count: 1, evidence_count: 2, sent_count: 1 }))
     const { wrapper } = await mountScreen(NcListView, { path: '/ncs' })
     expect(wrapper.get('[data-testid=filter-ca]').text()).toBe('a) CAs to submit (1)')
     expect(wrapper.get('[data-testid=filter-evidence]').text()).toBe('b) Evidence to submit (2)')
+    expect(wrapper.get('[data-testid=filter-sent]').text()).toBe('Sent — awaiting evaluation (1)')
     expect(wrapper.get('[data-testid=filter-open]').text()).toBe('All open')
     expect(wrapper.get('[data-testid=filter-history]').text()).toBe('History')
     expect(b.ncs).toHaveBeenCalledOnce()
     expect(b.ncs).toHaveBeenCalledWith('all')
     expect(shownIds(wrapper)).toEqual(['NC-1-2019'])
+  })
+
+  it('gives what was sent its place, with a word on what happens next, in French too', async () => {
+    b.ncs.mockResolvedValue(rows())
+    b.dashboard.mockResolvedValue(dashboard({ sent_count: 1 }))
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang: 'fr' })
+    expect(wrapper.get('[data-testid=filter-sent]').text()).toBe("Envoyées — en attente d'évaluation (1)")
+    await wrapper.get('[data-testid=filter-sent]').trigger('click')
+    await flushPromises()
+    expect(shownIds(wrapper)).toEqual(['NC-4-2019'])
+    expect(wrapper.get('[data-testid=nc-intro]').text()).toContain("n'a pas encore évalué")
   })
 
   it("shows the chosen filter's rows from the NCs loaded, without asking the backend again", async () => {
@@ -175,7 +189,8 @@ describe('NC list', () => {
     const cases: [string, string[]][] = [
       ['history', ['NC-3-2018']],
       ['evidence', ['NC-2-2019']],
-      ['open', ['NC-1-2019', 'NC-2-2019']],
+      ['sent', ['NC-4-2019']],
+      ['open', ['NC-1-2019', 'NC-2-2019', 'NC-4-2019']],
       ['ca', ['NC-1-2019']],
     ]
     for (const [filter, want] of cases) {
@@ -203,7 +218,7 @@ describe('NC list', () => {
       'Evidence status',
     ])
     await wrapper.get('[data-testid=filter-open]').trigger('click')
-    expect(shownIds(wrapper)).toEqual(['NC-1-2019', 'NC-2-2019'])
+    expect(shownIds(wrapper)).toEqual(['NC-1-2019', 'NC-2-2019', 'NC-4-2019'])
 
     await wrapper.get('[data-testid=nc-search] ').setValue('PESTICIDE')
     await flushPromises()
@@ -278,7 +293,7 @@ describe('NC detail: what is expected now', () => {
     ['ca_requested', {}, { days_left: 1 }, 'CA requested — due 01/06/2019, 1 day left', 'Your analyst asked'],
     ['ca_submitted', { ca_status: 'submitted' }, { days_left: null }, 'Sent — waiting for evaluation', 'Cannot be changed now'],
     ['ca_returned', { ca_status: 'returned', ca: { text: 'We will train', analyst_comment: 'Say when' } }, { days_left: 3 }, 'Returned by the analyst: see comment — due 01/06/2019, 3 days left', 'correct it and send it again'],
-    ['evidence_requested', { ca_status: 'accepted', evidence_status: 'requested' }, { days_left: 0 }, 'Accepted — evidence requested — due 01/06/2019, due today', 'add the objective evidence'],
+    ['evidence_requested', { ca_status: 'accepted', evidence_status: 'requested', evidence_due_date: '2026-12-20' }, { due: '2026-12-20', days_left: 0 }, 'Corrective measure accepted — evidence requested — due 20/12/2026, due today', 'add the objective evidence'],
     ['evidence_submitted', { ca_status: 'accepted', evidence_status: 'submitted' }, { days_left: null }, 'Evidence sent — waiting for evaluation', 'Cannot be changed now'],
     ['evidence_returned', { ca_status: 'accepted', evidence_status: 'returned' }, { days_left: 2 }, 'Evidence returned by the analyst: see comment — due 01/06/2019, 2 days left', 'send it again'],
     ['closed', { ca_status: 'accepted', evidence_status: 'accepted' }, { days_left: null }, 'Closed', 'this non-conformity is closed'],
@@ -300,6 +315,42 @@ describe('NC detail: what is expected now', () => {
     const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-9' }, lang: 'fr', path: '/ncs/NC-9' })
     expect(wrapper.get('[data-testid=nc-title]').text()).toBe('Non-conformité NC-9')
     expect(wrapper.get('[data-testid=nc-expect-headline]').text()).toBe('MC demandée — échéance le 01/06/2019, 12 jours restants')
+  })
+
+  it('says an accepted corrective measure is good news, due by the evidence deadline', async () => {
+    // The CA was due in 2019; the analyst accepted it and set the evidence deadline.
+    const r = ncRow(
+      {
+        id: 'NC-10',
+        stage: 'evidence_requested',
+        ca_status: 'accepted',
+        evidence_status: 'requested',
+        due_date: '2019-06-01',
+        evidence_due_date: '2026-12-20',
+        ca: { text: 'Accord signé', analyst_comment: 'Satisfait.' },
+      },
+      { action: 'evidence', due: '2026-12-20', days_left: 15 },
+    )
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-10' }, lang: 'fr', path: '/ncs/NC-10' })
+    const head = wrapper.get('[data-testid=nc-expect-headline]').text()
+    expect(head).toBe('Mesure corrective acceptée — preuves matérielles demandées — échéance le 20/12/2026, 15 jours restants')
+    expect(head).not.toContain('2019')
+    expect(wrapper.get('[data-testid=nc-expect]').attributes('data-tone')).toBe('success')
+    const comment = wrapper.get('[data-testid=nc-analyst-comment]')
+    expect(comment.classes()).toContain('comment-good')
+    expect(comment.classes()).not.toContain('comment-returned')
+    expect(wrapper.get('[data-testid=nc-evidence-due]').text()).toContain('20/12/2026')
+  })
+
+  it('reminds, never alarms, when the evidence deadline has passed', async () => {
+    const r = ncRow(
+      { id: 'NC-11', stage: 'evidence_requested', ca_status: 'accepted', evidence_status: 'requested', evidence_due_date: '2026-11-01' },
+      { action: 'evidence', due: '2026-11-01', days_left: -4 },
+    )
+    b.nc.mockResolvedValue(detail(r))
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: 'NC-11' }, path: '/ncs/NC-11' })
+    expect(wrapper.get('[data-testid=nc-expect]').attributes('data-tone')).toBe('warning')
   })
 
   it('shows the analyst comment of a returned CA', async () => {
@@ -341,5 +392,47 @@ describe('FileActions', () => {
     await flushPromises()
     expect(b.saveFileAs).toHaveBeenCalledWith('abc')
     expect(document.querySelectorAll('.n-message')).toHaveLength(1)
+  })
+})
+
+describe('Certification standing', () => {
+  const certification = {
+    id: '3542',
+    status: 'certified',
+    standard: 'Hired Labour',
+    scope: ['Thé'],
+    cycle_start: '2016-10-15',
+    cycle_end: '2019-10-14',
+    last_audit: '2016-10-15',
+    next_audit_due: '2017-10-15',
+    certificate_no: 'FLO-3542-2016',
+  }
+
+  it('never shows an expired certificate as plain "Certifié"', async () => {
+    b.dashboard.mockResolvedValue(
+      dashboard({ certification, standing: { status: 'expired', since: '2019-10-15' } }),
+    )
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', path: '/' })
+    const tag = wrapper.get('[data-testid=dash-certification] [data-testid=standing]')
+    expect(tag.attributes('data-status')).toBe('expired')
+    expect(tag.text()).toContain('Certificat expiré')
+    expect(tag.get('[data-testid=standing-since]').text()).toBe('depuis le 15/10/2019')
+    expect(tag.text()).not.toContain('Certifié')
+  })
+
+  it('says when the audit is overdue, in Spanish too', async () => {
+    b.dashboard.mockResolvedValue(
+      dashboard({ certification, standing: { status: 'audit_overdue', since: '2017-10-15' } }),
+    )
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'es', path: '/' })
+    const tag = wrapper.get('[data-testid=standing]')
+    expect(tag.text()).toContain('Auditoría atrasada')
+    expect(tag.get('[data-testid=standing-since]').text()).toBe('desde el 15/10/2017')
+  })
+
+  it('shows the server status as it came when the dates agree', async () => {
+    b.dashboard.mockResolvedValue(dashboard({ certification, standing: { status: 'certified', since: '' } }))
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', path: '/' })
+    expect(wrapper.get('[data-testid=standing]').text()).toBe('Certifié')
   })
 })

@@ -89,7 +89,7 @@ describe('translations', () => {
     const enums: Record<string, string[]> = {
       'nc.status': ['none', 'requested', 'submitted', 'returned', 'accepted'],
       'criterion.type': ['core', 'major', 'development', 'voluntary', 'reactive'],
-      'certification.status': ['certified', 'suspended', 'decertified', 'in_progress'],
+      'certification.status': ['certified', 'suspended', 'decertified', 'in_progress', 'expired', 'audit_overdue'],
       'audits.status': ['planned', 'performed', 'in_evaluation', 'closed'],
       'audits.type': ['initial', 'renewal', 'surveillance', 'unannounced'],
       'documents.type': ['certification_contract', 'other'],

@@ -3,8 +3,10 @@ import { computed, ref, shallowRef } from 'vue'
 import * as backend from '../backend'
 import type {
   AuditRow,
+  AuditCycle,
   CertificateRow,
   Certification,
+  Standing,
   Contact,
   Criterion,
   Dashboard,
@@ -25,11 +27,12 @@ import type {
 const DEPENDS: Record<string, string[]> = {
   dashboard: ['organisation', 'certification', 'certificate', 'nc', 'message', 'audit', 'ca_draft', 'outbox', 'evidence'],
   organisation: ['organisation'],
-  certification: ['certification'],
+  certification: ['certification', 'certificate'],
   contacts: ['contact'],
   certificates: ['certificate'],
   documents: ['document'],
   audits: ['audit', 'nc'],
+  cycles: ['audit', 'nc'],
   ncs: ['nc', 'audit', 'message', 'ca_draft', 'outbox', 'evidence'],
   detail: ['nc', 'audit', 'message', 'evidence', 'criterion', 'ca_draft', 'outbox'],
   checklist: ['criterion'],
@@ -82,6 +85,7 @@ function matchesWords(row: NCRow, words: string[]): boolean {
 export const inFilter: Record<NCFilter, (r: NCRow) => boolean> = {
   ca: (r) => r.nc.stage === 'ca_requested' || r.nc.stage === 'ca_returned',
   evidence: (r) => r.nc.stage === 'evidence_requested' || r.nc.stage === 'evidence_returned',
+  sent: (r) => r.nc.stage === 'ca_submitted' || r.nc.stage === 'evidence_submitted',
   open: (r) => r.nc.stage !== 'closed',
   history: (r) => r.nc.stage === 'closed',
   all: () => true,
@@ -94,10 +98,12 @@ export const usePortalStore = defineStore('portal', () => {
   const dashboard = shallowRef<Dashboard | null>(null)
   const organisation = ref<Organisation | null>(null)
   const certification = ref<Certification | null>(null)
+  const standing = ref<Standing | null>(null)
   const contacts = ref<Contact[]>([])
   const certificates = ref<CertificateRow[]>([])
   const documents = ref<DocumentRow[]>([])
   const audits = ref<AuditRow[]>([])
+  const cycles = ref<AuditCycle[]>([])
   const checklist = shallowRef<Criterion[]>([])
 
   // The NC list: every NC, loaded once and reloaded when the data changes (5,000 rows:
@@ -152,12 +158,20 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard: () => run('dashboard', backend.dashboard, (v) => (dashboard.value = v)),
     organisation: () => run('organisation', backend.organisation, (v) => (organisation.value = v)),
     certification: () =>
-      run('certification', backend.certification, (v) => (certification.value = v)),
+      run(
+        'certification',
+        () => Promise.all([backend.certification(), backend.standing()]),
+        ([c, s]) => {
+          certification.value = c
+          standing.value = s
+        },
+      ),
     contacts: () => run('contacts', backend.contacts, (v) => (contacts.value = v ?? [])),
     certificates: () =>
       run('certificates', backend.certificates, (v) => (certificates.value = v ?? [])),
     documents: () => run('documents', backend.documents, (v) => (documents.value = v ?? [])),
     audits: () => run('audits', backend.audits, (v) => (audits.value = v ?? [])),
+    cycles: () => run('cycles', backend.cycles, (v) => (cycles.value = v ?? [])),
     checklist: () => run('checklist', backend.checklist, (v) => (checklist.value = v ?? [])),
     general: () => run('general', backend.generalThread, (v) => (general.value = v)),
     ncs: () => run('ncs', () => backend.ncs('all'), (v) => (ncAll.value = v ?? [])),
@@ -263,10 +277,12 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard.value = null
     organisation.value = null
     certification.value = null
+    standing.value = null
     contacts.value = []
     certificates.value = []
     documents.value = []
     audits.value = []
+    cycles.value = []
     checklist.value = []
     ncAll.value = []
     detail.value = null
@@ -281,10 +297,12 @@ export const usePortalStore = defineStore('portal', () => {
     dashboard,
     organisation,
     certification,
+    standing,
     contacts,
     certificates,
     documents,
     audits,
+    cycles,
     checklist,
     ncFilter,
     ncAll,

@@ -450,6 +450,7 @@ export namespace api {
 	    score?: number;
 	    received_date: string;
 	    due_date?: string;
+	    evidence_due_date?: string;
 	    stage: string;
 	    ca_status: string;
 	    evidence_status: string;
@@ -473,6 +474,7 @@ export namespace api {
 	        this.score = source["score"];
 	        this.received_date = source["received_date"];
 	        this.due_date = source["due_date"];
+	        this.evidence_due_date = source["evidence_due_date"];
 	        this.stage = source["stage"];
 	        this.ca_status = source["ca_status"];
 	        this.evidence_status = source["evidence_status"];
@@ -565,6 +567,86 @@ export namespace app {
 	        this.types = source["types"];
 	    }
 	}
+	export class NextDue {
+	    who: string;
+	    what: string;
+	    nc_id: string;
+	    due: string;
+	    days_left?: number;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NextDue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.who = source["who"];
+	        this.what = source["what"];
+	        this.nc_id = source["nc_id"];
+	        this.due = source["due"];
+	        this.days_left = source["days_left"];
+	        this.count = source["count"];
+	    }
+	}
+	export class CycleStep {
+	    key: string;
+	    state: string;
+	    count: number;
+	    date: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CycleStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.state = source["state"];
+	        this.count = source["count"];
+	        this.date = source["date"];
+	    }
+	}
+	export class AuditCycle {
+	    audit: api.Audit;
+	    steps: CycleStep[];
+	    current: string;
+	    next?: NextDue;
+	    ncs: number;
+	    open: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditCycle(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.audit = this.convertValues(source["audit"], api.Audit);
+	        this.steps = this.convertValues(source["steps"], CycleStep);
+	        this.current = source["current"];
+	        this.next = this.convertValues(source["next"], NextDue);
+	        this.ncs = source["ncs"];
+	        this.open = source["open"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -645,6 +727,7 @@ export namespace app {
 	        this.pending = source["pending"];
 	    }
 	}
+	
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
@@ -681,6 +764,7 @@ export namespace app {
 	    nc: api.NC;
 	    audit_date: string;
 	    service_type: string;
+	    due: string;
 	    days_left?: number;
 	    action: string;
 	    unread: number;
@@ -698,6 +782,7 @@ export namespace app {
 	        this.nc = this.convertValues(source["nc"], api.NC);
 	        this.audit_date = source["audit_date"];
 	        this.service_type = source["service_type"];
+	        this.due = source["due"];
 	        this.days_left = source["days_left"];
 	        this.action = source["action"];
 	        this.unread = source["unread"];
@@ -725,13 +810,29 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class Standing {
+	    status: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Standing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.since = source["since"];
+	    }
+	}
 	export class Dashboard {
 	    organisation?: api.Organisation;
 	    certification?: api.Certification;
 	    certificate?: api.Certificate;
+	    standing?: Standing;
 	    actions: NCRow[];
 	    ca_count: number;
 	    evidence_count: number;
+	    sent_count: number;
 	    overdue: number;
 	    unread: number;
 	    updates: number;
@@ -748,9 +849,11 @@ export namespace app {
 	        this.organisation = this.convertValues(source["organisation"], api.Organisation);
 	        this.certification = this.convertValues(source["certification"], api.Certification);
 	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
+	        this.standing = this.convertValues(source["standing"], Standing);
 	        this.actions = this.convertValues(source["actions"], NCRow);
 	        this.ca_count = source["ca_count"];
 	        this.evidence_count = source["evidence_count"];
+	        this.sent_count = source["sent_count"];
 	        this.overdue = source["overdue"];
 	        this.unread = source["unread"];
 	        this.updates = source["updates"];
@@ -1001,6 +1104,7 @@ export namespace app {
 		}
 	}
 	
+	
 	export class OutboxItem {
 	    seq: number;
 	    kind: string;
@@ -1184,6 +1288,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class SyncStatus {
 	    online: boolean;
 	    syncing: boolean;

@@ -1,6 +1,6 @@
 // Command ecert-server runs the reference Ecert server.
 //
-//	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo]
+//	ecert-server [--addr 127.0.0.1:8470] [--data-dir ./ecert-server-data] [--demo [--demo-today YYYY-MM-DD]]
 //	             [--database postgres://… [--database-max-conns 16]] [--drain-wait 5s] [--shutdown-wait 30s]
 //	             [--trusted-proxy 10.0.0.5,10.0.1.0/24]
 //	             [--max-file-mb 100] [--quota-mb 5120] [--upload-expiry 24h] [--file-types .pdf,.jpg,…]
@@ -66,6 +66,7 @@ func serve(log *slog.Logger, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
 	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
 	seedDemo := fs.Bool("demo", false, "seed the demo organisations and users into a new database")
+	demoToday := fs.String("demo-today", "", "tell the demo's story from this day (YYYY-MM-DD; default today), for tests that need known dates")
 	maxFileMB := fs.Int64("max-file-mb", server.DefaultMaxFileBytes>>20, "largest evidence file, in MiB")
 	quotaMB := fs.Int64("quota-mb", server.DefaultQuotaBytes>>20, "evidence bytes an organisation may upload, in MiB; 0 = no quota")
 	expiry := fs.Duration("upload-expiry", server.DefaultUploadExpiry, "delete an unfinished upload untouched this long")
@@ -85,6 +86,14 @@ func serve(log *slog.Logger, args []string) error {
 	proxies, err := parsePrefixes(*trusted)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
+	}
+	var demoDay time.Time
+	if *demoToday != "" {
+		d, err := time.Parse(time.DateOnly, *demoToday)
+		if err != nil {
+			return fmt.Errorf("--demo-today %q is not a date (YYYY-MM-DD)", *demoToday)
+		}
+		demoDay = d
 	}
 	quota := *quotaMB << 20
 	if quota == 0 {
@@ -131,7 +140,7 @@ func serve(log *slog.Logger, args []string) error {
 	}
 
 	if *seedDemo {
-		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db})
+		seeded, err := demo.Seed(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db, Today: demoDay})
 		if err != nil {
 			return err
 		}

@@ -40,6 +40,7 @@ func TestServeRefusesNonsenseLimits(t *testing.T) {
 		{"--max-in-flight", "-3"},
 		{"--max-file-mb", "0"},
 		{"--quota-mb", "-1"},
+		{"--demo", "--demo-today", "05/12/2026"},
 		{"--drain-wait", "-1s"},
 		{"--shutdown-wait", "0s"},
 		{"--trusted-proxy", "10.0.0.300"},

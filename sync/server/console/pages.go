@@ -322,7 +322,11 @@ func (cn *Console) consoleNCAction(w http.ResponseWriter, r *http.Request) {
 	case "confirm":
 		err = cn.wf.ConfirmNC(ctx, who, org, nc, due)
 	case "accept":
-		err = cn.wf.AcceptCA(ctx, who, org, nc, f("request_evidence") != "", strings.TrimSpace(f("comment")))
+		evidenceDue := api.Date("")
+		if f("request_evidence") != "" {
+			evidenceDue = api.Date(strings.TrimSpace(f("evidence_due")))
+		}
+		err = cn.wf.AcceptCA(ctx, who, org, nc, f("request_evidence") != "", strings.TrimSpace(f("comment")), evidenceDue)
 	case "return":
 		err = cn.wf.ReturnCA(ctx, who, org, nc, strings.TrimSpace(f("comment")), due)
 	case "request-evidence":

@@ -42,6 +42,10 @@ type Server struct {
 	Workflow *workflow.Workflow // the server's writes of entities
 	Auth     *auth.Service      // users
 	Store    store.Store        // a look-up of users, and the generator's one big write
+	// Today is the day the demo's story is told from: a recent audit, deadlines in the
+	// coming weeks (one overdue), a valid certificate, history in the past months. Zero
+	// means the real today; tests pass a fixed day so that dates are known.
+	Today time.Time
 }
 
 // Seed fills the database with the demo organisations and users. It does nothing when
@@ -57,7 +61,12 @@ func Seed(ctx context.Context, s Server) (bool, error) {
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	d := &demo{s: s.Workflow, auth: s.Auth, ctx: ctx}
+	today := s.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	d := &demo{s: s.Workflow, auth: s.Auth, ctx: ctx,
+		today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)}
 	d.coop()
 	d.estate()
 	d.user(auth.NewUser{Username: "analyst", Password: "analyst", Name: "Claire Dubois", Role: api.RoleAnalyst})
@@ -70,11 +79,44 @@ func Seed(ctx context.Context, s Server) (bool, error) {
 
 // demo collects the first error so the data below reads as a list, not as error checks.
 type demo struct {
-	s    *workflow.Workflow
-	auth *auth.Service
-	ctx  context.Context
-	err  error
+	s     *workflow.Workflow
+	auth  *auth.Service
+	ctx   context.Context
+	today time.Time // midnight UTC of the story's today
+	err   error
 }
+
+// day is the date n days from today (negative: in the past).
+func (d *demo) day(n int) api.Date { return api.Date(d.today.AddDate(0, 0, n).Format(time.DateOnly)) }
+
+// at is the instant n days from today at hh:mm UTC.
+func (d *demo) at(n, hh, mm int) time.Time {
+	return d.today.AddDate(0, 0, n).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+}
+
+// dmy writes a date as the portal does in French: 01/06/2019.
+func dmy(t api.Date) string {
+	v, err := time.Parse(time.DateOnly, string(t))
+	if err != nil {
+		return string(t)
+	}
+	return v.Format("02/01/2006")
+}
+
+var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// longFrench writes a date in words, as a letter is dated: 15 octobre 2019.
+func longFrench(t api.Date) string {
+	v, err := time.Parse(time.DateOnly, string(t))
+	if err != nil {
+		return string(t)
+	}
+	return fmt.Sprintf("%d %s %d", v.Day(), frenchMonths[v.Month()-1], v.Year())
+}
+
+// yearOf is the year of a date, as text.
+func yearOf(t api.Date) string { return string(t)[:4] }
 
 func (d *demo) do(f func() error) {
 	if d.err == nil {
@@ -93,20 +135,12 @@ func (d *demo) file(name, mediaType string, data []byte) api.FileRef {
 	return ref
 }
 
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 const analystName = "Claire Dubois"
 
 var analystContact = api.Contact{ID: "C-FLO-0457", Name: analystName, Role: "Analyste FLOCERT",
 	Company: "FLOCERT", Email: "claire.dubois@flocert.example", Phone: "+49 228 2493 457", Analyst: true}
 
-func (d *demo) certificatePDF(org api.Organisation, number, standard, validUntil string) api.FileRef {
-	pdf := certpdf.Certificate(org, number, standard, validUntil, "Bonn, le 15 octobre 2019")
+func (d *demo) certificatePDF(org api.Organisation, number, standard string, issued, validUntil api.Date) api.FileRef {
+	pdf := certpdf.Certificate(org, number, standard, dmy(validUntil), "Bonn, le "+longFrench(issued))
 	return d.file("Certificat "+number+".pdf", "application/pdf", pdf)
 }

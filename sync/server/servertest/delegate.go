@@ -3,6 +3,7 @@ package servertest
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
@@ -22,8 +23,13 @@ func (s *Server) GenerateLarge(ctx context.Context, o demo.GenerateOptions) erro
 	return demo.GenerateLarge(ctx, s.demo(), o)
 }
 
+// DemoToday is the day the test servers' demo story is told from (demo.Server.Today):
+// fixed, so that tests know every date and days-left count of the demo data. A test
+// of the app that counts days sets its own today to this day.
+var DemoToday = time.Date(2019, 5, 20, 0, 0, 0, 0, time.UTC)
+
 func (s *Server) demo() demo.Server {
-	return demo.Server{Workflow: s.Workflow(), Auth: s.Auth(), Store: s.store}
+	return demo.Server{Workflow: s.Workflow(), Auth: s.Auth(), Store: s.store, Today: DemoToday}
 }
 
 // CreateUser creates a user (auth.Service.CreateUser).
@@ -77,8 +83,8 @@ func (s *Server) ConfirmNC(ctx context.Context, analyst, orgID, ncID string, due
 	return s.Workflow().ConfirmNC(ctx, analyst, orgID, ncID, due)
 }
 
-func (s *Server) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string) error {
-	return s.Workflow().AcceptCA(ctx, analyst, orgID, ncID, requestEvidence, comment)
+func (s *Server) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string, evidenceDue api.Date) error {
+	return s.Workflow().AcceptCA(ctx, analyst, orgID, ncID, requestEvidence, comment, evidenceDue)
 }
 
 func (s *Server) ReturnCA(ctx context.Context, analyst, orgID, ncID, comment string, due api.Date) error {

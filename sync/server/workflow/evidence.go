@@ -40,7 +40,7 @@ func (wf *Workflow) AcceptEvidence(ctx context.Context, analyst, orgID, ncID, co
 
 // ReturnEvidence returns the submitted evidence to the client with a (required)
 // comment; the client may then add files and submit again. A non-empty due sets a new
-// due date.
+// evidence due date.
 func (wf *Workflow) ReturnEvidence(ctx context.Context, analyst, orgID, ncID, comment string, due api.Date) error {
 	u, err := wf.checkReturn(ctx, analyst, comment, due)
 	if err != nil {
@@ -53,7 +53,7 @@ func (wf *Workflow) ReturnEvidence(ctx context.Context, analyst, orgID, ncID, co
 		extra, err := decideEvidence(tx, nc, DecisionReturned, comment, now)
 		nc.Stage, nc.EvidenceStatus = api.StageEvidenceReturned, api.StatusReturned
 		if due != "" {
-			nc.DueDate = due
+			nc.EvidenceDueDate = due
 		}
 		return comment, extra, err
 	})

@@ -121,15 +121,22 @@ func (wf *Workflow) ConfirmNC(ctx context.Context, analyst, orgID, ncID string, 
 }
 
 // AcceptCA accepts the submitted CA. With requestEvidence the NC then awaits
-// evidence, otherwise it is closed. The decision is recorded on the last submitted
-// version.
-func (wf *Workflow) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string) error {
+// evidence by evidenceDue (the evidence step's own deadline; empty leaves it unset,
+// and it is refused without requestEvidence), otherwise it is closed. The decision is
+// recorded on the last submitted version.
+func (wf *Workflow) AcceptCA(ctx context.Context, analyst, orgID, ncID string, requestEvidence bool, comment string, evidenceDue api.Date) error {
 	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
 	if err != nil {
 		return err
 	}
 	if err := checkText(comment, "comment", false); err != nil {
 		return err
+	}
+	if err := checkDate(evidenceDue, "evidence due date", false); err != nil {
+		return err
+	}
+	if evidenceDue != "" && !requestEvidence {
+		return problem.Errorf(ErrInvalid, "an evidence due date needs evidence to be requested")
 	}
 	action := "accept CA and close NC"
 	if requestEvidence {
@@ -142,11 +149,15 @@ func (wf *Workflow) AcceptCA(ctx context.Context, analyst, orgID, ncID string, r
 		decide(nc, DecisionAccepted, comment, now)
 		nc.CAStatus = api.StatusAccepted
 		if requestEvidence {
-			nc.Stage, nc.EvidenceStatus = api.StageEvidenceRequested, api.StatusRequested
+			nc.Stage, nc.EvidenceStatus, nc.EvidenceDueDate = api.StageEvidenceRequested, api.StatusRequested, evidenceDue
 		} else {
 			nc.Stage = api.StageClosed
 		}
-		return comment, nil, nil
+		detail := comment
+		if evidenceDue != "" {
+			detail = strings.TrimSpace("evidence due " + string(evidenceDue) + "; " + comment)
+		}
+		return detail, nil, nil
 	})
 }
 
@@ -199,7 +210,7 @@ func decide(nc *api.NC, decision, comment string, now time.Time) {
 
 // RequestEvidence asks (again) for evidence of an NC whose CA was accepted: from
 // evidence_submitted or evidence_returned, or to reopen a closed NC. A non-empty due
-// sets the due date.
+// sets the evidence due date (the CA's stays as it was).
 func (wf *Workflow) RequestEvidence(ctx context.Context, analyst, orgID, ncID string, due api.Date) error {
 	u, err := wf.actor(ctx, analyst, api.RoleAnalyst)
 	if err != nil {
@@ -218,7 +229,7 @@ func (wf *Workflow) RequestEvidence(ctx context.Context, analyst, orgID, ncID st
 		nc.Stage, nc.EvidenceStatus = api.StageEvidenceRequested, api.StatusRequested
 		detail := ""
 		if due != "" {
-			nc.DueDate, detail = due, "due "+string(due)
+			nc.EvidenceDueDate, detail = due, "evidence due "+string(due)
 		}
 		return detail, nil, nil
 	})

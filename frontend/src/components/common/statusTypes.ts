@@ -18,6 +18,8 @@ const TYPES: Record<string, TagType> = {
   suspended: 'error',
   decertified: 'error',
   in_progress: 'info',
+  expired: 'error',
+  audit_overdue: 'warning',
   core: 'error',
   major: 'warning',
   development: 'info',

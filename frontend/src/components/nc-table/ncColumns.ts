@@ -92,7 +92,7 @@ export function ncColumns(t: Translate, te: Exists, compact = false): VtColumn<N
       title: t('nc.col.due'),
       // "2744 jours de retard" whole, in every language.
       width: 170,
-      render: (r) => daysLeftCell(w, r.nc.due_date, r.days_left),
+      render: (r) => daysLeftCell(w, r.due, r.days_left),
     },
     {
       key: 'ca_status',

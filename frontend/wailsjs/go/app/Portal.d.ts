@@ -13,6 +13,8 @@ export function Checklist():Promise<Array<api.Criterion>>;
 
 export function Contacts():Promise<Array<api.Contact>>;
 
+export function Cycles():Promise<Array<app.AuditCycle>>;
+
 export function Dashboard():Promise<app.Dashboard>;
 
 export function Documents():Promise<Array<app.DocumentRow>>;
@@ -32,3 +34,5 @@ export function OpenFile(arg1:string):Promise<void>;
 export function Organisation():Promise<api.Organisation>;
 
 export function SaveFileAs(arg1:string):Promise<void>;
+
+export function Standing():Promise<app.Standing>;

@@ -22,6 +22,10 @@ export function Contacts() {
   return window['go']['app']['Portal']['Contacts']();
 }
 
+export function Cycles() {
+  return window['go']['app']['Portal']['Cycles']();
+}
+
 export function Dashboard() {
   return window['go']['app']['Portal']['Dashboard']();
 }
@@ -60,4 +64,8 @@ export function Organisation() {
 
 export function SaveFileAs(arg1) {
   return window['go']['app']['Portal']['SaveFileAs'](arg1);
+}
+
+export function Standing() {
+  return window['go']['app']['Portal']['Standing']();
 }

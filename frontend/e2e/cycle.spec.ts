@@ -1,0 +1,45 @@
+// "Where am I in the cycle": from the audits list and the dashboard, one audit's steps,
+// the current one, and what is due next by the real deadline — in French and English,
+// against the real backend and ecert-server's demo (told from today).
+import { test, expect } from '@playwright/test'
+import { demoDate, keepScreenshot, login, menu, setLang } from './helpers'
+
+test('the latest audit: corrective measures now, the first deadline named, in French', async ({ page }) => {
+  await login(page)
+  await menu(page, 'audits')
+  await page.getByTestId('cycle-link-AO-38369').click()
+  await expect(page.getByTestId('cycle-title')).toHaveText('Où en suis-je dans le cycle ?')
+  await expect(page.getByTestId('cycle-audit')).toContainText(`Audit AO-38369 du ${demoDate(-42)}`)
+  await expect(page.getByTestId('cycle-step-audit')).toHaveAttribute('data-state', 'done')
+  await expect(page.getByTestId('cycle-step-ncs_confirmed')).toHaveAttribute('data-state', 'done')
+  await expect(page.getByTestId('cycle-step-corrective_measures')).toHaveAttribute('data-state', 'current')
+  await expect(page.getByTestId('cycle-step-decision')).toHaveAttribute('data-state', 'todo')
+  const next = page.getByTestId('cycle-next')
+  await expect(next).toHaveAttribute('data-who', 'client')
+  // The demo's first deadline of this audit: NC-167140-2019's CA, due in 19 days.
+  await expect(page.getByTestId('cycle-next-text')).toHaveText(
+    `À vous : proposer la mesure corrective de NC-167140-2019 — échéance le ${demoDate(19)}, 19 jours restants`,
+  )
+  await keepScreenshot(page, 'cycle-fr')
+  await page.getByTestId('cycle-open-nc').click()
+  await expect(page.getByTestId('nc-title')).toContainText('NC-167140-2019')
+})
+
+test('from the dashboard, the earlier audit and its overdue NC, in English', async ({ page }) => {
+  await login(page)
+  await setLang(page, 'en')
+  await menu(page, 'portal')
+  await page.getByTestId('dash-cycle').click()
+  await expect(page.getByTestId('cycle-title')).toHaveText('Where am I in the cycle?')
+  await expect(page.getByTestId('cycle-audit')).toContainText('AO-38369')
+  // The other audit, chosen in the list: its overdue CA comes first, as a reminder.
+  await page.getByTestId('cycle-audit-select').click()
+  await page.getByText(`AO-28681 · ${demoDate(-210)}`).click()
+  await expect(page.getByTestId('cycle-audit')).toContainText('AO-28681')
+  await expect(page.getByTestId('cycle-next')).toHaveAttribute('data-tone', 'warning')
+  await expect(page.getByTestId('cycle-next-text')).toHaveText(
+    `Your turn: propose the corrective measure for NC-173086-2019 — was due ${demoDate(-6)}, 6 days overdue`,
+  )
+  await expect(page.getByTestId('cycle-step-corrective_measures')).toContainText('Corrective measures')
+  await setLang(page, 'fr')
+})
