@@ -33,8 +33,8 @@ const EntityDirectory = "directory"
 // changes is one round trip: the server sends only what changed after the replica's seq.
 func (e *Engine) pullDirectory(ctx context.Context, latest int64) (int, error) {
 	replica, ok := e.replica.(DirectoryReplica)
-	remote, ok2 := e.remote.(DirectoryRemote)
-	if !ok || !ok2 {
+	remote := e.directory
+	if !ok || remote == nil {
 		return 0, nil
 	}
 	after, err := replica.DirectoryAfter(ctx)
@@ -58,4 +58,17 @@ func (e *Engine) pullDirectory(ctx context.Context, latest int64) (int, error) {
 		}
 		after = page.After
 	}
+}
+
+// watchedDirectory marks the engine online or offline from each directory request, as
+// watch does for the other requests.
+type watchedDirectory struct {
+	e *Engine
+	d DirectoryRemote
+}
+
+func (w watchedDirectory) Directory(ctx context.Context, after int64, limit int) (api.DirectoryPage, error) {
+	page, err := w.d.Directory(ctx, after, limit)
+	w.e.contact(err)
+	return page, err
 }

@@ -59,7 +59,8 @@ type Engine struct {
 	opt     Options
 	trigger chan struct{}
 
-	prober Prober // nil when the remote cannot be probed
+	prober    Prober          // nil when the remote cannot be probed
+	directory DirectoryRemote // nil when the remote serves no operator directory
 
 	mu     sync.Mutex
 	status Status
@@ -97,6 +98,11 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	e := &Engine{replica: replica, opt: opt, trigger: make(chan struct{}, 1)}
 	e.remote = watch(e, remote)
 	e.prober, _ = remote.(Prober)
+	// Taken from remote itself: the wrapper of watch has only the methods of Remote and
+	// UploadRemote.
+	if d, ok := remote.(DirectoryRemote); ok {
+		e.directory = watchedDirectory{e: e, d: d}
+	}
 	return e
 }
 
