@@ -219,7 +219,7 @@ test('draft → ready → send in the app; the analyst accepts in the console; t
   await keepScreenshot(page, 'ca-accepted-list')
 
   await ncRow(page, nc).click()
-  await expect(page.getByTestId('nc-expect-headline')).toContainText('Accepted — evidence requested')
+  await expect(page.getByTestId('nc-expect-headline')).toContainText('Corrective measure accepted — evidence requested')
   await expect(page.getByTestId('nc-expect-edit')).toHaveText(
     'Your corrective measure was accepted: add the objective evidence that it is in place.',
   )
