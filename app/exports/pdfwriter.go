@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/pdfpage"
 )
 
 // A small PDF 1.4 writer for text pages in the standard Helvetica fonts, which every
@@ -73,7 +75,7 @@ func (p *pdfWriter) text(x, y float64, bold bool, size float64, s string) {
 	if bold {
 		font = "F2"
 	}
-	fmt.Fprintf(&p.content, "BT /%s %.1f Tf %.1f %.1f Td (%s) Tj ET\n", font, size, x, y, pdfString(s))
+	fmt.Fprintf(&p.content, "BT /%s %.1f Tf %.1f %.1f Td (%s) Tj ET\n", font, size, x, y, pdfpage.String(s))
 }
 
 // rule draws a thin grey horizontal line.
@@ -99,7 +101,7 @@ func (p *pdfWriter) endPage() {
 
 // close writes the fixed objects, the cross-reference table and the trailer.
 func (p *pdfWriter) close(title, lang string) error {
-	p.object(catalogObj, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (%s) >>", pagesObj, pdfString(lang)))
+	p.object(catalogObj, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (%s) >>", pagesObj, pdfpage.String(lang)))
 	var kids strings.Builder
 	for _, n := range p.pages {
 		fmt.Fprintf(&kids, "%d 0 R ", n)
@@ -107,7 +109,7 @@ func (p *pdfWriter) close(title, lang string) error {
 	p.object(pagesObj, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), len(p.pages)))
 	p.object(fontObj, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
 	p.object(boldObj, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-	p.object(infoObj, fmt.Sprintf("<< /Title (%s) /Producer (Ecert Desktop) >>", pdfString(title)))
+	p.object(infoObj, fmt.Sprintf("<< /Title (%s) /Producer (Ecert Desktop) >>", pdfpage.String(title)))
 	xref := p.n
 	p.write(fmt.Sprintf("xref\n0 %d\n0000000000 65535 f \n", len(p.offsets)))
 	for _, off := range p.offsets[1:] {
@@ -119,36 +121,6 @@ func (p *pdfWriter) close(title, lang string) error {
 		return p.err
 	}
 	return p.w.Flush()
-}
-
-// pdfString encodes text as a PDF literal string in WinAnsiEncoding, escaping the
-// delimiters. Characters outside WinAnsi become '?'.
-func pdfString(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '(' || r == ')' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		case r >= 0xa0 && r <= 0xff:
-			fmt.Fprintf(&b, "\\%03o", r)
-		default:
-			if c, ok := winAnsiExtra[r]; ok {
-				fmt.Fprintf(&b, "\\%03o", c)
-			} else {
-				b.WriteByte('?')
-			}
-		}
-	}
-	return b.String()
-}
-
-// winAnsiExtra maps the typographic characters of WinAnsi's 0x80–0x9F range.
-var winAnsiExtra = map[rune]byte{
-	'€': 0x80, '…': 0x85, 'Œ': 0x8c, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94,
-	'•': 0x95, '–': 0x96, '—': 0x97, 'œ': 0x9c,
 }
 
 // helvetica holds Helvetica's advance widths (per 1,000 of the size) of the printable

@@ -30,7 +30,7 @@ func Render(title string, lines []Line) []byte {
 			font = "F2"
 		}
 		y -= l.Gap + size*1.45
-		fmt.Fprintf(&content, "BT /%s %.1f Tf 72 %.1f Td (%s) Tj ET\n", font, size, y, pdfString(l.Text))
+		fmt.Fprintf(&content, "BT /%s %.1f Tf 72 %.1f Td (%s) Tj ET\n", font, size, y, String(l.Text))
 	}
 	// A frame around the page, as certificates have.
 	content.WriteString("0.2 0.45 0.3 RG 2 w 40 40 515 762 re S\n")
@@ -43,7 +43,7 @@ func Render(title string, lines []Line) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-		fmt.Sprintf("<< /Title (%s) /Producer (Ecert) >>", pdfString(title)),
+		fmt.Sprintf("<< /Title (%s) /Producer (Ecert) >>", String(title)),
 	}
 	var out bytes.Buffer
 	// The second line's high bytes tell transfer tools that the file is binary.
@@ -63,9 +63,9 @@ func Render(title string, lines []Line) []byte {
 	return out.Bytes()
 }
 
-// pdfString encodes text as a PDF literal string in WinAnsiEncoding, escaping the
+// String encodes text as a PDF literal string in WinAnsiEncoding, escaping the
 // delimiters. Characters outside WinAnsi become '?'.
-func pdfString(s string) string {
+func String(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
