@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres"
@@ -35,4 +37,26 @@ func (f databaseFlags) open(ctx context.Context, dir *datadir.Dir) (store.Store,
 		return nil, nil, err
 	}
 	return pg, func() { pg.Close() }, nil
+}
+
+// offlineServer opens the data folder and the database of the flags and builds a server
+// on them without serving it, for the sub-commands that write as the server does
+// (generate, password). closeAll releases both.
+func (f databaseFlags) offlineServer(ctx context.Context, dataDir string, log *slog.Logger) (srv *server.Server, db store.Store, closeAll func(), err error) {
+	dir, err := datadir.Open(ctx, dataDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, closeDB, err := f.open(ctx, dir)
+	if err != nil {
+		dir.Close()
+		return nil, nil, nil, err
+	}
+	closeAll = func() { closeDB(); dir.Close() }
+	srv, err = server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	if err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	return srv, db, closeAll, nil
 }

@@ -247,20 +247,11 @@ func generate(log *slog.Logger, args []string) error {
 	fs.Parse(args)
 
 	ctx := context.Background()
-	dir, err := datadir.Open(ctx, *dataDir)
+	srv, db, closeAll, err := database.offlineServer(ctx, *dataDir, log)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	db, closeDB, err := database.open(ctx, dir)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	srv, err := server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
-	if err != nil {
-		return err
-	}
+	defer closeAll()
 	start := time.Now()
 	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
 		return err

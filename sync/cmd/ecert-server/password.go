@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
-	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
@@ -56,20 +54,11 @@ func password(log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer
 	}
 
 	ctx := context.Background()
-	dir, err := datadir.Open(ctx, *dataDir)
+	srv, _, closeAll, err := database.offlineServer(ctx, *dataDir, log)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	db, closeDB, err := database.open(ctx, dir)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	srv, err := server.New(server.Config{Store: db, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
-	if err != nil {
-		return err
-	}
+	defer closeAll()
 	if err := srv.Auth().SetPassword(ctx, username, pw, "", ""); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("password: no user %q", username)
 	} else if err != nil {
