@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/cycle"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -215,12 +216,12 @@ func TestCyclesSayWhatIsDueNext(t *testing.T) {
 	// The latest audit: a CA due 08/06/2019 (today is 20/05/2019), and the unconfirmed
 	// NC the client must not see is not counted.
 	c := cycles[0]
-	if c.Current != app.StepCA || c.NCs != 2 || c.Next == nil || c.Next.Who != app.ByClient || c.Next.NCID != "NC-167140-2019" ||
+	if c.Current != cycle.StepCA || c.NCs != 2 || c.Next == nil || c.Next.Who != cycle.ByClient || c.Next.NCID != "NC-167140-2019" ||
 		c.Next.Due != "2019-06-08" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != 19 {
 		t.Errorf("AO-38369: current %q, %d NCs, next %+v", c.Current, c.NCs, c.Next)
 	}
 	// The earlier audit: its overdue CA comes first.
-	if c := cycles[1]; c.Current != app.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2019" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
+	if c := cycles[1]; c.Current != cycle.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2019" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
 		t.Errorf("AO-28681: current %q, next %+v", c.Current, c.Next)
 	}
 	// The analyst closes the latest audit's CA-stage NC: evidence is what remains, due by
@@ -233,8 +234,8 @@ func TestCyclesSayWhatIsDueNext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := cycles[0]; c.Current != app.StepEvidence || c.Next == nil || c.Next.What != app.StepEvidence ||
-		c.Next.NCID != "NC-150424-2018" || c.Next.Due != "2019-06-22" || c.Steps[2].State != app.StepDone {
+	if c := cycles[0]; c.Current != cycle.StepEvidence || c.Next == nil || c.Next.What != cycle.StepEvidence ||
+		c.Next.NCID != "NC-150424-2018" || c.Next.Due != "2019-06-22" || c.Steps[2].State != cycle.StepDone {
 		t.Errorf("AO-38369 after the CA step: current %q, next %+v, steps %+v", c.Current, c.Next, c.Steps)
 	}
 }

@@ -2,23 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"runtime/debug"
 
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/version"
-	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
-
-// Consent to sending crash reports (meta metaCrashConsent): not asked yet, yes, no.
-const (
-	CrashConsentUnasked = ""
-	CrashConsentOn      = "on"
-	CrashConsentOff     = "off"
-)
-
-const metaCrashConsent = "crash.consent"
 
 // CrashPrefs says whether crash reports are sent and how many wait on this computer.
 type CrashPrefs struct {
@@ -29,7 +18,7 @@ type CrashPrefs struct {
 
 // CrashReports returns the consent and the number of reports kept.
 func (s *Settings) CrashReports() CrashPrefs {
-	consent, _ := s.store.Meta(s.ctx, metaCrashConsent)
+	consent, _ := s.store.Meta(s.ctx, crash.MetaConsent)
 	p := CrashPrefs{Consent: consent}
 	if pending, err := s.crash.Pending(); err == nil {
 		p.Pending = len(pending)
@@ -39,11 +28,11 @@ func (s *Settings) CrashReports() CrashPrefs {
 
 // SetCrashReports saves the user's answer: send crash reports at each sync, or never.
 func (s *Settings) SetCrashReports(on bool) error {
-	v := CrashConsentOff
+	v := crash.ConsentOff
 	if on {
-		v = CrashConsentOn
+		v = crash.ConsentOn
 	}
-	return s.fail(s.store.SetMeta(s.ctx, metaCrashConsent, v))
+	return s.fail(s.store.SetMeta(s.ctx, crash.MetaConsent, v))
 }
 
 // crashProgram is what a crash report says of this build.
@@ -75,31 +64,9 @@ func (a *App) WatchWindow() error {
 	return err
 }
 
-// sendCrashes sends the kept reports when the user allowed it, and forgets each one the
-// server took (or refused for good). A report the server cannot take today (its daily
-// limit), or a failed connection, waits for a later sync.
+// sendCrashes sends the kept reports when the user allowed it.
 func (b *base) sendCrashes(ctx context.Context, c *client.Client) {
-	if consent, _ := b.store.Meta(ctx, metaCrashConsent); consent != CrashConsentOn {
-		return
-	}
-	pending, err := b.crash.Pending()
-	if err != nil {
-		b.log.Warn("crash reports", "error", err)
-		return
-	}
-	for _, p := range pending {
-		_, err := c.SendCrashReport(ctx, p.Report)
-		var ce *client.Error
-		switch {
-		case err == nil:
-		case errors.As(err, &ce) && (ce.Code == api.CodeBadRequest || ce.Reason == api.CodeTooLarge):
-			b.log.Warn("crash report refused by the server: dropped", "id", p.Report.ID, "error", err)
-		default:
-			b.log.Info("crash reports wait for a later sync", "error", err)
-			return
-		}
-		if err := b.crash.Remove(p); err != nil {
-			b.log.Warn("remove a sent crash report", "error", err)
-		}
+	if consent, _ := b.store.Meta(ctx, crash.MetaConsent); consent == crash.ConsentOn {
+		b.crash.Send(ctx, c, b.log)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/cycle"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -152,16 +153,6 @@ func actionOf(stage string) string {
 	return ""
 }
 
-// daysLeft counts calendar days from today to due; nil when due is empty or invalid.
-func daysLeft(today time.Time, due api.Date) *int {
-	t, err := time.Parse(time.DateOnly, string(due))
-	if err != nil {
-		return nil
-	}
-	n := int(t.Sub(today).Hours() / 24)
-	return &n
-}
-
 // ncs lists the NCs of a filter (ca, evidence, sent, open, history, all).
 func (p *Portal) ncs(ctx context.Context, filter string) ([]NCRow, error) {
 	stages, ok := stagesOf[filter]
@@ -220,7 +211,7 @@ func (p *Portal) rows(ctx context.Context, ncs []api.NC) ([]NCRow, error) {
 			r.Ready, r.Queued, r.Notice = er.Ready && !er.Send, er.Send, er.Notice
 		}
 		if r.Due = nc.StepDueDate(); r.Due != "" {
-			r.DaysLeft = daysLeft(today, r.Due)
+			r.DaysLeft = cycle.DaysLeft(today, r.Due)
 		}
 		out = append(out, r)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/proxyprefs"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxytest"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -22,7 +23,7 @@ func TestProxyFromSettingsCarriesLoginAndSync(t *testing.T) {
 	a := newApp(t, dir, &recorder{})
 
 	// Set before logging in: the login itself goes through the proxy.
-	prefs, err := a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: strings.TrimPrefix(px.URL, "http://"), User: "office", Password: "pr0xy-pass"})
+	prefs, err := a.Settings.SetProxy(proxyprefs.Input{Mode: "manual", URL: strings.TrimPrefix(px.URL, "http://"), User: "office", Password: "pr0xy-pass"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestProxyFromSettingsCarriesLoginAndSync(t *testing.T) {
 	}
 
 	// Keeping the password while changing nothing else keeps it working.
-	if _, err := a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: px.URL, User: "office", KeepPassword: true}); err != nil {
+	if _, err := a.Settings.SetProxy(proxyprefs.Input{Mode: "manual", URL: px.URL, User: "office", KeepPassword: true}); err != nil {
 		t.Fatal(err)
 	}
 	before := px.Forwarded.Load()
@@ -60,14 +61,14 @@ func TestProxyFromSettingsCarriesLoginAndSync(t *testing.T) {
 	eventually(t, "a sync with the kept password", func() bool { return px.Forwarded.Load() > before })
 
 	// A wrong password: the running sync says proxy_auth, in plain words in the UI.
-	if _, err := a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: px.URL, User: "office", Password: "wrong"}); err != nil {
+	if _, err := a.Settings.SetProxy(proxyprefs.Input{Mode: "manual", URL: px.URL, User: "office", Password: "wrong"}); err != nil {
 		t.Fatal(err)
 	}
 	a.Sync.SyncNow()
 	eventually(t, "the proxy_auth error", func() bool { return a.Sync.Status().LastError == api.CodeProxyAuth })
 
 	// An invalid address is refused and changes nothing.
-	_, err = a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: "ftp://nowhere"})
+	_, err = a.Settings.SetProxy(proxyprefs.Input{Mode: "manual", URL: "ftp://nowhere"})
 	var ce *app.CodeError
 	if !errors.As(err, &ce) || ce.Code != api.CodeInvalidProxy {
 		t.Errorf("invalid address: got %v, want invalid_proxy", err)
@@ -77,7 +78,7 @@ func TestProxyFromSettingsCarriesLoginAndSync(t *testing.T) {
 	}
 
 	// Direct: the proxy sees nothing more, and the password is forgotten.
-	prefs, err = a.Settings.SetProxy(app.ProxyInput{Mode: "none"})
+	prefs, err = a.Settings.SetProxy(proxyprefs.Input{Mode: "none"})
 	if err != nil || prefs.Source != "direct" || prefs.HasPassword {
 		t.Fatalf("direct: %+v, %v", prefs, err)
 	}
@@ -100,7 +101,7 @@ func TestEvidenceUploadThroughTheProxyResumesAfterTheAppQuits(t *testing.T) {
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Settings.SetProxy(app.ProxyInput{Mode: "manual", URL: px.URL, User: "office", Password: "pr0xy-pass"}); err != nil {
+	if _, err := a.Settings.SetProxy(proxyprefs.Input{Mode: "manual", URL: px.URL, User: "office", Password: "pr0xy-pass"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {

@@ -170,7 +170,7 @@ func (s *Session) saved(ctx context.Context) (*api.Session, string, error) {
 }
 
 func (s *Session) newClient(server string) (*client.Client, error) {
-	return client.New(server, client.WithProxy(s.proxyChooser(s.ctx).Proxy), client.OnRefresh(func(sess api.Session) {
+	return client.New(server, client.WithProxy(s.proxy().Chooser(s.ctx).Proxy), client.OnRefresh(func(sess api.Session) {
 		// Persist at once: the old refresh token is spent.
 		if err := s.save(context.WithoutCancel(context.Background()), server, sess); err != nil {
 			s.log.Error("save refreshed session", "error", err)

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/crash"
+	"github.com/ecert-desktop/ecert-desktop/app/proxyprefs"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy"
 )
 
@@ -37,7 +38,7 @@ func (c *cmd) settingsCrashReports(args []string) error {
 	}
 	p := c.app.Settings.CrashReports()
 	state := "off"
-	if p.Consent == app.CrashConsentOn {
+	if p.Consent == crash.ConsentOn {
 		state = "on: sent at each sync"
 	}
 	fmt.Fprintf(c.stdout, "Crash reports: %s (%d kept on this computer).\n", state, p.Pending)
@@ -81,14 +82,14 @@ func (c *cmd) settingsProxy(args []string) error {
 	if chosen > 1 || len(rest) > 1 || (user != "" && len(rest) == 0) {
 		return usageError("give one of: a proxy address (with --user), --none, --auto")
 	}
-	in := app.ProxyInput{Mode: proxy.Auto}
+	in := proxyprefs.Input{Mode: proxy.Auto}
 	switch {
 	case chosen == 0:
 		return c.printProxy(c.app.Settings.Proxy())
 	case none:
 		in.Mode = proxy.None
 	case len(rest) == 1:
-		in = app.ProxyInput{Mode: proxy.Manual, URL: rest[0], User: user}
+		in = proxyprefs.Input{Mode: proxy.Manual, URL: rest[0], User: user}
 		if user != "" {
 			line, err := bufio.NewReader(c.stdin).ReadString('\n')
 			if err != nil && line == "" {
@@ -104,7 +105,7 @@ func (c *cmd) settingsProxy(args []string) error {
 	return c.printProxy(p)
 }
 
-func (c *cmd) printProxy(p app.ProxyPrefs) error {
+func (c *cmd) printProxy(p proxyprefs.Prefs) error {
 	switch p.Mode {
 	case proxy.Manual:
 		fmt.Fprintf(c.stdout, "Proxy: %s", p.URL)

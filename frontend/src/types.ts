@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app } from '../wailsjs/go/models'
+import type { api, app, cycle, proxyprefs } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -190,11 +190,11 @@ export type Preferences = Model<app.Preferences>
  * source: where the proxy in use comes from ("settings", "environment", "system",
  * "direct").
  */
-export type ProxyPrefs = Model<app.ProxyPrefs>
+export type ProxyPrefs = Model<proxyprefs.Prefs>
 /** consent: "" (never asked: the window asks once), "on" or "off"; pending: reports kept here. */
 export type CrashPrefs = Model<app.CrashPrefs>
 /** A change of the proxy settings; keep_password keeps the saved one for the same user. */
-export type ProxyInput = Model<app.ProxyInput>
+export type ProxyInput = Model<proxyprefs.Input>
 
 /**
  * One NC's screen. local: the user's CA on this computer (null when none); shared_draft:
@@ -222,14 +222,14 @@ export type DocumentRow = Model<app.DocumentRow, { document: Document }>
 export type AuditRow = Model<app.AuditRow, { audit: Audit }>
 
 /**
- * Where an audit stands in its cycle (app.AuditCycle): the manual's six steps (key:
+ * Where an audit stands in its cycle (cycle.AuditCycle): the manual's six steps (key:
  * audit, ncs_confirmed, corrective_measures, evidence, evaluation, decision; state:
  * done, current, todo), the current step ("" when complete) and what is due next.
  */
-export type CycleStep = Model<app.CycleStep>
+export type CycleStep = Model<cycle.CycleStep>
 /** What is due next: who (client, analyst), what (a step key), the NC due first and its real deadline. */
-export type NextDue = Model<app.NextDue, { days_left: number | null }>
-export type AuditCycle = Model<app.AuditCycle, { audit: Audit; steps: CycleStep[] | null; next: NextDue | null }>
+export type NextDue = Model<cycle.NextDue, { days_left: number | null }>
+export type AuditCycle = Model<cycle.AuditCycle, { audit: Audit; steps: CycleStep[] | null; next: NextDue | null }>
 export type MessageRow = Model<app.MessageRow, { message: Message }>
 
 /** The portal's first screen. updates: unseen decisions and messages; ready: CAs marked ready. */

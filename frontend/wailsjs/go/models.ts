@@ -567,86 +567,6 @@ export namespace app {
 	        this.types = source["types"];
 	    }
 	}
-	export class NextDue {
-	    who: string;
-	    what: string;
-	    nc_id: string;
-	    due: string;
-	    days_left?: number;
-	    count: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new NextDue(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.who = source["who"];
-	        this.what = source["what"];
-	        this.nc_id = source["nc_id"];
-	        this.due = source["due"];
-	        this.days_left = source["days_left"];
-	        this.count = source["count"];
-	    }
-	}
-	export class CycleStep {
-	    key: string;
-	    state: string;
-	    count: number;
-	    date: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new CycleStep(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.key = source["key"];
-	        this.state = source["state"];
-	        this.count = source["count"];
-	        this.date = source["date"];
-	    }
-	}
-	export class AuditCycle {
-	    audit: api.Audit;
-	    steps: CycleStep[];
-	    current: string;
-	    next?: NextDue;
-	    ncs: number;
-	    open: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new AuditCycle(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.audit = this.convertValues(source["audit"], api.Audit);
-	        this.steps = this.convertValues(source["steps"], CycleStep);
-	        this.current = source["current"];
-	        this.next = this.convertValues(source["next"], NextDue);
-	        this.ncs = source["ncs"];
-	        this.open = source["open"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -727,7 +647,6 @@ export namespace app {
 	        this.pending = source["pending"];
 	    }
 	}
-	
 	export class MessageRow {
 	    message: api.Message;
 	    unread: boolean;
@@ -1104,7 +1023,6 @@ export namespace app {
 		}
 	}
 	
-	
 	export class OutboxItem {
 	    seq: number;
 	    kind: string;
@@ -1144,46 +1062,6 @@ export namespace app {
 	        this.downscale = source["downscale"];
 	        this.downscale_above_bytes = source["downscale_above_bytes"];
 	        this.pause_uploads = source["pause_uploads"];
-	    }
-	}
-	export class ProxyInput {
-	    mode: string;
-	    url: string;
-	    user: string;
-	    password: string;
-	    keep_password: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new ProxyInput(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.mode = source["mode"];
-	        this.url = source["url"];
-	        this.user = source["user"];
-	        this.password = source["password"];
-	        this.keep_password = source["keep_password"];
-	    }
-	}
-	export class ProxyPrefs {
-	    mode: string;
-	    url: string;
-	    user: string;
-	    has_password: boolean;
-	    source: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new ProxyPrefs(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.mode = source["mode"];
-	        this.url = source["url"];
-	        this.user = source["user"];
-	        this.has_password = source["has_password"];
-	        this.source = source["source"];
 	    }
 	}
 	export class Recovery {
@@ -1319,6 +1197,92 @@ export namespace app {
 	        this.version = source["version"];
 	    }
 	}
+
+}
+
+export namespace cycle {
+	
+	export class NextDue {
+	    who: string;
+	    what: string;
+	    nc_id: string;
+	    due: string;
+	    days_left?: number;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NextDue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.who = source["who"];
+	        this.what = source["what"];
+	        this.nc_id = source["nc_id"];
+	        this.due = source["due"];
+	        this.days_left = source["days_left"];
+	        this.count = source["count"];
+	    }
+	}
+	export class CycleStep {
+	    key: string;
+	    state: string;
+	    count: number;
+	    date: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CycleStep(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.state = source["state"];
+	        this.count = source["count"];
+	        this.date = source["date"];
+	    }
+	}
+	export class AuditCycle {
+	    audit: api.Audit;
+	    steps: CycleStep[];
+	    current: string;
+	    next?: NextDue;
+	    ncs: number;
+	    open: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditCycle(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.audit = this.convertValues(source["audit"], api.Audit);
+	        this.steps = this.convertValues(source["steps"], CycleStep);
+	        this.current = source["current"];
+	        this.next = this.convertValues(source["next"], NextDue);
+	        this.ncs = source["ncs"];
+	        this.open = source["open"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 
@@ -1503,6 +1467,51 @@ export namespace partners {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace proxyprefs {
+	
+	export class Input {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    password: string;
+	    keep_password: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Input(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.password = source["password"];
+	        this.keep_password = source["keep_password"];
+	    }
+	}
+	export class Prefs {
+	    mode: string;
+	    url: string;
+	    user: string;
+	    has_password: boolean;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Prefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.url = source["url"];
+	        this.user = source["user"];
+	        this.has_password = source["has_password"];
+	        this.source = source["source"];
+	    }
 	}
 
 }

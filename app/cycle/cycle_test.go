@@ -1,4 +1,4 @@
-package app
+package cycle
 
 import (
 	"testing"
@@ -54,7 +54,7 @@ func TestCycleOfAnAudit(t *testing.T) {
 		{"complete", api.Audit{ID: "AO-1", Date: "2026-10-24", Status: "closed"}, []api.NC{nc("NC-a", api.StageClosed, "", "")}, "", "dddddd", nil},
 	}
 	for _, c := range cases {
-		got := cycleOf(c.audit, c.ncs, today)
+		got := Of(c.audit, c.ncs, today)
 		if got.Current != c.current || states(got) != c.states {
 			t.Errorf("%s: current %q, states %s; want %q, %s", c.name, got.Current, states(got), c.current, c.states)
 		}
@@ -72,7 +72,7 @@ func TestCycleOfAnAudit(t *testing.T) {
 		}
 	}
 	// Days left count to the real deadline.
-	got := cycleOf(audit, []api.NC{nc("NC-a", api.StageEvidenceRequested, "2019-06-01", "2026-12-01")}, today)
+	got := Of(audit, []api.NC{nc("NC-a", api.StageEvidenceRequested, "2019-06-01", "2026-12-01")}, today)
 	if got.Next == nil || got.Next.DaysLeft == nil || *got.Next.DaysLeft != -4 {
 		t.Errorf("days left to the evidence deadline: %+v", got.Next)
 	}
