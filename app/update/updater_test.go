@@ -210,6 +210,7 @@ func TestTruncatedDownloadResumes(t *testing.T) {
 		t.Fatalf("partial download of %d bytes, want some of %d", st.Size(), len(newBin))
 	}
 	proxy.RemoveToxic("cut")
+	f.srv.Quiesce() // the cut request's handler may still be writing into the proxy
 	before := f.srv.Bytes.Load()
 	if _, err := u.Apply(ctx); err != nil {
 		t.Fatalf("resumed apply: %v", err)

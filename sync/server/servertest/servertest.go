@@ -125,6 +125,14 @@ func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
 	return s
 }
 
+// Quiesce waits until the requests being served have ended. A client that gave up on a
+// cut connection returns before the server's handler notices; counters read after
+// Quiesce hold all of that request's bytes.
+func (s *Server) Quiesce() {
+	s.serving.Lock()
+	s.serving.Unlock()
+}
+
 // Database returns the PostgreSQL address the server keeps its data in (EnvStore), or
 // "" when that is the data folder's SQLite file. Another process serving the same data
 // needs it (ecert-server --database).
