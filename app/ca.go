@@ -175,15 +175,17 @@ func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 	if err != nil {
 		return p, err
 	}
-	awaited, err := c.store.Portal.NCs(ctx, stagesOf[FilterCA]...)
+	// Ids only: on a large organisation thousands of NCs await a CA, and what is sent
+	// must not wait for the decoding of them all.
+	awaited, err := c.store.Portal.NCIDs(ctx, stagesOf[FilterCA]...)
 	if err != nil {
 		return p, err
 	}
-	for _, nc := range awaited {
-		if l, ok := locals[nc.ID]; ok && l.Ready && !l.Queued {
-			p.Ready = append(p.Ready, nc.ID)
+	for _, id := range awaited {
+		if l, ok := locals[id]; ok && l.Ready && !l.Queued {
+			p.Ready = append(p.Ready, id)
 		} else if !ok || !l.Queued {
-			p.NotReady = append(p.NotReady, nc.ID)
+			p.NotReady = append(p.NotReady, id)
 		}
 	}
 	p.NoFiles = []string{}
@@ -191,19 +193,19 @@ func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 	if err != nil {
 		return p, err
 	}
-	awaitedEv, err := c.store.Portal.NCs(ctx, stagesOf[FilterEvidence]...)
+	awaitedEv, err := c.store.Portal.NCIDs(ctx, stagesOf[FilterEvidence]...)
 	if err != nil {
 		return p, err
 	}
-	for _, nc := range awaitedEv {
-		r := evReady[nc.ID]
+	for _, id := range awaitedEv {
+		r := evReady[id]
 		switch {
 		case r.Send:
 		case !r.Ready:
-			p.NotReady = append(p.NotReady, nc.ID)
+			p.NotReady = append(p.NotReady, id)
 		default:
-			p.Ready = append(p.Ready, nc.ID)
-			rows, err := c.evidenceRows(ctx, nc.ID)
+			p.Ready = append(p.Ready, id)
+			rows, err := c.evidenceRows(ctx, id)
 			if err != nil {
 				return p, err
 			}
@@ -217,7 +219,7 @@ func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 				}
 			}
 			if files == 0 {
-				p.NoFiles = append(p.NoFiles, nc.ID)
+				p.NoFiles = append(p.NoFiles, id)
 			}
 		}
 	}

@@ -20,6 +20,25 @@ func (p *Portal) Dashboard() (Dashboard, error) {
 	return d, p.fail(err)
 }
 
+// DashboardPage is how many "needs action" rows Dashboard carries: thousands in a large
+// organisation were 2 MB for the window to take in at start.
+const DashboardPage = 50
+
+// DashboardActions returns the dashboard's "needs action" rows from offset, at most limit
+// (1 to 1,000), in the dashboard's order.
+func (p *Portal) DashboardActions(offset, limit int) ([]NCRow, error) {
+	if offset < 0 || limit < 1 || limit > 1000 {
+		return nil, p.fail(&CodeError{Code: api.CodeInvalidInput})
+	}
+	open, err := p.store.Portal.NCs(p.ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
+	if err != nil {
+		return nil, p.fail(err)
+	}
+	open = open[min(offset, len(open)):min(offset+limit, len(open))]
+	rows, err := p.rows(p.ctx, open)
+	return rows, p.fail(err)
+}
+
 // Organisation returns the master data, nil before the first sync.
 func (p *Portal) Organisation() (*api.Organisation, error) {
 	o, err := optional(p.store.Portal.Organisation(p.ctx))
@@ -290,10 +309,13 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 	if err != nil {
 		return d, err
 	}
-	if d.Actions, err = p.rows(ctx, open); err != nil {
+	all, err := p.rows(ctx, open)
+	if err != nil {
 		return d, err
 	}
-	for _, r := range d.Actions {
+	// The first page only: the UI asks for the rest as the user scrolls to it.
+	d.Actions, d.ActionsTotal = all[:min(len(all), DashboardPage)], len(all)
+	for _, r := range all {
 		switch r.Action {
 		case FilterCA:
 			d.CACount++

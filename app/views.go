@@ -153,7 +153,8 @@ type Dashboard struct {
 	Certificate   *api.Certificate   `json:"certificate"` // the latest one
 	// Standing is the certification status as it stands today (see Portal.Standing).
 	Standing      *Standing    `json:"standing"`
-	Actions       []NCRow      `json:"actions"` // NCs expecting the client, by due date
+	Actions       []NCRow      `json:"actions"`       // the first DashboardPage NCs expecting the client, by due date
+	ActionsTotal  int          `json:"actions_total"` // all of them (DashboardActions gives the rest)
 	CACount       int          `json:"ca_count"`
 	EvidenceCount int          `json:"evidence_count"`
 	SentCount     int          `json:"sent_count"` // sent, awaiting the analyst's evaluation

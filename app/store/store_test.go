@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,6 +152,48 @@ func TestNCsFilterByStageAndSortByDueDate(t *testing.T) {
 		}
 		if got := strings.Join(ids, " "); got != tt.want {
 			t.Errorf("NCs(%v): got %q, want %q", tt.stages, got, tt.want)
+		}
+	}
+}
+
+// NCIDs reads ids from the index, and must give them in the order of NCs, which sorts
+// decoded NCs by their step's deadline.
+func TestNCIDsInTheOrderOfNCs(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	var changes []api.Change
+	stages := []string{api.StageCARequested, api.StageCAReturned, api.StageCASubmitted, api.StageEvidenceRequested,
+		api.StageEvidenceReturned, api.StageEvidenceSubmitted, api.StageClosed}
+	for i := range 60 {
+		nc := api.NC{ID: fmt.Sprintf("NC-%02d", i), Stage: stages[i%len(stages)],
+			ReceivedDate: api.Date(fmt.Sprintf("2019-01-%02d", 1+i%5))}
+		if i%3 != 0 {
+			nc.DueDate = api.Date(fmt.Sprintf("2019-06-%02d", 1+i%7))
+		}
+		if i%4 != 0 {
+			nc.EvidenceDueDate = api.Date(fmt.Sprintf("2019-05-%02d", 1+i%6))
+		}
+		changes = append(changes, change(t, api.EntityNC, nc.ID, nc))
+	}
+	if err := s.ApplyPage(ctx, api.ChangesPage{Cursor: "1", Changes: changes}, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range [][]string{nil, {api.StageCARequested, api.StageCAReturned},
+		{api.StageEvidenceRequested, api.StageEvidenceReturned}, {api.StageClosed, api.StageCARequested}} {
+		ncs, err := s.Portal.NCs(ctx, set...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{}
+		for _, nc := range ncs {
+			want = append(want, nc.ID)
+		}
+		got, err := s.Portal.NCIDs(ctx, set...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("NCIDs(%v):\n got %v\nwant %v", set, got, want)
 		}
 	}
 }

@@ -5,8 +5,8 @@
 #
 #   first sync   `ecert-desktop sync` into an empty replica (logged in) of the large
 #                organisation (`ecert-server generate`: 5,000 NCs, 20,000 messages, 2,000
-#                evidence records) — against `curl` of the same change pages (gzip, to
-#                /dev/null);
+#                evidence records) — against `curl` of the same pages (the changes, then
+#                the operator directory's; gzip, to /dev/null);
 #   idle sync    `ecert-desktop sync` on that replica once synced, and on the demo's small
 #                one (coop) — against `curl` of the same request;
 #   status       `ecert-desktop status --json` on the large replica — against `sqlite3`
@@ -135,7 +135,17 @@ while :; do
   cursor=$(jq -r '.cursor' <<<"$body")
   [[ $more == true ]] || break
 done
-say "first sync: ${#page_urls[@]} change pages"
+# Then the operator directory's pages, which the first sync pulls after the changes.
+after=0
+while :; do
+  u="$large_url/api/v1/directory?after=$after"
+  page_urls+=("$u")
+  body=$(curl -fsS --compressed -H "Authorization: Bearer $large_token" "$u")
+  more=$(jq -r '.more' <<<"$body")
+  after=$(jq -r '.after' <<<"$body")
+  [[ $more == true ]] || break
+done
+say "first sync: ${#page_urls[@]} pages (changes, then the operator directory)"
 idle_cursor() { sqlite3 "$1/replica.db" "SELECT value FROM meta WHERE key = 'sync.cursor'"; }
 large_idle="$large_url/api/v1/changes?cursor=$(idle_cursor "$tmp/large-synced")&limit=10000"
 demo_idle="$demo_url/api/v1/changes?cursor=$(idle_cursor "$tmp/demo-synced")&limit=10000"

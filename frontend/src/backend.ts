@@ -74,7 +74,11 @@ export const syncStatus = () => call<SyncStatus>(SyncAPI.Status())
 export const syncNow = () => call<void>(SyncAPI.SyncNow())
 
 // ---- Portal ----
+/** The dashboard, with the first page of what needs action (actions_total says how many in all). */
 export const dashboard = () => call<Dashboard>(PortalAPI.Dashboard())
+/** More of the dashboard's "needs action" rows: from offset, at most limit (1–1,000). */
+export const dashboardActions = (offset: number, limit: number) =>
+  call<NCRow[] | null>(PortalAPI.DashboardActions(offset, limit))
 export const organisation = () => call<Organisation | null>(PortalAPI.Organisation())
 export const certification = () => call<Certification | null>(PortalAPI.Certification())
 /** The certification status as it stands today (never plain "certified" when expired). */

@@ -41,11 +41,20 @@ func (e *Engine) pullDirectory(ctx context.Context, latest int64) (int, error) {
 	if err != nil || after >= latest {
 		return 0, err
 	}
+	// As for the changes, the next page is asked for while one is applied (30,000
+	// operators are several pages at a first sync).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // a page asked for ahead is dropped when the pull stops early
 	n := 0
+	next := askDirectory(ctx, remote, after)
 	for {
-		page, err := remote.Directory(ctx, after, 0)
-		if err != nil {
-			return n, err
+		r := <-next
+		if r.err != nil {
+			return n, r.err
+		}
+		page := r.page
+		if page.More && page.After > after {
+			next = askDirectory(ctx, remote, page.After)
 		}
 		if len(page.Operators) > 0 || page.After != after {
 			if err := replica.ApplyDirectory(ctx, page); err != nil {
@@ -58,6 +67,22 @@ func (e *Engine) pullDirectory(ctx context.Context, latest int64) (int, error) {
 		}
 		after = page.After
 	}
+}
+
+type directoryResult struct {
+	page api.DirectoryPage
+	err  error
+}
+
+// askDirectory asks for the directory page after seq after; the answer arrives on the
+// channel.
+func askDirectory(ctx context.Context, remote DirectoryRemote, after int64) <-chan directoryResult {
+	out := make(chan directoryResult, 1) // never blocks: an unread answer is dropped
+	go func() {
+		page, err := remote.Directory(ctx, after, 0)
+		out <- directoryResult{page, err}
+	}()
+	return out
 }
 
 // watchedDirectory marks the engine online or offline from each directory request, as

@@ -34,6 +34,7 @@ const mock = {
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   dashboard: vi.fn(),
+  dashboardActions: vi.fn(),
   organisation: vi.fn(),
   certification: vi.fn(),
   standing: vi.fn(),

@@ -66,6 +66,7 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     certificate: null,
     standing: null,
     actions: [],
+    actions_total: 0,
     ca_count: 1,
     evidence_count: 2,
     sent_count: 0,

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import * as backend from '../backend'
 import { useSessionStore } from '../stores/session'
 import { useSyncStore } from '../stores/sync'
-import { inFilter, matchesNC, usePortalStore } from '../stores/portal'
+import { DASHBOARD_PAGE, inFilter, matchesNC, usePortalStore } from '../stores/portal'
 import type { NCFilter } from '../types'
 import { useSettingsStore } from '../stores/settings'
 import { i18n } from '../i18n'
@@ -107,6 +107,25 @@ describe('portal store', () => {
     await p.setFilter('all')
     expect(p.ncVisible).toHaveLength(4)
     expect(b.ncs).toHaveBeenCalledOnce()
+  })
+
+  it("asks for the dashboard's actions a page at a time, and a reload keeps as many", async () => {
+    const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => ncRow({ id: `NC-${from + i}` }))
+    b.dashboard.mockResolvedValue(dashboard({ actions: page(0, 50), actions_total: 180 }))
+    b.dashboardActions.mockImplementation(async (offset: number, limit: number) => page(offset, Math.min(limit, 180 - offset)))
+    const p = usePortalStore()
+    await p.show('dashboard')
+    expect(p.dashboardActions).toHaveLength(50)
+    expect(b.dashboardActions).not.toHaveBeenCalled()
+    await Promise.all([p.moreActions(), p.moreActions()]) // one request while one is asked
+    expect(b.dashboardActions).toHaveBeenCalledExactlyOnceWith(50, DASHBOARD_PAGE)
+    await p.moreActions()
+    expect(p.dashboardActions.map((r) => r.nc.id)).toEqual(page(0, 180).map((r) => r.nc.id))
+    await p.moreActions() // all there: nothing more to ask
+    expect(b.dashboardActions).toHaveBeenCalledTimes(2)
+    await p.localChanged()
+    expect(b.dashboardActions).toHaveBeenLastCalledWith(50, 130)
+    expect(p.dashboardActions).toHaveLength(180)
   })
 
   it('filters by stage as the backend does', () => {

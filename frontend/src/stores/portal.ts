@@ -91,11 +91,21 @@ export const inFilter: Record<NCFilter, (r: NCRow) => boolean> = {
   all: () => true,
 }
 
+/** Rows of the dashboard's "needs action" table asked for at a time as the user scrolls. */
+export const DASHBOARD_PAGE = 100
+
 /** The portal's data, read from the local replica through the backend. */
 export const usePortalStore = defineStore('portal', () => {
-  // The dashboard lists every NC awaiting an action (thousands in a large organisation):
-  // replaced whole on each load, never deep-reactive.
+  // The dashboard carries the first page of the NCs awaiting an action (thousands in a
+  // large organisation); dashboardMore holds the pages asked for as the user scrolls.
+  // Replaced whole on each load, never deep-reactive.
   const dashboard = shallowRef<Dashboard | null>(null)
+  const dashboardMore = shallowRef<NCRow[]>([])
+  const dashboardActions = computed(() => {
+    const first = dashboard.value?.actions ?? []
+    return dashboardMore.value.length ? [...first, ...dashboardMore.value] : first
+  })
+  let askingMore: Promise<void> | null = null
   const organisation = ref<Organisation | null>(null)
   const certification = ref<Certification | null>(null)
   const standing = ref<Standing | null>(null)
@@ -155,7 +165,21 @@ export const usePortalStore = defineStore('portal', () => {
   }
 
   const loaders: Record<string, () => Promise<void>> = {
-    dashboard: () => run('dashboard', backend.dashboard, (v) => (dashboard.value = v)),
+    // A reload keeps as many rows as were shown.
+    dashboard: () =>
+      run(
+        'dashboard',
+        async () => {
+          const d = await backend.dashboard()
+          const shown = dashboardMore.value.length
+          const more = shown ? await backend.dashboardActions(d.actions?.length ?? 0, Math.min(shown, 1000)) : []
+          return [d, more ?? []] as const
+        },
+        ([d, more]) => {
+          dashboard.value = d
+          dashboardMore.value = more
+        },
+      ),
     organisation: () => run('organisation', backend.organisation, (v) => (organisation.value = v)),
     certification: () =>
       run(
@@ -272,9 +296,30 @@ export const usePortalStore = defineStore('portal', () => {
     await Promise.all(todo.map((k) => loaders[k]()))
   }
 
+  /** moreActions asks for the next page of the dashboard's "needs action" rows, if any. */
+  function moreActions(): Promise<void> {
+    const d = dashboard.value
+    const have = dashboardActions.value.length
+    if (!d || askingMore || have >= (d.actions_total ?? 0)) return askingMore ?? Promise.resolve()
+    askingMore = backend
+      .dashboardActions(have, DASHBOARD_PAGE)
+      .then((rows) => {
+        // A reload in between replaced the first page: these rows may no longer follow it.
+        if (dashboard.value === d && dashboardActions.value.length === have) {
+          dashboardMore.value = [...dashboardMore.value, ...(rows ?? [])]
+        }
+      })
+      .catch((e) => {
+        errors.value = { ...errors.value, dashboard: backend.errorCode(e) }
+      })
+      .finally(() => (askingMore = null))
+    return askingMore
+  }
+
   /** reset forgets everything shown, at logout. */
   function reset() {
     dashboard.value = null
+    dashboardMore.value = []
     organisation.value = null
     certification.value = null
     standing.value = null
@@ -295,6 +340,8 @@ export const usePortalStore = defineStore('portal', () => {
 
   return {
     dashboard,
+    dashboardActions,
+    moreActions,
     organisation,
     certification,
     standing,

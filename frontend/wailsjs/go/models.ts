@@ -749,6 +749,7 @@ export namespace app {
 	    certificate?: api.Certificate;
 	    standing?: Standing;
 	    actions: NCRow[];
+	    actions_total: number;
 	    ca_count: number;
 	    evidence_count: number;
 	    sent_count: number;
@@ -770,6 +771,7 @@ export namespace app {
 	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
 	        this.standing = this.convertValues(source["standing"], Standing);
 	        this.actions = this.convertValues(source["actions"], NCRow);
+	        this.actions_total = source["actions_total"];
 	        this.ca_count = source["ca_count"];
 	        this.evidence_count = source["evidence_count"];
 	        this.sent_count = source["sent_count"];

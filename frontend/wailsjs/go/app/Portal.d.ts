@@ -18,6 +18,8 @@ export function Cycles():Promise<Array<cycle.AuditCycle>>;
 
 export function Dashboard():Promise<app.Dashboard>;
 
+export function DashboardActions(arg1:number,arg2:number):Promise<Array<app.NCRow>>;
+
 export function Documents():Promise<Array<app.DocumentRow>>;
 
 export function GeneralThread():Promise<app.GeneralThread>;

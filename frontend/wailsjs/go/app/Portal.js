@@ -30,6 +30,10 @@ export function Dashboard() {
   return window['go']['app']['Portal']['Dashboard']();
 }
 
+export function DashboardActions(arg1, arg2) {
+  return window['go']['app']['Portal']['DashboardActions'](arg1, arg2);
+}
+
 export function Documents() {
   return window['go']['app']['Portal']['Documents']();
 }
