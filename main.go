@@ -28,6 +28,7 @@ const (
 )
 
 func main() {
+	version.Updates = update.Describe()
 	if len(os.Args) > 1 && os.Args[1] == "version" {
 		os.Exit(version.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
