@@ -1,11 +1,11 @@
 package app_test
 
 import (
-	"encoding/json"
-	"os/exec"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"

@@ -1599,6 +1599,7 @@ export namespace version {
 	    go: string;
 	    os: string;
 	    arch: string;
+	    updates?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -1613,6 +1614,7 @@ export namespace version {
 	        this.go = source["go"];
 	        this.os = source["os"];
 	        this.arch = source["arch"];
+	        this.updates = source["updates"];
 	    }
 	}
 
