@@ -102,7 +102,8 @@ clean:
 # --- Release artefacts (build/out/package/), not part of `make test` ---------------------
 # `make package`: the .deb and .rpm (nfpm), the Windows installer (mingw-w64 + NSIS, with
 # the WebView2 bootstrapper) and the Windows console exe; VERSION=1.2.3 names the release,
-# ECERT_SIGN_* sign the Windows files (see build/scripts/package-sign.sh).
+# PUBLISHER_PUB=FILE builds in the publisher's update key (none: the apps never update
+# themselves), ECERT_SIGN_* sign the Windows files (see build/scripts/package-sign.sh).
 # `make test-package`: installs the .deb and opens the installed app under Xvfb, runs the
 # Windows console build under Wine against a real server, and signs with a throw-away
 # certificate and verifies. Needs root (dpkg -i).
@@ -112,7 +113,7 @@ setup-packaging:
 	build/scripts/setup.sh --packaging
 
 package: setup-packaging
-	build/scripts/package.sh all
+	PUBLISHER_PUB="$(PUBLISHER_PUB)" build/scripts/package.sh all
 
 test-package: package
 	build/scripts/test-package-deb.sh

@@ -28,6 +28,7 @@ const (
 )
 
 func main() {
+	version.Updates = update.Describe()
 	if len(os.Args) > 1 && os.Args[1] == "version" {
 		os.Exit(version.Main(os.Args[2:], os.Stdout, os.Stderr))
 	}
@@ -80,6 +81,11 @@ func main() {
 		// lock for a moment after it released the data folder.
 		time.Sleep(time.Second)
 	}
+	// SIGTERM (a logout, a shutdown, systemd, kill) and SIGINT close the window as the
+	// user would: the replica is closed and the lock released, and no crash is reported.
+	// A second signal ends the process at once.
+	stopSignals := quitOnSignal(platform, log)
+	defer stopSignals()
 	ctx, stopUpdates := context.WithCancel(context.Background())
 	// Checks start once the replica is open (it knows the server).
 	platform.AfterStart = func() { go update.Serve(ctx, updates) }
@@ -95,6 +101,23 @@ func main() {
 			os.Exit(1)
 		}
 	}
+}
+
+// quitOnSignal has SIGTERM and SIGINT quit the window; the returned stop undoes it.
+func quitOnSignal(platform *desktop.Platform, log *slog.Logger) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			log.Info("closing on a signal", "signal", s.String())
+			platform.Quit()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // envRestarted marks the process an update started (restartInto).

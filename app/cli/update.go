@@ -36,7 +36,8 @@ func (c *cmd) update(args []string) error {
 	u := update.New(update.Config{Server: c.app.ServerURL, Current: version.Version, Dir: dir})
 	svc := update.NewService(update.ServiceConfig{Updater: u})
 	if !u.Enabled() {
-		return c.updateResult(svc.State(), asJSON, plainError("this build trusts no publisher key: it does not update itself"))
+		// Plain words: no key, or the test-only key in a release build.
+		return c.updateResult(svc.State(), asJSON, plainError(update.Describe()+": it does not update itself"))
 	}
 	st := svc.Check()
 	if checkOnly || st.Status != update.StatusAvailable {

@@ -21,6 +21,8 @@ import (
 type Platform struct {
 	mu  sync.Mutex
 	ctx context.Context
+	// quitAsked: Quit came before the window started; SetContext quits then.
+	quitAsked bool
 
 	startup *startupLog // set by Run before the window starts; nil records nothing
 
@@ -45,7 +47,11 @@ type standIn struct {
 func (p *Platform) SetContext(ctx context.Context) {
 	p.mu.Lock()
 	p.ctx = ctx
+	quit := p.quitAsked
 	p.mu.Unlock()
+	if quit {
+		wruntime.Quit(ctx)
+	}
 }
 
 func (p *Platform) context() context.Context {
@@ -55,8 +61,13 @@ func (p *Platform) context() context.Context {
 }
 
 // Quit closes the window (the app then shuts down as when the user closes it).
+// Before the window started, it quits as soon as it does.
 func (p *Platform) Quit() {
-	if ctx := p.context(); ctx != nil {
+	p.mu.Lock()
+	ctx := p.ctx
+	p.quitAsked = ctx == nil
+	p.mu.Unlock()
+	if ctx != nil {
 		wruntime.Quit(ctx)
 	}
 }

@@ -104,7 +104,7 @@ func TestServiceReportsRefusals(t *testing.T) {
 	f.unchanged(t)
 	// A build without a publisher key never checks.
 	if update.BuiltInKey() != nil {
-		return // publisher.pub holds a key: this build is not one without
+		return // stamped with a key (-ldflags): this test binary is not one without
 	}
 	off := update.NewService(update.ServiceConfig{Updater: update.New(update.Config{Dir: t.TempDir(), Current: "1.2.0"})})
 	if st := off.Check(); st.Status != update.StatusDisabled {

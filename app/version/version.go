@@ -20,6 +20,10 @@ var (
 	Date    = ""
 )
 
+// Updates says in plain words whether this build updates itself and with which key
+// (app/update.Describe); main sets it at start, since app/update depends on this package.
+var Updates = ""
+
 // Info is what `ecert-desktop version --json` prints; its field names are a contract
 // for scripts (the package tests read them).
 type Info struct {
@@ -32,13 +36,15 @@ type Info struct {
 	Go      string `json:"go"`
 	OS      string `json:"os"`
 	Arch    string `json:"arch"`
+	// Updates: "updates signed by the publisher's key <fingerprint>", or why they are off.
+	Updates string `json:"updates,omitempty"`
 }
 
 // Get returns this binary's identity.
 func Get() Info {
 	info := Info{
 		Version: Version, Commit: Commit, Date: Date, WebView: webView,
-		Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Updates: Updates,
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
@@ -85,6 +91,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	info := Get()
 	if !asJSON {
 		fmt.Fprintln(stdout, info)
+		if info.Updates != "" {
+			fmt.Fprintln(stdout, info.Updates)
+		}
 		return 0
 	}
 	enc := json.NewEncoder(stdout)

@@ -61,7 +61,7 @@ func run(args []string, stdout io.Writer) error {
 func keygen(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
 	keyPath := fs.String("key", "", "private key file to create")
-	pubPath := fs.String("pub", "", "also write the public key here (app/update/publisher.pub)")
+	pubPath := fs.String("pub", "", "also write the public key here (what make package PUBLISHER_PUB= reads)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

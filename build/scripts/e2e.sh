@@ -29,11 +29,12 @@ chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
 need_browser "$chromium"
 build_frontend "$out"
 say "building the dev app and the server"
-# The dev app says it is 1.2.0 and trusts the TEST-ONLY release key, so that the About
-# dialog finds the 1.3.0 the server publishes below (about.spec.ts).
+# The dev app says it is 1.2.0 and trusts the TEST-ONLY release key (only a build with
+# the ecert_testkey tag accepts it), so that the About dialog finds the 1.3.0 the
+# server publishes below (about.spec.ts).
 mod=github.com/ecert-desktop/ecert-desktop
 test_pubkey=$(go run ./build/release test-only-pubkey) || die "build/release does not run"
-CGO_ENABLED=1 go build -tags dev,webkit2_41 \
+CGO_ENABLED=1 go build -tags dev,webkit2_41,ecert_testkey \
   -ldflags "-X $mod/app/version.Version=1.2.0 -X $mod/app/update.PublicKey=$test_pubkey" \
   -o "$bin/ecert-desktop-dev" . ||
   die "the dev binary does not build"

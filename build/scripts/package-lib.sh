@@ -1,5 +1,30 @@
-# Shared by the package tests (sourced after lib.sh): finding the built artefacts, and
-# whether a window drew something. Callers define say() and die().
+# Shared by package.sh and the package tests (sourced after lib.sh): the publisher's key,
+# finding the built artefacts, whether a window drew something, the Wine prefix. Callers
+# define say() and die().
+
+# publisher_ldflags FILE: reads the publisher's public key (base64, as 'build/release
+# keygen -pub' writes it) from FILE, or none when FILE is empty. Sets publisher_flags
+# (the -X ldflag stamping app/update.PublicKey, with a leading space; empty without a key)
+# and publisher_note (a line saying what the build will do); on a bad file it returns 1
+# with publisher_error set. The TEST-ONLY key is refused: a release must never trust it.
+publisher_ldflags() {
+  local file=$1 key
+  publisher_flags= publisher_note= publisher_error=
+  if [[ -z $file ]]; then
+    publisher_note="WARNING: no PUBLISHER_PUB: these builds never update themselves (the app says so)"
+    return 0
+  fi
+  [[ -f $file ]] || { publisher_error="PUBLISHER_PUB: no file at '$file'"; return 1; }
+  key=$(tr -d ' \t\r\n' <"$file")
+  python3 -c 'import base64, sys; sys.exit(0 if len(base64.b64decode(sys.argv[1], validate=True)) == 32 else 1)' "$key" 2>/dev/null ||
+    { publisher_error="PUBLISHER_PUB: '$file' does not hold an ed25519 public key (32 bytes of base64; make one with 'go run ./build/release keygen')"; return 1; }
+  local test_key
+  test_key=$(sed -n 's/^const TestOnlyPublicKey = "\(.*\)"$/\1/p' sync/release/testkey.go)
+  [[ $key != "$test_key" ]] ||
+    { publisher_error="PUBLISHER_PUB: '$file' is the TEST-ONLY key everyone knows: a release must be signed with the publisher's own key"; return 1; }
+  publisher_flags=" -X github.com/ecert-desktop/ecert-desktop/app/update.PublicKey=$key"
+  publisher_note="updates: releases must be signed by the key in $file ($(printf '%s' "$key" | base64 -d | sha256sum | cut -c1-16))"
+}
 
 # newest_artefact GLOB WHAT: the newest file matching GLOB in build/out/package/, or die.
 newest_artefact() {

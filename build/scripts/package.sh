@@ -8,7 +8,8 @@
 #                                       headless commands; test-package-windows.sh runs it)
 # 'installer' only re-packs (and signs) the Windows files that 'windows' built.
 # Version: $VERSION, else the git tag vX.Y.Z on HEAD, else wails.json's productVersion
-# with "-dev.<commits>". The exes and the installer are signed when a certificate is
+# with "-dev.<commits>". The publisher's update key: the file $PUBLISHER_PUB (base64, from
+# 'go run ./build/release keygen'); without it the apps built never update themselves. The exes and the installer are signed when a certificate is
 # given (see package-sign.sh). Needs: Go, npm (the UI), rsvg-convert, and for Windows
 # mingw-w64, makensis, ImageMagick ('build/scripts/setup.sh --packaging' installs them).
 set -euo pipefail
@@ -25,6 +26,8 @@ die() { echo "package: FAILED: $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null || die "'$1' is missing ($2): run 'build/scripts/setup.sh --packaging'"; }
 # shellcheck source=lib.sh
 source build/scripts/lib.sh
+# shellcheck source=package-lib.sh
+source build/scripts/package-lib.sh
 
 case $what in all | deb | windows | installer) ;; *) die "usage: $0 [all|deb|windows|installer]" ;; esac
 
@@ -42,12 +45,12 @@ fi
 [[ $VERSION =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)([-+].*)?$ ]] || die "VERSION '$VERSION' is not X.Y.Z[-suffix]"
 version4=${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[3]}.0
 ldflags="-w -s -X $mod/app/version.Version=$VERSION -X $mod/app/version.Commit=$commit -X $mod/app/version.Date=$date"
-# The publisher's update key: app/update/publisher.pub, or ECERT_RELEASE_PUBKEY (base64) for
-# this build (build/packaging/README.md, "Signed updates").
-if [[ -n ${ECERT_RELEASE_PUBKEY:-} ]]; then
-  ldflags+=" -X $mod/app/update.PublicKey=$ECERT_RELEASE_PUBKEY"
-fi
+# The publisher's update key, from the file PUBLISHER_PUB names (build/packaging/README.md,
+# "Signed updates"); without one the build never updates itself.
+publisher_ldflags "${PUBLISHER_PUB:-}" || die "$publisher_error"
+ldflags+=$publisher_flags
 say "version $VERSION (commit ${commit:0:12}, $date)"
+say "$publisher_note"
 
 mkdir -p "$out" "$stage"
 [[ $what == installer ]] || build_frontend "$out"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the production binary in a real WebKitGTK window under Xvfb: the app must
 # still run after SMOKE_WAIT seconds (15) and its window must not be blank in a screenshot
-# of the screen. Needs build/bin/ecert-desktop and build/bin/ecert-server ('make build').
+# of the screen; then SIGTERM must close it cleanly (exit 0, no crash report left). Needs build/bin/ecert-desktop and build/bin/ecert-server ('make build').
 #
 # Output in build/out/smoke/: window.png (the screenshot), app.log, server.log.
 # SMOKE_DISABLE_COMPOSITING=1 sets WEBKIT_DISABLE_COMPOSITING_MODE=1 (for a white window).
@@ -117,5 +117,22 @@ check_alive "just after the screenshot"
 if grep -q "SA_ONSTACK" "$out/app.log"; then
   fail "the log mentions the SA_ONSTACK signal-handler crash (log: $out/app.log)"
 fi
-say "OK: alive after ${s}s, window not blank (standard deviation $stddev, $colours colours)"
+say "alive after ${s}s, window not blank (standard deviation $stddev, $colours colours)"
+
+# SIGTERM (a logout, a shutdown, kill) closes the window as the user would: exit 0, the
+# crash watch's mark removed (no false unclean_exit report at the next start), and the
+# data folder free for the next program.
+kill -TERM "$app_pid"
+for ((t = 0; t < 150; t++)); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app_pid" 2>/dev/null && fail "ecert-desktop still runs 15 s after SIGTERM"
+st=0
+wait "$app_pid" || st=$?
+app_pid=
+[[ $st -eq 0 ]] || { tail -20 "$out/app.log" >&2; fail "ecert-desktop exited $st on SIGTERM, want 0 (a clean close)"; }
+[[ ! -e $tmp/data/crashes/running ]] || fail "SIGTERM left the crash watch's mark: the next start would report an unclean exit"
+ls "$tmp"/data/crashes/crash-*.json >/dev/null 2>&1 && fail "a crash report after SIGTERM: $(ls "$tmp"/data/crashes/)"
+ECERT_NO_KEYRING=1 "$bin/ecert-desktop" status --data-dir "$tmp/data" >/dev/null 2>>"$out/app.log" ||
+  fail "after SIGTERM the data folder is not usable by the next program (log: $out/app.log)"
+grep -q "closing on a signal" "$out/app.log" || fail "the app did not log that it closed on the signal"
+say "OK: SIGTERM closed it cleanly (exit 0, no crash mark, the data folder free)"
 say "screenshot: $shot, log: $out/app.log"

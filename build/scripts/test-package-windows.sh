@@ -11,7 +11,13 @@
 #   3. on the server: a fresh replica (the Linux build, its own data folder) syncs and
 #      finds the corrective measure once in the NC's history and the evidence file once,
 #      with the SHA-256 of the file that was attached;
-#   4. the installer (build/out/package/ecert-desktop-*-setup.exe), silent, per user
+#   4. the update swap: two console builds stamped with a throw-away publisher key (made
+#      here with 'build/release keygen', given as make package's PUBLISHER_PUB is), the
+#      older one installed in a folder with spaces and accents; the server publishes the
+#      newer one (--release-dir): signed with another key, 'update' refuses it and
+#      changes nothing; signed with the publisher's key, 'update' swaps the binary, keeps
+#      the old one as .old, and the new one answers 'version';
+#   5. the installer (build/out/package/ecert-desktop-*-setup.exe), silent, per user
 #      (%LOCALAPPDATA%\Programs) then for all users (Program Files): its files, the
 #      registry's uninstall entry (HKCU, HKLM), the Start-menu shortcut, the installed
 #      console build on the same data; then the uninstaller removes them and keeps the
@@ -66,7 +72,8 @@ unix_path() { winepath -u "$1" 2>/dev/null; }
 say "building ecert-server and the Linux headless build"
 go build -o "$tmp/ecert-server" ./sync/cmd/ecert-server
 go build -o "$tmp/ecert-desktop" .
-start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log"
+mkdir -p "$tmp/release"
+start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log" --release-dir "$tmp/release"
 pids+=("$server_pid")
 say "ecert-server on $server_url"
 
@@ -183,7 +190,63 @@ for e in errors:
     print(e, file=sys.stderr)
 sys.exit(1 if errors else 0)
 PY
-# --- 4. the installer, silently, per user then for all users; then its uninstaller ---------
+# --- 4. the update swap under Wine --------------------------------------------------------------
+# Two console builds of the same sources, as an older and a newer release, stamped with a
+# throw-away publisher key the way package.sh stamps the maintainer's (PUBLISHER_PUB).
+say "building two Windows console builds (1.0.0 and 1.1.0) with a throw-away publisher key"
+keys=$tmp/keys
+mkdir -p "$keys"
+go run ./build/release keygen -key "$keys/publisher.key" -pub "$keys/publisher.pub" >/dev/null
+go run ./build/release keygen -key "$keys/other.key" -pub "$keys/other.pub" >/dev/null
+publisher_ldflags "$keys/publisher.pub" || die "$publisher_error"
+mod=github.com/ecert-desktop/ecert-desktop
+for v in 1.0.0 1.1.0; do
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+    go build -trimpath -ldflags "-w -s -X $mod/app/version.Version=$v$publisher_flags" \
+    -o "$tmp/update-$v.exe" . || die "the $v console build does not build"
+done
+app_win="$localappdata\\Programs\\Ecert Mise à jour $stamp\\ecert-desktop.exe"
+app=$(unix_path "$app_win")
+mkdir -p "$(dirname "$app")"
+cp "$tmp/update-1.0.0.exe" "$app"
+old_sha=$(sha256sum "$app" | cut -d' ' -f1)
+new_sha=$(sha256sum "$tmp/update-1.1.0.exe" | cut -d' ' -f1)
+updrun() { wine "$app" "$@" 2> >(tee -a "$out/wine.log" >&2); }
+updrun version | grep -q "updates signed by the publisher's key" || die "the 1.0.0 build does not say it has the publisher's key"
+
+# (a) 1.1.0 signed with another key: refused, nothing changed.
+go run ./build/release sign -key "$keys/other.key" -version 1.1.0 -dir "$tmp/release" \
+  windows-amd64="$tmp/update-1.1.0.exe" >/dev/null
+rc=0
+updrun update >"$tmp/update-bad.out" 2>"$tmp/update-bad.err" || rc=$?
+[[ $rc -ne 0 ]] && grep -q "not signed by the publisher" "$tmp/update-bad.err" ||
+  die "an update signed with another key was not refused in plain words (exit $rc): $(cat "$tmp/update-bad.out" "$tmp/update-bad.err")"
+[[ $(sha256sum "$app" | cut -d' ' -f1) == "$old_sha" && ! -e $app.old && ! -e $app.new ]] ||
+  die "a refused update changed the installed binary"
+[[ -z $(ls "$data/updates" 2>/dev/null | grep -v '^pending') ]] || die "a refused update left files: $(ls "$data/updates")"
+say "an update signed with another key: refused, the binary unchanged"
+
+# (b) 1.1.0 signed with the publisher's key: swapped, the old one kept as .old.
+go run ./build/release sign -key "$keys/publisher.key" -version 1.1.0 -dir "$tmp/release" \
+  windows-amd64="$tmp/update-1.1.0.exe" >/dev/null
+updrun update >"$tmp/update-good.out" || die "the update was not installed: $(cat "$tmp/update-good.out")"
+grep -q "1.1.0 is installed" "$tmp/update-good.out" || die "update said: $(cat "$tmp/update-good.out")"
+wineserver -w
+[[ $(sha256sum "$app" | cut -d' ' -f1) == "$new_sha" ]] || die "after the update the binary is not the published 1.1.0"
+[[ -f $app.old && $(sha256sum "$app.old" | cut -d' ' -f1) == "$old_sha" ]] || die "the old binary was not kept as ecert-desktop.exe.old"
+[[ ! -e $app.new && ! -e $data/updates/pending.json ]] || die "the update left ecert-desktop.exe.new or a pending swap"
+updrun version --json >"$tmp/version-updated.json"
+python3 - "$tmp/version-updated.json" <<'PY' || die "the updated binary does not answer as 1.1.0"
+import json, sys
+v = json.load(open(sys.argv[1]))
+if v["version"] != "1.1.0" or not v["updates"].startswith("updates signed by the publisher's key"):
+    print("got", v, file=sys.stderr)
+    sys.exit(1)
+PY
+updrun update --check | grep -q "1.1.0 is up to date" || die "after the update, 'update --check' does not say it is up to date"
+say "an update signed with the publisher's key: swapped in '$app_win', the old one kept as .old, 1.1.0 answers"
+
+# --- 5. the installer, silently, per user then for all users; then its uninstaller ---------
 setup=$(newest_artefact 'ecert-desktop-*-setup.exe' "Windows installer")
 regval() { # regval KEY NAME: a value from this prefix's registry, or nothing
   wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v n="$2" '$1 == n { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
@@ -244,4 +307,4 @@ install_cycle AllUsers HKLM "$(winenv ProgramW6432)\\Ecert Desktop" \
 if grep -E 'level=(WARN|ERROR)' "$out/wine.log" >&2; then
   die "the Windows build logged warnings or errors (above; log: $out/wine.log)"
 fi
-say "OK: the Windows console build under Wine: login ($vault), sync, status, CA draft/ready/send, evidence '$ev_name' from '$docs_win'; --data-dir '$dir2_win' with the private file; the server has the CA and the file once each"
+say "OK: the Windows console build under Wine: login ($vault), sync, status, CA draft/ready/send, evidence '$ev_name' from '$docs_win'; --data-dir '$dir2_win' with the private file; the server has the CA and the file once each; the update swap (a bad signature refused, the good one installed, .old kept); the installer"

@@ -132,4 +132,8 @@ func TestKeysRoundTrip(t *testing.T) {
 	if _, err := release.ParsePublicKey("c2hvcnQ="); err == nil {
 		t.Error("a 5-byte public key was accepted")
 	}
+	// The constant the app refuses outside test builds is the test-only key's public half.
+	if release.TestOnlyPublicKey != releasetest.TestOnlyPublicKeyBase64() {
+		t.Errorf("release.TestOnlyPublicKey is %s, the test-only key's is %s", release.TestOnlyPublicKey, releasetest.TestOnlyPublicKeyBase64())
+	}
 }

@@ -1610,6 +1610,7 @@ export namespace version {
 	    go: string;
 	    os: string;
 	    arch: string;
+	    updates?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -1624,6 +1625,7 @@ export namespace version {
 	        this.go = source["go"];
 	        this.os = source["os"];
 	        this.arch = source["arch"];
+	        this.updates = source["updates"];
 	    }
 	}
 

@@ -70,6 +70,7 @@ type Chooser struct {
 	settings Settings
 	env      *httpproxy.Config
 	system   *httpproxy.Config // nil when the system has none
+	script   *script           // the system's proxy auto-config (WithScript), nil: none
 }
 
 // New returns the chooser for settings, the environment env and the system's proxy
@@ -82,7 +83,8 @@ func New(settings Settings, env, system *httpproxy.Config) (*Chooser, error) {
 		}
 		settings.URL = u
 	}
-	return &Chooser{settings: settings, env: env, system: system}, nil
+	// The system's proxy script (Windows' AutoConfigURL; none elsewhere).
+	return (&Chooser{settings: settings, env: env, system: system}).WithScript(SystemScript()), nil
 }
 
 // Source says where the proxy in use comes from: FromSettings, FromEnvironment,
@@ -95,7 +97,7 @@ func (c *Chooser) Source() string {
 		return FromSettings
 	case configured(c.env):
 		return FromEnvironment
-	case configured(c.system):
+	case c.script != nil || configured(c.system):
 		return FromSystem
 	}
 	return Direct
@@ -118,7 +120,15 @@ func (c *Chooser) Proxy(req *http.Request) (*url.URL, error) {
 	case FromEnvironment:
 		return c.env.ProxyFunc()(req.URL)
 	case FromSystem:
-		return c.system.ProxyFunc()(req.URL)
+		if c.script != nil && !loopback(req.URL.Hostname()) {
+			if p, ok := c.script.proxyFor(req.URL); ok {
+				return p, nil
+			}
+		}
+		// No script, or one that cannot answer: the static proxy, else direct.
+		if configured(c.system) {
+			return c.system.ProxyFunc()(req.URL)
+		}
 	}
 	return nil, nil
 }
