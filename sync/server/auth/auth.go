@@ -18,10 +18,10 @@ import (
 type Options struct {
 	Users      store.Users
 	Failures   store.LoginFailures // the failed logins the limits count (limiter.go)
-	Logger     *slog.Logger     // nil discards logs
-	Now        func() time.Time // nil means time.Now
-	AccessTTL  time.Duration    // lifetime of access tokens; 0 means 15 minutes
-	RefreshTTL time.Duration    // lifetime of refresh tokens; 0 means 30 days
+	Logger     *slog.Logger        // nil discards logs
+	Now        func() time.Time    // nil means time.Now
+	AccessTTL  time.Duration       // lifetime of access tokens; 0 means 15 minutes
+	RefreshTTL time.Duration       // lifetime of refresh tokens; 0 means 30 days
 }
 
 // Service logs users in and checks their tokens. Safe for concurrent use.
