@@ -140,9 +140,11 @@ soak-nodes: setup
 	go test -count=1 -timeout 60m -run TestSoakNodes -v ./sync/soak
 
 # --- Load test (issue 11 part 7), not part of `make test` ---------------------------------
-# ecert-server with LOAD_ORGS generated organisations (kept in build/out/load/data) under
-# idle syncs, a ramp with pushes and twice the sustainable rate, beside a trivial Go
-# handler answering the same bytes; writes sync/LOAD.md (build/scripts/load.sh).
+# ecert-server with LOAD_ORGS generated organisations under idle syncs, a ramp with
+# pushes and twice the sustainable rate, beside a trivial Go handler answering the same
+# bytes: one SQLite node (organisations kept in build/out/load/data), then two nodes on
+# PostgreSQL + S3 behind HAProxy; writes sync/LOAD.md (build/scripts/load.sh).
+# LOAD_SETUPS=sqlite|nodes runs one; LOAD_SECONDS=5 shortens every phase.
 .PHONY: load
 load:
 	build/scripts/load.sh

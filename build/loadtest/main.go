@@ -19,9 +19,19 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "cluster" {
+		if err := serveCluster(os.Args[2:]); err != nil {
+			log.Error("cluster", "error", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var c config
 	flag.StringVar(&c.server, "server", "http://127.0.0.1:18470", "base URL of the running ecert-server")
-	flag.IntVar(&c.serverPID, "server-pid", 0, "process id of that server (memory, handles, CPU)")
+	pids := flag.String("server-pid", "", "process ids of that server's nodes, comma-separated (memory, handles, CPU: summed)")
+	flag.StringVar(&c.label, "label", "one SQLite node", "the set-up, as the document's section names it")
+	flag.StringVar(&c.setup, "setup", "One `ecert-server` process (SQLite in its data folder, default flags: `--max-in-flight 64`) on loopback.",
+		"the set-up described in a sentence or two (Markdown)")
 	flag.StringVar(&c.trivialAddr, "trivial-addr", "127.0.0.1:18471", "where the trivial handler listens")
 	orgs := flag.String("orgs", "10001:100", "first:count of the generated organisations (login u<org>, password = login)")
 	flag.StringVar(&c.doc, "doc", "sync/LOAD.md", "document to write")
@@ -39,6 +49,15 @@ func main() {
 	c.orgCount, _ = strconv.Atoi(count)
 	if !ok || c.firstOrg <= 0 || c.orgCount <= 0 {
 		log.Error("bad -orgs", "error", fmt.Errorf("want first:count, got %q", *orgs))
+		os.Exit(2)
+	}
+	for _, s := range strings.Split(*pids, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n > 0 {
+			c.serverPIDs = append(c.serverPIDs, n)
+		}
+	}
+	if len(c.serverPIDs) == 0 {
+		log.Error("bad -server-pid", "error", fmt.Errorf("want one or more process ids, got %q", *pids))
 		os.Exit(2)
 	}
 	for _, s := range strings.Split(*steps, ",") {

@@ -12,7 +12,18 @@ type usage struct {
 	rssKB, fds int
 }
 
-func sampleUsage(pid int) usage {
+// sampleUsage is the sum over the processes pids (the nodes of a set-up).
+func sampleUsage(pids ...int) usage {
+	var sum usage
+	for _, pid := range pids {
+		u := sampleOne(pid)
+		sum.rssKB += u.rssKB
+		sum.fds += u.fds
+	}
+	return sum
+}
+
+func sampleOne(pid int) usage {
 	var u usage
 	if raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status"); err == nil {
 		for _, line := range strings.Split(string(raw), "\n") {
@@ -32,9 +43,17 @@ func (u usage) peak(v usage) usage {
 	return usage{rssKB: max(u.rssKB, v.rssKB), fds: max(u.fds, v.fds)}
 }
 
-// cpuTime is the CPU time (user + system) a process has used; Linux counts it in
-// ticks of 1/100 s (USER_HZ).
-func cpuTime(pid int) time.Duration {
+// cpuTime is the CPU time (user + system) the processes pids have used.
+func cpuTime(pids ...int) time.Duration {
+	var sum time.Duration
+	for _, pid := range pids {
+		sum += cpuOne(pid)
+	}
+	return sum
+}
+
+// cpuOne is one process's CPU time; Linux counts it in ticks of 1/100 s (USER_HZ).
+func cpuOne(pid int) time.Duration {
 	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return 0
@@ -49,8 +68,8 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-// watch samples a process's usage every 200 ms until stop is closed and returns the peak.
-func watch(pid int, stop <-chan struct{}) <-chan usage {
+// watch samples the processes' summed usage every 200 ms until stop is closed and returns the peak.
+func watch(pids []int, stop <-chan struct{}) <-chan usage {
 	out := make(chan usage, 1)
 	go func() {
 		var p usage
@@ -59,10 +78,10 @@ func watch(pid int, stop <-chan struct{}) <-chan usage {
 		for {
 			select {
 			case <-stop:
-				out <- p.peak(sampleUsage(pid))
+				out <- p.peak(sampleUsage(pids...))
 				return
 			case <-t.C:
-				p = p.peak(sampleUsage(pid))
+				p = p.peak(sampleUsage(pids...))
 			}
 		}
 	}()

@@ -18,26 +18,12 @@ func writeDoc(c config, orgs int, ts []*target) error {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 	mb := func(kb int) string { return fmt.Sprintf("%.1f MiB", float64(kb)/1024) }
 
-	p("# Load test results\n\n")
-	p("Written by `%s` (build/scripts/load.sh, build/loadtest) on %s. Issue 11 part 7.\n\n", c.command, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	p("## Set-up\n\n")
-	p("- Machine: %s, %d cores (`nproc`), Linux, %s. **The load generator, the server and the\n", cpuModel(), runtime.NumCPU(), runtime.Version())
-	p("  trivial handler share these cores** (and other work on the machine), so every figure is\n")
-	p("  a floor: the generator's own CPU is taken from the server's.\n")
-	p("- One `ecert-server` process (SQLite in its data folder, default flags: `--max-in-flight 64`)\n")
-	p("  on loopback; %d organisations made by `ecert-server generate` (1 audit, 2 NCs, 2 messages,\n", orgs)
-	p("  one client user each), each user logged in once and its token reused.\n")
-	p("- The trivial handler is a separate Go process (`loadtest trivial`) answering every GET with\n")
-	p("  the bytes of a real idle sync (%s) and every POST with those of a real push: the\n", "`{\"changes\":[],…}`")
-	p("  machine's ceiling for this request mix. Each phase runs against the server, then the\n")
-	p("  trivial handler, with the same load.\n")
-	p("- Load: open loop (requests are sent when due whatever the answers; a latency counts from\n")
-	p("  when the request was due), one goroutine per request in flight. An idle sync is\n")
-	p("  `GET /api/v1/changes?cursor=C` with the organisation's current cursor (an empty page);\n")
-	p("  a push is `POST /api/v1/push` of one message to an NC. One organisation in ten pushes,\n")
-	p("  the others sync only, so their syncs stay idle. Ramp and overload: %.0f %% pushes.\n\n", c.pushShare*100)
-
-	p("## Figures\n\n")
+	p("%s\n\n", sectionBegin(c.label))
+	p("## %s\n\n", c.label)
+	p("Written by `%s` (build/scripts/load.sh, build/loadtest) on %s; machine: %s, %d cores, %s.\n\n",
+		c.command, time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.NumCPU(), runtime.Version())
+	p("%s %d organisations made by `ecert-server generate` (1 audit, 2 NCs, 2 messages, one client\n", c.setup, orgs)
+	p("user each), each user logged in once and its token reused. Ramp and overload: %.0f %% pushes.\n\n", c.pushShare*100)
 	p("| Phase | Figure | ecert-server | trivial handler | ratio |\n|---|---|---|---|---|\n")
 	p("| (a) idle syncs, %d/s for %s | p50 / p99 | %s / %s | %s / %s | |\n", c.idleRate, c.idleFor, ms(srv.idle.p50), ms(srv.idle.p99), ms(triv.idle.p50), ms(triv.idle.p99))
 	p("| | errors (of sent) | %d of %d | %d of %d | |\n", errs(srv.idle), srv.idle.sent, errs(triv.idle), triv.idle.sent)
@@ -65,10 +51,10 @@ func writeDoc(c config, orgs int, ts []*target) error {
 	p("| (d) open handles at start / after logins / peak in ramp+overload / %s after | | %d / %d / %d / %d | %d / %d / %d / %d | |\n\n", c.settle,
 		srv.fresh.fds, srv.before.fds, srv.during.fds, srv.after.fds, triv.fresh.fds, triv.before.fds, triv.during.fds, triv.after.fds)
 	p("✓ marks a ramp step that passes (p99 < 50 ms, no error); the ramp of a target stops at its\n")
-	p("first failing step. CPU is the target process's user + system time over the step's wall time.\n")
+	p("first failing step. CPU is the target's processes' user + system time over the step's wall time.\n")
 	p("Errors are 503 (shed), other 5xx, other statuses and transport errors together.\n\n")
 
-	p("## Goals\n\n")
+	p("Goals:\n\n")
 	p("- 100 idle syncs/s at p99 < 10 ms: %s (p99 %s).\n", met(srv.idle.p99 < 10*time.Millisecond && errs(srv.idle) == 0), ms(srv.idle.p99))
 	if triv.max == 0 {
 		p("- Max sustainable ≥ 70 %% of the trivial handler's: **undetermined** — the trivial handler did not\n  sustain even the lowest step (%d/s), so this run measured the machine, not the server (server: %d req/s).\n", c.ramp[0], srv.max)
@@ -78,14 +64,66 @@ func writeDoc(c config, orgs int, ts []*target) error {
 	leak := srv.after.fds > srv.before.fds+10 || srv.after.rssKB > srv.before.rssKB*2+50*1024
 	p("- At 2 × the max: no 500 — %s (%d); no leak — %s (handles %d → %d, RSS %s → %s, %s after).\n\n",
 		met(srv.over.server5xx == 0), srv.over.server5xx, met(!leak), srv.before.fds, srv.after.fds, mb(srv.before.rssKB), mb(srv.after.rssKB), c.settle)
-	// The notes written by hand below the marker survive a new run.
-	p("%s\n", handMarker)
-	if old, err := os.ReadFile(c.doc); err == nil {
-		if _, notes, ok := strings.Cut(string(old), handMarker+"\n"); ok {
-			b.WriteString(notes)
+	p("%s\n", sectionEnd(c.label))
+	return os.WriteFile(c.doc, []byte(placeSection(readOr(c.doc), c.label, b.String())), 0o644)
+}
+
+// header is the start of a document that has no set-up's section yet.
+const header = `# Load test results
+
+Issue 11 part 7. Each section below is one set-up's run, written by build/loadtest
+between its markers; a run rewrites its own section only.
+
+- **The load generator, the servers and the trivial handler share the machine's cores**
+  (and other work on it), so every figure is a floor: the generator's own CPU is taken
+  from the server's.
+- The trivial handler is a separate Go process (` + "`loadtest trivial`" + `) answering every GET
+  with the bytes of a real idle sync and every POST with those of a real push: the
+  machine's ceiling for this request mix. Each phase runs against the set-up, then the
+  trivial handler, with the same load, in the same run.
+- Load: open loop (requests are sent when due whatever the answers; a latency counts from
+  when the request was due), one goroutine per request in flight. An idle sync is
+  ` + "`GET /api/v1/changes?cursor=C`" + ` with the organisation's current cursor (an empty page);
+  a push is ` + "`POST /api/v1/push`" + ` of one message to an NC. One organisation in ten pushes,
+  the others sync only, so their syncs stay idle.
+- ✓ marks a ramp step that passes (p99 < 50 ms, no error); the ramp of a target stops at
+  its first failing step. CPU is the target's processes' user + system time over the
+  step's wall time. Errors are 503 (shed), other 5xx, other statuses and transport errors
+  together. Memory and handles of several nodes are their sums.
+
+`
+
+func sectionBegin(label string) string { return "<!-- load:begin " + label + " -->" }
+func sectionEnd(label string) string   { return "<!-- load:end " + label + " -->" }
+
+func readOr(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return string(raw)
+}
+
+// placeSection returns doc with label's section replaced by section, or added before
+// the hand-written notes when it has none. A document with no section at all (an older
+// one) gets the header, and keeps only its notes.
+func placeSection(doc, label, section string) string {
+	begin, end := sectionBegin(label), sectionEnd(label)
+	if i := strings.Index(doc, begin); i >= 0 {
+		if j := strings.Index(doc[i:], end); j >= 0 {
+			rest := strings.TrimPrefix(doc[i+j+len(end):], "\n")
+			return doc[:i] + section + rest
 		}
 	}
-	return os.WriteFile(c.doc, []byte(b.String()), 0o644)
+	notes := ""
+	if _, n, ok := strings.Cut(doc, handMarker+"\n"); ok {
+		notes = n
+	}
+	if !strings.Contains(doc, "<!-- load:begin ") {
+		return header + section + "\n" + handMarker + "\n" + notes
+	}
+	before, _, _ := strings.Cut(doc, handMarker)
+	return strings.TrimRight(before, "\n") + "\n\n" + section + "\n" + handMarker + "\n" + notes
 }
 
 // handMarker ends the generated part of the document.

@@ -15,7 +15,9 @@ import (
 
 type config struct {
 	server, trivialAddr, doc, command string
-	serverPID, firstOrg, orgCount     int
+	label, setup                      string
+	serverPIDs                        []int
+	firstOrg, orgCount                int
 	idleFor, stepFor, settle          time.Duration
 	idleRate                          int
 	ramp                              []int
@@ -26,7 +28,7 @@ type config struct {
 type target struct {
 	name string
 	base string
-	pid  int
+	pids []int // its processes: the nodes, or the trivial handler
 	// figures of the run
 	idle                  result
 	ramp                  []result
@@ -42,7 +44,7 @@ func run(log *slog.Logger, c config) error {
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
-	fresh := sampleUsage(c.serverPID)
+	fresh := sampleUsage(c.serverPIDs...)
 	start := time.Now()
 	orgs, err := loginAll(ctx, hc, c.server, c.firstOrg, c.orgCount)
 	if err != nil {
@@ -83,11 +85,11 @@ func run(log *slog.Logger, c config) error {
 	}
 
 	targets := []*target{
-		{name: "ecert-server (SQLite)", base: c.server, pid: c.serverPID},
-		{name: "trivial handler", base: trivialBase, pid: cmd.Process.Pid},
+		{name: "ecert-server (" + c.label + ")", base: c.server, pids: c.serverPIDs},
+		{name: "trivial handler", base: trivialBase, pids: []int{cmd.Process.Pid}},
 	}
 	for _, t := range targets {
-		t.before = sampleUsage(t.pid)
+		t.before = sampleUsage(t.pids...)
 		t.fresh = t.before
 	}
 	targets[0].fresh = fresh
@@ -98,7 +100,7 @@ func run(log *slog.Logger, c config) error {
 	}
 	for _, t := range targets {
 		stop := make(chan struct{})
-		peak := watch(t.pid, stop)
+		peak := watch(t.pids, stop)
 		for _, rate := range c.ramp {
 			r := phase(ctx, hc, orgs, t, rate, c.stepFor, c, c.pushShare)
 			t.ramp = append(t.ramp, r)
@@ -122,7 +124,7 @@ func run(log *slog.Logger, c config) error {
 	log.Info("settling", "for", c.settle)
 	time.Sleep(c.settle)
 	for _, t := range targets {
-		t.after = sampleUsage(t.pid)
+		t.after = sampleUsage(t.pids...)
 	}
 	return writeDoc(c, len(orgs), targets)
 }
@@ -144,9 +146,9 @@ func phase(ctx context.Context, hc *http.Client, orgs []*org, t *target, rate in
 		o := orgs[i]
 		return func(ctx context.Context) *http.Request { return o.syncRequest(ctx, t.base) }
 	}
-	cpu0, wall0 := cpuTime(t.pid), time.Now()
+	cpu0, wall0 := cpuTime(t.pids...), time.Now()
 	r := summarise(rate, paced(ctx, hc, rate, d, pick))
-	r.cpu = float64(cpuTime(t.pid)-cpu0) / float64(time.Since(wall0))
+	r.cpu = float64(cpuTime(t.pids...)-cpu0) / float64(time.Since(wall0))
 	return r
 }
 

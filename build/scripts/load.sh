@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# `make load`: ecert-server (SQLite, default flags) on loopback with LOAD_ORGS generated
-# organisations, driven by build/loadtest beside a trivial Go handler answering the same
-# bytes; writes sync/LOAD.md. Figures, not a test: nothing here fails on a slow machine.
+# `make load`: LOAD_ORGS generated organisations on two set-ups in turn — one
+# ecert-server on SQLite (default flags), then two ecert-server nodes on one PostgreSQL
+# 15 database and one S3 bucket (versitygw) behind HAProxy with the operator's
+# configuration — each driven by build/loadtest beside a trivial Go handler answering the
+# same bytes; each writes its section of sync/LOAD.md. Figures, not a test: nothing here
+# fails on a slow machine.
 #
 #   LOAD_ORGS=6000 build/scripts/load.sh
+#   LOAD_ORGS=300 LOAD_SECONDS=5 LOAD_SETUPS=nodes build/scripts/load.sh   # a short run
+#
+# LOAD_SETUPS picks the set-ups (sqlite, nodes; default both); LOAD_SECONDS shortens
+# every phase (default: idle 20 s, ramp steps and overload 10 s, settle 30 s). Extra
+# arguments go to build/loadtest.
 #
 # Generating an organisation takes about half a second (its user's argon2id hash and a
 # process start), so the organisations are kept in build/out/load/data and only the
@@ -19,27 +27,83 @@ orgs=${LOAD_ORGS:-6000}
 port=${LOAD_PORT:-18470}
 mkdir -p "$out"
 
+setups=${LOAD_SETUPS:-sqlite nodes}
+secs=${LOAD_SECONDS:-}
+timing=()
+[[ -n $secs ]] && timing=(-idle-for "${secs}s" -step-for "${secs}s" -settle "${secs}s")
+
 go build -o "$out/ecert-server" ./sync/cmd/ecert-server
 go build -o "$out/loadtest" ./build/loadtest
 
-# Organisations first..first+orgs-1, login u<org> (password = login); gen.last records
-# the last one made.
-have=$((first - 1))
-[[ -f $out/gen.last ]] && have=$(cat "$out/gen.last")
-for ((org = have + 1; org < first + orgs; org++)); do
-  "$out/ecert-server" generate --data-dir "$data" --org "$org" --user "u$org" \
-    --audits 1 --ncs 2 --messages 2 --evidence 0 >/dev/null
-  echo "$org" >"$out/gen.last"
-  (((org - first + 1) % 500 == 0)) && echo "generated $((org - first + 1)) organisations"
-done
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait' EXIT
 
-pid=
-trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait' EXIT
-"$out/ecert-server" --data-dir "$data" --addr "127.0.0.1:$port" >"$out/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/api/v1/health" 2>/dev/null && break
-  sleep 0.1
-done
-"$out/loadtest" -server "http://127.0.0.1:$port" -server-pid "$pid" -trivial-addr "127.0.0.1:$((port + 1))" \
-  -orgs "$first:$orgs" -doc sync/LOAD.md -command "LOAD_ORGS=$orgs make load" "$@"
+# waitfor URL: until it answers 200, within 30 s.
+waitfor() {
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "load: $1 did not answer" >&2
+  return 1
+}
+
+# gen ARGS: organisations first..first+orgs-1, login u<org> (password = login), made by
+# ecert-server generate with ARGS (where), two at a time.
+# The first alone: it makes the schema.
+gen() {
+  "$out/ecert-server" generate "${@:2}" --org "$1" --user "u$1" --audits 1 --ncs 2 --messages 2 --evidence 0 >/dev/null
+  (($1 < first + orgs - 1)) || return 0
+  seq $(($1 + 1)) $((first + orgs - 1)) | xargs -P 2 -I{} "$out/ecert-server" generate "${@:2}" --org {} --user u{} \
+    --audits 1 --ncs 2 --messages 2 --evidence 0 >/dev/null
+}
+
+if [[ " $setups " == *" sqlite "* ]]; then
+  # The SQLite organisations are kept between runs; gen.last records the last one made.
+  have=$((first - 1))
+  [[ -f $out/gen.last ]] && have=$(cat "$out/gen.last")
+  if ((have < first + orgs - 1)); then
+    gen $((have + 1)) --data-dir "$data"
+    echo $((first + orgs - 1)) >"$out/gen.last"
+  fi
+  "$out/ecert-server" --data-dir "$data" --addr "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  waitfor "http://127.0.0.1:$port/api/v1/health"
+  "$out/loadtest" -server "http://127.0.0.1:$port" -server-pid "$pid" -trivial-addr "127.0.0.1:$((port + 1))" \
+    -label "one SQLite node" -orgs "$first:$orgs" -doc sync/LOAD.md -command "LOAD_ORGS=$orgs make load" "${timing[@]}" "$@"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+fi
+
+if [[ " $setups " == *" nodes "* ]]; then
+  # A throwaway PostgreSQL cluster and S3 bucket (loadtest cluster), so the
+  # organisations are made anew each run.
+  [[ -x build/out/versitygw ]] || (cd build/tools/s3 && go build -o ../../out/versitygw github.com/versity/versitygw/cmd/versitygw)
+  n1=127.0.0.1:$((port + 10)) n2=127.0.0.1:$((port + 11)) lb=127.0.0.1:$((port + 12))
+  rm -rf "$out/nodes" && mkdir -p "$out/nodes"
+  "$out/loadtest" cluster -env "$out/nodes/cluster.env" -dir "$out/nodes/s3" -versitygw build/out/versitygw \
+    -backends "$n1,$n2" -listen "$lb" -haproxy "$out/nodes/haproxy.cfg" >"$out/nodes/cluster.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do [[ -s $out/nodes/cluster.env ]] && break; sleep 0.1; done
+  [[ -s $out/nodes/cluster.env ]] || { echo "load: the cluster did not start" >&2; cat "$out/nodes/cluster.log" >&2; exit 1; }
+  # shellcheck disable=SC1091
+  source "$out/nodes/cluster.env"
+  gen "$first" --data-dir "$out/nodes/gen" --database "$DATABASE"
+  nodepids=()
+  for n in "$n1" "$n2"; do
+    # shellcheck disable=SC2086
+    "$out/ecert-server" --data-dir "$out/nodes/${n##*:}" --addr "$n" --database "$DATABASE" $S3_FLAGS \
+      >"$out/nodes/${n##*:}.log" 2>&1 &
+    pids+=($!) nodepids+=($!)
+  done
+  waitfor "http://$n1/readyz"
+  waitfor "http://$n2/readyz"
+  haproxy -db -f "$out/nodes/haproxy.cfg" >"$out/nodes/haproxy.log" 2>&1 &
+  pids+=($!)
+  waitfor "http://$lb/readyz"
+  "$out/loadtest" -server "http://$lb" -server-pid "${nodepids[0]},${nodepids[1]}" -trivial-addr "127.0.0.1:$((port + 1))" \
+    -label "two PostgreSQL + S3 nodes" \
+    -setup "Two \`ecert-server\` processes (default flags, \`--max-in-flight 64\` each) on one PostgreSQL 15 database (a throwaway cluster: fsync off) and one S3 bucket (versitygw over a folder), behind HAProxy with the operator's configuration (build/haproxy/ecert-server.cfg, round robin), all on loopback; the trivial handler is reached directly." \
+    -orgs "$first:$orgs" -doc sync/LOAD.md -command "LOAD_ORGS=$orgs make load" "${timing[@]}" "$@"
+fi

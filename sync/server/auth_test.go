@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,9 +11,11 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/httpjson"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 func TestLogin(t *testing.T) {
@@ -166,5 +171,67 @@ func TestSecurityHeadersAndErrors(t *testing.T) {
 	big := map[string]string{"username": strings.Repeat("x", int(httpjson.MaxBodyBytes)+10), "password": "x"}
 	if r := e.do("POST", "/auth/login", "", big); r.status < 400 || r.status >= 500 {
 		t.Errorf("oversized body: %d", r.status)
+	}
+}
+
+// Two nodes on one database count failed logins together: ten wrong passwords spread
+// over them lock the user from that address as ten on one node do, on either node;
+// and failures of a user from several addresses over both nodes space its attempts.
+func TestLoginLimitsSharedByNodes(t *testing.T) {
+	defer func(d time.Duration) { auth.UserLockDelay = d }(auth.UserLockDelay)
+	auth.UserLockDelay = 300 * time.Millisecond
+	e := newEnv(t)
+	if e.srv.Database() == "" {
+		t.Skip("nodes share a PostgreSQL database: run with " + servertest.EnvStore + "=postgres (make test-postgres)")
+	}
+	b := servertest.StartNode(t, e.srv, func(cfg *server.Config) { cfg.Now = e.clock.Now })
+	nodes := []string{e.http.URL, b.URL}
+	here := http.DefaultClient
+	loginFrom := func(c *http.Client, node, user, password string) resp {
+		t.Helper()
+		body, _ := json.Marshal(api.LoginRequest{Username: user, Password: password})
+		res, err := c.Post(node+api.Version+"/auth/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		data, _ := io.ReadAll(res.Body)
+		return resp{status: res.StatusCode, header: res.Header, body: data}
+	}
+	login := func(node, user, password string) resp { t.Helper(); return loginFrom(here, node, user, password) }
+	for i := range auth.LoginFailures {
+		wantError(t, login(nodes[i%2], "coop", "bad"), 401, api.CodeBadCredentials)
+	}
+	for i, node := range nodes {
+		r := login(node, "coop", "coop")
+		wantError(t, r, 429, api.CodeRateLimited)
+		if s, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || s < 1 || s > int(auth.LoginWindow/time.Second) {
+			t.Errorf("node %d: Retry-After of a refused login: %q", i+1, r.header.Get("Retry-After"))
+		}
+	}
+	// The other users behind the address are not locked out, on either node.
+	for _, node := range nodes {
+		if r := login(node, "estate", "estate"); r.status != 200 {
+			t.Fatalf("another user on %s: %d %s", node, r.status, r.body)
+		}
+	}
+	// After the window, either node lets the user in again.
+	e.clock.Add(auth.LoginWindow + time.Second)
+	if r := login(nodes[1], "coop", "coop"); r.status != 200 {
+		t.Fatalf("after the window: %d %s", r.status, r.body)
+	}
+
+	// A user's failures from two addresses, half on each node, lock the user: a right
+	// password from a third address passes, but only after the lock's delay.
+	e.clock.Add(auth.LoginWindow + time.Second)
+	for i := range auth.UserFailures {
+		wantError(t, loginFrom(e.from("127.0.0."+strconv.Itoa(2+i%2)), nodes[i%2], "estate", "bad"), 401, api.CodeBadCredentials)
+	}
+	start := time.Now()
+	if r := loginFrom(e.from("127.0.0.4"), nodes[0], "estate", "estate"); r.status != 200 {
+		t.Fatalf("right password of a locked user: %d %s", r.status, r.body)
+	}
+	if d := time.Since(start); d < auth.UserLockDelay {
+		t.Errorf("a locked user's login took %v, want at least the lock's delay %v", d, auth.UserLockDelay)
 	}
 }

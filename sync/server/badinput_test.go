@@ -318,10 +318,12 @@ func (m *matrix) tableDigest(t *testing.T, table string) string {
 
 // diff lists what changed from s to after, but what the case may change: an entry's
 // rejection is recorded (push_clients, push_results, events) so that a replay gets it
-// back, and a discarded upload goes.
+// back, and a discarded upload goes. A refused login or password check counts as a
+// failure for the login limits, which keep it in the database (login_failures, and a
+// locked user's slot): the refusal's own effect, always allowed.
 func (s snapshot) diff(after snapshot, entry bool, discards string) []string {
 	var out []string
-	may := map[string]bool{}
+	may := map[string]bool{"login_failures": true, "login_slots": true}
 	if entry {
 		may["push_clients"], may["push_results"], may["events"] = true, true, true
 	}

@@ -29,12 +29,18 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("openapi version %q", doc.OpenAPI)
 	}
 	documented := map[string]bool{}
+	operators := map[string]bool{} // documented at the root, outside the API's prefix
 	for path, ops := range doc.Paths {
+		_, atRoot := ops["servers"]
 		for method, v := range ops {
-			if method == "parameters" { // path-level, shared by the methods (tus routes)
+			if method == "parameters" || method == "servers" { // path-level, shared by the methods
 				continue
 			}
-			documented[strings.ToUpper(method)+" "+path] = true
+			if atRoot {
+				operators[strings.ToUpper(method)+" "+path] = true
+			} else {
+				documented[strings.ToUpper(method)+" "+path] = true
+			}
 			op, _ := v.(map[string]any)
 			if _, ok := op["responses"]; !ok {
 				t.Errorf("%s %s has no responses", method, path)
@@ -66,5 +72,15 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	if len(extra) > 0 {
 		t.Errorf("in openapi.yaml but not served: %v", extra)
+	}
+	// The operators' routes, served outside the API's prefix.
+	for _, r := range []string{"GET " + server.ReadyPath, "GET " + server.MetricsPath} {
+		if !operators[r] {
+			t.Errorf("operator route %s not in openapi.yaml (at the root: servers url /)", r)
+		}
+		delete(operators, r)
+	}
+	if len(operators) > 0 {
+		t.Errorf("in openapi.yaml at the root but not served: %v", operators)
 	}
 }

@@ -58,7 +58,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, blobs: cfg.Blobs, log: cfg.Logger, now: cfg.Now,
 		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics,
 		trustedProxies: cfg.TrustedProxies, releaseDir: cfg.ReleaseDir}
-	s.auth = auth.New(auth.Options{Users: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
+	s.auth = auth.New(auth.Options{Users: cfg.Store, Failures: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.dir = directory.New(cfg.Store, cfg.Now)
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -10,10 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/jackc/pgx/v5"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs/s3/s3test"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
 // runOnS3, when set, is the bucket where the servers of newEnvAt keep finished files
@@ -35,6 +38,7 @@ func TestUploadsOnS3(t *testing.T) {
 		{"ResumesAfterRestart", testUploadResumesAfterRestart},
 		{"ResumesOnAnotherNode", testUploadResumesOnAnotherNode},
 		{"TakenOverByAnotherNode", testUploadTakenOverByAnotherNode},
+		{"LockLostWithItsConnection", testUploadLockLost},
 		{"InParts", testUploadInParts},
 		{"Expiry", TestUploadExpiry},
 		{"BadInput", TestEveryRouteRefusesBadInput},
@@ -155,6 +159,96 @@ func testUploadTakenOverByAnotherNode(t *testing.T) {
 		t.Logf("the stalled PATCH on node one ended: %d", code)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stalled PATCH on node one still runs")
+	}
+	if r := two.patch(two.token("coop"), url, off, data[off:]); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH on node two: %d %s", r.status, r.body)
+	}
+	if got := one.do("GET", "/files/"+sum256(data), coop, nil); got.status != http.StatusOK || !bytes.Equal(got.body, data) {
+		t.Fatalf("file from node one: %d, %d bytes", got.status, len(got.body))
+	}
+}
+
+// testUploadLockLost: node one's PATCH holds the upload's lock when the lock's
+// database session dies (its backend terminated). PostgreSQL frees the lock at once;
+// node one's keep-alive notices and ends the PATCH with upload_interrupted, which the
+// client retries, and node two takes the lock only after that: no two nodes write one
+// upload. The upload then finishes on node two, whole.
+func testUploadLockLost(t *testing.T) {
+	one := newEnv(t)
+	if one.srv.Database() == "" {
+		t.Skip("nodes share an upload locker on PostgreSQL only (servertest.EnvStore)")
+	}
+	defer func(k, w time.Duration) { pglock.KeepAliveEvery, pglock.TakeoverWait = k, w }(pglock.KeepAliveEvery, pglock.TakeoverWait)
+	pglock.KeepAliveEvery, pglock.TakeoverWait = 100*time.Millisecond, 500*time.Millisecond
+	two := newEnvAt(t, one.dir, one.clock, nil)
+	data := payload(50_000)
+	coop := one.token("coop")
+	url := one.create(coop, data, "a.pdf")
+
+	body, feed := io.Pipe()
+	defer feed.Close()
+	req, err := http.NewRequest("PATCH", one.http.URL+url[strings.Index(url, api.Version):], body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(data))
+	for k, v := range map[string]string{"Authorization": "Bearer " + coop, "Tus-Resumable": "1.0.0",
+		"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"} {
+		req.Header.Set(k, v)
+	}
+	type answer struct {
+		status int
+		body   string
+		at     time.Time
+	}
+	ended := make(chan answer, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			ended <- answer{status: -1, body: err.Error(), at: time.Now()}
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		ended <- answer{res.StatusCode, string(b), time.Now()}
+	}()
+	if _, err := feed.Write(data[:20_000]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the bytes reach node one's store
+
+	admin, err := pgx.Connect(context.Background(), one.srv.Database())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	// pglock's keys are advisory locks of class "tus" (their high half).
+	var n int
+	if err := admin.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND classid = x'74757300'::bigint::oid`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("terminate node one's lock session: %d terminated, %v", n, err)
+	}
+	killed := time.Now()
+	// The client's next step, through node two: ask the offset (the HEAD takes the lock).
+	off := two.offset(two.token("coop"), url)
+	tookLock := time.Now()
+	var a answer
+	select {
+	case a = <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("node one's PATCH still runs after its lock was lost")
+	}
+	if a.status != http.StatusBadRequest || !strings.Contains(a.body, api.CodeUploadInterrupted) {
+		t.Errorf("node one's PATCH after its lock was lost: %d %s, want 400 %s", a.status, a.body, api.CodeUploadInterrupted)
+	}
+	if !a.at.Before(tookLock) {
+		t.Errorf("node two had the lock %v after the kill, node one's PATCH ended %v after: two writers",
+			tookLock.Sub(killed), a.at.Sub(killed))
+	}
+	t.Logf("node one's PATCH ended %v after its lock session died; node two had the lock %v after, offset %d",
+		a.at.Sub(killed).Round(time.Millisecond), tookLock.Sub(killed).Round(time.Millisecond), off)
+	if off != 20_000 {
+		t.Fatalf("offset on node two: %d, want the 20000 bytes node one received", off)
 	}
 	if r := two.patch(two.token("coop"), url, off, data[off:]); r.status != http.StatusNoContent {
 		t.Fatalf("PATCH on node two: %d %s", r.status, r.body)

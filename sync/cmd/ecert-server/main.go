@@ -35,6 +35,10 @@ import (
 
 const defaultDataDir = "./ecert-server-data"
 
+// singleNodeFiles is the warning of --database without --s3-bucket.
+const singleNodeFiles = "--database without --s3-bucket: files and unfinished uploads stay in this node's --data-dir, " +
+	"which other nodes cannot read; run one node only, or keep the files in S3 (--s3-bucket) for several"
+
 func main() {
 	// The level comes from $ECERT_LOG_LEVEL (debug shows a line per request; the default,
 	// info, counts requests in /metrics instead).
@@ -86,6 +90,11 @@ func serve(log *slog.Logger, args []string) error {
 	proxies, err := parsePrefixes(*trusted)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxy: %w", err)
+	}
+	if *database.url != "" && s3f.cfg.Bucket == "" {
+		// Allowed (one node on PostgreSQL is a deployment), but the usual reason for
+		// --database is several nodes, and they cannot share one node's folder.
+		log.Warn(singleNodeFiles, "data-dir", *dataDir)
 	}
 	var demoDay time.Time
 	if *demoToday != "" {

@@ -116,3 +116,34 @@ func TestPasswordCommand(t *testing.T) {
 		}
 	}
 }
+
+// --database without --s3-bucket says, at start, that the files stay on this node's
+// disk; with --s3-bucket it does not. (The database here is unreachable: serve stops
+// after the warning.)
+func TestServeWarnsOfFilesOnOneNode(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := "postgres://ecert@" + closed.Addr().String() + "/ecert?connect_timeout=2"
+	closed.Close()
+	for _, c := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"--database", db}, true},
+		{[]string{"--database", db, "--s3-bucket", "b", "--s3-endpoint", "http://" + closed.Addr().String()}, false},
+		{nil, false},
+	} {
+		var logged strings.Builder
+		dataDir := filepath.Join(t.TempDir(), "data")
+		args := append([]string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, c.args...)
+		if c.args == nil {
+			args = append(args, "--max-in-flight", "0") // stops serve after the check
+		}
+		serve(slog.New(slog.NewTextHandler(&logged, nil)), args)
+		if got := strings.Contains(logged.String(), "--database without --s3-bucket"); got != c.warn {
+			t.Errorf("serve %v: warned %v, want %v; log:\n%s", c.args, got, c.warn, logged.String())
+		}
+	}
+}

@@ -14,13 +14,14 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
-// Options configure a Service. Users is required.
+// Options configure a Service. Users and Failures are required.
 type Options struct {
 	Users      store.Users
-	Logger     *slog.Logger     // nil discards logs
-	Now        func() time.Time // nil means time.Now
-	AccessTTL  time.Duration    // lifetime of access tokens; 0 means 15 minutes
-	RefreshTTL time.Duration    // lifetime of refresh tokens; 0 means 30 days
+	Failures   store.LoginFailures // the failed logins the limits count (limiter.go)
+	Logger     *slog.Logger        // nil discards logs
+	Now        func() time.Time    // nil means time.Now
+	AccessTTL  time.Duration       // lifetime of access tokens; 0 means 15 minutes
+	RefreshTTL time.Duration       // lifetime of refresh tokens; 0 means 30 days
 }
 
 // Service logs users in and checks their tokens. Safe for concurrent use.
@@ -48,7 +49,7 @@ func New(o Options) *Service {
 	if a.refreshTTL <= 0 {
 		a.refreshTTL = 30 * 24 * time.Hour
 	}
-	a.limiter = newLoginLimiter(a.now)
+	a.limiter = &loginLimiter{failures: o.Failures, now: a.now}
 	return a
 }
 
@@ -83,7 +84,10 @@ var dummyHash, _ = hashPassword("not a password")
 // count alike.
 func (a *Service) Login(ctx context.Context, username, password, remote string) (store.UserRecord, error) {
 	keys := keysOf(strings.ToLower(username), remote)
-	wait, refused, after := a.limiter.admit(keys)
+	wait, refused, after, err := a.limiter.admit(ctx, keys)
+	if err != nil {
+		return store.UserRecord{}, err
+	}
 	if refused {
 		return store.UserRecord{}, &LimitError{Err: problem.New(api.CodeRateLimited, "too many failed logins; wait a minute"), RetryAfter: after}
 	}
@@ -104,7 +108,9 @@ func (a *Service) Login(ctx context.Context, username, password, remote string) 
 		return u, fmt.Errorf("check password of %q: %w", username, cerr)
 	}
 	if err != nil || !ok {
-		a.limiter.fail(keys)
+		if err := a.limiter.fail(ctx, keys); err != nil {
+			return store.UserRecord{}, err
+		}
 		return store.UserRecord{}, problem.New(api.CodeBadCredentials, "wrong username or password")
 	}
 	// Housekeeping piggybacks on logins: they are rare and not latency-critical.

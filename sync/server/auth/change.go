@@ -18,7 +18,10 @@ import (
 // *LimitError). Refusals: 400 wrong_password, and CheckNewPassword's codes.
 func (a *Service) ChangePassword(ctx context.Context, username, current, next, remote, keepFamily, keepConsole string) error {
 	keys := keysOf(strings.ToLower(username), remote)
-	wait, refused, after := a.limiter.admit(keys)
+	wait, refused, after, err := a.limiter.admit(ctx, keys)
+	if err != nil {
+		return err
+	}
 	if refused {
 		return &LimitError{Err: problem.New(api.CodeRateLimited, "too many wrong passwords; wait a minute"), RetryAfter: after}
 	}
@@ -36,7 +39,9 @@ func (a *Service) ChangePassword(ctx context.Context, username, current, next, r
 		return fmt.Errorf("check password of %q: %w", username, err)
 	}
 	if !ok {
-		a.limiter.fail(keys)
+		if err := a.limiter.fail(ctx, keys); err != nil {
+			return err
+		}
 		return problem.New(api.CodeWrongPassword, "the current password is wrong")
 	}
 	if err := CheckNewPassword(username, next); err != nil {

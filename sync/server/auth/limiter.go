@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
-	"sync"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
 // Failed-login limits, each counted over LoginWindow. Package variables so that tests
@@ -28,98 +31,73 @@ var (
 	MaxLockWait     = 10 * time.Second
 )
 
-// loginLimiter counts recent failed logins per key in memory. Counts are lost on a
-// restart, which only resets the window.
+// loginLimiter applies the limits to the failures kept in the store, so that the nodes
+// of one database count together: ten wrong passwords spread over two nodes lock as
+// on one. A restart forgets nothing.
 type loginLimiter struct {
-	mu       sync.Mutex
+	failures store.LoginFailures
 	now      func() time.Time
-	failures map[string][]time.Time
-	// next is, per locked user, when its next attempt may be checked.
-	next map[string]time.Time
 }
 
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string][]time.Time{}, next: map[string]time.Time{}}
-}
-
-// limitKeys are the counters of one attempt.
+// limitKeys are the counters of one attempt, as store keys: hashes, so that neither a
+// username nor an address is kept in clear, and any bytes a client sends fit.
 type limitKeys struct{ pair, addr, user string }
 
 func keysOf(username, remote string) limitKeys {
-	return limitKeys{pair: "pair:" + username + "\x00" + remote, addr: "addr:" + remote, user: "user:" + username}
+	return limitKeys{pair: limitKey("pair", username+"\x00"+remote), addr: limitKey("addr", remote), user: limitKey("user", username)}
+}
+
+func limitKey(kind, s string) string {
+	sum := sha256.Sum256([]byte(kind + ":" + s))
+	return kind + ":" + hex.EncodeToString(sum[:16])
 }
 
 // admit decides whether an attempt may have its password checked. It returns how
 // long the caller must wait first (a locked user), or refused with when to come back.
-func (l *loginLimiter) admit(k limitKeys) (wait time.Duration, refused bool, retryAfter time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) admit(ctx context.Context, k limitKeys) (wait time.Duration, refused bool, retryAfter time.Duration, err error) {
 	now := l.now()
-	if at, full := l.freeAt(k.pair, LoginFailures); full {
-		return 0, true, at.Sub(now)
+	for _, c := range []struct {
+		key string
+		max int
+	}{{k.pair, LoginFailures}, {k.addr, AddressFailures}} {
+		at, full, err := l.freeAt(ctx, now, c.key, c.max)
+		if err != nil {
+			return 0, false, 0, err
+		}
+		if full {
+			return 0, true, at.Sub(now), nil
+		}
 	}
-	if at, full := l.freeAt(k.addr, AddressFailures); full {
-		return 0, true, at.Sub(now)
+	if _, full, err := l.freeAt(ctx, now, k.user, UserFailures); err != nil || !full {
+		return 0, false, 0, err
 	}
-	if _, full := l.freeAt(k.user, UserFailures); !full {
-		return 0, false, 0
+	slot, ok, err := l.failures.TakeLoginSlot(ctx, k.user, now, UserLockDelay, MaxLockWait)
+	if err != nil {
+		return 0, false, 0, err
 	}
-	slot := now
-	if next := l.next[k.user]; next.After(now) {
-		slot = next
+	if !ok {
+		return 0, true, slot.Sub(now), nil
 	}
-	if slot.Sub(now) > MaxLockWait {
-		return 0, true, slot.Sub(now)
-	}
-	l.next[k.user] = slot.Add(UserLockDelay)
-	return slot.Sub(now) + UserLockDelay, false, 0
+	return slot.Sub(now) + UserLockDelay, false, 0, nil
 }
 
 // freeAt reports whether key has used up its max failures in the window, and when the
-// oldest of them leaves it. The caller holds mu.
-func (l *loginLimiter) freeAt(key string, max int) (time.Time, bool) {
-	ts := l.recent(key)
-	if len(ts) < max {
-		return time.Time{}, false
+// oldest of them leaves it.
+func (l *loginLimiter) freeAt(ctx context.Context, now time.Time, key string, max int) (time.Time, bool, error) {
+	at, full, err := l.failures.NthLoginFailure(ctx, key, now.Add(-LoginWindow), max)
+	if err != nil || !full {
+		return time.Time{}, false, err
 	}
-	return ts[len(ts)-max].Add(LoginWindow), true
+	return at.Add(LoginWindow), true, nil
 }
 
-func (l *loginLimiter) fail(k limitKeys) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, key := range []string{k.pair, k.addr, k.user} {
-		l.failures[key] = append(l.recent(key), l.now())
-	}
-	if len(l.failures) > 10000 {
-		// Keep memory bounded under a spray of usernames: drop idle keys.
-		for key := range l.failures {
-			l.recent(key)
-		}
-		for user, at := range l.next {
-			if at.Before(l.now()) {
-				delete(l.next, user)
-			}
-		}
-	}
-}
-
-// recent returns the failures of key inside the window, trimming older ones.
-// The caller holds mu.
-func (l *loginLimiter) recent(key string) []time.Time {
-	cutoff := l.now().Add(-LoginWindow)
-	ts := l.failures[key]
-	i := 0
-	for i < len(ts) && !ts[i].After(cutoff) {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.failures, key)
-		return nil
-	}
-	l.failures[key] = ts
-	return ts
+// fail records a failed attempt under its three counters, and lets the store drop what
+// no window counts any more.
+func (l *loginLimiter) fail(ctx context.Context, k limitKeys) error {
+	now := l.now()
+	// Recorded even when the client hangs up at once: a guesser cannot cancel a count.
+	// Failures older than the window count no more, and a slot that ended is as none.
+	return l.failures.AddLoginFailure(context.WithoutCancel(ctx), []string{k.pair, k.addr, k.user}, now, now.Add(-LoginWindow))
 }
 
 // sleep waits d or until ctx ends, and then returns ctx's error.

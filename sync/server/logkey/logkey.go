@@ -9,4 +9,5 @@ const (
 	Bytes    = "bytes"
 	User     = "user"
 	Count    = "count"
+	Upload   = "upload"
 )

@@ -86,15 +86,32 @@ func StartWith(t testing.TB, configure func(*server.Config)) *Server {
 // already (the demo data is seeded only once).
 func StartIn(t testing.TB, dir string, configure func(*server.Config)) *Server {
 	t.Helper()
+	database := ""
+	if os.Getenv(EnvStore) == "postgres" {
+		database = pgtest.DatabaseFor(t, dir)
+	}
+	return startOn(t, dir, database, configure)
+}
+
+// StartNode starts another node of of's deployment: a server in a data folder of its
+// own (for its uploads in progress) on of's PostgreSQL database, as the nodes behind a
+// load balancer are. of must keep its data in PostgreSQL (EnvStore).
+func StartNode(t testing.TB, of *Server, configure func(*server.Config)) *Server {
+	t.Helper()
+	if of.database == "" {
+		t.Fatal("servertest: StartNode needs a server on PostgreSQL (" + EnvStore + "=postgres)")
+	}
+	return startOn(t, t.TempDir(), of.database, configure)
+}
+
+func startOn(t testing.TB, dir, database string, configure func(*server.Config)) *Server {
+	t.Helper()
 	clock := &Clock{now: time.Now()}
 	cfg := server.Config{Now: clock.Now}
 	if configure != nil {
 		configure(&cfg)
 	}
-	s := &Server{Clock: clock, cfg: cfg, DataDir: dir}
-	if os.Getenv(EnvStore) == "postgres" {
-		s.database = pgtest.DatabaseFor(t, dir)
-	}
+	s := &Server{Clock: clock, cfg: cfg, DataDir: dir, database: database}
 	if err := s.start(); err != nil {
 		t.Fatal(err)
 	}

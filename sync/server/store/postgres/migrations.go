@@ -190,6 +190,30 @@ CREATE TABLE operators (
 	data   TEXT NOT NULL
 );
 `},
+	{5, "failed logins, upload lock hand-overs", `
+-- The failed logins that the login limits count (store.LoginFailures), shared by every
+-- node: key is a hash of what is counted (a user, an address, the pair), at Unix
+-- nanoseconds. Rows older than the limits' window are dropped as new failures come.
+CREATE TABLE login_failures (
+	key TEXT NOT NULL,
+	at  BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+CREATE INDEX login_failures_at ON login_failures(at);
+-- When a locked user's next attempt may be checked (Unix nanoseconds); the row is the
+-- lock that spaces the nodes' attempts.
+CREATE TABLE login_slots (
+	key  TEXT PRIMARY KEY,
+	next BIGINT NOT NULL
+);
+-- The upload locks (package pglock) held now, by advisory key: a holder adds its row
+-- when it takes the lock and deletes it when it releases. A row found by the next
+-- taker means that the last holder lost its connection without releasing, and may
+-- still be writing until its keep-alive notices: the taker waits that long first.
+CREATE TABLE upload_locks (
+	key BIGINT PRIMARY KEY
+);
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

@@ -193,6 +193,22 @@ CREATE TABLE operators (
 	data   TEXT NOT NULL
 );
 `},
+	{8, "failed logins", `
+-- The failed logins that the login limits count (store.LoginFailures): key is a hash
+-- of what is counted (a user, an address, the pair), at Unix nanoseconds. Rows older
+-- than the limits' window are dropped as new failures come.
+CREATE TABLE login_failures (
+	key TEXT NOT NULL,
+	at  INTEGER NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+CREATE INDEX login_failures_at ON login_failures(at);
+-- When a locked user's next attempt may be checked (Unix nanoseconds).
+CREATE TABLE login_slots (
+	key  TEXT PRIMARY KEY,
+	next INTEGER NOT NULL
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

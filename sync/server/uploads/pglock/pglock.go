@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,6 +31,15 @@ var (
 	RenotifyEvery = time.Second
 	// relisten is the pause before the listening connection is made again.
 	relisten = time.Second
+	// KeepAliveEvery is how often a held lock pings its connection, and how long a
+	// ping may take. A lock whose connection broke (a network fault, the backend
+	// terminated) is free in PostgreSQL at once, but its holder would not know:
+	// the ping tells it within twice this, and the holder's request is stopped.
+	KeepAliveEvery = time.Second
+	// TakeoverWait is how long a node that takes a lock its last holder did not release
+	// (upload_locks still has the row) waits before writing: time for that holder, if it
+	// still runs, to notice the loss and stop its request. More than 2 × KeepAliveEvery.
+	TakeoverWait = 3 * time.Second
 )
 
 // DefaultMaxConns bounds the locker's own connections: one per lock held or awaited.
@@ -80,6 +90,11 @@ func New(ctx context.Context, url string, maxConns int32, log *slog.Logger) (*Lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// The store's migrations make the table of held locks: a clear error when missing.
+	if _, err := pool.Exec(ctx, `SELECT 1 FROM upload_locks LIMIT 0`); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("lock database: %w (open the store on it first: its migrations make upload_locks)", err)
+	}
 	l := &Locker{pool: pool, log: log, held: map[string]*lock{}, done: make(chan struct{})}
 	// The first listening connection is made now, so that a bad address fails here.
 	conn, err := l.listenConn(ctx)
@@ -103,6 +118,7 @@ func (l *Locker) Close() error {
 	<-l.done
 	l.mu.Lock()
 	for id, k := range l.held {
+		k.stopKeepAlive()
 		k.conn.Conn().Close(context.Background())
 		k.conn.Release()
 		k.conn = nil
@@ -167,12 +183,16 @@ func (l *Locker) listen(ctx context.Context, conn *pgx.Conn) {
 }
 
 // lock is one upload's lock; conn is its session while it is held (under l.mu).
+// While held, a keep-alive goroutine pings conn: stop ends it, done closes when it
+// has, and lost says that a ping failed (the lock may be another's now).
 type lock struct {
 	l             *Locker
 	id            string
 	key           int64
 	conn          *pgxpool.Conn
 	requestUnlock func()
+	stop, done    chan struct{}
+	lost          atomic.Bool
 }
 
 // Lock takes the lock, waiting while another holds it and asking that holder, in
@@ -206,10 +226,19 @@ func (k *lock) Lock(ctx context.Context, requestUnlock func()) error {
 			return fmt.Errorf("lock upload: %w", err)
 		}
 		if ok {
+			if err := k.takeOver(ctx, c); err != nil {
+				// Closing the session frees the advisory lock.
+				c.Conn().Close(context.WithoutCancel(ctx))
+				c.Release()
+				return err
+			}
+			k.lost.Store(false)
+			k.stop, k.done = make(chan struct{}), make(chan struct{})
 			k.l.mu.Lock()
 			k.conn, k.requestUnlock = c, requestUnlock
 			k.l.held[k.id] = k
 			k.l.mu.Unlock()
+			go k.keepAlive(c, requestUnlock)
 			return nil
 		}
 		if time.Since(asked) >= RenotifyEvery {
@@ -227,8 +256,70 @@ func (k *lock) Lock(ctx context.Context, requestUnlock func()) error {
 	}
 }
 
-// Unlock releases the lock. When the database cannot be told, the connection is
-// closed instead, which releases it as well.
+// takeOver records, through the session c that has just taken the advisory lock, that
+// the lock is held. When the last holder's row is still there, that holder lost its
+// session without releasing and may be writing still: wait TakeoverWait, by which its
+// keep-alive has stopped it, so that two nodes never write one upload.
+func (k *lock) takeOver(ctx context.Context, c *pgxpool.Conn) error {
+	var fresh bool
+	err := c.QueryRow(ctx, `INSERT INTO upload_locks (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING true`, k.key).Scan(&fresh)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if ctx.Err() != nil {
+			return tusd.ErrLockTimeout
+		}
+		return fmt.Errorf("lock upload: %w", err)
+	}
+	if fresh {
+		return nil
+	}
+	k.l.log.Warn("upload lock taken from a holder that lost its database connection: waiting for it to stop",
+		logkey.Upload, k.id, logkey.Duration, TakeoverWait)
+	select {
+	case <-ctx.Done():
+		return tusd.ErrLockTimeout
+	case <-time.After(TakeoverWait):
+		return nil
+	}
+}
+
+// keepAlive pings the lock's connection every KeepAliveEvery until stop closes. A
+// failed ping means the session, and with it the lock, may be gone: the holder's
+// request is stopped (requestUnlock: tusd ends the PATCH with upload_interrupted, which
+// the client retries by asking the offset), and Unlock only closes the connection.
+func (k *lock) keepAlive(c *pgxpool.Conn, requestUnlock func()) {
+	defer close(k.done)
+	t := time.NewTicker(KeepAliveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.stop:
+			return
+		case <-t.C:
+		}
+		// Not cancelled by stop: a cancelled query closes the connection, which would
+		// end a lock being released cleanly.
+		ctx, cancel := context.WithTimeout(context.Background(), KeepAliveEvery)
+		err := c.Ping(ctx)
+		cancel()
+		if err != nil {
+			k.lost.Store(true)
+			k.l.log.Warn("upload lock lost with its database connection: its request is stopped",
+				logkey.Upload, k.id, logkey.Error, err)
+			requestUnlock()
+			return
+		}
+	}
+}
+
+// stopKeepAlive ends the keep-alive and waits for it. The caller holds the lock.
+func (k *lock) stopKeepAlive() {
+	close(k.stop)
+	<-k.done
+}
+
+// Unlock releases the lock. When the database cannot be told, or the keep-alive found
+// the connection broken, the connection is closed instead, which releases it as well
+// (and leaves the upload_locks row, so the next holder waits: takeOver).
 func (k *lock) Unlock() error {
 	k.l.mu.Lock()
 	c := k.conn
@@ -240,10 +331,20 @@ func (k *lock) Unlock() error {
 	if c == nil {
 		return nil // not held, or Close released it
 	}
+	k.stopKeepAlive()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := c.Exec(ctx, `SELECT pg_advisory_unlock($1)`, k.key); err != nil {
+	if k.lost.Load() {
+		c.Conn().Close(ctx)
+		c.Release()
+		return nil
+	}
+	// The row goes first, in its own transaction: a node that takes the lock as soon as
+	// it is free finds it released cleanly.
+	if _, err := c.Exec(ctx, `DELETE FROM upload_locks WHERE key = $1`, k.key); err != nil {
 		c.Conn().Close(ctx) // the pool drops a closed connection on Release
+	} else if _, err := c.Exec(ctx, `SELECT pg_advisory_unlock($1)`, k.key); err != nil {
+		c.Conn().Close(ctx)
 	}
 	c.Release()
 	return nil

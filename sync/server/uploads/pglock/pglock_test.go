@@ -8,22 +8,38 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store/postgres/pgtest"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
 func TestMain(m *testing.M) {
+	// Short, so a lost lock is noticed and taken over within the tests' waits.
+	pglock.KeepAliveEvery, pglock.TakeoverWait = 100*time.Millisecond, 500*time.Millisecond
 	if os.Getenv(envHolder) != "" {
 		holdForever()
 		return
 	}
 	pgtest.Main(m)
+}
+
+// database returns a new database with the store's schema, which has the locks' table.
+func database(t *testing.T) string {
+	t.Helper()
+	url := pgtest.Database(t)
+	st, err := postgres.Open(context.Background(), url, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return url
 }
 
 func newLocker(t *testing.T, url string) *pglock.Locker {
@@ -51,7 +67,7 @@ func lockWithin(t *testing.T, l *pglock.Locker, id string, d time.Duration, requ
 // Two nodes (two lockers on one database) never hold one upload's lock at once; the
 // waiting one asks the holder to release, and gets the lock once it did.
 func TestLockersExcludeEachOther(t *testing.T) {
-	url := pgtest.Database(t)
+	url := database(t)
 	a, b := newLocker(t, url), newLocker(t, url)
 
 	asked := make(chan struct{}, 10)
@@ -94,12 +110,38 @@ func TestLockersExcludeEachOther(t *testing.T) {
 	lockWithin(t, a, "upload-1", 5*time.Second, func() {}).Unlock()
 }
 
-// A lock whose holder's connection dies is free at once for another node.
-func TestLockFreedWhenConnectionDies(t *testing.T) {
-	url := pgtest.Database(t)
+// A lock whose connection dies (its backend terminated) is lost: the holder's
+// keep-alive notices and stops its request, and a node waiting for the lock gets it
+// only after that — two nodes never write one upload. A lock released cleanly is
+// taken at once.
+func TestLockLostWithItsConnection(t *testing.T) {
+	// b asks a to release once only, before the kill, so that a stop recorded after the
+	// kill is the keep-alive's.
+	defer func(d time.Duration) { pglock.RenotifyEvery = d }(pglock.RenotifyEvery)
+	pglock.RenotifyEvery = time.Hour
+	url := database(t)
 	a, b := newLocker(t, url), newLocker(t, url)
-	lockWithin(t, a, "upload-1", 5*time.Second, func() {})
+	var stopped atomic.Int64 // when a's request was told to stop, Unix nanoseconds
+	held := lockWithin(t, a, "upload-1", 5*time.Second, func() { stopped.CompareAndSwap(0, time.Now().UnixNano()) })
 
+	// b waits for the lock (asking a to release: a's requestUnlock is called for that
+	// too, so the test's holder ignores it until its connection dies — it writes on).
+	stopped.Store(0)
+	type taken struct {
+		at  time.Time
+		err error
+	}
+	got := make(chan taken, 1)
+	k, _ := b.NewLock("upload-1")
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := k.Lock(ctx, func() {})
+		got <- taken{time.Now(), err}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	stopped.Store(0) // the requests to release so far were b's asking
+	killed := time.Now()
 	admin, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +152,33 @@ func TestLockFreedWhenConnectionDies(t *testing.T) {
 		WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("terminate the holder's connection: %d terminated, %v", n, err)
 	}
-	lockWithin(t, b, "upload-1", 5*time.Second, func() {}).Unlock()
+	r := <-got
+	if r.err != nil {
+		t.Fatalf("b's lock after a's connection died: %v", r.err)
+	}
+	stop := stopped.Load()
+	if stop == 0 {
+		t.Fatal("a's request was never stopped although its lock was lost")
+	}
+	if stopAt := time.Unix(0, stop); !stopAt.Before(r.at) {
+		t.Fatalf("b took the lock %v after the kill, before a's request was stopped (%v after): two writers",
+			r.at.Sub(killed), stopAt.Sub(killed))
+	}
+	t.Logf("a stopped %v after its connection died; b took the lock %v after",
+		time.Unix(0, stop).Sub(killed).Round(time.Millisecond), r.at.Sub(killed).Round(time.Millisecond))
+	if err := held.Unlock(); err != nil { // a lost lock's Unlock only closes
+		t.Fatalf("unlock of a lost lock: %v", err)
+	}
+
+	// b releases cleanly: a takes the lock without the takeover's wait.
+	if err := k.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	lockWithin(t, a, "upload-1", 5*time.Second, func() {}).Unlock()
+	if d := time.Since(start); d >= pglock.TakeoverWait {
+		t.Errorf("a lock released cleanly took %v to take, want less than the takeover wait %v", d, pglock.TakeoverWait)
+	}
 }
 
 // envHolder makes the test binary a process that takes the lock of an upload, says so,
@@ -136,7 +204,7 @@ func holdForever() {
 // A lock whose holder's process is killed (kill -9: no Unlock, no Close) is free for
 // another node as soon as PostgreSQL sees the connection close.
 func TestLockFreedWhenProcessDies(t *testing.T) {
-	url := pgtest.Database(t)
+	url := database(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), envHolder+"="+url+" upload-1")
 	out, err := cmd.StdoutPipe()
