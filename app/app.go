@@ -12,6 +12,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
+	"github.com/ecert-desktop/ecert-desktop/app/library"
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -60,6 +61,7 @@ type App struct {
 	Outbox   *Outbox
 	Evidence *Evidence
 	Partners *partners.Partners
+	Library  *library.Library
 	Export   *exports.Export
 
 	cfg       Config
@@ -102,6 +104,8 @@ func New(cfg Config) *App {
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
 	a.Partners = partners.New(partners.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
+	a.Library = library.New(library.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Kick: a.Sync.kick, Fail: b.fail})
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
@@ -109,7 +113,7 @@ func New(cfg Config) *App {
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -216,10 +216,15 @@ func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, er
 		if _, ok := byID[l.ID]; !ok {
 			continue
 		}
+		// Attached here, its bytes are here; linked from the library, maybe not yet.
+		_, cached, err := b.store.Files.Path(ctx, l.File.SHA256)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
 		out = append(out, EvidenceRow{
 			Evidence: api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType, Subject: l.Subject, File: l.File,
 				Date: api.Date(b.today().Format("2006-01-02"))},
-			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: true,
+			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: cached,
 			Image: isImage(l.File.MediaType),
 		})
 	}

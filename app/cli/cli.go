@@ -38,6 +38,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
 	"evidence": (*cmd).evidence,
+	"files":    (*cmd).files,
 	"partner":  (*cmd).partner,
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
@@ -72,6 +73,11 @@ Without a command, the desktop app opens. Commands run without a window:
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send
+  evidence link NC-… SHA256 [--subject S]
+                                   attach a file the organisation already has, with no upload
+  files list [--search TEXT] [--kind K] [--json]
+                                   the organisation's files (evidence, documents, certificates)
+                                   and the NCs each is used by; K: evidence, document, certificate
   partner search TEXT [--country CC] [--product P] [--role R] [--status S] [--json]
                                    find trade partners in the directory, offline
   partner status FLO-ID [--json] [--proof FILE]
@@ -319,26 +325,30 @@ func ddmmyyyy(d string) string {
 // explain says in plain words what went wrong, for the terminal.
 func explain(err error) string {
 	messages := map[string]string{
-		api.CodeUnreachable:      "the server cannot be reached; check the connection and the server address",
-		api.CodeBadCredentials:   "wrong user name or password",
-		api.CodeSessionExpired:   "the login has expired; run 'ecert-desktop login' again",
-		api.CodeBadResponse:      "the server's answer was not understood; check the server address",
-		api.CodeRateLimited:      "too many attempts; wait a minute and try again",
-		api.CodeServerError:      "the server had a problem; try again later",
-		api.CodeInvalidServer:    "the server address is not valid (example: https://ecert.example.org)",
-		api.CodeProxyAuth:        "the proxy refused its user name or password; set them with 'ecert-desktop settings proxy'",
-		api.CodeProxyUnreachable: "the proxy cannot be reached; check its address with 'ecert-desktop settings proxy'",
-		api.CodeInvalidProxy:     "the proxy address is not valid (example: http://proxy.example.org:3128)",
-		api.CodeNotLoggedIn:      "not logged in; run 'ecert-desktop login' first",
-		api.CodeInvalidInput:     "invalid input",
-		api.CodeNotFound:         "not found",
-		api.CodeReplicaDamaged:   "the local data is damaged",
-		api.CodeNotAClient:       "this login is not a producer organisation's",
-		api.CodeEvidenceSent:     "the evidence of this NC was sent; files can be added again if the analyst returns it",
-		api.CodeNotWritable:      "the file could not be written there; check the folder and its permissions",
-		api.CodeDiskFull:         "the disk is full: nothing was changed; free some space and run the command again",
-		api.CodePartnerUnknown:   "no operator of the Fairtrade directory has this FLO ID",
-		api.CodeInternal:         "unexpected error (see the log above)",
+		api.CodeUnreachable:         "the server cannot be reached; check the connection and the server address",
+		api.CodeBadCredentials:      "wrong user name or password",
+		api.CodeSessionExpired:      "the login has expired; run 'ecert-desktop login' again",
+		api.CodeBadResponse:         "the server's answer was not understood; check the server address",
+		api.CodeRateLimited:         "too many attempts; wait a minute and try again",
+		api.CodeServerError:         "the server had a problem; try again later",
+		api.CodeInvalidServer:       "the server address is not valid (example: https://ecert.example.org)",
+		api.CodeProxyAuth:           "the proxy refused its user name or password; set them with 'ecert-desktop settings proxy'",
+		api.CodeProxyUnreachable:    "the proxy cannot be reached; check its address with 'ecert-desktop settings proxy'",
+		api.CodeInvalidProxy:        "the proxy address is not valid (example: http://proxy.example.org:3128)",
+		api.CodeNotLoggedIn:         "not logged in; run 'ecert-desktop login' first",
+		api.CodeInvalidInput:        "invalid input",
+		api.CodeNotFound:            "not found",
+		api.CodeReplicaDamaged:      "the local data is damaged",
+		api.CodeNotAClient:          "this login is not a producer organisation's",
+		api.CodeEvidenceSent:        "the evidence of this NC was sent; files can be added again if the analyst returns it",
+		api.CodeNotWritable:         "the file could not be written there; check the folder and its permissions",
+		api.CodeDiskFull:            "the disk is full: nothing was changed; free some space and run the command again",
+		api.CodePartnerUnknown:      "no operator of the Fairtrade directory has this FLO ID",
+		api.CodeInternal:            "unexpected error (see the log above)",
+		api.CodeFileUnknown:         "the organisation has no such file; 'ecert-desktop files list' shows its files",
+		api.CodeNCNotFound:          "no such NC",
+		api.CodeNotAwaitingEvidence: "this NC takes no evidence now (only once its corrective measure is accepted)",
+		api.CodeTypeRefused:         "FLOCERT does not accept this type of file",
 
 		api.CodeNeedsConnection:    "this needs the server, which cannot be reached now; nothing was changed: try again when online",
 		api.CodeWrongPassword:      "the current password is wrong; nothing was changed",

@@ -13,7 +13,7 @@ import (
 
 func (c *cmd) evidence(args []string) error {
 	if len(args) == 0 {
-		return usageError("evidence needs a sub-command: add, list or ready")
+		return usageError("evidence needs a sub-command: add, list, ready or link")
 	}
 	sub := args[0]
 	id, rest, err := ncArg(args[1:])
@@ -21,6 +21,8 @@ func (c *cmd) evidence(args []string) error {
 		return err
 	}
 	switch sub {
+	case "link":
+		return c.evidenceLink(id, rest)
 	case "add":
 		files, err := c.flags("evidence add", rest, nil)
 		if err != nil {
@@ -90,5 +92,5 @@ func (c *cmd) evidence(args []string) error {
 		}
 		return nil
 	}
-	return usageError("evidence needs a sub-command: add, list or ready")
+	return usageError("evidence needs a sub-command: add, list, ready or link")
 }

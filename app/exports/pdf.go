@@ -159,8 +159,9 @@ func (l *labels) block(r Row) []pdfLine {
 		facts[0] += ", " + r.Audit.ServiceType
 	}
 	facts = append(facts, l.Received+" "+l.short(string(nc.ReceivedDate)))
-	if nc.DueDate != "" {
-		facts = append(facts, l.Due+" "+l.short(string(nc.DueDate)))
+	// The current step's deadline: an accepted CA's date never carries into the evidence step.
+	if due := nc.StepDueDate(); due != "" {
+		facts = append(facts, l.Due+" "+l.short(string(due)))
 	}
 	facts = append(facts, l.Stage+l.Colon+word(l.Stages, nc.Stage))
 	if nc.Score > 0 {

@@ -152,7 +152,7 @@ func (l *labels) xlsxValues(r Row, s xlsxStyles) []any {
 	return []any{
 		nc.AuditID, date(string(r.Audit.Date)), text(r.Audit.ServiceType), nc.ID, nc.CriterionNumber,
 		text(nc.CriterionText), word(l.Types, nc.CriterionType), text(nc.Finding), score,
-		date(string(nc.ReceivedDate)), date(string(nc.DueDate)), word(l.Stages, nc.Stage),
+		date(string(nc.ReceivedDate)), date(string(nc.StepDueDate())), word(l.Stages, nc.Stage),
 		word(l.Statuses, nc.CAStatus), text(ca), draftMark, sent, sentBy,
 		text(strings.Join(l.caDecisions(r), "\n")), word(l.Statuses, nc.EvidenceStatus),
 		text(strings.Join(l.evidenceList(r), "\n")), r.evidenceBy(),

@@ -152,8 +152,8 @@ func (ev *Evidence) Remove(ctx context.Context, id string, now time.Time) error 
 		}
 		switch e.State {
 		case EvidenceQueued:
-			res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE evidence_id = ? AND kind = ? AND state = ?`,
-				id, api.KindEvidenceAdd, OutboxPending)
+			res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE evidence_id = ? AND kind IN (?, ?) AND state = ?`,
+				id, api.KindEvidenceAdd, api.KindEvidenceLink, OutboxPending)
 			if err != nil {
 				return err
 			}
@@ -220,8 +220,8 @@ func (ev *Evidence) SetSubject(ctx context.Context, id, subject string, now time
 		}
 		switch e.State {
 		case EvidenceQueued:
-			res, err := tx.ExecContext(ctx, `UPDATE outbox SET text = ? WHERE evidence_id = ? AND kind = ? AND state = ?`,
-				subject, id, api.KindEvidenceAdd, OutboxPending)
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET text = ? WHERE evidence_id = ? AND kind IN (?, ?) AND state = ?`,
+				subject, id, api.KindEvidenceAdd, api.KindEvidenceLink, OutboxPending)
 			if n, _ := res.RowsAffected(); err != nil || n > 0 {
 				return err
 			}

@@ -241,7 +241,7 @@ func applyEvidenceResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.P
 	switch r.Status {
 	case api.PushApplied, api.PushDuplicate:
 		switch e.Kind {
-		case api.KindEvidenceAdd, api.KindEvidenceSubject:
+		case api.KindEvidenceAdd, api.KindEvidenceLink, api.KindEvidenceSubject:
 			if r.Evidence != nil {
 				if err := upsertEntity(ctx, tx, api.EntityEvidence, r.Evidence.ID, r.Evidence); err != nil {
 					return err
@@ -288,7 +288,7 @@ func applyEvidenceResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.P
 			return err
 		}
 		switch e.Kind {
-		case api.KindEvidenceAdd:
+		case api.KindEvidenceAdd, api.KindEvidenceLink:
 			_, err := tx.ExecContext(ctx, `UPDATE evidence_local SET state = ?, code = ? WHERE id = ?`, EvidenceRefused, r.Code, e.EvidenceID)
 			return err
 		case api.KindEvidenceSubmit:

@@ -141,6 +141,13 @@ func (s *Store) Close() error {
 // Dir is the data directory the replica lives in.
 func (s *Store) Dir() string { return s.db.dir }
 
+// Tx runs fn in one write transaction of the replica, for the parts of the app that
+// keep their queries in their own packages (app/library).
+func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error { return s.db.tx(ctx, fn) }
+
+// DB is the replica's pool, for those parts' reads.
+func (s *Store) DB() *sql.DB { return s.db.sql }
+
 // Meta returns the value of a local setting, or "" when it is not set.
 func (s *Store) Meta(ctx context.Context, key string) (string, error) { return s.db.meta(ctx, key) }
 

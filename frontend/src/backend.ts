@@ -11,6 +11,7 @@ import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import * as PartnersAPI from '../wailsjs/go/partners/Partners'
+import * as LibraryAPI from '../wailsjs/go/library/Library'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
@@ -31,6 +32,10 @@ import type {
   ExportFormat,
   ExportResult,
   GeneralThread,
+  LibraryFile,
+  LibraryQuery,
+  LibraryTarget,
+  LinkResult,
   LocalCA,
   LoginDefaults,
   NCDetail,
@@ -219,6 +224,13 @@ export function announceShown(screen: string) {
     // no runtime
   }
 }
+
+// ---- Files library (the organisation's files; linking one to an NC, no upload) ----
+export const listFiles = (q: LibraryQuery) => call<LibraryFile[] | null>(LibraryAPI.List(q as never))
+/** The NCs awaiting evidence that a file may be linked to, and which have it already. */
+export const fileTargets = (sha256: string) => call<LibraryTarget[] | null>(LibraryAPI.Targets(sha256))
+/** Links a file to an NC's evidence (queued offline; the same link twice is one). */
+export const linkFile = (ncId: string, sha256: string, subject: string) => call<LinkResult>(LibraryAPI.Link(ncId, sha256, subject))
 
 // ---- Partners (the operator directory, searched offline) ----
 export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(PartnersAPI.Search(q as never))

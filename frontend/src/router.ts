@@ -10,6 +10,7 @@ export const MENU = [
   { key: 'audits', label: 'menu.audits' },
   { key: 'ncs', label: 'menu.ncs' },
   { key: 'documents', label: 'menu.documents' },
+  { key: 'files', label: 'menu.files' },
   { key: 'checklist', label: 'menu.checklist' },
   { key: 'partners', label: 'menu.partners' },
   { key: 'account', label: 'menu.account' },
@@ -28,6 +29,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/ncs', name: 'ncs', component: () => import('./views/NcListView.vue') },
   { path: '/ncs/:id', name: 'nc', component: () => import('./views/NcDetailView.vue'), props: true },
   { path: '/documents', name: 'documents', component: () => import('./views/DocumentsView.vue') },
+  // The organisation's files; ?nc=NC-… links the chosen one to that NC.
+  { path: '/files', name: 'files', component: () => import('./views/FilesView.vue') },
   { path: '/checklist', name: 'checklist', component: () => import('./views/ChecklistView.vue') },
   { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
   { path: '/partners', name: 'partners', component: () => import('./views/PartnersView.vue') },

@@ -361,6 +361,46 @@ export interface ExportProgress {
   total: number
 }
 
+// ---- Files library ----
+export type LibraryKind = 'evidence' | 'document' | 'certificate'
+export interface LibraryQuery {
+  text: string
+  kind: LibraryKind | ''
+}
+/** One place a file is used: evidence of an NC, a document, a certificate. */
+export interface LibraryUse {
+  kind: LibraryKind
+  id: string
+  nc_id: string
+  subject: string
+  label: string
+  date: string
+  /** Evidence: submitted, attached, pending (waits to go) or refused (code says why). */
+  state: '' | 'submitted' | 'attached' | 'pending' | 'refused'
+  code: string
+}
+export interface LibraryFile {
+  sha256: string
+  name: string
+  size: number
+  media_type: string
+  kinds: LibraryKind[] | null
+  uses: LibraryUse[] | null
+  ncs: string[] | null
+  cached: boolean
+  on_server: boolean
+}
+export interface LibraryTarget {
+  nc_id: string
+  audit_id: string
+  criterion: string
+  linked: boolean
+}
+export interface LinkResult {
+  id: string
+  already: boolean
+}
+
 // ---- Partners ----
 export interface PartnerQuery {
   text: string

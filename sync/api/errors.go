@@ -97,6 +97,8 @@ const (
 	CodeNoEvidence          = "no_evidence" // submit with no file attached
 	CodeEvidenceNotFound    = "evidence_not_found"
 	CodeEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
+	// CodeFileUnknown: evidence.link names a file the organisation does not have.
+	CodeFileUnknown = "file_unknown"
 )
 
 // Codes of the desktop's HTTP client.
@@ -204,6 +206,7 @@ var Codes = []CodeInfo{
 	{Code: CodeNoEvidence, Origin: FromPush, Translated: true},
 	{Code: CodeEvidenceNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeEvidenceSubmitted, Origin: FromPush, Translated: true},
+	{Code: CodeFileUnknown, Origin: FromPush, Translated: true},
 
 	{Code: CodeUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 	{Code: CodeSessionExpired, Origin: FromClient, Translated: true},

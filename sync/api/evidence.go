@@ -19,6 +19,14 @@ const (
 	// BaseRevision is the NC.Revision the client saw, as for KindCASubmit; an NC with no
 	// evidence file is rejected (no_evidence).
 	KindEvidenceSubmit = "evidence.submit"
+	// KindEvidenceLink attaches a file the organisation already has on the server (its
+	// sent evidence, its documents, its certificates) to an NC whose evidence was
+	// requested or returned, with no upload: File carries the SHA-256 (its name is
+	// optional: the organisation's name of the file is used when empty), Text the
+	// subject, EvidenceID the new attachment's id as for KindEvidenceAdd. A hash the
+	// organisation does not have is rejected file_unknown, whether or not another
+	// organisation has it: the answer never tells.
+	KindEvidenceLink = "evidence.link"
 )
 
 // EvidenceType is the portal's only evidence file type ("Preuves Matérielles").

@@ -92,3 +92,34 @@ func TestCrashReportsStayWithTheOperators(t *testing.T) {
 		t.Errorf("estate sending coop's report id: %d %s, want 201 as a report of its own", r.status, r.body)
 	}
 }
+
+// TestEvidenceLinkIsolation: knowing another organisation's file hash never lets an
+// organisation link that file (file_unknown, as for a hash nobody has), nor read it.
+func TestEvidenceLinkIsolation(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	// One of the estate's NCs awaits evidence, so that the refusal is the file's.
+	nc := api.NC{ID: "NC-171520-2019", AuditID: "AO-41207", CriterionNumber: "3.4.0.07", Stage: api.StageEvidenceRequested,
+		CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusRequested}
+	if err := e.srv.UpsertNC(context.Background(), demo.OrgEstate, nc); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	seq := int64(0)
+	for _, c := range e.allChanges(coop, 2000) {
+		i := strings.Index(string(c.Data), `"sha256":"`)
+		if i < 0 || seen[string(c.Data)[i+10:i+74]] {
+			continue
+		}
+		h := string(c.Data)[i+10 : i+74]
+		seen[h] = true
+		seq++
+		res := e.push(estate, "estate-client-0123456789", api.PushEntry{Seq: seq, Kind: api.KindEvidenceLink, NCID: nc.ID,
+			EvidenceID: "PM-E-" + itoa(int(seq)), File: &api.FileRef{SHA256: h}})
+		wantResult(t, res[0], seq, api.PushRejected, api.CodeFileUnknown)
+		wantError(t, e.do("GET", "/files/"+h, estate, nil), 404, api.CodeNotFound)
+	}
+	if seq < 4 {
+		t.Fatalf("tried %d coop hashes", seq)
+	}
+}

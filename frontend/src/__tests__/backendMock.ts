@@ -22,6 +22,9 @@ const mock = {
     return () => handlers.set(name, (handlers.get(name) ?? []).filter((h) => h !== cb))
   }),
   sessionState: vi.fn(),
+  listFiles: vi.fn(),
+  fileTargets: vi.fn(),
+  linkFile: vi.fn(),
   searchPartners: vi.fn(),
   partnerStatus: vi.fn(),
   savePartnerProof: vi.fn(),

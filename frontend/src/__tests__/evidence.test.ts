@@ -206,7 +206,7 @@ describe('the evidence table', () => {
     ]
     const { wrapper } = await open(ncDetail(rows))
     const heads = wrapper.findAll('[data-testid=evidence-table] th').map((th) => th.text())
-    expect(heads.slice(0, 7)).toEqual(['Download', 'File name', 'File type', 'Date', 'Subject', 'Size', 'Status'])
+    expect(heads.slice(0, 6)).toEqual(['Download', 'File name', 'Date', 'Subject', 'Size', 'Status'])
     expect(rowsOf(wrapper)).toHaveLength(5)
     const first = rowOf(wrapper, rows[0].evidence.id)
     expect(first.get('[data-testid=evidence-name]').text()).toBe('training.jpg')
@@ -233,7 +233,9 @@ describe('the evidence table', () => {
     const { wrapper } = await open(ncDetail([evRow()]), 'fr')
     expect(wrapper.get('[data-testid=evidence-drop]').text()).toContain('Faire glisser des fichiers/images ici')
     const heads = wrapper.findAll('[data-testid=evidence-table] th').map((th) => th.text())
-    expect(heads.slice(0, 5)).toEqual(['Télécharger', 'Nom fichier', 'Type de fichier', 'Date', 'Sujet'])
+    // « Type de fichier » is on the name's second line (the table fits 1024 px).
+    expect(heads.slice(0, 4)).toEqual(['Télécharger', 'Nom fichier', 'Date', 'Sujet'])
+    expect(wrapper.get('[data-testid=evidence-type]').text()).toBe('Preuves Matérielles')
     expect(wrapper.get('[data-testid=evidence-row]').text()).toContain('Preuves Matérielles')
     expect(wrapper.get('[data-testid=evidence-ready]').text()).toBe('Prête à envoyer')
   })

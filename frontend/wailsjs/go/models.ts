@@ -1307,6 +1307,129 @@ export namespace exports {
 
 }
 
+export namespace library {
+	
+	export class Use {
+	    kind: string;
+	    id: string;
+	    nc_id: string;
+	    subject: string;
+	    label: string;
+	    date: string;
+	    state: string;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Use(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.id = source["id"];
+	        this.nc_id = source["nc_id"];
+	        this.subject = source["subject"];
+	        this.label = source["label"];
+	        this.date = source["date"];
+	        this.state = source["state"];
+	        this.code = source["code"];
+	    }
+	}
+	export class File {
+	    sha256: string;
+	    name: string;
+	    size: number;
+	    media_type: string;
+	    kinds: string[];
+	    uses: Use[];
+	    ncs: string[];
+	    cached: boolean;
+	    on_server: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new File(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sha256 = source["sha256"];
+	        this.name = source["name"];
+	        this.size = source["size"];
+	        this.media_type = source["media_type"];
+	        this.kinds = source["kinds"];
+	        this.uses = this.convertValues(source["uses"], Use);
+	        this.ncs = source["ncs"];
+	        this.cached = source["cached"];
+	        this.on_server = source["on_server"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LinkResult {
+	    id: string;
+	    already: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LinkResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.already = source["already"];
+	    }
+	}
+	export class Query {
+	    text: string;
+	    kind: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Query(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.kind = source["kind"];
+	    }
+	}
+	export class Target {
+	    nc_id: string;
+	    audit_id: string;
+	    criterion: string;
+	    linked: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Target(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nc_id = source["nc_id"];
+	        this.audit_id = source["audit_id"];
+	        this.criterion = source["criterion"];
+	        this.linked = source["linked"];
+	    }
+	}
+
+}
+
 export namespace partners {
 	
 	export class PartnerRow {

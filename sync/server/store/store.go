@@ -183,6 +183,10 @@ type Tx interface {
 	Children(entity, parentID string) ([]EntityRecord, error)
 	// OrgBlob returns the blob the organisation uploaded, or ErrNotFound.
 	OrgBlob(sha256 string) (api.FileRef, error)
+	// FileRef is Entities.FileRef inside the transaction: how a visible entity of the
+	// organisation refers to a file, else its upload, else ErrNotFound — whatever other
+	// organisations have.
+	FileRef(sha256 string) (api.FileRef, error)
 	// AddOrgBlob records that the organisation uploaded a blob (whose bytes are
 	// stored); it reports false when it had already. Write once: the first name stays.
 	AddOrgBlob(ref api.FileRef, at time.Time) (bool, error)

@@ -220,7 +220,7 @@ func pushEvidenceSubmit(tx store.Tx, u api.User, e api.PushEntry, now time.Time)
 // subjects, never a file's content.
 func evidenceDetail(e api.PushEntry, res api.PushResult) string {
 	switch {
-	case res.Evidence != nil && e.Kind == api.KindEvidenceAdd:
+	case res.Evidence != nil && (e.Kind == api.KindEvidenceAdd || e.Kind == api.KindEvidenceLink):
 		return fmt.Sprintf("%s: %s (%d bytes, sha256 %s) %s", res.Evidence.ID, res.Evidence.File.Name,
 			res.Evidence.File.Size, res.Evidence.File.SHA256[:12], res.Evidence.Subject)
 	case e.Kind == api.KindEvidenceSubject:

@@ -284,12 +284,20 @@ func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit in
 }
 
 func (s *Store) FileRef(ctx context.Context, orgID, sha256 string) (api.FileRef, error) {
+	return fileRef(ctx, s.db, orgID, sha256)
+}
+
+func (t *orgTx) FileRef(sha256 string) (api.FileRef, error) {
+	return fileRef(t.ctx, t.tx, t.org, sha256)
+}
+
+func fileRef(ctx context.Context, q queryer, orgID, sha256 string) (api.FileRef, error) {
 	f := api.FileRef{SHA256: sha256}
-	err := s.db.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
+	err := q.QueryRowContext(ctx, `SELECT name, size, media_type FROM file_refs
 		WHERE org_id = ? AND sha256 = ? LIMIT 1`, orgID, sha256).Scan(&f.Name, &f.Size, &f.MediaType)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Not referred to by an item: the organisation may still have uploaded it.
-		return orgBlob(ctx, s.db, orgID, sha256)
+		return orgBlob(ctx, q, orgID, sha256)
 	}
 	if err != nil {
 		return f, fmt.Errorf("read file ref: %w", err)

@@ -312,6 +312,36 @@ func testEntities(t *testing.T, s store.Store) {
 	}
 	_, err = s.FileRef(ctx, "200", ref.SHA256)
 	wantNotFound(t, "FileRef of another organisation's file", err)
+
+	// Tx.FileRef answers the same inside a transaction, and sees the transaction's own
+	// writes (evidence.link checks a file this way).
+	doc := api.FileRef{SHA256: sum("doc"), Name: "contrat.pdf", Size: 9, MediaType: "application/pdf"}
+	err = s.Update(ctx, "100", func(tx store.Tx) error {
+		if got, err := tx.FileRef(ref.SHA256); err != nil || got != ref {
+			t.Errorf("Tx.FileRef: got %+v, %v", got, err)
+		}
+		_, err := tx.FileRef(doc.SHA256)
+		wantNotFound(t, "Tx.FileRef before the write", err)
+		d := upsert(api.EntityDocument, "D-1", "", map[string]any{})
+		d.Files = []api.FileRef{doc}
+		if err := tx.Write(d); err != nil {
+			return err
+		}
+		if got, err := tx.FileRef(doc.SHA256); err != nil || got != doc {
+			t.Errorf("Tx.FileRef of the transaction's own write: got %+v, %v", got, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Update(ctx, "200", func(tx store.Tx) error {
+		_, err := tx.FileRef(ref.SHA256)
+		wantNotFound(t, "Tx.FileRef of another organisation's file", err)
+		_, err = tx.FileRef(sum("nowhere"))
+		wantNotFound(t, "Tx.FileRef of a file nobody has", err)
+		return nil
+	})
 }
 
 func testChangeLog(t *testing.T, s store.Store) {
