@@ -97,6 +97,9 @@ const (
 	CodeNoEvidence          = "no_evidence" // submit with no file attached
 	CodeEvidenceNotFound    = "evidence_not_found"
 	CodeEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
+	// CodeTrailBroken refuses a push's trail (TrailAck.Code): an entry's hash is not
+	// that of its content, or it does not link to the replica's previous entry.
+	CodeTrailBroken = "trail_broken"
 )
 
 // Codes of the desktop's HTTP client.
@@ -198,6 +201,7 @@ var Codes = []CodeInfo{
 	{Code: CodeTextTooLong, Origin: FromPush, Translated: true},
 	{Code: CodeBadEntry, Origin: FromPush, Translated: true},
 	{Code: CodeDraftChanged, Origin: FromPush, Translated: true},
+	{Code: CodeTrailBroken, Origin: FromPush, Translated: true},
 	{Code: CodeNCChanged, Origin: FromPush, Translated: true},
 	{Code: CodeBlobMissing, Origin: FromPush, Retryable: true, Translated: true},
 	{Code: CodeNotAwaitingEvidence, Origin: FromPush, Translated: true},
