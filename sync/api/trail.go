@@ -125,3 +125,18 @@ func IsTrailHash(s string) bool {
 	}
 	return true
 }
+
+// TrailChainBreak checks records of an organisation's chain, in order, continuing the
+// record (afterSeq, afterChain) — 0 and TrailGenesis from the start. It returns the
+// OrgSeq at which the chain does not hold (a gap, a record not linked to the one before,
+// or an entry that does not hash to its Hash), or 0 when all hold.
+func TrailChainBreak(records []TrailRecord, afterSeq int64, afterChain string) int64 {
+	seq, chain := afterSeq, afterChain
+	for _, r := range records {
+		if r.OrgSeq != seq+1 || TrailHash(r.Entry) != r.Entry.Hash || TrailChainHash(chain, r.ClientID, r.Entry.Hash) != r.Chain {
+			return seq + 1
+		}
+		seq, chain = r.OrgSeq, r.Chain
+	}
+	return 0
+}

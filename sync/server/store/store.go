@@ -31,6 +31,7 @@ type Store interface {
 	ConsoleSessions
 	CrashReports
 	Directory
+	Trail
 	Close() error
 }
 
