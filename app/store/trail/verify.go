@@ -50,16 +50,17 @@ func CheckChain(entries []api.TrailEntry) *Problem {
 }
 
 // CheckOrgChain checks the organisation's chain as the server gave it, from org seq 1
-// in order: each record must link to the one before.
+// in order (api.TrailChainBreak).
 func CheckOrgChain(records []api.TrailRecord) *Problem {
-	prev, seq := api.TrailGenesis, int64(0)
-	for _, r := range records {
-		if r.OrgSeq != seq+1 || api.TrailChainHash(prev, r.ClientID, r.Entry.Hash) != r.Chain || api.TrailHash(r.Entry) != r.Entry.Hash {
-			return &Problem{Seq: r.Entry.Seq, OrgSeq: seq + 1, Reason: ReasonOrgChain}
-		}
-		prev, seq = r.Chain, r.OrgSeq
+	at := api.TrailChainBreak(records, 0, api.TrailGenesis)
+	if at == 0 {
+		return nil
 	}
-	return nil
+	p := &Problem{OrgSeq: at, Reason: ReasonOrgChain}
+	if int(at) <= len(records) {
+		p.Seq = records[at-1].Entry.Seq
+	}
+	return p
 }
 
 // CheckAgainst compares the replica's entries (from seq 1, in order) with what the
