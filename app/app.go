@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/audit"
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
@@ -61,6 +62,7 @@ type App struct {
 	Evidence *Evidence
 	Partners *partners.Partners
 	Export   *exports.Export
+	Audit    *audit.Audit
 
 	cfg       Config
 	base      *base
@@ -104,12 +106,13 @@ func New(cfg Config) *App {
 		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
+	a.Audit = audit.New(audit.Config{Context: ctx, Store: func() *store.Store { return b.store }, Client: a.Sync.anyClient, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Audit}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -448,7 +448,7 @@ var pushBody = &bodyInput{
 		"trail[].seq": {negative: badRequest(), overflow: badRequest(), values: []valueCase{
 			{"zero", `0`, badRequest()},
 		}},
-		"trail[].at": {values: []valueCase{{"not a time", `"yesterday"`, badRequest()}}},
+		"trail[].at":     {values: []valueCase{{"not a time", `"yesterday"`, badRequest()}}},
 		"trail[].author": {long: badRequest(), badUTF8: badRequest()},
 		"trail[].kind": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
 			{"empty", `""`, badRequest()},

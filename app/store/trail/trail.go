@@ -28,9 +28,9 @@ func Seal(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("read trail queue: %w", err)
 	}
 	type queued struct {
-		id                                          int64
+		id                                         int64
 		at, author, kind, nc, text, evidence, file string
-		base                                        int64
+		base                                       int64
 	}
 	var qs []queued
 	for rows.Next() {

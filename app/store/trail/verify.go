@@ -24,11 +24,22 @@ type Problem struct {
 	Reason string `json:"reason"`
 }
 
+// why says each reason in words, for the headless command.
+var why = map[string]string{
+	ReasonHash:      "its fields do not give its hash (edited on this computer)",
+	ReasonLink:      "it does not link to the entry before",
+	ReasonGap:       "it is missing",
+	ReasonDiffers:   "the server holds another entry under this number",
+	ReasonMissing:   "the server acknowledged it but does not hold it",
+	ReasonOrgChain:  "the organisation's chain on the server is broken here",
+	ReasonNotOnHere: "the server holds it but this computer does not",
+}
+
 func (p *Problem) Error() string {
 	if p.OrgSeq > 0 {
-		return fmt.Sprintf("trail entry %d (organisation entry %d): %s", p.Seq, p.OrgSeq, p.Reason)
+		return fmt.Sprintf("trail entry %d (organisation entry %d): %s (%s)", p.Seq, p.OrgSeq, p.Reason, why[p.Reason])
 	}
-	return fmt.Sprintf("trail entry %d: %s", p.Seq, p.Reason)
+	return fmt.Sprintf("trail entry %d: %s (%s)", p.Seq, p.Reason, why[p.Reason])
 }
 
 // CheckChain checks a replica's entries, given from seq 1 in order: each must hash to
