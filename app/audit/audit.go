@@ -80,7 +80,12 @@ type Report struct {
 // Verify checks the replica's chain, the organisation's chain on the server, and that
 // the server holds this replica's entries as they are here. A problem is no error: the
 // report names the first entry that does not match.
-func (a *Audit) Verify(ctx context.Context) (Report, error) {
+func (a *Audit) Verify() (Report, error) {
+	r, err := a.verify(a.cfg.Context)
+	return r, a.cfg.Fail(err)
+}
+
+func (a *Audit) verify(ctx context.Context) (Report, error) {
 	var r Report
 	s := a.cfg.Store()
 	if s == nil {

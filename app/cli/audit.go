@@ -17,7 +17,7 @@ func (c *cmd) audit(args []string) error {
 	}); err != nil {
 		return err
 	}
-	r, err := c.app.Audit.Verify(c.ctx)
+	r, err := c.app.Audit.Verify()
 	if err != nil {
 		return err
 	}
