@@ -82,6 +82,7 @@ func rfc3339(t time.Time) string {
 func (s *Sync) options(c *client.Client) engine.Options {
 	return engine.Options{
 		Author:     c.Session().User.Name,
+		Trail:      s.store.Trail,
 		Interval:   s.interval,
 		MaxBackoff: s.maxBackoff,
 		Logger:     s.log,

@@ -44,6 +44,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"update":   (*cmd).update,
 	"password": (*cmd).password,
 	"settings": (*cmd).settings,
+	"audit":    (*cmd).audit,
 	// Hidden, for the tests of crash reports: crashes on purpose.
 	crashCommand: (*cmd).crash,
 }
@@ -86,6 +87,9 @@ Without a command, the desktop app opens. Commands run without a window:
   export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
                                    the register of NCs and corrective measures
   export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
+  audit verify [--json]            check this computer's trail of changes against the
+                                   organisation's on the server; names the first entry
+                                   that does not match (exit code 1)
   version [--json]                 the version, commit, build date and web view
   update [--check] [--json]        check the server's signed release; without --check,
                                    install it (Windows) or say how (Linux packages)

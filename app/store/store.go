@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
+	"github.com/ecert-desktop/ecert-desktop/app/store/trail"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -45,6 +46,7 @@ type Store struct {
 	Files    *Files    // the cached content of files, by hash
 	// Directory is the copy of the operator directory: offline partner search.
 	Directory *Directory
+	Trail     *trail.Log // the hash-chained log of the user's changes
 }
 
 // database is what the store and its parts share: the one connection pool, the data
@@ -86,6 +88,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		Directory: &Directory{db: db},
 		Evidence:  &Evidence{db: db},
 		Files:     &Files{db: db},
+		Trail:     trail.New(sqlDB),
 	}
 	if err := s.open(ctx, path, time.Now()); err != nil {
 		s.Close()
@@ -184,6 +187,9 @@ func (d *database) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
+		return d.noted(err)
+	}
+	if err := trail.Seal(ctx, tx); err != nil { // the changes fn made, in its transaction
 		return d.noted(err)
 	}
 	return d.noted(tx.Commit())

@@ -14,6 +14,7 @@ import * as PartnersAPI from '../wailsjs/go/partners/Partners'
 import * as LibraryAPI from '../wailsjs/go/library/Library'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
+import * as AuditAPI from '../wailsjs/go/audit/Audit'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   About,
@@ -53,6 +54,7 @@ import type {
   SendResult,
   SessionState,
   SyncStatus,
+  TrailEntry,
   UpdateState,
 } from './types'
 
@@ -237,3 +239,8 @@ export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(Partners
 export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
 /** savePartnerProof asks where to save the proof; "" when the user cancelled. */
 export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))
+
+// ---- Trail ----
+
+/** The changes made to an NC on this computer, oldest first. */
+export const ncTrail = (ncId: string) => call<TrailEntry[] | null>(AuditAPI.NCTrail(ncId))

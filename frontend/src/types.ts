@@ -432,3 +432,17 @@ export interface PartnerStatus extends Partner {
   not_checked?: string
   copy_at: string
 }
+
+/** One change made to an NC on this computer, from its tamper-evident trail. */
+export interface TrailEntry {
+  seq: number
+  /** RFC 3339, UTC. */
+  at: string
+  /** The user name logged in when the change was made. */
+  author: string
+  /** What changed: an outbox kind (ca.draft, message, evidence.add…) or a mark (ca.ready). */
+  kind: string
+  hash: string
+  /** The server holds the entry. */
+  sent: boolean
+}

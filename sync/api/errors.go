@@ -99,6 +99,9 @@ const (
 	CodeEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
 	// CodeFileUnknown: evidence.link names a file the organisation does not have.
 	CodeFileUnknown = "file_unknown"
+	// CodeTrailBroken refuses a push's trail (TrailAck.Code): an entry's hash is not
+	// that of its content, or it does not link to the replica's previous entry.
+	CodeTrailBroken = "trail_broken"
 )
 
 // Codes of the desktop's HTTP client.
@@ -200,6 +203,7 @@ var Codes = []CodeInfo{
 	{Code: CodeTextTooLong, Origin: FromPush, Translated: true},
 	{Code: CodeBadEntry, Origin: FromPush, Translated: true},
 	{Code: CodeDraftChanged, Origin: FromPush, Translated: true},
+	{Code: CodeTrailBroken, Origin: FromPush, Translated: true},
 	{Code: CodeNCChanged, Origin: FromPush, Translated: true},
 	{Code: CodeBlobMissing, Origin: FromPush, Retryable: true, Translated: true},
 	{Code: CodeNotAwaitingEvidence, Origin: FromPush, Translated: true},

@@ -40,6 +40,14 @@ type PushRequest struct {
 	// characters of [A-Za-z0-9_-], chosen randomly by the client once.
 	ClientID string      `json:"client_id"`
 	Entries  []PushEntry `json:"entries"`
+	// Trail carries the replica's trail entries the server has not acknowledged yet, in
+	// Seq order (see trail.go). A field of the request, not an entry kind: a trail entry
+	// records a change, it asks the server to do nothing, and some changes leave no
+	// outbox entry to ride on (a CA unmarked before it was sent, a mark kept locally).
+	// The server keeps them in one transaction of their own, after the entries: a broken
+	// link refuses the trail (PushResponse.Trail says so) but never the entries, so a
+	// damaged trail cannot hold up what the user sends.
+	Trail []TrailEntry `json:"trail,omitempty"`
 }
 
 // PushEntry is one outbox entry. Seq is strictly increasing per client; gaps are allowed.
@@ -88,6 +96,8 @@ type PushResult struct {
 // PushResponse answers POST /push.
 type PushResponse struct {
 	Results []PushResult `json:"results"`
+	// Trail answers the request's Trail; absent when the request carried none.
+	Trail *TrailAck `json:"trail,omitempty"`
 }
 
 // MessageID is the id the server gives the message created by a client's entry.

@@ -47,6 +47,8 @@ type Options struct {
 	Now func() time.Time
 	// OnProgress receives upload progress (see Progress).
 	OnProgress func(Progress)
+	// Trail, when set, is the replica's trail: its pending entries go with each push.
+	Trail TrailLog
 	// ProbeInterval is how often the server's health is asked for while offline with
 	// work waiting (default 10 s), so that the work goes as soon as the link is back.
 	ProbeInterval time.Duration
@@ -346,16 +348,28 @@ func (e *Engine) push(ctx context.Context) (int, error) {
 		}
 	}()
 	var last int64
+	trailDone := e.opt.Trail == nil
 	for {
 		entries, err := e.replica.PendingPush(ctx, e.opt.PushSize)
-		if err != nil || len(entries) == 0 {
+		if err != nil {
 			return done, err
 		}
-		if entries[0].Seq <= last {
-			return done, fmt.Errorf("push: entry %d is still pending after its result", entries[0].Seq)
+		var trail []api.TrailEntry
+		if !trailDone {
+			if trail, err = e.opt.Trail.Pending(ctx, api.MaxTrailEntries); err != nil {
+				return done, err
+			}
 		}
-		last = entries[len(entries)-1].Seq
-		resp, err := e.remote.Push(ctx, api.PushRequest{ClientID: clientID, Entries: entries})
+		if len(entries) == 0 && len(trail) == 0 {
+			return done, nil
+		}
+		if len(entries) > 0 {
+			if entries[0].Seq <= last {
+				return done, fmt.Errorf("push: entry %d is still pending after its result", entries[0].Seq)
+			}
+			last = entries[len(entries)-1].Seq
+		}
+		resp, err := e.remote.Push(ctx, api.PushRequest{ClientID: clientID, Entries: entries, Trail: trail})
 		if err != nil {
 			return done, err
 		}
@@ -363,6 +377,18 @@ func (e *Engine) push(ctx context.Context) (int, error) {
 			return done, err
 		}
 		done += len(resp.Results)
+		if len(trail) > 0 {
+			// A refused trail (or a server that keeps none) waits for the next sync: the
+			// entries go on without it.
+			ack := resp.Trail
+			if ack == nil {
+				ack = &api.TrailAck{Code: api.CodeBadResponse}
+			}
+			if err := e.opt.Trail.Acknowledged(ctx, *ack); err != nil {
+				return done, err
+			}
+			trailDone = ack.Code != "" || ack.Last < trail[len(trail)-1].Seq
+		}
 	}
 }
 

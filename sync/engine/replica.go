@@ -115,6 +115,16 @@ type Uploader interface {
 	UploadRefused(ctx context.Context, sha, code string) error
 }
 
+// TrailLog is what the push needs of the replica's trail (see api.TrailEntry).
+type TrailLog interface {
+	// Pending returns, by seq, at most max entries the server has not acknowledged.
+	Pending(ctx context.Context, max int) ([]api.TrailEntry, error)
+	// Acknowledged records the server's answer to the trail of a push (ack.Code set:
+	// refused; the entries stay pending). A Last lower than one recorded before changes
+	// nothing.
+	Acknowledged(ctx context.Context, ack api.TrailAck) error
+}
+
 // Remote is what the engine needs of the Ecert API client. Its errors carry the
 // client's codes (client.Code).
 type Remote interface {

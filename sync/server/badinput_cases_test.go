@@ -58,6 +58,7 @@ var routeInputs = map[string]routeInput{
 	"POST " + api.CrashReportsPath:        {body: crashBody},
 	"GET /directory":                      {query: []string{"after", "limit"}},
 	"GET /directory/{flo_id}":             {},
+	"GET /trail":                          {query: []string{"after", "limit"}},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -390,6 +391,7 @@ var pushBody = &bodyInput{
 				"base_revision": 0, "created_at": "2019-06-10T09:00:00Z", "evidence_id": "PM-" + id,
 				"file": map[string]any{"sha256": m.blob.SHA256, "name": m.blob.Name, "size": m.blob.Size, "media_type": m.blob.MediaType},
 			}},
+			"trail": []any{validTrailEntry()},
 		}, m.coop
 	},
 	fields: map[string]fieldWant{
@@ -440,9 +442,39 @@ var pushBody = &bodyInput{
 			{"empty", `""`, rejectedEntry(api.CodeBadEntry)},
 		}},
 		"entries[].file.size": {negative: badRequest(), overflow: badRequest()},
+		// A trail entry no client can have written refuses the request; one that does not
+		// continue the chain is answered in the response's trail (trail_test.go).
+		"trail": {values: []valueCase{{"501 entries", jsonList(api.MaxTrailEntries+1, `{"seq":1}`), badRequest()}}},
+		"trail[].seq": {negative: badRequest(), overflow: badRequest(), values: []valueCase{
+			{"zero", `0`, badRequest()},
+		}},
+		"trail[].at":     {values: []valueCase{{"not a time", `"yesterday"`, badRequest()}}},
+		"trail[].author": {long: badRequest(), badUTF8: badRequest()},
+		"trail[].kind": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+		}},
+		"trail[].nc_id": {long: badRequest(), badUTF8: badRequest()},
+		"trail[].digest": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"upper case", `"` + strings.ToUpper(sum256(nil)) + `"`, badRequest()},
+		}},
+		"trail[].prev": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"path traversal", `"../../../etc/passwd"`, badRequest()},
+		}},
+		"trail[].hash": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+		}},
 		"entries[].file.media_type": {badUTF8: rejectedEntry(api.CodeBadEntry),
 			long: want{why: "a malformed or over-long type is replaced by the name's (cleanMediaType)"}},
 	},
+}
+
+// validTrailEntry is the first entry of a replica's trail.
+func validTrailEntry() map[string]any {
+	e := api.TrailEntry{Seq: 1, At: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC), Author: "coop", Kind: api.KindEvidenceAdd,
+		NCID: "NC-150424-2018", Digest: api.TrailDigest("Registre signé"), Prev: api.TrailGenesis}
+	e.Hash = api.TrailHash(e)
+	return map[string]any{"seq": e.Seq, "at": "2019-06-10T09:00:00Z", "author": e.Author, "kind": e.Kind,
+		"nc_id": e.NCID, "digest": e.Digest, "prev": e.Prev, "hash": e.Hash}
 }
 
 // jsonList is a JSON array of n copies of item.

@@ -326,6 +326,9 @@ func (s snapshot) diff(after snapshot, entry bool, discards string) []string {
 	may := map[string]bool{"login_failures": true, "login_slots": true}
 	if entry {
 		may["push_clients"], may["push_results"], may["events"] = true, true, true
+		// The request's trail records that the user made the change, whatever the
+		// server answered to the entry: it is kept as the events are.
+		may["trail_entries"], may["trail_heads"] = true, true
 	}
 	if discards != "" {
 		may["uploads"] = true

@@ -123,3 +123,21 @@ func TestEvidenceLinkIsolation(t *testing.T) {
 		t.Fatalf("tried %d coop hashes", seq)
 	}
 }
+
+// TestTrailStaysWithItsOrganisation: no organisation reads another's trail (GET /trail).
+func TestTrailStaysWithItsOrganisation(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	e.pushTrail(coop, clientA, trailOf("coop", 0, api.TrailGenesis, 2))
+	if got := e.trail(estate); len(got) != 0 {
+		t.Fatalf("estate reads %d records of coop's trail", len(got))
+	}
+	// The same replica id in another organisation starts a chain of its own.
+	if ack := e.pushTrail(estate, clientA, trailOf("estate", 0, api.TrailGenesis, 1)).Trail; *ack != (api.TrailAck{Last: 1}) {
+		t.Errorf("estate's first entry: ack %+v", ack)
+	}
+	if got := e.trail(coop); len(got) != 2 {
+		t.Errorf("coop's trail has %d records after estate's push, want 2", len(got))
+	}
+	wantError(t, e.do("GET", "/trail", e.token("analyst"), nil), 403, api.CodeForbidden)
+}

@@ -25,6 +25,7 @@ var clientIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
 type pushRequest struct {
 	ClientID string            `json:"client_id"`
 	Entries  []json.RawMessage `json:"entries"`
+	Trail    []json.RawMessage `json:"trail"`
 }
 
 // handlePush applies a client's outbox entries in order, each in its own transaction
@@ -41,8 +42,8 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem.BadRequest("client_id must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -"))
 		return
 	}
-	if len(req.Entries) > api.MaxPushEntries {
-		s.writeError(w, r, problem.BadRequest(fmt.Sprintf("at most %d entries per push", api.MaxPushEntries)))
+	if len(req.Entries) > api.MaxPushEntries || len(req.Trail) > api.MaxTrailEntries {
+		s.writeError(w, r, problem.BadRequest(fmt.Sprintf("at most %d entries and %d trail entries per push", api.MaxPushEntries, api.MaxTrailEntries)))
 		return
 	}
 	entries := make([]api.PushEntry, len(req.Entries))
@@ -66,6 +67,11 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		}
 		wellFormed[i] = httpjson.ValidText(raw)
 	}
+	trail, err := decodeTrail(req.Trail)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	u := auth.CallerOf(r.Context()).User
 	resp := api.PushResponse{Results: make([]api.PushResult, 0, len(entries))}
 	for i, e := range entries {
@@ -75,6 +81,14 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp.Results = append(resp.Results, res)
+	}
+	if len(trail) > 0 {
+		ack, err := s.pushTrail(r.Context(), u.OrgID, req.ClientID, trail)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		resp.Trail = ack
 	}
 	httpjson.Write(w, r, http.StatusOK, resp)
 }

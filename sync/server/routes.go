@@ -37,6 +37,7 @@ var table = []route{
 	{Route{Method: "GET", Path: "/me"}, authed((*Server).handleMe)},
 	{Route{Method: "GET", Path: "/changes"}, client((*Server).handleChanges)},
 	{Route{Method: "POST", Path: "/push"}, client((*Server).handlePush)},
+	{Route{Method: "GET", Path: "/trail"}, client((*Server).handleTrail)},
 	{Route{Method: "GET", Path: "/files/{sha256}"}, client((*Server).handleFile)},
 	{Route{Method: "POST", Path: "/blobs/missing"}, client((*Server).handleBlobsMissing)},
 	// Resumable uploads (tus 1.0, package uploads). OPTIONS is tus' discovery: open.

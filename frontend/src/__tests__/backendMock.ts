@@ -73,6 +73,7 @@ const mock = {
   evidenceSetPreferences: vi.fn(),
   exportRegister: vi.fn(),
   exportCalendar: vi.fn(),
+  ncTrail: vi.fn(),
   exportOpenLast: vi.fn(),
   language: vi.fn(),
   setLanguage: vi.fn(),

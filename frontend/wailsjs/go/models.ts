@@ -1202,6 +1202,75 @@ export namespace app {
 
 }
 
+export namespace audit {
+	
+	export class Entry {
+	    seq: number;
+	    at: string;
+	    author: string;
+	    kind: string;
+	    hash: string;
+	    sent: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Entry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.at = source["at"];
+	        this.author = source["author"];
+	        this.kind = source["kind"];
+	        this.hash = source["hash"];
+	        this.sent = source["sent"];
+	    }
+	}
+	export class Report {
+	    ok: boolean;
+	    entries: number;
+	    sent: number;
+	    organisation: number;
+	    problem?: trail.Problem;
+	    refused?: string;
+	    refused_seq?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.entries = source["entries"];
+	        this.sent = source["sent"];
+	        this.organisation = source["organisation"];
+	        this.problem = this.convertValues(source["problem"], trail.Problem);
+	        this.refused = source["refused"];
+	        this.refused_seq = source["refused_seq"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace cycle {
 	
 	export class NextDue {
@@ -1655,6 +1724,27 @@ export namespace store {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.operators = source["operators"];
 	        this.synced_at = source["synced_at"];
+	    }
+	}
+
+}
+
+export namespace trail {
+	
+	export class Problem {
+	    seq: number;
+	    org_seq?: number;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.org_seq = source["org_seq"];
+	        this.reason = source["reason"];
 	    }
 	}
 

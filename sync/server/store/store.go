@@ -32,6 +32,7 @@ type Store interface {
 	CrashReports
 	Directory
 	LoginFailures
+	Trail
 	Close() error
 }
 

@@ -214,6 +214,34 @@ CREATE TABLE upload_locks (
 	key BIGINT PRIMARY KEY
 );
 `},
+	{6, "the organisations' trails of their users' changes", `
+-- Every replica's trail entries (api.TrailEntry), chained per organisation: org_seq
+-- counts the organisation's entries, chain links each to the one before
+-- (api.TrailChainHash); trail_heads holds each organisation's last org_seq and chain,
+-- and its row is the lock that makes one organisation's appends go one at a time.
+CREATE TABLE trail_entries (
+	org_id      TEXT NOT NULL REFERENCES orgs(id),
+	org_seq     BIGINT NOT NULL,
+	client_id   TEXT NOT NULL,
+	seq         BIGINT NOT NULL,
+	at          TEXT NOT NULL, -- api.TrailTimeLayout, as hashed
+	author      TEXT NOT NULL,
+	kind        TEXT NOT NULL,
+	nc_id       TEXT NOT NULL,
+	digest      TEXT NOT NULL,
+	prev        TEXT NOT NULL,
+	hash        TEXT NOT NULL,
+	chain       TEXT NOT NULL,
+	received_at BIGINT NOT NULL, -- Unix nanoseconds
+	PRIMARY KEY (org_id, org_seq),
+	UNIQUE (org_id, client_id, seq)
+);
+CREATE TABLE trail_heads (
+	org_id TEXT PRIMARY KEY REFERENCES orgs(id),
+	seq    BIGINT NOT NULL,
+	chain  TEXT NOT NULL
+);
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

@@ -209,6 +209,33 @@ CREATE TABLE login_slots (
 	next INTEGER NOT NULL
 );
 `},
+	{9, "the organisations' trails of their users' changes", `
+-- Every replica's trail entries (api.TrailEntry), chained per organisation: org_seq
+-- counts the organisation's entries, chain links each to the one before
+-- (api.TrailChainHash); trail_heads holds each organisation's last org_seq and chain.
+CREATE TABLE trail_entries (
+	org_id      TEXT NOT NULL REFERENCES orgs(id),
+	org_seq     INTEGER NOT NULL,
+	client_id   TEXT NOT NULL,
+	seq         INTEGER NOT NULL,
+	at          TEXT NOT NULL, -- api.TrailTimeLayout, as hashed
+	author      TEXT NOT NULL,
+	kind        TEXT NOT NULL,
+	nc_id       TEXT NOT NULL,
+	digest      TEXT NOT NULL,
+	prev        TEXT NOT NULL,
+	hash        TEXT NOT NULL,
+	chain       TEXT NOT NULL,
+	received_at INTEGER NOT NULL, -- Unix nanoseconds
+	PRIMARY KEY (org_id, org_seq),
+	UNIQUE (org_id, client_id, seq)
+);
+CREATE TABLE trail_heads (
+	org_id TEXT PRIMARY KEY REFERENCES orgs(id),
+	seq    INTEGER NOT NULL,
+	chain  TEXT NOT NULL
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

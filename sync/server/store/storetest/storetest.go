@@ -45,6 +45,9 @@ func Run(t *testing.T, open Open) {
 		{"ConcurrentCrashReportsKeepTheLimit", testConcurrentCrashReports},
 		// The operator directory.
 		{"Directory", testDirectory},
+		// The organisations' trails.
+		{"Trail", testTrail},
+		{"ConcurrentReplicasLeaveOneTrail", testConcurrentTrail},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
