@@ -49,7 +49,7 @@ test('a refused master-data request says why, in Spanish', async ({ page, browse
   await login(page)
   await setLang(page, 'es')
   try {
-    await menu(page, 'masterData')
+    await menu(page, 'master-data')
     const site = `https://www.montvert-${Date.now()}.example`
     await page.getByTestId('org-change').click()
     await page.getByTestId('request-field-website').fill(site)
