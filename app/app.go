@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/library"
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
+	"github.com/ecert-desktop/ecert-desktop/app/requests"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -65,6 +66,7 @@ type App struct {
 	Library  *library.Library
 	Export   *exports.Export
 	Audit    *audit.Audit
+	Requests *requests.Requests
 
 	cfg       Config
 	base      *base
@@ -111,12 +113,14 @@ func New(cfg Config) *App {
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	a.Audit = audit.New(audit.Config{Context: ctx, Store: func() *store.Store { return b.store }, Client: a.Sync.anyClient, Fail: b.fail})
+	a.Requests = requests.New(requests.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Kick: a.Sync.kick, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -14,6 +14,9 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
+	"github.com/ecert-desktop/ecert-desktop/app/requests"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
@@ -368,5 +371,57 @@ func TestHeadlessGeneralMessage(t *testing.T) {
 	json.Unmarshal([]byte(run(t, data, "", nil, "status", "--json").stdout), &status)
 	if status.Pending != 0 {
 		t.Errorf("pending after the sync: %d, want 0", status.Pending)
+	}
+}
+
+// request contact|org proposes changes headless; request list shows them waiting, then
+// pending with the values they replace, then decided.
+func TestHeadlessChangeRequests(t *testing.T) {
+	srv := servertest.Start(t) // in this process, so that the test can decide as the analyst
+	url := srv.URL
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %d %s", r.code, r.stderr)
+	}
+	run(t, data, "", nil, "sync") // the contacts, to check the requests against
+	if r := run(t, data, "", nil, "request", "contact", "C-3542-02", "--email", "samuel@"); r.code != 1 || !strings.Contains(r.stderr, api.CodeInvalidEmail) {
+		t.Errorf("a bad e-mail: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "request", "contact", "--email", "x@y.example"); r.code != 2 {
+		t.Errorf("without the contact's id: code %d, want a usage error", r.code)
+	}
+	r := run(t, data, "", nil, "request", "contact", "C-3542-02", "--phone", "+237 600 00 00 01", "--note", "Nouveau numéro", "--json")
+	var waiting requests.Request
+	if err := json.Unmarshal([]byte(r.stdout), &waiting); r.code != 0 || err != nil || waiting.State != requests.StateWaiting || waiting.Old["phone"] != "+237 699 80 12 33" {
+		t.Fatalf("request contact: code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, data, "", nil, "request", "org", "--postal-code", "BP 300"); r.code != 0 {
+		t.Fatalf("request org: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "request", "contact", "--add", "--name", "Paul Ndzi", "--role", "Magasinier"); r.code != 0 {
+		t.Fatalf("request contact --add: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %d %s", r.code, r.stderr)
+	}
+	var list []requests.Request
+	json.Unmarshal([]byte(run(t, data, "", nil, "request", "list", "--json").stdout), &list)
+	if len(list) != 3 {
+		t.Fatalf("request list after the sync: %+v", list)
+	}
+	for _, l := range list {
+		if l.State != requests.StatePending {
+			t.Errorf("after the sync: %+v, want pending", l)
+		}
+		if l.Target == api.TargetContact && l.Action == api.ActionUpdate {
+			if _, err := srv.ChangeRequests().Refuse(context.Background(), "analyst", demo.OrgCoop, l.ID, "Numéro injoignable."); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run(t, data, "", nil, "sync")
+	out := run(t, data, "", nil, "request", "list").stdout
+	if !strings.Contains(out, "refused") || !strings.Contains(out, "Numéro injoignable.") || !strings.Contains(out, "postal_code: 214 → BP 300") {
+		t.Errorf("request list:\n%s", out)
 	}
 }

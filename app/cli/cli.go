@@ -37,6 +37,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"ca":       (*cmd).ca,
 	"send":     (*cmd).send,
 	"message":  (*cmd).message,
+	"request":  (*cmd).request,
 	"evidence": (*cmd).evidence,
 	"files":    (*cmd).files,
 	"partner":  (*cmd).partner,
@@ -71,6 +72,14 @@ Without a command, the desktop app opens. Commands run without a window:
   send [--json]                    send every CA and evidence marked ready, then sync
   message NC-… --text TEXT         write to the analyst in the NC's thread
   message --general --text TEXT    write to FLOCERT about no NC (the general thread)
+  request contact C-… [--name N] [--role R] [--email E] [--phone P] [--note TEXT] [--json]
+                                   ask FLOCERT to update a contact's details
+  request contact --add --name N [--role R] [--email E] [--phone P] | C-… --remove
+                                   ask to add or remove a contact
+  request org [--address A] [--city C] [--postal-code P] [--country C] [--email E]
+              [--phone P] [--website W] [--note TEXT] [--json]
+                                   ask to update the organisation's master data
+  request list [--json]            the change requests: waiting, pending, accepted, refused
   evidence add NC-… FILE…          attach files as evidence (copied; the originals stay)
   evidence list NC-… [--json]      the NC's evidence: name, size, SHA-256, upload state
   evidence ready NC-… [--undo]     mark the NC's evidence ready to send

@@ -334,6 +334,17 @@ func (w *Work) QueueGeneralMessage(ctx context.Context, text, now string) (int64
 	return seq, err
 }
 
+// QueueChangeRequest queues a change request; proposal is its api.ChangeProposal as
+// JSON, which waits in the entry's text.
+func (w *Work) QueueChangeRequest(ctx context.Context, proposal, now string) (int64, error) {
+	var seq int64
+	err := w.db.tx(ctx, func(tx *sql.Tx) (err error) {
+		seq, err = addOutbox(ctx, tx, api.KindChangeRequest, "", proposal, 0, now)
+		return err
+	})
+	return seq, err
+}
+
 // Outbox lists the entries waiting to be pushed and those refused, oldest first.
 func (w *Work) Outbox(ctx context.Context) ([]OutboxEntry, error) {
 	rows, err := w.db.sql.QueryContext(ctx, `SELECT seq, kind, nc_id, text, base_revision, created_at, state, code, message

@@ -92,6 +92,13 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		if e.Kind == api.KindCADraft {
 			e.BaseRevision = draftBase
 		}
+		if e.Kind == api.KindChangeRequest { // the proposal waits as JSON in text
+			e.Change = new(api.ChangeProposal)
+			if err := json.Unmarshal([]byte(e.Text), e.Change); err != nil {
+				return nil, err
+			}
+			e.Text = ""
+		}
 		e.CreatedAt, _ = time.Parse(time.RFC3339, created)
 		out = append(out, e)
 	}
@@ -155,6 +162,12 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 					return err
 				}
 			}
+		case api.KindChangeRequest:
+			if r.Request != nil {
+				if err := upsertEntity(ctx, tx, api.EntityChangeRequest, r.Request.ID, r.Request); err != nil {
+					return err
+				}
+			}
 		case api.KindMessage, api.KindMessageGeneral:
 			m := api.Message{ID: r.MessageID, NCID: e.NCID, Author: author, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now.UTC()}
 			if r.MessageID != "" {
@@ -188,7 +201,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
 			return err
 		}
-		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral {
+		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral || e.Kind == api.KindChangeRequest {
 			return nil
 		}
 		return backToDraft(ctx, tx, e.NCID, r.Code, stamp)

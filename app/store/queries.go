@@ -78,6 +78,12 @@ func (p *Portal) Contacts(ctx context.Context) ([]api.Contact, error) {
 	return v, p.db.noted(err)
 }
 
+// ChangeRequests returns the change requests the server holds, newest first.
+func (p *Portal) ChangeRequests(ctx context.Context) ([]api.ChangeRequest, error) {
+	v, err := list[api.ChangeRequest](ctx, p.db.sql, `SELECT data FROM change_request ORDER BY json_extract(data, '$.requested_at') DESC`)
+	return v, p.db.noted(err)
+}
+
 // Certificates returns the certificates, newest first.
 func (p *Portal) Certificates(ctx context.Context) ([]api.Certificate, error) {
 	v, err := list[api.Certificate](ctx, p.db.sql, `SELECT data FROM certificate ORDER BY year DESC, id`)

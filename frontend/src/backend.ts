@@ -15,8 +15,11 @@ import * as LibraryAPI from '../wailsjs/go/library/Library'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import * as AuditAPI from '../wailsjs/go/audit/Audit'
+import * as RequestsAPI from '../wailsjs/go/requests/Requests'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
+  ChangeProposal,
+  ChangeRequest,
   About,
   AttachResult,
   AuditRow,
@@ -132,6 +135,11 @@ export const outboxGeneralMessage = (text: string) => call<void>(OutboxAPI.Gener
 export const outboxList = () => call<OutboxItem[] | null>(OutboxAPI.List())
 /** Removes a refused entry the user has read. */
 export const outboxDismiss = (seq: number) => call<void>(OutboxAPI.Dismiss(seq))
+
+// ---- Change requests (contacts, master data), queued like messages ----
+/** Checks and queues a proposal; a refusal is a code (invalid_email, no_change …). */
+export const requestPropose = (p: ChangeProposal) => call<ChangeRequest>(RequestsAPI.Propose(p as never))
+export const requestList = () => call<ChangeRequest[] | null>(RequestsAPI.List())
 
 // ---- Evidence files ("Preuves Matérielles"), local first like the CAs ----
 /** Asks for files in the system's dialog and attaches them; [] when cancelled. */

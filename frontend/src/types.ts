@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app, cycle, proxyprefs } from '../wailsjs/go/models'
+import type { api, app, cycle, proxyprefs, requests } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -71,6 +71,10 @@ export type Certification = Model<api.Certification, { scope: string[] | null }>
  */
 export type Standing = Model<app.Standing>
 export type Contact = Model<api.Contact>
+/** A change request of a contact or the master data (package app/requests). */
+export type ChangeProposal = Model<api.ChangeProposal>
+export type RequestState = 'waiting' | 'not_sent' | 'pending' | 'accepted' | 'refused'
+export type ChangeRequest = Model<requests.Request, { state: RequestState | string }>
 export type Certificate = Model<api.Certificate, { file?: FileRef | null }>
 export type Document = Model<api.Document, { file: FileRef }>
 export type Audit = Model<api.Audit>

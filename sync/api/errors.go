@@ -102,6 +102,14 @@ const (
 	// CodeTrailBroken refuses a push's trail (TrailAck.Code): an entry's hash is not
 	// that of its content, or it does not link to the replica's previous entry.
 	CodeTrailBroken = "trail_broken"
+	// Refusals of a change request (change.request); the app checks the same offline.
+	CodeInvalidEmail       = "invalid_email"        // not one plain address name@domain.tld
+	CodeInvalidPhone       = "invalid_phone"        // not a phone number (digits, +, spaces …)
+	CodeFieldTooLong       = "field_too_long"       // a value longer than its field takes
+	CodeNameRequired       = "name_required"        // a contact without a name
+	CodeNoChange           = "no_change"            // the request changes nothing
+	CodeContactNotFound    = "contact_not_found"    // no such contact of the organisation
+	CodeContactNotEditable = "contact_not_editable" // FLOCERT's staff are not the organisation's to change
 )
 
 // Codes of the desktop's HTTP client.
@@ -211,6 +219,13 @@ var Codes = []CodeInfo{
 	{Code: CodeEvidenceNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeEvidenceSubmitted, Origin: FromPush, Translated: true},
 	{Code: CodeFileUnknown, Origin: FromPush, Translated: true},
+	{Code: CodeInvalidEmail, Origin: FromPush, Translated: true},
+	{Code: CodeInvalidPhone, Origin: FromPush, Translated: true},
+	{Code: CodeFieldTooLong, Origin: FromPush, Translated: true},
+	{Code: CodeNameRequired, Origin: FromPush, Translated: true},
+	{Code: CodeNoChange, Origin: FromPush, Translated: true},
+	{Code: CodeContactNotFound, Origin: FromPush, Translated: true},
+	{Code: CodeContactNotEditable, Origin: FromPush, Translated: true},
 
 	{Code: CodeUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 	{Code: CodeSessionExpired, Origin: FromClient, Translated: true},

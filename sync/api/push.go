@@ -61,6 +61,8 @@ type PushEntry struct {
 	// EvidenceID and File are for the evidence kinds (see evidence.go).
 	EvidenceID string   `json:"evidence_id,omitempty"`
 	File       *FileRef `json:"file,omitempty"`
+	// Change is the proposal of a change.request entry (see requests.go).
+	Change *ChangeProposal `json:"change,omitempty"`
 }
 
 // Push result statuses.
@@ -91,6 +93,8 @@ type PushResult struct {
 	MessageID string `json:"message_id,omitempty"`
 	// Evidence is the evidence file after an applied evidence.add or evidence.subject.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Request is the change request an applied change.request entry created.
+	Request *ChangeRequest `json:"request,omitempty"`
 }
 
 // PushResponse answers POST /push.

@@ -390,6 +390,10 @@ var pushBody = &bodyInput{
 				"seq": 1, "kind": api.KindEvidenceAdd, "nc_id": "NC-150424-2018", "text": "Registre signé",
 				"base_revision": 0, "created_at": "2019-06-10T09:00:00Z", "evidence_id": "PM-" + id,
 				"file": map[string]any{"sha256": m.blob.SHA256, "name": m.blob.Name, "size": m.blob.Size, "media_type": m.blob.MediaType},
+				// Read by change.request entries only, so that its fields' bad values
+				// reach the decoder; evidence.add ignores it.
+				"change": map[string]any{"target": api.TargetContact, "action": api.ActionUpdate, "target_id": "C-3542-02",
+					"fields": map[string]any{"phone": "+237 600 00 00 01"}, "note": "x"},
 			}},
 			"trail": []any{validTrailEntry()},
 		}, m.coop
@@ -463,6 +467,12 @@ var pushBody = &bodyInput{
 		"trail[].hash": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
 			{"empty", `""`, badRequest()},
 		}},
+		// A change request's values are refused by its own kind, with their own codes:
+		// TestChangeRequestRefusals tries each (too long, bad UTF-8, unknown target …).
+		"entries[].change.target":    {long: notRead, badUTF8: notRead},
+		"entries[].change.action":    {long: notRead, badUTF8: notRead},
+		"entries[].change.target_id": {long: notRead, badUTF8: notRead},
+		"entries[].change.note":      {long: notRead, badUTF8: notRead},
 		"entries[].file.media_type": {badUTF8: rejectedEntry(api.CodeBadEntry),
 			long: want{why: "a malformed or over-long type is replaced by the name's (cleanMediaType)"}},
 	},
@@ -476,6 +486,9 @@ func validTrailEntry() map[string]any {
 	return map[string]any{"seq": e.Seq, "at": "2019-06-10T09:00:00Z", "author": e.Author, "kind": e.Kind,
 		"nc_id": e.NCID, "digest": e.Digest, "prev": e.Prev, "hash": e.Hash}
 }
+
+// notRead: a field the valid push entry's kind does not read (see "entries[].change").
+var notRead = want{why: "read by change.request entries only; TestChangeRequestRefusals tries its bad values"}
 
 // jsonList is a JSON array of n copies of item.
 func jsonList(n int, item string) string {

@@ -16,6 +16,17 @@ func TestOrganisationIsolation(t *testing.T) {
 	// A message of coop's general thread (about no NC) stays coop's too.
 	const general = "Message général de la coopérative 3542"
 	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessageGeneral, Text: general})[0], 1, api.PushApplied, "")
+	// So does a change request: pending, and after the analyst accepted it.
+	const newPhone = "+237 611 22 33 44"
+	cr := e.push(coop, clientA, requestEntry(2, api.ChangeProposal{Target: api.TargetContact, Action: api.ActionUpdate,
+		TargetID: coopContact, Fields: map[string]string{"phone": newPhone}}))[0]
+	wantResult(t, cr, 2, api.PushApplied, "")
+	if _, err := e.srv.ChangeRequests().Accept(context.Background(), "analyst", demo.OrgCoop, cr.Request.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	// The estate cannot ask to change or remove coop's contact, nor guess its way in.
+	wantResult(t, e.push(estate, clientB, requestEntry(1, api.ChangeProposal{Target: api.TargetContact, Action: api.ActionRemove,
+		TargetID: coopContact}))[0], 1, api.PushRejected, api.CodeContactNotFound)
 	var hashes []string
 	for _, c := range e.allChanges(coop, 2000) {
 		if i := strings.Index(string(c.Data), `"sha256":"`); i >= 0 {
@@ -42,7 +53,7 @@ func TestOrganisationIsolation(t *testing.T) {
 		})
 	}
 	for _, c := range e.allChanges(estate, 2000) {
-		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), general) || strings.Contains(string(c.Data), "AO-38369") {
+		if strings.Contains(string(c.Data), demo.OrgCoop) || strings.Contains(c.ID, "3542") || strings.Contains(string(c.Data), general) || strings.Contains(string(c.Data), newPhone) || strings.Contains(string(c.Data), "AO-38369") {
 			t.Errorf("estate sees coop data: %s %s", c.Entity, c.ID)
 		}
 	}

@@ -10,10 +10,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/console"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
@@ -22,15 +24,16 @@ import (
 // Server is the reference Ecert server: the API's routes over its parts (auth,
 // workflow, uploads, console). It is safe for concurrent use.
 type Server struct {
-	store   store.Store
-	blobs   blobs.Store
-	log     *slog.Logger
-	auth    *auth.Service
-	wf      *workflow.Workflow
-	dir     *directory.Directory
-	uploads *uploads.Uploads
-	console *console.Console
-	handler http.Handler
+	store    store.Store
+	blobs    blobs.Store
+	log      *slog.Logger
+	auth     *auth.Service
+	wf       *workflow.Workflow
+	dir      *directory.Directory
+	requests *requests.Requests
+	uploads  *uploads.Uploads
+	console  *console.Console
+	handler  http.Handler
 
 	now            func() time.Time
 	draining       atomic.Bool // readyz answers 503 (ready.go)
@@ -61,14 +64,16 @@ func New(cfg Config) (*Server, error) {
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Failures: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
 		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
 	s.dir = directory.New(cfg.Store, cfg.Now)
-	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now})
+	s.requests = requests.New(cfg.Store, cfg.Now)
+	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now,
+		Kinds: map[string]workflow.KindFunc{api.KindChangeRequest: s.requests.Push}})
 	var err error
 	s.uploads, err = uploads.New(uploads.Options{Dir: cfg.UploadDir, Files: cfg.UploadFiles, Store: cfg.Store, Blobs: cfg.Blobs,
 		Adder: s.wf, Limits: limits, Locker: cfg.UploadLocker, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.console = console.New(console.Options{Store: cfg.Store, Blobs: cfg.Blobs, Workflow: s.wf, Directory: s.dir, Auth: s.auth,
+	s.console = console.New(console.Options{Store: cfg.Store, Blobs: cfg.Blobs, Workflow: s.wf, Directory: s.dir, Auth: s.auth, Requests: s.requests,
 		Logger: cfg.Logger, Now: cfg.Now})
 	// Limits changed by the configuration reach every organisation's clients now.
 	if err := s.wf.RefreshLimits(context.Background()); err != nil {
@@ -91,6 +96,9 @@ func (s *Server) Serve(ctx context.Context) error {
 // Workflow returns the NC workflow: the steps of analysts and auditors and the
 // server's own writes of entities.
 func (s *Server) Workflow() *workflow.Workflow { return s.wf }
+
+// ChangeRequests returns the change requests (Accept, Refuse, List).
+func (s *Server) ChangeRequests() *requests.Requests { return s.requests }
 
 // Directory returns the operator directory (Suspend, Reinstate).
 func (s *Server) Directory() *directory.Directory { return s.dir }

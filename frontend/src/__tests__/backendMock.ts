@@ -34,6 +34,8 @@ const mock = {
   changePassword: vi.fn(),
   generalThread: vi.fn(),
   outboxGeneralMessage: vi.fn(),
+  requestPropose: vi.fn(),
+  requestList: vi.fn(async () => []),
   syncStatus: vi.fn(),
   syncNow: vi.fn(),
   dashboard: vi.fn(),

@@ -227,6 +227,26 @@ export namespace api {
 	        this.certificate_no = source["certificate_no"];
 	    }
 	}
+	export class ChangeProposal {
+	    target: string;
+	    action: string;
+	    target_id?: string;
+	    fields?: {[key: string]: string};
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeProposal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.target = source["target"];
+	        this.action = source["action"];
+	        this.target_id = source["target_id"];
+	        this.fields = source["fields"];
+	        this.note = source["note"];
+	    }
+	}
 	export class Contact {
 	    id: string;
 	    name: string;
@@ -1705,6 +1725,53 @@ export namespace proxyprefs {
 	        this.user = source["user"];
 	        this.has_password = source["has_password"];
 	        this.source = source["source"];
+	    }
+	}
+
+}
+
+export namespace requests {
+	
+	export class Request {
+	    id?: string;
+	    seq?: number;
+	    state: string;
+	    code?: string;
+	    target: string;
+	    action: string;
+	    target_id?: string;
+	    fields?: {[key: string]: string};
+	    old?: {[key: string]: string};
+	    note?: string;
+	    requested_at: string;
+	    requested_by?: string;
+	    decided_by?: string;
+	    decided_at?: string;
+	    comment?: string;
+	    result_id?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Request(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.seq = source["seq"];
+	        this.state = source["state"];
+	        this.code = source["code"];
+	        this.target = source["target"];
+	        this.action = source["action"];
+	        this.target_id = source["target_id"];
+	        this.fields = source["fields"];
+	        this.old = source["old"];
+	        this.note = source["note"];
+	        this.requested_at = source["requested_at"];
+	        this.requested_by = source["requested_by"];
+	        this.decided_by = source["decided_by"];
+	        this.decided_at = source["decided_at"];
+	        this.comment = source["comment"];
+	        this.result_id = source["result_id"];
 	    }
 	}
 

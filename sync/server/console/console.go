@@ -20,6 +20,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
@@ -45,6 +46,7 @@ type Options struct {
 	Workflow  *workflow.Workflow
 	Directory *directory.Directory
 	Auth      *auth.Service
+	Requests  *requests.Requests
 	Logger    *slog.Logger
 	Now       func() time.Time // nil means time.Now
 }
@@ -56,6 +58,7 @@ type Console struct {
 	wf      *workflow.Workflow
 	dir     *directory.Directory
 	auth    *auth.Service
+	rq      *requests.Requests
 	log     *slog.Logger
 	now     func() time.Time
 	handler http.Handler
@@ -63,7 +66,7 @@ type Console struct {
 
 // New returns the console; it starts nothing.
 func New(o Options) *Console {
-	cn := &Console{store: o.Store, blobs: o.Blobs, wf: o.Workflow, dir: o.Directory, auth: o.Auth, log: o.Logger, now: o.Now}
+	cn := &Console{store: o.Store, blobs: o.Blobs, wf: o.Workflow, dir: o.Directory, auth: o.Auth, rq: o.Requests, log: o.Logger, now: o.Now}
 	if cn.log == nil {
 		cn.log = slog.New(slog.DiscardHandler)
 	}
@@ -140,6 +143,7 @@ var pages = []pageRoute{
 	{"GET /console/orgs", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrgs }},
 	{"GET /console/orgs/{org}", true, func(cn *Console) http.HandlerFunc { return cn.consoleOrg }},
 	{"POST /console/orgs/{org}/messages", true, func(cn *Console) http.HandlerFunc { return cn.consoleGeneralMessage }},
+	{"POST /console/orgs/{org}/requests/{id}/{action}", true, func(cn *Console) http.HandlerFunc { return cn.consoleRequestAction }},
 	{"GET /console/orgs/{org}/ncs/{nc}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNC }},
 	{"POST /console/orgs/{org}/ncs/{nc}/{action}", true, func(cn *Console) http.HandlerFunc { return cn.consoleNCAction }},
 	{"GET /console/orgs/{org}/audits/{audit}", true, func(cn *Console) http.HandlerFunc { return cn.consoleAudit }},

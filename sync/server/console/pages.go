@@ -99,6 +99,8 @@ var flashes = map[string]string{
 	"accept-evidence":  "Evidence accepted; the NC is closed.",
 	"return-evidence":  "Evidence returned to the client.",
 	"finalise":         "Certification finalised: the new certificate was issued to the client.",
+	"request-accept":   "Change request accepted: the organisation's computers receive the new values.",
+	"request-refuse":   "Change request refused; the organisation is told why.",
 }
 
 func (cn *Console) orgRecord(ctx context.Context, id string) (store.OrgRecord, error) {
@@ -156,7 +158,9 @@ type orgPage struct {
 	NCs    []api.NC
 	// General is the organisation's thread with FLOCERT about no NC, oldest first.
 	General []api.Message
-	Analyst bool
+	// Requests are the organisation's change requests, pending first.
+	Requests []requestRow
+	Analyst  bool
 }
 
 func (cn *Console) consoleOrg(w http.ResponseWriter, r *http.Request) {
@@ -176,6 +180,9 @@ func (cn *Console) renderOrg(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if err == nil {
 		p.General, err = cn.generalThread(ctx, org.ID)
+	}
+	if crs, lerr := cn.rq.List(ctx, org.ID); err == nil {
+		p.Requests, err = requestRows(crs), lerr
 	}
 	if err != nil {
 		cn.consoleError(w, r, err)

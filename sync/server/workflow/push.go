@@ -67,6 +67,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushEvidenceSubmit(tx, u, e, now)
 		case e.Kind == api.KindEvidenceLink:
 			res, err = pushEvidenceLink(tx, wf.limits, e, now)
+		case wf.kinds[e.Kind] != nil:
+			res, detail, err = wf.kinds[e.Kind](tx, u, clientID, e, now)
 		default:
 			res = rejected(e, api.CodeBadEntry, "unknown kind")
 		}

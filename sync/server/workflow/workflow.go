@@ -28,7 +28,15 @@ type Options struct {
 	// clients receive them.
 	Limits api.Limits
 	Now    func() time.Time // nil means time.Now
+	// Kinds apply push kinds that live in other packages (change requests), in the
+	// push's transaction like the workflow's own.
+	Kinds map[string]KindFunc
 }
+
+// KindFunc applies one push entry of a kind in tx and returns its result: a rejection
+// is a result, an error aborts the transaction. It returns the trail's detail too
+// ("" for none).
+type KindFunc func(tx store.Tx, u api.User, clientID string, e api.PushEntry, now time.Time) (res api.PushResult, detail string, err error)
 
 // Workflow is the NC workflow: the steps of auditors and analysts, the application of
 // clients' pushes, and the server's own writes of entities. Every change goes through
@@ -38,11 +46,12 @@ type Workflow struct {
 	blobs  blobs.Store
 	limits api.Limits
 	now    func() time.Time
+	kinds  map[string]KindFunc
 }
 
 // New returns a Workflow; it starts nothing.
 func New(o Options) *Workflow {
-	w := &Workflow{store: o.Store, blobs: o.Blobs, limits: o.Limits, now: o.Now}
+	w := &Workflow{store: o.Store, blobs: o.Blobs, limits: o.Limits, now: o.Now, kinds: o.Kinds}
 	w.limits.ID, w.limits.UsedBytes = limitsID, 0
 	if w.now == nil {
 		w.now = time.Now
