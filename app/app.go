@@ -11,6 +11,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
+	"github.com/ecert-desktop/ecert-desktop/app/fairmonitor"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
@@ -60,6 +61,7 @@ type App struct {
 	Outbox   *Outbox
 	Evidence *Evidence
 	Partners *partners.Partners
+	Chains   *fairmonitor.Chains
 	Export   *exports.Export
 
 	cfg       Config
@@ -102,6 +104,9 @@ func New(cfg Config) *App {
 	a.Outbox = &Outbox{base: b, sync: a.Sync}
 	a.Partners = partners.New(partners.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
+	a.Chains = fairmonitor.New(fairmonitor.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Emit: cfg.Platform.Emit, Kick: a.Sync.kick, Log: cfg.Logger, Fail: b.fail})
+	a.Sync.afterSync = func(ctx context.Context) { a.Chains.Check(ctx) }
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	return a
@@ -109,7 +114,7 @@ func New(cfg Config) *App {
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Chains}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
+	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
 	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -48,6 +49,8 @@ type Store struct {
 	Files    *Files    // the cached content of files, by hash
 	// Directory is the copy of the operator directory: offline partner search.
 	Directory *directory.Directory
+	// Chains are the organisation's FairMonitor supply chains and their alerts.
+	Chains *chains.Chains
 }
 
 // database is what the store and its parts share: the one connection pool, the data
@@ -86,6 +89,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		Portal:    &Portal{db: db},
 		Work:      &Work{db: db},
 		Directory: directory.New(sqlDB, db.noted),
+		Chains:    chains.New(sqlDB, db.noted),
 		Evidence:  &Evidence{db: db},
 		Files:     &Files{db: db},
 	}

@@ -32,6 +32,7 @@ const (
 	// message gets the id MessageID(clientID, seq) and an empty nc_id, as do the
 	// analyst's replies in that thread.
 	KindMessageGeneral = "message.general"
+	// KindChainAdd and KindChainRemove (chains.go) edit the organisation's supply chains.
 )
 
 // PushRequest is the body of POST /push.
@@ -53,6 +54,8 @@ type PushEntry struct {
 	// EvidenceID and File are for the evidence kinds (see evidence.go).
 	EvidenceID string   `json:"evidence_id,omitempty"`
 	File       *FileRef `json:"file,omitempty"`
+	// Chain is for the chain kinds (see chains.go).
+	Chain *ChainLink `json:"chain,omitempty"`
 }
 
 // Push result statuses.
@@ -83,6 +86,8 @@ type PushResult struct {
 	MessageID string `json:"message_id,omitempty"`
 	// Evidence is the evidence file after an applied evidence.add or evidence.subject.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Chain is the chain's partner after an applied chain.add.
+	Chain *ChainLink `json:"chain,omitempty"`
 }
 
 // PushResponse answers POST /push.
