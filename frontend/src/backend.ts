@@ -11,11 +11,14 @@ import * as CAAPI from '../wailsjs/go/app/CA'
 import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import * as PartnersAPI from '../wailsjs/go/partners/Partners'
+import * as ChainsAPI from '../wailsjs/go/fairmonitor/Chains'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   About,
+  ChainEdit,
+  ChainsView,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -219,5 +222,9 @@ export function announceShown(screen: string) {
 // ---- Partners (the operator directory, searched offline) ----
 export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(PartnersAPI.Search(q as never))
 export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
+// ---- Supply chains (FairMonitor), edited offline ----
+export const listChains = () => call<ChainsView>(ChainsAPI.List())
+export const addToChain = (e: ChainEdit) => call<void>(ChainsAPI.Add(e as never))
+export const removeFromChain = (product: string, floID: string) => call<void>(ChainsAPI.Remove(product, floID))
 /** savePartnerProof asks where to save the proof; "" when the user cancelled. */
 export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))
