@@ -51,6 +51,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 		switch {
 		case !wellFormed:
 			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
+		case e.Chain != nil && e.Kind != api.KindChainAdd && e.Kind != api.KindChainRemove:
+			res = rejected(e, api.CodeBadEntry, "only the chain kinds carry chain")
 		case e.Kind == api.KindCADraft:
 			res, err = pushDraft(tx, u, e, now)
 		case e.Kind == api.KindCASubmit:
