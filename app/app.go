@@ -12,6 +12,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
+	"github.com/ecert-desktop/ecert-desktop/app/fairmonitor"
 	"github.com/ecert-desktop/ecert-desktop/app/fileserve"
 	"github.com/ecert-desktop/ecert-desktop/app/library"
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
@@ -64,6 +65,7 @@ type App struct {
 	Evidence *Evidence
 	Partners *partners.Partners
 	Library  *library.Library
+	Chains   *fairmonitor.Chains
 	Export   *exports.Export
 	Audit    *audit.Audit
 	Requests *requests.Requests
@@ -110,6 +112,9 @@ func New(cfg Config) *App {
 		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
 	a.Library = library.New(library.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
 		Kick: a.Sync.kick, Fail: b.fail})
+	a.Chains = fairmonitor.New(fairmonitor.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Emit: cfg.Platform.Emit, Kick: a.Sync.kick, Log: cfg.Logger, Fail: b.fail})
+	a.Sync.afterSync = func(ctx context.Context) { a.Chains.Check(ctx) }
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
 	a.Audit = audit.New(audit.Config{Context: ctx, Store: func() *store.Store { return b.store }, Client: a.Sync.anyClient, Fail: b.fail})
@@ -120,7 +125,7 @@ func New(cfg Config) *App {
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests, a.Chains}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
-	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -37,7 +37,7 @@ func TestPartnersOfflineAndOnline(t *testing.T) {
 
 	// The analyst suspends 50 operators; the next sync brings exactly those, in one
 	// request of the directory, small.
-	certified, err := a.Store().Directory.Search(ctx, store.PartnerQuery{Status: api.StatusCertified, Limit: 50})
+	certified, err := a.Store().Directory.Search(ctx, directory.PartnerQuery{Status: api.StatusCertified, Limit: 50})
 	if err != nil || len(certified.Partners) != 50 {
 		t.Fatalf("50 certified operators: %d, %v", len(certified.Partners), err)
 	}
@@ -63,7 +63,7 @@ func TestPartnersOfflineAndOnline(t *testing.T) {
 	if n := srv.Requests.Load() - requests; n != 1 {
 		t.Errorf("idle sync: %d requests, want 1", n)
 	}
-	suspended, _ := a.Store().Directory.Search(ctx, store.PartnerQuery{Status: api.StatusSuspended, Limit: store.MaxPartners})
+	suspended, _ := a.Store().Directory.Search(ctx, directory.PartnerQuery{Status: api.StatusSuspended, Limit: directory.MaxPartners})
 	found := map[string]bool{}
 	for _, p := range suspended.Partners {
 		found[p.FLOID] = true

@@ -23,7 +23,8 @@ type Sync struct {
 	inbox      *Evidence // the evidence inbox runs with the session
 	interval   time.Duration
 	maxBackoff time.Duration
-	manual     bool // no background sync (see Config.Manual)
+	manual     bool                      // no background sync (see Config.Manual)
+	afterSync  func(ctx context.Context) // after a sync changed something (chains' alerts)
 
 	mu     sync.Mutex
 	conn   *client.Client
@@ -94,6 +95,9 @@ func (s *Sync) options(c *client.Client) engine.Options {
 		OnChanges: func(entities []string) {
 			s.platform.Emit(EventDataChanged, map[string][]string{"entities": entities})
 			s.announce(context.Background())
+			if s.afterSync != nil {
+				s.afterSync(context.Background())
+			}
 			if slices.Contains(entities, api.EntityNC) {
 				s.inbox.refreshInbox(context.Background())
 			}

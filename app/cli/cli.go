@@ -41,6 +41,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"evidence": (*cmd).evidence,
 	"files":    (*cmd).files,
 	"partner":  (*cmd).partner,
+	"chain":    (*cmd).chain,
 	"export":   (*cmd).export,
 	"update":   (*cmd).update,
 	"password": (*cmd).password,
@@ -93,6 +94,11 @@ Without a command, the desktop app opens. Commands run without a window:
   partner status FLO-ID [--json] [--proof FILE]
                                    a partner's certification status, checked with FLOCERT when
                                    online; --proof writes a dated proof (PDF, in the app's language)
+  chain list [--json]              the supply chains (FairMonitor) and each partner's status
+  chain add --product P --partner FLO-ID [--role buyer|supplier]
+                                   put a partner of the directory in a product's chain
+  chain remove --product P --partner FLO-ID
+                                   take a partner out of a product's chain
   export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
                                    the register of NCs and corrective measures
   export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
@@ -356,7 +362,8 @@ func explain(err error) string {
 		api.CodeEvidenceSent:        "the evidence of this NC was sent; files can be added again if the analyst returns it",
 		api.CodeNotWritable:         "the file could not be written there; check the folder and its permissions",
 		api.CodeDiskFull:            "the disk is full: nothing was changed; free some space and run the command again",
-		api.CodePartnerUnknown:      "no operator of the Fairtrade directory has this FLO ID",
+		api.CodePartnerUnknown:      "no operator of the Fairtrade directory has this FLO ID (run 'ecert-desktop sync' if the directory is old); nothing was queued",
+		api.CodeNotInChain:          "this partner is not in the chain of this product; nothing was queued",
 		api.CodeInternal:            "unexpected error (see the log above)",
 		api.CodeFileUnknown:         "the organisation has no such file; 'ecert-desktop files list' shows its files",
 		api.CodeNCNotFound:          "no such NC",

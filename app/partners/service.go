@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
@@ -65,14 +66,14 @@ type PartnerSearch struct {
 
 // PartnerResults are a search's partners and how fresh the copy they come from is.
 type PartnerResults struct {
-	Partners  []PartnerRow    `json:"partners"`
-	More      bool            `json:"more"` // more matched than the limit: narrow the search
-	Freshness store.Freshness `json:"freshness"`
+	Partners  []PartnerRow        `json:"partners"`
+	More      bool                `json:"more"` // more matched than the limit: narrow the search
+	Freshness directory.Freshness `json:"freshness"`
 }
 
 // PartnerRow is one operator found (the bindings need a named struct of its own).
 type PartnerRow struct {
-	store.Partner
+	directory.Partner
 }
 
 // Search finds partners in the copy; it needs no connection.
@@ -88,7 +89,7 @@ func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults,
 			q.Text = q.Text[:len(q.Text)-1]
 		}
 	}
-	res, err := p.cfg.Store().Directory.Search(ctx, store.PartnerQuery{Text: q.Text, Country: strings.ToUpper(strings.TrimSpace(q.Country)),
+	res, err := p.cfg.Store().Directory.Search(ctx, directory.PartnerQuery{Text: q.Text, Country: strings.ToUpper(strings.TrimSpace(q.Country)),
 		Product: strings.ToLower(strings.TrimSpace(q.Product)), Role: strings.TrimSpace(q.Role), Status: strings.TrimSpace(q.Status), Limit: q.Limit})
 	if err != nil {
 		return PartnerResults{}, err
@@ -103,7 +104,7 @@ func (p *Partners) search(ctx context.Context, q PartnerSearch) (PartnerResults,
 
 // Freshness says how many operators the copy holds and when it was last brought up to
 // date.
-func (p *Partners) Freshness() (store.Freshness, error) {
+func (p *Partners) Freshness() (directory.Freshness, error) {
 	f, err := p.cfg.Store().Directory.Freshness(p.cfg.Context)
 	return f, p.cfg.Fail(err)
 }
@@ -111,7 +112,7 @@ func (p *Partners) Freshness() (store.Freshness, error) {
 // PartnerStatus is a partner's certification status: the server's when it answered
 // (Checked), else the copy's.
 type PartnerStatus struct {
-	store.Partner
+	directory.Partner
 	// Checked: the server gave this status just now (CheckedAt says when).
 	Checked bool `json:"checked"`
 	// NotChecked is why the server was not asked or did not answer (a code: unreachable,

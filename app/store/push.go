@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -53,7 +54,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 // than skipping ahead. A draft goes with the draft revision the text builds on now.
 func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, error) {
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
-			COALESCE(l.draft_base, 0), o.evidence_id, o.file
+			COALESCE(l.draft_base, 0), o.evidence_id, o.file, o.chain
 		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
 		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
 	if err != nil {
@@ -64,10 +65,16 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 	caSeen, ncSeen := map[string]bool{}, map[string]bool{}
 	for rows.Next() {
 		var e api.PushEntry
-		var created, file string
+		var created, file, chain string
 		var draftBase int64
-		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file); err != nil {
+		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file, &chain); err != nil {
 			return nil, s.db.noted(err)
+		}
+		if chain != "" {
+			e.Chain = new(api.ChainLink)
+			if err := json.Unmarshal([]byte(chain), e.Chain); err != nil {
+				return nil, err
+			}
 		}
 		if file != "" {
 			e.File = new(api.FileRef)
@@ -117,13 +124,17 @@ func (s *Store) ApplyPushResults(ctx context.Context, results []api.PushResult, 
 	return s.db.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range results {
 			var e OutboxEntry
-			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text, evidence_id FROM outbox WHERE seq = ? AND state = ?`,
-				r.Seq, OutboxPending).Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.EvidenceID)
+			var chain string
+			err := tx.QueryRowContext(ctx, `SELECT seq, kind, nc_id, text, evidence_id, chain FROM outbox WHERE seq = ? AND state = ?`,
+				r.Seq, OutboxPending).Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.EvidenceID, &chain)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // answered before (a retried request)
 			}
 			if err != nil {
 				return err
+			}
+			if err := chains.ApplyResult(ctx, tx, e.Kind, chain, r); err != nil {
+				return fmt.Errorf("push result %d: %w", r.Seq, err)
 			}
 			if err := applyResult(ctx, tx, e, r, author, now, stamp); err != nil {
 				return fmt.Errorf("push result %d: %w", r.Seq, err)
@@ -201,7 +212,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
 			return err
 		}
-		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral || e.Kind == api.KindChangeRequest {
+		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral || e.Kind == api.KindChangeRequest || strings.HasPrefix(e.Kind, "chain.") {
 			return nil
 		}
 		return backToDraft(ctx, tx, e.NCID, r.Code, stamp)

@@ -11,7 +11,10 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
+	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
+	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/app/store/trail"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -24,8 +27,9 @@ var (
 	ErrCorrupt = errors.New("replica is damaged")
 	// ErrTooNew means the replica was written by a newer version of the app.
 	ErrTooNew = errors.New("replica is newer than this app")
-	// ErrNotFound is returned by single-item reads when the item is not in the replica.
-	ErrNotFound = errors.New("not found")
+	// ErrNotFound is returned by single-item reads when the item is not in the replica
+	// (one sentinel for every part, the directory's included).
+	ErrNotFound = directory.ErrNotFound
 )
 
 // Store is the local replica as the sync engine sees it: it opens, checks and closes
@@ -45,8 +49,10 @@ type Store struct {
 	Evidence *Evidence // evidence files attached on this computer, and their ready marks
 	Files    *Files    // the cached content of files, by hash
 	// Directory is the copy of the operator directory: offline partner search.
-	Directory *Directory
+	Directory *directory.Directory
 	Trail     *trail.Log // the hash-chained log of the user's changes
+	// Chains are the organisation's FairMonitor supply chains and their alerts.
+	Chains *chains.Chains
 }
 
 // database is what the store and its parts share: the one connection pool, the data
@@ -56,7 +62,6 @@ type database struct {
 	dir     string
 	damaged atomic.Bool   // a query met a damaged page: the next open checks
 	ncGen   atomic.Uint64 // bumped by every committed write of NCs (see Portal.NCs)
-	dirGen  atomic.Uint64 // bumped by every committed write of operators (see Directory)
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity (fully when
@@ -85,7 +90,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		lock:      lock,
 		Portal:    &Portal{db: db},
 		Work:      &Work{db: db},
-		Directory: &Directory{db: db},
+		Directory: directory.New(sqlDB, db.noted),
+		Chains:    chains.New(sqlDB, db.noted),
 		Evidence:  &Evidence{db: db},
 		Files:     &Files{db: db},
 		Trail:     trail.New(sqlDB),
@@ -139,6 +145,14 @@ func (s *Store) Close() error {
 		s.lock = nil
 	}
 	return err
+}
+
+// DirectoryAfter returns the seq of the last directory page applied (engine.Replica).
+func (s *Store) DirectoryAfter(ctx context.Context) (int64, error) { return s.Directory.After(ctx) }
+
+// ApplyDirectory applies a pulled page of the directory (engine.Replica).
+func (s *Store) ApplyDirectory(ctx context.Context, page api.DirectoryPage) error {
+	return s.Directory.Apply(ctx, page)
 }
 
 // Dir is the data directory the replica lives in.

@@ -12,6 +12,7 @@ import * as OutboxAPI from '../wailsjs/go/app/Outbox'
 import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import * as PartnersAPI from '../wailsjs/go/partners/Partners'
 import * as LibraryAPI from '../wailsjs/go/library/Library'
+import * as ChainsAPI from '../wailsjs/go/fairmonitor/Chains'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import * as AuditAPI from '../wailsjs/go/audit/Audit'
@@ -21,6 +22,8 @@ import type {
   ChangeProposal,
   ChangeRequest,
   About,
+  ChainEdit,
+  ChainsView,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -245,6 +248,10 @@ export const linkFile = (ncId: string, sha256: string, subject: string) => call<
 // ---- Partners (the operator directory, searched offline) ----
 export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(PartnersAPI.Search(q as never))
 export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
+// ---- Supply chains (FairMonitor), edited offline ----
+export const listChains = () => call<ChainsView>(ChainsAPI.List())
+export const addToChain = (e: ChainEdit) => call<void>(ChainsAPI.Add(e as never))
+export const removeFromChain = (product: string, floID: string) => call<void>(ChainsAPI.Remove(product, floID))
 /** savePartnerProof asks where to save the proof; "" when the user cancelled. */
 export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))
 

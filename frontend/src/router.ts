@@ -34,6 +34,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/checklist', name: 'checklist', component: () => import('./views/ChecklistView.vue') },
   { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
   { path: '/partners', name: 'partners', component: () => import('./views/PartnersView.vue') },
+  // FairMonitor: the supply chains, under the partners' menu.
+  { path: '/partners/chains', name: 'chains', component: () => import('./views/ChainsView.vue') },
   { path: '/:rest(.*)*', redirect: '/portal' },
 ]
 

@@ -337,6 +337,8 @@ export interface BackendEvents {
   'session:expired': { reason?: string } | null
   /** Analyst decisions and messages a sync brought, each once. */
   'sync:notify': Notice[]
+  /** Partners of the chains newly suspended, decertified or about to expire, each once. */
+  'chain:alert': ChainAlert[]
   'upload:progress': UploadProgress
   /** Files the watched inbox folder attached. */
   'evidence:attached': EvidenceAttached
@@ -430,6 +432,44 @@ export interface PartnerResults {
   partners: Partner[] | null
   more: boolean
   freshness: { operators: number; synced_at: string }
+}
+/** A partner of a supply chain (fairmonitor.Partner), its status from the directory's copy. */
+export interface ChainPartner {
+  id?: string
+  product: string
+  flo_id: string
+  role?: 'buyer' | 'supplier' | string
+  added_by?: string
+  added_at?: string
+  revision?: number
+  /** An edit made here, not yet confirmed by the server. */
+  pending?: 'add' | 'remove' | string
+  name: string
+  country: string
+  status: Partner['status'] | ''
+  valid_until: string
+  expiring: boolean
+}
+export interface Chain {
+  product: string
+  partners: ChainPartner[] | null
+  at_risk: number
+}
+export interface ChainsView {
+  chains: Chain[] | null
+}
+export interface ChainEdit {
+  product: string
+  flo_id: string
+  role: string
+}
+/** An alert about a chain's partner (chains.Alert), raised once per event. */
+export interface ChainAlert {
+  flo_id: string
+  name: string
+  event: 'suspended' | 'decertified' | 'expiring' | string
+  valid_until: string
+  products: string[] | null
 }
 export interface PartnerStatus extends Partner {
   checked: boolean

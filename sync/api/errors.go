@@ -136,7 +136,8 @@ const CodeInvalidProxy = "invalid_proxy"
 // Codes of the desktop app.
 const (
 	CodeInvalidInput   = "invalid_input"
-	CodeNotCached      = "not_cached" // the file has not been downloaded yet
+	CodeNotInChain     = "not_in_chain" // removing a partner the chain does not hold
+	CodeNotCached      = "not_cached"   // the file has not been downloaded yet
 	CodeNotLoggedIn    = "not_logged_in"
 	CodeReplicaDamaged = "replica_damaged"
 	CodeCancelled      = "cancelled"
@@ -241,6 +242,7 @@ var Codes = []CodeInfo{
 	{Code: CodeProxyUnreachable, Origin: FromClient, Retryable: true, Translated: true},
 
 	{Code: CodeInvalidInput, Origin: FromApp, Translated: true},
+	{Code: CodeNotInChain, Origin: FromApp, Translated: true},
 	{Code: CodeInvalidProxy, Origin: FromApp, Translated: true},
 	{Code: CodeNotCached, Origin: FromApp, Translated: true},
 	{Code: CodeNotLoggedIn, Origin: FromApp, Translated: true},

@@ -32,6 +32,7 @@ const (
 	// message gets the id MessageID(clientID, seq) and an empty nc_id, as do the
 	// analyst's replies in that thread.
 	KindMessageGeneral = "message.general"
+	// KindChainAdd and KindChainRemove (chains.go) edit the organisation's supply chains.
 )
 
 // PushRequest is the body of POST /push.
@@ -63,6 +64,8 @@ type PushEntry struct {
 	File       *FileRef `json:"file,omitempty"`
 	// Change is the proposal of a change.request entry (see requests.go).
 	Change *ChangeProposal `json:"change,omitempty"`
+	// Chain is for the chain kinds (see chains.go).
+	Chain *ChainLink `json:"chain,omitempty"`
 }
 
 // Push result statuses.
@@ -95,6 +98,8 @@ type PushResult struct {
 	Evidence *Evidence `json:"evidence,omitempty"`
 	// Request is the change request an applied change.request entry created.
 	Request *ChangeRequest `json:"request,omitempty"`
+	// Chain is the chain's partner after an applied chain.add.
+	Chain *ChainLink `json:"chain,omitempty"`
 }
 
 // PushResponse answers POST /push.

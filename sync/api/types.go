@@ -83,7 +83,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
-	EntityCADraft, EntityLimits, EntityChangeRequest,
+	EntityCADraft, EntityLimits, EntityChangeRequest, EntityChainLink,
 }
 
 // Change operations.

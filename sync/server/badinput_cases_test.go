@@ -473,6 +473,15 @@ var pushBody = &bodyInput{
 		"entries[].change.action":    {long: notRead, badUTF8: notRead},
 		"entries[].change.target_id": {long: notRead, badUTF8: notRead},
 		"entries[].change.note":      {long: notRead, badUTF8: notRead},
+		// chain belongs to the chain kinds only: on this evidence.add entry, any chain is
+		// refused (TestChainsPush tries bad chain entries of their own kinds).
+		"entries[].chain":          {values: []valueCase{{"on another kind", `{"product":"coffee","flo_id":"27816","role":"buyer"}`, rejectedEntry(api.CodeBadEntry)}}},
+		"entries[].chain.id":       {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry)},
+		"entries[].chain.product":  {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry)},
+		"entries[].chain.flo_id":   {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry)},
+		"entries[].chain.role":     {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry)},
+		"entries[].chain.added_by": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry)},
+		"entries[].chain.revision": {negative: rejectedEntry(api.CodeBadEntry), overflow: badRequest()},
 		"entries[].file.media_type": {badUTF8: rejectedEntry(api.CodeBadEntry),
 			long: want{why: "a malformed or over-long type is replaced by the name's (cleanMediaType)"}},
 	},
@@ -556,7 +565,8 @@ const marker = "\x00bad-value\x00"
 
 // withValue returns doc as JSON with the value at path replaced by raw JSON text, which
 // may be invalid (bad bytes) or of a wrong type. Arrays are entered at their last
-// element; add sets a key that the type does not have.
+// element; add sets a key that the type does not have; a missing object on the way is
+// added.
 func withValue(doc map[string]any, path, raw string) []byte {
 	var cur any = doc
 	parts := strings.Split(path, ".")
@@ -567,6 +577,8 @@ func withValue(doc map[string]any, path, raw string) []byte {
 		if !elem {
 			if last {
 				obj[name] = marker
+			} else if obj[name] == nil {
+				obj[name] = map[string]any{} // an optional object the valid request leaves out
 			}
 			cur = obj[name]
 			continue

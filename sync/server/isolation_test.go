@@ -152,3 +152,29 @@ func TestTrailStaysWithItsOrganisation(t *testing.T) {
 	}
 	wantError(t, e.do("GET", "/trail", e.token("analyst"), nil), 403, api.CodeForbidden)
 }
+
+// TestChainsIsolation: another organisation neither sees a chain nor can remove it.
+func TestChainsIsolation(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	const product = "Cacao secret de la coopérative"
+	link := &api.ChainLink{Product: product, FLOID: "27816", Role: api.ChainBuyer}
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindChainAdd, Chain: link})[0], 1, api.PushApplied, "")
+	// The estate removes "the same" link: its own organisation has none; coop's stays.
+	wantResult(t, e.push(estate, "client-E-0123456789", api.PushEntry{Seq: 1, Kind: api.KindChainRemove,
+		Chain: &api.ChainLink{Product: product, FLOID: "27816"}})[0], 1, api.PushApplied, "")
+	for _, c := range e.allChanges(estate, 5000) {
+		if c.Entity == api.EntityChainLink || strings.Contains(string(c.Data), product) {
+			t.Errorf("estate sees coop's chain: %s %s", c.Entity, c.ID)
+		}
+	}
+	found := false
+	for _, c := range e.allChanges(coop, 5000) {
+		if c.Entity == api.EntityChainLink && c.Op == api.OpUpsert && strings.Contains(string(c.Data), product) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("coop's chain is gone after the estate's removal")
+	}
+}

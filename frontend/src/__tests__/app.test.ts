@@ -191,6 +191,32 @@ describe('App', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('contacts'))
   })
 
+  it('announces a suspended partner of a chain once and opens the chains', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.listChains.mockResolvedValue({
+      chains: [
+        {
+          product: 'coffee',
+          at_risk: 1,
+          partners: [
+            { product: 'coffee', flo_id: '27816', role: 'supplier', name: 'Domaine de Rivière Claire', country: 'MG', status: 'suspended', valid_until: '2028-01-31', expiring: false },
+          ],
+        },
+      ],
+    })
+    const { router, wrapper } = await mountScreen(App)
+    await flushPromises()
+    emit('chain:alert', [{ flo_id: '27816', name: 'Domaine de Rivière Claire', event: 'suspended', valid_until: '', products: ['coffee'] }])
+    await flushPromises()
+    const note = document.querySelector('[data-testid=notify-chain]') as HTMLElement
+    expect(note.textContent).toContain('Domaine de Rivière Claire (FLO ID 27816) has been suspended')
+    note.click()
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('chains'))
+    await flushPromises()
+    expect(wrapper.get('[data-testid=chain-partner-27816]').text()).toContain('Suspended')
+    expect(wrapper.get('[data-testid=chain-at-risk]').text()).toContain('1 partner to watch')
+  })
+
   it('follows sync status events and reloads what a sync changed', async () => {
     b.sessionState.mockResolvedValue(loggedIn)
     const { wrapper } = await mountScreen(App)
@@ -208,7 +234,7 @@ describe('App', () => {
   it('unsubscribes each event exactly once on unmount', async () => {
     b.sessionState.mockResolvedValue(loggedOut)
     const { wrapper } = await mountScreen(App)
-    expect(b.onEvent).toHaveBeenCalledTimes(8)
+    expect(b.onEvent).toHaveBeenCalledTimes(9)
     wrapper.unmount()
     expect([...handlers.values()].every((l) => l.length === 0)).toBe(true)
   })

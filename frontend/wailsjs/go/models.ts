@@ -1291,6 +1291,31 @@ export namespace audit {
 
 }
 
+export namespace chains {
+	
+	export class Alert {
+	    flo_id: string;
+	    name: string;
+	    event: string;
+	    valid_until: string;
+	    products: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Alert(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.flo_id = source["flo_id"];
+	        this.name = source["name"];
+	        this.event = source["event"];
+	        this.valid_until = source["valid_until"];
+	        this.products = source["products"];
+	    }
+	}
+
+}
+
 export namespace cycle {
 	
 	export class NextDue {
@@ -1377,6 +1402,25 @@ export namespace cycle {
 
 }
 
+export namespace directory {
+	
+	export class Freshness {
+	    operators: number;
+	    synced_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Freshness(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operators = source["operators"];
+	        this.synced_at = source["synced_at"];
+	    }
+	}
+
+}
+
 export namespace exports {
 	
 	export class Result {
@@ -1392,6 +1436,147 @@ export namespace exports {
 	        this.path = source["path"];
 	        this.rows = source["rows"];
 	    }
+	}
+
+}
+
+export namespace fairmonitor {
+	
+	export class Partner {
+	    id?: string;
+	    product: string;
+	    flo_id: string;
+	    role?: string;
+	    added_by?: string;
+	    // Go type: time
+	    added_at: any;
+	    revision?: number;
+	    pending?: string;
+	    name: string;
+	    country: string;
+	    status: string;
+	    valid_until: string;
+	    expiring: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Partner(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.product = source["product"];
+	        this.flo_id = source["flo_id"];
+	        this.role = source["role"];
+	        this.added_by = source["added_by"];
+	        this.added_at = this.convertValues(source["added_at"], null);
+	        this.revision = source["revision"];
+	        this.pending = source["pending"];
+	        this.name = source["name"];
+	        this.country = source["country"];
+	        this.status = source["status"];
+	        this.valid_until = source["valid_until"];
+	        this.expiring = source["expiring"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Chain {
+	    product: string;
+	    partners: Partner[];
+	    at_risk: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chain(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.product = source["product"];
+	        this.partners = this.convertValues(source["partners"], Partner);
+	        this.at_risk = source["at_risk"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Edit {
+	    product: string;
+	    flo_id: string;
+	    role: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Edit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.product = source["product"];
+	        this.flo_id = source["flo_id"];
+	        this.role = source["role"];
+	    }
+	}
+	
+	export class View {
+	    chains: Chain[];
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.chains = this.convertValues(source["chains"], Chain);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -1573,7 +1758,7 @@ export namespace partners {
 	export class PartnerResults {
 	    partners: PartnerRow[];
 	    more: boolean;
-	    freshness: store.Freshness;
+	    freshness: directory.Freshness;
 	
 	    static createFrom(source: any = {}) {
 	        return new PartnerResults(source);
@@ -1583,7 +1768,7 @@ export namespace partners {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.partners = this.convertValues(source["partners"], PartnerRow);
 	        this.more = source["more"];
-	        this.freshness = this.convertValues(source["freshness"], store.Freshness);
+	        this.freshness = this.convertValues(source["freshness"], directory.Freshness);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1772,25 +1957,6 @@ export namespace requests {
 	        this.decided_at = source["decided_at"];
 	        this.comment = source["comment"];
 	        this.result_id = source["result_id"];
-	    }
-	}
-
-}
-
-export namespace store {
-	
-	export class Freshness {
-	    operators: number;
-	    synced_at: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Freshness(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.operators = source["operators"];
-	        this.synced_at = source["synced_at"];
 	    }
 	}
 

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/chains"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 )
 
@@ -19,7 +20,11 @@ import (
 // UTF-8) rejects the entry.
 func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api.PushEntry, wellFormed bool) (api.PushResult, error) {
 	var res api.PushResult
-	err := wf.store.Update(ctx, u.OrgID, func(tx store.Tx) error {
+	op, err := wf.chainOperator(ctx, e)
+	if err != nil {
+		return res, err
+	}
+	err = wf.store.Update(ctx, u.OrgID, func(tx store.Tx) error {
 		last, err := tx.LastPushSeq(clientID)
 		if err != nil {
 			return err
@@ -46,6 +51,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 		switch {
 		case !wellFormed:
 			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
+		case e.Chain != nil && e.Kind != api.KindChainAdd && e.Kind != api.KindChainRemove:
+			res = rejected(e, api.CodeBadEntry, "only the chain kinds carry chain")
 		case e.Kind == api.KindCADraft:
 			res, err = pushDraft(tx, u, e, now)
 		case e.Kind == api.KindCASubmit:
@@ -65,6 +72,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushEvidenceRemove(tx, e)
 		case e.Kind == api.KindEvidenceSubmit:
 			res, err = pushEvidenceSubmit(tx, u, e, now)
+		case e.Kind == api.KindChainAdd || e.Kind == api.KindChainRemove:
+			res, err = chains.Push(tx, u, e, op, now)
 		case e.Kind == api.KindEvidenceLink:
 			res, err = pushEvidenceLink(tx, wf.limits, e, now)
 		case wf.kinds[e.Kind] != nil:
@@ -98,6 +107,22 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			Action: action, Detail: detail})
 	})
 	return res, err
+}
+
+// chainOperator looks up the operator a chain.add names, before the organisation's
+// transaction (the directory is everyone's); nil when the entry is not one or names none.
+func (wf *Workflow) chainOperator(ctx context.Context, e api.PushEntry) (*api.Operator, error) {
+	if e.Kind != api.KindChainAdd || e.Chain == nil || api.ChainProblem(*e.Chain, true) != "" {
+		return nil, nil
+	}
+	op, err := wf.store.Operator(ctx, e.Chain.FLOID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &op, nil
 }
 
 func rejected(e api.PushEntry, code, msg string) api.PushResult {

@@ -18,6 +18,8 @@ type Store interface {
 	store.Entities
 	User(ctx context.Context, username string) (store.UserRecord, error)
 	UsedBytes(ctx context.Context, orgID string) (int64, error)
+	// Operator reads the directory (for chain.add), or store.ErrNotFound.
+	Operator(ctx context.Context, floID string) (api.Operator, error)
 }
 
 // Options configure a Workflow. Store and Blobs are required.

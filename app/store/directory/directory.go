@@ -1,4 +1,4 @@
-package store
+package directory
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -23,21 +24,21 @@ const (
 	MetaDirectorySynced = "directory_synced" // when a pull last reached the end (RFC 3339)
 )
 
-// DirectoryAfter returns the seq of the last directory page applied, 0 before the first.
-func (s *Store) DirectoryAfter(ctx context.Context) (int64, error) {
-	v, err := s.db.meta(ctx, MetaDirectoryAfter)
+// After returns the seq of the last directory page applied, 0 before the first.
+func (d *Directory) After(ctx context.Context) (int64, error) {
+	v, err := d.meta(ctx, MetaDirectoryAfter)
 	if err != nil || v == "" {
 		return 0, err
 	}
 	return strconv.ParseInt(v, 10, 64)
 }
 
-// ApplyDirectory writes a page of operators and its After in one transaction; the last
+// Apply writes a page of operators and its After in one transaction; the last
 // page of a pull (More false) also records when the copy was complete. Operators
 // replace those of the same FLO ID, so a page applied twice leaves the copy as once.
-func (s *Store) ApplyDirectory(ctx context.Context, page api.DirectoryPage) error {
-	defer s.db.dirGen.Add(1) // after the commit (or not): the next search reloads
-	return s.db.tx(ctx, func(tx *sql.Tx) error {
+func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
+	defer d.gen.Add(1) // after the commit (or not): the next search reloads
+	return d.tx(ctx, func(tx *sql.Tx) error {
 		upsert, err := tx.PrepareContext(ctx, `INSERT INTO operators(flo_id, name, country, role, products, status,
 			valid_until, status_changed_at, seq, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(flo_id) DO UPDATE SET name = excluded.name, country = excluded.country, role = excluded.role,
@@ -95,12 +96,27 @@ func Fold(s string) string {
 	return norm.NFC.String(b.String())
 }
 
-// Directory reads the copy of the operator directory. Safe for concurrent use.
+// Directory is the copy of the operator directory in the replica: it applies pulled
+// pages and answers searches. Safe for concurrent use.
 type Directory struct {
-	db *database
+	db    *sql.DB
+	noted func(error) error // the replica's: marks it damaged when err says so
+	gen   atomic.Uint64     // bumped by every write of operators: the memo is stale
 
 	mu   sync.Mutex
-	memo *partMemo // what a search by parts of words scans, valid while its gen is dirGen
+	memo *partMemo // what a search by parts of words scans, valid while its gen is gen
+}
+
+// ErrNotFound is returned by Partner when the copy holds no such operator.
+var ErrNotFound = errors.New("not found")
+
+// New returns the directory of the replica db, whose tables its migrations made. noted
+// sees every database error before it is returned (nil: errors pass as they are).
+func New(db *sql.DB, noted func(error) error) *Directory {
+	if noted == nil {
+		noted = func(err error) error { return err }
+	}
+	return &Directory{db: db, noted: noted}
 }
 
 // partMemo holds, per operator, what a search by parts of words reads: scanning 30,000
@@ -119,11 +135,11 @@ type memoRow struct {
 func (d *Directory) partMemo(ctx context.Context) (*partMemo, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	gen := d.db.dirGen.Load()
+	gen := d.gen.Load()
 	if d.memo != nil && d.memo.gen == gen {
 		return d.memo, nil
 	}
-	rows, err := d.db.sql.QueryContext(ctx, `SELECT rowid, folded, country, role, products, status FROM operators`)
+	rows, err := d.db.QueryContext(ctx, `SELECT rowid, folded, country, role, products, status FROM operators`)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +255,7 @@ func (d *Directory) Search(ctx context.Context, q PartnerQuery) (PartnerResult, 
 func (d *Directory) addParts(ctx context.Context, res *PartnerResult, words []string, q PartnerQuery, limit int) error {
 	m, err := d.partMemo(ctx)
 	if err != nil {
-		return d.db.noted(fmt.Errorf("search partners: %w", err))
+		return d.noted(fmt.Errorf("search partners: %w", err))
 	}
 	seen := make(map[string]bool, len(res.Partners))
 	for _, p := range res.Partners {
@@ -317,16 +333,16 @@ func matchExpr(words []string) string {
 // query runs a partner select whose last argument is the limit; it asks one more row
 // to tell whether more matched.
 func (d *Directory) query(ctx context.Context, query string, limit int, args ...any) (PartnerResult, error) {
-	rows, err := d.db.sql.QueryContext(ctx, query, append(args, limit+1)...)
+	rows, err := d.db.QueryContext(ctx, query, append(args, limit+1)...)
 	if err != nil {
-		return PartnerResult{}, d.db.noted(fmt.Errorf("search partners: %w", err))
+		return PartnerResult{}, d.noted(fmt.Errorf("search partners: %w", err))
 	}
 	defer rows.Close()
 	res := PartnerResult{Partners: []Partner{}}
 	for rows.Next() {
 		p, err := scanPartner(rows)
 		if err != nil {
-			return res, d.db.noted(err)
+			return res, d.noted(err)
 		}
 		if len(res.Partners) == limit {
 			res.More = true
@@ -334,7 +350,7 @@ func (d *Directory) query(ctx context.Context, query string, limit int, args ...
 		}
 		res.Partners = append(res.Partners, p)
 	}
-	return res, d.db.noted(rows.Err())
+	return res, d.noted(rows.Err())
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -353,11 +369,11 @@ func scanPartner(row scanner) (Partner, error) {
 
 // Partner returns one operator of the copy by FLO ID, or ErrNotFound.
 func (d *Directory) Partner(ctx context.Context, floID string) (Partner, error) {
-	p, err := scanPartner(d.db.sql.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM operators WHERE flo_id = ?`, floID))
+	p, err := scanPartner(d.db.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM operators WHERE flo_id = ?`, floID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
 	}
-	return p, d.db.noted(err)
+	return p, d.noted(err)
 }
 
 // Checked records an operator's facts as the server just gave them (a status check
@@ -366,8 +382,8 @@ func (d *Directory) Partner(ctx context.Context, floID string) (Partner, error) 
 func (d *Directory) Checked(ctx context.Context, op api.Operator, at time.Time) (Partner, error) {
 	// The answer's seq is not the pull's: a later pull brings the same change again,
 	// which rewrites the same facts.
-	defer d.db.dirGen.Add(1)
-	err := d.db.tx(ctx, func(tx *sql.Tx) error {
+	defer d.gen.Add(1)
+	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var rowid int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO operators(flo_id, name, country, role, products, status,
 			valid_until, status_changed_at, seq, folded, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -398,12 +414,44 @@ type Freshness struct {
 	SyncedAt  string `json:"synced_at"`
 }
 
+// Freshness reads how fresh the copy is.
 func (d *Directory) Freshness(ctx context.Context) (Freshness, error) {
 	var f Freshness
-	if err := d.db.sql.QueryRowContext(ctx, `SELECT count(*) FROM operators`).Scan(&f.Operators); err != nil {
-		return f, d.db.noted(err)
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM operators`).Scan(&f.Operators); err != nil {
+		return f, d.noted(err)
 	}
 	var err error
-	f.SyncedAt, err = d.db.meta(ctx, MetaDirectorySynced)
+	f.SyncedAt, err = d.meta(ctx, MetaDirectorySynced)
 	return f, err
+}
+
+// tx runs fn in a transaction, committed when fn returns nil; its error goes through noted.
+func (d *Directory) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return d.noted(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return d.noted(err)
+	}
+	return d.noted(tx.Commit())
+}
+
+// meta reads a key of the replica's meta table, "" when unset.
+func (d *Directory) meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := d.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, d.noted(err)
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	return nil
 }

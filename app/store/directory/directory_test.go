@@ -1,4 +1,4 @@
-package store_test
+package directory_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -47,7 +48,7 @@ func directoryFixture(t testing.TB) *store.Store {
 	return s
 }
 
-func ids(r store.PartnerResult) string {
+func ids(r directory.PartnerResult) string {
 	var out []string
 	for _, p := range r.Partners {
 		out = append(out, p.FLOID)
@@ -62,37 +63,37 @@ func TestPartnerSearch(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
 		name string
-		q    store.PartnerQuery
+		q    directory.PartnerQuery
 		want string
 	}{
 		// Words, accents and case.
-		{"a word", store.PartnerQuery{Text: "planteurs"}, "3542"},
-		{"accents ignored in the query", store.PartnerQuery{Text: "Coopérative"}, "3542"},
-		{"accents ignored in the name", store.PartnerQuery{Text: "riviere"}, "27816"},
-		{"ñ as n", store.PartnerQuery{Text: "PENABLANCA"}, "100007"},
-		{"ü as u", store.PartnerQuery{Text: "muller"}, "100012"},
-		{"a prefix", store.PartnerQuery{Text: "coop"}, "100007,3542"},
-		{"two prefixes, both required", store.PartnerQuery{Text: "coop mont"}, "3542"},
-		{"part of a word", store.PartnerQuery{Text: "afetal"}, "100007"},
-		{"Greek, accents and case", store.PartnerQuery{Text: "κρητη"}, "100011"},
-		{"Japanese, part of a name written without spaces", store.PartnerQuery{Text: "珈琲"}, "100010"},
-		{"Thai", store.PartnerQuery{Text: "เชียงราย"}, "100013"},
+		{"a word", directory.PartnerQuery{Text: "planteurs"}, "3542"},
+		{"accents ignored in the query", directory.PartnerQuery{Text: "Coopérative"}, "3542"},
+		{"accents ignored in the name", directory.PartnerQuery{Text: "riviere"}, "27816"},
+		{"ñ as n", directory.PartnerQuery{Text: "PENABLANCA"}, "100007"},
+		{"ü as u", directory.PartnerQuery{Text: "muller"}, "100012"},
+		{"a prefix", directory.PartnerQuery{Text: "coop"}, "100007,3542"},
+		{"two prefixes, both required", directory.PartnerQuery{Text: "coop mont"}, "3542"},
+		{"part of a word", directory.PartnerQuery{Text: "afetal"}, "100007"},
+		{"Greek, accents and case", directory.PartnerQuery{Text: "κρητη"}, "100011"},
+		{"Japanese, part of a name written without spaces", directory.PartnerQuery{Text: "珈琲"}, "100010"},
+		{"Thai", directory.PartnerQuery{Text: "เชียงราย"}, "100013"},
 		// FLO IDs.
-		{"a FLO ID", store.PartnerQuery{Text: "27816"}, "27816"},
-		{"the start of a FLO ID", store.PartnerQuery{Text: "35"}, "3542"},
+		{"a FLO ID", directory.PartnerQuery{Text: "27816"}, "27816"},
+		{"the start of a FLO ID", directory.PartnerQuery{Text: "35"}, "3542"},
 		// Filters.
-		{"country", store.PartnerQuery{Country: "DE"}, "100012"},
-		{"product", store.PartnerQuery{Product: "cocoa"}, "3542,100012"},
-		{"product and text", store.PartnerQuery{Product: "coffee", Text: "coop"}, "100007,3542"},
-		{"role", store.PartnerQuery{Role: "trader", Text: "trading"}, "100014"},
-		{"status", store.PartnerQuery{Status: api.StatusSuspended}, "100007"},
-		{"a filter that nothing passes", store.PartnerQuery{Country: "PE", Product: "tea"}, ""},
-		{"no word found", store.PartnerQuery{Text: "zzzz"}, ""},
+		{"country", directory.PartnerQuery{Country: "DE"}, "100012"},
+		{"product", directory.PartnerQuery{Product: "cocoa"}, "3542,100012"},
+		{"product and text", directory.PartnerQuery{Product: "coffee", Text: "coop"}, "100007,3542"},
+		{"role", directory.PartnerQuery{Role: "trader", Text: "trading"}, "100014"},
+		{"status", directory.PartnerQuery{Status: api.StatusSuspended}, "100007"},
+		{"a filter that nothing passes", directory.PartnerQuery{Country: "PE", Product: "tea"}, ""},
+		{"no word found", directory.PartnerQuery{Text: "zzzz"}, ""},
 		// Query syntax typed by a user is only text.
-		{"FTS operators as words", store.PartnerQuery{Text: "AND OR"}, "100014"},
-		{"NEAR alone", store.PartnerQuery{Text: "near"}, "100014"},
-		{"quotes and stars", store.PartnerQuery{Text: `"quoted" *`}, "100015"},
-		{"a lone star", store.PartnerQuery{Text: "*"}, "100014,100015,100012,100010,100011,100013,100007,3542,27816"},
+		{"FTS operators as words", directory.PartnerQuery{Text: "AND OR"}, "100014"},
+		{"NEAR alone", directory.PartnerQuery{Text: "near"}, "100014"},
+		{"quotes and stars", directory.PartnerQuery{Text: `"quoted" *`}, "100015"},
+		{"a lone star", directory.PartnerQuery{Text: "*"}, "100014,100015,100012,100010,100011,100013,100007,3542,27816"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,7 +114,7 @@ func TestPartnerSearch(t *testing.T) {
 	}
 
 	// Limit and More.
-	got, err := s.Directory.Search(ctx, store.PartnerQuery{Limit: 2})
+	got, err := s.Directory.Search(ctx, directory.PartnerQuery{Limit: 2})
 	if err != nil || len(got.Partners) != 2 || !got.More {
 		t.Errorf("limit 2: %+v, %v", got, err)
 	}
@@ -139,10 +140,10 @@ func TestPartnerUpdates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got, _ := s.Directory.Search(ctx, store.PartnerQuery{Text: "planteurs"}); len(got.Partners) != 0 {
+	if got, _ := s.Directory.Search(ctx, directory.PartnerQuery{Text: "planteurs"}); len(got.Partners) != 0 {
 		t.Errorf("the old name is still found: %s", ids(got))
 	}
-	if got, _ := s.Directory.Search(ctx, store.PartnerQuery{Text: "union"}); ids(got) != "3542" {
+	if got, _ := s.Directory.Search(ctx, directory.PartnerQuery{Text: "union"}); ids(got) != "3542" {
 		t.Errorf("the new name: %s", ids(got))
 	}
 	p, err := s.Directory.Partner(ctx, "3542")
@@ -155,7 +156,7 @@ func TestPartnerUpdates(t *testing.T) {
 	if err != nil || p.Status != api.StatusCertified || p.CheckedAt != "2026-12-05T14:02:00Z" {
 		t.Errorf("after a check: %+v, %v", p, err)
 	}
-	if _, err := s.Directory.Partner(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Directory.Partner(ctx, "nope"); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("unknown: %v", err)
 	}
 }
@@ -170,11 +171,11 @@ func FuzzPartnerSearch(f *testing.F) {
 	}
 	s := directoryFixture(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		got, err := s.Directory.Search(context.Background(), store.PartnerQuery{Text: text})
+		got, err := s.Directory.Search(context.Background(), directory.PartnerQuery{Text: text})
 		if err != nil {
 			t.Fatalf("search %q: %v", text, err)
 		}
-		if len(got.Partners) > store.MaxPartners {
+		if len(got.Partners) > directory.MaxPartners {
 			t.Fatalf("%d results", len(got.Partners))
 		}
 		_ = utf8.ValidString(text)
