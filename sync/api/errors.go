@@ -77,6 +77,14 @@ const (
 	CodePasswordCommon     = "password_common"
 	// CodePartnerUnknown: no operator of the directory has this FLO ID.
 	CodePartnerUnknown = "partner_unknown"
+	// CodeForbiddenRole: the user's role in the organisation may not do this (a staff
+	// account sending to FLOCERT or managing accounts). Also a push entry's refusal.
+	CodeForbiddenRole = "forbidden_role"
+	// CodeAccountDisabled: the organisation's manager disabled this account; its
+	// sessions ended at once.
+	CodeAccountDisabled = "account_disabled"
+	// CodeUsernameTaken: a new account's username is already someone's.
+	CodeUsernameTaken = "username_taken"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -190,6 +198,9 @@ var Codes = []CodeInfo{
 	{Code: CodePasswordIsUsername, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePasswordCommon, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePartnerUnknown, Origin: FromAPI, Status: 404, Translated: true},
+	{Code: CodeForbiddenRole, Origin: FromAPI, Status: 403, Translated: true},
+	{Code: CodeAccountDisabled, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeUsernameTaken, Origin: FromAPI, Status: 409, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},

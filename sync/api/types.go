@@ -56,6 +56,9 @@ type User struct {
 	Role     Role   `json:"role"`
 	OrgID    string `json:"org_id,omitempty"`
 	OrgName  string `json:"org_name,omitempty"`
+	// OrgRole is what a client user may do in its organisation (manager or staff);
+	// empty for analysts and auditors.
+	OrgRole OrgRole `json:"org_role,omitempty"`
 }
 
 // Error is the body of every non-2xx answer. Code is stable and machine-readable;

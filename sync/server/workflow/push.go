@@ -46,6 +46,10 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 		switch {
 		case !wellFormed:
 			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
+		case u.OrgRole == api.OrgRoleStaff && managerKinds[e.Kind]:
+			// Refused as an entry, not as the request: the staff's other entries (drafts,
+			// files, messages) still apply, and the queue goes on.
+			res = rejected(e, api.CodeForbiddenRole, "only the organisation's manager sends to FLOCERT")
 		case e.Kind == api.KindCADraft:
 			res, err = pushDraft(tx, u, e, now)
 		case e.Kind == api.KindCASubmit:
@@ -95,6 +99,10 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 	})
 	return res, err
 }
+
+// managerKinds are the entries only an organisation's manager may push: sending to
+// FLOCERT.
+var managerKinds = map[string]bool{api.KindCASubmit: true, api.KindEvidenceSubmit: true}
 
 func rejected(e api.PushEntry, code, msg string) api.PushResult {
 	return api.PushResult{Seq: e.Seq, Status: api.PushRejected, Code: code, Message: msg}

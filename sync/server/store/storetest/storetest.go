@@ -28,6 +28,8 @@ func Run(t *testing.T, open Open) {
 		{"Tokens", testTokens},
 		{"ConcurrentSpendOfOneRefreshToken", testConcurrentSpend},
 		{"ChangePasswordEndsOtherSessions", testChangePassword},
+		{"OrgRoles", testOrgRoles},
+		{"DisableEndsSessions", testDisableEndsSessions},
 		// Entities and the change log.
 		{"Entities", testEntities},
 		{"ChangeLog", testChangeLog},
