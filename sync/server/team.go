@@ -48,8 +48,12 @@ func (s *Server) handleCreateStaff(w http.ResponseWriter, r *http.Request) {
 	httpjson.Write(w, r, http.StatusCreated, u)
 }
 
-func (s *Server) handleDisableStaff(w http.ResponseWriter, r *http.Request) { s.setDisabled(w, r, true) }
-func (s *Server) handleEnableStaff(w http.ResponseWriter, r *http.Request)  { s.setDisabled(w, r, false) }
+func (s *Server) handleDisableStaff(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, true)
+}
+func (s *Server) handleEnableStaff(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, false)
+}
 
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
 	u, err := s.team().SetDisabled(r.Context(), auth.CallerOf(r.Context()).User, r.PathValue("username"), disabled)

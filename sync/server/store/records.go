@@ -54,9 +54,9 @@ type UserRecord struct {
 	Username     string
 	Name         string
 	Role         api.Role
-	OrgID        string // empty for analysts and auditors
-	OrgName      string // filled by Store.User
-	PasswordHash string // argon2id, encoded with its parameters
+	OrgID        string      // empty for analysts and auditors
+	OrgName      string      // filled by Store.User
+	PasswordHash string      // argon2id, encoded with its parameters
 	OrgRole      api.OrgRole // clients only: manager or staff
 	Disabled     bool        // a disabled account cannot log in, its tokens do not work
 }

@@ -2,8 +2,8 @@ package team
 
 import (
 	"context"
-	"errors"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"regexp"
 	"strings"
