@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/partners"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/team"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -61,6 +62,7 @@ type App struct {
 	Evidence *Evidence
 	Partners *partners.Partners
 	Export   *exports.Export
+	Team     *team.Team
 
 	cfg       Config
 	base      *base
@@ -104,12 +106,14 @@ func New(cfg Config) *App {
 		Now: cfg.Now, Language: a.Settings.Language, Client: a.Sync.anyClient, Code: codeOf, Fail: b.fail})
 	a.Export = exports.New(exports.Config{Context: ctx, Store: func() *store.Store { return b.store }, Platform: cfg.Platform,
 		Now: cfg.Now, Language: a.Settings.Language, Stages: stagesOf, Fail: b.fail})
+	a.Team = team.New(team.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Client: a.Sync.anyClient, User: a.Session.user, Kick: a.Sync.kick, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Team}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

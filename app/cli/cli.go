@@ -43,6 +43,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"update":   (*cmd).update,
 	"password": (*cmd).password,
 	"settings": (*cmd).settings,
+	"staff":    (*cmd).staff,
 	// Hidden, for the tests of crash reports: crashes on purpose.
 	crashCommand: (*cmd).crash,
 }
@@ -83,6 +84,11 @@ Without a command, the desktop app opens. Commands run without a window:
   version [--json]                 the version, commit, build date and web view
   update [--check] [--json]        check the server's signed release; without --check,
                                    install it (Windows) or say how (Linux packages)
+  staff list [--json]              the organisation's accounts (manager; needs the connection)
+  staff add USERNAME --name NAME   a staff account: drafts and evidence, never Send; prints
+                                   its temporary password
+  staff disable|enable USERNAME    disable (its sessions end at once) or enable it again
+  staff reset USERNAME             a new temporary password; its sessions end
   settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
                                    personal data: code locations, versions, system)
   settings proxy [URL|--none|--auto] [--user U]

@@ -1247,6 +1247,7 @@ export namespace app {
 	    name: string;
 	    org_id: string;
 	    org_name: string;
+	    org_role: string;
 	    has_data: boolean;
 	    token_store: string;
 	    recovery?: Recovery;
@@ -1264,6 +1265,7 @@ export namespace app {
 	        this.name = source["name"];
 	        this.org_id = source["org_id"];
 	        this.org_name = source["org_name"];
+	        this.org_role = source["org_role"];
 	        this.has_data = source["has_data"];
 	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
@@ -1521,6 +1523,31 @@ export namespace store {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.operators = source["operators"];
 	        this.synced_at = source["synced_at"];
+	    }
+	}
+
+}
+
+export namespace team {
+	
+	export class Account {
+	    username: string;
+	    name: string;
+	    role: string;
+	    disabled: boolean;
+	    password?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Account(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.disabled = source["disabled"];
+	        this.password = source["password"];
 	    }
 	}
 
