@@ -13,9 +13,11 @@ import * as EvidenceAPI from '../wailsjs/go/app/Evidence'
 import * as PartnersAPI from '../wailsjs/go/partners/Partners'
 import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
+import * as TeamAPI from '../wailsjs/go/team/Team'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   About,
+  Account,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -221,3 +223,12 @@ export const searchPartners = (q: PartnerQuery) => call<PartnerResults>(Partners
 export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.Status(floID))
 /** savePartnerProof asks where to save the proof; "" when the user cancelled. */
 export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))
+
+// ---- Team: the organisation's accounts (its manager; online only, never queued) ----
+export const teamAccounts = () => call<Account[] | null>(TeamAPI.Accounts())
+/** Creates a staff account; the answer carries its temporary password, shown once. */
+export const teamAddStaff = (username: string, name: string) => call<Account>(TeamAPI.AddStaff(username, name))
+export const teamDisable = (username: string) => call<Account>(TeamAPI.Disable(username))
+export const teamEnable = (username: string) => call<Account>(TeamAPI.Enable(username))
+/** A new temporary password for a staff account; its sessions end. */
+export const teamResetPassword = (username: string) => call<Account>(TeamAPI.ResetPassword(username))

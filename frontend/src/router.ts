@@ -12,6 +12,7 @@ export const MENU = [
   { key: 'documents', label: 'menu.documents' },
   { key: 'checklist', label: 'menu.checklist' },
   { key: 'partners', label: 'menu.partners' },
+  { key: 'team', label: 'menu.team' },
   { key: 'account', label: 'menu.account' },
 ] as const
 
@@ -31,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/checklist', name: 'checklist', component: () => import('./views/ChecklistView.vue') },
   { path: '/account', name: 'account', component: () => import('./views/AccountView.vue') },
   { path: '/partners', name: 'partners', component: () => import('./views/PartnersView.vue') },
+  { path: '/team', name: 'team', component: () => import('./views/TeamView.vue') },
   { path: '/:rest(.*)*', redirect: '/portal' },
 ]
 
