@@ -105,6 +105,7 @@ const (
 	CodeNoEvidence          = "no_evidence" // submit with no file attached
 	CodeEvidenceNotFound    = "evidence_not_found"
 	CodeEvidenceSubmitted   = "evidence_submitted" // already sent: it can no longer change
+	CodeAssigneeUnknown     = "assignee_unknown"   // not an active account of the organisation
 )
 
 // Codes of the desktop's HTTP client.
@@ -203,6 +204,7 @@ var Codes = []CodeInfo{
 	{Code: CodeUsernameTaken, Origin: FromAPI, Status: 409, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
+	{Code: CodeAssigneeUnknown, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},
 	{Code: CodeNotAwaitingCA, Origin: FromPush, Translated: true},
 	{Code: CodeEmptyText, Origin: FromPush, Translated: true},

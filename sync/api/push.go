@@ -32,6 +32,12 @@ const (
 	// message gets the id MessageID(clientID, seq) and an empty nc_id, as do the
 	// analyst's replies in that thread.
 	KindMessageGeneral = "message.general"
+	// KindNCAssign names the organisation's responsible person of an NC and its internal
+	// due date (the organisation's own, never FLOCERT's). Text is the assignee's username
+	// (empty: nobody), Due is YYYY-MM-DD or empty. The organisation's manager only
+	// (staff: rejected forbidden_role); the last assignment the server applies wins, and
+	// every replica pulls it (EntityAssignment).
+	KindNCAssign = "nc.assign"
 )
 
 // PushRequest is the body of POST /push.
@@ -53,6 +59,8 @@ type PushEntry struct {
 	// EvidenceID and File are for the evidence kinds (see evidence.go).
 	EvidenceID string   `json:"evidence_id,omitempty"`
 	File       *FileRef `json:"file,omitempty"`
+	// Due is the internal due date of nc.assign (YYYY-MM-DD), empty for none.
+	Due string `json:"due,omitempty"`
 }
 
 // Push result statuses.
@@ -83,6 +91,8 @@ type PushResult struct {
 	MessageID string `json:"message_id,omitempty"`
 	// Evidence is the evidence file after an applied evidence.add or evidence.subject.
 	Evidence *Evidence `json:"evidence,omitempty"`
+	// Assignment is the NC's assignment after an applied nc.assign (absent: nobody).
+	Assignment *Assignment `json:"assignment,omitempty"`
 }
 
 // PushResponse answers POST /push.

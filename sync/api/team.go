@@ -1,5 +1,7 @@
 package api
 
+import "time"
+
 // OrgRole is what a client user may do in its organisation. A manager does everything,
 // sending to FLOCERT and managing the organisation's accounts included; staff read,
 // draft CAs, attach evidence, write messages and mark items ready, but never send.
@@ -42,4 +44,22 @@ type OrgUsers struct {
 type NewStaffRequest struct {
 	Username string `json:"username"`
 	Name     string `json:"name"`
+}
+
+// EntityAssignment is the change-log entity of NC assignments; its id is the NC's id.
+// A tombstone means nobody is responsible any more.
+const EntityAssignment = "assignment"
+
+// Assignment is the organisation's responsible person of an NC and its internal due
+// date, set by the manager (nc.assign). Assignee and AssignedBy are usernames, set by
+// the server from the accounts, never taken from the client but the assignee's name.
+type Assignment struct {
+	NCID           string    `json:"nc_id"`
+	Assignee       string    `json:"assignee"`
+	AssigneeName   string    `json:"assignee_name"`
+	Due            Date      `json:"due,omitempty"`
+	AssignedBy     string    `json:"assigned_by"`
+	AssignedByName string    `json:"assigned_by_name"`
+	AssignedAt     time.Time `json:"assigned_at"`
+	Revision       int64     `json:"revision"`
 }

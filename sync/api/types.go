@@ -86,7 +86,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
-	EntityCADraft, EntityLimits,
+	EntityCADraft, EntityLimits, EntityAssignment,
 }
 
 // Change operations.

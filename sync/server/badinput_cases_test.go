@@ -454,6 +454,11 @@ var pushBody = &bodyInput{
 			{"a space", `"PM 1"`, rejectedEntry(api.CodeBadEntry)},
 			{"empty", `""`, rejectedEntry(api.CodeBadEntry)},
 		}},
+		// nc.assign's due date (TestAssignment… tries bad dates); another kind carrying one
+		// is a client's bug.
+		"entries[].due": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
+			{"on evidence.add", `"2019-06-20"`, rejectedEntry(api.CodeBadEntry)},
+		}},
 		"entries[].file": {values: []valueCase{{"null", `null`, rejectedEntry(api.CodeBadEntry)}}},
 		"entries[].file.sha256": {long: rejectedEntry(api.CodeBadEntry), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
 			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeBadEntry)},

@@ -161,3 +161,55 @@ func TestStaffAndOtherOrganisationsCannotManageAccounts(t *testing.T) {
 		t.Errorf("coop-staff after the refused calls: %d", r.status)
 	}
 }
+
+func TestAssignmentIsTheManagersAndEveryReplicaPullsIt(t *testing.T) {
+	e := newEnv(t)
+	manager, staff, estate := e.token("coop"), e.token("coop-staff"), e.token("estate")
+	res := e.push(manager, clientA,
+		api.PushEntry{Seq: 1, Kind: api.KindNCAssign, NCID: ncOpen, Text: "coop-staff", Due: "2019-06-20"},
+		api.PushEntry{Seq: 2, Kind: api.KindNCAssign, NCID: ncOpen2, Text: "estate"},
+		api.PushEntry{Seq: 3, Kind: api.KindNCAssign, NCID: ncOpen2, Text: "coop-staff", Due: "20/06/2019"},
+		api.PushEntry{Seq: 4, Kind: api.KindNCAssign, NCID: "NC-171520-2019", Text: "coop-staff"},
+	)
+	for i, want := range []struct{ status, code string }{
+		{api.PushApplied, ""},
+		{api.PushRejected, api.CodeAssigneeUnknown}, // another organisation's account
+		{api.PushRejected, api.CodeBadEntry},        // not a date
+		{api.PushRejected, api.CodeNCNotFound},      // another organisation's NC
+	} {
+		if res[i].Status != want.status || res[i].Code != want.code {
+			t.Errorf("entry %d: got %s %s, want %s %s", i+1, res[i].Status, res[i].Code, want.status, want.code)
+		}
+	}
+	if a := res[0].Assignment; a == nil || a.Assignee != "coop-staff" || a.AssigneeName != "Jean-Paul Essomba" || a.AssignedBy != "coop" || a.Due != "2019-06-20" {
+		t.Errorf("the assignment: %+v", a)
+	}
+	// Staff cannot assign; the entry is refused alone.
+	if r := e.push(staff, clientB, api.PushEntry{Seq: 1, Kind: api.KindNCAssign, NCID: ncOpen, Text: "coop-staff"}); r[0].Code != api.CodeForbiddenRole {
+		t.Errorf("a staff's assignment: %+v", r[0])
+	}
+	// Every replica of coop pulls it; estate never sees it.
+	found := func(token string) *api.Assignment {
+		for _, c := range e.allChanges(token, 500) {
+			if c.Entity == api.EntityAssignment && c.ID == ncOpen && c.Op == api.OpUpsert {
+				var a api.Assignment
+				decode(t, c.Data, &a)
+				return &a
+			}
+		}
+		return nil
+	}
+	if a := found(staff); a == nil || a.Assignee != "coop-staff" {
+		t.Errorf("the staff's pull: %+v", a)
+	}
+	if a := found(estate); a != nil {
+		t.Errorf("estate pulled coop's assignment: %+v", a)
+	}
+	// Unassigning leaves a tombstone.
+	if r := e.push(manager, clientA, api.PushEntry{Seq: 5, Kind: api.KindNCAssign, NCID: ncOpen}); r[0].Status != api.PushApplied {
+		t.Fatalf("unassign: %+v", r[0])
+	}
+	if a := found(staff); a != nil {
+		t.Errorf("after unassigning: %+v", a)
+	}
+}

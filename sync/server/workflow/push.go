@@ -46,6 +46,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 		switch {
 		case !wellFormed:
 			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
+		case e.Due != "" && e.Kind != api.KindNCAssign:
+			res = rejected(e, api.CodeBadEntry, "due is for nc.assign only")
 		case u.OrgRole == api.OrgRoleStaff && managerKinds[e.Kind]:
 			// Refused as an entry, not as the request: the staff's other entries (drafts,
 			// files, messages) still apply, and the queue goes on.
@@ -69,6 +71,9 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushEvidenceRemove(tx, e)
 		case e.Kind == api.KindEvidenceSubmit:
 			res, err = pushEvidenceSubmit(tx, u, e, now)
+		case e.Kind == api.KindNCAssign:
+			res, err = wf.pushAssign(ctx, tx, u, e, now)
+			detail = e.Text + " " + e.Due
 		default:
 			res = rejected(e, api.CodeBadEntry, "unknown kind")
 		}
@@ -101,8 +106,8 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 }
 
 // managerKinds are the entries only an organisation's manager may push: sending to
-// FLOCERT.
-var managerKinds = map[string]bool{api.KindCASubmit: true, api.KindEvidenceSubmit: true}
+// FLOCERT, assigning NCs.
+var managerKinds = map[string]bool{api.KindCASubmit: true, api.KindEvidenceSubmit: true, api.KindNCAssign: true}
 
 func rejected(e api.PushEntry, code, msg string) api.PushResult {
 	return api.PushResult{Seq: e.Seq, Status: api.PushRejected, Code: code, Message: msg}
