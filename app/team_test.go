@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"context"
+	"os"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
@@ -87,5 +89,127 @@ func TestManagerManagesStaffFromTheApp(t *testing.T) {
 	srv.Close()
 	if _, err := a.Team.Accounts(); app.Code(err) != api.CodeNeedsConnection {
 		t.Errorf("accounts offline: %v, want needs_connection", err)
+	}
+}
+
+// syncOnce waits for the sync under way, then runs a fresh one to its end.
+func syncOnce(t *testing.T, a *app.App) {
+	t.Helper()
+	eventually(t, "the sync under way", func() bool { return !a.Sync.Status().Syncing })
+	before := a.Sync.Status().Version
+	if err := a.Sync.SyncNow(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a sync", func() bool {
+		s := a.Sync.Status()
+		return s.Version > before && !s.Syncing && s.Pending == 0
+	})
+}
+
+// The done-when test of the team: a manager and two staff of one organisation, each on a
+// replica of their own against the real server. Staff draft and attach; the manager
+// assigns and sends, exactly once; every author is recorded; a staff's Send is refused
+// and said.
+func TestTwoStaffAndAManagerWorkOnSeparateReplicas(t *testing.T) {
+	manager, srv, _, _ := loggedInApp(t)
+	awa, err := manager.Team.AddStaff("awa.field", "Awa Ndiaye")
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func(user, password string) *app.App {
+		a := newApp(t, t.TempDir(), &recorder{})
+		if _, err := a.Session.Login(srv.URL, user, password); err != nil {
+			t.Fatalf("login %s: %v", user, err)
+		}
+		eventually(t, user+"'s first sync", func() bool { s := a.Sync.Status(); return s.LastSync != "" && !s.Syncing })
+		return a
+	}
+	jean, field := login("coop-staff", "coop-staff"), login("awa.field", awa.Password)
+	const caNC, evNC = "NC-167140-2019", "NC-150424-2018"
+
+	// The manager assigns, offline-first: shown at once, then synced to every replica.
+	if _, err := manager.Team.Assign(caNC, "coop-staff", "2019-05-24"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := manager.Team.Assign(evNC, "awa.field", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jean.Team.Assign(caNC, "coop-staff", ""); app.Code(err) != api.CodeForbiddenRole {
+		t.Errorf("a staff's assignment: %v, want forbidden_role", err)
+	}
+	syncOnce(t, manager)
+	syncOnce(t, jean)
+	if mine, _ := jean.Team.Mine(); len(mine) != 1 || mine[0] != caNC {
+		t.Errorf("Jean's NCs: %v, want [%s]", mine, caNC)
+	}
+	due, _ := jean.Team.DueThisWeek()
+	if len(due) != 1 || due[0].Name != "Jean-Paul Essomba" || due[0].Items[0].AssignedBy != "coop" {
+		t.Errorf("due this week: %+v", due)
+	}
+
+	// Staff draft and attach; a staff's Send is refused and said.
+	const text = "Former les récolteurs au port des gants ; registre signé chaque semaine."
+	if _, err := jean.CA.SaveDraft(caNC, text); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jean.CA.Send(); app.Code(err) != api.CodeForbiddenRole {
+		t.Errorf("a staff's Send: %v, want forbidden_role", err)
+	}
+	file := t.TempDir() + "/registre.pdf"
+	if err := os.WriteFile(file, []byte("%PDF-1.4 registre des formations"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := field.Evidence.AddFiles(evNC, []string{file}); err != nil {
+		t.Fatal(err)
+	}
+	syncOnce(t, jean)
+	syncOnce(t, field)
+
+	// The manager sees both and sends them, once.
+	syncOnce(t, manager)
+	d, err := manager.Portal.NC(caNC)
+	if err != nil || d.SharedDraft == nil || d.SharedDraft.UpdatedBy != "coop-staff" || d.SharedDraft.Text != text {
+		t.Fatalf("the shared draft on the manager's replica: %+v, %v", d.SharedDraft, err)
+	}
+	if _, err := manager.CA.SetReady(caNC, d.SharedDraft.Text, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := manager.Evidence.SetReady(evNC, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second Send sends nothing again
+		if _, err := manager.CA.Send(); err != nil {
+			t.Fatal(err)
+		}
+		syncOnce(t, manager)
+	}
+	ncs, err := srv.NCs(context.Background(), "3542")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nc := range ncs {
+		switch nc.ID {
+		case caNC:
+			if len(nc.CAHistory) != 1 || nc.CAHistory[0].Text != text || nc.CAHistory[0].SubmittedBy == "" || nc.Stage != api.StageCASubmitted {
+				t.Errorf("the CA on the server: stage %s, history %+v", nc.Stage, nc.CAHistory)
+			}
+		case evNC:
+			if nc.Stage != api.StageEvidenceSubmitted {
+				t.Errorf("the evidence NC on the server: stage %s", nc.Stage)
+			}
+		}
+	}
+	ev, err := manager.Portal.NC(evNC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var by []string
+	for _, e := range ev.Evidence {
+		if e.Evidence.File.Name == "registre.pdf" {
+			by = append(by, e.Evidence.AddedBy)
+		}
+	}
+	if len(by) != 1 || by[0] != "awa.field" {
+		t.Errorf("the attached file's author on the manager's replica: %v, want [awa.field]", by)
 	}
 }

@@ -64,7 +64,11 @@ Without a command, the desktop app opens. Commands run without a window:
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, sent, open, history, all
+  nc list --mine                   only the NCs assigned to me
   nc show NC-… [--json]            one NC: its corrective measure, thread, what is expected
+  nc assign NC-… --to USER [--due YYYY-MM-DD]
+                                   make USER responsible, with an internal due date (manager;
+                                   works offline, synced); --none removes the assignment
   ca draft NC-… --text TEXT        save a corrective measure as a draft
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send [--json]                    send every CA and evidence marked ready, then sync

@@ -283,6 +283,9 @@ type Evidence struct {
 	Subject string    `json:"subject"`
 	File    FileRef   `json:"file"`
 	AddedAt time.Time `json:"added_at"`
+	// AddedBy is the username of the account that attached it (from its token; empty for
+	// files attached before authors were recorded, and the demo's).
+	AddedBy string `json:"added_by,omitempty"`
 	// Submitted is set when the file was sent to FLOCERT with the NC's evidence; until
 	// then the organisation may remove it or change its subject.
 	Submitted bool `json:"submitted,omitempty"`

@@ -64,7 +64,7 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushGeneralMessage(tx, u, clientID, e, now)
 			detail = e.Text
 		case e.Kind == api.KindEvidenceAdd:
-			res, err = pushEvidenceAdd(tx, wf.limits, e, now)
+			res, err = pushEvidenceAdd(tx, u, wf.limits, e, now)
 		case e.Kind == api.KindEvidenceSubject:
 			res, err = pushEvidenceSubject(tx, e)
 		case e.Kind == api.KindEvidenceRemove:

@@ -10,12 +10,28 @@ export function AddStaff(arg1, arg2) {
   return window['go']['team']['Team']['AddStaff'](arg1, arg2);
 }
 
+export function Assign(arg1, arg2, arg3) {
+  return window['go']['team']['Team']['Assign'](arg1, arg2, arg3);
+}
+
+export function Assignments() {
+  return window['go']['team']['Team']['Assignments']();
+}
+
 export function Disable(arg1) {
   return window['go']['team']['Team']['Disable'](arg1);
 }
 
+export function DueThisWeek() {
+  return window['go']['team']['Team']['DueThisWeek']();
+}
+
 export function Enable(arg1) {
   return window['go']['team']['Team']['Enable'](arg1);
+}
+
+export function Mine() {
+  return window['go']['team']['Team']['Mine']();
 }
 
 export function ResetPassword(arg1) {
