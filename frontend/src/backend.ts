@@ -18,6 +18,7 @@ import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   About,
   Account,
+  Assignment,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -232,3 +233,7 @@ export const teamDisable = (username: string) => call<Account>(TeamAPI.Disable(u
 export const teamEnable = (username: string) => call<Account>(TeamAPI.Enable(username))
 /** A new temporary password for a staff account; its sessions end. */
 export const teamResetPassword = (username: string) => call<Account>(TeamAPI.ResetPassword(username))
+/** Every NC's responsible person, as synced or set here (offline). */
+export const teamAssignments = () => call<Assignment[] | null>(TeamAPI.Assignments())
+/** Assigns an NC (manager; offline, synced); an empty username removes the assignment. */
+export const teamAssign = (ncID: string, username: string, due: string) => call<Assignment | null>(TeamAPI.Assign(ncID, username, due))

@@ -397,3 +397,5 @@ export interface PartnerStatus extends Partner {
 // ---- Team (app/team) ----
 /** An account of the organisation; password only right after a creation or a reset. */
 export type Account = Model<team.Account, { role: 'manager' | 'staff' | string }>
+/** An NC's responsible person and internal due date (nc.assign; usernames, not names). */
+export type Assignment = Model<api.Assignment, { due?: ApiDate; assigned_at: Timestamp }>

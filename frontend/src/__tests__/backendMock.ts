@@ -24,6 +24,8 @@ const mock = {
   sessionState: vi.fn(),
   searchPartners: vi.fn(),
   teamAccounts: vi.fn(),
+  teamAssignments: vi.fn(),
+  teamAssign: vi.fn(),
   teamAddStaff: vi.fn(),
   teamDisable: vi.fn(),
   teamEnable: vi.fn(),

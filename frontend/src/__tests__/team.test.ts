@@ -90,3 +90,49 @@ describe('the Team page', () => {
     expect(useTeamStore().error).toBe('needs_connection')
   })
 })
+
+describe('assignment and the Mine filter', () => {
+  const assignment = (nc_id: string, assignee: string) => ({
+    nc_id, assignee, assignee_name: assignee === 'u' ? 'Awa Ndiaye' : 'Jean', due: '2019-05-24',
+    assigned_by: 'coop', assigned_by_name: 'Marie Ngo Bassa', assigned_at: '2019-05-20T10:00:00Z', revision: 1,
+  })
+
+  it.each([
+    ['fr', 'Les miennes (1)'],
+    ['es', 'Las mías (1)'],
+  ] as const)('counts my NCs and shows only them (%s)', async (lang, label) => {
+    b.ncs.mockResolvedValue([ncRow({ id: 'NC-1-2019' }), ncRow({ id: 'NC-2-2019' })])
+    b.teamAssignments.mockResolvedValue([assignment('NC-2-2019', 'u'), assignment('NC-1-2019', 'jean')])
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang, pinia: as('staff') })
+    expect(wrapper.get('[data-testid=filter-mine]').text()).toBe(label)
+    expect(wrapper.findAll('[data-testid=nc-row]').length).toBe(2)
+    await wrapper.get('[data-testid=filter-mine]').trigger('click')
+    expect(wrapper.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))).toEqual(['NC-2-2019'])
+  })
+
+  it('lets the manager assign, and says why an assignment was refused', async () => {
+    b.teamAssignments.mockResolvedValue([])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('manager') })
+    expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Nobody is responsible')
+    b.teamAssign.mockResolvedValueOnce(assignment('NC-1-2019', 'u'))
+    b.teamAssignments.mockResolvedValue([assignment('NC-1-2019', 'u')])
+    await wrapper.get('[data-testid=assign-who]').setValue('awa')
+    await wrapper.get('[data-testid=assign-due]').setValue('2019-05-24')
+    await wrapper.get('[data-testid=assign-save]').trigger('click')
+    await flushPromises()
+    expect(b.teamAssign).toHaveBeenCalledWith('NC-1-2019', 'awa', '2019-05-24')
+    expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Responsible: Awa Ndiaye')
+    b.teamAssign.mockRejectedValueOnce(new Error('forbidden_role'))
+    await wrapper.get('[data-testid=assign-save]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=assign-error]').text()).toContain("Only your organisation's manager")
+  })
+
+  it('hides the assignment form from staff', async () => {
+    b.teamAssignments.mockResolvedValue([])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('staff') })
+    expect(wrapper.find('[data-testid=assign-save]').exists()).toBe(false)
+  })
+})

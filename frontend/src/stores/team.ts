@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { Account } from '../types'
+import type { Account, Assignment } from '../types'
 
 /**
  * The organisation's accounts, as its manager manages them with the server: nothing
@@ -14,6 +14,32 @@ export const useTeamStore = defineStore('team', () => {
   const error = ref('')
   /** The temporary password just made, shown once with whose it is. */
   const issued = ref<Account | null>(null)
+
+  /** Every NC's assignment, by NC id (read from the replica: works offline). */
+  const assignments = ref<Record<string, Assignment>>({})
+
+  async function loadAssignments() {
+    try {
+      const list = (await backend.teamAssignments()) ?? []
+      assignments.value = Object.fromEntries(list.map((a) => [a.nc_id, a]))
+    } catch (e) {
+      error.value = backend.errorCode(e)
+    }
+  }
+
+  /** assign queues an assignment (shown at once); it returns '' or the error code. */
+  async function assign(ncID: string, username: string, due: string): Promise<string> {
+    try {
+      await backend.teamAssign(ncID, username.trim(), due)
+      await loadAssignments()
+      return ''
+    } catch (e) {
+      return backend.errorCode(e)
+    }
+  }
+
+  /** The NCs assigned to username. */
+  const mineOf = (username: string) => Object.values(assignments.value).filter((a) => a.assignee === username).map((a) => a.nc_id)
 
   async function load() {
     try {
@@ -49,5 +75,5 @@ export const useTeamStore = defineStore('team', () => {
   const enable = (username: string) => act(username, () => backend.teamEnable(username))
   const resetPassword = (username: string) => act(username, () => backend.teamResetPassword(username), true)
 
-  return { accounts, loaded, busy, error, issued, load, addStaff, disable, enable, resetPassword }
+  return { accounts, loaded, busy, error, issued, assignments, load, loadAssignments, assign, mineOf, addStaff, disable, enable, resetPassword }
 })
