@@ -19,6 +19,7 @@ import type {
   About,
   Account,
   Assignment,
+  DueSoon,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -237,3 +238,5 @@ export const teamResetPassword = (username: string) => call<Account>(TeamAPI.Res
 export const teamAssignments = () => call<Assignment[] | null>(TeamAPI.Assignments())
 /** Assigns an NC (manager; offline, synced); an empty username removes the assignment. */
 export const teamAssign = (ncID: string, username: string, due: string) => call<Assignment | null>(TeamAPI.Assign(ncID, username, due))
+/** The internal due dates of the coming week (and overdue ones), by person. */
+export const teamDueThisWeek = () => call<DueSoon[] | null>(TeamAPI.DueThisWeek())

@@ -399,3 +399,9 @@ export interface PartnerStatus extends Partner {
 export type Account = Model<team.Account, { role: 'manager' | 'staff' | string }>
 /** An NC's responsible person and internal due date (nc.assign; usernames, not names). */
 export type Assignment = Model<api.Assignment, { due?: ApiDate; assigned_at: Timestamp }>
+/** What one person must finish by an internal due date within a week (overdue included). */
+export interface DueSoon {
+  assignee: string
+  name: string
+  items: Assignment[] | null
+}

@@ -26,6 +26,7 @@ const mock = {
   teamAccounts: vi.fn(),
   teamAssignments: vi.fn(),
   teamAssign: vi.fn(),
+  teamDueThisWeek: vi.fn(),
   teamAddStaff: vi.fn(),
   teamDisable: vi.fn(),
   teamEnable: vi.fn(),

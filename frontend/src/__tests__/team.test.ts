@@ -136,3 +136,16 @@ describe('assignment and the Mine filter', () => {
     expect(wrapper.find('[data-testid=assign-save]').exists()).toBe(false)
   })
 })
+
+describe('the dashboard', () => {
+  it('shows what is due this week per person', async () => {
+    b.teamDueThisWeek.mockResolvedValue([{ assignee: 'coop-staff', name: 'Jean-Paul Essomba', items: [{
+      nc_id: 'NC-1-2019', assignee: 'coop-staff', assignee_name: 'Jean-Paul Essomba', due: '2019-05-24',
+      assigned_by: 'coop', assigned_by_name: 'Marie', assigned_at: '2019-05-20T10:00:00Z', revision: 1 }] }])
+    const { default: DashboardView } = await import('../views/DashboardView.vue')
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', pinia: as('manager') })
+    expect(wrapper.get('[data-testid=dashboard-due-week]').text()).toContain('Échéances internes de la semaine')
+    expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('Jean-Paul Essomba')
+    expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('NC-1-2019')
+  })
+})

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { Account, Assignment } from '../types'
+import type { Account, Assignment, DueSoon } from '../types'
 
 /**
  * The organisation's accounts, as its manager manages them with the server: nothing
@@ -35,6 +35,16 @@ export const useTeamStore = defineStore('team', () => {
       return ''
     } catch (e) {
       return backend.errorCode(e)
+    }
+  }
+
+  /** The dashboard's internal due dates of the week, by person. */
+  const dueSoon = ref<DueSoon[]>([])
+  async function loadDueSoon() {
+    try {
+      dueSoon.value = (await backend.teamDueThisWeek()) ?? []
+    } catch (e) {
+      error.value = backend.errorCode(e)
     }
   }
 
@@ -75,5 +85,5 @@ export const useTeamStore = defineStore('team', () => {
   const enable = (username: string) => act(username, () => backend.teamEnable(username))
   const resetPassword = (username: string) => act(username, () => backend.teamResetPassword(username), true)
 
-  return { accounts, loaded, busy, error, issued, assignments, load, loadAssignments, assign, mineOf, addStaff, disable, enable, resetPassword }
+  return { accounts, loaded, busy, error, issued, assignments, dueSoon, load, loadAssignments, loadDueSoon, assign, mineOf, addStaff, disable, enable, resetPassword }
 })
