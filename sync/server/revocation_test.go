@@ -162,7 +162,7 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	for _, q := range []string{`ALTER TABLE tokens DROP COLUMN revoked`, `DROP INDEX tokens_family`, `ALTER TABLE tokens DROP COLUMN family`,
 		`ALTER TABLE tokens DROP COLUMN spent_at`,
 		`DROP TABLE crash_reports`, `DROP TABLE operators`, `DROP TABLE directory_seq`, // the later migrations' tables, made again by the upgrade
-		`DROP INDEX users_org`, `ALTER TABLE users DROP COLUMN org_role`, `ALTER TABLE users DROP COLUMN disabled`, // migration 9's
+		`DROP INDEX users_org`, `ALTER TABLE users DROP COLUMN org_role`, `ALTER TABLE users DROP COLUMN disabled`, // migration 8's
 		`DELETE FROM schema_migrations WHERE version >= 4`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

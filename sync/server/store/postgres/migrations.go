@@ -190,7 +190,7 @@ CREATE TABLE operators (
 	data   TEXT NOT NULL
 );
 `},
-	{6, "roles in the organisation and disabled accounts", `
+	{5, "roles in the organisation and disabled accounts", `
 -- Every existing client user was the organisation's one login: a manager.
 ALTER TABLE users ADD COLUMN org_role TEXT NOT NULL DEFAULT 'manager' CHECK (org_role IN ('manager', 'staff'));
 ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;

@@ -193,7 +193,7 @@ CREATE TABLE operators (
 	data   TEXT NOT NULL
 );
 `},
-	{9, "roles in the organisation and disabled accounts", `
+	{8, "roles in the organisation and disabled accounts", `
 -- Every existing client user was the organisation's one login: a manager.
 ALTER TABLE users ADD COLUMN org_role TEXT NOT NULL DEFAULT 'manager' CHECK (org_role IN ('manager', 'staff'));
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
