@@ -19,6 +19,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/requests"
 	"github.com/ecert-desktop/ecert-desktop/app/salvage"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/team"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
 )
 
@@ -69,6 +70,7 @@ type App struct {
 	Export   *exports.Export
 	Audit    *audit.Audit
 	Requests *requests.Requests
+	Team     *team.Team
 
 	cfg       Config
 	base      *base
@@ -120,12 +122,14 @@ func New(cfg Config) *App {
 	a.Audit = audit.New(audit.Config{Context: ctx, Store: func() *store.Store { return b.store }, Client: a.Sync.anyClient, Fail: b.fail})
 	a.Requests = requests.New(requests.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
 		Kick: a.Sync.kick, Fail: b.fail})
+	a.Team = team.New(team.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
+		Client: a.Sync.anyClient, User: a.Session.user, Kick: a.Sync.kick, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests, a.Chains}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests, a.Chains, a.Team}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

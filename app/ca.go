@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/team"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -229,6 +230,9 @@ func (c *CA) sendPreview(ctx context.Context) (SendPreview, error) {
 // send queues every CA marked ready (the portal's Envoyer) and starts a sync: they go
 // now when online, else as soon as the connection returns. CAs not marked ready stay.
 func (c *CA) send(ctx context.Context) (SendResult, error) {
+	if u, ok := c.sync.session.user(ctx); ok && !team.RoleOf(u).CanSend() {
+		return SendResult{}, &CodeError{Code: api.CodeForbiddenRole} // the manager sends
+	}
 	p, err := c.sendPreview(ctx)
 	if err != nil {
 		return SendResult{}, err

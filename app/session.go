@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/team"
 	"github.com/ecert-desktop/ecert-desktop/app/vault"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -136,7 +137,17 @@ func (s *Session) state(ctx context.Context) SessionState {
 	st.TokenStore, _ = s.store.Meta(ctx, metaVault)
 	st.Server, st.Username, st.Name = server, saved.User.Username, saved.User.Name
 	st.OrgID, st.OrgName = saved.User.OrgID, saved.User.OrgName
+	st.OrgRole = string(team.RoleOf(saved.User))
 	return st
+}
+
+// user returns the logged-in user as the last login or refresh told it.
+func (s *Session) user(ctx context.Context) (api.User, bool) {
+	saved, _, err := s.saved(ctx)
+	if err != nil || saved == nil {
+		return api.User{}, false
+	}
+	return saved.User, true
 }
 
 // saved returns the saved session with its tokens and its server; nil when there is

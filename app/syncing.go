@@ -137,6 +137,8 @@ func (s *Sync) start(c *client.Client) {
 			reason = api.CodeSessionExpired
 		case errors.Is(err, engine.ErrPasswordChanged):
 			reason = api.CodePasswordChanged
+		case errors.Is(err, engine.ErrAccountDisabled):
+			reason = api.CodeAccountDisabled
 		default:
 			return
 		}

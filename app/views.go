@@ -14,6 +14,9 @@ type SessionState struct {
 	Name     string `json:"name"`
 	OrgID    string `json:"org_id"`
 	OrgName  string `json:"org_name"`
+	// OrgRole is the user's role in the organisation: manager (everything) or staff
+	// (no Send to FLOCERT, no account management); the window hides what it cannot do.
+	OrgRole string `json:"org_role"`
 	// HasData is true when the replica holds a synced organisation: the app can open
 	// on it even with no connection.
 	HasData bool `json:"has_data"`

@@ -47,6 +47,7 @@ var commands = map[string]func(*cmd, []string) error{
 	"password": (*cmd).password,
 	"settings": (*cmd).settings,
 	"audit":    (*cmd).audit,
+	"staff":    (*cmd).staff,
 	// Hidden, for the tests of crash reports: crashes on purpose.
 	crashCommand: (*cmd).crash,
 }
@@ -67,7 +68,11 @@ Without a command, the desktop app opens. Commands run without a window:
   sync                             pull what changed on the server, download files
   status [--json]                  what the local replica holds, last sync, pending items
   nc list [--filter F] [--json]    the non-conformities; F: ca, evidence, sent, open, history, all
+  nc list --mine                   only the NCs assigned to me
   nc show NC-… [--json]            one NC: its corrective measure, thread, what is expected
+  nc assign NC-… --to USER [--due YYYY-MM-DD]
+                                   make USER responsible, with an internal due date (manager;
+                                   works offline, synced); --none removes the assignment
   ca draft NC-… --text TEXT        save a corrective measure as a draft
   ca ready NC-… [--text TEXT]      mark it ready to send (--undo takes the mark off)
   send [--json]                    send every CA and evidence marked ready, then sync
@@ -108,6 +113,11 @@ Without a command, the desktop app opens. Commands run without a window:
   version [--json]                 the version, commit, build date and web view
   update [--check] [--json]        check the server's signed release; without --check,
                                    install it (Windows) or say how (Linux packages)
+  staff list [--json]              the organisation's accounts (manager; needs the connection)
+  staff add USERNAME --name NAME   a staff account: drafts and evidence, never Send; prints
+                                   its temporary password
+  staff disable|enable USERNAME    disable (its sessions end at once) or enable it again
+  staff reset USERNAME             a new temporary password; its sessions end
   settings crash-reports [on|off]  send reports of the app's crashes at each sync (no
                                    personal data: code locations, versions, system)
   settings proxy [URL|--none|--auto] [--user U]

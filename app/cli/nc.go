@@ -17,20 +17,29 @@ func (c *cmd) nc(args []string) error {
 	if len(args) > 0 && args[0] == "show" {
 		return c.ncShow(args[1:])
 	}
-	if len(args) == 0 || args[0] != "list" {
-		return usageError("nc needs a sub-command: list or show")
+	if len(args) > 0 && args[0] == "assign" {
+		return c.ncAssign(args[1:])
 	}
-	var asJSON bool
+	if len(args) == 0 || args[0] != "list" {
+		return usageError("nc needs a sub-command: list, show or assign")
+	}
+	var asJSON, mine bool
 	var filter string
 	if _, err := c.flags("nc list", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "JSON output")
 		fs.StringVar(&filter, "filter", app.FilterAll, "ca, evidence, sent, open, history or all")
+		fs.BoolVar(&mine, "mine", false, "only the NCs assigned to me")
 	}); err != nil {
 		return err
 	}
 	rows, err := c.app.Portal.NCs(filter)
 	if err != nil {
 		return err
+	}
+	if mine {
+		if rows, err = c.onlyMine(rows); err != nil {
+			return err
+		}
 	}
 	if asJSON {
 		return writeJSON(c.stdout, rows)

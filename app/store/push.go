@@ -54,7 +54,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 // than skipping ahead. A draft goes with the draft revision the text builds on now.
 func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, error) {
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT o.seq, o.kind, o.nc_id, o.text, o.base_revision, o.created_at,
-			COALESCE(l.draft_base, 0), o.evidence_id, o.file, o.chain
+			COALESCE(l.draft_base, 0), o.evidence_id, o.file, o.chain, o.due
 		FROM outbox o LEFT JOIN ca_local l ON l.nc_id = o.nc_id
 		WHERE o.state = ? ORDER BY o.seq LIMIT ?`, OutboxPending, max)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) PendingPush(ctx context.Context, max int) ([]api.PushEntry, erro
 		var e api.PushEntry
 		var created, file, chain string
 		var draftBase int64
-		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file, &chain); err != nil {
+		if err := rows.Scan(&e.Seq, &e.Kind, &e.NCID, &e.Text, &e.BaseRevision, &created, &draftBase, &e.EvidenceID, &file, &chain, &e.Due); err != nil {
 			return nil, s.db.noted(err)
 		}
 		if chain != "" {
@@ -179,6 +179,10 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 					return err
 				}
 			}
+		case api.KindNCAssign: // the server's assignment (nil: nobody) replaces the one shown
+			if err := applyAssignment(ctx, tx, e.NCID, r.Assignment); err != nil {
+				return err
+			}
 		case api.KindMessage, api.KindMessageGeneral:
 			m := api.Message{ID: r.MessageID, NCID: e.NCID, Author: author, AuthorRole: api.RoleClient, Body: e.Text, SentAt: now.UTC()}
 			if r.MessageID != "" {
@@ -212,7 +216,7 @@ func applyResult(ctx context.Context, tx *sql.Tx, e OutboxEntry, r api.PushResul
 			OutboxRejected, r.Code, r.Message, e.Seq); err != nil {
 			return err
 		}
-		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral || e.Kind == api.KindChangeRequest || strings.HasPrefix(e.Kind, "chain.") {
+		if e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral || e.Kind == api.KindChangeRequest || e.Kind == api.KindNCAssign || strings.HasPrefix(e.Kind, "chain.") {
 			return nil
 		}
 		return backToDraft(ctx, tx, e.NCID, r.Code, stamp)

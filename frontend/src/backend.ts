@@ -17,6 +17,7 @@ import * as ExportAPI from '../wailsjs/go/exports/Export'
 import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import * as AuditAPI from '../wailsjs/go/audit/Audit'
 import * as RequestsAPI from '../wailsjs/go/requests/Requests'
+import * as TeamAPI from '../wailsjs/go/team/Team'
 import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   ChangeProposal,
@@ -24,6 +25,9 @@ import type {
   About,
   ChainEdit,
   ChainsView,
+  Account,
+  Assignment,
+  DueSoon,
   AttachResult,
   AuditRow,
   AuditCycle,
@@ -259,3 +263,18 @@ export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.Save
 
 /** The changes made to an NC on this computer, oldest first. */
 export const ncTrail = (ncId: string) => call<TrailEntry[] | null>(AuditAPI.NCTrail(ncId))
+
+// ---- Team: the organisation's accounts (its manager; online only, never queued) ----
+export const teamAccounts = () => call<Account[] | null>(TeamAPI.Accounts())
+/** Creates a staff account; the answer carries its temporary password, shown once. */
+export const teamAddStaff = (username: string, name: string) => call<Account>(TeamAPI.AddStaff(username, name))
+export const teamDisable = (username: string) => call<Account>(TeamAPI.Disable(username))
+export const teamEnable = (username: string) => call<Account>(TeamAPI.Enable(username))
+/** A new temporary password for a staff account; its sessions end. */
+export const teamResetPassword = (username: string) => call<Account>(TeamAPI.ResetPassword(username))
+/** Every NC's responsible person, as synced or set here (offline). */
+export const teamAssignments = () => call<Assignment[] | null>(TeamAPI.Assignments())
+/** Assigns an NC (manager; offline, synced); an empty username removes the assignment. */
+export const teamAssign = (ncID: string, username: string, due: string) => call<Assignment | null>(TeamAPI.Assign(ncID, username, due))
+/** The internal due dates of the coming week (and overdue ones), by person. */
+export const teamDueThisWeek = () => call<DueSoon[] | null>(TeamAPI.DueThisWeek())

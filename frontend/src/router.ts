@@ -13,6 +13,7 @@ export const MENU = [
   { key: 'files', label: 'menu.files' },
   { key: 'checklist', label: 'menu.checklist' },
   { key: 'partners', label: 'menu.partners' },
+  { key: 'team', label: 'menu.team' },
   { key: 'account', label: 'menu.account' },
 ] as const
 
@@ -36,6 +37,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/partners', name: 'partners', component: () => import('./views/PartnersView.vue') },
   // FairMonitor: the supply chains, under the partners' menu.
   { path: '/partners/chains', name: 'chains', component: () => import('./views/ChainsView.vue') },
+  { path: '/team', name: 'team', component: () => import('./views/TeamView.vue') },
   { path: '/:rest(.*)*', redirect: '/portal' },
 ]
 

@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app, cycle, proxyprefs, requests } from '../wailsjs/go/models'
+import type { api, app, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -125,7 +125,8 @@ export type Evidence = Model<api.Evidence, { file: FileRef; added_at: Timestamp;
  */
 /** The organisation's thread with FLOCERT about no NC, and what waits to be sent in it. */
 export type GeneralThread = Model<app.GeneralThread, { messages: Message[] | null; pending: PendingMessage[] | null }>
-export type SessionState = Model<app.SessionState, { recovery?: Recovery | null }>
+/** org_role: manager (everything) or staff (never Send, no accounts); older states lack it. */
+export type SessionState = Model<app.SessionState, { recovery?: Recovery | null; org_role?: 'manager' | 'staff' | string }>
 export type Recovery = Model<app.Recovery>
 export type LoginDefaults = Model<app.LoginDefaults>
 /** version grows with every change: a lower version is an older status. */
@@ -489,4 +490,16 @@ export interface TrailEntry {
   hash: string
   /** The server holds the entry. */
   sent: boolean
+}
+
+// ---- Team (app/team) ----
+/** An account of the organisation; password only right after a creation or a reset. */
+export type Account = Model<team.Account, { role: 'manager' | 'staff' | string }>
+/** An NC's responsible person and internal due date (nc.assign; usernames, not names). */
+export type Assignment = Model<api.Assignment, { due?: ApiDate; assigned_at: Timestamp }>
+/** What one person must finish by an internal due date within a week (overdue included). */
+export interface DueSoon {
+  assignee: string
+  name: string
+  items: Assignment[] | null
 }

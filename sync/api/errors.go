@@ -77,6 +77,14 @@ const (
 	CodePasswordCommon     = "password_common"
 	// CodePartnerUnknown: no operator of the directory has this FLO ID.
 	CodePartnerUnknown = "partner_unknown"
+	// CodeForbiddenRole: the user's role in the organisation may not do this (a staff
+	// account sending to FLOCERT or managing accounts). Also a push entry's refusal.
+	CodeForbiddenRole = "forbidden_role"
+	// CodeAccountDisabled: the organisation's manager disabled this account; its
+	// sessions ended at once.
+	CodeAccountDisabled = "account_disabled"
+	// CodeUsernameTaken: a new account's username is already someone's.
+	CodeUsernameTaken = "username_taken"
 )
 
 // StatusHashMismatch is the HTTP status of CodeHashMismatch.
@@ -110,6 +118,7 @@ const (
 	CodeNoChange           = "no_change"            // the request changes nothing
 	CodeContactNotFound    = "contact_not_found"    // no such contact of the organisation
 	CodeContactNotEditable = "contact_not_editable" // FLOCERT's staff are not the organisation's to change
+	CodeAssigneeUnknown    = "assignee_unknown"     // not an active account of the organisation
 )
 
 // Codes of the desktop's HTTP client.
@@ -204,8 +213,12 @@ var Codes = []CodeInfo{
 	{Code: CodePasswordIsUsername, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePasswordCommon, Origin: FromAPI, Status: 400, Translated: true},
 	{Code: CodePartnerUnknown, Origin: FromAPI, Status: 404, Translated: true},
+	{Code: CodeForbiddenRole, Origin: FromAPI, Status: 403, Translated: true},
+	{Code: CodeAccountDisabled, Origin: FromAPI, Status: 401, Translated: true},
+	{Code: CodeUsernameTaken, Origin: FromAPI, Status: 409, Translated: true},
 
 	{Code: CodeNCNotFound, Origin: FromPush, Translated: true},
+	{Code: CodeAssigneeUnknown, Origin: FromPush, Translated: true},
 	{Code: CodeNCClosed, Origin: FromPush, Translated: true},
 	{Code: CodeNotAwaitingCA, Origin: FromPush, Translated: true},
 	{Code: CodeEmptyText, Origin: FromPush, Translated: true},

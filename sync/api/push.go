@@ -33,6 +33,13 @@ const (
 	// analyst's replies in that thread.
 	KindMessageGeneral = "message.general"
 	// KindChainAdd and KindChainRemove (chains.go) edit the organisation's supply chains.
+
+	// KindNCAssign names the organisation's responsible person of an NC and its internal
+	// due date (the organisation's own, never FLOCERT's). Text is the assignee's username
+	// (empty: nobody), Due is YYYY-MM-DD or empty. The organisation's manager only
+	// (staff: rejected forbidden_role); the last assignment the server applies wins, and
+	// every replica pulls it (EntityAssignment).
+	KindNCAssign = "nc.assign"
 )
 
 // PushRequest is the body of POST /push.
@@ -66,6 +73,8 @@ type PushEntry struct {
 	Change *ChangeProposal `json:"change,omitempty"`
 	// Chain is for the chain kinds (see chains.go).
 	Chain *ChainLink `json:"chain,omitempty"`
+	// Due is the internal due date of nc.assign (YYYY-MM-DD), empty for none.
+	Due string `json:"due,omitempty"`
 }
 
 // Push result statuses.
@@ -100,6 +109,8 @@ type PushResult struct {
 	Request *ChangeRequest `json:"request,omitempty"`
 	// Chain is the chain's partner after an applied chain.add.
 	Chain *ChainLink `json:"chain,omitempty"`
+	// Assignment is the NC's assignment after an applied nc.assign (absent: nobody).
+	Assignment *Assignment `json:"assignment,omitempty"`
 }
 
 // PushResponse answers POST /push.

@@ -56,6 +56,9 @@ type User struct {
 	Role     Role   `json:"role"`
 	OrgID    string `json:"org_id,omitempty"`
 	OrgName  string `json:"org_name,omitempty"`
+	// OrgRole is what a client user may do in its organisation (manager or staff);
+	// empty for analysts and auditors.
+	OrgRole OrgRole `json:"org_role,omitempty"`
 }
 
 // Error is the body of every non-2xx answer. Code is stable and machine-readable;
@@ -83,7 +86,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
-	EntityCADraft, EntityLimits, EntityChangeRequest, EntityChainLink,
+	EntityCADraft, EntityLimits, EntityChangeRequest, EntityChainLink, EntityAssignment,
 }
 
 // Change operations.
@@ -280,6 +283,9 @@ type Evidence struct {
 	Subject string    `json:"subject"`
 	File    FileRef   `json:"file"`
 	AddedAt time.Time `json:"added_at"`
+	// AddedBy is the username of the account that attached it (from its token; empty for
+	// files attached before authors were recorded, and the demo's).
+	AddedBy string `json:"added_by,omitempty"`
 	// Submitted is set when the file was sent to FLOCERT with the NC's evidence; until
 	// then the organisation may remove it or change its subject.
 	Submitted bool `json:"submitted,omitempty"`

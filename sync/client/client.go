@@ -119,6 +119,12 @@ var passwordCodes = map[string]bool{
 	api.CodePasswordIsUsername: true, api.CodePasswordCommon: true,
 }
 
+// accountCodes are the API's codes about the organisation's accounts and roles, passed
+// on as they are.
+var accountCodes = map[string]bool{
+	api.CodeAccountDisabled: true, api.CodeForbiddenRole: true, api.CodeUsernameTaken: true,
+}
+
 // ChangePassword changes the user's password on the server. This session goes on; the
 // user's other sessions end (their calls get password_changed). Refusals carry the
 // codes wrong_password, password_too_short, password_is_username, password_common and
@@ -241,8 +247,8 @@ func (c *Client) authed(ctx context.Context, fn func(token string) error) error 
 	if !errors.As(err, &e) || e.Status != http.StatusUnauthorized {
 		return err
 	}
-	if e.Code == api.CodePasswordChanged {
-		return err // says why: the user changed the password elsewhere
+	if e.Code == api.CodePasswordChanged || e.Code == api.CodeAccountDisabled {
+		return err // says why: the password changed elsewhere, or the manager disabled the account
 	}
 	if e.Code != api.CodeTokenExpired {
 		return &Error{Code: api.CodeSessionExpired, Status: e.Status, Err: e}
@@ -262,7 +268,7 @@ func (c *Client) refresh(ctx context.Context, old api.Session) error {
 	var s api.Session
 	err := c.call(ctx, http.MethodPost, "/auth/refresh", "", api.RefreshRequest{RefreshToken: old.RefreshToken}, &s)
 	var e *Error
-	if errors.As(err, &e) && e.Code == api.CodePasswordChanged {
+	if errors.As(err, &e) && (e.Code == api.CodePasswordChanged || e.Code == api.CodeAccountDisabled) {
 		return err
 	}
 	if errors.As(err, &e) && (e.Status == http.StatusUnauthorized || e.Status == http.StatusBadRequest) {
@@ -366,7 +372,7 @@ func apiError(status int, body []byte) error {
 		e.Code = api.CodeOverloaded // the server sheds load: retry after Retry-After
 	case apiErr.Code == api.CodeUploadInterrupted || apiErr.Code == api.CodeUploadLocked:
 		e.Code = apiErr.Code // another request for the upload: ask the offset and go on
-	case passwordCodes[apiErr.Code]:
+	case passwordCodes[apiErr.Code], accountCodes[apiErr.Code]:
 		e.Code = apiErr.Code // the user can act on each: say which
 	case status == http.StatusUnauthorized:
 		e.Code = api.CodeSessionExpired

@@ -116,6 +116,10 @@ var ErrSessionExpired = errors.New("session expired")
 // user changed the password elsewhere: the user logs in again with the new one.
 var ErrPasswordChanged = errors.New("password changed elsewhere")
 
+// ErrAccountDisabled is returned by Serve when the organisation's manager disabled the
+// account: its sessions ended; nothing syncs until it is enabled and logs in again.
+var ErrAccountDisabled = errors.New("account disabled")
+
 // Serve syncs at once, then on every Interval, on SyncNow, and — after a failure —
 // with exponential backoff and jitter until the server answers again. It returns
 // ctx.Err() when ctx is done, ErrSessionExpired or ErrPasswordChanged.
@@ -134,6 +138,8 @@ func (e *Engine) Serve(ctx context.Context) error {
 			return ErrSessionExpired
 		case client.Code(err) == api.CodePasswordChanged:
 			return ErrPasswordChanged
+		case client.Code(err) == api.CodeAccountDisabled:
+			return ErrAccountDisabled
 		default:
 			failures++
 			// Never sooner than the server asked (an overloaded server's Retry-After).

@@ -119,7 +119,7 @@ func (e *Engine) uploadFiles(ctx context.Context, up Uploader, rem UploadRemote,
 			left--
 			if err != nil {
 				code := client.Code(err)
-				if code == "" || client.Temporary(err) || code == api.CodeSessionExpired || code == api.CodePasswordChanged || errors.Is(err, errPaused) {
+				if code == "" || client.Temporary(err) || code == api.CodeSessionExpired || code == api.CodePasswordChanged || code == api.CodeAccountDisabled || errors.Is(err, errPaused) {
 					return fmt.Errorf("upload %s: %w", f.Name, err)
 				}
 				// Refused for good (too large, type, quota): the other files go on.

@@ -163,6 +163,7 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 		`ALTER TABLE tokens DROP COLUMN spent_at`,
 		`DROP TABLE crash_reports`, `DROP TABLE operators`, `DROP TABLE directory_seq`, // the later migrations' tables, made again by the upgrade
 		`DROP TABLE login_failures`, `DROP TABLE login_slots`, `DROP TABLE trail_entries`, `DROP TABLE trail_heads`,
+		`DROP INDEX users_org`, `ALTER TABLE users DROP COLUMN org_role`, `ALTER TABLE users DROP COLUMN disabled`, // migration 10's
 		`DELETE FROM schema_migrations WHERE version >= 4`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

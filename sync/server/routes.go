@@ -59,6 +59,12 @@ var table = []route{
 	{Route{Method: "POST", Path: api.CrashReportsPath}, client((*Server).handleCrashReport)},
 	{Route{Method: "GET", Path: "/directory"}, client((*Server).handleDirectory)},
 	{Route{Method: "GET", Path: "/directory/{flo_id}"}, client((*Server).handleOperator)},
+	// The organisation's accounts (team.go): its manager's only.
+	{Route{Method: "GET", Path: api.OrgUsersPath}, manager((*Server).handleOrgUsers)},
+	{Route{Method: "POST", Path: api.OrgUsersPath}, manager((*Server).handleCreateStaff)},
+	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/disable"}, manager((*Server).handleDisableStaff)},
+	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/enable"}, manager((*Server).handleEnableStaff)},
+	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/password"}, manager((*Server).handleResetStaffPassword)},
 }
 
 // label names the route in the metrics: "POST /push".

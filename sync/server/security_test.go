@@ -62,6 +62,8 @@ func coopPath(t *testing.T, e *env, coop, path string) string {
 		return "/release/files/" + testReleaseFile
 	case strings.HasPrefix(path, "/directory/"):
 		return "/directory/" + demo.OrgCoop // public: the same answer for every organisation
+	case strings.HasPrefix(path, api.OrgUsersPath+"/"):
+		return strings.Replace(path, "{username}", "coop-staff", 1)
 	case strings.HasPrefix(path, api.UploadsPath):
 		return api.UploadsPath + coopUpload(t, e, coop)
 	}
@@ -96,7 +98,7 @@ type refusal struct {
 func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 	e := newEnv(t)
 	coop, estate := e.token("coop"), e.token("estate")
-	analyst := e.token("analyst")
+	analyst, staff := e.token("analyst"), e.token("coop-staff")
 	expiredEnv := e.token("coop") // made stale below by moving the clock
 	revoked := e.token("coop")
 	if r := e.do("POST", "/auth/logout", revoked, map[string]string{}); r.status != http.StatusNoContent {
@@ -118,6 +120,7 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 			{"an analyst's token", analyst, []int{403}},
 		}
 		if r.Path != "/me" && r.Path != "/auth/logout" && r.Path != "/auth/password" && r.Path != "/changes" && r.Path != "/push" && r.Path != "/blobs/missing" && r.Path != api.UploadsPath &&
+			r.Path != api.OrgUsersPath && // the caller's own organisation's accounts
 			r.Path != api.CrashReportsPath && // a report is the sender's own: there is no other organisation's to reach
 			r.Path != "/trail" && // the caller's own organisation's chain (TestTrailStaysWithItsOrganisation)
 			!strings.HasPrefix(r.Path, "/directory") { // the directory is public facts, the same for all
@@ -127,6 +130,10 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 		}
 		if r.Path == "/me" || r.Path == "/auth/logout" {
 			cases = cases[:3] // an analyst may read itself and log out
+		}
+		if strings.HasPrefix(r.Path, api.OrgUsersPath) {
+			// The organisation's accounts are its manager's: its staff are refused.
+			cases = append(cases, refusal{"a staff token on a manager's route", staff, []int{403}})
 		}
 		for _, c := range cases {
 			status, body := call(t, e, r.Method, path, c.token)

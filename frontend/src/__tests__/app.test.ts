@@ -46,7 +46,7 @@ describe('App', () => {
     const menu = wrapper.findAll('[data-testid^=menu-]').filter((w) => !w.attributes('data-testid')!.startsWith('menu-ncs-'))
     expect(menu.map((m) => m.attributes('data-testid'))).toEqual([
       'menu-portal', 'menu-master-data', 'menu-contacts', 'menu-certificate', 'menu-certification',
-      'menu-audits', 'menu-ncs', 'menu-documents', 'menu-files', 'menu-checklist', 'menu-partners', 'menu-account',
+      'menu-audits', 'menu-ncs', 'menu-documents', 'menu-files', 'menu-checklist', 'menu-partners', 'menu-team', 'menu-account',
     ])
     expect(wrapper.get('[data-testid=menu-ncs-badge]').text()).toBe('3')
     expect(wrapper.get('[data-testid=menu-ncs-unread]').text()).toContain('4')

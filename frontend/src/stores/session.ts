@@ -13,6 +13,7 @@ const empty: SessionState = {
   has_data: false,
   token_store: '',
   ended: '',
+  org_role: 'manager',
 }
 
 /** Who is logged in. The backend owns the tokens; the UI only sees this state. */
@@ -27,6 +28,8 @@ export const useSessionStore = defineStore('session', () => {
   const changing = ref(false) // a password change is under way
 
   const loggedIn = computed(() => state.value.logged_in)
+  /** Staff draft, attach and mark ready; only the manager sends and manages accounts. */
+  const isManager = computed(() => (state.value.org_role || 'manager') === 'manager')
 
   async function init() {
     try {
@@ -101,6 +104,7 @@ export const useSessionStore = defineStore('session', () => {
     endedReason,
     changing,
     loggedIn,
+    isManager,
     init,
     login,
     logout,

@@ -1,5 +1,50 @@
 export namespace api {
 	
+	export class Assignment {
+	    nc_id: string;
+	    assignee: string;
+	    assignee_name: string;
+	    due?: string;
+	    assigned_by: string;
+	    assigned_by_name: string;
+	    // Go type: time
+	    assigned_at: any;
+	    revision: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Assignment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nc_id = source["nc_id"];
+	        this.assignee = source["assignee"];
+	        this.assignee_name = source["assignee_name"];
+	        this.due = source["due"];
+	        this.assigned_by = source["assigned_by"];
+	        this.assigned_by_name = source["assigned_by_name"];
+	        this.assigned_at = this.convertValues(source["assigned_at"], null);
+	        this.revision = source["revision"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Audit {
 	    id: string;
 	    date: string;
@@ -338,6 +383,7 @@ export namespace api {
 	    file: FileRef;
 	    // Go type: time
 	    added_at: any;
+	    added_by?: string;
 	    submitted?: boolean;
 	    decision?: string;
 	
@@ -354,6 +400,7 @@ export namespace api {
 	        this.subject = source["subject"];
 	        this.file = this.convertValues(source["file"], FileRef);
 	        this.added_at = this.convertValues(source["added_at"], null);
+	        this.added_by = source["added_by"];
 	        this.submitted = source["submitted"];
 	        this.decision = source["decision"];
 	    }
@@ -1147,6 +1194,7 @@ export namespace app {
 	    name: string;
 	    org_id: string;
 	    org_name: string;
+	    org_role: string;
 	    has_data: boolean;
 	    token_store: string;
 	    recovery?: Recovery;
@@ -1164,6 +1212,7 @@ export namespace app {
 	        this.name = source["name"];
 	        this.org_id = source["org_id"];
 	        this.org_name = source["org_name"];
+	        this.org_role = source["org_role"];
 	        this.has_data = source["has_data"];
 	        this.token_store = source["token_store"];
 	        this.recovery = this.convertValues(source["recovery"], Recovery);
@@ -1958,6 +2007,65 @@ export namespace requests {
 	        this.comment = source["comment"];
 	        this.result_id = source["result_id"];
 	    }
+	}
+
+}
+
+export namespace team {
+	
+	export class Account {
+	    username: string;
+	    name: string;
+	    role: string;
+	    disabled: boolean;
+	    password?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Account(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.disabled = source["disabled"];
+	        this.password = source["password"];
+	    }
+	}
+	export class DueSoon {
+	    assignee: string;
+	    name: string;
+	    items: api.Assignment[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DueSoon(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.assignee = source["assignee"];
+	        this.name = source["name"];
+	        this.items = this.convertValues(source["items"], api.Assignment);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -113,6 +113,10 @@ func (a *Service) Login(ctx context.Context, username, password, remote string) 
 		}
 		return store.UserRecord{}, problem.New(api.CodeBadCredentials, "wrong username or password")
 	}
+	// Told only to who knows the password: the name alone reveals nothing.
+	if u.Disabled {
+		return store.UserRecord{}, problem.New(api.CodeAccountDisabled, "this account was disabled by the organisation's manager")
+	}
 	// Housekeeping piggybacks on logins: they are rare and not latency-critical.
 	if err := a.users.DeleteExpiredTokens(ctx, a.now()); err != nil {
 		a.log.WarnContext(ctx, "delete expired tokens", logkey.Error, err)
@@ -171,7 +175,7 @@ func (a *Service) Refresh(ctx context.Context, refreshToken string) (api.Session
 	t, err := a.users.SpendRefreshToken(ctx, HashToken(refreshToken), a.now().UTC())
 	switch {
 	case errors.Is(err, store.ErrTokenRevoked):
-		return api.Session{}, problem.New(api.CodePasswordChanged, "the password was changed: log in again with the new one")
+		return api.Session{}, revokedError(t.Revoked)
 	case errors.Is(err, store.ErrTokenReused):
 		// A refresh token is used once. A second use means that two hold it — the
 		// client and whoever copied it, or a client replaying a lost answer: the
@@ -235,8 +239,8 @@ func (a *Service) Authenticate(ctx context.Context, authorization string) (Calle
 	if err != nil {
 		return Caller{}, err
 	}
-	if t.Revoked == store.RevokedPasswordChanged && a.now().Before(t.ExpiresAt) {
-		return Caller{}, problem.New(api.CodePasswordChanged, "the password was changed: log in again with the new one")
+	if t.Revoked != "" && a.now().Before(t.ExpiresAt) {
+		return Caller{}, revokedError(t.Revoked)
 	}
 	if !a.now().Before(t.ExpiresAt) {
 		return Caller{}, problem.New(api.CodeTokenExpired, "access token expired; refresh it")
@@ -253,5 +257,13 @@ func (a *Service) Authenticate(ctx context.Context, authorization string) (Calle
 
 // PublicUser is what a client may know of a user.
 func PublicUser(u store.UserRecord) api.User {
-	return api.User{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID, OrgName: u.OrgName}
+	return api.User{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID, OrgName: u.OrgName, OrgRole: u.OrgRole}
+}
+
+// revokedError is the answer to a token whose session was ended (TokenRecord.Revoked).
+func revokedError(why string) error {
+	if why == store.RevokedAccountDisabled {
+		return problem.New(api.CodeAccountDisabled, "this account was disabled by the organisation's manager")
+	}
+	return problem.New(api.CodePasswordChanged, "the password was changed: log in again with the new one")
 }

@@ -15,7 +15,8 @@ type NewUser struct {
 	Password string
 	Name     string
 	Role     api.Role
-	OrgID    string // required for clients, empty otherwise
+	OrgID    string      // required for clients, empty otherwise
+	OrgRole  api.OrgRole // clients only; empty makes a manager
 }
 
 // CreateUser creates a user with an argon2id hash of its password.
@@ -28,11 +29,18 @@ func (a *Service) CreateUser(ctx context.Context, u NewUser) error {
 	case (u.Role == api.RoleClient) != (u.OrgID != ""):
 		return errors.New("create user: clients, and only clients, belong to an organisation")
 	}
+	if u.Role == api.RoleClient && u.OrgRole == "" {
+		u.OrgRole = api.OrgRoleManager
+	}
+	if u.OrgRole != "" && u.OrgRole != api.OrgRoleManager && u.OrgRole != api.OrgRoleStaff {
+		return fmt.Errorf("create user: unknown role in the organisation %q", u.OrgRole)
+	}
 	hash, err := hashPassword(u.Password)
 	if err != nil {
 		return err
 	}
-	return a.users.CreateUser(ctx, store.UserRecord{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID, PasswordHash: hash})
+	return a.users.CreateUser(ctx, store.UserRecord{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID,
+		PasswordHash: hash, OrgRole: u.OrgRole})
 }
 
 // OrgIDForUser returns the organisation of a client user, or store.ErrNotFound.

@@ -40,6 +40,9 @@ func (d *demo) coop() {
 	}
 	d.do(func() error { return d.s.UpsertOrganisation(d.ctx, org) })
 	d.user(auth.NewUser{Username: "coop", Password: "coop", Name: "Marie Ngo Bassa", Role: api.RoleClient, OrgID: org.ID})
+	// Field staff: drafts and evidence, never sending (api.OrgRole).
+	d.user(auth.NewUser{Username: "coop-staff", Password: "coop-staff", Name: "Jean-Paul Essomba", Role: api.RoleClient,
+		OrgID: org.ID, OrgRole: api.OrgRoleStaff})
 	o := org.ID
 	put := func(f func() error) { d.do(f) }
 

@@ -32,6 +32,7 @@ type Login struct {
 // Logins lists the users Seed creates.
 var Logins = []Login{
 	{"coop", api.RoleClient, OrgCoop},
+	{"coop-staff", api.RoleClient, OrgCoop}, // staff: drafts and evidence, never sending
 	{"estate", api.RoleClient, OrgEstate},
 	{"analyst", api.RoleAnalyst, ""},
 	{"auditor", api.RoleAuditor, ""},

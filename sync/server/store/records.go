@@ -54,9 +54,11 @@ type UserRecord struct {
 	Username     string
 	Name         string
 	Role         api.Role
-	OrgID        string // empty for analysts and auditors
-	OrgName      string // filled by Store.User
-	PasswordHash string // argon2id, encoded with its parameters
+	OrgID        string      // empty for analysts and auditors
+	OrgName      string      // filled by Store.User
+	PasswordHash string      // argon2id, encoded with its parameters
+	OrgRole      api.OrgRole // clients only: manager or staff
+	Disabled     bool        // a disabled account cannot log in, its tokens do not work
 }
 
 // TokenRecord is an access or refresh token as stored: only its SHA-256 is kept, so a
@@ -80,6 +82,9 @@ type TokenRecord struct {
 
 // RevokedPasswordChanged is TokenRecord.Revoked of the sessions a password change ended.
 const RevokedPasswordChanged = "password_changed"
+
+// RevokedAccountDisabled is TokenRecord.Revoked of the sessions of a disabled account.
+const RevokedAccountDisabled = "account_disabled"
 
 // Kinds of tokens (TokenRecord.Kind).
 const (

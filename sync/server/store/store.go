@@ -86,6 +86,14 @@ type Users interface {
 	// console sessions other than keepConsole (a hash) are deleted. Empty keeps none.
 	// An unknown user is ErrNotFound and changes nothing.
 	ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error
+	// OrgUsers returns the users of an organisation, by username.
+	OrgUsers(ctx context.Context, orgID string) ([]UserRecord, error)
+	// SetUserDisabled disables or enables a user. Disabling ends every session of the
+	// user in the same transaction: its tokens are kept but marked Revoked =
+	// RevokedAccountDisabled (enabling again does not revive them), its console sessions
+	// are deleted.
+	// An unknown user is ErrNotFound and changes nothing.
+	SetUserDisabled(ctx context.Context, username string, disabled bool) error
 	// DeleteExpiredTokens drops tokens and console sessions that expired before t.
 	DeleteExpiredTokens(ctx context.Context, t time.Time) error
 }

@@ -53,6 +53,12 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res = rejected(e, api.CodeBadEntry, "the entry contains invalid UTF-8")
 		case e.Chain != nil && e.Kind != api.KindChainAdd && e.Kind != api.KindChainRemove:
 			res = rejected(e, api.CodeBadEntry, "only the chain kinds carry chain")
+		case e.Due != "" && e.Kind != api.KindNCAssign:
+			res = rejected(e, api.CodeBadEntry, "due is for nc.assign only")
+		case u.OrgRole == api.OrgRoleStaff && managerKinds[e.Kind]:
+			// Refused as an entry, not as the request: the staff's other entries (drafts,
+			// files, messages) still apply, and the queue goes on.
+			res = rejected(e, api.CodeForbiddenRole, "only the organisation's manager sends to FLOCERT")
 		case e.Kind == api.KindCADraft:
 			res, err = pushDraft(tx, u, e, now)
 		case e.Kind == api.KindCASubmit:
@@ -65,7 +71,7 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushGeneralMessage(tx, u, clientID, e, now)
 			detail = e.Text
 		case e.Kind == api.KindEvidenceAdd:
-			res, err = pushEvidenceAdd(tx, wf.limits, e, now)
+			res, err = pushEvidenceAdd(tx, u, wf.limits, e, now)
 		case e.Kind == api.KindEvidenceSubject:
 			res, err = pushEvidenceSubject(tx, e)
 		case e.Kind == api.KindEvidenceRemove:
@@ -78,6 +84,9 @@ func (wf *Workflow) Push(ctx context.Context, u api.User, clientID string, e api
 			res, err = pushEvidenceLink(tx, wf.limits, e, now)
 		case wf.kinds[e.Kind] != nil:
 			res, detail, err = wf.kinds[e.Kind](tx, u, clientID, e, now)
+		case e.Kind == api.KindNCAssign:
+			res, err = wf.pushAssign(ctx, tx, u, e, now)
+			detail = e.Text + " " + e.Due
 		default:
 			res = rejected(e, api.CodeBadEntry, "unknown kind")
 		}
@@ -124,6 +133,10 @@ func (wf *Workflow) chainOperator(ctx context.Context, e api.PushEntry) (*api.Op
 	}
 	return &op, nil
 }
+
+// managerKinds are the entries only an organisation's manager may push: sending to
+// FLOCERT, assigning NCs.
+var managerKinds = map[string]bool{api.KindCASubmit: true, api.KindEvidenceSubmit: true, api.KindNCAssign: true}
 
 func rejected(e api.PushEntry, code, msg string) api.PushResult {
 	return api.PushResult{Seq: e.Seq, Status: api.PushRejected, Code: code, Message: msg}

@@ -50,7 +50,7 @@ func validEvidenceID(id string) bool {
 	return true
 }
 
-func pushEvidenceAdd(tx store.Tx, limits api.Limits, e api.PushEntry, now time.Time) (api.PushResult, error) {
+func pushEvidenceAdd(tx store.Tx, u api.User, limits api.Limits, e api.PushEntry, now time.Time) (api.PushResult, error) {
 	if !validEvidenceID(e.EvidenceID) {
 		return rejected(e, api.CodeBadEntry, "evidence_id is required: at most 128 characters, no spaces or slashes"), nil
 	}
@@ -93,7 +93,7 @@ func pushEvidenceAdd(tx store.Tx, limits api.Limits, e api.PushEntry, now time.T
 	}
 	ev := api.Evidence{ID: e.EvidenceID, NCID: nc.ID, Type: api.EvidenceType, Date: today(now), Subject: e.Text,
 		File:    api.FileRef{SHA256: blob.SHA256, Name: name, Size: blob.Size, MediaType: CleanMediaType(e.File.MediaType, name)},
-		AddedAt: now}
+		AddedAt: now, AddedBy: u.Username}
 	if err := tx.Write(EvidenceWrite(ev)); err != nil {
 		return api.PushResult{}, err
 	}

@@ -242,6 +242,12 @@ CREATE TABLE trail_heads (
 	chain  TEXT NOT NULL
 );
 `},
+	{7, "roles in the organisation and disabled accounts", `
+-- Every existing client user was the organisation's one login: a manager.
+ALTER TABLE users ADD COLUMN org_role TEXT NOT NULL DEFAULT 'manager' CHECK (org_role IN ('manager', 'staff'));
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX users_org ON users(org_id);
+`},
 }
 
 // migrationLock is the key of the session advisory lock held while migrating, so that

@@ -141,8 +141,12 @@ func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
 	if u.OrgID != "" {
 		org = &u.OrgID
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO users (username, name, role, org_id, password_hash)
-		VALUES ($1, $2, $3, $4, $5)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash)
+	orgRole := u.OrgRole
+	if orgRole == "" {
+		orgRole = api.OrgRoleManager // the column's default; analysts ignore it
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO users (username, name, role, org_id, password_hash, org_role, disabled)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash, string(orgRole), u.Disabled)
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, err)
 	}
@@ -154,16 +158,25 @@ func (s *Store) User(ctx context.Context, username string) (store.UserRecord, er
 	if !storable(username) {
 		return u, store.ErrNotFound
 	}
-	var role string
-	var org, orgName *string
-	err := s.pool.QueryRow(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
-		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = $1`, username).
-		Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash)
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = $1`, username))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, store.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("read user: %w", err)
+	}
+	return u, nil
+}
+
+const userColumns = `u.username, u.name, u.role, u.org_id, o.name, u.password_hash, u.org_role, u.disabled`
+
+func scanUser(row pgx.Row) (store.UserRecord, error) {
+	var u store.UserRecord
+	var role, orgRole string
+	var org, orgName *string
+	if err := row.Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash, &orgRole, &u.Disabled); err != nil {
+		return u, err
 	}
 	u.Role = api.Role(role)
 	if org != nil {
@@ -172,7 +185,49 @@ func (s *Store) User(ctx context.Context, username string) (store.UserRecord, er
 	if orgName != nil {
 		u.OrgName = *orgName
 	}
+	if u.Role == api.RoleClient {
+		u.OrgRole = api.OrgRole(orgRole)
+	}
 	return u, nil
+}
+
+func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord, error) {
+	if !storable(orgID) {
+		return nil, nil
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.org_id = $1 ORDER BY u.username`, orgID)
+	out, err := collect(rows, func(r pgx.CollectableRow) (store.UserRecord, error) { return scanUser(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled bool) error {
+	if !storable(username) {
+		return store.ErrNotFound
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET disabled = $1 WHERE username = $2`, disabled, username)
+		if err != nil {
+			return fmt.Errorf("disable user: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		if !disabled {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tokens SET revoked = $1 WHERE username = $2 AND revoked = ''`,
+			store.RevokedAccountDisabled, username); err != nil {
+			return fmt.Errorf("disable user: end sessions: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM console_sessions WHERE username = $1`, username); err != nil {
+			return fmt.Errorf("disable user: end console sessions: %w", err)
+		}
+		return nil
+	})
 }
 
 func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {

@@ -236,6 +236,12 @@ CREATE TABLE trail_heads (
 	chain  TEXT NOT NULL
 );
 `},
+	{10, "roles in the organisation and disabled accounts", `
+-- Every existing client user was the organisation's one login: a manager.
+ALTER TABLE users ADD COLUMN org_role TEXT NOT NULL DEFAULT 'manager' CHECK (org_role IN ('manager', 'staff'));
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX users_org ON users(org_id);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

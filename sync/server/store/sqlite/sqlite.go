@@ -109,8 +109,12 @@ func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
 	if u.OrgID != "" {
 		org = u.OrgID
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO users (username, name, role, org_id, password_hash)
-		VALUES (?, ?, ?, ?, ?)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash)
+	orgRole := u.OrgRole
+	if orgRole == "" {
+		orgRole = api.OrgRoleManager // the column's default; analysts ignore it
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO users (username, name, role, org_id, password_hash, org_role, disabled)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Username, u.Name, string(u.Role), org, u.PasswordHash, string(orgRole), u.Disabled)
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Username, err)
 	}
@@ -118,20 +122,74 @@ func (s *Store) CreateUser(ctx context.Context, u store.UserRecord) error {
 }
 
 func (s *Store) User(ctx context.Context, username string) (store.UserRecord, error) {
-	var u store.UserRecord
-	var role string
-	var org, orgName sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT u.username, u.name, u.role, u.org_id, o.name, u.password_hash
-		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
-		Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash)
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, store.ErrNotFound
 	}
 	if err != nil {
 		return u, fmt.Errorf("read user: %w", err)
 	}
-	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
 	return u, nil
+}
+
+const userColumns = `u.username, u.name, u.role, u.org_id, o.name, u.password_hash, u.org_role, u.disabled`
+
+func scanUser(row interface{ Scan(...any) error }) (store.UserRecord, error) {
+	var u store.UserRecord
+	var role, orgRole string
+	var org, orgName sql.NullString
+	if err := row.Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash, &orgRole, &u.Disabled); err != nil {
+		return u, err
+	}
+	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
+	if u.Role == api.RoleClient {
+		u.OrgRole = api.OrgRole(orgRole)
+	}
+	return u, nil
+}
+
+func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+`
+		FROM users u LEFT JOIN orgs o ON o.id = u.org_id WHERE u.org_id = ? ORDER BY u.username`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []store.UserRecord
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled bool) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("disable user: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE username = ?`, disabled, username)
+	if err != nil {
+		return fmt.Errorf("disable user: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return store.ErrNotFound
+	}
+	if disabled {
+		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked = ? WHERE username = ? AND revoked = ''`,
+			store.RevokedAccountDisabled, username); err != nil {
+			return fmt.Errorf("disable user: end sessions: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE username = ?`, username); err != nil {
+			return fmt.Errorf("disable user: end console sessions: %w", err)
+		}
+	}
+	return tx.Commit()
 }
 
 func (s *Store) PutToken(ctx context.Context, t store.TokenRecord) error {

@@ -30,6 +30,8 @@ func Run(t *testing.T, open Open) {
 		{"ChangePasswordEndsOtherSessions", testChangePassword},
 		{"LoginFailures", testLoginFailures},
 		{"LoginSlots", testLoginSlots},
+		{"OrgRoles", testOrgRoles},
+		{"DisableEndsSessions", testDisableEndsSessions},
 		// Entities and the change log.
 		{"Entities", testEntities},
 		{"ChangeLog", testChangeLog},

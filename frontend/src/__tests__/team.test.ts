@@ -1,0 +1,151 @@
+// Roles in the organisation: staff see Send disabled and why; the Team page lets the
+// manager create, disable and reset staff accounts, and says plainly when offline.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import * as backend from '../backend'
+import NcListView from '../views/NcListView.vue'
+import TeamView from '../views/TeamView.vue'
+import { useSessionStore } from '../stores/session'
+import { useTeamStore } from '../stores/team'
+import { dashboard, ncRow, syncStatus } from './fixtures'
+import { handlers } from './backendMock'
+import { mountScreen } from './mount'
+import type { Account } from '../types'
+
+vi.mock('../backend', async () => (await import('./backendMock')).default)
+const b = vi.mocked(backend)
+
+beforeEach(() => {
+  vi.clearAllMocks()
+  handlers.clear()
+  document.body.innerHTML = ''
+  b.syncStatus.mockResolvedValue(syncStatus())
+  b.dashboard.mockResolvedValue(dashboard({ ready: 1 }))
+  b.ncs.mockResolvedValue([ncRow({ id: 'NC-1-2019' }, { ready: true })])
+})
+
+const acc = (username: string, role = 'staff', disabled = false): Account => ({ username, name: username.toUpperCase(), role, disabled })
+
+/** A pinia whose session is a staff's or a manager's. */
+function as(role: 'staff' | 'manager') {
+  const pinia = createPinia()
+  const s = useSessionStore(pinia)
+  s.state = { ...s.state, logged_in: true, username: 'u', org_role: role }
+  return pinia
+}
+
+describe('staff and Send', () => {
+  it.each([
+    ['en', "Only your organisation's manager can send to FLOCERT."],
+    ['fr', 'Seul le responsable de votre organisation envoie à FLOCERT.'],
+    ['es', 'Solo el responsable de su organización envía a FLOCERT.'],
+    ['pt', 'Só o responsável da sua organização envia para a FLOCERT.'],
+  ] as const)('disables Send for staff and says why (%s)', async (lang, words) => {
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang, pinia: as('staff') })
+    expect(wrapper.get('[data-testid=send-button]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid=send-staff-why]').text()).toContain(words)
+  })
+
+  it('leaves Send to the manager', async () => {
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', pinia: as('manager') })
+    expect(wrapper.get('[data-testid=send-button]').attributes('disabled')).toBeUndefined()
+    expect(wrapper.find('[data-testid=send-staff-why]').exists()).toBe(false)
+  })
+})
+
+describe('the Team page', () => {
+  it('tells staff that the manager manages accounts, and asks the server nothing', async () => {
+    const { wrapper } = await mountScreen(TeamView, { path: '/team', lang: 'fr', pinia: as('staff') })
+    expect(wrapper.get('[data-testid=team-staff-why]').text()).toContain('Seul le responsable')
+    expect(b.teamAccounts).not.toHaveBeenCalled()
+  })
+
+  it('lists, creates with a temporary password shown once, and disables', async () => {
+    b.teamAccounts.mockResolvedValueOnce([acc('coop', 'manager'), acc('coop-staff')])
+    const { wrapper } = await mountScreen(TeamView, { path: '/team', pinia: as('manager') })
+    expect(wrapper.get('[data-testid=team-accounts]').text()).toContain('COOP-STAFF')
+    expect(wrapper.find('[data-testid=team-toggle-coop]').exists()).toBe(false) // a manager is not managed here
+
+    b.teamAddStaff.mockResolvedValueOnce({ ...acc('awa'), password: 'k7qm-3xta-9pfe-w2hc' })
+    b.teamAccounts.mockResolvedValue([acc('awa'), acc('coop', 'manager'), acc('coop-staff')])
+    await wrapper.get('[data-testid=team-new-name]').setValue('Awa Ndiaye')
+    await wrapper.get('[data-testid=team-new-username]').setValue('awa')
+    await wrapper.get('[data-testid=team-add]').trigger('click')
+    await flushPromises()
+    expect(b.teamAddStaff).toHaveBeenCalledWith('awa', 'Awa Ndiaye')
+    expect(wrapper.get('[data-testid=team-password-value]').text()).toBe('k7qm-3xta-9pfe-w2hc')
+
+    b.teamDisable.mockResolvedValueOnce(acc('awa', 'staff', true))
+    await wrapper.get('[data-testid=team-toggle-awa]').trigger('click')
+    await flushPromises()
+    expect(b.teamDisable).toHaveBeenCalledWith('awa')
+    expect(useTeamStore().issued).toBeNull() // the password is not shown again
+  })
+
+  it('says that managing accounts needs the connection', async () => {
+    b.teamAccounts.mockRejectedValueOnce(new Error('needs_connection'))
+    const { wrapper } = await mountScreen(TeamView, { path: '/team', lang: 'es', pinia: as('manager') })
+    expect(wrapper.get('[data-testid=load-error]').text().length).toBeGreaterThan(10)
+    expect(useTeamStore().error).toBe('needs_connection')
+  })
+})
+
+describe('assignment and the Mine filter', () => {
+  const assignment = (nc_id: string, assignee: string) => ({
+    nc_id, assignee, assignee_name: assignee === 'u' ? 'Awa Ndiaye' : 'Jean', due: '2019-05-24',
+    assigned_by: 'coop', assigned_by_name: 'Marie Ngo Bassa', assigned_at: '2019-05-20T10:00:00Z', revision: 1,
+  })
+
+  it.each([
+    ['fr', 'Les miennes (1)'],
+    ['es', 'Las mías (1)'],
+  ] as const)('counts my NCs and shows only them (%s)', async (lang, label) => {
+    b.ncs.mockResolvedValue([ncRow({ id: 'NC-1-2019' }), ncRow({ id: 'NC-2-2019' })])
+    b.teamAssignments.mockResolvedValue([assignment('NC-2-2019', 'u'), assignment('NC-1-2019', 'jean')])
+    const { wrapper } = await mountScreen(NcListView, { path: '/ncs', lang, pinia: as('staff') })
+    expect(wrapper.get('[data-testid=filter-mine]').text()).toBe(label)
+    expect(wrapper.findAll('[data-testid=nc-row]').length).toBe(2)
+    await wrapper.get('[data-testid=filter-mine]').trigger('click')
+    expect(wrapper.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))).toEqual(['NC-2-2019'])
+  })
+
+  it('lets the manager assign, and says why an assignment was refused', async () => {
+    b.teamAssignments.mockResolvedValue([])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('manager') })
+    expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Nobody is responsible')
+    b.teamAssign.mockResolvedValueOnce(assignment('NC-1-2019', 'u'))
+    b.teamAssignments.mockResolvedValue([assignment('NC-1-2019', 'u')])
+    await wrapper.get('[data-testid=assign-who]').setValue('awa')
+    await wrapper.get('[data-testid=assign-due]').setValue('2019-05-24')
+    await wrapper.get('[data-testid=assign-save]').trigger('click')
+    await flushPromises()
+    expect(b.teamAssign).toHaveBeenCalledWith('NC-1-2019', 'awa', '2019-05-24')
+    expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Responsible: Awa Ndiaye')
+    b.teamAssign.mockRejectedValueOnce(new Error('forbidden_role'))
+    await wrapper.get('[data-testid=assign-save]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=assign-error]').text()).toContain("Only your organisation's manager")
+  })
+
+  it('hides the assignment form from staff', async () => {
+    b.teamAssignments.mockResolvedValue([])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('staff') })
+    expect(wrapper.find('[data-testid=assign-save]').exists()).toBe(false)
+  })
+})
+
+describe('the dashboard', () => {
+  it('shows what is due this week per person', async () => {
+    b.teamDueThisWeek.mockResolvedValue([{ assignee: 'coop-staff', name: 'Jean-Paul Essomba', items: [{
+      nc_id: 'NC-1-2019', assignee: 'coop-staff', assignee_name: 'Jean-Paul Essomba', due: '2019-05-24',
+      assigned_by: 'coop', assigned_by_name: 'Marie', assigned_at: '2019-05-20T10:00:00Z', revision: 1 }] }])
+    const { default: DashboardView } = await import('../views/DashboardView.vue')
+    const { wrapper } = await mountScreen(DashboardView, { lang: 'fr', pinia: as('manager') })
+    expect(wrapper.get('[data-testid=dashboard-due-week]').text()).toContain('Échéances internes de la semaine')
+    expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('Jean-Paul Essomba')
+    expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('NC-1-2019')
+  })
+})
