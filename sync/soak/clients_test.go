@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -164,8 +165,8 @@ func (c *inproc) do(ctx context.Context, a action, _ time.Duration, _ bool) outc
 	case opMessage:
 		err = c.app.Outbox.Message(a.nc, a.text)
 	case opAttach:
-		var res []app.AttachResult
-		res, err = c.app.Attach(ctx, a.nc, []string{a.file}, app.SourceDialog)
+		var res []attach.AttachResult
+		res, err = c.app.Attach(ctx, a.nc, []string{a.file}, attach.SourceDialog)
 		if err == nil && (len(res) != 1 || res[0].Code != "") {
 			err = fmt.Errorf("attach refused: %+v", res)
 		}
