@@ -178,10 +178,10 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 		return out
 	}
 	ca, ev, all := ids(app.FilterCA), ids(app.FilterEvidence), ids(app.FilterAll)
-	if !slices.Contains(ca, "NC-167140-2019") || slices.Contains(ca, "NC-150424-2018") {
+	if !slices.Contains(ca, "NC-167140-2019") || slices.Contains(ca, "NC-150424-2019") {
 		t.Errorf("filter a) CAs to submit: %v", ca)
 	}
-	if !slices.Contains(ev, "NC-150424-2018") || slices.Contains(ev, "NC-167140-2019") {
+	if !slices.Contains(ev, "NC-150424-2019") || slices.Contains(ev, "NC-167140-2019") {
 		t.Errorf("filter b) evidence to submit: %v", ev)
 	}
 	if len(all) < 4 {
@@ -189,10 +189,10 @@ func TestNCFiltersFollowThePortal(t *testing.T) {
 	}
 	// Sent, awaiting evaluation: found in a place of its own, with its count.
 	sent := ids(app.FilterSent)
-	if !slices.Equal(sent, []string{"NC-168802-2019"}) {
-		t.Errorf("sent, awaiting evaluation: %v, want NC-168802-2019", sent)
+	if !slices.Equal(sent, []string{"NC-168802-2018"}) {
+		t.Errorf("sent, awaiting evaluation: %v, want NC-168802-2018", sent)
 	}
-	if slices.Contains(ca, "NC-168802-2019") || slices.Contains(ev, "NC-168802-2019") {
+	if slices.Contains(ca, "NC-168802-2018") || slices.Contains(ev, "NC-168802-2018") {
 		t.Errorf("a sent NC is still among those to answer: %v %v", ca, ev)
 	}
 	if d, err := a.Portal.Dashboard(); err != nil || d.SentCount != 1 {
@@ -221,7 +221,7 @@ func TestCyclesSayWhatIsDueNext(t *testing.T) {
 		t.Errorf("AO-38369: current %q, %d NCs, next %+v", c.Current, c.NCs, c.Next)
 	}
 	// The earlier audit: its overdue CA comes first.
-	if c := cycles[1]; c.Current != cycle.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2019" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
+	if c := cycles[1]; c.Current != cycle.StepCA || c.Next == nil || c.Next.NCID != "NC-173086-2018" || c.Next.DaysLeft == nil || *c.Next.DaysLeft != -6 {
 		t.Errorf("AO-28681: current %q, next %+v", c.Current, c.Next)
 	}
 	// The analyst closes the latest audit's CA-stage NC: evidence is what remains, due by
@@ -235,7 +235,7 @@ func TestCyclesSayWhatIsDueNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c := cycles[0]; c.Current != cycle.StepEvidence || c.Next == nil || c.Next.What != cycle.StepEvidence ||
-		c.Next.NCID != "NC-150424-2018" || c.Next.Due != "2019-06-22" || c.Steps[2].State != cycle.StepDone {
+		c.Next.NCID != "NC-150424-2019" || c.Next.Due != "2019-06-22" || c.Steps[2].State != cycle.StepDone {
 		t.Errorf("AO-38369 after the CA step: current %q, next %+v, steps %+v", c.Current, c.Next, c.Steps)
 	}
 }
@@ -266,12 +266,12 @@ func TestNCDetailAndReadState(t *testing.T) {
 	if d, _ = a.Portal.NC("NC-167140-2019"); d.Row.Unread != 0 {
 		t.Errorf("unread after reading: %d", d.Row.Unread)
 	}
-	ev, err := a.Portal.NC("NC-150424-2018")
+	ev, err := a.Portal.NC("NC-150424-2019")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ev.Evidence) == 0 || !ev.Evidence[0].Cached {
-		t.Errorf("evidence of NC-150424-2018 should be listed and cached: %+v", ev.Evidence)
+		t.Errorf("evidence of NC-150424-2019 should be listed and cached: %+v", ev.Evidence)
 	}
 	// Through the bound service, as the UI calls it: a code, not a Go error text.
 	if _, err := service[*app.Portal](a).NC("NC-000000-0000"); !isCode(err, api.CodeNotFound) {
@@ -385,7 +385,7 @@ func TestAnotherOrganisationReplacesTheReplica(t *testing.T) {
 	}
 	ncs, _ := a.Store().Portal.NCs(ctx)
 	for _, nc := range ncs {
-		if nc.ID == "NC-167140-2019" || nc.ID == "NC-150424-2018" {
+		if nc.ID == "NC-167140-2019" || nc.ID == "NC-150424-2019" {
 			t.Errorf("coop's %s visible to estate", nc.ID)
 		}
 	}

@@ -220,7 +220,7 @@ func TestLostResponseSubmitsExactlyOnce(t *testing.T) {
 func TestTwoComputersEditingOneDraftKeepBothTexts(t *testing.T) {
 	a, srv, _, _ := loggedInApp(t)
 	b, proxy := proxiedApp(t, srv)
-	const nc = "NC-173086-2019"
+	const nc = "NC-173086-2018"
 	// Both start from no draft; B, in the field, is offline; A saves first.
 	offline(proxy)
 	b.CA.SaveDraft(nc, "Texte du terrain")
@@ -258,7 +258,7 @@ func TestAnalystReturnsWhileTheClientEditsAndClosesWhileQueued(t *testing.T) {
 	}
 	syncNow(t, a)
 	ctx := context.Background()
-	const nc = "NC-174410-2019"
+	const nc = "NC-174410-2018"
 	// A CA goes, then the client starts a second version while the analyst returns it.
 	a.CA.SetReady(nc, "Première version", true)
 	a.CA.Send()

@@ -158,13 +158,13 @@ func TestHeadlessCommandsAgainstARealServer(t *testing.T) {
 	for _, row := range rows {
 		ids[row.NC.ID] = row.NC.CriterionNumber
 	}
-	if ids["NC-167140-2019"] != "2.2.0.03" || ids["NC-150424-2018"] != "0.1.1.01" {
+	if ids["NC-167140-2019"] != "2.2.0.03" || ids["NC-150424-2019"] != "0.1.1.01" {
 		t.Errorf("nc list: %v", ids)
 	}
-	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2018") || !strings.Contains(r.stdout, "08/06/2019") {
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "ca"); !strings.Contains(r.stdout, "NC-167140-2019") || strings.Contains(r.stdout, "NC-150424-2019") || !strings.Contains(r.stdout, "08/06/2019") {
 		t.Errorf("nc list --filter ca:\n%s", r.stdout)
 	}
-	if r := run(t, data, "", nil, "nc", "list", "--filter", "sent"); r.code != 0 || !strings.Contains(r.stdout, "NC-168802-2019") ||
+	if r := run(t, data, "", nil, "nc", "list", "--filter", "sent"); r.code != 0 || !strings.Contains(r.stdout, "NC-168802-2018") ||
 		!strings.Contains(r.stdout, "evidence_submitted") || strings.Contains(r.stdout, "NC-167140-2019") {
 		t.Errorf("nc list --filter sent: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -238,7 +238,7 @@ func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 	if r := run(t, data, "", nil, "sync"); r.code != 0 {
 		t.Fatalf("sync: %s", r.stderr)
 	}
-	ncs := []string{"NC-167140-2019", "NC-173086-2019", "NC-174410-2019"}
+	ncs := []string{"NC-167140-2019", "NC-173086-2018", "NC-174410-2018"}
 	for i, nc := range ncs {
 		text := "Mesure corrective pour " + nc
 		if r := run(t, data, "", nil, "ca", "ready", nc, "--text", text); r.code != 0 {

@@ -22,7 +22,7 @@ import (
 // Evidence files with both sides real: the app's services, the real ecert-server with
 // its tus uploads, and a real fault-injecting proxy between them.
 
-const ncEvidence = "NC-150424-2018" // the demo NC awaiting evidence
+const ncEvidence = "NC-150424-2019" // the demo NC awaiting evidence
 
 // manualApp logs a replica in through url with syncs only on SyncOnce, and syncs it.
 func manualApp(t *testing.T, dir, url string) *app.App {

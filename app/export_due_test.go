@@ -18,7 +18,7 @@ import (
 // the workbook (excelize) and the PDF (pdftotext).
 func TestRegisterPrintsTheStepsDueDate(t *testing.T) {
 	a, _, _, _ := loggedInApp(t)
-	d, err := a.Portal.NC("NC-150424-2018")
+	d, err := a.Portal.NC("NC-150424-2019")
 	if err != nil {
 		t.Fatal(err)
 	}

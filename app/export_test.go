@@ -26,7 +26,7 @@ import (
 
 const (
 	returnedNC = "NC-167140-2019"
-	draftNC    = "NC-174410-2019"
+	draftNC    = "NC-174410-2018"
 	draftText  = "Inspection des trois organisations membres manquantes avant la fin du trimestre."
 	comment    = "Précisez le calendrier des séances d'information."
 )
@@ -130,13 +130,13 @@ func TestRegisterXLSXReadsBackWithTheListsRows(t *testing.T) {
 				t.Error("the due date is empty")
 			}
 			// A CA decided before the replica's history: its decision is still there.
-			acc := byNC["NC-150424-2018"]
+			acc := byNC["NC-150424-2019"]
 			if got := acc[col("Décisions de l'analyste sur la MC")]; !strings.Contains(got, "acceptée — Satisfait. Merci") {
 				t.Errorf("decision without history: got %q", got)
 			}
-			ev, _ := a.Portal.NC("NC-150424-2018")
+			ev, _ := a.Portal.NC("NC-150424-2019")
 			if len(ev.Evidence) == 0 {
-				t.Fatal("the demo's NC-150424-2018 has no evidence")
+				t.Fatal("the demo's NC-150424-2019 has no evidence")
 			}
 			for _, e := range ev.Evidence {
 				if got := acc[col("Preuves matérielles")]; !strings.Contains(got, e.Evidence.File.Name) {
@@ -267,12 +267,12 @@ func TestBoundExportSavesWhereTheDialogSaysAndOpensIt(t *testing.T) {
 	// A search narrows the list: only the NCs it shows (of the filter's) are written.
 	searched := filepath.Join(filepath.Dir(p.saveTo), "searched.pdf")
 	p.saveTo = searched
-	r, err = a.Export.Register("pdf", app.FilterOpen, []string{returnedNC, "NC-131877-2017"}) // the second is closed
+	r, err = a.Export.Register("pdf", app.FilterOpen, []string{returnedNC, "NC-131877-2018"}) // the second is closed
 	if err != nil || r.Rows != 1 {
 		t.Fatalf("Register of a search: %+v, %v; want 1 row", r, err)
 	}
-	if text := pdfText(t, searched); !strings.Contains(text, returnedNC) || strings.Contains(text, "NC-131877-2017") ||
-		strings.Contains(text, "NC-150424-2018") {
+	if text := pdfText(t, searched); !strings.Contains(text, returnedNC) || strings.Contains(text, "NC-131877-2018") ||
+		strings.Contains(text, "NC-150424-2019") {
 		t.Errorf("searched register:\n%s", text)
 	}
 	if _, err := os.Stat(p.saveTo); err != nil {
@@ -363,10 +363,10 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 		}
 	}
 	// Evidence requested: its own deadline (the evidence step's), never the CA's. Closed NCs: none.
-	if ev := got[uid("evidence-NC-150424-2018")]; ev == nil || prop(ev, ics.ComponentPropertyDtStart) != "20190622" {
+	if ev := got[uid("evidence-NC-150424-2019")]; ev == nil || prop(ev, ics.ComponentPropertyDtStart) != "20190622" {
 		t.Errorf("evidence deadline event: %v", ev)
 	}
-	if got[uid("ca-NC-131877-2017")] != nil {
+	if got[uid("ca-NC-131877-2018")] != nil {
 		t.Error("an event for a closed NC")
 	}
 
@@ -431,7 +431,7 @@ func TestHeadlessExportCommands(t *testing.T) {
 	if r := run(t, data, "", nil, "export", "register", "--format", "pdf", "--out", pdf, "--lang", "es"); r.code != 0 {
 		t.Fatalf("export register pdf: code %d\n%s", r.code, r.stderr)
 	}
-	if text := pdfText(t, pdf); !strings.Contains(text, "Registro de no conformidades") || !strings.Contains(text, "NC-131877-2017") {
+	if text := pdfText(t, pdf); !strings.Contains(text, "Registro de no conformidades") || !strings.Contains(text, "NC-131877-2018") {
 		t.Errorf("pdf:\n%s", text)
 	}
 	cal := filepath.Join(out, "deadlines.ics")

@@ -27,7 +27,7 @@ func TestFilesAndLinkCommands(t *testing.T) {
 		t.Fatalf("files list --json --search: %v %+v", err, r)
 	}
 	payslips := files[0]
-	if payslips.Name != "Bulletins de paie Baham.pdf" || !slices.Equal(payslips.NCs, []string{"NC-168802-2019"}) {
+	if payslips.Name != "Bulletins de paie Baham.pdf" || !slices.Equal(payslips.NCs, []string{"NC-168802-2018"}) {
 		t.Fatalf("found %+v", payslips)
 	}
 	if r := run(t, data, "", nil, "files", "list"); r.code != 0 || !strings.Contains(r.stdout, "Contrat de certification.pdf") ||
@@ -51,7 +51,7 @@ func TestFilesAndLinkCommands(t *testing.T) {
 	}
 	r = run(t, data, "", nil, "files", "list", "--json", "--search", "bulletins")
 	if err := json.Unmarshal([]byte(r.stdout), &files); err != nil || len(files) != 1 ||
-		!slices.Equal(files[0].NCs, []string{ncEvidence, "NC-168802-2019"}) {
+		!slices.Equal(files[0].NCs, []string{ncEvidence, "NC-168802-2018"}) {
 		t.Errorf("used by, after the link: %v %+v", err, files)
 	}
 

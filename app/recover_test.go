@@ -74,7 +74,7 @@ func TestDamagedReplicaIsMovedAsideRecoveredAndRebuilt(t *testing.T) {
 	}
 	// Rebuilt from the server, with the CA back as a draft to confirm.
 	syncNow(t, b)
-	if _, err := b.Portal.NC("NC-150424-2018"); err != nil {
+	if _, err := b.Portal.NC("NC-150424-2019"); err != nil {
 		t.Errorf("the rebuilt replica lacks the organisation's NCs: %v", err)
 	}
 	d, _ := b.Portal.NC("NC-167140-2019")

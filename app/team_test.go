@@ -125,7 +125,7 @@ func TestTwoStaffAndAManagerWorkOnSeparateReplicas(t *testing.T) {
 		return a
 	}
 	jean, field := login("coop-staff", "coop-staff"), login("awa.field", awa.Password)
-	const caNC, evNC = "NC-167140-2019", "NC-150424-2018"
+	const caNC, evNC = "NC-167140-2019", "NC-150424-2019"
 
 	// The manager assigns, offline-first: shown at once, then synced to every replica.
 	if _, err := manager.Team.Assign(caNC, "coop-staff", "2019-05-24"); err != nil {

@@ -45,7 +45,7 @@ type InboxOptions struct {
 }
 
 // Inbox watches a folder with one sub-folder per NC awaiting evidence, named by the NC
-// id (Inbox/NC-150424-2018/), and reports each file the user puts there once it has
+// id (Inbox/NC-150424-2019/), and reports each file the user puts there once it has
 // settled. Files directly in the root, in folders that are not NC folders, and in
 // sub-folders of NC folders are not reported (sub-folders are not walked). The inbox
 // never changes or removes the user's files.

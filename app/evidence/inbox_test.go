@@ -147,7 +147,7 @@ func (it *inboxTest) wantPaths(want ...string) {
 	}
 }
 
-const nc1, nc2 = "NC-150424-2018", "NC-167140-2019"
+const nc1, nc2 = "NC-150424-2019", "NC-167140-2019"
 
 func TestInboxReportsExistingFilesAtStart(t *testing.T) {
 	it := newInbox(t, 100*time.Millisecond, nc1, nc2)

@@ -127,7 +127,7 @@ func TestParseFolder(t *testing.T) {
 		ok   bool
 	}{
 		// NC folders.
-		{"NC-150424-2018", true},
+		{"NC-150424-2019", true},
 		{"NC-167140-2019", true},
 		{"NC-1-0000", true},
 
@@ -135,22 +135,22 @@ func TestParseFolder(t *testing.T) {
 		{"", false},
 		{".", false},
 		{"..", false},
-		{"NC-150424-2018/..", false},
-		{"NC-150424-2018/x", false},
-		{`NC-150424-2018\x`, false},
-		{"../NC-150424-2018", false},
+		{"NC-150424-2019/..", false},
+		{"NC-150424-2019/x", false},
+		{`NC-150424-2019\x`, false},
+		{"../NC-150424-2019", false},
 		{"nc-150424-2018", false},
 		{"NC-150424-18", false},
-		{"NC-150424-20189", false},
+		{"NC-150424-20199", false},
 		{"NC--2018", false},
 		{"NC-150424", false},
 		{"NC-15a424-2018", false},
-		{" NC-150424-2018", false},
-		{"NC-150424-2018 ", false},
-		{"NC-150424-2018\n", false},
-		{"NC-150424-2018\x00", false},
+		{" NC-150424-2019", false},
+		{"NC-150424-2019 ", false},
+		{"NC-150424-2019\n", false},
+		{"NC-150424-2019\x00", false},
 		{"NC-١٥٠-2018", false}, // Arabic-Indic digits
-		{"NC-150424-2018-2", false},
+		{"NC-150424-2019-2", false},
 		{"Autres", false},
 	}
 	for _, tc := range cases {
@@ -165,7 +165,7 @@ func TestParseFolder(t *testing.T) {
 }
 
 func FuzzParseFolder(f *testing.F) {
-	for _, s := range []string{"NC-150424-2018", "..", "NC-1-2018/..", `NC-1-2018\x`, "NC-1-201"} {
+	for _, s := range []string{"NC-150424-2019", "..", "NC-1-2018/..", `NC-1-2018\x`, "NC-1-201"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {

@@ -16,8 +16,8 @@ import (
 // and a real fault-injecting proxy between them that takes the connection away.
 
 const (
-	ncEvidence = "NC-150424-2018" // the demo NC awaiting evidence
-	ncPayslips = "NC-168802-2019" // its payslips were sent with it
+	ncEvidence = "NC-150424-2019" // the demo NC awaiting evidence
+	ncPayslips = "NC-168802-2018" // its payslips were sent with it
 )
 
 func manualApp(t *testing.T, url string) *app.App {

@@ -17,11 +17,11 @@ func TestAttachingTheSameBytesAgainIsTheSameEvidence(t *testing.T) {
 	s := open(t, t.TempDir())
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	file := api.FileRef{SHA256: strings.Repeat("ab", 32), Name: "registre.pdf", Size: 1234, MediaType: "application/pdf"}
-	first, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now)
+	first, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2019", File: file}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2018", File: file}, now.Add(time.Minute))
+	again, err := s.Evidence.Attach(ctx, store.LocalEvidence{NCID: "NC-150424-2019", File: file}, now.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,10 +116,15 @@ if not s["data_dir"].lower().endswith("\\ecert-desktop"):
     sys.exit(1)
 PY
 
+# The demo's NC ids end with the year of their audit (AO-38369, 42 days before the server's
+# today, as sync/server/demo tells it): the CA and evidence NCs of that audit.
+audit_year=$(date -u -d '42 days ago' +%Y)
+nc_ca=NC-167140-$audit_year
+nc_ev=NC-150424-$audit_year
 stamp=$(date +%s%N)
 ca_text="Réunions d'information « prime » sur chaque plantation — Wine $stamp"
-winrun ca draft NC-167140-2019 --text "$ca_text"
-winrun ca ready NC-167140-2019
+winrun ca draft $nc_ca --text "$ca_text"
+winrun ca ready $nc_ca
 winrun send
 
 # The evidence: a folder and a name with spaces and accents, outside the data folder.
@@ -129,10 +134,10 @@ mkdir -p "$docs"
 ev_name="Liste de présence – réunion n°2 (Ñandú).txt"
 printf 'Liste de présence, plantation du Mont Vert, %s\n' "$stamp" >"$docs/$ev_name"
 ev_sha=$(sha256sum "$docs/$ev_name" | cut -d' ' -f1)
-winrun evidence add NC-150424-2018 "$docs_win\\$ev_name"
-winrun evidence ready NC-150424-2018
+winrun evidence add $nc_ev "$docs_win\\$ev_name"
+winrun evidence ready $nc_ev
 winrun send
-winrun evidence list NC-150424-2018 --json >"$tmp/evidence1.json"
+winrun evidence list $nc_ev --json >"$tmp/evidence1.json"
 winrun status --json >"$tmp/status2.json"
 python3 - "$tmp/status2.json" "$tmp/evidence1.json" "$ev_name" <<'PY' || die "after send: something pending, or a file not kept here"
 import json, sys
@@ -169,8 +174,8 @@ PY
 check="$tmp/check with space"
 printf 'coop\n' | ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
 ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" sync --data-dir "$check" >/dev/null
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" nc show NC-167140-2019 --json --data-dir "$check" >"$tmp/nc.json"
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" evidence list NC-150424-2018 --json --data-dir "$check" >"$tmp/evidence-server.json"
+ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" nc show $nc_ca --json --data-dir "$check" >"$tmp/nc.json"
+ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" evidence list $nc_ev --json --data-dir "$check" >"$tmp/evidence-server.json"
 python3 - "$tmp/nc.json" "$tmp/evidence-server.json" "$ca_text" "$ev_name" "$ev_sha" <<'PY' || die "the server does not hold exactly one copy of what the Windows build sent"
 import json, sys
 nc, ev, ca_text, ev_name, ev_sha = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), *sys.argv[3:]

@@ -3,11 +3,11 @@
 // local replica, language), so each test first brings the app to the state it needs.
 import { test, expect, type Page } from '@playwright/test'
 import { openedFiles, serverURL, startServer, stopServer } from './server'
-import { demoDate, keepScreenshot, loggedIn, login, menu, MENU_NCS, ncRow, openApp, ORG } from './helpers'
+import { demoDate, demoNC, keepScreenshot, loggedIn, login, menu, MENU_NCS, ncRow, openApp, ORG } from './helpers'
 
-const NC_CA = 'NC-167140-2019' // criterion 2.2.0.03, a CA is requested, due in 19 days
-const NC_OVERDUE = 'NC-173086-2019' // the demo's one overdue CA, due 6 days ago
-const NC_EVIDENCE = 'NC-150424-2018' // criterion 0.1.1.01, evidence is requested
+const NC_CA = demoNC('167140') // criterion 2.2.0.03, a CA is requested, due in 19 days
+const NC_OVERDUE = demoNC('173086') // the demo's one overdue CA, due 6 days ago
+const NC_EVIDENCE = demoNC('150424') // criterion 0.1.1.01, evidence is requested
 const CERT = 'CERT Certificate web en'
 
 const MENU_AUDITS = { fr: "Statut de l'audit", en: 'Audit status', es: 'Estado de la auditoría' }

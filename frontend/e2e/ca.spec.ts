@@ -12,6 +12,7 @@ import {
   awaitingCA,
   consoleLogin,
   consoleNcPath,
+  demoNC,
   keepScreenshot,
   login,
   ncRow,
@@ -23,11 +24,11 @@ import {
   type Lang,
 } from './helpers'
 
-const NC_ACCEPT = 'NC-173086-2019' // 1.1.0.02, AO-28681, CA requested
-const NC_FR = 'NC-174410-2019' // 0.3.0.02, AO-28681, CA requested
-const NC_ES = 'NC-167140-2019' // 2.2.0.03, AO-38369, CA requested
-const NC_MESSAGE = 'NC-150424-2018' // 0.1.1.01, evidence requested
-const OTHERS_AWAITING_CA = /NC-174410-2019|NC-167140-2019/
+const NC_ACCEPT = demoNC('173086') // 1.1.0.02, AO-28681, CA requested
+const NC_FR = demoNC('174410') // 0.3.0.02, AO-28681, CA requested
+const NC_ES = demoNC('167140') // 2.2.0.03, AO-38369, CA requested
+const NC_MESSAGE = demoNC('150424') // 0.1.1.01, evidence requested
+const OTHERS_AWAITING_CA = new RegExp(`${NC_FR}|${NC_ES}`)
 
 // The sync engine retries with backoff, at most 30 s apart: allow 45 s.
 const RECONNECT_MS = 45_000

@@ -16,6 +16,7 @@ import {
   consoleAudit,
   consoleLogin,
   consoleNcPath,
+  demoNC,
   keepScreenshot,
   login,
   menu,
@@ -28,7 +29,7 @@ import {
   watchScreen,
 } from './helpers'
 
-const NC_EVIDENCE = 'NC-150424-2018' // 0.1.1.01, AO-38369, evidence requested
+const NC_EVIDENCE = demoNC('150424') // 0.1.1.01, AO-38369, evidence requested
 const FALLBACK_AUDIT = 'AO-28681' // for a new NC when AO-38369 was finalised already
 
 // The app's words (French), as the i18n files have them.

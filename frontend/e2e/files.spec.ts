@@ -3,11 +3,11 @@
 // there with no upload (its evidence row is attached by reference, never uploading), in
 // French and in Spanish.
 import { expect, test, type Page } from '@playwright/test'
-import { awaitingEvidence, login, menu, setLang, syncNow } from './helpers'
+import { awaitingEvidence, demoNC, login, menu, setLang, syncNow } from './helpers'
 
-const NC_EVIDENCE = 'NC-150424-2018' // 0.1.1.01, AO-38369, evidence requested
+const NC_EVIDENCE = demoNC('150424') // 0.1.1.01, AO-38369, evidence requested
 const FALLBACK_AUDIT = 'AO-28681'
-const PAYSLIPS = 'Bulletins de paie Baham.pdf' // sent with NC-168802-2019
+const PAYSLIPS = 'Bulletins de paie Baham.pdf' // sent with the wages NC (168802)
 const CONTRACT = 'Contrat de certification.pdf' // a document
 
 function fileRow(page: Page, name: string) {
@@ -31,7 +31,7 @@ test('un fichier déjà envoyé pour une NC se lie à une autre, sans nouvel env
   await page.getByTestId('files-search').locator('input').fill('BULLETÍNS paie')
   await expect(page.getByTestId('file-row')).toHaveCount(1)
   const row = fileRow(page, PAYSLIPS)
-  await expect(row.getByTestId('file-use-NC-168802-2019')).toBeVisible()
+  await expect(row.getByTestId(`file-use-${demoNC('168802')}`)).toBeVisible()
   await expect(row.getByTestId('file-uses')).toContainText('envoyée')
   // By the NC it serves, too.
   await page.getByTestId('files-search').locator('input').fill('nc-168802')

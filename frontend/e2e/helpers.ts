@@ -10,9 +10,10 @@ export const MENU_NCS = {
   fr: 'Non Conformités et Mesures Correctives',
   en: 'Non-conformities and corrective measures',
   es: 'No conformidades y medidas correctivas',
+  pt: 'Não conformidades e medidas corretivas',
 }
 
-export type Lang = 'fr' | 'en' | 'es'
+export type Lang = 'fr' | 'en' | 'es' | 'pt'
 
 /**
  * demoDate is the day n days from today (negative: past) as the app writes it
@@ -24,6 +25,30 @@ export function demoDate(n: number): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + n))
   const pad = (v: number) => String(v).padStart(2, '0')
   return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`
+}
+
+/** The days of the demo's audits, from today (sync/server/demo/coop.go). */
+const DEMO_AUDIT_DAY: Record<string, number> = { 'AO-38369': -42, 'AO-28681': -210, 'AO-41207': -60 }
+const DEMO_NC_AUDIT: Record<string, string> = {
+  '167140': 'AO-38369',
+  '150424': 'AO-38369',
+  '172233': 'AO-38369',
+  '174410': 'AO-28681',
+  '168802': 'AO-28681',
+  '173086': 'AO-28681',
+  '131877': 'AO-28681',
+  '171520': 'AO-41207',
+  '171521': 'AO-41207',
+}
+
+/**
+ * demoNC is the id of the demo NC of that number as ecert-server --demo names it today:
+ * like the portal, NC-<number>-<year of its audit> (demo.NCID in sync/server/demo).
+ */
+export function demoNC(number: string): string {
+  const audit = DEMO_NC_AUDIT[number]
+  if (!audit) throw new Error(`the demo has no NC numbered ${number}`)
+  return `NC-${number}-${demoDate(DEMO_AUDIT_DAY[audit]).slice(-4)}`
 }
 
 /** openApp loads the UI and waits until it chose its first screen (login or portal). */
@@ -53,7 +78,8 @@ export async function login(page: Page) {
 /** setLang switches the UI language with the status bar's buttons. */
 export async function setLang(page: Page, lang: Lang) {
   await page.getByTestId(`lang-${lang}`).click()
-  await expect(page.locator('html')).toHaveAttribute('lang', lang)
+  // Brazilian Portuguese is written pt-BR in the page's lang.
+  await expect(page.locator('html')).toHaveAttribute('lang', lang === 'pt' ? 'pt-BR' : lang)
   await expect(page.getByTestId('menu-ncs')).toContainText(MENU_NCS[lang])
 }
 

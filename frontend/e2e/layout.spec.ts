@@ -2,7 +2,7 @@
 // HD screen): no column is cut, none runs past the table, nothing scrolls sideways. Text
 // may be shortened only with an ellipsis and a tooltip that gives it whole.
 import { test, expect, type Page } from '@playwright/test'
-import { keepScreenshot, login, showNcList } from './helpers'
+import { demoNC, keepScreenshot, login, setLang, showNcList, type Lang } from './helpers'
 
 const WIDTHS = [1024, 1280, 1920]
 
@@ -95,19 +95,22 @@ async function clippedIn(page: Page, testId: string): Promise<string[]> {
 
 /**
  * The regions beyond the NC list: where to go, what must show, the region's test id, and
- * the narrowest width held to so far (measured below it: the evidence table needs 859 px
- * of the 762 px a 1024 px window gives it, the audit list 1170 px at 1024 and 1280).
+ * the narrowest width held to (all of them from a 1024 px window on).
  */
 const REGIONS = [
-  // The evidence table of the NC awaiting evidence: its status is not cut.
-  { name: 'evidence', path: '/#/ncs/NC-150424-2018?tab=evidence', ready: '[data-testid=evidence-row]', region: 'evidence-panel', from: 1280 },
+  // The evidence table of the NC awaiting evidence: its status, subject field and
+  // « Retirer » are not cut.
+  { name: 'evidence', path: `/#/ncs/${demoNC('150424')}?tab=evidence`, ready: '[data-testid=evidence-row]', region: 'evidence-panel', from: 1024 },
   // The dashboard's latest messages stay within their card.
   { name: 'latest messages', path: '/#/portal', ready: '[data-testid=dashboard-message]', region: 'dashboard-messages', from: 1024 },
   // Contacts: e-mails whole, never broken mid-word.
   { name: 'contacts', path: '/#/contacts', ready: '[data-testid=contacts-table] a[href^="mailto:"]', region: 'contacts-table', from: 1024 },
-  // Audits: the service type ("Producteur - HL - …") whole.
-  { name: 'audits', path: '/#/audits', ready: '[data-testid=audits-table] td', region: 'audits-table', from: 1920 },
+  // Audits: every column, the service type ("Producteur - HL - …") whole.
+  { name: 'audits', path: '/#/audits', ready: '[data-testid=audits-table] td', region: 'audits-table', from: 1024 },
 ]
+
+/** Every language of the UI, the longest words first; French last, as the other tests expect. */
+const LANGS: Lang[] = ['pt', 'es', 'en', 'fr']
 
 test.describe('other tables and lists', () => {
   test.beforeEach(async ({ page }) => {
@@ -120,8 +123,13 @@ test.describe('other tables and lists', () => {
         await page.setViewportSize({ width, height: 800 })
         await page.goto(r.path)
         await expect(page.locator(r.ready).first()).toBeVisible()
-        await expect.poll(() => clippedIn(page, r.region), { timeout: 5_000, message: `${r.name} at ${width} px` }).toEqual([])
-        await keepScreenshot(page, `layout-${r.region}-${width}`)
+        for (const lang of LANGS) {
+          await setLang(page, lang)
+          await expect
+            .poll(() => clippedIn(page, r.region), { timeout: 5_000, message: `${r.name} at ${width} px in ${lang}` })
+            .toEqual([])
+          await keepScreenshot(page, `layout-${r.region}-${width}-${lang}`)
+        }
       })
     }
   }

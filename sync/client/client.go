@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -29,7 +30,15 @@ type Client struct {
 	// onRefresh is called with the new session after a token refresh, so that the
 	// caller can persist it before the old refresh token is forgotten.
 	onRefresh func(api.Session)
+	// observer hears the outcome of every API call (see Observe).
+	observer atomic.Pointer[func(error)]
 }
+
+// Observe registers fn to hear the outcome of every API call made with this client,
+// whoever makes it (nil: the server answered as asked). The sync engine follows the
+// link from them, so that a request of a screen that finds the server gone shows the
+// app offline at once, not at the next sync. One observer: a later call replaces it.
+func (c *Client) Observe(fn func(err error)) { c.observer.Store(&fn) }
 
 // Option configures a Client.
 type Option func(*Client)
@@ -284,8 +293,17 @@ func (c *Client) refresh(ctx context.Context, old api.Session) error {
 	return nil
 }
 
-// call sends a JSON request and decodes a JSON answer into out (when not nil).
+// call sends a JSON request and decodes a JSON answer into out (when not nil), and
+// tells the observer how it went.
 func (c *Client) call(ctx context.Context, method, path, token string, in, out any) error {
+	err := c.exchange(ctx, method, path, token, in, out)
+	if fn := c.observer.Load(); fn != nil {
+		(*fn)(err)
+	}
+	return err
+}
+
+func (c *Client) exchange(ctx context.Context, method, path, token string, in, out any) error {
 	req := c.rc.R().SetContext(ctx).SetHeader("Accept", "application/json")
 	if token != "" {
 		req.SetAuthToken(token)

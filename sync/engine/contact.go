@@ -15,13 +15,26 @@ type Prober interface {
 	Health(ctx context.Context) error
 }
 
+// Observed is a remote that tells of every request's outcome, the engine's and others'
+// (client.Client.Observe): the engine follows the link from all of them.
+type Observed interface {
+	Observe(fn func(err error))
+}
+
+// linkLost says whether a request's error code means the server could not be reached:
+// the network, or a proxy that cannot be reached or refuses us. The proxy's answer is
+// not the server's.
+func linkLost(code string) bool {
+	return code == api.CodeUnreachable || code == api.CodeProxyUnreachable || code == api.CodeProxyAuth
+}
+
 // contact records what one request said about the link: any answer of the server,
 // even a refusal, means it is in touch; a transport failure means offline. A request
 // that the engine itself cancelled, or that failed on this machine, says nothing.
 func (e *Engine) contact(err error) {
 	code := client.Code(err)
 	switch {
-	case err == nil || (code != "" && code != api.CodeUnreachable):
+	case err == nil || (code != "" && !linkLost(code)):
 		now := e.opt.Now()
 		e.mu.Lock()
 		was := e.status
@@ -33,7 +46,7 @@ func (e *Engine) contact(err error) {
 		if (!was.Online || now.Sub(was.LastContact) >= time.Minute) && e.opt.OnStatus != nil {
 			e.opt.OnStatus(after)
 		}
-	case code == api.CodeUnreachable:
+	case linkLost(code):
 		e.update(func(s *Status) { s.Online = false })
 	}
 }

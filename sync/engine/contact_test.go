@@ -163,3 +163,44 @@ func TestServeProbesWhileWorkWaitsAndSendsItWhenTheLinkIsBack(t *testing.T) {
 		t.Errorf("rejected: %v", got)
 	}
 }
+
+// A request that is not the engine's (a screen asking the server something through the
+// same client) also moves the status: the app shows offline at the first request that
+// finds the server gone, not at the next sync, and online again at the next answer.
+func TestAnyRequestOfTheClientMovesTheStatus(t *testing.T) {
+	srv := servertest.Start(t)
+	proxy := servertest.NewProxy(t, srv.URL)
+	c := login(t, proxy.URL)
+	st := newReplica(t)
+	ctx := context.Background()
+	clock := time.Date(2026, 12, 5, 14, 2, 0, 0, time.UTC)
+	var log statusLog
+	e := engine.New(st, c, engine.Options{Now: func() time.Time { return clock }, OnStatus: log.add})
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	linkDown(proxy)
+	before := len(log.list())
+	if _, err := c.Me(ctx); client.Code(err) != api.CodeUnreachable {
+		t.Fatalf("a request with the link down: got %v, want unreachable", err)
+	}
+	if s := e.Status(); s.Online {
+		t.Error("still online after a request found the server gone")
+	}
+	if l := log.list(); len(l) == before || l[len(l)-1].Online {
+		t.Error("the UI was not told that the link is down")
+	}
+
+	linkUp(proxy)
+	clock = clock.Add(3 * time.Minute)
+	if _, err := c.Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Status(); !s.Online || !s.LastContact.Equal(clock) {
+		t.Errorf("after an answer: online %v, last contact %v; want true, %v", s.Online, s.LastContact, clock)
+	}
+	if l := log.list(); !l[len(l)-1].Online {
+		t.Error("the UI was not told that the server answers again")
+	}
+}

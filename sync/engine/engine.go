@@ -100,6 +100,9 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	e := &Engine{replica: replica, opt: opt, trigger: make(chan struct{}, 1)}
 	e.remote = watch(e, remote)
 	e.prober, _ = remote.(Prober)
+	if o, ok := remote.(Observed); ok {
+		o.Observe(e.contact)
+	}
 	// Taken from remote itself: the wrapper of watch has only the methods of Remote and
 	// UploadRemote.
 	if d, ok := remote.(DirectoryRemote); ok {
@@ -264,7 +267,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 		switch {
 		case err == nil:
 			s.Online, s.LastSync, s.LastError, s.NextTry, s.LastContact = true, now, "", time.Time{}, now
-		case code == api.CodeUnreachable:
+		case linkLost(code):
 			s.Online, s.LastError, s.ErrorAt = false, code, now
 		case code != "":
 			s.Online, s.LastError, s.ErrorAt = true, code, now

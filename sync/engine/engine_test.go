@@ -144,7 +144,7 @@ func TestServeGoesOfflineAndComesBackByItself(t *testing.T) {
 	waitFor(t, statuses, func(s engine.Status) bool { return !s.Online && s.LastError == api.CodeUnreachable })
 	srv.SetDown(false)
 	waitFor(t, statuses, func(s engine.Status) bool { return s.Online && s.LastError == "" && !s.LastSync.IsZero() })
-	if err := st.get(api.EntityNC, "NC-150424-2018", &api.NC{}); err != nil {
+	if err := st.get(api.EntityNC, "NC-150424-2019", &api.NC{}); err != nil {
 		t.Errorf("replica after coming back online: %v", err)
 	}
 	cancel()

@@ -13,7 +13,7 @@ import (
 // ncCA is the demo NC awaiting a corrective measure; ncEvidence the one awaiting evidence.
 const (
 	ncCA       = "NC-167140-2019"
-	ncEvidence = "NC-150424-2018"
+	ncEvidence = "NC-150424-2019"
 )
 
 // bodies counts the messages of the organisation on the server by body, as a replica

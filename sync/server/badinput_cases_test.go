@@ -418,7 +418,7 @@ var pushBody = &bodyInput{
 		return map[string]any{
 			"client_id": "client-" + id,
 			"entries": []any{map[string]any{
-				"seq": 1, "kind": api.KindEvidenceAdd, "nc_id": "NC-150424-2018", "text": "Registre signé",
+				"seq": 1, "kind": api.KindEvidenceAdd, "nc_id": "NC-150424-2019", "text": "Registre signé",
 				"base_revision": 0, "created_at": "2019-06-10T09:00:00Z", "evidence_id": "PM-" + id,
 				"file": map[string]any{"sha256": m.blob.SHA256, "name": m.blob.Name, "size": m.blob.Size, "media_type": m.blob.MediaType},
 				// Read by change.request entries only, so that its fields' bad values
@@ -445,9 +445,9 @@ var pushBody = &bodyInput{
 		}},
 		"entries[].nc_id": {long: rejectedEntry(api.CodeNCNotFound), badUTF8: rejectedEntry(api.CodeBadEntry), values: []valueCase{
 			{"path traversal", `"../../../etc/passwd"`, rejectedEntry(api.CodeNCNotFound)},
-			{"a NUL byte", `"NC-150424-2018\u0000"`, rejectedEntry(api.CodeNCNotFound)},
+			{"a NUL byte", `"NC-150424-2019\u0000"`, rejectedEntry(api.CodeNCNotFound)},
 			{"another organisation's", `"NC-171520-2019"`, rejectedEntry(api.CodeNCNotFound)},
-			{"not confirmed yet", `"` + demo.HiddenNC + `"`, rejectedEntry(api.CodeNCNotFound)},
+			{"not confirmed yet", `"` + hiddenNC + `"`, rejectedEntry(api.CodeNCNotFound)},
 		}},
 		"entries[].text":          {long: rejectedEntry(api.CodeTextTooLong), badUTF8: rejectedEntry(api.CodeBadEntry)},
 		"entries[].base_revision": {negative: badRequest(), overflow: badRequest()},
@@ -526,7 +526,7 @@ var pushBody = &bodyInput{
 // validTrailEntry is the first entry of a replica's trail.
 func validTrailEntry() map[string]any {
 	e := api.TrailEntry{Seq: 1, At: time.Date(2019, 6, 10, 9, 0, 0, 0, time.UTC), Author: "coop", Kind: api.KindEvidenceAdd,
-		NCID: "NC-150424-2018", Digest: api.TrailDigest("Registre signé"), Prev: api.TrailGenesis}
+		NCID: "NC-150424-2019", Digest: api.TrailDigest("Registre signé"), Prev: api.TrailGenesis}
 	e.Hash = api.TrailHash(e)
 	return map[string]any{"seq": e.Seq, "at": "2019-06-10T09:00:00Z", "author": e.Author, "kind": e.Kind,
 		"nc_id": e.NCID, "digest": e.Digest, "prev": e.Prev, "hash": e.Hash}

@@ -40,7 +40,7 @@ func TestEvidenceLinkRefusesBadInput(t *testing.T) {
 		{"no NC", func(e *api.PushEntry) { e.NCID = "" }, api.CodeNCNotFound},
 		{"another organisation's NC", func(e *api.PushEntry) { e.NCID = "NC-171520-2019" }, api.CodeNCNotFound},
 		{"an NC at the CA step", func(e *api.PushEntry) { e.NCID = "NC-167140-2019" }, api.CodeNotAwaitingEvidence},
-		{"a closed NC", func(e *api.PushEntry) { e.NCID = "NC-131877-2017" }, api.CodeNCClosed},
+		{"a closed NC", func(e *api.PushEntry) { e.NCID = "NC-131877-2018" }, api.CodeNCClosed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -68,7 +68,7 @@ func TestChangesPaging(t *testing.T) {
 			t.Fatalf("duplicate %s", k)
 		}
 		seen[k] = true
-		if c.Entity == api.EntityNC && c.ID == demo.HiddenNC {
+		if c.Entity == api.EntityNC && c.ID == hiddenNC {
 			t.Fatalf("unconfirmed NC %s reached the client", c.ID)
 		}
 	}

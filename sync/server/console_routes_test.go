@@ -26,7 +26,7 @@ var consolePublic = map[string]bool{
 
 // consoleItems fill the parameters of a console route with items of the coop: an NC
 // with evidence, its audit and one of its files.
-var consoleItems = strings.NewReplacer("{org}", demo.OrgCoop, "{nc}", "NC-150424-2018", "{audit}", "AO-38369",
+var consoleItems = strings.NewReplacer("{org}", demo.OrgCoop, "{nc}", "NC-150424-2019", "{audit}", "AO-38369",
 	"{action}", "message", "{id}", "PM-3542-0001", "{flo}", demo.OrgCoop, "{$}", "")
 
 // consoleRoutes returns the console's routes.

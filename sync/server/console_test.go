@@ -109,10 +109,10 @@ func TestConsoleLoginRequired(t *testing.T) {
 		}
 	}
 	// A POST without a session changes nothing.
-	wantStatus(t, b.post("/console/orgs/3542/ncs/"+demo.HiddenNC+"/confirm", url.Values{"due": {"2019-08-01"}}), http.StatusForbidden)
+	wantStatus(t, b.post("/console/orgs/3542/ncs/"+hiddenNC+"/confirm", url.Values{"due": {"2019-08-01"}}), http.StatusForbidden)
 	ncs, _ := e.srv.NCs(context.Background(), demo.OrgCoop)
 	for _, nc := range ncs {
-		if nc.ID == demo.HiddenNC && nc.Stage != workflow.StageEntered {
+		if nc.ID == hiddenNC && nc.Stage != workflow.StageEntered {
 			t.Fatal("hidden NC confirmed without a session")
 		}
 	}
@@ -238,8 +238,8 @@ func TestConsoleAccept(t *testing.T) {
 	}
 
 	// Confirm the entered NC, and write a message.
-	wantStatus(t, b.post("/console/orgs/3542/ncs/"+demo.HiddenNC+"/confirm", url.Values{"csrf": {csrf}, "due": {"2019-09-30"}}), http.StatusSeeOther)
-	if nc := e.nc(coop, demo.HiddenNC); nc.Stage != api.StageCARequested || nc.DueDate != "2019-09-30" {
+	wantStatus(t, b.post("/console/orgs/3542/ncs/"+hiddenNC+"/confirm", url.Values{"csrf": {csrf}, "due": {"2019-09-30"}}), http.StatusSeeOther)
+	if nc := e.nc(coop, hiddenNC); nc.Stage != api.StageCARequested || nc.DueDate != "2019-09-30" {
 		t.Fatalf("confirmed via console: %+v", nc)
 	}
 	wantStatus(t, b.post(ncPath+"/message", url.Values{"csrf": {csrf}, "body": {"Merci, envoyez les listes."}}), http.StatusSeeOther)

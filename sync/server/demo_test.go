@@ -37,11 +37,11 @@ func TestDemoData(t *testing.T) {
 	cases := []struct {
 		id, audit, criterion, stage, received, due string
 	}{
-		// Told from servertest.DemoToday, 20/05/2019.
+		// Told from servertest.DemoToday, 20/05/2019: AO-38369 is of 2019, AO-28681 of 2018.
 		{"NC-167140-2019", "AO-38369", "2.2.0.03", api.StageCARequested, "2019-04-20", "2019-06-08"},
-		{"NC-150424-2018", "AO-38369", "0.1.1.01", api.StageEvidenceRequested, "2019-04-20", "2019-05-20"},
-		{"NC-174410-2019", "AO-28681", "0.3.0.02", api.StageCARequested, "2018-11-16", "2019-06-29"},
-		{"NC-173086-2019", "AO-28681", "1.1.0.02", api.StageCARequested, "2018-11-16", "2019-05-14"},
+		{"NC-150424-2019", "AO-38369", "0.1.1.01", api.StageEvidenceRequested, "2019-04-20", "2019-05-20"},
+		{"NC-174410-2018", "AO-28681", "0.3.0.02", api.StageCARequested, "2018-11-16", "2019-06-29"},
+		{"NC-173086-2018", "AO-28681", "1.1.0.02", api.StageCARequested, "2018-11-16", "2019-05-14"},
 	}
 	for _, tc := range cases {
 		nc, ok := ncs[tc.id]
@@ -54,9 +54,9 @@ func TestDemoData(t *testing.T) {
 			t.Errorf("%s: got %+v", tc.id, nc)
 		}
 	}
-	if nc := ncs["NC-150424-2018"]; nc.CAStatus != api.StatusAccepted || nc.CA == nil || nc.EvidenceStatus != api.StatusRequested ||
+	if nc := ncs["NC-150424-2019"]; nc.CAStatus != api.StatusAccepted || nc.CA == nil || nc.EvidenceStatus != api.StatusRequested ||
 		nc.EvidenceDueDate != "2019-06-22" {
-		t.Errorf("NC-150424-2018 CA: %+v", nc)
+		t.Errorf("NC-150424-2019 CA: %+v", nc)
 	}
 	closed := 0
 	for _, nc := range ncs {
@@ -69,7 +69,7 @@ func TestDemoData(t *testing.T) {
 	}
 	names := map[string]bool{}
 	for _, ev := range evidence {
-		names[ev.File.Name] = ev.Date == "2019-04-29" && ev.NCID == "NC-150424-2018"
+		names[ev.File.Name] = ev.Date == "2019-04-29" && ev.NCID == "NC-150424-2019"
 	}
 	if !names["image.png"] || !names["Audits 10-12 October 2018.xlsx"] {
 		t.Errorf("evidence: %+v", evidence)
@@ -147,6 +147,14 @@ func TestDemoIsCurrentWhateverTheDay(t *testing.T) {
 		}
 		if certificate.ValidUntil <= T || cert.CycleStart > T || cert.CycleEnd <= T || cert.NextAuditDue <= T || cert.LastAudit > T {
 			t.Errorf("%s: not currently certified: %+v, certificate valid until %s", T, cert, certificate.ValidUntil)
+		}
+		// As on the portal, an NC's id ends with its audit's year (the audits of one
+		// story may fall in two years).
+		for _, nc := range ncs {
+			a, ok := audits[nc.AuditID]
+			if !ok || !strings.HasSuffix(nc.ID, "-"+string(a.Date)[:4]) {
+				t.Errorf("%s: NC %s of audit %s (%s): its id does not end with the audit's year", T, nc.ID, nc.AuditID, a.Date)
+			}
 		}
 		overdue, soon, history := 0, 0, 0
 		for _, nc := range ncs {

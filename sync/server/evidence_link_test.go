@@ -10,7 +10,7 @@ import (
 )
 
 // The demo cooperative's files that are not evidence of ncEvidence: the payslips sent
-// with NC-168802-2019, and its certification contract (a document).
+// with NC-168802-2018, and its certification contract (a document).
 const (
 	payslipsEvidence = "PM-3542-0003"
 	contractDocument = "DOC-3542-0001"
@@ -55,7 +55,7 @@ func TestEvidenceLinkMovesOnlyAReference(t *testing.T) {
 		t.Fatalf("pulled linked evidence: %v %+v", ok, got)
 	}
 	// The first use is untouched: still on its NC, still submitted.
-	if got, _ := e.evidence(coop, payslipsEvidence); got.NCID != "NC-168802-2019" || !got.Submitted {
+	if got, _ := e.evidence(coop, payslipsEvidence); got.NCID != "NC-168802-2018" || !got.Submitted {
 		t.Errorf("the original evidence changed: %+v", got)
 	}
 	// A document (the contract), linked under a name the user chose.

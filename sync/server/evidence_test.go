@@ -15,7 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
-const ncEvidence = "NC-150424-2018" // coop, evidence requested, 2 demo files not sent yet
+const ncEvidence = "NC-150424-2019" // coop, evidence requested, 2 demo files not sent yet
 
 func fileRef(data []byte, name string) *api.FileRef {
 	return &api.FileRef{SHA256: sum256(data), Name: name, Size: int64(len(data)), MediaType: "application/pdf"}
@@ -230,7 +230,7 @@ func TestEvidenceDecisionsAndFinalise(t *testing.T) {
 	// Finalising is refused while NCs of the audit are open, and says which.
 	_, err := e.srv.FinaliseCertification(ctx, "analyst", org, audit)
 	if !errors.Is(err, workflow.ErrOpenNCs) || !strings.Contains(err.Error(), ncEvidence) || !strings.Contains(err.Error(), ncOpen) ||
-		strings.Contains(err.Error(), demo.HiddenNC) {
+		strings.Contains(err.Error(), hiddenNC) {
 		t.Fatalf("finalise with open NCs: %v", err)
 	}
 	if err := e.srv.AcceptEvidence(ctx, "analyst", org, ncEvidence, "Satisfait."); err != nil {

@@ -46,7 +46,7 @@ func FuzzPushRequest(f *testing.F) {
 	for _, seed := range []string{
 		`{"client_id":"fuzzclient0000001","entries":[{"seq":1,"kind":"message","nc_id":"NC-167140-2019","text":"x"}]}`,
 		`{"client_id":"fuzzclient0000001","entries":[{"seq":2,"kind":"ca.draft","nc_id":"NC-167140-2019","text":"y","base_revision":0}]}`,
-		`{"client_id":"fuzzclient0000001","entries":[{"seq":3,"kind":"evidence.add","nc_id":"NC-150424-2018","evidence_id":"PM-1","file":{"sha256":"00","name":"../../x"}}]}`,
+		`{"client_id":"fuzzclient0000001","entries":[{"seq":3,"kind":"evidence.add","nc_id":"NC-150424-2019","evidence_id":"PM-1","file":{"sha256":"00","name":"../../x"}}]}`,
 		`{"client_id":"","entries":[]}`, `{"entries":[{"seq":-1}]}`, `[]`, `null`, `{"client_id":"a\u0000b"}`,
 	} {
 		f.Add([]byte(seed))

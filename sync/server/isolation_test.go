@@ -7,7 +7,12 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
+
+// hiddenNC is the demo NC the auditor entered and the analyst has not confirmed, as the
+// test servers' demo names it (told from servertest.DemoToday).
+var hiddenNC = demo.NCID(servertest.DemoToday, demo.HiddenNCNumber)
 
 // TestOrganisationIsolation reads every coop item with the estate's token.
 func TestOrganisationIsolation(t *testing.T) {
@@ -37,7 +42,7 @@ func TestOrganisationIsolation(t *testing.T) {
 		t.Fatalf("found %d coop file hashes", len(hashes))
 	}
 	paths := []string{
-		"/audits/AO-38369", "/audits/AO-28681", "/ncs/NC-167140-2019", "/ncs/NC-150424-2018",
+		"/audits/AO-38369", "/audits/AO-28681", "/ncs/NC-167140-2019", "/ncs/NC-150424-2019",
 		"/ncs/NC-167140-2019/messages", "/certificates/CERT-3542-2019", "/documents/DOC-3542-0001",
 	}
 	for _, h := range hashes {
@@ -62,18 +67,18 @@ func TestOrganisationIsolation(t *testing.T) {
 func TestHiddenNC(t *testing.T) {
 	e := newEnv(t)
 	coop := e.token("coop")
-	wantError(t, e.do("GET", "/ncs/"+demo.HiddenNC, coop, nil), 404, api.CodeNotFound)
-	wantError(t, e.do("GET", "/ncs/"+demo.HiddenNC+"/messages", coop, nil), 404, api.CodeNotFound)
+	wantError(t, e.do("GET", "/ncs/"+hiddenNC, coop, nil), 404, api.CodeNotFound)
+	wantError(t, e.do("GET", "/ncs/"+hiddenNC+"/messages", coop, nil), 404, api.CodeNotFound)
 
 	// Once the analyst confirms it, it reaches the client with the next pull.
 	all := e.allChanges(coop, 2000)
-	nc := api.NC{ID: demo.HiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
+	nc := api.NC{ID: hiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", Stage: api.StageCARequested, CAStatus: api.StatusRequested}
 	if err := e.srv.UpsertNC(context.Background(), demo.OrgCoop, nc); err != nil {
 		t.Fatal(err)
 	}
 	var p api.ChangesPage
 	decode(t, e.do("GET", "/changes?cursor="+itoa(int(all[len(all)-1].Seq)), coop, nil).body, &p)
-	if len(p.Changes) != 1 || p.Changes[0].ID != demo.HiddenNC {
+	if len(p.Changes) != 1 || p.Changes[0].ID != hiddenNC {
 		t.Fatalf("after confirming: %+v", p.Changes)
 	}
 	var got api.NC

@@ -18,8 +18,8 @@ const (
 	clientA = "client-A-0123456789"
 	clientB = "client-B-0123456789"
 	ncOpen  = "NC-167140-2019" // coop, ca_requested
-	ncOpen2 = "NC-174410-2019" // coop, ca_requested
-	ncShut  = "NC-131877-2017" // coop, closed
+	ncOpen2 = "NC-174410-2018" // coop, ca_requested
+	ncShut  = "NC-131877-2018" // coop, closed
 )
 
 // doRaw sends a raw JSON body, so tests can send bytes json.Marshal would repair.
@@ -309,12 +309,12 @@ func TestPushOrgIsolation(t *testing.T) {
 		api.PushEntry{Seq: 2, Kind: api.KindCADraft, NCID: ncOpen, Text: "intrusion"},
 		api.PushEntry{Seq: 3, Kind: api.KindMessage, NCID: ncOpen, Text: "intrusion"},
 		// The coop's hidden NC, by the coop itself: not visible, not found.
-		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: demo.HiddenNC, Text: "x"},
+		api.PushEntry{Seq: 4, Kind: api.KindMessage, NCID: hiddenNC, Text: "x"},
 	)
 	for i, r := range res[:3] {
 		wantResult(t, r, int64(i+1), api.PushRejected, api.CodeNCNotFound)
 	}
-	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessage, NCID: demo.HiddenNC, Text: "x"})[0],
+	wantResult(t, e.push(coop, clientA, api.PushEntry{Seq: 1, Kind: api.KindMessage, NCID: hiddenNC, Text: "x"})[0],
 		1, api.PushRejected, api.CodeNCNotFound)
 	after := e.nc(coop, ncOpen)
 	if after.Revision != before.Revision || after.Stage != before.Stage || len(e.messages(coop, ncOpen)) != msgs {

@@ -143,7 +143,7 @@ func TestWorkflow(t *testing.T) {
 	}
 
 	// Messages: only on confirmed NCs.
-	if _, err := e.srv.AnalystMessage(ctx, "analyst", org, demo.HiddenNC, "x"); !errors.Is(err, workflow.ErrWrongStage) {
+	if _, err := e.srv.AnalystMessage(ctx, "analyst", org, hiddenNC, "x"); !errors.Is(err, workflow.ErrWrongStage) {
 		t.Fatalf("message on an entered NC: %v", err)
 	}
 	m, err := e.srv.AnalystMessage(ctx, "analyst", org, ncOpen, "Bonjour")

@@ -206,8 +206,10 @@ describe('the evidence table', () => {
     ]
     const { wrapper } = await open(ncDetail(rows))
     const heads = wrapper.findAll('[data-testid=evidence-table] th').map((th) => th.text())
-    expect(heads.slice(0, 6)).toEqual(['Download', 'File name', 'Date', 'Subject', 'Size', 'Status'])
+    // The subject is under the file's name (« Subject: … » once sent), so the table fits 1024 px.
+    expect(heads).toEqual(['Download', 'File name', 'Date', 'Size', 'Status'])
     expect(rowsOf(wrapper)).toHaveLength(5)
+    expect(rowOf(wrapper, rows[4].evidence.id).get('td:nth-child(2)').text()).toMatch(/Subject:\s*Sent before/)
     const first = rowOf(wrapper, rows[0].evidence.id)
     expect(first.get('[data-testid=evidence-name]').text()).toBe('training.jpg')
     expect(first.get('[data-testid=evidence-thumb]').attributes('src')).toBe('/thumbs/aaa')
@@ -233,9 +235,13 @@ describe('the evidence table', () => {
     const { wrapper } = await open(ncDetail([evRow()]), 'fr')
     expect(wrapper.get('[data-testid=evidence-drop]').text()).toContain('Faire glisser des fichiers/images ici')
     const heads = wrapper.findAll('[data-testid=evidence-table] th').map((th) => th.text())
-    // « Type de fichier » is on the name's second line (the table fits 1024 px).
-    expect(heads.slice(0, 4)).toEqual(['Télécharger', 'Nom fichier', 'Date', 'Sujet'])
+    // « Type de fichier » and « Sujet » are under the name, « Retirer » under the state:
+    // the table fits a 1024 px window.
+    expect(heads).toEqual(['Télécharger', 'Nom fichier', 'Date', 'Taille', 'Statut'])
     expect(wrapper.get('[data-testid=evidence-type]').text()).toBe('Preuves Matérielles')
+    const cells = wrapper.get('[data-testid=evidence-row]').findAll('td')
+    expect(cells[1].find('[data-testid=evidence-subject]').attributes('placeholder')).toBe('Ce que montre ce fichier')
+    expect(cells[4].get('[data-testid=evidence-remove]').text()).toBe('Retirer')
     expect(wrapper.get('[data-testid=evidence-row]').text()).toContain('Preuves Matérielles')
     expect(wrapper.get('[data-testid=evidence-ready]').text()).toBe('Prête à envoyer')
   })

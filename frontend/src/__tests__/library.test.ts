@@ -18,8 +18,8 @@ beforeEach(() => {
 const SHA = 'a'.repeat(64)
 const payslips: LibraryFile = {
   sha256: SHA, name: 'Bulletins de paie Baham.pdf', size: 1900, media_type: 'application/pdf', kinds: ['evidence'],
-  uses: [{ kind: 'evidence', id: 'PM-3542-0003', nc_id: 'NC-168802-2019', subject: 'Bulletins de paie du mois', label: '', date: '2026-12-01', state: 'submitted', code: '' }],
-  ncs: ['NC-168802-2019'], cached: true, on_server: true,
+  uses: [{ kind: 'evidence', id: 'PM-3542-0003', nc_id: 'NC-168802-2018', subject: 'Bulletins de paie du mois', label: '', date: '2026-12-01', state: 'submitted', code: '' }],
+  ncs: ['NC-168802-2018'], cached: true, on_server: true,
 }
 
 describe('library store', () => {
@@ -46,13 +46,13 @@ describe('library store', () => {
 describe('Files page', () => {
   it('says where a file is used and links it to the NC it was opened for', async () => {
     b.listFiles.mockResolvedValue([payslips])
-    b.fileTargets.mockResolvedValue([{ nc_id: 'NC-150424-2018', audit_id: 'AO-38369', criterion: '0.1.1.01', linked: false }])
+    b.fileTargets.mockResolvedValue([{ nc_id: 'NC-150424-2019', audit_id: 'AO-38369', criterion: '0.1.1.01', linked: false }])
     b.linkFile.mockResolvedValue({ id: 'PM-x-1', already: false })
-    const { wrapper, router } = await mountScreen(FilesView, { lang: 'fr', path: '/files?nc=NC-150424-2018' })
-    expect(wrapper.find('[data-testid=files-for-nc]').text()).toContain('NC-150424-2018')
+    const { wrapper, router } = await mountScreen(FilesView, { lang: 'fr', path: '/files?nc=NC-150424-2019' })
+    expect(wrapper.find('[data-testid=files-for-nc]').text()).toContain('NC-150424-2019')
     const row = wrapper.find('[data-testid=file-row]')
     expect(row.find('[data-testid=file-name]').text()).toBe('Bulletins de paie Baham.pdf')
-    expect(row.find('[data-testid=file-use-NC-168802-2019]').exists()).toBe(true)
+    expect(row.find('[data-testid=file-use-NC-168802-2018]').exists()).toBe(true)
     expect(row.find('[data-testid=file-uses]').text()).toContain('envoyée')
     await row.find('[data-testid=file-link]').trigger('click')
     await flushPromises()
@@ -60,16 +60,16 @@ describe('Files page', () => {
     expect(confirm.disabled).toBe(false) // the NC it came for is chosen already
     confirm.click()
     await flushPromises()
-    expect(b.linkFile).toHaveBeenCalledWith('NC-150424-2018', SHA, 'Bulletins de paie du mois')
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-150424-2018?tab=evidence'), { timeout: 5000 })
+    expect(b.linkFile).toHaveBeenCalledWith('NC-150424-2019', SHA, 'Bulletins de paie du mois')
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/ncs/NC-150424-2019?tab=evidence'), { timeout: 5000 })
     wrapper.unmount()
   })
 
   it('shows why a link was refused, next to the button', async () => {
     b.listFiles.mockResolvedValue([payslips])
-    b.fileTargets.mockResolvedValue([{ nc_id: 'NC-150424-2018', audit_id: 'AO-38369', criterion: '0.1.1.01', linked: false }])
+    b.fileTargets.mockResolvedValue([{ nc_id: 'NC-150424-2019', audit_id: 'AO-38369', criterion: '0.1.1.01', linked: false }])
     b.linkFile.mockRejectedValue(new Error('file_unknown'))
-    const { wrapper } = await mountScreen(FilesView, { lang: 'en', path: '/files?nc=NC-150424-2018' })
+    const { wrapper } = await mountScreen(FilesView, { lang: 'en', path: '/files?nc=NC-150424-2019' })
     await wrapper.find('[data-testid=file-link]').trigger('click')
     await flushPromises()
     ;(document.querySelector('[data-testid=file-link-confirm]') as HTMLButtonElement).click()

@@ -100,20 +100,20 @@ func (d *demo) coop() {
 	wagesCA := api.CA{Text: "Paie au moins égale au salaire minimum régional pour tous les cueilleurs; complément versé pour les trois derniers mois.",
 		SubmittedAt: d.at(coopEarlier+60, 10, 30), AnalystComment: "Mesure adaptée. Merci d'envoyer les bulletins de paie du mois suivant.", DecidedAt: d.at(coopEarlier+70, 16, 0)}
 	for _, nc := range []api.NC{
-		{ID: "NC-167140-2019", AuditID: "AO-38369", CriterionNumber: "2.2.0.03", CriterionText: crit220003, CriterionType: "core",
+		{ID: d.nc("167140"), AuditID: "AO-38369", CriterionNumber: "2.2.0.03", CriterionText: crit220003, CriterionType: "core",
 			Finding:      "Les travailleurs interrogés sur deux des trois plantations ne connaissent pas l'objectif de la prime Fairtrade ni la composition du Comité de la Prime. Aucune séance d'information n'a été tenue cette année.",
 			ReceivedDate: d.day(received), DueDate: dueCA, Stage: api.StageCARequested, CAStatus: api.StatusRequested},
-		{ID: "NC-150424-2018", AuditID: "AO-38369", CriterionNumber: "0.1.1.01", CriterionText: crit011101, CriterionType: "core",
+		{ID: d.nc("150424"), AuditID: "AO-38369", CriterionNumber: "0.1.1.01", CriterionText: crit011101, CriterionType: "core",
 			Finding:      "L'accord écrit entre les propriétaires des plantations de Foumbot et de Baham n'a pas pu être présenté; la répartition des responsabilités n'est pas documentée.",
 			ReceivedDate: d.day(received), DueDate: d.day(received + 30), EvidenceDueDate: d.day(33),
 			Stage: api.StageEvidenceRequested, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusRequested, CA: &acceptedCA,
 			CAHistory: []api.CAVersion{{Text: acceptedCA.Text, SubmittedAt: acceptedCA.SubmittedAt, Decision: workflow.DecisionAccepted,
 				Comment: acceptedCA.AnalystComment, DecidedAt: acceptedCA.DecidedAt}}},
-		{ID: "NC-174410-2019", AuditID: "AO-28681", CriterionNumber: "0.3.0.02", CriterionText: crit030002, CriterionType: "major",
+		{ID: d.nc("174410"), AuditID: "AO-28681", CriterionNumber: "0.3.0.02", CriterionText: crit030002, CriterionType: "major",
 			Finding:      "Le système de contrôle interne n'a pas inspecté 3 des 11 organisations membres l'an dernier.",
 			ReceivedDate: d.day(coopEarlier + 25), DueDate: d.day(40), Stage: api.StageCARequested, CAStatus: api.StatusRequested},
 		// Its evidence sent three days ago: with the analyst, awaiting evaluation.
-		{ID: "NC-168802-2019", AuditID: "AO-28681", CriterionNumber: "3.4.0.01", CriterionText: crit340001, CriterionType: "core",
+		{ID: d.nc("168802"), AuditID: "AO-28681", CriterionNumber: "3.4.0.01", CriterionText: crit340001, CriterionType: "core",
 			Finding:      "Les cueilleurs de la plantation de Baham sont payés à la tâche sans garantie du salaire minimum régional.",
 			ReceivedDate: d.day(coopEarlier + 25), DueDate: d.day(coopEarlier + 85), EvidenceDueDate: d.day(10),
 			Stage: api.StageEvidenceSubmitted, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusSubmitted, CA: &wagesCA,
@@ -121,26 +121,26 @@ func (d *demo) coop() {
 				Decision: workflow.DecisionAccepted, Comment: wagesCA.AnalystComment, DecidedAt: wagesCA.DecidedAt}},
 			EvidenceHistory: []api.EvidenceVersion{{Files: []string{"PM-3542-0003"}, SubmittedBy: "Marie Ngo Bassa", SubmittedAt: d.at(-3, 15, 20)}}},
 		// The overdue one.
-		{ID: "NC-173086-2019", AuditID: "AO-28681", CriterionNumber: "1.1.0.02", CriterionText: crit110002, CriterionType: "core",
+		{ID: d.nc("173086"), AuditID: "AO-28681", CriterionNumber: "1.1.0.02", CriterionText: crit110002, CriterionType: "core",
 			Finding:      "L'accès à l'entrepôt de Mbouda a été refusé à l'auditeur le " + dmy(d.day(coopEarlier)) + ".",
 			ReceivedDate: d.day(coopEarlier + 25), DueDate: d.day(-6), Stage: api.StageCARequested, CAStatus: api.StatusRequested},
-		{ID: "NC-131877-2017", AuditID: "AO-28681", CriterionNumber: "3.2.0.01", CriterionText: crit320001, CriterionType: "development", Score: 2,
+		{ID: d.nc("131877"), AuditID: "AO-28681", CriterionNumber: "3.2.0.01", CriterionText: crit320001, CriterionType: "development", Score: 2,
 			Finding:      "Deux travailleurs appliquant des pesticides ne portaient pas de masque.",
 			ReceivedDate: d.day(coopEarlier + 20), DueDate: d.day(coopEarlier + 110), Stage: api.StageClosed, CAStatus: api.StatusAccepted, EvidenceStatus: api.StatusAccepted,
 			CA: &closedCA},
 		// Entered by the auditor, not yet confirmed by the analyst: clients never see it.
-		{ID: HiddenNC, AuditID: "AO-38369", CriterionNumber: "3.5.0.01", CriterionText: "Vous tenez un registre des heures travaillées par chaque travailleur.",
+		{ID: d.nc(HiddenNCNumber), AuditID: "AO-38369", CriterionNumber: "3.5.0.01", CriterionText: "Vous tenez un registre des heures travaillées par chaque travailleur.",
 			CriterionType: "core", Finding: "Registre incomplet pour le mois de l'audit.", Stage: workflow.StageEntered},
 	} {
 		put(func() error { return d.s.UpsertNC(d.ctx, o, nc) })
 	}
 
 	for _, m := range []api.Message{
-		{ID: "MSG-3542-0001", NCID: "NC-167140-2019", Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: d.at(received, 9, 15),
+		{ID: "MSG-3542-0001", NCID: d.nc("167140"), Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: d.at(received, 9, 15),
 			Body: "Bonjour, merci de proposer une mesure corrective pour cette non-conformité avant le " + dmy(dueCA) + ". Pensez à préciser comment et quand les travailleurs seront informés."},
-		{ID: "MSG-3542-0002", NCID: "NC-167140-2019", Author: "Marie Ngo Bassa", AuthorRole: api.RoleClient, SentAt: d.at(received+6, 11, 42),
+		{ID: "MSG-3542-0002", NCID: d.nc("167140"), Author: "Marie Ngo Bassa", AuthorRole: api.RoleClient, SentAt: d.at(received+6, 11, 42),
 			Body: "Bonjour Madame Dubois, nous prévoyons des réunions d'information sur chaque plantation le mois prochain. Faut-il joindre les listes de présence ?"},
-		{ID: "MSG-3542-0003", NCID: "NC-167140-2019", Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: d.at(received+7, 8, 3),
+		{ID: "MSG-3542-0003", NCID: d.nc("167140"), Author: analystName, AuthorRole: api.RoleAnalyst, SentAt: d.at(received+7, 8, 3),
 			Body: "Oui, les listes de présence signées et le support présenté seront de bonnes preuves matérielles. Indiquez-le dans votre mesure corrective."},
 	} {
 		put(func() error { return d.s.AddMessage(d.ctx, o, m) })
@@ -159,10 +159,10 @@ func (d *demo) coop() {
 		{Text: "Complément des trois mois précédents versé le " + dmy(d.day(-10)) + "."},
 	}))
 	for _, e := range []api.Evidence{
-		{ID: "PM-3542-0003", NCID: "NC-168802-2019", Type: "evidence", Date: d.day(-4), Subject: "Bulletins de paie du mois, plantation de Baham",
+		{ID: "PM-3542-0003", NCID: d.nc("168802"), Type: "evidence", Date: d.day(-4), Subject: "Bulletins de paie du mois, plantation de Baham",
 			File: payslips, AddedAt: d.at(-4, 11, 0), Submitted: true},
-		{ID: "PM-3542-0001", NCID: "NC-150424-2018", Type: "evidence", Date: d.day(received + 9), File: png, AddedAt: d.at(received+9, 9, 1)},
-		{ID: "PM-3542-0002", NCID: "NC-150424-2018", Type: "evidence", Date: d.day(received + 9), File: xlsx, AddedAt: d.at(received+9, 9, 2)},
+		{ID: "PM-3542-0001", NCID: d.nc("150424"), Type: "evidence", Date: d.day(received + 9), File: png, AddedAt: d.at(received+9, 9, 1)},
+		{ID: "PM-3542-0002", NCID: d.nc("150424"), Type: "evidence", Date: d.day(received + 9), File: xlsx, AddedAt: d.at(received+9, 9, 2)},
 	} {
 		put(func() error { return d.s.AddEvidence(d.ctx, o, e) })
 	}
@@ -253,11 +253,11 @@ func (d *demo) estate() {
 	})
 	received := estateAudit + 14
 	for _, nc := range []api.NC{
-		{ID: "NC-171520-2019", AuditID: "AO-41207", CriterionNumber: "3.4.0.07", CriterionType: "core",
+		{ID: d.nc("171520"), AuditID: "AO-41207", CriterionNumber: "3.4.0.07", CriterionType: "core",
 			CriterionText: "Chaque travailleur reçoit un contrat de travail écrit, signé, dans une langue qu'il comprend.",
 			Finding:       "Les cueilleurs saisonniers n'ont pas de contrat écrit.", ReceivedDate: d.day(received), DueDate: d.day(25),
 			Stage: api.StageCARequested, CAStatus: api.StatusRequested},
-		{ID: "NC-171521-2019", AuditID: "AO-41207", CriterionNumber: "4.2.0.01", CriterionType: "core",
+		{ID: d.nc("171521"), AuditID: "AO-41207", CriterionNumber: "4.2.0.01", CriterionType: "core",
 			CriterionText: "Vous n'utilisez aucun pesticide de la liste rouge des substances interdites Fairtrade.",
 			Finding:       "Un stock de paraquat a été trouvé dans le magasin.", ReceivedDate: d.day(received), DueDate: d.day(received + 30),
 			Stage: api.StageCASubmitted, CAStatus: api.StatusSubmitted,
@@ -266,7 +266,7 @@ func (d *demo) estate() {
 		put(func() error { return d.s.UpsertNC(d.ctx, o, nc) })
 	}
 	put(func() error {
-		return d.s.AddMessage(d.ctx, o, api.Message{ID: "MSG-27816-0001", NCID: "NC-171521-2019", Author: analystName,
+		return d.s.AddMessage(d.ctx, o, api.Message{ID: "MSG-27816-0001", NCID: d.nc("171521"), Author: analystName,
 			AuthorRole: api.RoleAnalyst, SentAt: d.at(-8, 10, 0), Body: "Merci, j'évalue votre mesure corrective cette semaine."})
 	})
 }

@@ -14,12 +14,12 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
-// Demo organisations (their FLO IDs) and the NC the auditor entered but the analyst has
-// not confirmed: it exists on the server and must never reach a client.
+// Demo organisations (their FLO IDs) and the number of the NC the auditor entered but the
+// analyst has not confirmed: it exists on the server and must never reach a client.
 const (
-	OrgCoop   = "3542"
-	OrgEstate = "27816"
-	HiddenNC  = "NC-172233-2019"
+	OrgCoop        = "3542"
+	OrgEstate      = "27816"
+	HiddenNCNumber = "172233"
 )
 
 // Login is a user created by Seed; its password equals its username.
@@ -66,8 +66,7 @@ func Seed(ctx context.Context, s Server) (bool, error) {
 	if today.IsZero() {
 		today = time.Now()
 	}
-	d := &demo{s: s.Workflow, auth: s.Auth, ctx: ctx,
-		today: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)}
+	d := &demo{s: s.Workflow, auth: s.Auth, ctx: ctx, today: midnight(today)}
 	d.coop()
 	d.estate()
 	d.user(auth.NewUser{Username: "analyst", Password: "analyst", Name: "Claire Dubois", Role: api.RoleAnalyst})
@@ -86,6 +85,32 @@ type demo struct {
 	today time.Time // midnight UTC of the story's today
 	err   error
 }
+
+// midnight is the start of the calendar day of t, as a UTC day: the story counts whole days.
+func midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// ncAudit is, for each demo NC number, the day of its audit in days from today.
+var ncAudit = map[string]int{
+	"167140": coopAudit, "150424": coopAudit, HiddenNCNumber: coopAudit,
+	"174410": coopEarlier, "168802": coopEarlier, "173086": coopEarlier, "131877": coopEarlier,
+	"171520": estateAudit, "171521": estateAudit,
+}
+
+// NCID is the id of the demo NC of that number when the story is told from today: like
+// the portal's, NC-<number>-<year of its audit>, so it changes with the day the demo was
+// seeded. A number the demo does not have is a programming error: NCID panics.
+func NCID(today time.Time, number string) string {
+	offset, ok := ncAudit[number]
+	if !ok {
+		panic("demo: no NC numbered " + number)
+	}
+	return "NC-" + number + "-" + midnight(today).AddDate(0, 0, offset).Format("2006")
+}
+
+// nc is the id of the demo NC of that number (NCID).
+func (d *demo) nc(number string) string { return NCID(d.today, number) }
 
 // day is the date n days from today (negative: in the past).
 func (d *demo) day(n int) api.Date { return api.Date(d.today.AddDate(0, 0, n).Format(time.DateOnly)) }
