@@ -33,6 +33,7 @@ type Store interface {
 	Directory
 	LoginFailures
 	Trail
+	CalendarFeeds
 	Close() error
 }
 
