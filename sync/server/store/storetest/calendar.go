@@ -99,6 +99,17 @@ func testCalendarFeeds(t *testing.T, s store.Store) {
 	if err := s.DeleteCalendarFeed(ctx, "nobody"); err != nil {
 		t.Errorf("DeleteCalendarFeed(unknown) = %v, want nil", err)
 	}
+
+	// Disabling an account ends its feed with its sessions; enabling does not revive it.
+	if err := s.SetUserDisabled(ctx, "user-200", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetUserDisabled(ctx, "user-200", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CalendarFeed(ctx, "h2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a disabled account's feed is found: %v", err)
+	}
 }
 
 // testConcurrentFeedStamps: nodes serving the same new content at once keep one time.
