@@ -33,4 +33,3 @@ func TestWrapKeepsEveryWordWithinTheWidth(t *testing.T) {
 		})
 	}
 }
-
