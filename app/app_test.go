@@ -241,8 +241,7 @@ func TestCyclesSayWhatIsDueNext(t *testing.T) {
 }
 
 func isCode(err error, code string) bool {
-	var ce *app.CodeError
-	return errors.As(err, &ce) && ce.Code == code
+	return err != nil && app.Code(err) == code
 }
 
 func TestNCDetailAndReadState(t *testing.T) {

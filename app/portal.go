@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/app/cycle"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -275,7 +276,7 @@ func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
 		return NCDetail{}, err
 	}
 	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
-	d.EvidenceEditable = awaitingEvidence(nc)
+	d.EvidenceEditable = attach.Awaiting(nc)
 	ready, err := p.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return NCDetail{}, err

@@ -608,32 +608,6 @@ export namespace api {
 
 export namespace app {
 	
-	export class AttachResult {
-	    path: string;
-	    name: string;
-	    id: string;
-	    code: string;
-	    size: number;
-	    original_size: number;
-	    max_bytes?: number;
-	    types?: string[];
-	
-	    static createFrom(source: any = {}) {
-	        return new AttachResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.name = source["name"];
-	        this.id = source["id"];
-	        this.code = source["code"];
-	        this.size = source["size"];
-	        this.original_size = source["original_size"];
-	        this.max_bytes = source["max_bytes"];
-	        this.types = source["types"];
-	    }
-	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -1117,22 +1091,6 @@ export namespace app {
 	    }
 	}
 	
-	export class Preferences {
-	    downscale: boolean;
-	    downscale_above_bytes: number;
-	    pause_uploads: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Preferences(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.downscale = source["downscale"];
-	        this.downscale_above_bytes = source["downscale_above_bytes"];
-	        this.pause_uploads = source["pause_uploads"];
-	    }
-	}
 	export class Recovery {
 	    folder: string;
 	    export: string;
@@ -1266,6 +1224,53 @@ export namespace app {
 	        this.pending = source["pending"];
 	        this.files = source["files"];
 	        this.version = source["version"];
+	    }
+	}
+
+}
+
+export namespace attach {
+	
+	export class AttachResult {
+	    path: string;
+	    name: string;
+	    id: string;
+	    code: string;
+	    size: number;
+	    original_size: number;
+	    max_bytes?: number;
+	    types?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.id = source["id"];
+	        this.code = source["code"];
+	        this.size = source["size"];
+	        this.original_size = source["original_size"];
+	        this.max_bytes = source["max_bytes"];
+	        this.types = source["types"];
+	    }
+	}
+	export class Preferences {
+	    downscale: boolean;
+	    downscale_above_bytes: number;
+	    pause_uploads: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.downscale = source["downscale"];
+	        this.downscale_above_bytes = source["downscale_above_bytes"];
+	        this.pause_uploads = source["pause_uploads"];
 	    }
 	}
 
