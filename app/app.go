@@ -230,5 +230,5 @@ func (a *App) Attach(ctx context.Context, ncID string, paths []string, source st
 
 // FileMiddleware serves cached files and thumbnails to the UI (see Portal).
 func (a *App) FileMiddleware(next http.Handler) http.Handler {
-	return fileserve.Middleware(fileSource{a.Portal}, next)
+	return fileserve.Middleware(a.base.cached(), next)
 }

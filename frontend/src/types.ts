@@ -65,11 +65,11 @@ export type FileRef = Model<api.FileRef>
 export type Organisation = Model<api.Organisation, { products: string[] | null }>
 export type Certification = Model<api.Certification, { scope: string[] | null }>
 /**
- * The certification status as it stands today (app.Standing): the server's status, or
+ * The certification status as it stands today (cycle.Standing): the server's status, or
  * expired / audit_overdue when the dates contradict "certified"; since: from when, for
  * those two ("" otherwise).
  */
-export type Standing = Model<app.Standing>
+export type Standing = Model<cycle.Standing>
 export type Contact = Model<api.Contact>
 /** A change request of a contact or the master data (package app/requests). */
 export type ChangeProposal = Model<api.ChangeProposal>

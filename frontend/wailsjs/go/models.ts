@@ -770,25 +770,11 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class Standing {
-	    status: string;
-	    since: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Standing(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.status = source["status"];
-	        this.since = source["since"];
-	    }
-	}
 	export class Dashboard {
 	    organisation?: api.Organisation;
 	    certification?: api.Certification;
 	    certificate?: api.Certificate;
-	    standing?: Standing;
+	    standing?: cycle.Standing;
 	    actions: NCRow[];
 	    actions_total: number;
 	    ca_count: number;
@@ -810,7 +796,7 @@ export namespace app {
 	        this.organisation = this.convertValues(source["organisation"], api.Organisation);
 	        this.certification = this.convertValues(source["certification"], api.Certification);
 	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
-	        this.standing = this.convertValues(source["standing"], Standing);
+	        this.standing = this.convertValues(source["standing"], cycle.Standing);
 	        this.actions = this.convertValues(source["actions"], NCRow);
 	        this.actions_total = source["actions_total"];
 	        this.ca_count = source["ca_count"];
@@ -1195,7 +1181,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	
 	export class SyncStatus {
 	    online: boolean;
 	    syncing: boolean;
@@ -1495,6 +1480,21 @@ export namespace cycle {
 		}
 	}
 	
+	
+	export class Standing {
+	    status: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Standing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.since = source["since"];
+	    }
+	}
 
 }
 
