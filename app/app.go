@@ -11,6 +11,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/attach"
 
 	"github.com/ecert-desktop/ecert-desktop/app/audit"
+	"github.com/ecert-desktop/ecert-desktop/app/calendar"
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/exports"
@@ -73,6 +74,7 @@ type App struct {
 	Audit    *audit.Audit
 	Requests *requests.Requests
 	Team     *team.Team
+	Calendar *calendar.Calendar
 
 	cfg       Config
 	base      *base
@@ -128,12 +130,14 @@ func New(cfg Config) *App {
 		Kick: a.Sync.kick, Fail: b.fail})
 	a.Team = team.New(team.Config{Context: ctx, Store: func() *store.Store { return b.store }, Now: cfg.Now,
 		Client: a.Sync.anyClient, User: a.Session.user, Kick: a.Sync.kick, Fail: b.fail})
+	a.Calendar = calendar.New(calendar.Config{Context: ctx, Store: func() *store.Store { return b.store },
+		Client: a.Sync.anyClient, User: a.Session.user, Language: a.Settings.Language, Fail: b.fail})
 	return a
 }
 
 // Services returns the bound services, in the order main binds them.
 func (a *App) Services() []any {
-	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests, a.Chains, a.Team}, a.cfg.Services...)
+	return append([]any{a.Session, a.Sync, a.Portal, a.Settings, a.CA, a.Outbox, a.Evidence, a.Export, a.Partners, a.Library, a.Audit, a.Requests, a.Chains, a.Team, a.Calendar}, a.cfg.Services...)
 }
 
 // Open opens the replica. It does not start syncing (Start does).

@@ -107,6 +107,10 @@ Without a command, the desktop app opens. Commands run without a window:
   export register --format xlsx|pdf --out FILE [--filter F] [--lang L]
                                    the register of NCs and corrective measures
   export ics --out FILE [--lang L] the deadlines as a calendar file (.ics)
+  export ics --feed [--lang L]     the address of my calendar feed, to subscribe to in a
+                                   calendar program (made when there is none; needs the
+                                   connection)
+  export ics --revoke              revoke my calendar feed: its address stops working
   audit verify [--json]            check this computer's trail of changes against the
                                    organisation's on the server; names the first entry
                                    that does not match (exit code 1)

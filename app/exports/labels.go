@@ -9,19 +9,17 @@ import (
 // by auditors and managers who never saw the app, so it uses the portal's terms
 // (shared/GLOSSARY.md) and says what every column is.
 type labels struct {
-	Title, Sheet, Exported, Page, Filter                       string
-	Audit, AuditDate, Service, NC, Criterion, CriterionText    string
-	CriterionType, Finding, Score, Received, Due, Stage        string
-	CAStatus, CA, CADraft, CASent, CASentBy, CADecisions       string
-	EvidenceStatus, Evidence, EvidenceBy, EvidenceDecisions    string
-	None, By, NoRows                                           string
-	Filters, Stages, Statuses, Types, Decisions                map[string]string
-	CalCA, CalEvidence, CalCertificate, CalNextAudit, CalAudit string
-	CalName                                                    string
-	Colon                                                      string // between a label and its value
-	months                                                     []string
-	dateFormat                                                 string // short dates: time layout
-	longDate                                                   func(t time.Time, months []string) string
+	Title, Sheet, Exported, Page, Filter                    string
+	Audit, AuditDate, Service, NC, Criterion, CriterionText string
+	CriterionType, Finding, Score, Received, Due, Stage     string
+	CAStatus, CA, CADraft, CASent, CASentBy, CADecisions    string
+	EvidenceStatus, Evidence, EvidenceBy, EvidenceDecisions string
+	None, By, NoRows                                        string
+	Filters, Stages, Statuses, Types, Decisions             map[string]string
+	Colon                                                   string // between a label and its value
+	months                                                  []string
+	dateFormat                                              string // short dates: time layout
+	longDate                                                func(t time.Time, months []string) string
 }
 
 // Languages are the languages the exports are written in.
@@ -77,8 +75,7 @@ var allLabels = map[string]*labels{
 		Types: map[string]string{"core": "Fondamental", "major": "Majeur", "development": "Développement",
 			"voluntary": "Bonne pratique volontaire", "reactive": "Réactif"},
 		Decisions: map[string]string{"accepted": "acceptée", "returned": "retournée", "": "en attente"},
-		CalCA:     "MC due", CalEvidence: "PM dues", CalCertificate: "Fin de validité du certificat",
-		CalNextAudit: "Prochain audit dû", CalAudit: "Audit prévu", CalName: "Échéances Ecert", Colon: " : ",
+		Colon:     " : ",
 		months: []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
 			"septembre", "octobre", "novembre", "décembre"},
 		dateFormat: "02/01/2006",
@@ -107,8 +104,7 @@ var allLabels = map[string]*labels{
 		Types: map[string]string{"core": "Core", "major": "Major", "development": "Development",
 			"voluntary": "Voluntary best practice", "reactive": "Reactive"},
 		Decisions: map[string]string{"accepted": "accepted", "returned": "returned", "": "pending"},
-		CalCA:     "CA due", CalEvidence: "Evidence due", CalCertificate: "Certificate expires",
-		CalNextAudit: "Next audit due", CalAudit: "Planned audit", CalName: "Ecert deadlines", Colon: ": ",
+		Colon:     ": ",
 		months: []string{"January", "February", "March", "April", "May", "June", "July", "August",
 			"September", "October", "November", "December"},
 		dateFormat: "2 Jan 2006",
@@ -137,8 +133,7 @@ var allLabels = map[string]*labels{
 		Types: map[string]string{"core": "Básico", "major": "Mayor", "development": "Desarrollo",
 			"voluntary": "Buena práctica voluntaria", "reactive": "Reactivo"},
 		Decisions: map[string]string{"accepted": "aceptada", "returned": "devuelta", "": "pendiente"},
-		CalCA:     "Vence la MC", CalEvidence: "Vencen las evidencias", CalCertificate: "Vence el certificado",
-		CalNextAudit: "Próxima auditoría", CalAudit: "Auditoría prevista", CalName: "Plazos de Ecert", Colon: ": ",
+		Colon:     ": ",
 		months: []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
 			"septiembre", "octubre", "noviembre", "diciembre"},
 		dateFormat: "02/01/2006",
@@ -167,8 +162,7 @@ var allLabels = map[string]*labels{
 		Types: map[string]string{"core": "Essencial", "major": "Principal", "development": "Desenvolvimento",
 			"voluntary": "Boa prática voluntária", "reactive": "Reativo"},
 		Decisions: map[string]string{"accepted": "aceita", "returned": "devolvida", "": "pendente"},
-		CalCA:     "Prazo da MC", CalEvidence: "Prazo das evidências", CalCertificate: "Fim da validade do certificado",
-		CalNextAudit: "Próxima auditoria", CalAudit: "Auditoria prevista", CalName: "Prazos do Ecert", Colon: ": ",
+		Colon:     ": ",
 		months: []string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
 			"setembro", "outubro", "novembro", "dezembro"},
 		dateFormat: "02/01/2006",

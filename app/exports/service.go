@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/ical"
 )
 
 // EventProgress is the event of an export's progress to the window (Progress payload),
@@ -200,11 +201,13 @@ func registerOf(ctx context.Context, st *store.Store, stages []string) (Register
 	return reg, nil
 }
 
-// WriteCalendar writes the deadlines of the open NCs, certificates, certification and
-// audits to path and returns the number of events.
+// WriteCalendar writes the deadlines of the open NCs, their internal due dates, the
+// certificates, certification and audits to path and returns the number of events.
+// The events are sync/ical's, as the server's calendar feed writes them: a deadline
+// has the same UID in both, so subscribing after importing the file adds no duplicate.
 func WriteCalendar(ctx context.Context, e *Export, path, lang string) (int, error) {
 	st := e.cfg.Store()
-	cal := Calendar{Lang: lang, Now: e.cfg.Now()}
+	cal := ical.Calendar{Lang: lang, Stamp: e.cfg.Now()}
 	if org, err := st.Portal.Organisation(ctx); err == nil {
 		cal.Organisation, cal.OrgID = org.Name, org.ID
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -212,6 +215,9 @@ func WriteCalendar(ctx context.Context, e *Export, path, lang string) (int, erro
 	}
 	var err error
 	if cal.NCs, err = st.Portal.NCs(ctx, e.cfg.Stages["open"]...); err != nil {
+		return 0, err
+	}
+	if cal.Assignments, err = st.Portal.Assignments(ctx); err != nil {
 		return 0, err
 	}
 	if cal.Certificates, err = st.Portal.Certificates(ctx); err != nil {
@@ -228,7 +234,7 @@ func WriteCalendar(ctx context.Context, e *Export, path, lang string) (int, erro
 	var n int
 	err = WriteFile(path, func(w io.Writer) error {
 		var err error
-		n, err = WriteICS(w, cal)
+		n, err = ical.Write(w, cal)
 		return err
 	})
 	return n, err

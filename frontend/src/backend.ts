@@ -18,7 +18,8 @@ import * as UpdatesAPI from '../wailsjs/go/update/Service'
 import * as AuditAPI from '../wailsjs/go/audit/Audit'
 import * as RequestsAPI from '../wailsjs/go/requests/Requests'
 import * as TeamAPI from '../wailsjs/go/team/Team'
-import { EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
+import * as CalendarAPI from '../wailsjs/go/calendar/Calendar'
+import { ClipboardSetText, EventsEmit, EventsOn } from '../wailsjs/runtime/runtime'
 import type {
   ChangeProposal,
   ChangeRequest,
@@ -26,6 +27,7 @@ import type {
   ChainEdit,
   ChainsView,
   Account,
+  CalendarSubscription,
   Assignment,
   DueSoon,
   AttachResult,
@@ -179,6 +181,16 @@ export const exportRegister = (format: ExportFormat, filter: NCFilter, only: str
 export const exportCalendar = () => call<ExportResult>(ExportAPI.Calendar())
 /** Opens the last exported file with the system's program. */
 export const exportOpenLast = () => call<void>(ExportAPI.OpenLast())
+
+// ---- The calendar feed, made and revoked with the server (online only) ----
+/** Whether the user has a feed, with its address when this computer made it. */
+export const calendarSubscription = () => call<CalendarSubscription>(CalendarAPI.Subscription())
+/** Makes a new feed in the UI's language, ending the one before. */
+export const calendarSubscribe = () => call<CalendarSubscription>(CalendarAPI.Subscribe())
+/** Revokes the feed: its address stops working at once. */
+export const calendarRevoke = () => call<void>(CalendarAPI.Revoke())
+/** Puts text on the system's clipboard; false when it could not. */
+export const copyText = (text: string) => call<boolean>(ClipboardSetText(text))
 
 // ---- Settings ----
 export const language = () => call<string>(SettingsAPI.Language())

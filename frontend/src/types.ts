@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app, attach, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
+import type { api, app, attach, calendar, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -503,3 +503,7 @@ export interface DueSoon {
   name: string
   items: Assignment[] | null
 }
+
+// ---- Calendar subscription (app/calendar) ----
+/** The user's calendar feed; url is '' when it was made on another computer. */
+export type CalendarSubscription = Model<calendar.Subscription, { created_at: Timestamp }>

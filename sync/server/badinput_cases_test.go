@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ var routeInputs = map[string]routeInput{
 	"POST " + api.OrgUsersPath + "/{username}/disable":  {},
 	"POST " + api.OrgUsersPath + "/{username}/enable":   {},
 	"POST " + api.OrgUsersPath + "/{username}/password": {},
+	"POST " + api.CalendarFeedPath:                      {body: calendarBody},
+	"GET " + api.CalendarFeedPath:                       {none: "reads only its token: the caller's own feed"},
+	"DELETE " + api.CalendarFeedPath:                    {none: "reads only its token: the caller's own feed"},
+	"GET " + api.CalendarPath + "{file}":                {},
 }
 
 // control is a valid request of a route: it must be accepted.
@@ -171,6 +176,23 @@ var paramWant = map[string]want{
 	"flo_id": refused(http.StatusNotFound, api.CodePartnerUnknown),
 	// Not an account of the caller's organisation.
 	"username": refused(http.StatusNotFound, api.CodeNotFound),
+	// A calendar feed's token and ".ics": anything else names no feed, and says no more.
+	"file": refused(http.StatusNotFound, api.CodeNotFound),
+}
+
+// paramValues are further bad values of one path parameter, beside pathValues.
+var paramValues = map[string][]struct{ name, raw string }{
+	"file": {
+		{"a token one character short", strings.Repeat("A", 42) + ".ics"},
+		{"a token one character long", strings.Repeat("A", 44) + ".ics"},
+		{"a token of the right shape that no feed has", strings.Repeat("A", 43) + ".ics"},
+		{"padded base64", strings.Repeat("A", 42) + "%3D.ics"},
+		{"standard base64 characters", strings.Repeat("A", 41) + "+%2F.ics"},
+		{"no .ics", strings.Repeat("A", 43)},
+		{"another extension", strings.Repeat("A", 43) + ".json"},
+		{"only .ics", ".ics"},
+		{"the management route's name", "feed.ics"},
+	},
 }
 
 func pathCases(r server.Route, param string) ([]badCase, error) {
@@ -179,7 +201,14 @@ func pathCases(r server.Route, param string) ([]badCase, error) {
 		return nil, fmt.Errorf("path parameter {%s} has no entry in paramWant", param)
 	}
 	var cases []badCase
-	for _, v := range pathValues {
+	values := slices.Clone(pathValues)
+	for _, v := range paramValues[param] {
+		values = append(values, struct {
+			name, raw string
+			unclean   bool
+		}{v.name, v.raw, false})
+	}
+	for _, v := range values {
 		w := pw
 		if v.unclean {
 			w = badRequest() // the path is refused before any route sees it
@@ -332,6 +361,20 @@ var passwordBody = &bodyInput{
 
 // staffCount makes each valid new account's username new.
 var staffCount int
+
+var calendarBody = &bodyInput{
+	typ:   api.CalendarFeedRequest{},
+	limit: func() int64 { return httpjson.MaxBodyBytes },
+	valid: func(m *matrix) (map[string]any, string) { return map[string]any{"lang": "fr"}, m.coop },
+	fields: map[string]fieldWant{
+		"lang": {long: badRequest(), badUTF8: badRequest(), values: []valueCase{
+			{"empty", `""`, badRequest()},
+			{"a language the calendar is not written in", `"de"`, badRequest()},
+			{"upper case", `"FR"`, badRequest()},
+			{"a path", `"../fr"`, badRequest()},
+		}},
+	},
+}
 
 var staffBody = &bodyInput{
 	typ:   api.NewStaffRequest{},

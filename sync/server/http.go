@@ -34,7 +34,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		rec := &httpjson.Recorder{ResponseWriter: w}
 		defer func() {
 			if v := recover(); v != nil {
-				s.log.ErrorContext(r.Context(), "panic in handler", logkey.Method, r.Method, logkey.Path, r.URL.Path, logkey.Error, fmt.Sprint(v))
+				s.log.ErrorContext(r.Context(), "panic in handler", logkey.Method, r.Method, logkey.Path, logkey.LogPath(r.URL.Path), logkey.Error, fmt.Sprint(v))
 				if rec.Status == 0 {
 					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
 				}
@@ -52,7 +52,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				return
 			}
 			s.log.Log(r.Context(), level, "request",
-				logkey.Method, r.Method, logkey.Path, r.URL.Path, logkey.Status, rec.Status,
+				logkey.Method, r.Method, logkey.Path, logkey.LogPath(r.URL.Path), logkey.Status, rec.Status,
 				logkey.Duration, time.Since(start), logkey.Bytes, rec.Bytes)
 		}()
 		next.ServeHTTP(rec, r)

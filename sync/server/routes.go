@@ -65,6 +65,12 @@ var table = []route{
 	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/disable"}, manager((*Server).handleDisableStaff)},
 	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/enable"}, manager((*Server).handleEnableStaff)},
 	{Route{Method: "POST", Path: api.OrgUsersPath + "/{username}/password"}, manager((*Server).handleResetStaffPassword)},
+	// The calendar feed (calendar.go): a client user's own; the feed itself is read by
+	// calendar programs, which cannot log in: its token is in the path.
+	{Route{Method: "POST", Path: api.CalendarFeedPath}, client((*Server).handleCreateCalendarFeed)},
+	{Route{Method: "GET", Path: api.CalendarFeedPath}, client((*Server).handleCalendarFeed)},
+	{Route{Method: "DELETE", Path: api.CalendarFeedPath}, client((*Server).handleRevokeCalendarFeed)},
+	{Route{Method: "GET", Path: api.CalendarPath + "{file}"}, open((*Server).handleCalendarFile)},
 }
 
 // label names the route in the metrics: "POST /push".

@@ -27,6 +27,7 @@ var publicRoutes = map[string]bool{
 	"GET /health": true, "POST /auth/login": true, "POST /auth/refresh": true,
 	"OPTIONS " + api.UploadsPath: true, "OPTIONS " + api.UploadsPath + "{id}": true,
 	"GET /release/manifest": true, "GET /release/files/{name}": true, // release_test.go
+	"GET " + api.CalendarPath + "{file}": true, // its token is the path: calendar_test.go
 }
 
 // coopPath fills a route's path parameters with coop's items.
@@ -64,6 +65,8 @@ func coopPath(t *testing.T, e *env, coop, path string) string {
 		return "/directory/" + demo.OrgCoop // public: the same answer for every organisation
 	case strings.HasPrefix(path, api.OrgUsersPath+"/"):
 		return strings.Replace(path, "{username}", "coop-staff", 1)
+	case strings.HasPrefix(path, api.CalendarPath):
+		return coopFeed(t, e, coop)
 	case strings.HasPrefix(path, api.UploadsPath):
 		return api.UploadsPath + coopUpload(t, e, coop)
 	}
@@ -123,6 +126,7 @@ func TestEveryRouteRefusesWhoMustBeRefused(t *testing.T) {
 			r.Path != api.OrgUsersPath && // the caller's own organisation's accounts
 			r.Path != api.CrashReportsPath && // a report is the sender's own: there is no other organisation's to reach
 			r.Path != "/trail" && // the caller's own organisation's chain (TestTrailStaysWithItsOrganisation)
+			r.Path != api.CalendarFeedPath && // the caller's own feed (TestCalendarFeedIsolation)
 			!strings.HasPrefix(r.Path, "/directory") { // the directory is public facts, the same for all
 
 			// Another organisation asking for coop's item: not found, as if it did not exist.

@@ -1330,6 +1330,48 @@ export namespace audit {
 
 }
 
+export namespace calendar {
+	
+	export class Subscription {
+	    active: boolean;
+	    url: string;
+	    // Go type: time
+	    created_at: any;
+	    lang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Subscription(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.active = source["active"];
+	        this.url = source["url"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	        this.lang = source["lang"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace chains {
 	
 	export class Alert {

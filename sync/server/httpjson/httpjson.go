@@ -183,7 +183,7 @@ func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err er
 		if errors.Is(err, store.ErrNotFound) || errors.Is(err, blobs.ErrNotFound) {
 			pe = problem.NotFound()
 		} else {
-			log.ErrorContext(r.Context(), "request failed", logkey.Method, r.Method, logkey.Path, r.URL.Path, logkey.Error, err)
+			log.ErrorContext(r.Context(), "request failed", logkey.Method, r.Method, logkey.Path, logkey.LogPath(r.URL.Path), logkey.Error, err)
 			pe = problem.Internal()
 		}
 	}

@@ -33,6 +33,7 @@ type Store interface {
 	Directory
 	LoginFailures
 	Trail
+	CalendarFeeds
 	Close() error
 }
 
@@ -91,7 +92,7 @@ type Users interface {
 	// SetUserDisabled disables or enables a user. Disabling ends every session of the
 	// user in the same transaction: its tokens are kept but marked Revoked =
 	// RevokedAccountDisabled (enabling again does not revive them), its console sessions
-	// are deleted.
+	// and its calendar feed are deleted.
 	// An unknown user is ErrNotFound and changes nothing.
 	SetUserDisabled(ctx context.Context, username string, disabled bool) error
 	// DeleteExpiredTokens drops tokens and console sessions that expired before t.

@@ -226,6 +226,9 @@ func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled b
 		if _, err := tx.Exec(ctx, `DELETE FROM console_sessions WHERE username = $1`, username); err != nil {
 			return fmt.Errorf("disable user: end console sessions: %w", err)
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM calendar_feeds WHERE username = $1`, username); err != nil {
+			return fmt.Errorf("disable user: end calendar feed: %w", err)
+		}
 		return nil
 	})
 }

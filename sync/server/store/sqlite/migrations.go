@@ -242,6 +242,18 @@ ALTER TABLE users ADD COLUMN org_role TEXT NOT NULL DEFAULT 'manager' CHECK (org
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX users_org ON users(org_id);
 `},
+	{11, "calendar feeds", `
+-- One feed per user; its token is kept as its SHA-256 only. etag and changed_at (Unix
+-- nanoseconds) say what the feed served last and since when.
+CREATE TABLE calendar_feeds (
+	username   TEXT PRIMARY KEY REFERENCES users(username) ON DELETE CASCADE,
+	hash       TEXT NOT NULL UNIQUE,
+	lang       TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	etag       TEXT NOT NULL DEFAULT '',
+	changed_at INTEGER NOT NULL
+);
+`},
 }
 
 // migrate applies the missing steps, each in its own transaction together with its

@@ -188,6 +188,9 @@ func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled b
 		if _, err := tx.ExecContext(ctx, `DELETE FROM console_sessions WHERE username = ?`, username); err != nil {
 			return fmt.Errorf("disable user: end console sessions: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_feeds WHERE username = ?`, username); err != nil {
+			return fmt.Errorf("disable user: end calendar feed: %w", err)
+		}
 	}
 	return tx.Commit()
 }

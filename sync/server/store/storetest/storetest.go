@@ -50,6 +50,9 @@ func Run(t *testing.T, open Open) {
 		// The organisations' trails.
 		{"Trail", testTrail},
 		{"ConcurrentReplicasLeaveOneTrail", testConcurrentTrail},
+		// Calendar feeds.
+		{"CalendarFeeds", testCalendarFeeds},
+		{"ConcurrentFeedStampsKeepOneTime", testConcurrentFeedStamps},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
