@@ -109,6 +109,12 @@ func TestConsoleInFrench(t *testing.T) {
 		t.Errorf("the refusal is not in French: %s", errorOf(ret))
 	}
 
+	// So is a refused field, with its name in French.
+	empty := b.post(orgPath+"/messages", url.Values{"csrf": {csrfOf(t, nc)}, "body": {"  "}})
+	if got := errorOf(empty); empty.status != http.StatusBadRequest || got != "Le champ « message » est vide : remplissez-le d'abord." {
+		t.Errorf("an empty message: %d %q", empty.status, got)
+	}
+
 	// Deciding a request: the flash and the decided state in French.
 	id := api.RequestID(clientA, 1)
 	wantStatus(t, b.post(orgPath+"/requests/"+id+"/refuse", url.Values{"csrf": {csrfOf(t, org)}, "comment": {"Numéro inconnu."}}), http.StatusSeeOther)
@@ -126,6 +132,17 @@ func TestConsoleInFrench(t *testing.T) {
 	}
 }
 
+var hrefs0 = regexp.MustCompile(`<a href="([^"]+)" hreflang="es"`)
+
+// chooserLink is the path of a language chooser's link and the page it comes back to.
+func chooserLink(href string) (path, next string) {
+	u, err := url.Parse(html.UnescapeString(href))
+	if err != nil {
+		return "", ""
+	}
+	return u.Path, u.Query().Get("next")
+}
+
 func TestConsoleLanguageChoice(t *testing.T) {
 	m := newMatrix(t)
 	b := m.browser()
@@ -137,6 +154,27 @@ func TestConsoleLanguageChoice(t *testing.T) {
 	wantWords(t, "Accept-Language es", b.getIn(orgPath, "Accept-Language", "es-ES,es;q=0.9,en;q=0.5"),
 		[]string{"Solicitudes de cambio", "Cerrar sesión", "No conformidades"}, []string{"Change requests"})
 	english := b.get(orgPath)
+
+	// Every page offers the four languages; each link comes back to the page.
+	hrefs := regexp.MustCompile(`<a href="([^"]+)" hreflang="([a-z]+)"`).FindAllStringSubmatch(english.body, -1)
+	if len(hrefs) != 4 {
+		t.Fatalf("language chooser: %d links", len(hrefs))
+	}
+	for _, h := range hrefs {
+		if path, next := chooserLink(h[1]); path != "/console/lang/"+h[2] || next != orgPath {
+			t.Errorf("chooser link %q", h[1])
+		}
+	}
+	// After a refused form the chooser goes back to the page the form was on.
+	req, _ := http.NewRequest("POST", m.http.URL+orgPath+"/messages", strings.NewReader(url.Values{"csrf": {csrfOf(t, english)}, "body": {""}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", m.http.URL+orgPath+"#general")
+	refused := b.send(req)
+	if m := hrefs0.FindStringSubmatch(refused.body); m == nil {
+		t.Errorf("no chooser after a refused form")
+	} else if _, next := chooserLink(m[1]); refused.status != http.StatusBadRequest || next != orgPath {
+		t.Errorf("the chooser of a refused form (%d) goes back to %q", refused.status, next)
+	}
 
 	before := m.snapshot(t)
 	// The chooser: a cookie for the console's pages, that beats Accept-Language.

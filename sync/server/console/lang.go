@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -79,6 +80,19 @@ var labelFamilies = map[string][]string{
 	"error":                      errorCodes,
 	"msg":                        messageKeyValues(),
 	"password.error":             passwordRefusals,
+	"input":                      sortedValues(inputs),
+	"error.input":                sortedValues(invalidKinds),
+}
+
+func sortedValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -149,12 +163,31 @@ func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	case errors.Is(pe, workflow.ErrExists):
 		return c.T("error.exists")
 	case pe.Code == api.CodeInvalid:
+		if m := invalidInput.FindStringSubmatch(pe.Message); m != nil {
+			if what, ok := inputs[m[1]]; ok {
+				return c.T("error.input."+invalidKinds[m[2]], c.T("input."+what))
+			}
+		}
 		return c.T("error.invalid", pe.Message)
 	case slices.Contains(errorCodes, pe.Code):
 		return c.T("error." + pe.Code)
 	}
 	return c.T("error.other")
 }
+
+// invalidInput reads the workflow's refusals of one form field (checkText, checkDate),
+// so that the most frequent ones are said in the analyst's language: the field and
+// what is wrong with it.
+var invalidInput = regexp.MustCompile(`^([a-z ]+?) (?:"[^"]*" )?(is empty|is required|is longer than|is not valid UTF-8|is not a date \(YYYY-MM-DD\))(?: \d+ bytes)?$`)
+
+// inputs are the fields the workflow names (input.KEY), invalidKinds what is wrong
+// (error.input.KIND).
+var (
+	inputs = map[string]string{"comment": "comment", "message": "message", "due date": "due_date",
+		"evidence due date": "evidence_due_date", "text": "text"}
+	invalidKinds = map[string]string{"is empty": "empty", "is required": "empty", "is not valid UTF-8": "encoding",
+		"is not a date (YYYY-MM-DD)": "date", "is longer than": "too_long"}
+)
 
 // messageKeys are the pages of one sentence (msg.KEY.title, msg.KEY.text).
 var messageKeys = []string{"not_found", "no_action", "no_language", "logged_out", "refused_form", "refused_login",
