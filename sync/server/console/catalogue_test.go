@@ -9,6 +9,10 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server/console/i18n"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
 var (
@@ -125,6 +129,30 @@ func TestEventText(t *testing.T) {
 	} {
 		if got := eventText(fr, action); got != want {
 			t.Errorf("%q: %q, want %q", action, got, want)
+		}
+	}
+}
+
+// Each refusal says what happened: a stale NC is not an operator's status.
+func TestRefusal(t *testing.T) {
+	fr := i18n.For("fr")
+	for _, c := range []struct {
+		err  *problem.Error
+		want string
+	}{
+		{problem.Errorf(workflow.ErrWrongStage, "cannot confirm NC X"), fr.T("error.wrong_stage")},
+		{directory.ErrWrongStatus, fr.T("error.operator_status")},
+		{problem.Errorf(workflow.ErrOpenNCs, "NCs not closed: A"), fr.T("error.open_ncs")},
+		{problem.Errorf(workflow.ErrExists, "NC X exists already"), fr.T("error.exists")},
+		{problem.Errorf(requests.ErrGone, "gone"), fr.T("error.gone")},
+		{problem.Errorf(workflow.ErrCommentRequired, "a comment is required"), fr.T("error.comment_required")},
+		{problem.Errorf(workflow.ErrInvalid, "due date %q is not a date (YYYY-MM-DD)", "2019-13-45"), "Le champ « échéance » ne contient pas une date valide."},
+		{problem.Errorf(workflow.ErrInvalid, "message is longer than 65536 bytes"), "Le champ « message » est trop long : raccourcissez-le."},
+		{problem.Errorf(workflow.ErrInvalid, "closing report: no CSV header"), "Saisie refusée (détail en anglais) : closing report: no CSV header"},
+		{problem.New("something_else", "x"), fr.T("error.other")},
+	} {
+		if got := refusal(fr, c.err); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.err.Code, c.err.Message, got, c.want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/console/i18n"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
@@ -150,7 +151,7 @@ func eventText(c *i18n.Catalogue, action string) string {
 // errorCodes are the refusals of the workflow, requests and directory the console
 // says in the analyst's language (error.CODE).
 var errorCodes = []string{api.CodeWrongStage, api.CodeCommentRequired, api.CodeInvalid, api.CodeRole,
-	"exists", "open_ncs", "gone", api.CodePartnerUnknown, "other"}
+	"exists", "open_ncs", "gone", "operator_status", api.CodePartnerUnknown, "other"}
 
 // refusal is a workflow refusal in words. An invalid input keeps the server's detail
 // (which row, which field), written in English, after the sentence.
@@ -158,6 +159,8 @@ func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	switch {
 	case errors.Is(pe, workflow.ErrOpenNCs):
 		return c.T("error.open_ncs")
+	case pe == directory.ErrWrongStatus: // the sentinel itself: its code is any stage's
+		return c.T("error.operator_status")
 	case errors.Is(pe, requests.ErrGone):
 		return c.T("error.gone")
 	case errors.Is(pe, workflow.ErrExists):
