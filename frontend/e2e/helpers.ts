@@ -138,7 +138,8 @@ export async function keepScreenshot(page: Page, name: string) {
  * Close it with page.context().close().
  */
 export async function consoleLogin(browser: Browser, user: 'analyst' | 'auditor'): Promise<Page> {
-  const context = await browser.newContext({ baseURL: serverURL() })
+  // English: the helpers read the console's English words; the app's tests run in French.
+  const context = await browser.newContext({ baseURL: serverURL(), locale: 'en-GB' })
   const page = await context.newPage()
   await page.goto('/console/login')
   await page.locator('#username').fill(user)
@@ -285,8 +286,7 @@ export const EVIDENCE_STAGES = ['evidence_requested', 'evidence_returned']
 export async function consoleAudit(page: Page, audit: string): Promise<string> {
   await page.goto(`/console/orgs/${ORG_ID}/audits/${audit}`)
   await expect(page.getByTestId('audit-id')).toContainText(audit)
-  const status = page.locator('dl.facts dt', { hasText: 'Status' }).locator('xpath=following-sibling::dd[1]')
-  return ((await status.textContent()) ?? '').trim()
+  return (await page.getByTestId('audit-status').getAttribute('data-status')) ?? ''
 }
 
 /** consoleAuditOf returns the audit of the NC the console page shows. */

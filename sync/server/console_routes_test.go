@@ -22,12 +22,13 @@ import (
 // consolePublic are the pages open without a session.
 var consolePublic = map[string]bool{
 	"GET /console/style.css": true, "GET /console/login": true, "POST /console/login": true,
+	"GET /console/lang/{lang}": true,
 }
 
 // consoleItems fill the parameters of a console route with items of the coop: an NC
 // with evidence, its audit and one of its files.
 var consoleItems = strings.NewReplacer("{org}", demo.OrgCoop, "{nc}", "NC-150424-2019", "{audit}", "AO-38369",
-	"{action}", "message", "{id}", "PM-3542-0001", "{flo}", demo.OrgCoop, "{$}", "")
+	"{action}", "message", "{id}", "PM-3542-0001", "{flo}", demo.OrgCoop, "{lang}", "fr", "{$}", "")
 
 // consoleRoutes returns the console's routes.
 func consoleRoutes(t *testing.T) []server.Route {
@@ -151,7 +152,7 @@ func TestEveryConsolePageRefusesWhoMustBeRefused(t *testing.T) {
 // nothing, and for a POST a missing or wrong CSRF token and another site's Origin.
 func consoleBadCases(r server.Route, csrf string) []consoleBad {
 	var out []consoleBad
-	for _, param := range []string{"{org}", "{nc}", "{audit}", "{action}", "{id}", "{flo}"} {
+	for _, param := range []string{"{org}", "{nc}", "{audit}", "{action}", "{id}", "{flo}", "{lang}"} {
 		if !strings.Contains(r.Path, param) {
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/console/i18n"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
@@ -113,7 +114,7 @@ func consoleUserOf(r *http.Request) consoleUser {
 var consoleTemplates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, page := range []string{"login", "orgs", "org", "nc", "audit", "message", "password", "crashes", "operator"} {
-		out[page] = template.Must(template.New(page).Funcs(consoleFuncs).
+		out[page] = template.Must(template.New(page).Funcs(consoleFuncs).Funcs(funcs(i18n.For(i18n.Fallback))).
 			ParseFS(consoleFS, "templates/layout.html", "templates/"+page+".html"))
 	}
 	return out
@@ -131,6 +132,7 @@ type pageRoute struct {
 var pages = []pageRoute{
 	{"GET /console/style.css", false, func(cn *Console) http.HandlerFunc { return cn.consoleCSS }},
 	{"GET /console/login", false, func(cn *Console) http.HandlerFunc { return cn.consoleLoginPage }},
+	{"GET /console/lang/{lang}", false, func(cn *Console) http.HandlerFunc { return cn.consoleLang }},
 	{"POST /console/login", false, func(cn *Console) http.HandlerFunc { return cn.consoleLogin }},
 	{"POST /console/logout", true, func(cn *Console) http.HandlerFunc { return cn.consoleLogout }},
 	{"GET /console/password", true, func(cn *Console) http.HandlerFunc { return cn.consolePasswordPage }},
@@ -175,7 +177,7 @@ func (cn *Console) routes() http.Handler {
 		m.HandleFunc(p.pattern, h)
 	}
 	m.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) {
-		cn.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such page.")
+		cn.consoleMessage(w, r, http.StatusNotFound, "not_found")
 	})
 	return consoleHeaders(m)
 }
@@ -209,9 +211,11 @@ func (cn *Console) consoleCSS(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// page is what every template gets; Data is the page's own.
+// page is what every template gets; Data is the page's own. Title, Flash and Error are
+// in the request's language already.
 type page struct {
 	Title string
+	Here  string // this page, where the language chooser comes back to
 	User  *consoleUser
 	CSRF  string
 	Flash string
@@ -226,20 +230,29 @@ func (cn *Console) render(w http.ResponseWriter, r *http.Request, status int, na
 			p.CSRF = u.session.CSRF
 		}
 	}
+	p.Here = here(r)
 	var buf bytes.Buffer
-	if err := consoleTemplates[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	tmpl, err := consoleTemplates[name].Clone()
+	if err == nil {
+		err = tmpl.Funcs(funcs(tr(r))).ExecuteTemplate(&buf, "layout", p)
+	}
+	if err != nil {
 		cn.log.ErrorContext(r.Context(), "render console page", logkey.Path, r.URL.Path, logkey.Error, err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", tr(r).Lang())
+	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
-// consoleMessage renders a page with only a title and a sentence.
-func (cn *Console) consoleMessage(w http.ResponseWriter, r *http.Request, status int, title, text string) {
-	cn.render(w, r, status, "message", page{Title: title, Data: text})
+// consoleMessage renders a page with only a title and a sentence: msg.KEY.title and
+// msg.KEY.text of the catalogue.
+func (cn *Console) consoleMessage(w http.ResponseWriter, r *http.Request, status int, key string) {
+	c := tr(r)
+	cn.render(w, r, status, "message", page{Title: c.T("msg." + key + ".title"), Data: c.T("msg." + key + ".text")})
 }
 
 // consoleAuthed wraps a page that needs a logged-in analyst or auditor. A POST must
@@ -253,7 +266,7 @@ func (cn *Console) consoleAuthed(next http.HandlerFunc) http.HandlerFunc {
 				cn.log.ErrorContext(r.Context(), "console session", logkey.Error, err)
 			}
 			if r.Method != http.MethodGet {
-				cn.consoleMessage(w, r, http.StatusForbidden, "Logged out", "Your session has ended. Log in again.")
+				cn.consoleMessage(w, r, http.StatusForbidden, "logged_out")
 				return
 			}
 			http.Redirect(w, r, "/console/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -263,7 +276,7 @@ func (cn *Console) consoleAuthed(next http.HandlerFunc) http.HandlerFunc {
 		if r.Method == http.MethodPost {
 			if !sameOrigin(r) || !cn.parseConsoleForm(w, r) ||
 				subtle.ConstantTimeCompare([]byte(r.PostFormValue(consoleCSRFField)), []byte(u.session.CSRF)) != 1 {
-				cn.consoleMessage(w, r, http.StatusForbidden, "Refused", "The form was stale or did not come from this console. Reload the page and try again.")
+				cn.consoleMessage(w, r, http.StatusForbidden, "refused_form")
 				return
 			}
 		}
@@ -327,7 +340,10 @@ func (cn *Console) renderLogin(w http.ResponseWriter, r *http.Request, status in
 	token := auth.NewToken()
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: "/console/login",
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
-	cn.render(w, r, status, "login", page{Title: "Log in", CSRF: token, Error: msg,
+	if msg != "" {
+		msg = tr(r).T(msg)
+	}
+	cn.render(w, r, status, "login", page{Title: tr(r).T("login.title"), CSRF: token, Error: msg,
 		Data: loginData{Username: username, Next: safeNext(next)}})
 }
 
@@ -342,18 +358,18 @@ func safeNext(next string) string {
 func (cn *Console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		cn.consoleMessage(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		cn.consoleMessage(w, r, http.StatusBadRequest, "bad_request")
 		return
 	}
 	c, err := r.Cookie(loginCSRFCookie)
 	if !sameOrigin(r) || err != nil || c.Value == "" ||
 		subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(consoleCSRFField))) != 1 {
-		cn.consoleMessage(w, r, http.StatusForbidden, "Refused", "The login form was stale. Open the login page again.")
+		cn.consoleMessage(w, r, http.StatusForbidden, "refused_login")
 		return
 	}
 	username, password, next := r.PostFormValue("username"), r.PostFormValue("password"), r.PostFormValue("next")
 	if username == "" || password == "" || len(username) > 200 || len(password) > 1000 {
-		cn.renderLogin(w, r, http.StatusBadRequest, "Enter your username and password.", username, next)
+		cn.renderLogin(w, r, http.StatusBadRequest, "login.error.empty", username, next)
 		return
 	}
 	u, err := cn.auth.Login(r.Context(), username, password, auth.RemoteHost(r))
@@ -363,10 +379,10 @@ func (cn *Console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &le) {
 			w.Header().Set("Retry-After", strconv.Itoa(le.RetryAfterSeconds()))
 		}
-		cn.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed logins. Wait a minute and try again.", username, next)
+		cn.renderLogin(w, r, http.StatusTooManyRequests, "login.error.rate_limited", username, next)
 		return
 	case errors.Is(err, errBadCredentials):
-		cn.renderLogin(w, r, http.StatusUnauthorized, "Wrong username or password.", username, next)
+		cn.renderLogin(w, r, http.StatusUnauthorized, "login.error.wrong", username, next)
 		return
 	case err != nil:
 		cn.consoleError(w, r, err)
@@ -374,8 +390,7 @@ func (cn *Console) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Role != api.RoleAnalyst && u.Role != api.RoleAuditor {
 		// The password was right: say so, or the user would retry it until locked out.
-		cn.renderLogin(w, r, http.StatusForbidden, "This account is for the Ecert Desktop app, not this console. "+
-			"Your password is right: sign in with it in Ecert Desktop. The console is for FLOCERT analysts and auditors.", username, next)
+		cn.renderLogin(w, r, http.StatusForbidden, "login.error.client_account", username, next)
 		return
 	}
 	token := auth.NewToken()
@@ -404,9 +419,9 @@ func (cn *Console) consoleLogout(w http.ResponseWriter, r *http.Request) {
 // consoleError answers an unexpected error: logged, never shown.
 func (cn *Console) consoleError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, blobs.ErrNotFound) {
-		cn.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such organisation, audit or NC.")
+		cn.consoleMessage(w, r, http.StatusNotFound, "no_item")
 		return
 	}
 	cn.log.ErrorContext(r.Context(), "console request failed", logkey.Method, r.Method, logkey.Path, r.URL.Path, logkey.Error, err)
-	cn.consoleMessage(w, r, http.StatusInternalServerError, "Error", "Something went wrong on the server. Try again.")
+	cn.consoleMessage(w, r, http.StatusInternalServerError, "error")
 }

@@ -50,7 +50,7 @@ func (cn *Console) consoleCrashes(w http.ResponseWriter, r *http.Request) {
 		out = append(out, *groups[k])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
-	cn.render(w, r, http.StatusOK, "crashes", page{Title: "Crash reports", Data: struct {
+	cn.render(w, r, http.StatusOK, "crashes", page{Title: tr(r).T("crashes.title"), Data: struct {
 		Groups  []crashGroup
 		Reports []store.CrashRecord
 	}{out, recs}})

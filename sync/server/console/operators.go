@@ -19,12 +19,7 @@ type operatorPage struct {
 // consoleOperator looks an operator of the directory up by FLO ID (?flo=) and offers
 // the analyst its suspension or reinstatement.
 func (cn *Console) consoleOperator(w http.ResponseWriter, r *http.Request) {
-	cn.renderOperator(w, r, http.StatusOK, operatorFlashes[r.URL.Query().Get("done")], "")
-}
-
-var operatorFlashes = map[string]string{
-	"suspend":   "Operator suspended: clients see it with their next sync.",
-	"reinstate": "Operator reinstated: clients see it with their next sync.",
+	cn.renderOperator(w, r, http.StatusOK, flash(r), "")
 }
 
 func (cn *Console) renderOperator(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
@@ -40,7 +35,7 @@ func (cn *Console) renderOperator(w http.ResponseWriter, r *http.Request, status
 			p.Operator = &op
 		case errors.Is(err, directory.ErrUnknown):
 			if errMsg == "" {
-				errMsg = "No operator has the FLO ID " + q + "."
+				errMsg = tr(r).T("operators.unknown", q)
 			}
 			if status == http.StatusOK {
 				status = http.StatusNotFound
@@ -50,14 +45,14 @@ func (cn *Console) renderOperator(w http.ResponseWriter, r *http.Request, status
 			return
 		}
 	}
-	cn.render(w, r, status, "operator", page{Title: "Operators", Flash: flash, Error: errMsg, Data: p})
+	cn.render(w, r, status, "operator", page{Title: tr(r).T("operators.title"), Flash: flash, Error: errMsg, Data: p})
 }
 
 // consoleOperatorAction suspends or reinstates an operator: analysts only.
 func (cn *Console) consoleOperatorAction(w http.ResponseWriter, r *http.Request) {
 	flo, action := r.PathValue("flo"), r.PathValue("action")
 	if consoleUserOf(r).Role != api.RoleAnalyst {
-		cn.consoleMessage(w, r, http.StatusForbidden, "Refused", "Only an analyst may suspend or reinstate an operator.")
+		cn.consoleMessage(w, r, http.StatusForbidden, "operator_analyst_only")
 		return
 	}
 	var err error
@@ -67,7 +62,7 @@ func (cn *Console) consoleOperatorAction(w http.ResponseWriter, r *http.Request)
 	case "reinstate":
 		_, err = cn.dir.Reinstate(r.Context(), flo)
 	default:
-		cn.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such action.")
+		cn.consoleMessage(w, r, http.StatusNotFound, "no_action")
 		return
 	}
 	if cn.consoleActionFailed(w, r, err, cn.renderOperator) {

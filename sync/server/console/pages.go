@@ -21,18 +21,6 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
 )
 
-// stageLabels are the console's words for NC stages (glossary: CA, evidence).
-var stageLabels = map[string]string{
-	workflow.StageEntered:      "entered — awaiting analyst confirmation",
-	api.StageCARequested:       "CA requested",
-	api.StageCASubmitted:       "CA submitted — to evaluate",
-	api.StageCAReturned:        "CA returned",
-	api.StageEvidenceRequested: "evidence requested",
-	api.StageEvidenceSubmitted: "evidence submitted — to evaluate",
-	api.StageEvidenceReturned:  "evidence returned",
-	api.StageClosed:            "closed",
-}
-
 // stageOrder sorts NCs (and counts) by what needs the analyst first.
 var stageOrder = []string{
 	api.StageCASubmitted, workflow.StageEntered, api.StageEvidenceSubmitted, api.StageCARequested, api.StageCAReturned,
@@ -48,59 +36,28 @@ func stageRank(stage string) int {
 	return len(stageOrder)
 }
 
-var statusLabels = map[string]string{
-	api.StatusRequested: "requested",
-	api.StatusSubmitted: "submitted",
-	api.StatusReturned:  "returned",
-	api.StatusAccepted:  "satisfied",
-}
-
+// consoleFuncs are the templates' functions that do not depend on the language; those
+// that do are bound per request (funcs).
 var consoleFuncs = template.FuncMap{
-	"stage":  func(s string) string { return label(stageLabels, s) },
-	"status": func(s string) string { return label(statusLabels, s) },
-	"date": func(d api.Date) string {
-		t, err := time.Parse(time.DateOnly, string(d))
-		if err != nil {
-			return string(d)
-		}
-		return t.Format("02/01/2006")
-	},
-	"time": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("02/01/2006 15:04 UTC")
-	},
 	"stages": func() []string { return stageOrder },
-	"size":   humanSize,
 	"types":  func() []string { return workflow.CriterionTypes },
 }
 
-func label(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	if k == "" {
-		return "—"
-	}
-	return k
+// flashes are the successful actions confirmed on the page their redirect opens (by
+// its done=): the confirmation is flash.ACTION of the catalogue.
+var flashes = map[string]bool{
+	"confirm": true, "accept": true, "return": true, "request-evidence": true, "close": true,
+	"message": true, "enter": true, "import": true, "accept-evidence": true, "return-evidence": true,
+	"finalise": true, "request-accept": true, "request-refuse": true,
+	"suspend": true, "reinstate": true, "password": true,
 }
 
-// flashes are the confirmations of successful actions, by the done= of the redirect.
-var flashes = map[string]string{
-	"confirm":          "NC confirmed; the CA was requested from the client.",
-	"accept":           "CA accepted.",
-	"return":           "CA returned to the client.",
-	"request-evidence": "Evidence requested.",
-	"close":            "NC closed.",
-	"message":          "Message sent.",
-	"enter":            "NC entered; it awaits the analyst's confirmation.",
-	"import":           "Closing report imported; the NCs await the analyst's confirmation.",
-	"accept-evidence":  "Evidence accepted; the NC is closed.",
-	"return-evidence":  "Evidence returned to the client.",
-	"finalise":         "Certification finalised: the new certificate was issued to the client.",
-	"request-accept":   "Change request accepted: the organisation's computers receive the new values.",
-	"request-refuse":   "Change request refused; the organisation is told why.",
+// flash is the confirmation of the action a redirect names in done=, or "".
+func flash(r *http.Request) string {
+	if done := r.URL.Query().Get("done"); flashes[done] {
+		return tr(r).T("flash." + done)
+	}
+	return ""
 }
 
 func (cn *Console) orgRecord(ctx context.Context, id string) (store.OrgRecord, error) {
@@ -149,7 +106,7 @@ func (cn *Console) consoleOrgs(w http.ResponseWriter, r *http.Request) {
 		}
 		return a[workflow.StageEntered] > b[workflow.StageEntered]
 	})
-	cn.render(w, r, http.StatusOK, "orgs", page{Title: "Organisations", Data: rows})
+	cn.render(w, r, http.StatusOK, "orgs", page{Title: tr(r).T("orgs.title"), Data: rows})
 }
 
 type orgPage struct {
@@ -164,7 +121,7 @@ type orgPage struct {
 }
 
 func (cn *Console) consoleOrg(w http.ResponseWriter, r *http.Request) {
-	cn.renderOrg(w, r, http.StatusOK, flashes[r.URL.Query().Get("done")], "")
+	cn.renderOrg(w, r, http.StatusOK, flash(r), "")
 }
 
 func (cn *Console) renderOrg(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
@@ -248,7 +205,7 @@ type ncPage struct {
 }
 
 func (cn *Console) consoleNC(w http.ResponseWriter, r *http.Request) {
-	cn.renderNC(w, r, http.StatusOK, flashes[r.URL.Query().Get("done")], "")
+	cn.renderNC(w, r, http.StatusOK, flash(r), "")
 }
 
 func (cn *Console) renderNC(w http.ResponseWriter, r *http.Request, status int, flash, errMsg string) {
@@ -315,7 +272,7 @@ func (cn *Console) renderNC(w http.ResponseWriter, r *http.Request, status int, 
 	p.CanMessage = st != workflow.StageEntered
 	p.CanDecideEvidence = st == api.StageEvidenceSubmitted
 	p.DefaultDue = cn.now().UTC().AddDate(0, 0, 30).Format(time.DateOnly)
-	cn.render(w, r, status, "nc", page{Title: p.NC.ID, Flash: flash, Error: errMsg, Data: p})
+	cn.render(w, r, status, "nc", page{Title: tr(r).T("nc.title", p.NC.ID), Flash: flash, Error: errMsg, Data: p})
 }
 
 // consoleNCAction runs one workflow action from a form of the NC page.
@@ -347,7 +304,7 @@ func (cn *Console) consoleNCAction(w http.ResponseWriter, r *http.Request) {
 	case "return-evidence":
 		err = cn.wf.ReturnEvidence(ctx, who, org, nc, strings.TrimSpace(f("comment")), due)
 	default:
-		cn.consoleMessage(w, r, http.StatusNotFound, "Not found", "There is no such action.")
+		cn.consoleMessage(w, r, http.StatusNotFound, "no_action")
 		return
 	}
 	if cn.consoleActionFailed(w, r, err, cn.renderNC) {
@@ -368,7 +325,7 @@ func (cn *Console) consoleActionFailed(w http.ResponseWriter, r *http.Request, e
 		cn.consoleError(w, r, err)
 		return true
 	}
-	rerender(w, r, pe.Status, "", pe.Message)
+	rerender(w, r, pe.Status, "", refusal(tr(r), pe))
 	return true
 }
 
@@ -385,10 +342,10 @@ type auditPage struct {
 }
 
 func (cn *Console) consoleAudit(w http.ResponseWriter, r *http.Request) {
-	flash := flashes[r.URL.Query().Get("done")]
-	if n := r.URL.Query().Get("n"); flash != "" && n != "" {
-		if k, err := strconv.Atoi(n); err == nil {
-			flash = strconv.Itoa(k) + " NCs: " + flash
+	flash := flash(r)
+	if n := r.URL.Query().Get("n"); r.URL.Query().Get("done") == "import" && n != "" {
+		if k, err := strconv.Atoi(n); err == nil && k >= 0 {
+			flash = tr(r).T("flash.import_n", k)
 		}
 	}
 	cn.renderAudit(w, r, http.StatusOK, flash, "")
@@ -426,7 +383,7 @@ func (cn *Console) renderAudit(w http.ResponseWriter, r *http.Request, status in
 	}
 	sortNCs(p.NCs)
 	p.CanFinalise = len(p.Open) == 0 && p.Audit.Status != "closed"
-	cn.render(w, r, status, "audit", page{Title: p.Audit.ID, Flash: flash, Error: errMsg, Data: p})
+	cn.render(w, r, status, "audit", page{Title: tr(r).T("audit.title", p.Audit.ID), Flash: flash, Error: errMsg, Data: p})
 }
 
 func (cn *Console) consoleEnterNC(w http.ResponseWriter, r *http.Request) {
@@ -436,7 +393,7 @@ func (cn *Console) consoleEnterNC(w http.ResponseWriter, r *http.Request) {
 	if v := strings.TrimSpace(f("score")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			cn.renderAudit(w, r, http.StatusBadRequest, "", "The score must be a number from 1 to 5, or empty.")
+			cn.renderAudit(w, r, http.StatusBadRequest, "", tr(r).T("audit.error.score"))
 			return
 		}
 		score = n
@@ -454,7 +411,7 @@ func (cn *Console) consoleImport(w http.ResponseWriter, r *http.Request) {
 	org, audit := r.PathValue("org"), r.PathValue("audit")
 	file, hdr, err := r.FormFile("report")
 	if err != nil {
-		cn.renderAudit(w, r, http.StatusBadRequest, "", "Choose a closing report file (CSV or JSON).")
+		cn.renderAudit(w, r, http.StatusBadRequest, "", tr(r).T("audit.error.no_file"))
 		return
 	}
 	defer file.Close()
@@ -503,7 +460,7 @@ var inlineTypes = map[string]bool{"application/pdf": true, "image/png": true, "i
 // download in a sandbox.
 func (cn *Console) consoleEvidenceFile(w http.ResponseWriter, r *http.Request) {
 	if consoleUserOf(r).Role != api.RoleAnalyst {
-		cn.consoleMessage(w, r, http.StatusForbidden, "Refused", "Only analysts download evidence files.")
+		cn.consoleMessage(w, r, http.StatusForbidden, "evidence_analyst_only")
 		return
 	}
 	ctx := r.Context()
@@ -535,17 +492,4 @@ func (cn *Console) consoleEvidenceFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("ETag", `"`+ev.File.SHA256+`"`)
 	http.ServeContent(w, r, "", time.Time{}, f)
-}
-
-// humanSize writes a byte count for people: 2.4 MB, 850 KB, 12 bytes.
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt((n+512)>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }

@@ -51,7 +51,7 @@ func (cn *Console) consoleRequestAction(w http.ResponseWriter, r *http.Request) 
 	case "refuse":
 		_, err = cn.rq.Refuse(r.Context(), user, org, id, comment)
 	default:
-		http.NotFound(w, r)
+		cn.consoleMessage(w, r, http.StatusNotFound, "no_action")
 		return
 	}
 	if cn.consoleActionFailed(w, r, err, cn.renderOrg) {

@@ -1,0 +1,158 @@
+package console
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/server/console/i18n"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/problem"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/workflow"
+)
+
+var (
+	// Keys written out: {{t "key"}} in templates, T("key") and key arguments in Go.
+	templateKey = regexp.MustCompile(`\bt "([^"]+)"`)
+	templateFam = regexp.MustCompile(`\blabel "([^"]+)"`)
+	goLiteral   = regexp.MustCompile(`"([a-z_]+(?:\.[a-z0-9_\-]+)+)"`)
+	goMessage   = regexp.MustCompile(`consoleMessage\([^)]*"([a-z_]+)"\)`)
+	goCase      = regexp.MustCompile(`case "([a-z\-]+)":`)
+	goDone      = regexp.MustCompile(`done=([a-z\-]+)`)
+)
+
+// TestCatalogueKeysAreUsed checks the catalogue against the console's code: every key
+// the pages name exists, and every key of the catalogue is named by a page or is the
+// label of a value the console shows (labelFamilies). TestEveryLanguageHasEveryKey
+// (package i18n) checks the other languages have the same keys.
+func TestCatalogueKeysAreUsed(t *testing.T) {
+	en := i18n.For("en")
+	sections := map[string]bool{}
+	for _, k := range en.Keys() {
+		sections[strings.SplitN(k, ".", 2)[0]] = true
+	}
+	used := map[string]string{} // key → where
+	families := map[string]bool{}
+
+	tmpls, err := fs.Glob(consoleFS, "templates/*.html")
+	if err != nil || len(tmpls) == 0 {
+		t.Fatalf("templates: %v", err)
+	}
+	for _, name := range tmpls {
+		b, _ := consoleFS.ReadFile(name)
+		for _, m := range templateKey.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = name
+		}
+		for _, m := range templateFam.FindAllStringSubmatch(string(b), -1) {
+			families[m[1]] = true
+		}
+	}
+	gos, _ := filepath.Glob("*.go")
+	gos = append(gos, filepath.Join("i18n", "i18n.go")) // the formats of dates and sizes
+	var goSrc strings.Builder
+	for _, name := range gos {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goSrc.Write(b)
+		for _, m := range goLiteral.FindAllStringSubmatch(string(b), -1) {
+			if _, family := labelFamilies[m[1]]; sections[strings.SplitN(m[1], ".", 2)[0]] && !family {
+				used[m[1]] = name
+			}
+		}
+		for _, m := range goMessage.FindAllStringSubmatch(string(b), -1) {
+			used["msg."+m[1]+".title"], used["msg."+m[1]+".text"] = name, name
+		}
+		for _, m := range goCase.FindAllStringSubmatch(string(b), -1) {
+			switch name {
+			case "pages.go", "operators.go":
+				used["flash."+m[1]] = name + " (an action)"
+			case "requests.go":
+				used["flash.request-"+m[1]] = name + " (an action)"
+			}
+		}
+		for _, m := range goDone.FindAllStringSubmatch(string(b), -1) {
+			if !strings.HasSuffix(m[1], "-") { // done=request-ACTION: the cases above
+				used["flash."+m[1]] = name
+			}
+		}
+	}
+	for key, where := range used {
+		if !en.Has(key) {
+			t.Errorf("%s names %s: not in the catalogue", where, key)
+		}
+	}
+	for prefix, values := range labelFamilies {
+		for _, v := range values {
+			used[prefix+"."+v] = "labelFamilies"
+		}
+	}
+	for f := range families {
+		if _, ok := labelFamilies[f]; !ok {
+			t.Errorf("templates label %q values: not in labelFamilies", f)
+		}
+	}
+	for _, key := range en.Keys() {
+		if _, ok := used[key]; !ok {
+			t.Errorf("%s is in the catalogue but no page says it", key)
+		}
+	}
+	for _, m := range goMessage.FindAllStringSubmatch(goSrc.String(), -1) {
+		found := false
+		for _, k := range messageKeys {
+			found = found || k == m[1]
+		}
+		if !found {
+			t.Errorf("consoleMessage %q is not in messageKeys", m[1])
+		}
+	}
+}
+
+// Every action a trail shows has its words: the workflow's actions are data, so a new
+// one shows as recorded until it is added to events.
+func TestEventText(t *testing.T) {
+	fr := i18n.For("fr")
+	for action, want := range map[string]string{
+		"accept CA and request evidence":       "MC acceptée, PM demandées",
+		"push ca.submit: applied":              "Depuis l'application : MC soumise (pris en compte)",
+		"push some.kind: rejected":             "Depuis l'application : some.kind (refusé)",
+		"finalise certification of audit AO-1": "Certification de l'audit AO-1 finalisée",
+		"something new":                        "something new",
+	} {
+		if got := eventText(fr, action); got != want {
+			t.Errorf("%q: %q, want %q", action, got, want)
+		}
+	}
+}
+
+// Each refusal says what happened: a stale NC is not an operator's status.
+func TestRefusal(t *testing.T) {
+	fr := i18n.For("fr")
+	for _, c := range []struct {
+		err  *problem.Error
+		want string
+	}{
+		{problem.Errorf(workflow.ErrWrongStage, "cannot confirm NC X"), fr.T("error.wrong_stage")},
+		{directory.ErrWrongStatus, fr.T("error.operator_status")},
+		{problem.Errorf(workflow.ErrOpenNCs, "NCs not closed: A"), fr.T("error.open_ncs")},
+		{problem.Errorf(workflow.ErrExists, "NC X exists already"), fr.T("error.exists")},
+		{problem.Errorf(requests.ErrGone, "gone"), fr.T("error.gone")},
+		{problem.Errorf(workflow.ErrCommentRequired, "a comment is required"), fr.T("error.comment_required")},
+		{problem.Errorf(workflow.ErrInvalid, "due date %q is not a date (YYYY-MM-DD)", "2019-13-45"), "Le champ « échéance » ne contient pas une date valide."},
+		{problem.Errorf(workflow.ErrInvalid, "message is longer than 65536 bytes"), "Le champ « message » est trop long : raccourcissez-le."},
+		{problem.Errorf(workflow.ErrInvalid, "closing report: no CSV header"), "Saisie refusée (détail en anglais) : closing report: no CSV header"},
+		{problem.New("something_else", "x"), fr.T("error.other")},
+	} {
+		if got := refusal(fr, c.err); got != c.want {
+			t.Errorf("%s %q: %q, want %q", c.err.Code, c.err.Message, got, c.want)
+		}
+	}
+}
