@@ -6,10 +6,11 @@ import { createPinia } from 'pinia'
 import * as backend from '../backend'
 import NcListView from '../views/NcListView.vue'
 import TeamView from '../views/TeamView.vue'
+import App from '../App.vue'
 import { useSessionStore } from '../stores/session'
 import { useTeamStore } from '../stores/team'
 import { dashboard, ncRow, syncStatus } from './fixtures'
-import { handlers } from './backendMock'
+import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
 import type { Account } from '../types'
 
@@ -147,5 +148,32 @@ describe('the dashboard', () => {
     expect(wrapper.get('[data-testid=dashboard-due-week]').text()).toContain('Échéances internes de la semaine')
     expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('Jean-Paul Essomba')
     expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('NC-1-2019')
+  })
+})
+
+describe('the notice to the person assigned', () => {
+  const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop-staff', name: 'Jean-Paul', org_id: '1', org_name: 'Coop', has_data: true, token_store: '', org_role: 'staff' }
+
+  it.each([
+    ['fr', 'De votre équipe', 'Vous êtes désormais responsable de NC-7, à traiter avant le 24/05/2019 (échéance interne)', 'Vous êtes désormais responsable de NC-8'],
+    ['es', 'De su equipo', 'Ahora usted es responsable de NC-7, con vencimiento interno el 24/05/2019', 'Ahora usted es responsable de NC-8'],
+  ])('says who is now responsible, by when (%s), and reloads the assignments', async (lang, title, withDue, noDue) => {
+    b.language.mockResolvedValue(lang)
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.loginDefaults.mockResolvedValue({ server: '', username: '', password: '' })
+    b.teamAssignments.mockResolvedValue([])
+    await mountScreen(App)
+    await flushPromises()
+    b.teamAssignments.mockClear()
+    emit('data:changed', { entities: ['assignment'] })
+    emit('sync:notify', [
+      { nc_id: 'NC-7', kind: 'assigned', stage: '2019-05-24' },
+      { nc_id: 'NC-8', kind: 'assigned', stage: '' },
+    ])
+    await flushPromises()
+    expect(b.teamAssignments).toHaveBeenCalled()
+    const notes = [...document.body.querySelectorAll('[data-testid=notify]')].map((n) => n.textContent)
+    expect(notes).toEqual([withDue, noDue])
+    expect(document.body.textContent).toContain(title)
   })
 })
