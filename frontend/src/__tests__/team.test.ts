@@ -6,10 +6,11 @@ import { createPinia } from 'pinia'
 import * as backend from '../backend'
 import NcListView from '../views/NcListView.vue'
 import TeamView from '../views/TeamView.vue'
+import NcDetailView from '../views/NcDetailView.vue'
 import App from '../App.vue'
 import { useSessionStore } from '../stores/session'
 import { useTeamStore } from '../stores/team'
-import { dashboard, ncRow, syncStatus } from './fixtures'
+import { dashboard, detail, ncRow, syncStatus } from './fixtures'
 import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
 import type { Account } from '../types'
@@ -175,5 +176,36 @@ describe('the notice to the person assigned', () => {
     const notes = [...document.body.querySelectorAll('[data-testid=notify]')].map((n) => n.textContent)
     expect(notes).toEqual([withDue, noDue])
     expect(document.body.textContent).toContain(title)
+  })
+})
+
+describe('who wrote what, on the NC screen', () => {
+  it('names the shared draft\'s last author, the CA\'s writer and each file\'s (fr)', async () => {
+    const ID = 'NC-167140-2019'
+    const ev = (id: string, name: string, by: Record<string, string>) => ({
+      evidence: { id, nc_id: ID, type: 'evidence', date: '2019-05-20', subject: '', added_at: '2019-05-20T10:00:00Z',
+        file: { sha256: id, name, size: 2_000, media_type: 'application/pdf' }, ...by },
+      cached: true, local: true, state: 'sent', sent_at: '',
+    })
+    const d = detail(ncRow({ id: ID, stage: 'ca_returned', ca_history: [
+      { text: 'Former les récolteurs.', submitted_by: 'Marie Ngo Bassa', submitted_at: '2019-05-10T10:00:00Z',
+        written_by: 'coop-staff', written_by_name: 'Jean-Paul Essomba', decision: 'returned', comment: 'Précisez.' },
+    ] } as never), {
+      shared_draft: { nc_id: ID, text: 'Former les récolteurs au port des gants.', revision: 3, updated_by: 'awa.field',
+        updated_by_name: 'Awa Ndiaye', updated_at: '2019-05-12T08:30:00Z' },
+      evidence: [ev('e1', 'registre.pdf', { added_by: 'awa.field', added_by_name: 'Awa Ndiaye' }), ev('e2', 'vieux.pdf', { added_by: 'coop' })] as never,
+    })
+    b.nc.mockResolvedValue(d)
+    b.markSeen.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    b.teamAssignments.mockResolvedValue([])
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}`, lang: 'fr', pinia: as('manager') })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=ca-draft-by]').text()).toContain('Dernière modification par Awa Ndiaye')
+    expect(wrapper.get('[data-testid=ca-history-author]').text()).toBe('Rédigée par Jean-Paul Essomba')
+    await wrapper.get('[data-testid=tab-evidence]').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid=evidence-added-by]').map((c) => c.text())).toEqual(['Awa Ndiaye', 'coop'])
+    expect(wrapper.text()).toContain('Ajoutée par')
   })
 })
