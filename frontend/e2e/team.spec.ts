@@ -27,6 +27,9 @@ const WORDS = {
   },
 } as const
 
+// Two apps, the console and a PDF on a shared machine: more than the default two minutes.
+test.describe.configure({ timeout: 300_000 })
+
 let staffApp: OtherApp | null = null
 let staff: Page
 
