@@ -25,12 +25,29 @@ type recorder struct {
 	opened []string
 	pick   []string // what the file dialog answers
 	saveTo string   // what the save dialog answers ("": cancelled)
+	notes  []app.Notice
 }
 
-func (r *recorder) Emit(event string, _ any) {
+func (r *recorder) Emit(event string, payload any) {
 	r.mu.Lock()
 	r.events = append(r.events, event)
+	if n, ok := payload.([]app.Notice); ok && event == app.EventNotify {
+		r.notes = append(r.notes, n...)
+	}
 	r.mu.Unlock()
+}
+
+// notices returns the notices announced so far of a kind.
+func (r *recorder) notices(kind string) []app.Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []app.Notice
+	for _, n := range r.notes {
+		if n.Kind == kind {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func (r *recorder) OpenPath(path string) error {

@@ -243,6 +243,6 @@ type SendResult struct {
 // "sync:notify" event.
 type Notice struct {
 	NCID  string `json:"nc_id"`
-	Kind  string `json:"kind"`  // decision, message
-	Stage string `json:"stage"` // the NC's new stage, for a decision
+	Kind  string `json:"kind"`  // decision, message, assigned
+	Stage string `json:"stage"` // the NC's new stage (decision); the internal due date (assigned)
 }

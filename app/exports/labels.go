@@ -14,6 +14,7 @@ type labels struct {
 	CriterionType, Finding, Score, Received, Due, Stage     string
 	CAStatus, CA, CADraft, CASent, CASentBy, CADecisions    string
 	EvidenceStatus, Evidence, EvidenceBy, EvidenceDecisions string
+	Responsible, InternalDue, CAAuthor, EvidenceAddedBy     string // the organisation's people
 	None, By, NoRows                                        string
 	Filters, Stages, Statuses, Types, Decisions             map[string]string
 	Colon                                                   string // between a label and its value
@@ -55,6 +56,7 @@ func word(table map[string]string, code string) string {
 
 var allLabels = map[string]*labels{
 	"fr": {
+		Responsible: "Responsable", InternalDue: "Échéance interne", CAAuthor: "MC rédigée par", EvidenceAddedBy: "PM ajoutées par",
 		Title: "Registre des non-conformités et mesures correctives", Sheet: "Registre",
 		Exported: "Exporté le", Page: "Page", Filter: "Liste",
 		Audit: "N° audit", AuditDate: "Date d'audit", Service: "Prestation", NC: "N° NC",
@@ -84,6 +86,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"en": {
+		Responsible: "Responsible person", InternalDue: "Internal due date", CAAuthor: "CA written by", EvidenceAddedBy: "Evidence added by",
 		Title: "Register of non-conformities and corrective measures", Sheet: "Register",
 		Exported: "Exported on", Page: "Page", Filter: "List",
 		Audit: "Audit no.", AuditDate: "Audit date", Service: "Service", NC: "NC no.",
@@ -113,6 +116,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"es": {
+		Responsible: "Responsable", InternalDue: "Vencimiento interno", CAAuthor: "MC redactada por", EvidenceAddedBy: "Evidencias añadidas por",
 		Title: "Registro de no conformidades y medidas correctivas", Sheet: "Registro",
 		Exported: "Exportado el", Page: "Página", Filter: "Lista",
 		Audit: "N.º de auditoría", AuditDate: "Fecha de auditoría", Service: "Servicio", NC: "N.º NC",
@@ -142,6 +146,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"pt": {
+		Responsible: "Responsável", InternalDue: "Prazo interno", CAAuthor: "MC redigida por", EvidenceAddedBy: "Evidências anexadas por",
 		Title: "Registro de não conformidades e medidas corretivas", Sheet: "Registro",
 		Exported: "Exportado em", Page: "Página", Filter: "Lista",
 		Audit: "Nº da auditoria", AuditDate: "Data da auditoria", Service: "Serviço", NC: "Nº da NC",

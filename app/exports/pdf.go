@@ -164,6 +164,12 @@ func (l *labels) block(r Row) []pdfLine {
 		facts = append(facts, l.Due+" "+l.short(string(due)))
 	}
 	facts = append(facts, l.Stage+l.Colon+word(l.Stages, nc.Stage))
+	if who, due := r.responsible(); who != "" {
+		facts = append(facts, l.Responsible+l.Colon+who)
+		if due != "" {
+			facts = append(facts, l.InternalDue+" "+l.short(due))
+		}
+	}
 	if nc.Score > 0 {
 		facts = append(facts, l.Score+" "+strconv.Itoa(nc.Score))
 	}
@@ -194,6 +200,7 @@ func (l *labels) block(r Row) []pdfLine {
 		ca = l.None
 	}
 	field(caLabel, ca)
+	field(l.CAAuthor, r.caAuthor())
 	if at, by := r.caSent(); !at.IsZero() {
 		sent := l.day(at)
 		if by != "" {
@@ -207,6 +214,7 @@ func (l *labels) block(r Row) []pdfLine {
 		evidence = l.None
 	}
 	field(l.Evidence+" ("+l.EvidenceStatus+l.Colon+word(l.Statuses, nc.EvidenceStatus)+")", evidence)
+	field(l.EvidenceAddedBy, r.evidenceAuthors())
 	field(l.EvidenceBy, r.evidenceBy())
 	field(l.EvidenceDecisions, strings.Join(l.evidenceDecisions(r), " | "))
 	out = append(out, pdfLine{rule: true, gap: 4})

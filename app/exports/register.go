@@ -1,6 +1,7 @@
 package exports
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strings"
@@ -25,6 +26,40 @@ type Row struct {
 	Evidence []api.Evidence
 	// Draft is the organisation's corrective measure written here and not sent yet.
 	Draft string
+	// Assignment is the organisation's responsible person and internal due date; nil
+	// when nobody is responsible.
+	Assignment *api.Assignment
+}
+
+// responsible is the NC's responsible person (their name, else their username) and
+// internal due date (YYYY-MM-DD), "" when none.
+func (r Row) responsible() (string, string) {
+	a := r.Assignment
+	if a == nil {
+		return "", ""
+	}
+	return cmp.Or(a.AssigneeName, a.Assignee), string(a.Due)
+}
+
+// caAuthor is who wrote the last corrective measure sent ("" for versions from before
+// authors were kept).
+func (r Row) caAuthor() string {
+	if n := len(r.NC.CAHistory); n > 0 {
+		v := r.NC.CAHistory[n-1]
+		return cmp.Or(v.WrittenByName, v.WrittenBy)
+	}
+	return ""
+}
+
+// evidenceAuthors is who attached the NC's evidence files, each name once, in order.
+func (r Row) evidenceAuthors() string {
+	var names []string
+	for _, e := range r.Evidence {
+		if by := cmp.Or(e.AddedByName, e.AddedBy); by != "" && !slices.Contains(names, by) {
+			names = append(names, by)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // Register is what an export of the register needs. The rows are held by the caller

@@ -166,7 +166,7 @@ func writeRegister(ctx context.Context, e *Export, path, format, filter, lang st
 }
 
 // registerOf gathers the register's rows: the NCs of the stages with their audits,
-// evidence and drafts not sent.
+// evidence, drafts not sent and responsible persons.
 func registerOf(ctx context.Context, st *store.Store, stages []string) (Register, error) {
 	var reg Register
 	if org, err := st.Portal.Organisation(ctx); err == nil {
@@ -194,9 +194,18 @@ func registerOf(ctx context.Context, st *store.Store, stages []string) (Register
 	if err != nil {
 		return reg, err
 	}
+	assignments, err := st.Portal.Assignments(ctx)
+	if err != nil {
+		return reg, err
+	}
+	assigned := make(map[string]*api.Assignment, len(assignments))
+	for i := range assignments {
+		assigned[assignments[i].NCID] = &assignments[i]
+	}
 	reg.Rows = make([]Row, len(ncs))
 	for i, nc := range ncs {
-		reg.Rows[i] = Row{NC: nc, Audit: byID[nc.AuditID], Evidence: evidence[nc.ID], Draft: locals[nc.ID].Text}
+		reg.Rows[i] = Row{NC: nc, Audit: byID[nc.AuditID], Evidence: evidence[nc.ID], Draft: locals[nc.ID].Text,
+			Assignment: assigned[nc.ID]}
 	}
 	return reg, nil
 }

@@ -117,9 +117,10 @@ func (l *labels) columns() []column {
 	return []column{
 		{l.Audit, 12}, {l.AuditDate, 11}, {l.Service, 24}, {l.NC, 17}, {l.Criterion, 10},
 		{l.CriterionText, 40}, {l.CriterionType, 14}, {l.Finding, 40}, {l.Score, 7},
-		{l.Received, 11}, {l.Due, 11}, {l.Stage, 16}, {l.CAStatus, 12}, {l.CA, 50},
-		{l.CADraft, 8}, {l.CASent, 11}, {l.CASentBy, 14}, {l.CADecisions, 40},
-		{l.EvidenceStatus, 12}, {l.Evidence, 40}, {l.EvidenceBy, 14}, {l.EvidenceDecisions, 40},
+		{l.Received, 11}, {l.Due, 11}, {l.Responsible, 18}, {l.InternalDue, 11}, {l.Stage, 16},
+		{l.CAStatus, 12}, {l.CA, 50}, {l.CADraft, 8}, {l.CAAuthor, 16}, {l.CASent, 11}, {l.CASentBy, 14},
+		{l.CADecisions, 40}, {l.EvidenceStatus, 12}, {l.Evidence, 40}, {l.EvidenceAddedBy, 18},
+		{l.EvidenceBy, 14}, {l.EvidenceDecisions, 40},
 	}
 }
 
@@ -149,13 +150,14 @@ func (l *labels) xlsxValues(r Row, s xlsxStyles) []any {
 	if !sentAt.IsZero() {
 		sent = date(sentAt.Format(time.DateOnly))
 	}
+	who, due := r.responsible()
 	return []any{
 		nc.AuditID, date(string(r.Audit.Date)), text(r.Audit.ServiceType), nc.ID, nc.CriterionNumber,
 		text(nc.CriterionText), word(l.Types, nc.CriterionType), text(nc.Finding), score,
-		date(string(nc.ReceivedDate)), date(string(nc.StepDueDate())), word(l.Stages, nc.Stage),
-		word(l.Statuses, nc.CAStatus), text(ca), draftMark, sent, sentBy,
-		text(strings.Join(l.caDecisions(r), "\n")), word(l.Statuses, nc.EvidenceStatus),
-		text(strings.Join(l.evidenceList(r), "\n")), r.evidenceBy(),
+		date(string(nc.ReceivedDate)), date(string(nc.StepDueDate())), text(who), date(due),
+		word(l.Stages, nc.Stage), word(l.Statuses, nc.CAStatus), text(ca), draftMark, text(r.caAuthor()),
+		sent, sentBy, text(strings.Join(l.caDecisions(r), "\n")), word(l.Statuses, nc.EvidenceStatus),
+		text(strings.Join(l.evidenceList(r), "\n")), text(r.evidenceAuthors()), r.evidenceBy(),
 		text(strings.Join(l.evidenceDecisions(r), "\n")),
 	}
 }

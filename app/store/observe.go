@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/ecert-desktop/ecert-desktop/app/store/assigned"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -13,6 +14,7 @@ import (
 const (
 	NoticeDecision = "decision" // the NC's stage or a status changed
 	NoticeMessage  = "message"  // a new message from FLOCERT
+	NoticeAssigned = "assigned" // the user was made responsible for the NC; Stage holds the due date
 )
 
 // observe looks at an upsert about to be applied, against what the replica holds, and
@@ -77,6 +79,15 @@ func (w *pageTx) observe(ctx context.Context, c api.Change) error {
 			return nil
 		}
 		return w.addNotice(ctx, m.NCID, NoticeMessage, "")
+	case api.EntityAssignment:
+		if !w.news {
+			return nil
+		}
+		news, due, err := assigned.News(ctx, w.tx, c.ID, c.Data)
+		if err != nil || !news {
+			return err
+		}
+		return w.addNotice(ctx, c.ID, NoticeAssigned, due)
 	case api.EntityCADraft:
 		var d api.CADraft
 		if err := json.Unmarshal(c.Data, &d); err != nil {

@@ -217,7 +217,11 @@ func (s *Store) Reset(ctx context.Context) error {
 				return fmt.Errorf("reset %s: %w", e, err)
 			}
 		}
-		for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `', '` + MetaCaughtUp + `')`} {
+		// The trail starts again under a new client id: the new organisation's server
+		// chain expects this replica's first entry, and the old one's keeps its own.
+		for _, q := range []string{`DELETE FROM message_read`, `DELETE FROM trail`, `DELETE FROM trail_queue`,
+			`UPDATE trail_sync SET acked = 0, code = '', refused = 0`,
+			`DELETE FROM meta WHERE key IN ('` + MetaCursor + `', '` + MetaLastSync + `', '` + MetaCaughtUp + `', '` + MetaClientID + `')`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("reset: %w", err)
 			}

@@ -52,6 +52,10 @@ cleanup() {
   [[ -f $server_pidfile ]] && stop_pid "$(cat "$server_pidfile")"
   [[ -n ${server_pid:-} ]] && stop_pid "$server_pid"
   [[ -n ${app_pid:-} ]] && stop_pid "$app_pid" group
+  # Apps a test started on data folders of their own (team.spec.ts), one PID a line.
+  if [[ -f $tmp/apps.pid ]]; then
+    while read -r p; do [[ -n $p ]] && stop_pid "$p" group; done <"$tmp/apps.pid"
+  fi
   stop_all
   rm -rf "$tmp"
   exit "$rc"
@@ -123,6 +127,9 @@ export E2E_SERVER_BIN=$bin/ecert-server E2E_SERVER_DATA=$tmp/server E2E_SERVER_P
 export E2E_SERVER_LOG=$out/server.log E2E_OPEN_LOG=$tmp/opened.log E2E_OUT_DIR=$out
 export E2E_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 E2E_PICK=$pick_list
 export E2E_RELEASE_DIR=$release_dir
+# What a test needs to start another app (another user's computer): the dev binary, the
+# X display, and a folder for its data; the PIDs it writes to apps.pid are stopped on exit.
+export E2E_APP_BIN=$bin/ecert-desktop-dev E2E_DISPLAY=$display E2E_TMP=$tmp E2E_APPS_PIDFILE=$tmp/apps.pid
 unset DISPLAY # Chromium runs headless
 
 start=$SECONDS

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { openSync, readFileSync, writeFileSync, existsSync, closeSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 function env(name: string): string {
   const v = process.env[name]
@@ -116,4 +117,82 @@ export function sha256Of(data: Buffer | string): string {
   return createHash('sha256')
     .update(typeof data === 'string' ? readFileSync(data) : data)
     .digest('hex')
+}
+
+/** An app started by a test: another person's computer, with its own data folder. */
+export interface OtherApp {
+  url: string
+  dataDir: string
+  stop: () => Promise<void>
+}
+
+/**
+ * startAnotherApp starts a second dev app (another user's computer) on a new data folder
+ * and a free port, its login form filled with user and password, and waits until it
+ * serves the UI. Its PID goes to the file e2e.sh reads on exit, so that it is stopped
+ * even when the test is not.
+ */
+export async function startAnotherApp(name: string, user: string, password: string): Promise<OtherApp> {
+  const { mkdirSync, appendFileSync } = await import('node:fs')
+  const { createServer } = await import('node:net')
+  const port = await new Promise<number>((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port
+      s.close(() => resolve(p))
+    })
+  })
+  const dataDir = `${env('E2E_TMP')}/${name}-${Date.now()}`
+  mkdirSync(`${dataDir}/save`, { recursive: true })
+  const log = openSync(`${env('E2E_OUT_DIR')}/app-${name}.log`, 'a')
+  // From the repository's root, as e2e.sh starts the first app.
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  const child = spawn(env('E2E_APP_BIN'), ['-assetdir', 'frontend/dist', '-devserver', `127.0.0.1:${port}`], {
+    cwd: root,
+    detached: true, // its own process group, with WebKit's helpers: stopped together
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      DISPLAY: env('E2E_DISPLAY'),
+      WEBKIT_DISABLE_DMABUF_RENDERER: '1',
+      NO_AT_BRIDGE: '1',
+      ECERT_DATA_DIR: `${dataDir}/data`,
+      ECERT_SERVER: serverURL(),
+      ECERT_USER: user,
+      ECERT_PASSWORD: password,
+      ECERT_E2E_SAVE_DIR: `${dataDir}/save`,
+      ECERT_E2E_OPEN_LOG: `${dataDir}/opened.log`,
+      LANG: 'fr_FR.UTF-8',
+      LANGUAGE: 'fr',
+    },
+  })
+  closeSync(log)
+  const pid = child.pid
+  if (!pid) throw new Error(`could not start the app of ${name}`)
+  appendFileSync(env('E2E_APPS_PIDFILE'), `${pid}\n`)
+  child.unref()
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (!alive(pid)) return
+    try {
+      process.kill(-pid, 'SIGTERM')
+    } catch {
+      return
+    }
+    for (let i = 0; i < 50 && alive(pid); i++) await sleep(100)
+    if (alive(pid)) process.kill(-pid, 'SIGKILL')
+  }
+  for (let i = 0; i < 900; i++) {
+    try {
+      const r = await fetch(`${url}/wails/ipc.js`, { signal: AbortSignal.timeout(1000) })
+      if (r.ok) return { url, dataDir, stop }
+    } catch {
+      // not yet
+    }
+    if (!alive(pid)) break
+    await sleep(100)
+  }
+  await stop()
+  throw new Error(`the app of ${name} did not start; see app-${name}.log in ${env('E2E_OUT_DIR')}`)
 }

@@ -132,19 +132,26 @@ const EntityCADraft = "ca_draft"
 // organisation's computers, invisible to the analyst until submitted. Revision grows
 // with each save.
 type CADraft struct {
-	NCID      string    `json:"nc_id"`
-	Text      string    `json:"text"`
-	Revision  int64     `json:"revision"`
-	UpdatedBy string    `json:"updated_by"` // the user name that saved it
-	UpdatedAt time.Time `json:"updated_at"`
+	NCID      string `json:"nc_id"`
+	Text      string `json:"text"`
+	Revision  int64  `json:"revision"`
+	UpdatedBy string `json:"updated_by"` // the user name that last changed its text
+	// UpdatedByName is that account's full name, as the server had it then.
+	UpdatedByName string    `json:"updated_by_name,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // CAVersion is one submitted corrective measure and the analyst's decision on it.
 type CAVersion struct {
-	Text        string    `json:"text"`
-	SubmittedBy string    `json:"submitted_by"`
-	SubmittedAt time.Time `json:"submitted_at"`
-	Decision    string    `json:"decision,omitempty"` // accepted, returned; empty while pending
-	Comment     string    `json:"comment,omitempty"`
-	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	Text        string `json:"text"`
+	SubmittedBy string `json:"submitted_by"` // the full name of the account that sent it
+	// WrittenBy is the username of the account that wrote the text sent: the shared
+	// draft's last author when the text is the draft's, else the sender; WrittenByName
+	// is that account's full name. Empty on versions from before authors were kept.
+	WrittenBy     string    `json:"written_by,omitempty"`
+	WrittenByName string    `json:"written_by_name,omitempty"`
+	SubmittedAt   time.Time `json:"submitted_at"`
+	Decision      string    `json:"decision,omitempty"` // accepted, returned; empty while pending
+	Comment       string    `json:"comment,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
 }

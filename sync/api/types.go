@@ -286,6 +286,8 @@ type Evidence struct {
 	// AddedBy is the username of the account that attached it (from its token; empty for
 	// files attached before authors were recorded, and the demo's).
 	AddedBy string `json:"added_by,omitempty"`
+	// AddedByName is that account's full name, as the server had it then.
+	AddedByName string `json:"added_by_name,omitempty"`
 	// Submitted is set when the file was sent to FLOCERT with the NC's evidence; until
 	// then the organisation may remove it or change its subject.
 	Submitted bool `json:"submitted,omitempty"`

@@ -6,10 +6,12 @@ import { createPinia } from 'pinia'
 import * as backend from '../backend'
 import NcListView from '../views/NcListView.vue'
 import TeamView from '../views/TeamView.vue'
+import NcDetailView from '../views/NcDetailView.vue'
+import App from '../App.vue'
 import { useSessionStore } from '../stores/session'
 import { useTeamStore } from '../stores/team'
-import { dashboard, ncRow, syncStatus } from './fixtures'
-import { handlers } from './backendMock'
+import { dashboard, detail, ncRow, syncStatus } from './fixtures'
+import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
 import type { Account } from '../types'
 
@@ -147,5 +149,63 @@ describe('the dashboard', () => {
     expect(wrapper.get('[data-testid=dashboard-due-week]').text()).toContain('Échéances internes de la semaine')
     expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('Jean-Paul Essomba')
     expect(wrapper.get('[data-testid=dashboard-due-person]').text()).toContain('NC-1-2019')
+  })
+})
+
+describe('the notice to the person assigned', () => {
+  const loggedIn = { logged_in: true, server: 'http://ecert', username: 'coop-staff', name: 'Jean-Paul', org_id: '1', org_name: 'Coop', has_data: true, token_store: '', org_role: 'staff' }
+
+  it.each([
+    ['fr', 'De votre équipe', 'Vous êtes désormais responsable de NC-7, à traiter avant le 24/05/2019 (échéance interne)', 'Vous êtes désormais responsable de NC-8'],
+    ['es', 'De su equipo', 'Ahora usted es responsable de NC-7, con vencimiento interno el 24/05/2019', 'Ahora usted es responsable de NC-8'],
+  ])('says who is now responsible, by when (%s), and reloads the assignments', async (lang, title, withDue, noDue) => {
+    b.language.mockResolvedValue(lang)
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.loginDefaults.mockResolvedValue({ server: '', username: '', password: '' })
+    b.teamAssignments.mockResolvedValue([])
+    await mountScreen(App)
+    await flushPromises()
+    b.teamAssignments.mockClear()
+    emit('data:changed', { entities: ['assignment'] })
+    emit('sync:notify', [
+      { nc_id: 'NC-7', kind: 'assigned', stage: '2019-05-24' },
+      { nc_id: 'NC-8', kind: 'assigned', stage: '' },
+    ])
+    await flushPromises()
+    expect(b.teamAssignments).toHaveBeenCalled()
+    const notes = [...document.body.querySelectorAll('[data-testid=notify]')].map((n) => n.textContent)
+    expect(notes).toEqual([withDue, noDue])
+    expect(document.body.textContent).toContain(title)
+  })
+})
+
+describe('who wrote what, on the NC screen', () => {
+  it('names the shared draft\'s last author, the CA\'s writer and each file\'s (fr)', async () => {
+    const ID = 'NC-167140-2019'
+    const ev = (id: string, name: string, by: Record<string, string>) => ({
+      evidence: { id, nc_id: ID, type: 'evidence', date: '2019-05-20', subject: '', added_at: '2019-05-20T10:00:00Z',
+        file: { sha256: id, name, size: 2_000, media_type: 'application/pdf' }, ...by },
+      cached: true, local: true, state: 'sent', sent_at: '',
+    })
+    const d = detail(ncRow({ id: ID, stage: 'ca_returned', ca_history: [
+      { text: 'Former les récolteurs.', submitted_by: 'Marie Ngo Bassa', submitted_at: '2019-05-10T10:00:00Z',
+        written_by: 'coop-staff', written_by_name: 'Jean-Paul Essomba', decision: 'returned', comment: 'Précisez.' },
+    ] } as never), {
+      shared_draft: { nc_id: ID, text: 'Former les récolteurs au port des gants.', revision: 3, updated_by: 'awa.field',
+        updated_by_name: 'Awa Ndiaye', updated_at: '2019-05-12T08:30:00Z' },
+      evidence: [ev('e1', 'registre.pdf', { added_by: 'awa.field', added_by_name: 'Awa Ndiaye' }), ev('e2', 'vieux.pdf', { added_by: 'coop' })] as never,
+    })
+    b.nc.mockResolvedValue(d)
+    b.markSeen.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    b.teamAssignments.mockResolvedValue([])
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}`, lang: 'fr', pinia: as('manager') })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=ca-draft-by]').text()).toContain('Dernière modification par Awa Ndiaye')
+    expect(wrapper.get('[data-testid=ca-history-author]').text()).toBe('Rédigée par Jean-Paul Essomba')
+    await wrapper.get('[data-testid=tab-evidence]').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid=evidence-added-by]').map((c) => c.text())).toEqual(['Awa Ndiaye', 'coop'])
+    expect(wrapper.text()).toContain('Ajoutée par')
   })
 })

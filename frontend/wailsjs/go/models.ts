@@ -110,6 +110,7 @@ export namespace api {
 	    text: string;
 	    revision: number;
 	    updated_by: string;
+	    updated_by_name?: string;
 	    // Go type: time
 	    updated_at: any;
 	
@@ -123,6 +124,7 @@ export namespace api {
 	        this.text = source["text"];
 	        this.revision = source["revision"];
 	        this.updated_by = source["updated_by"];
+	        this.updated_by_name = source["updated_by_name"];
 	        this.updated_at = this.convertValues(source["updated_at"], null);
 	    }
 	
@@ -147,6 +149,8 @@ export namespace api {
 	export class CAVersion {
 	    text: string;
 	    submitted_by: string;
+	    written_by?: string;
+	    written_by_name?: string;
 	    // Go type: time
 	    submitted_at: any;
 	    decision?: string;
@@ -162,6 +166,8 @@ export namespace api {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.text = source["text"];
 	        this.submitted_by = source["submitted_by"];
+	        this.written_by = source["written_by"];
+	        this.written_by_name = source["written_by_name"];
 	        this.submitted_at = this.convertValues(source["submitted_at"], null);
 	        this.decision = source["decision"];
 	        this.comment = source["comment"];
@@ -384,6 +390,7 @@ export namespace api {
 	    // Go type: time
 	    added_at: any;
 	    added_by?: string;
+	    added_by_name?: string;
 	    submitted?: boolean;
 	    decision?: string;
 	
@@ -401,6 +408,7 @@ export namespace api {
 	        this.file = this.convertValues(source["file"], FileRef);
 	        this.added_at = this.convertValues(source["added_at"], null);
 	        this.added_by = source["added_by"];
+	        this.added_by_name = source["added_by_name"];
 	        this.submitted = source["submitted"];
 	        this.decision = source["decision"];
 	    }

@@ -208,7 +208,11 @@ func pushDraft(tx store.Tx, u api.User, e api.PushEntry, now time.Time) (api.Pus
 		return api.PushResult{Seq: e.Seq, Status: api.PushConflict, Code: api.CodeDraftChanged,
 			Message: fmt.Sprintf("the draft is at revision %d, the entry started from %d", curRev, e.BaseRevision), Draft: cur}, nil
 	}
-	d := &api.CADraft{NCID: nc.ID, Text: e.Text, UpdatedBy: u.Username, UpdatedAt: now}
+	d := &api.CADraft{NCID: nc.ID, Text: e.Text, UpdatedBy: u.Username, UpdatedByName: u.Name, UpdatedAt: now}
+	if cur != nil && cur.Text == e.Text && cur.UpdatedBy != "" {
+		// The same text saved again (a colleague marking it ready): its author stays.
+		d.UpdatedBy, d.UpdatedByName = cur.UpdatedBy, cur.UpdatedByName
+	}
 	err = tx.Write(store.EntityWrite{Entity: api.EntityCADraft, ID: nc.ID, Parent: nc.ID, Visible: true,
 		Encode: func(rev int64) (json.RawMessage, error) {
 			d.Revision = rev
@@ -242,8 +246,16 @@ func pushSubmit(tx store.Tx, u api.User, e api.PushEntry, now time.Time) (api.Pu
 	if by == "" {
 		by = u.Username
 	}
+	writer, writerName, err := draftAuthor(tx, nc.ID, e.Text)
+	if err != nil {
+		return api.PushResult{}, err
+	}
+	if writer == "" {
+		writer, writerName = u.Username, u.Name
+	}
 	nc.CA = &api.CA{Text: e.Text, SubmittedAt: now}
-	nc.CAHistory = append(nc.CAHistory, api.CAVersion{Text: e.Text, SubmittedBy: by, SubmittedAt: now})
+	nc.CAHistory = append(nc.CAHistory, api.CAVersion{Text: e.Text, SubmittedBy: by, SubmittedAt: now,
+		WrittenBy: writer, WrittenByName: writerName})
 	nc.Stage, nc.CAStatus = api.StageCASubmitted, api.StatusSubmitted
 	err = tx.Write(
 		store.EntityWrite{Entity: api.EntityNC, ID: nc.ID, Parent: nc.AuditID, Visible: true,
@@ -289,6 +301,26 @@ func pushGeneralMessage(tx store.Tx, u api.User, clientID string, e api.PushEntr
 		return api.PushResult{}, err
 	}
 	return api.PushResult{Seq: e.Seq, Status: api.PushApplied, MessageID: m.ID}, nil
+}
+
+// draftAuthor returns who last wrote the NC's shared draft when its text is text (a
+// colleague's draft sent as it is), or nothing.
+func draftAuthor(tx store.Tx, ncID, text string) (string, string, error) {
+	rec, err := tx.Entity(api.EntityCADraft, ncID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !rec.Visible) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	var d api.CADraft
+	if err := json.Unmarshal(rec.Data, &d); err != nil {
+		return "", "", fmt.Errorf("decode draft %s: %w", ncID, err)
+	}
+	if d.Text != text {
+		return "", "", nil
+	}
+	return d.UpdatedBy, d.UpdatedByName, nil
 }
 
 // hiddenDraft hides an NC's shared draft, keeping (and bumping) its revision.

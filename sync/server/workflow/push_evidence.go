@@ -93,7 +93,7 @@ func pushEvidenceAdd(tx store.Tx, u api.User, limits api.Limits, e api.PushEntry
 	}
 	ev := api.Evidence{ID: e.EvidenceID, NCID: nc.ID, Type: api.EvidenceType, Date: today(now), Subject: e.Text,
 		File:    api.FileRef{SHA256: blob.SHA256, Name: name, Size: blob.Size, MediaType: CleanMediaType(e.File.MediaType, name)},
-		AddedAt: now, AddedBy: u.Username}
+		AddedAt: now, AddedBy: u.Username, AddedByName: u.Name}
 	if err := tx.Write(EvidenceWrite(ev)); err != nil {
 		return api.PushResult{}, err
 	}
