@@ -135,6 +135,13 @@ test('search, status, proof and a suspended partner of a chain, in French then S
   await expect(page.getByTestId('chains-view')).toBeVisible()
   await expect(partner.getByTestId('chain-partner-status')).toHaveText('Suspendido')
   await expect(page.getByTestId(`chain-${product}`).getByTestId('chain-at-risk')).toBeVisible()
+  // The page lists it among past alerts, unseen until marked seen.
+  const past = page.getByTestId(`chain-alert-${flo}`).first()
+  await expect(past).toContainText(`(FLO ID ${flo}) fue suspendido el`)
+  await expect(past).toHaveAttribute('data-seen', 'false')
+  await page.getByTestId('chain-alerts-seen').click()
+  await expect(past).toHaveAttribute('data-seen', 'true')
+  await expect(page.getByTestId('chain-alerts-unseen')).toHaveCount(0)
   // Opening the chains closed the alert; a later sync does not repeat it.
   await expect(alert).toHaveCount(0)
   await syncNow(page)
