@@ -133,11 +133,11 @@ func (f *Font) readCmap() error {
 			return errors.New("ttf: short cmap format 12")
 		}
 		n := int(be.Uint32(best[12:]))
+		if n > (len(best)-16)/12 {
+			return errors.New("ttf: short cmap format 12")
+		}
 		for i := range n {
 			g := best[16+12*i:]
-			if len(g) < 12 {
-				return errors.New("ttf: short cmap format 12")
-			}
 			start, end, gid := be.Uint32(g), be.Uint32(g[4:]), be.Uint32(g[8:])
 			for c := start; c <= end && c <= 0x10ffff; c++ {
 				if id := gid + c - start; id < uint32(f.numGlyphs) {
