@@ -95,7 +95,20 @@ test('search, status, proof and a suspended partner of a chain, in French then S
   for (const want of ['Estado de certificación Fairtrade', KNOWN.name, 'CERTIFICADO', 'Estado comprobado con FLOCERT'])
     expect(es).toContain(want)
 
-  // --- a chain: a certified trader added offline-first, then sent by the sync ---
+  // --- a name in another script: searched in Greek, its proof prints it as written ---
+  await page.getByTestId('partner-country').locator('input').fill('GR')
+  await page.getByTestId('partner-search').locator('input').fill('εμπορικη') // no accent, lower case
+  const greek = page.locator('[data-testid^="partner-1"]').first()
+  await expect(greek).toBeVisible({ timeout: 20_000 })
+  await greek.click()
+  const heading = ((await page.getByTestId('partner-detail').locator('h2').textContent()) ?? '').trim()
+  const greekName = heading.replace(/ · FLO ID \d+$/, '')
+  expect(greekName, 'a name in Greek').toMatch(/Εμπορική/)
+  const el = pdfText(await saveProof(page))
+  expect(el.split('\n').map((l) => l.trim())).toContain(greekName)
+  expect(el).not.toContain('?')
+
+  // --- a chain: a certified trader added, then sent by the sync ---
   const flo = await certifiedTrader(page, 'es')
   const product = `cacao e2e ${Date.now() % 100000}`
   await page.getByTestId('partner-chains').click()
