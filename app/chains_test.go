@@ -143,4 +143,30 @@ func TestChainsSyncAndAlert(t *testing.T) {
 	if n := p.count(fairmonitor.EventAlert); n != 1 {
 		t.Errorf("%d alerts after later syncs, want still 1", n)
 	}
+
+	// The chains page lists the past alert, unseen until the user marks it seen.
+	past, err := chains.Alerts()
+	if err != nil || len(past) != 1 || past[0].FLOID != supplier || past[0].Event != api.StatusSuspended ||
+		past[0].Seen != "" || past[0].Name == "" || past[0].Fact == "" || past[0].Raised == "" {
+		t.Fatalf("past alerts: %+v, %v", past, err)
+	}
+	if _, err := chains.MarkSeen(make([]string, 201)); !isCode(err, api.CodeInvalidInput) {
+		t.Errorf("201 keys: %v, want %s", err, api.CodeInvalidInput)
+	}
+	if n, err := chains.MarkSeen([]string{"nope|suspended|x"}); n != 0 || err != nil {
+		t.Errorf("an unknown key: %d marked, %v", n, err)
+	}
+	if n, err := chains.MarkSeen([]string{past[0].Key}); n != 1 || err != nil {
+		t.Errorf("mark seen: %d marked, %v", n, err)
+	}
+	seen, _ := chains.Alerts()
+	if len(seen) != 1 || seen[0].Seen == "" {
+		t.Errorf("after marking it seen: %+v", seen)
+	}
+	if n, _ := chains.MarkSeen(nil); n != 0 {
+		t.Errorf("mark all seen marked %d alerts seen already", n)
+	}
+	if again, _ := chains.Alerts(); again[0].Seen != seen[0].Seen {
+		t.Errorf("seen again: %q, first %q", again[0].Seen, seen[0].Seen)
+	}
 }

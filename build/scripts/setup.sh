@@ -9,9 +9,12 @@ cd "$(dirname "$0")/../.."
 # postgresql-15: the PostgreSQL store's tests start a throwaway cluster of it (pgtest).
 # haproxy: the multi-node tests put it in front of several servers (servertest.HAProxy).
 # poppler-utils: the register export's tests read the PDF back with pdftotext.
+# fonts-droid-fallback, fonts-nanum, fonts-noto-core: TrueType fonts for the scripts the
+# embedded DejaVu Sans lacks (CJK, Hangul, Thai, Devanagari, Ethiopic), which the proofs'
+# PDFs embed when the computer has them (sync/pdfpage.FallbackFonts).
 packages=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
   xvfb xauth dbus dbus-x11 chromium imagemagick xdg-utils curl ca-certificates postgresql-15
-  poppler-utils haproxy)
+  poppler-utils haproxy fonts-droid-fallback fonts-nanum fonts-noto-core)
 # --packaging: also what 'make package' and 'make test-package' need (mingw-w64 for the
 # Windows build, NSIS, osslsigncode, Wine, …); plain 'make test' does not install them.
 if [[ ${1:-} == --packaging ]]; then

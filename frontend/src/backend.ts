@@ -25,6 +25,7 @@ import type {
   ChangeRequest,
   About,
   ChainEdit,
+  PastChainAlert,
   ChainsView,
   Account,
   CalendarSubscription,
@@ -268,6 +269,9 @@ export const partnerStatus = (floID: string) => call<PartnerStatus>(PartnersAPI.
 export const listChains = () => call<ChainsView>(ChainsAPI.List())
 export const addToChain = (e: ChainEdit) => call<void>(ChainsAPI.Add(e as never))
 export const removeFromChain = (product: string, floID: string) => call<void>(ChainsAPI.Remove(product, floID))
+export const listChainAlerts = () => call<PastChainAlert[] | null>(ChainsAPI.Alerts())
+/** markChainAlertsSeen marks these alerts seen (every unseen one when keys is empty). */
+export const markChainAlertsSeen = (keys: string[]) => call<number>(ChainsAPI.MarkSeen(keys))
 /** savePartnerProof asks where to save the proof; "" when the user cancelled. */
 export const savePartnerProof = (floID: string) => call<string>(PartnersAPI.SaveProof(floID))
 

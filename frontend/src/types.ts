@@ -472,6 +472,18 @@ export interface ChainAlert {
   valid_until: string
   products: string[] | null
 }
+/** An alert raised before (chains.PastAlert), for the chains page's list. */
+export interface PastChainAlert {
+  key: string
+  flo_id: string
+  name: string
+  event: 'suspended' | 'decertified' | 'expiring' | string
+  /** The status change's time (RFC 3339) or, for an expiry, the validity date. */
+  fact: string
+  raised_at: string
+  /** '' until the user marked it seen. */
+  seen_at: string
+}
 export interface PartnerStatus extends Partner {
   checked: boolean
   not_checked?: string

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -92,4 +93,61 @@ func (c *Chains) NewAlerts(ctx context.Context, today time.Time) ([]Alert, error
 		}
 	}
 	return out, c.noted(tx.Commit())
+}
+
+// PastAlert is an alert raised before, for the chains page's list.
+type PastAlert struct {
+	Key    string `json:"key"`
+	FLOID  string `json:"flo_id"`
+	Name   string `json:"name"` // from the directory's copy; "" when it no longer holds the operator
+	Event  string `json:"event"`
+	Fact   string `json:"fact"`      // the status change's time (RFC 3339) or the validity date
+	Raised string `json:"raised_at"` // RFC 3339
+	Seen   string `json:"seen_at"`   // RFC 3339; "" until the user marked it seen
+}
+
+// MaxPastAlerts caps the list of past alerts, newest first.
+const MaxPastAlerts = 200
+
+// Alerts returns the alerts raised, newest first, at most MaxPastAlerts.
+func (c *Chains) Alerts(ctx context.Context) ([]PastAlert, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT a.key, a.flo_id, coalesce(o.name, ''), a.event, a.created_at, a.seen_at
+		FROM chain_alert a LEFT JOIN operators o ON o.flo_id = a.flo_id
+		ORDER BY a.created_at DESC, a.key LIMIT ?`, MaxPastAlerts)
+	if err != nil {
+		return nil, c.noted(err)
+	}
+	defer rows.Close()
+	out := []PastAlert{}
+	for rows.Next() {
+		var a PastAlert
+		if err := rows.Scan(&a.Key, &a.FLOID, &a.Name, &a.Event, &a.Raised, &a.Seen); err != nil {
+			return nil, c.noted(err)
+		}
+		// The key is flo_id|event|fact; the fact may itself hold no '|'.
+		if _, fact, ok := strings.Cut(strings.TrimPrefix(a.Key, a.FLOID+"|"), "|"); ok {
+			a.Fact = fact
+		}
+		out = append(out, a)
+	}
+	return out, c.noted(rows.Err())
+}
+
+// MarkSeen records that the user saw the alerts with these keys (all unseen ones when
+// keys is empty); an alert seen before keeps its first date, an unknown key is ignored.
+// It returns how many alerts it marked.
+func (c *Chains) MarkSeen(ctx context.Context, keys []string, now time.Time) (int, error) {
+	query, args := `UPDATE chain_alert SET seen_at = ? WHERE seen_at = ''`, []any{now.UTC().Format(time.RFC3339)}
+	if len(keys) > 0 {
+		query += ` AND key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)`
+		for _, k := range keys {
+			args = append(args, k)
+		}
+	}
+	res, err := c.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, c.noted(fmt.Errorf("mark alerts seen: %w", err))
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

@@ -34,10 +34,23 @@ func (d *Directory) After(ctx context.Context) (int64, error) {
 }
 
 // Apply writes a page of operators and its After in one transaction; the last
-// page of a pull (More false) also records when the copy was complete. Operators
-// replace those of the same FLO ID, so a page applied twice leaves the copy as once.
+// page of a pull (More false) also records when the copy was complete and reloads
+// the search memo in the background, so that the first search after a sync does not
+// pay for it. Operators replace those of the same FLO ID, so a page applied twice
+// leaves the copy as once.
 func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
-	defer d.gen.Add(1) // after the commit (or not): the next search reloads
+	err := d.apply(ctx, page)
+	d.gen.Add(1) // after the commit (or not): the next search reloads
+	if err == nil && !page.More {
+		go func() {
+			// A failure here is a search's to report: that search loads the memo again.
+			_, _ = d.partMemo(context.WithoutCancel(ctx))
+		}()
+	}
+	return err
+}
+
+func (d *Directory) apply(ctx context.Context, page api.DirectoryPage) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		upsert, err := tx.PrepareContext(ctx, `INSERT INTO operators(flo_id, name, country, role, products, status,
 			valid_until, status_changed_at, seq, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -161,6 +161,40 @@ func TestPartnerUpdates(t *testing.T) {
 	}
 }
 
+// TestMemoWarmedAfterPull: the last page of a pull reloads the search memo in the
+// background (the first search after a sync does not pay for it); a page with more to
+// come does not.
+func TestMemoWarmedAfterPull(t *testing.T) {
+	s := directoryFixture(t)
+	ctx := context.Background()
+	warmed := func() {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !directory.MemoFresh(s.Directory); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the memo is not reloaded after the last page")
+			}
+		}
+	}
+	warmed() // the fixture's own pull
+	op := operator("100020", "Comptoir Soubré", "CI", "trader", api.StatusCertified, "cocoa")
+	op.Seq = 20
+	if err := s.ApplyDirectory(ctx, api.DirectoryPage{After: 20, More: true, Operators: []api.Operator{op}}); err != nil {
+		t.Fatal(err)
+	}
+	if directory.MemoFresh(s.Directory) {
+		t.Fatal("the memo was reloaded after a page with more to come")
+	}
+	op.Seq, op.Name = 21, "Comptoir Soubré Équitable"
+	if err := s.ApplyDirectory(ctx, api.DirectoryPage{After: 21, Operators: []api.Operator{op}}); err != nil {
+		t.Fatal(err)
+	}
+	warmed()
+	// The memo holds the last page: a search by part of a word finds the new name.
+	if got, _ := s.Directory.Search(ctx, directory.PartnerQuery{Text: "quitab"}); ids(got) != "100020" {
+		t.Errorf("part of the new name: %s", ids(got))
+	}
+}
+
 // FuzzPartnerSearch: whatever a user types — any length, script, quote, star or
 // operator of the query syntax — the search answers without an error.
 func FuzzPartnerSearch(f *testing.F) {

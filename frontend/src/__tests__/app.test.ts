@@ -217,6 +217,41 @@ describe('App', () => {
     expect(wrapper.get('[data-testid=chain-at-risk]').text()).toContain('1 partner to watch')
   })
 
+  it('lists past chain alerts and marks them seen', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    b.listChains.mockResolvedValue({ chains: [] })
+    const alert = {
+      key: '27816|suspended|2026-12-05T10:00:00Z',
+      flo_id: '27816',
+      name: 'Domaine de Rivière Claire',
+      event: 'suspended',
+      fact: '2026-12-05T10:00:00Z',
+      raised_at: '2026-12-05T10:05:00Z',
+      seen_at: '',
+    }
+    b.listChainAlerts.mockResolvedValue([alert, { ...alert, key: '3542|expiring|2027-01-20', flo_id: '3542', name: '', event: 'expiring', fact: '2027-01-20', seen_at: '2026-12-01T09:00:00Z' }])
+    b.markChainAlertsSeen.mockResolvedValue(1)
+    const { router, wrapper } = await mountScreen(App)
+    await flushPromises()
+    await router.push({ name: 'chains' })
+    await flushPromises()
+    const item = wrapper.get('[data-testid=chain-alert-27816]')
+    expect(item.text()).toContain('Domaine de Rivière Claire (FLO ID 27816) was suspended on 05/12/2026.')
+    expect(item.attributes('data-seen')).toBe('false')
+    expect(item.find('[data-testid=chain-alert-new]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid=chain-alert-3542]').text()).toContain('The certificate of 3542 (FLO ID 3542) expires on 20/01/2027.')
+    expect(wrapper.get('[data-testid=chain-alert-3542]').attributes('data-seen')).toBe('true')
+    expect(wrapper.get('[data-testid=chain-alerts-unseen]').text()).toBe('1 not seen')
+
+    b.listChainAlerts.mockResolvedValue([{ ...alert, seen_at: '2026-12-05T11:00:00Z' }])
+    await wrapper.get('[data-testid=chain-alerts-seen]').trigger('click')
+    await flushPromises()
+    expect(b.markChainAlertsSeen).toHaveBeenCalledWith([])
+    expect(wrapper.get('[data-testid=chain-alert-27816]').attributes('data-seen')).toBe('true')
+    expect(wrapper.find('[data-testid=chain-alerts-unseen]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=chain-alerts-seen]').exists()).toBe(false)
+  })
+
   it('follows sync status events and reloads what a sync changed', async () => {
     b.sessionState.mockResolvedValue(loggedIn)
     const { wrapper } = await mountScreen(App)

@@ -29,6 +29,8 @@ const mock = {
   listChains: vi.fn(),
   addToChain: vi.fn(),
   removeFromChain: vi.fn(),
+  listChainAlerts: vi.fn(),
+  markChainAlertsSeen: vi.fn(),
   teamAccounts: vi.fn(),
   teamAssignments: vi.fn(),
   teamAssign: vi.fn(),

@@ -1402,6 +1402,30 @@ export namespace chains {
 	        this.products = source["products"];
 	    }
 	}
+	export class PastAlert {
+	    key: string;
+	    flo_id: string;
+	    name: string;
+	    event: string;
+	    fact: string;
+	    raised_at: string;
+	    seen_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PastAlert(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.flo_id = source["flo_id"];
+	        this.name = source["name"];
+	        this.event = source["event"];
+	        this.fact = source["fact"];
+	        this.raised_at = source["raised_at"];
+	        this.seen_at = source["seen_at"];
+	    }
+	}
 
 }
 

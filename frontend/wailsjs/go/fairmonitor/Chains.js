@@ -6,12 +6,20 @@ export function Add(arg1) {
   return window['go']['fairmonitor']['Chains']['Add'](arg1);
 }
 
+export function Alerts() {
+  return window['go']['fairmonitor']['Chains']['Alerts']();
+}
+
 export function Check(arg1) {
   return window['go']['fairmonitor']['Chains']['Check'](arg1);
 }
 
 export function List() {
   return window['go']['fairmonitor']['Chains']['List']();
+}
+
+export function MarkSeen(arg1) {
+  return window['go']['fairmonitor']['Chains']['MarkSeen'](arg1);
 }
 
 export function Remove(arg1, arg2) {
