@@ -143,9 +143,9 @@ func describeScript(s proxy.ScriptStatus) string {
 	case proxy.ScriptHTTPStatus:
 		return "Proxy script " + s.URL + found + ": its server answered HTTP " + s.Detail + "." + fallback
 	case proxy.ScriptTooLarge:
-		return "Proxy script " + s.URL + found + ": it is larger than a proxy script can be." + fallback
+		return "Proxy script " + s.URL + found + ": it is larger than 1 MiB, too large for a proxy script." + fallback
 	case proxy.ScriptUnsupported:
-		return "Proxy script " + s.URL + found + ": it uses JavaScript this app cannot evaluate (" + s.Detail + ")." + fallback
+		return "Proxy script " + s.URL + found + ": it uses JavaScript this app cannot evaluate (line " + s.Detail + ")." + fallback
 	case proxy.ScriptEvaluate:
 		return "Proxy script " + s.URL + found + ": it failed to choose a proxy." + fallback
 	case proxy.ScriptNotDetected:

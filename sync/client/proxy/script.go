@@ -30,7 +30,7 @@ const (
 	ScriptUnreachable = "unreachable"  // the script's server cannot be reached
 	ScriptHTTPStatus  = "http_status"  // it answered an error status (Detail: the status)
 	ScriptTooLarge    = "too_large"    // larger than a PAC file can be
-	ScriptUnsupported = "unsupported"  // JavaScript beyond what package pac evaluates (Detail: where)
+	ScriptUnsupported = "unsupported"  // JavaScript beyond what package pac evaluates (Detail: the line)
 	ScriptEvaluate    = "evaluate"     // it failed while choosing a request's proxy
 	ScriptNotDetected = "not_detected" // the network search found no script (Detail: what was tried)
 )
@@ -45,8 +45,8 @@ type ScriptStatus struct {
 	Detected bool `json:"detected"`
 	// Problem is "" when the script is in use, else one of the Script… codes.
 	Problem string `json:"problem"`
-	// Detail completes the problem in a form no translation changes: an HTTP status,
-	// "line 3", the hosts searched.
+	// Detail completes the problem in a form no translation changes: an HTTP status, a
+	// line number, the hosts searched.
 	Detail string `json:"detail"`
 }
 
@@ -210,7 +210,7 @@ func (s *script) loadLocked() {
 		s.status.Problem = ScriptUnsupported
 		var se *pac.SyntaxError
 		if errors.As(err, &se) {
-			s.status.Detail = fmt.Sprintf("line %d", se.Line)
+			s.status.Detail = fmt.Sprint(se.Line)
 		}
 		s.logf(slog.LevelWarn, "the system's proxy script uses JavaScript the app cannot evaluate: it is not used", err)
 	}

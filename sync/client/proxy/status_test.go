@@ -60,7 +60,7 @@ func TestScriptProblemsAreSaidOnce(t *testing.T) {
 		wantFallback string
 	}{
 		{"a script that is not there", "/missing.pac", proxy.ScriptHTTPStatus, "404", true, "http://static.corp.example:80"},
-		{"a script beyond the evaluator", "/loop.pac", proxy.ScriptUnsupported, "line 2", false, ""},
+		{"a script beyond the evaluator", "/loop.pac", proxy.ScriptUnsupported, "2", false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			network := "office"
