@@ -26,6 +26,16 @@ publisher_ldflags() {
   publisher_note="updates: releases must be signed by the key in $file ($(printf '%s' "$key" | base64 -d | sha256sum | cut -c1-16))"
 }
 
+# test_bin NAME PACKAGE: builds the Linux program PACKAGE once for all the package tests,
+# as build/out/test-package/bin/NAME, and prints its path. Go relinks only when a source
+# changed, so the second test that asks for it waits a second, not a link.
+test_bin() {
+  local bin=$PWD/build/out/test-package/bin/$1
+  mkdir -p "$(dirname "$bin")"
+  go build -o "$bin" "$2" || die "$2 does not build"
+  echo "$bin"
+}
+
 # newest_artefact GLOB WHAT: the newest file matching GLOB in build/out/package/, or die.
 newest_artefact() {
   local f

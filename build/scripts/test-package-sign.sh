@@ -72,7 +72,9 @@ refused "$staged/ecert-desktop-cli.exe" "not signed"
 
 # --- package.sh with a PKCS#12 and a password --------------------------------------------------
 say "re-packing the Windows build, signed (PKCS#12)"
-PACKAGE_OUT=$tmp/out ECERT_SIGN_PKCS12=$tmp/cert.p12 ECERT_SIGN_PASSWORD=$password \
+# zlib: this installer is only for the signatures; the LZMA one is installed by
+# test-package-windows.sh.
+PACKAGE_OUT=$tmp/out ECERT_SIGN_PKCS12=$tmp/cert.p12 ECERT_SIGN_PASSWORD=$password NSIS_COMPRESSOR=zlib \
   build/scripts/package.sh installer >"$out/package.log" 2>&1 || { tail -20 "$out/package.log" >&2; die "package.sh installer failed"; }
 setup=$(ls "$tmp/out"/ecert-desktop-*-setup.exe)
 for f in "$tmp/out/windows-files/ecert-desktop.exe" "$tmp/out/ecert-desktop-cli.exe" "$setup"; do

@@ -69,11 +69,17 @@ winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }
 unix_path() { winepath -u "$1" 2>/dev/null; }
 
 # --- the server, and an independent Linux replica to look at it ---------------------------
-say "building ecert-server and the Linux headless build"
-go build -o "$tmp/ecert-server" ./sync/cmd/ecert-server
-go build -o "$tmp/ecert-desktop" .
+say "building ecert-server"
+server_bin=$(test_bin ecert-server ./sync/cmd/ecert-server)
+# The independent replica of part 3: the Linux build 'make package' staged for the .deb
+# (its headless commands need no window), else one built here.
+linux=$root/build/out/package/stage/ecert-desktop
+if [[ ! -x $linux ]]; then
+  say "no Linux build staged (package.sh deb): building the Linux headless build"
+  linux=$(test_bin ecert-desktop .)
+fi
 mkdir -p "$tmp/release"
-start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log" --release-dir "$tmp/release"
+start_server "$server_bin" "$tmp/server" "$out/server.log" --release-dir "$tmp/release"
 pids+=("$server_pid")
 say "ecert-server on $server_url"
 
@@ -167,10 +173,10 @@ PY
 
 # --- 3. on the server, exactly once ------------------------------------------------------------
 check="$tmp/check with space"
-printf 'coop\n' | ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" sync --data-dir "$check" >/dev/null
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" nc show NC-167140-2019 --json --data-dir "$check" >"$tmp/nc.json"
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" evidence list NC-150424-2018 --json --data-dir "$check" >"$tmp/evidence-server.json"
+printf 'coop\n' | ECERT_NO_KEYRING=1 "$linux" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$linux" sync --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$linux" nc show NC-167140-2019 --json --data-dir "$check" >"$tmp/nc.json"
+ECERT_NO_KEYRING=1 "$linux" evidence list NC-150424-2018 --json --data-dir "$check" >"$tmp/evidence-server.json"
 python3 - "$tmp/nc.json" "$tmp/evidence-server.json" "$ca_text" "$ev_name" "$ev_sha" <<'PY' || die "the server does not hold exactly one copy of what the Windows build sent"
 import json, sys
 nc, ev, ca_text, ev_name, ev_sha = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), *sys.argv[3:]
