@@ -63,6 +63,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 setup_wine_prefix "$out/wine.log"
+wine_server_start
 
 # winrun ARGS…: the console exe under Wine; stdout as is, stderr to the log too.
 winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }
@@ -237,7 +238,7 @@ go run ./build/release sign -key "$keys/publisher.key" -version 1.1.0 -dir "$tmp
   windows-amd64="$tmp/update-1.1.0.exe" >/dev/null
 updrun update >"$tmp/update-good.out" || die "the update was not installed: $(cat "$tmp/update-good.out")"
 grep -q "1.1.0 is installed" "$tmp/update-good.out" || die "update said: $(cat "$tmp/update-good.out")"
-wineserver -w
+wine_wait
 [[ $(sha256sum "$app" | cut -d' ' -f1) == "$new_sha" ]] || die "after the update the binary is not the published 1.1.0"
 [[ -f $app.old && $(sha256sum "$app.old" | cut -d' ' -f1) == "$old_sha" ]] || die "the old binary was not kept as ecert-desktop.exe.old"
 [[ ! -e $app.new && ! -e $data/updates/pending.json ]] || die "the update left ecert-desktop.exe.new or a pending swap"
@@ -268,7 +269,7 @@ install_cycle() {
   local uninstall_key="$hive\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EcertDesktop"
   say "installing $(basename "$setup") (/S /$mode /NoWebView2)"
   wine "$setup" /S "/$mode" /NoWebView2 >>"$out/wine.log" 2>&1 || die "the installer failed (/$mode; log: $out/wine.log)"
-  wineserver -w
+  wine_wait
   local inst_win inst display_version uninstall_string shortcut f
   inst_win=$(regval "$hive\\Software\\EcertDesktop" InstallDir)
   [[ $inst_win == "$want_dir" ]] || die "/$mode installed into '$inst_win', want '$want_dir'"
@@ -295,7 +296,7 @@ PY
   say "installed in $inst_win: files, uninstall entry in $hive ($display_version), Start-menu shortcut"
 
   wine "$inst/uninstall.exe" /S "/$mode" >>"$out/wine.log" 2>&1 || die "the uninstaller failed (/$mode)"
-  wineserver -w # the uninstaller runs from a copy in %TEMP%: wait for it
+  wine_wait # the uninstaller runs from a copy in %TEMP%: wait for it
   for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe; do
     [[ ! -e $inst/$f ]] || die "the uninstaller left $inst_win\\$f"
   done
