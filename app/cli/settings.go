@@ -122,5 +122,38 @@ func (c *cmd) printProxy(p proxyprefs.Prefs) error {
 			proxy.Direct:          "none, direct connection",
 		}[p.Source])
 	}
+	if p.Script != nil {
+		fmt.Fprintln(c.stdout, describeScript(*p.Script))
+	}
 	return nil
+}
+
+// describeScript says which proxy script the system's proxy uses, or why none.
+func describeScript(s proxy.ScriptStatus) string {
+	found := ""
+	if s.Detected {
+		found = " (found on the network)"
+	}
+	const fallback = " It is not used: the system's other proxy settings are, else a direct connection."
+	switch s.Problem {
+	case "":
+		return "Proxy script: " + s.URL + found + "."
+	case proxy.ScriptUnreachable:
+		return "Proxy script " + s.URL + found + ": its server cannot be reached." + fallback
+	case proxy.ScriptHTTPStatus:
+		return "Proxy script " + s.URL + found + ": its server answered HTTP " + s.Detail + "." + fallback
+	case proxy.ScriptTooLarge:
+		return "Proxy script " + s.URL + found + ": it is larger than 1 MiB, too large for a proxy script." + fallback
+	case proxy.ScriptUnsupported:
+		return "Proxy script " + s.URL + found + ": it uses JavaScript this app cannot evaluate (line " + s.Detail + ")." + fallback
+	case proxy.ScriptEvaluate:
+		return "Proxy script " + s.URL + found + ": it failed to choose a proxy." + fallback
+	case proxy.ScriptNotDetected:
+		tried := ""
+		if s.Detail != "" {
+			tried = " (searched " + s.Detail + ")"
+		}
+		return "Proxy script: none found on this network" + tried + "."
+	}
+	return "Proxy script " + s.URL + ": " + s.Problem + "."
 }

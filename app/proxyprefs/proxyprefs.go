@@ -28,6 +28,9 @@ type Prefs struct {
 	// Source is where the proxy in use comes from: settings, environment, system or
 	// direct.
 	Source string `json:"source"`
+	// Script is the system's proxy auto-config script when the system's proxy is in use
+	// and has one: the script's address, or why it cannot be used.
+	Script *proxy.ScriptStatus `json:"script,omitempty"`
 }
 
 // Input is a change of the proxy settings. With KeepPassword and the same user, the
@@ -81,6 +84,9 @@ func (k Keeper) Prefs(ctx context.Context) Prefs {
 	prefs := Prefs{Mode: p.Mode, URL: p.URL, User: p.User, HasPassword: p.Password != "", Source: proxy.Direct}
 	if ch, err := proxy.New(p, proxy.Env(), System()); err == nil {
 		prefs.Source = ch.Source()
+		if st, ok := ch.WithLog(k.Log).ScriptStatus(); ok {
+			prefs.Script = &st
+		}
 	}
 	return prefs
 }
@@ -171,5 +177,5 @@ func (k Keeper) Chooser(ctx context.Context) *proxy.Chooser {
 		k.Log.Warn("the saved proxy is not valid: ignored", "error", err)
 		ch, _ = proxy.New(proxy.Settings{}, proxy.Env(), System())
 	}
-	return ch
+	return ch.WithLog(k.Log)
 }

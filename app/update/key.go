@@ -56,6 +56,25 @@ func keyInfo(stamped string, allowTest bool) (ed25519.PublicKey, string, string)
 	return k, KeyPublisher, fp
 }
 
+// KeyState is the key updates are verified with, as the About dialog shows it.
+type KeyState struct {
+	// State is one of the Key… states: KeyPublisher and KeyTestOnly mean updates are on.
+	State string `json:"state"`
+	// Fingerprint is the key's (the first 16 hex digits of its SHA-256), "" without one.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// stateOf is the state of the key an updater was given: the built-in one's (which says
+// why there is none), else that key's.
+func stateOf(k ed25519.PublicKey) KeyState {
+	if k == nil {
+		_, state, fp := KeyInfo()
+		return KeyState{State: state, Fingerprint: fp}
+	}
+	_, state, fp := keyInfo(release.EncodeKey(k), true)
+	return KeyState{State: state, Fingerprint: fp}
+}
+
 // BuiltInKey is the key releases are verified with; nil when the build has none.
 func BuiltInKey() ed25519.PublicKey {
 	k, _, _ := KeyInfo()

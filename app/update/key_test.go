@@ -36,3 +36,18 @@ func TestKeyInfo(t *testing.T) {
 		}
 	}
 }
+
+// About names the key the updater verifies with: the one it was given, else the
+// built-in one's state (none, in a plain test build).
+func TestAboutNamesTheKey(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(nil)
+	_, _, fp := keyInfo(release.EncodeKey(pub), false)
+	given := NewService(ServiceConfig{Updater: New(Config{PublicKey: pub, Dir: t.TempDir()})}).About().Key
+	if given != (KeyState{State: KeyPublisher, Fingerprint: fp}) {
+		t.Errorf("a given key: %+v, want publisher %s", given, fp)
+	}
+	builtIn := NewService(ServiceConfig{Updater: New(Config{Dir: t.TempDir()})}).About().Key
+	if builtIn != (KeyState{State: KeyNone}) {
+		t.Errorf("no key built in: %+v, want none", builtIn)
+	}
+}

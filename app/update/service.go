@@ -45,6 +45,8 @@ type State struct {
 type About struct {
 	Build  version.Info `json:"build"`
 	Update State        `json:"update"`
+	// Key is the key releases are verified with, or why updates are off.
+	Key KeyState `json:"key"`
 }
 
 // ServiceConfig configures the bound service.
@@ -123,7 +125,9 @@ func Serve(ctx context.Context, s *Service) error {
 }
 
 // About returns this build's identity and the update state.
-func (s *Service) About() About { return About{Build: version.Get(), Update: s.State()} }
+func (s *Service) About() About {
+	return About{Build: version.Get(), Update: s.State(), Key: s.cfg.Updater.key}
+}
 
 // State returns the update state.
 func (s *Service) State() State {

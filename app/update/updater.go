@@ -69,6 +69,7 @@ type Config struct {
 // operation runs at a time.
 type Updater struct {
 	cfg Config
+	key KeyState // the key's state, for About
 	mu  sync.Mutex
 	// manifest is the last verified manifest offering a newer release for this platform.
 	manifest *release.Manifest
@@ -81,6 +82,7 @@ func New(cfg Config) *Updater {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, ResponseHeaderTimeout: 30 * time.Second}}
 	}
+	key := stateOf(cfg.PublicKey)
 	if cfg.PublicKey == nil {
 		cfg.PublicKey = BuiltInKey()
 	}
@@ -98,7 +100,7 @@ func New(cfg Config) *Updater {
 	if cfg.Probe == nil {
 		cfg.Probe = ProbeProcess
 	}
-	return &Updater{cfg: cfg}
+	return &Updater{cfg: cfg, key: key}
 }
 
 // Enabled reports whether this build trusts a publisher's key (else it never updates).

@@ -1,6 +1,6 @@
 # Shared by package.sh and the package tests (sourced after lib.sh): the publisher's key,
-# finding the built artefacts, whether a window drew something, the Wine prefix. Callers
-# define say() and die().
+# finding the built artefacts, whether a window drew something, the Wine prefix and its
+# server. Callers define say() and die().
 
 # publisher_ldflags FILE: reads the publisher's public key (base64, as 'build/release
 # keygen -pub' writes it) from FILE, or none when FILE is empty. Sets publisher_flags
@@ -24,6 +24,16 @@ publisher_ldflags() {
     { publisher_error="PUBLISHER_PUB: '$file' is the TEST-ONLY key everyone knows: a release must be signed with the publisher's own key"; return 1; }
   publisher_flags=" -X github.com/ecert-desktop/ecert-desktop/app/update.PublicKey=$key"
   publisher_note="updates: releases must be signed by the key in $file ($(printf '%s' "$key" | base64 -d | sha256sum | cut -c1-16))"
+}
+
+# test_bin NAME PACKAGE: builds the Linux program PACKAGE once for all the package tests,
+# as build/out/test-package/bin/NAME, and prints its path. Go relinks only when a source
+# changed, so the second test that asks for it waits a second, not a link.
+test_bin() {
+  local bin=$PWD/build/out/test-package/bin/$1
+  mkdir -p "$(dirname "$bin")"
+  go build -o "$bin" "$2" || die "$2 does not build"
+  echo "$bin"
 }
 
 # newest_artefact GLOB WHAT: the newest file matching GLOB in build/out/package/, or die.
@@ -64,4 +74,34 @@ setup_wine_prefix() {
     x86_64-w64-mingw32-gcc -shared -O2 -s -o "$shim" "$src" build/packaging/windows/wine/bcryptprimitives.def \
       -ladvapi32 || die "could not build the bcryptprimitives stand-in"
   fi
+}
+
+# wine_server_start: keeps this prefix's wineserver (and Wine's services) running until
+# the caller's cleanup runs 'wineserver -k'. Otherwise each wine command starts them
+# again and reloads the registry: about twice as slow (the packaging README has the
+# figures). With a server that stays, 'wineserver -w' would never return: wait for the
+# programs with wine_wait instead.
+wine_server_start() {
+  # (It fails when one already runs for this prefix: that one is used.)
+  wineserver -p 2>/dev/null || true
+}
+
+# wine_wait: waits until no program runs in $WINEPREFIX but Wine's own (under
+# C:\windows), e.g. an uninstaller that went on from a copy in %TEMP% after the one
+# started had returned. Gives up after 120 s.
+wine_wait() {
+  local deadline=$((SECONDS + 120)) busy p env cmd
+  while ((SECONDS < deadline)); do
+    busy=
+    for p in $(pgrep -f '\.exe' || true); do
+      env=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/environ") || continue
+      [[ $'\n'$env$'\n' == *$'\n'"WINEPREFIX=$WINEPREFIX"$'\n'* ]] || continue
+      cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
+      # A Windows program's command line starts with its Windows path.
+      [[ $cmd =~ ^[A-Za-z]:\\ && ${cmd,,} != 'c:\windows\'* ]] && busy="$busy $cmd"
+    done
+    [[ -z $busy ]] && return 0
+    sleep 0.5
+  done
+  die "Wine programs still running after 120 s:$busy"
 }

@@ -6,7 +6,8 @@
 #                                       build and the console build inside
 #   ecert-desktop-cli.exe               the Windows console build alone (no window: the
 #                                       headless commands; test-package-windows.sh runs it)
-# 'installer' only re-packs (and signs) the Windows files that 'windows' built.
+# 'installer' only re-packs (and signs) the Windows files that 'windows' built
+# (NSIS_COMPRESSOR=zlib packs faster, for tests; a release is solid LZMA).
 # Version: $VERSION, else the git tag vX.Y.Z on HEAD, else wails.json's productVersion
 # with "-dev.<commits>". The publisher's update key: the file $PUBLISHER_PUB (base64, from
 # 'go run ./build/release keygen'); without it the apps built never update themselves. The exes and the installer are signed when a certificate is
@@ -157,6 +158,8 @@ package_installer() {
   if [[ -n ${ECERT_SIGN_PKCS12:-}${ECERT_SIGN_CERT:-} ]]; then
     defines+=(-DSIGN_CMD="$root/build/scripts/package-sign.sh")
   fi
+  # Tests that re-pack only to check something else may ask for a faster compressor.
+  [[ -n ${NSIS_COMPRESSOR:-} ]] && defines+=(-DCOMPRESSOR="$NSIS_COMPRESSOR")
   local setup=$out/ecert-desktop-$VERSION-setup.exe
   rm -f "$out"/ecert-desktop-*-setup.exe
   say "building the installer (makensis $(makensis -VERSION))"

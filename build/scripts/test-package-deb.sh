@@ -58,7 +58,7 @@ trap 'exit 143' TERM
 
 # --- the server the installed app talks to ------------------------------------------
 say "building ecert-server"
-go build -o "$tmp/ecert-server" ./sync/cmd/ecert-server
+server_bin=$(test_bin ecert-server ./sync/cmd/ecert-server)
 
 # --- install ----------------------------------------------------------------------------
 say "dpkg -i"
@@ -114,7 +114,7 @@ PY
 # --- the installed app, in a window -------------------------------------------------------
 start_xvfb "$out/xvfb.log"
 start_dbus
-start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log"
+start_server "$server_bin" "$tmp/server" "$out/server.log"
 pids+=("$server_pid")
 say "ecert-server on $server_url, Xvfb on $display"
 

@@ -72,7 +72,9 @@ refused "$staged/ecert-desktop-cli.exe" "not signed"
 
 # --- package.sh with a PKCS#12 and a password --------------------------------------------------
 say "re-packing the Windows build, signed (PKCS#12)"
-PACKAGE_OUT=$tmp/out ECERT_SIGN_PKCS12=$tmp/cert.p12 ECERT_SIGN_PASSWORD=$password \
+# zlib: this installer is only for the signatures; the LZMA one is installed by
+# test-package-windows.sh.
+PACKAGE_OUT=$tmp/out ECERT_SIGN_PKCS12=$tmp/cert.p12 ECERT_SIGN_PASSWORD=$password NSIS_COMPRESSOR=zlib \
   build/scripts/package.sh installer >"$out/package.log" 2>&1 || { tail -20 "$out/package.log" >&2; die "package.sh installer failed"; }
 setup=$(ls "$tmp/out"/ecert-desktop-*-setup.exe)
 for f in "$tmp/out/windows-files/ecert-desktop.exe" "$tmp/out/ecert-desktop-cli.exe" "$setup"; do
@@ -97,15 +99,16 @@ say "refused: the unsigned build, and a signed file changed after signing"
 
 # --- the uninstaller, as the signed installer writes it ---------------------------------------
 setup_wine_prefix "$out/wine.log"
+wine_server_start
 wine "$setup" /S /CurrentUser /NoWebView2 >>"$out/wine.log" 2>&1 || die "the signed installer failed under Wine"
-wineserver -w
+wine_wait
 inst_win=$(wine reg query 'HKCU\Software\EcertDesktop' /v InstallDir 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_SZ *//p')
 [[ -n $inst_win ]] || die "the signed installer wrote no InstallDir"
 inst=$(winepath -u "$inst_win" 2>/dev/null)
 cp "$inst/uninstall.exe" "$tmp/uninstall.exe"
 cp "$inst/ecert-desktop.exe" "$tmp/installed-ecert-desktop.exe"
 wine "$inst/uninstall.exe" /S /CurrentUser >>"$out/wine.log" 2>&1 || die "the uninstaller failed"
-wineserver -w
+wine_wait
 verified "$tmp/uninstall.exe"
 verified "$tmp/installed-ecert-desktop.exe"
 say "OK: exes, installer and uninstaller signed and verified against the test certificate; unsigned and changed files refused"

@@ -63,17 +63,24 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 setup_wine_prefix "$out/wine.log"
+wine_server_start
 
 # winrun ARGS…: the console exe under Wine; stdout as is, stderr to the log too.
 winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }
 unix_path() { winepath -u "$1" 2>/dev/null; }
 
 # --- the server, and an independent Linux replica to look at it ---------------------------
-say "building ecert-server and the Linux headless build"
-go build -o "$tmp/ecert-server" ./sync/cmd/ecert-server
-go build -o "$tmp/ecert-desktop" .
+say "building ecert-server"
+server_bin=$(test_bin ecert-server ./sync/cmd/ecert-server)
+# The independent replica of part 3: the Linux build 'make package' staged for the .deb
+# (its headless commands need no window), else one built here.
+linux=$root/build/out/package/stage/ecert-desktop
+if [[ ! -x $linux ]]; then
+  say "no Linux build staged (package.sh deb): building the Linux headless build"
+  linux=$(test_bin ecert-desktop .)
+fi
 mkdir -p "$tmp/release"
-start_server "$tmp/ecert-server" "$tmp/server" "$out/server.log" --release-dir "$tmp/release"
+start_server "$server_bin" "$tmp/server" "$out/server.log" --release-dir "$tmp/release"
 pids+=("$server_pid")
 say "ecert-server on $server_url"
 
@@ -172,10 +179,10 @@ PY
 
 # --- 3. on the server, exactly once ------------------------------------------------------------
 check="$tmp/check with space"
-printf 'coop\n' | ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" sync --data-dir "$check" >/dev/null
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" nc show $nc_ca --json --data-dir "$check" >"$tmp/nc.json"
-ECERT_NO_KEYRING=1 "$tmp/ecert-desktop" evidence list $nc_ev --json --data-dir "$check" >"$tmp/evidence-server.json"
+printf 'coop\n' | ECERT_NO_KEYRING=1 "$linux" login --server "$server_url" --user coop --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$linux" sync --data-dir "$check" >/dev/null
+ECERT_NO_KEYRING=1 "$linux" nc show $nc_ca --json --data-dir "$check" >"$tmp/nc.json"
+ECERT_NO_KEYRING=1 "$linux" evidence list $nc_ev --json --data-dir "$check" >"$tmp/evidence-server.json"
 python3 - "$tmp/nc.json" "$tmp/evidence-server.json" "$ca_text" "$ev_name" "$ev_sha" <<'PY' || die "the server does not hold exactly one copy of what the Windows build sent"
 import json, sys
 nc, ev, ca_text, ev_name, ev_sha = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), *sys.argv[3:]
@@ -236,7 +243,7 @@ go run ./build/release sign -key "$keys/publisher.key" -version 1.1.0 -dir "$tmp
   windows-amd64="$tmp/update-1.1.0.exe" >/dev/null
 updrun update >"$tmp/update-good.out" || die "the update was not installed: $(cat "$tmp/update-good.out")"
 grep -q "1.1.0 is installed" "$tmp/update-good.out" || die "update said: $(cat "$tmp/update-good.out")"
-wineserver -w
+wine_wait
 [[ $(sha256sum "$app" | cut -d' ' -f1) == "$new_sha" ]] || die "after the update the binary is not the published 1.1.0"
 [[ -f $app.old && $(sha256sum "$app.old" | cut -d' ' -f1) == "$old_sha" ]] || die "the old binary was not kept as ecert-desktop.exe.old"
 [[ ! -e $app.new && ! -e $data/updates/pending.json ]] || die "the update left ecert-desktop.exe.new or a pending swap"
@@ -267,7 +274,7 @@ install_cycle() {
   local uninstall_key="$hive\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\EcertDesktop"
   say "installing $(basename "$setup") (/S /$mode /NoWebView2)"
   wine "$setup" /S "/$mode" /NoWebView2 >>"$out/wine.log" 2>&1 || die "the installer failed (/$mode; log: $out/wine.log)"
-  wineserver -w
+  wine_wait
   local inst_win inst display_version uninstall_string shortcut f
   inst_win=$(regval "$hive\\Software\\EcertDesktop" InstallDir)
   [[ $inst_win == "$want_dir" ]] || die "/$mode installed into '$inst_win', want '$want_dir'"
@@ -294,7 +301,7 @@ PY
   say "installed in $inst_win: files, uninstall entry in $hive ($display_version), Start-menu shortcut"
 
   wine "$inst/uninstall.exe" /S "/$mode" >>"$out/wine.log" 2>&1 || die "the uninstaller failed (/$mode)"
-  wineserver -w # the uninstaller runs from a copy in %TEMP%: wait for it
+  wine_wait # the uninstaller runs from a copy in %TEMP%: wait for it
   for f in ecert-desktop.exe ecert-desktop-cli.exe uninstall.exe; do
     [[ ! -e $inst/$f ]] || die "the uninstaller left $inst_win\\$f"
   done

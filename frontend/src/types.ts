@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app, attach, calendar, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
+import type { api, app, attach, calendar, cycle, proxy, proxyprefs, requests, team, update } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -195,7 +195,19 @@ export type Preferences = Model<attach.Preferences>
  * source: where the proxy in use comes from ("settings", "environment", "system",
  * "direct").
  */
-export type ProxyPrefs = Model<proxyprefs.Prefs>
+export type ProxyPrefs = Model<proxyprefs.Prefs, { script?: ProxyScript | null }>
+
+/**
+ * The system's proxy auto-config script (when the system's proxy is in use and has one):
+ * its address, whether it was found on the network (WPAD), and why it is not used —
+ * problem is "" when it is, else a code the settings word (proxy.script.problem.<code>);
+ * detail is an HTTP status, a line number or the hosts searched, never translated.
+ */
+export type ProxyScript = Model<
+  proxy.ScriptStatus,
+  { problem: '' | 'unreachable' | 'http_status' | 'too_large' | 'unsupported' | 'evaluate' | 'not_detected' | string }
+>
+
 /** consent: "" (never asked: the window asks once), "on" or "off"; pending: reports kept here. */
 export type CrashPrefs = Model<app.CrashPrefs>
 /** A change of the proxy settings; keep_password keeps the saved one for the same user. */
@@ -326,9 +338,16 @@ export interface UpdateState {
   checked_at?: string
 }
 
+/**
+ * The key releases are verified with (app/update): publisher and test-only mean updates
+ * are on; none, invalid and test-refused say why they are off.
+ */
+export type UpdateKey = Model<update.KeyState, { state: 'publisher' | 'test-only' | 'none' | 'invalid' | 'test-refused' | string }>
+
 export interface About {
   build: BuildInfo
   update: UpdateState
+  key: UpdateKey
 }
 
 export interface BackendEvents {

@@ -22,6 +22,7 @@ function about(update: Partial<UpdateState> = {}): About {
       arch: 'amd64',
     },
     update: { status: 'current', current: '1.2.0', mode: 'swap', ...update },
+    key: { state: 'publisher', fingerprint: '9f86d081884c7d65' },
   }
 }
 
@@ -85,5 +86,20 @@ describe('About dialog', () => {
     useUpdatesStore().set({ status: 'current', current: '1.2.0', mode: 'swap' })
     await flushPromises()
     expect(q('about-update-dot')).toBeNull()
+  })
+
+  it('names the key updates are verified with, or why they are off, in the user\'s language', async () => {
+    await open(about())
+    expect(q('about-update-key')?.textContent).toBe("Updates signed by the publisher's key 9f86d081884c7d65.")
+    document.body.innerHTML = ''
+
+    await open({ ...about({ status: 'disabled' }), key: { state: 'none', fingerprint: '' } }, 'fr')
+    expect(q('about-update-key')?.textContent).toBe('Mises à jour désactivées : cette version n’a pas de clé d’éditeur.')
+    expect(q('about-update-status')).toBeNull()
+    expect((q('about-check') as HTMLButtonElement).disabled).toBe(true)
+    document.body.innerHTML = ''
+
+    await open({ ...about({ status: 'disabled' }), key: { state: 'test-refused', fingerprint: 'abcd' } }, 'es')
+    expect(q('about-update-key')?.textContent).toContain('clave DE PRUEBA')
   })
 })

@@ -82,6 +82,7 @@ describe('App', () => {
     b.about.mockResolvedValue({
       build: { version: '1.2.0', commit: 'abc', date: 'unknown', webview: 'none', go: 'go', os: 'linux', arch: 'amd64' },
       update: { status: 'available', current: '1.2.0', available: '1.3.0', mode: 'swap' },
+      key: { state: 'publisher', fingerprint: '0123456789abcdef' },
     })
     await mountScreen(App)
     await flushPromises()

@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { BuildInfo, UpdateState } from '../types'
+import type { BuildInfo, UpdateKey, UpdateState } from '../types'
 
 /** This build and its updates: the About dialog's data. */
 export const useUpdatesStore = defineStore('updates', () => {
   const build = ref<BuildInfo | null>(null)
+  /** The key releases are verified with, or why updates are off. */
+  const key = ref<UpdateKey | null>(null)
   const state = ref<UpdateState>({ status: 'idle', current: '', mode: 'notice' })
   /** The code of the last failed call (errors.<code>), '' when none. */
   const error = ref('')
@@ -19,6 +21,7 @@ export const useUpdatesStore = defineStore('updates', () => {
     try {
       const a = await backend.about()
       build.value = a.build
+      key.value = a.key ?? null
       state.value = a.update
       error.value = ''
     } catch (e) {
@@ -67,5 +70,5 @@ export const useUpdatesStore = defineStore('updates', () => {
     return v
   }
 
-  return { build, state, error, busy, dialogOpen, load, set, check, install, canInstall, toAnnounce }
+  return { build, key, state, error, busy, dialogOpen, load, set, check, install, canInstall, toAnnounce }
 })

@@ -1998,6 +1998,29 @@ export namespace partners {
 
 }
 
+export namespace proxy {
+	
+	export class ScriptStatus {
+	    url: string;
+	    detected: boolean;
+	    problem: string;
+	    detail: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.detected = source["detected"];
+	        this.problem = source["problem"];
+	        this.detail = source["detail"];
+	    }
+	}
+
+}
+
 export namespace proxyprefs {
 	
 	export class Input {
@@ -2026,6 +2049,7 @@ export namespace proxyprefs {
 	    user: string;
 	    has_password: boolean;
 	    source: string;
+	    script?: proxy.ScriptStatus;
 	
 	    static createFrom(source: any = {}) {
 	        return new Prefs(source);
@@ -2038,7 +2062,26 @@ export namespace proxyprefs {
 	        this.user = source["user"];
 	        this.has_password = source["has_password"];
 	        this.source = source["source"];
+	        this.script = this.convertValues(source["script"], proxy.ScriptStatus);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -2172,6 +2215,20 @@ export namespace trail {
 
 export namespace update {
 	
+	export class KeyState {
+	    state: string;
+	    fingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.fingerprint = source["fingerprint"];
+	    }
+	}
 	export class State {
 	    status: string;
 	    current: string;
@@ -2201,6 +2258,7 @@ export namespace update {
 	export class About {
 	    build: version.Info;
 	    update: State;
+	    key: KeyState;
 	
 	    static createFrom(source: any = {}) {
 	        return new About(source);
@@ -2210,6 +2268,7 @@ export namespace update {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.build = this.convertValues(source["build"], version.Info);
 	        this.update = this.convertValues(source["update"], State);
+	        this.key = this.convertValues(source["key"], KeyState);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -2230,6 +2289,7 @@ export namespace update {
 		    return a;
 		}
 	}
+	
 
 }
 

@@ -70,7 +70,7 @@ type Chooser struct {
 	settings Settings
 	env      *httpproxy.Config
 	system   *httpproxy.Config // nil when the system has none
-	script   *script           // the system's proxy auto-config (WithScript), nil: none
+	script   *script           // the system's proxy auto-config, nil: none
 }
 
 // New returns the chooser for settings, the environment env and the system's proxy
@@ -83,8 +83,8 @@ func New(settings Settings, env, system *httpproxy.Config) (*Chooser, error) {
 		}
 		settings.URL = u
 	}
-	// The system's proxy script (Windows' AutoConfigURL; none elsewhere).
-	return (&Chooser{settings: settings, env: env, system: system}).WithScript(SystemScript()), nil
+	// The system's proxy script (Windows' auto-config; none elsewhere).
+	return &Chooser{settings: settings, env: env, system: system, script: systemScript(SystemAutoConfig())}, nil
 }
 
 // Source says where the proxy in use comes from: FromSettings, FromEnvironment,
@@ -177,4 +177,11 @@ func ParseWindows(server, override string) *httpproxy.Config {
 		return nil
 	}
 	return cfg
+}
+
+// AutoDetect reads Windows' DefaultConnectionSettings blob (Internet Settings\Connections):
+// whether "Automatically detect settings" is on. Its ninth byte holds the connection's
+// switches: 1 direct, 2 the static proxy, 4 the setup script, 8 automatic detection.
+func AutoDetect(blob []byte) bool {
+	return len(blob) > 8 && blob[8]&0x08 != 0
 }

@@ -8,5 +8,6 @@ import "golang.org/x/net/http/httpproxy"
 // variables are the convention.
 func System() *httpproxy.Config { return nil }
 
-// SystemScript is the system's proxy auto-config URL: none outside Windows.
-func SystemScript() string { return "" }
+// SystemAutoConfig is the system's proxy auto-config: none outside Windows. A variable
+// so that tests can give a script.
+var SystemAutoConfig = func() AutoConfig { return AutoConfig{} }

@@ -9,10 +9,12 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
+const internetSettings = `Software\Microsoft\Windows\CurrentVersion\Internet Settings`
+
 // System returns the proxy set in the user's Windows Internet settings (what the
-// browsers use), or nil when none is enabled. The proxy script is SystemScript's.
+// browsers use), or nil when none is enabled. The proxy script is SystemAutoConfig's.
 func System() *httpproxy.Config {
-	k, err := registry.OpenKey(registry.CURRENT_USER, `Software\Microsoft\Windows\CurrentVersion\Internet Settings`, registry.QUERY_VALUE)
+	k, err := registry.OpenKey(registry.CURRENT_USER, internetSettings, registry.QUERY_VALUE)
 	if err != nil {
 		return nil
 	}
@@ -28,18 +30,26 @@ func System() *httpproxy.Config {
 	return ParseWindows(server, override)
 }
 
-// SystemScript is the proxy auto-config script's address in the user's Windows Internet
-// settings ("Use setup script": AutoConfigURL), or "" when none is set. A WPAD search
-// ("Automatically detect settings") is not done: only a named script is read.
-func SystemScript() string {
-	k, err := registry.OpenKey(registry.CURRENT_USER, `Software\Microsoft\Windows\CurrentVersion\Internet Settings`, registry.QUERY_VALUE)
+// SystemAutoConfig is a variable so that tests can give a script (see systemAutoConfig).
+var SystemAutoConfig = systemAutoConfig
+
+// systemAutoConfig reads the proxy auto-config of the user's Windows Internet settings:
+// "Use setup script" (AutoConfigURL) and "Automatically detect settings" (a flag of the
+// DefaultConnectionSettings blob, which holds the connection's proxy switches).
+func systemAutoConfig() AutoConfig {
+	k, err := registry.OpenKey(registry.CURRENT_USER, internetSettings, registry.QUERY_VALUE)
 	if err != nil {
-		return ""
+		return AutoConfig{}
 	}
 	defer k.Close()
-	u, _, err := k.GetStringValue("AutoConfigURL")
-	if err != nil {
-		return ""
+	var conf AutoConfig
+	if u, _, err := k.GetStringValue("AutoConfigURL"); err == nil {
+		conf.URL = strings.TrimSpace(u)
 	}
-	return strings.TrimSpace(u)
+	if c, err := registry.OpenKey(registry.CURRENT_USER, internetSettings+`\Connections`, registry.QUERY_VALUE); err == nil {
+		blob, _, err := c.GetBinaryValue("DefaultConnectionSettings")
+		c.Close()
+		conf.Detect = err == nil && AutoDetect(blob)
+	}
+	return conf
 }

@@ -26,13 +26,32 @@ type Script struct {
 // ErrUnsupported: the script uses JavaScript outside the subset this package evaluates.
 var ErrUnsupported = errors.New("pac: the script uses JavaScript this evaluator does not support")
 
+// SyntaxError is a script refused by Parse: errors.Is(err, ErrUnsupported), and Line is
+// where the parser stopped.
+type SyntaxError struct {
+	Line int
+	err  error
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%v: %v (line %d)", ErrUnsupported, e.err, e.Line)
+}
+
+func (e *SyntaxError) Unwrap() error { return ErrUnsupported }
+
 // Parse reads a PAC script: one FindProxyForURL function (other functions and top-level
-// code are refused with ErrUnsupported).
+// code are refused with a *SyntaxError).
 func Parse(src string) (*Script, error) {
 	p := &parser{toks: lex(src)}
 	s, err := p.script()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		// The token that stopped the parser, or the one just taken (expect takes it).
+		at := min(p.pos, len(p.toks)-1)
+		if at > 0 && p.toks[at].kind == 'e' {
+			at--
+		}
+		line := p.toks[at].line
+		return nil, &SyntaxError{Line: line, err: err}
 	}
 	return s, nil
 }

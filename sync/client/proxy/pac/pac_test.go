@@ -94,6 +94,18 @@ func TestUnsupportedScriptsAreRefused(t *testing.T) {
 			t.Errorf("%s: %v, want ErrUnsupported", name, err)
 		}
 	}
+	// The error says where the parser stopped, for the user to pass on to whoever wrote it.
+	for want, src := range map[int]string{
+		4: "function FindProxyForURL(url, host) {\n  /* two\n lines */ if (isPlainHostName(host)) return \"DIRECT\";\n  while (true) {}\n}",
+		2: "function FindProxyForURL(url, host) {\n  return \"DIRECT;\n}",
+		1: `function FindProxyForURL(url) { return "DIRECT"; }`,
+	} {
+		_, err := pac.Parse(src)
+		var se *pac.SyntaxError
+		if !errors.As(err, &se) || se.Line != want {
+			t.Errorf("%q: %v, want a SyntaxError at line %d", src, err, want)
+		}
+	}
 }
 
 func TestResults(t *testing.T) {

@@ -11,13 +11,23 @@ import (
 type token struct {
 	kind byte // 'i' identifier, 's' string, 'p' punctuation, 'e' end
 	text string
+	line int // 1-based, to say where a refused script stops
 }
 
 // lex splits src into tokens, dropping comments and white space. An unterminated string
 // or an unknown character becomes a punctuation token the parser refuses.
-func lex(src string) []token {
-	var toks []token
+func lex(src string) (toks []token) {
+	line := 1
+	// The last tokens (the end, an unterminated string or comment) are on the last line.
+	defer func() {
+		for k := range toks {
+			if toks[k].line == 0 {
+				toks[k].line = line
+			}
+		}
+	}()
 	for i := 0; i < len(src); {
+		from, n := i, len(toks)
 		c := src[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
@@ -29,7 +39,7 @@ func lex(src string) []token {
 		case strings.HasPrefix(src[i:], "/*"):
 			end := strings.Index(src[i+2:], "*/")
 			if end < 0 {
-				return append(toks, token{'p', "/*"})
+				return append(toks, token{kind: 'p', text: "/*"})
 			}
 			i += end + 4
 		case c == '"' || c == '\'':
@@ -43,16 +53,16 @@ func lex(src string) []token {
 				j++
 			}
 			if j >= len(src) {
-				return append(toks, token{'p', "unterminated string"})
+				return append(toks, token{kind: 'p', text: "unterminated string"})
 			}
-			toks = append(toks, token{'s', b.String()})
+			toks = append(toks, token{kind: 's', text: b.String()})
 			i = j + 1
 		case c == '_' || c == '$' || c == '.' || (c|0x20 >= 'a' && c|0x20 <= 'z') || (c >= '0' && c <= '9'):
 			j := i
 			for j < len(src) && (src[j] == '_' || src[j] == '$' || src[j] == '.' || (src[j]|0x20 >= 'a' && src[j]|0x20 <= 'z') || (src[j] >= '0' && src[j] <= '9')) {
 				j++
 			}
-			toks = append(toks, token{'i', src[i:j]})
+			toks = append(toks, token{kind: 'i', text: src[i:j]})
 			i = j
 		default:
 			op := string(c)
@@ -62,11 +72,15 @@ func lex(src string) []token {
 					break
 				}
 			}
-			toks = append(toks, token{'p', op})
+			toks = append(toks, token{kind: 'p', text: op})
 			i += len(op)
 		}
+		for k := n; k < len(toks); k++ {
+			toks[k].line = line
+		}
+		line += strings.Count(src[from:i], "\n")
 	}
-	return append(toks, token{'e', ""})
+	return append(toks, token{kind: 'e'})
 }
 
 // --- syntax ----------------------------------------------------------------------------
