@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
+
 	"github.com/ecert-desktop/ecert-desktop/app/audit"
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
@@ -63,7 +65,7 @@ type App struct {
 	Settings *Settings
 	CA       *CA
 	Outbox   *Outbox
-	Evidence *Evidence
+	Evidence *attach.Evidence
 	Partners *partners.Partners
 	Library  *library.Library
 	Chains   *fairmonitor.Chains
@@ -104,7 +106,9 @@ func New(cfg Config) *App {
 	a := &App{cfg: cfg, base: b, cancel: cancel}
 	a.Sync = &Sync{base: b, interval: cfg.SyncInterval, maxBackoff: cfg.MaxBackoff, manual: cfg.Manual}
 	a.Session = &Session{base: b, sync: a.Sync, defaults: cfg.Defaults, keyring: cfg.Keyring}
-	a.Evidence = &Evidence{base: b, sync: a.Sync, inboxDir: cfg.InboxDir, inboxQuiet: cfg.InboxQuiet}
+	a.Evidence = attach.New(attach.Config{Context: ctx, Store: func() *store.Store { return b.store }, Files: b.contentStore,
+		Now: cfg.Now, Log: cfg.Logger, Platform: cfg.Platform, Crash: func() *crash.Keeper { return b.crash },
+		Kick: a.Sync.kick, Pause: a.Sync.setPaused, Fail: b.fail, InboxDir: cfg.InboxDir, InboxQuiet: cfg.InboxQuiet})
 	a.Sync.session, a.Sync.inbox = a.Session, a.Evidence
 	a.Portal = &Portal{base: b}
 	a.Settings = &Settings{base: b, session: a.Session}
@@ -216,11 +220,11 @@ func (a *App) SyncOnce(ctx context.Context, progress func(engine.Status), upload
 // Attach attaches files to an NC as evidence, saying where they came from (the bound
 // Evidence service attaches what is dropped or picked; the headless command, files by
 // path). Refusals are per file, in the results.
-func (a *App) Attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
-	return a.Evidence.attach(ctx, ncID, paths, source)
+func (a *App) Attach(ctx context.Context, ncID string, paths []string, source string) ([]attach.AttachResult, error) {
+	return a.Evidence.Attach(ctx, ncID, paths, source)
 }
 
 // FileMiddleware serves cached files and thumbnails to the UI (see Portal).
 func (a *App) FileMiddleware(next http.Handler) http.Handler {
-	return fileserve.Middleware(fileSource{a.Portal}, next)
+	return fileserve.Middleware(a.base.cached(), next)
 }

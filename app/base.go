@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/cached"
+
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -42,6 +44,11 @@ func (b *base) contentStore() (*evidence.Store, error) {
 		b.files = st
 	}
 	return b.files, nil
+}
+
+// cached finds the replica's cached files: to open, save elsewhere, or serve to the window.
+func (b *base) cached() cached.Files {
+	return cached.Files{Store: func() *store.Store { return b.store }, Content: b.contentStore, Platform: b.platform}
 }
 
 // fail turns err into the *CodeError a bound method returns.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -98,7 +99,7 @@ func BenchmarkSendFirstByte(b *testing.B) {
 		if err := os.WriteFile(path, buf, 0o600); err != nil {
 			b.Fatal(err)
 		}
-		if res, err := a.Attach(ctx, nc, []string{path}, app.SourceCLI); err != nil || len(res) != 1 || res[0].Code != "" {
+		if res, err := a.Attach(ctx, nc, []string{path}, attach.SourceCLI); err != nil || len(res) != 1 || res[0].Code != "" {
 			b.Fatalf("attach %s: %+v %v", path, res, err)
 		}
 		if err := a.Evidence.SetReady(nc, true); err != nil {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -292,7 +293,7 @@ func (f *evidenceFiles) next(b *testing.B) string {
 // attachFile attaches a file to the demo NC awaiting evidence; the app copies it into
 // its blob store and hashes it (not part of the upload's time).
 func attachFile(b *testing.B, a *app.App, path string) {
-	res, err := a.Attach(context.Background(), ncEvidence, []string{path}, app.SourceCLI)
+	res, err := a.Attach(context.Background(), ncEvidence, []string{path}, attach.SourceCLI)
 	if err != nil || len(res) != 1 || res[0].Code != "" {
 		b.Fatalf("attach %s: %+v %v", path, res, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
@@ -177,7 +178,7 @@ func TestFullDiskLosesNothingSaysSoAndGoesOnWhenSpaceReturns(t *testing.T) {
 	if _, err := a.Session.Login(srv.URL, "coop", "coop"); err != nil {
 		t.Fatal(err)
 	}
-	ca, outbox, ev, sy := service[*app.CA](a), service[*app.Outbox](a), service[*app.Evidence](a), service[*app.Sync](a)
+	ca, outbox, ev, sy := service[*app.CA](a), service[*app.Outbox](a), service[*attach.Evidence](a), service[*app.Sync](a)
 	settled := func(what string, cond func(app.SyncStatus) bool) app.SyncStatus {
 		t.Helper()
 		var s app.SyncStatus

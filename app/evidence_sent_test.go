@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
@@ -19,7 +19,7 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	a, proxy := proxiedApp(t, srv)
 	ctx := context.Background()
 	first, _ := randomFile(t, 4000, 1)
-	attach(t, a, ncEvidence, first)
+	attachTo(t, a, ncEvidence, first)
 	syncNow(t, a) // the file is on the server; the NC awaits its submission
 
 	offline(proxy)
@@ -32,7 +32,7 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 	a.SyncOnce(ctx, nil, nil) // offline: the submission is queued, not sent
 
 	second, _ := randomFile(t, 4000, 2)
-	if _, err := a.Attach(ctx, ncEvidence, []string{second}, app.SourceCLI); !isCode(err, api.CodeEvidenceSent) {
+	if _, err := a.Attach(ctx, ncEvidence, []string{second}, attach.SourceCLI); !isCode(err, api.CodeEvidenceSent) {
 		t.Errorf("attach while the submission waits: %v, want %s", err, api.CodeEvidenceSent)
 	}
 	if err := a.Evidence.SetReady(ncEvidence, true); !isCode(err, api.CodeEvidenceSent) {
@@ -45,7 +45,7 @@ func TestEvidenceWaitingToBeSentTakesNothingMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncNow(t, a)
-	attach(t, a, ncEvidence, second)
+	attachTo(t, a, ncEvidence, second)
 	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {
 		t.Errorf("ready after the return: %v", err)
 	}
@@ -93,7 +93,7 @@ func TestSendKeepsBackEvidenceWithoutFiles(t *testing.T) {
 	}
 	// Once a file is attached, the same ready mark sends it.
 	path, _ := randomFile(t, 3000, 3)
-	attach(t, a, ncEvidence, path)
+	attachTo(t, a, ncEvidence, path)
 	if r, err := a.CA.Send(); err != nil || !slices.Contains(r.Queued, ncEvidence) {
 		t.Fatalf("send with a file: %+v %v", r, err)
 	}

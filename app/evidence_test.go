@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -57,9 +58,9 @@ func randomFile(t *testing.T, size int, seed uint64) (string, string) {
 	return path, hex.EncodeToString(sum[:])
 }
 
-func attach(t *testing.T, a *app.App, nc, path string) app.AttachResult {
+func attachTo(t *testing.T, a *app.App, nc, path string) attach.AttachResult {
 	t.Helper()
-	res, err := a.Attach(context.Background(), nc, []string{path}, app.SourceCLI)
+	res, err := a.Attach(context.Background(), nc, []string{path}, attach.SourceCLI)
 	if err != nil || len(res) != 1 || res[0].Code != "" {
 		t.Fatalf("attach %s: %+v %v", path, res, err)
 	}
@@ -92,7 +93,7 @@ func TestUploadCutFiveTimesResumesWithLittleResent(t *testing.T) {
 	ctx := context.Background()
 	const size = 50 << 20
 	path, sum := randomFile(t, size, 7)
-	attach(t, a, ncEvidence, path)
+	attachTo(t, a, ncEvidence, path)
 
 	start := srv.Received.Load()
 	r := rand.New(rand.NewPCG(42, 43))
@@ -143,7 +144,7 @@ func TestUploadResumesAfterTheAppQuits(t *testing.T) {
 	a := manualApp(t, dir, srv.URL)
 	const size = 12 << 20
 	path, sum := randomFile(t, size, 11)
-	attach(t, a, ncEvidence, path)
+	attachTo(t, a, ncEvidence, path)
 
 	// Quit in the middle: the sync is cancelled once a few MB are on the server.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -192,8 +193,8 @@ func TestSameFileOnTwoNCsIsUploadedOnce(t *testing.T) {
 	syncNow(t, a)
 	const size = 3 << 20
 	path, sum := randomFile(t, size, 5)
-	attach(t, a, ncEvidence, path)
-	attach(t, a, other, path)
+	attachTo(t, a, ncEvidence, path)
+	attachTo(t, a, other, path)
 	before := srv.Received.Load()
 	syncNow(t, a)
 	if got := srv.Received.Load() - before; got > size+64<<10 {
@@ -209,7 +210,7 @@ func TestFileOverTheLimitIsRefusedBeforeUpload(t *testing.T) {
 	a := manualApp(t, t.TempDir(), srv.URL)
 	ctx := context.Background()
 	path, _ := randomFile(t, 2<<20, 3)
-	res, err := a.Attach(ctx, ncEvidence, []string{path}, app.SourceDialog)
+	res, err := a.Attach(ctx, ncEvidence, []string{path}, attach.SourceDialog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestCorruptedBytesAreRefusedAndNotStored(t *testing.T) {
 	a := manualApp(t, t.TempDir(), srv.URL)
 	ctx := context.Background()
 	path, sum := randomFile(t, 1<<20, 9)
-	attach(t, a, ncEvidence, path)
+	attachTo(t, a, ncEvidence, path)
 	// The copy in the content store is damaged on disk: its bytes no longer match.
 	stored := filepath.Join(a.Store().Files.Dir(), sum[:2], sum)
 	os.Chmod(stored, 0o600)
@@ -267,7 +268,7 @@ func TestEvidenceCycleEndsWithANewCertificate(t *testing.T) {
 	a := manualApp(t, t.TempDir(), srv.URL)
 	ctx := context.Background()
 	path, sum := randomFile(t, 200<<10, 13)
-	res := attach(t, a, ncEvidence, path)
+	res := attachTo(t, a, ncEvidence, path)
 	if err := a.Evidence.SetSubject(res.ID, "Liste des plantations"); err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +334,7 @@ func TestFileSentByAColleagueIsNoLongerToSend(t *testing.T) {
 	a := manualApp(t, t.TempDir(), srv.URL)
 	b := manualApp(t, t.TempDir(), srv.URL)
 	path, _ := randomFile(t, 20<<10, 21)
-	mine := attach(t, b, ncEvidence, path)
+	mine := attachTo(t, b, ncEvidence, path)
 	syncNow(t, b) // b's file is on the server, attached, not sent
 	syncNow(t, a)
 	if err := a.Evidence.SetReady(ncEvidence, true); err != nil {

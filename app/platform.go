@@ -1,6 +1,9 @@
 package app
 
-import "github.com/ecert-desktop/ecert-desktop/sync/api"
+import (
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
 
 // Platform is the OS boundary the services use: events to the window, opening a file
 // with the system's default program, the native save dialog. The desktop build wires
@@ -18,13 +21,13 @@ type Platform interface {
 
 // Events emitted to the UI.
 const (
-	EventSyncStatus     = "sync:status"       // SyncStatus
-	EventDataChanged    = "data:changed"      // {entities: []string}
-	EventSessionExpired = "session:expired"   // {reason: session_expired or password_changed}
-	EventNotify         = "sync:notify"       // []Notice: what the analyst did, to announce
-	EventUpload         = "upload:progress"   // engine.Progress, a few times a second
-	EventAttached       = "evidence:attached" // []AttachResult with nc_id: files the inbox attached
-	EventDropped        = "files:dropped"     // []string: paths dropped on the window
+	EventSyncStatus     = "sync:status"        // SyncStatus
+	EventDataChanged    = "data:changed"       // {entities: []string}
+	EventSessionExpired = "session:expired"    // {reason: session_expired or password_changed}
+	EventNotify         = "sync:notify"        // []Notice: what the analyst did, to announce
+	EventUpload         = "upload:progress"    // engine.Progress, a few times a second
+	EventAttached       = attach.EventAttached // []attach.AttachResult with nc_id: files the inbox attached
+	EventDropped        = "files:dropped"      // []string: paths dropped on the window
 )
 
 // headless is the Platform of runs without a window.

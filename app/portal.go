@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/app/cycle"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -53,12 +54,12 @@ func (p *Portal) Certification() (*api.Certification, error) {
 
 // Standing returns the certification status as it stands today: an expired certificate
 // or a passed audit date is never plain "certified". Nil without certification data.
-func (p *Portal) Standing() (*Standing, error) {
+func (p *Portal) Standing() (*cycle.Standing, error) {
 	s, err := p.standing(p.ctx)
 	return s, p.fail(err)
 }
 
-func (p *Portal) standing(ctx context.Context) (*Standing, error) {
+func (p *Portal) standing(ctx context.Context) (*cycle.Standing, error) {
 	c, err := optional(p.store.Portal.Certification(ctx))
 	if err != nil || c == nil {
 		return nil, err
@@ -71,7 +72,7 @@ func (p *Portal) standing(ctx context.Context) (*Standing, error) {
 	if len(certs) > 0 {
 		latest = &certs[0]
 	}
-	return standing(c, latest, p.today()), nil
+	return cycle.JudgeStanding(c, latest, p.today()), nil
 }
 
 // Contacts returns the contacts, the analyst first.
@@ -142,12 +143,12 @@ func (p *Portal) MarkSeen(ncID string) error {
 
 // OpenFile opens a cached file with the system's default program.
 func (p *Portal) OpenFile(sha256 string) error {
-	return p.fail(p.openFile(p.ctx, sha256))
+	return p.fail(p.cached().Open(p.ctx, sha256))
 }
 
 // SaveFileAs saves a copy of a cached file where the user chooses.
 func (p *Portal) SaveFileAs(sha256 string) error {
-	return p.fail(p.saveFileAs(p.ctx, sha256))
+	return p.fail(p.cached().SaveAs(p.ctx, sha256))
 }
 
 // stagesOf maps a list filter to the NC stages it shows.
@@ -275,7 +276,7 @@ func (p *Portal) nc(ctx context.Context, id string) (NCDetail, error) {
 		return NCDetail{}, err
 	}
 	d.Editable = awaitingCA(nc) && (local == nil || !local.Queued)
-	d.EvidenceEditable = awaitingEvidence(nc)
+	d.EvidenceEditable = attach.Awaiting(nc)
 	ready, err := p.store.Evidence.Readiness(ctx)
 	if err != nil {
 		return NCDetail{}, err
@@ -304,7 +305,7 @@ func (p *Portal) dashboard(ctx context.Context) (Dashboard, error) {
 	if len(certs) > 0 {
 		d.Certificate = &certs[0]
 	}
-	d.Standing = standing(d.Certification, d.Certificate, p.today())
+	d.Standing = cycle.JudgeStanding(d.Certification, d.Certificate, p.today())
 	open, err := p.store.Portal.NCs(ctx, append(stagesOf[FilterCA], stagesOf[FilterEvidence]...)...)
 	if err != nil {
 		return d, err

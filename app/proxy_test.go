@@ -110,7 +110,7 @@ func TestEvidenceUploadThroughTheProxyResumesAfterTheAppQuits(t *testing.T) {
 	syncNow(t, a)
 	const size = 6 << 20
 	path, sum := randomFile(t, size, 21)
-	attach(t, a, ncEvidence, path)
+	attachTo(t, a, ncEvidence, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := a.SyncOnce(ctx, nil, func(p engine.Progress) {
 		if p.Done >= 2<<20 {

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
+
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -20,7 +22,7 @@ import (
 type Sync struct {
 	*base
 	session    *Session
-	inbox      *Evidence // the evidence inbox runs with the session
+	inbox      *attach.Evidence // the evidence inbox runs with the session
 	interval   time.Duration
 	maxBackoff time.Duration
 	manual     bool                      // no background sync (see Config.Manual)
@@ -99,7 +101,7 @@ func (s *Sync) options(c *client.Client) engine.Options {
 				s.afterSync(context.Background())
 			}
 			if slices.Contains(entities, api.EntityNC) {
-				s.inbox.refreshInbox(context.Background())
+				s.inbox.RefreshInbox(context.Background())
 			}
 		},
 		OnProgress: func(p engine.Progress) { s.platform.Emit(EventUpload, progressEvent(p)) },
@@ -119,13 +121,13 @@ func (s *Sync) start(c *client.Client) {
 		return
 	}
 	e := engine.New(replica{s.store}, remote{c}, s.options(c))
-	e.SetPaused(s.preferences(context.Background()).PauseUploads)
+	e.SetPaused(s.inbox.Preferences().PauseUploads)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	s.mu.Lock()
 	s.conn, s.engine, s.cancel, s.done = c, e, cancel, done
 	s.mu.Unlock()
-	s.inbox.startInbox(ctx)
+	s.inbox.StartInbox(ctx)
 	go func() {
 		defer close(done)
 		defer s.crash.Guard()

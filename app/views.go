@@ -1,6 +1,9 @@
 package app
 
-import "github.com/ecert-desktop/ecert-desktop/sync/api"
+import (
+	"github.com/ecert-desktop/ecert-desktop/app/cycle"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+)
 
 // The types below are what the services return to the UI. They add to the wire types
 // what the screens need (joined audit fields, days left, cache state) so that the
@@ -155,18 +158,18 @@ type Dashboard struct {
 	Certification *api.Certification `json:"certification"`
 	Certificate   *api.Certificate   `json:"certificate"` // the latest one
 	// Standing is the certification status as it stands today (see Portal.Standing).
-	Standing      *Standing    `json:"standing"`
-	Actions       []NCRow      `json:"actions"`       // the first DashboardPage NCs expecting the client, by due date
-	ActionsTotal  int          `json:"actions_total"` // all of them (DashboardActions gives the rest)
-	CACount       int          `json:"ca_count"`
-	EvidenceCount int          `json:"evidence_count"`
-	SentCount     int          `json:"sent_count"` // sent, awaiting the analyst's evaluation
-	Overdue       int          `json:"overdue"`
-	Unread        int          `json:"unread"`
-	Updates       int          `json:"updates"`  // unseen analyst decisions and messages
-	Ready         int          `json:"ready"`    // CAs marked ready to send
-	Messages      []MessageRow `json:"messages"` // the latest few
-	Today         api.Date     `json:"today"`
+	Standing      *cycle.Standing `json:"standing"`
+	Actions       []NCRow         `json:"actions"`       // the first DashboardPage NCs expecting the client, by due date
+	ActionsTotal  int             `json:"actions_total"` // all of them (DashboardActions gives the rest)
+	CACount       int             `json:"ca_count"`
+	EvidenceCount int             `json:"evidence_count"`
+	SentCount     int             `json:"sent_count"` // sent, awaiting the analyst's evaluation
+	Overdue       int             `json:"overdue"`
+	Unread        int             `json:"unread"`
+	Updates       int             `json:"updates"`  // unseen analyst decisions and messages
+	Ready         int             `json:"ready"`    // CAs marked ready to send
+	Messages      []MessageRow    `json:"messages"` // the latest few
+	Today         api.Date        `json:"today"`
 }
 
 // Draft states of a corrective measure the user writes.

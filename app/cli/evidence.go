@@ -6,6 +6,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/app/attach"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -31,7 +32,7 @@ func (c *cmd) evidence(args []string) error {
 		if len(files) == 0 {
 			return usageError("give the files to attach")
 		}
-		res, err := c.app.Attach(c.ctx, id, files, app.SourceCLI)
+		res, err := c.app.Attach(c.ctx, id, files, attach.SourceCLI)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -124,8 +125,8 @@ func TestHelperOpenAndExit(t *testing.T) {
 func TestFullCheckRunsAtLeastEveryCheckEvery(t *testing.T) {
 	dir := manyMessages(t)
 	damagePageOf(t, dir, "MARK-0200-")
-	defer func(d time.Duration) { store.CheckEvery = d }(store.CheckEvery)
-	store.CheckEvery = time.Nanosecond // the last check is older than that
+	defer func(d time.Duration) { health.CheckEvery = d }(health.CheckEvery)
+	health.CheckEvery = time.Nanosecond // the last check is older than that
 	wantCorrupt(t, dir, "the open after CheckEvery")
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/lockfile"
 	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
 	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/app/store/trail"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -23,14 +24,29 @@ const FileName = "replica.db"
 
 var (
 	// ErrCorrupt means the replica's file is damaged: its check at open failed, or a
-	// query met a damaged page (see health.go).
-	ErrCorrupt = errors.New("replica is damaged")
+	// query met a damaged page (package health).
+	ErrCorrupt = health.ErrCorrupt
 	// ErrTooNew means the replica was written by a newer version of the app.
 	ErrTooNew = errors.New("replica is newer than this app")
 	// ErrNotFound is returned by single-item reads when the item is not in the replica
 	// (one sentinel for every part, the directory's included).
 	ErrNotFound = directory.ErrNotFound
 )
+
+// DiskFull reports whether err says that the disk holding the data directory is full
+// (health.DiskFull): writes that fail so change nothing.
+func DiskFull(err error) bool { return health.DiskFull(err) }
+
+// noted returns err, as ErrCorrupt when it says that the replica's file is damaged; the
+// replica is then not marked clean when it closes, so that its next open runs the full
+// check (and the app rebuilds it).
+func (d *database) noted(err error) error {
+	if err == nil || !health.Damaged(err) {
+		return err
+	}
+	d.damaged.Store(true)
+	return fmt.Errorf("%w: %w", ErrCorrupt, err)
+}
 
 // Store is the local replica as the sync engine sees it: it opens, checks and closes
 // the database, applies pulled pages, keeps the cursor and settings, hands the outbox to
@@ -65,8 +81,8 @@ type database struct {
 }
 
 // Open opens (creating if needed) the replica in dir, checks its integrity (fully when
-// health.go says so, else a probe) and applies migrations. The directory and database are
-// made readable by the user only.
+// package health says so, else a probe) and applies migrations. The directory and
+// database are made readable by the user only.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -112,12 +128,12 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 		return fmt.Errorf("lock data directory: %w", err)
 	}
 	s.checked = prev.Checked
-	if needsCheck(prev, now) != "" {
-		if err := s.check(ctx); err != nil {
+	if health.NeedsCheck(prev, now) != "" {
+		if err := health.Check(ctx, s.db.sql); err != nil {
 			return err
 		}
 		s.checked = now
-	} else if err := s.probe(ctx); err != nil {
+	} else if err := health.Probe(ctx, s.db.sql); err != nil {
 		return err
 	}
 	if err := migrate(ctx, s.db.sql); err != nil {

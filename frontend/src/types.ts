@@ -8,7 +8,7 @@
 //
 // The events' payloads are not in the generated models (Wails generates what bound
 // methods return); they are written by hand at the end, beside the Go struct they mirror.
-import type { api, app, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
+import type { api, app, attach, cycle, proxyprefs, requests, team } from '../wailsjs/go/models'
 
 // ---- Deriving a type from a generated model ----
 
@@ -65,11 +65,11 @@ export type FileRef = Model<api.FileRef>
 export type Organisation = Model<api.Organisation, { products: string[] | null }>
 export type Certification = Model<api.Certification, { scope: string[] | null }>
 /**
- * The certification status as it stands today (app.Standing): the server's status, or
+ * The certification status as it stands today (cycle.Standing): the server's status, or
  * expired / audit_overdue when the dates contradict "certified"; since: from when, for
  * those two ("" otherwise).
  */
-export type Standing = Model<app.Standing>
+export type Standing = Model<cycle.Standing>
 export type Contact = Model<api.Contact>
 /** A change request of a contact or the master data (package app/requests). */
 export type ChangeProposal = Model<api.ChangeProposal>
@@ -181,13 +181,13 @@ export type EvidenceRow = Model<
  * size when a smaller copy of a large photo is sent; max_bytes and types: the server's
  * limits, when the file was refused as too large or of a refused type.
  */
-export type AttachResult = Model<app.AttachResult>
+export type AttachResult = Model<attach.AttachResult>
 
 /**
  * The user's settings beyond the language: send a smaller copy of JPEG and PNG photos
  * above downscale_above_bytes; pause_uploads holds file uploads (messages and CAs still go).
  */
-export type Preferences = Model<app.Preferences>
+export type Preferences = Model<attach.Preferences>
 
 /**
  * The proxy settings. mode: "" (the environment's proxy, else the system's), "none"

@@ -608,32 +608,6 @@ export namespace api {
 
 export namespace app {
 	
-	export class AttachResult {
-	    path: string;
-	    name: string;
-	    id: string;
-	    code: string;
-	    size: number;
-	    original_size: number;
-	    max_bytes?: number;
-	    types?: string[];
-	
-	    static createFrom(source: any = {}) {
-	        return new AttachResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.name = source["name"];
-	        this.id = source["id"];
-	        this.code = source["code"];
-	        this.size = source["size"];
-	        this.original_size = source["original_size"];
-	        this.max_bytes = source["max_bytes"];
-	        this.types = source["types"];
-	    }
-	}
 	export class AuditRow {
 	    audit: api.Audit;
 	    ncs: number;
@@ -796,25 +770,11 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class Standing {
-	    status: string;
-	    since: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Standing(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.status = source["status"];
-	        this.since = source["since"];
-	    }
-	}
 	export class Dashboard {
 	    organisation?: api.Organisation;
 	    certification?: api.Certification;
 	    certificate?: api.Certificate;
-	    standing?: Standing;
+	    standing?: cycle.Standing;
 	    actions: NCRow[];
 	    actions_total: number;
 	    ca_count: number;
@@ -836,7 +796,7 @@ export namespace app {
 	        this.organisation = this.convertValues(source["organisation"], api.Organisation);
 	        this.certification = this.convertValues(source["certification"], api.Certification);
 	        this.certificate = this.convertValues(source["certificate"], api.Certificate);
-	        this.standing = this.convertValues(source["standing"], Standing);
+	        this.standing = this.convertValues(source["standing"], cycle.Standing);
 	        this.actions = this.convertValues(source["actions"], NCRow);
 	        this.actions_total = source["actions_total"];
 	        this.ca_count = source["ca_count"];
@@ -1117,22 +1077,6 @@ export namespace app {
 	    }
 	}
 	
-	export class Preferences {
-	    downscale: boolean;
-	    downscale_above_bytes: number;
-	    pause_uploads: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Preferences(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.downscale = source["downscale"];
-	        this.downscale_above_bytes = source["downscale_above_bytes"];
-	        this.pause_uploads = source["pause_uploads"];
-	    }
-	}
 	export class Recovery {
 	    folder: string;
 	    export: string;
@@ -1237,7 +1181,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	
 	export class SyncStatus {
 	    online: boolean;
 	    syncing: boolean;
@@ -1266,6 +1209,53 @@ export namespace app {
 	        this.pending = source["pending"];
 	        this.files = source["files"];
 	        this.version = source["version"];
+	    }
+	}
+
+}
+
+export namespace attach {
+	
+	export class AttachResult {
+	    path: string;
+	    name: string;
+	    id: string;
+	    code: string;
+	    size: number;
+	    original_size: number;
+	    max_bytes?: number;
+	    types?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AttachResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.id = source["id"];
+	        this.code = source["code"];
+	        this.size = source["size"];
+	        this.original_size = source["original_size"];
+	        this.max_bytes = source["max_bytes"];
+	        this.types = source["types"];
+	    }
+	}
+	export class Preferences {
+	    downscale: boolean;
+	    downscale_above_bytes: number;
+	    pause_uploads: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Preferences(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.downscale = source["downscale"];
+	        this.downscale_above_bytes = source["downscale_above_bytes"];
+	        this.pause_uploads = source["pause_uploads"];
 	    }
 	}
 
@@ -1448,6 +1438,21 @@ export namespace cycle {
 		}
 	}
 	
+	
+	export class Standing {
+	    status: string;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Standing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.since = source["since"];
+	    }
+	}
 
 }
 

@@ -38,4 +38,4 @@ export function Organisation():Promise<api.Organisation>;
 
 export function SaveFileAs(arg1:string):Promise<void>;
 
-export function Standing():Promise<app.Standing>;
+export function Standing():Promise<cycle.Standing>;

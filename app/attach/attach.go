@@ -1,4 +1,4 @@
-package app
+package attach
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -40,30 +41,31 @@ type AttachResult struct {
 // DownscaleSide is the longest side of the copy sent for a large photo.
 const DownscaleSide = 2048
 
-// awaitingEvidence reports whether the client can attach evidence to nc now.
-func awaitingEvidence(nc *api.NC) bool {
-	return nc.Stage == api.StageEvidenceRequested || nc.Stage == api.StageEvidenceReturned
-}
+// Stages are the NC stages that take evidence from the client.
+var Stages = []string{api.StageEvidenceRequested, api.StageEvidenceReturned}
 
-// attach copies files into the content store and attaches them to an NC as draft
+// Awaiting reports whether the client can attach evidence to nc now.
+func Awaiting(nc *api.NC) bool { return slices.Contains(Stages, nc.Stage) }
+
+// Attach copies files into the content store and attaches them to an NC as draft
 // evidence; each is checked against the server's limits (known offline from the last
 // sync) before anything is queued. The originals are never moved or changed.
-func (e *Evidence) attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
-	nc, err := e.store.Portal.NC(ctx, ncID)
+func (e *Evidence) Attach(ctx context.Context, ncID string, paths []string, source string) ([]AttachResult, error) {
+	nc, err := e.cfg.Store().Portal.NC(ctx, ncID)
 	if err != nil {
 		return nil, err
 	}
-	if !awaitingEvidence(nc) {
-		return nil, &CodeError{Code: api.CodeNotAwaitingEvidence}
+	if !Awaiting(nc) {
+		return nil, &codeError{api.CodeNotAwaitingEvidence}
 	}
-	if err := e.refuseIfEvidenceSent(ctx, ncID); err != nil {
+	if err := e.refuseIfSent(ctx, ncID); err != nil {
 		return nil, err
 	}
-	files, err := e.contentStore()
+	files, err := e.cfg.Files()
 	if err != nil {
 		return nil, err
 	}
-	limits, err := e.store.Evidence.Limits(ctx)
+	limits, err := e.cfg.Store().Evidence.Limits(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +82,7 @@ func (e *Evidence) attach(ctx context.Context, ncID string, paths []string, sour
 		}
 		out = append(out, r)
 	}
-	e.sync.kick()
+	e.cfg.Kick()
 	return out, nil
 }
 
@@ -102,7 +104,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
 			return "", 0, 0, api.CodeDiskFull, nil
 		}
-		e.log.Warn("import evidence", "error", err)
+		e.cfg.Log.Warn("import evidence", "error", err)
 		return "", 0, 0, api.CodeUnreadable, nil
 	}
 	imp.Name = name
@@ -115,13 +117,13 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 			ev.OriginalSHA256, ev.OriginalSize = imp.SHA256, imp.Size
 			ev.File = api.FileRef{SHA256: small.SHA256, Name: name, Size: small.Size, MediaType: small.MediaType}
 		case err != nil && !errors.Is(err, evidence.ErrNotImage):
-			e.log.Warn("downscale", "error", err)
+			e.cfg.Log.Warn("downscale", "error", err)
 		}
 	}
 	if limits != nil && limits.MaxFileBytes > 0 && ev.File.Size > limits.MaxFileBytes {
 		return "", 0, 0, api.CodeTooLarge, nil
 	}
-	saved, err := e.store.Evidence.Attach(ctx, ev, e.now())
+	saved, err := e.cfg.Store().Evidence.Attach(ctx, ev, e.cfg.Now())
 	if store.DiskFull(err) {
 		return "", 0, 0, api.CodeDiskFull, nil
 	}
@@ -133,112 +135,56 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 
 // remove takes a file off its NC (until it was submitted).
 func (e *Evidence) remove(ctx context.Context, id string) error {
-	err := e.store.Evidence.Remove(ctx, id, e.now())
+	err := e.cfg.Store().Evidence.Remove(ctx, id, e.cfg.Now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &CodeError{Code: api.CodeEvidenceSubmitted}
+		return &codeError{api.CodeEvidenceSubmitted}
 	}
-	e.sync.kick()
+	e.cfg.Kick()
 	return err
 }
 
 // setSubject changes a file's subject ("Sujet").
 func (e *Evidence) setSubject(ctx context.Context, id, subject string) error {
-	if err := checkText(subject); err != nil {
-		return err
+	if len(subject) > api.MaxTextBytes {
+		return &codeError{api.CodeTextTooLong}
 	}
-	err := e.store.Evidence.SetSubject(ctx, id, subject, e.now())
+	if !utf8.ValidString(subject) {
+		return &codeError{api.CodeInvalidInput}
+	}
+	err := e.cfg.Store().Evidence.SetSubject(ctx, id, subject, e.cfg.Now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &CodeError{Code: api.CodeEvidenceSubmitted}
+		return &codeError{api.CodeEvidenceSubmitted}
 	}
-	e.sync.kick()
+	e.cfg.Kick()
 	return err
 }
 
 // setReady marks the NC's evidence ready to send (✓), or unmarks it.
 func (e *Evidence) setReady(ctx context.Context, ncID string, ready bool) error {
-	nc, err := e.store.Portal.NC(ctx, ncID)
+	nc, err := e.cfg.Store().Portal.NC(ctx, ncID)
 	if err != nil {
 		return err
 	}
-	if !awaitingEvidence(nc) {
-		return &CodeError{Code: api.CodeNotAwaitingEvidence}
+	if !Awaiting(nc) {
+		return &codeError{api.CodeNotAwaitingEvidence}
 	}
 	if ready {
-		if err := e.refuseIfEvidenceSent(ctx, ncID); err != nil {
+		if err := e.refuseIfSent(ctx, ncID); err != nil {
 			return err
 		}
 	}
-	return e.store.Evidence.SetReady(ctx, ncID, ready, nc.Revision, e.now())
+	return e.cfg.Store().Evidence.SetReady(ctx, ncID, ready, nc.Revision, e.cfg.Now())
 }
 
-// refuseIfEvidenceSent refuses to change an NC's evidence whose submission waits in
-// the outbox: the server takes nothing more once it has the submission.
-func (b *base) refuseIfEvidenceSent(ctx context.Context, ncID string) error {
-	pending, err := b.store.Evidence.SubmissionPending(ctx, ncID)
+// refuseIfSent refuses to change an NC's evidence whose submission waits in the outbox:
+// the server takes nothing more once it has the submission.
+func (e *Evidence) refuseIfSent(ctx context.Context, ncID string) error {
+	pending, err := e.cfg.Store().Evidence.SubmissionPending(ctx, ncID)
 	if err != nil {
 		return err
 	}
 	if pending {
-		return &CodeError{Code: api.CodeEvidenceSent}
+		return &codeError{api.CodeEvidenceSent}
 	}
 	return nil
-}
-
-// evidenceRows joins an NC's evidence from the server with the files attached here.
-func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, error) {
-	server, err := b.store.Portal.Evidence(ctx, ncID)
-	if err != nil {
-		return nil, err
-	}
-	local, err := b.store.Evidence.Local(ctx, ncID)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]store.LocalEvidence{}
-	for _, l := range local {
-		byID[l.ID] = l
-	}
-	out := make([]EvidenceRow, 0, len(server)+len(local))
-	for _, e := range server {
-		row := EvidenceRow{Evidence: e, State: serverEvidenceState(e)}
-		if l, ok := byID[e.ID]; ok {
-			row.State, row.Code, row.OriginalSize, row.Local = l.State, l.Code, l.OriginalSize, true
-			delete(byID, e.ID)
-		}
-		_, row.Cached, err = b.store.Files.Path(ctx, e.File.SHA256)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		row.Image = isImage(e.File.MediaType)
-		out = append(out, row)
-	}
-	for _, l := range local {
-		if _, ok := byID[l.ID]; !ok {
-			continue
-		}
-		// Attached here, its bytes are here; linked from the library, maybe not yet.
-		_, cached, err := b.store.Files.Path(ctx, l.File.SHA256)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		out = append(out, EvidenceRow{
-			Evidence: api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType, Subject: l.Subject, File: l.File,
-				Date: api.Date(b.today().Format("2006-01-02"))},
-			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: cached,
-			Image: isImage(l.File.MediaType),
-		})
-	}
-	return out, nil
-}
-
-// serverEvidenceState is the state of a file known only from the server.
-func serverEvidenceState(e api.Evidence) string {
-	if e.Submitted {
-		return "submitted"
-	}
-	return store.EvidenceAttached
-}
-
-func isImage(mediaType string) bool {
-	return mediaType == "image/jpeg" || mediaType == "image/png" || mediaType == "image/gif" || mediaType == "image/webp"
 }

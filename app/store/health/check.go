@@ -1,7 +1,9 @@
-package store
+package health
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -32,12 +34,16 @@ import (
 // daily check — the one case the probe leaves to them; the data of large tables is
 // synced data, which the rebuild brings back from the server.
 
+// ErrCorrupt means the replica's file is damaged: the app moves it aside and rebuilds it
+// from the server.
+var ErrCorrupt = errors.New("replica is damaged")
+
 // CheckEvery is the longest time between two full integrity checks of a replica that was
 // always closed in order. A variable so that tests can shrink it.
 var CheckEvery = 24 * time.Hour
 
-// needsCheck says why the replica must have its full check at this open ("" when not).
-func needsCheck(prev lockfile.State, now time.Time) string {
+// NeedsCheck says why the replica must have its full check at this open ("" when not).
+func NeedsCheck(prev lockfile.State, now time.Time) string {
 	switch {
 	case prev.Checked.IsZero():
 		return "no record of a check"
@@ -49,14 +55,14 @@ func needsCheck(prev lockfile.State, now time.Time) string {
 	return ""
 }
 
-// check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
-func (s *Store) check(ctx context.Context) error {
+// Check runs SQLite's quick integrity check; a damaged file gives ErrCorrupt.
+func Check(ctx context.Context, db *sql.DB) error {
 	var result string
-	if err := s.db.sql.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
 		// Only a file SQLite finds malformed is damaged. A full disk (SQLite cannot create
 		// its -shm file), an I/O error or a lock says nothing of the file: taken for
 		// damage, the replica would be moved aside and what was not sent left behind.
-		if damaged(err) {
+		if Damaged(err) {
 			return fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
 		return fmt.Errorf("check replica: %w", err)
@@ -67,30 +73,30 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// probe reads the schema and the first row of every table, each from its own b-tree
+// Probe reads the schema and the first row of every table, each from its own b-tree
 // (NOT INDEXED: not through an index that covers it); a damaged page on the way gives
 // ErrCorrupt.
-func (s *Store) probe(ctx context.Context) error {
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+func Probe(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
-		return s.probed(err)
+		return probed(err)
 	}
 	var tables []string
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			rows.Close()
-			return s.probed(err)
+			return probed(err)
 		}
 		tables = append(tables, name)
 	}
 	if err := rows.Close(); err != nil {
-		return s.probed(err)
+		return probed(err)
 	}
 	for _, t := range tables {
 		// Finding the first row loads every page on the way (SQLite checks each page's
 		// header as it loads it); no column is computed.
-		r, err := s.db.sql.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
+		r, err := db.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
 		if err == nil {
 			for r.Next() {
 			}
@@ -98,26 +104,15 @@ func (s *Store) probe(ctx context.Context) error {
 			r.Close()
 		}
 		if err != nil {
-			return s.probed(err)
+			return probed(err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) probed(err error) error {
-	if damaged(err) {
+func probed(err error) error {
+	if Damaged(err) {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return fmt.Errorf("check replica: %w", err)
-}
-
-// noted returns err, as ErrCorrupt when it says that the replica's file is damaged; the
-// replica is then not marked clean when it closes, so that its next open runs the full
-// check (and the app rebuilds it).
-func (d *database) noted(err error) error {
-	if err == nil || !damaged(err) {
-		return err
-	}
-	d.damaged.Store(true)
-	return fmt.Errorf("%w: %w", ErrCorrupt, err)
 }

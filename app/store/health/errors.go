@@ -1,4 +1,4 @@
-package store
+package health
 
 import (
 	"errors"
@@ -21,9 +21,9 @@ func DiskFull(err error) bool {
 	return errors.As(err, &errno) && slices.Contains(diskFullErrnos, errno)
 }
 
-// damaged reports whether an error of SQLite says the database file itself is damaged,
+// Damaged reports whether an error of SQLite says the database file itself is damaged,
 // rather than that it could not be read or written now (I/O error, full disk, lock).
-func damaged(err error) bool {
+func Damaged(err error) bool {
 	code, _, ok := sqliteError(err)
 	return ok && (code == sqliteCorrupt || code == sqliteNotADB)
 }

@@ -1,6 +1,6 @@
 //go:build cgo && !windows
 
-package store_test
+package health_test
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
-	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 )
 
 func TestDiskFull(t *testing.T) {
@@ -33,7 +33,7 @@ func TestDiskFull(t *testing.T) {
 		{"another error", errors.New("no space left on device"), false},
 	}
 	for _, tt := range tests {
-		if got := store.DiskFull(tt.err); got != tt.want {
+		if got := health.DiskFull(tt.err); got != tt.want {
 			t.Errorf("%s: DiskFull(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
 	}

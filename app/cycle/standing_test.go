@@ -1,4 +1,4 @@
-package app
+package cycle
 
 import (
 	"testing"
@@ -31,11 +31,11 @@ func TestStandingIsHonestWhateverTheData(t *testing.T) {
 		{"expired wins over audit", cert("certified", "2023-10-14", "2020-10-15"), nil, Standing{"expired", "2023-10-15"}},
 	}
 	for _, c := range cases {
-		if got := standing(c.c, c.latest, today); got == nil || *got != c.want {
+		if got := JudgeStanding(c.c, c.latest, today); got == nil || *got != c.want {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}
 	}
-	if got := standing(nil, nil, today); got != nil {
+	if got := JudgeStanding(nil, nil, today); got != nil {
 		t.Errorf("no certification: got %+v, want nil", got)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package cycle
 
 import (
 	"time"
@@ -21,11 +21,11 @@ type Standing struct {
 	Since  api.Date `json:"since"` // empty for the server's own statuses
 }
 
-// standing judges the server's status against today: "certified" with an expired
+// JudgeStanding judges the server's status against today: "certified" with an expired
 // certificate (or cycle) is expired since the day after it ended; with the next audit's
 // date passed, audit_overdue since that date. Other statuses are the server's. Nil
 // when there is no certification data.
-func standing(c *api.Certification, latest *api.Certificate, today time.Time) *Standing {
+func JudgeStanding(c *api.Certification, latest *api.Certificate, today time.Time) *Standing {
 	if c == nil {
 		return nil
 	}

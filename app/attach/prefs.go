@@ -1,4 +1,4 @@
-package app
+package attach
 
 import (
 	"context"
@@ -23,11 +23,11 @@ const metaPreferences = "ui.preferences"
 var defaultPreferences = Preferences{Downscale: true, DownscaleAboveBytes: 3 << 20}
 
 // preferences returns the saved preferences, or the defaults.
-func (b *base) preferences(ctx context.Context) Preferences {
+func (e *Evidence) preferences(ctx context.Context) Preferences {
 	p := defaultPreferences
-	if raw, _ := b.store.Meta(ctx, metaPreferences); raw != "" {
+	if raw, _ := e.cfg.Store().Meta(ctx, metaPreferences); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
-			b.log.Warn("preferences", "error", err)
+			e.cfg.Log.Warn("preferences", "error", err)
 			return defaultPreferences
 		}
 	}
@@ -37,15 +37,15 @@ func (b *base) preferences(ctx context.Context) Preferences {
 // setPreferences saves the preferences and applies them.
 func (e *Evidence) setPreferences(ctx context.Context, p Preferences) error {
 	if p.DownscaleAboveBytes < 100<<10 || p.DownscaleAboveBytes > 1<<30 {
-		return &CodeError{Code: api.CodeInvalidInput}
+		return &codeError{api.CodeInvalidInput}
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	if err := e.store.SetMeta(ctx, metaPreferences, string(raw)); err != nil {
+	if err := e.cfg.Store().SetMeta(ctx, metaPreferences, string(raw)); err != nil {
 		return err
 	}
-	e.sync.setPaused(p.PauseUploads)
+	e.cfg.Pause(p.PauseUploads)
 	return nil
 }
