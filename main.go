@@ -16,6 +16,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/cli"
 	"github.com/ecert-desktop/ecert-desktop/app/datadir"
 	"github.com/ecert-desktop/ecert-desktop/app/desktop"
+	"github.com/ecert-desktop/ecert-desktop/app/profile"
 	"github.com/ecert-desktop/ecert-desktop/app/update"
 	"github.com/ecert-desktop/ecert-desktop/app/version"
 	"github.com/ecert-desktop/ecert-desktop/frontend"
@@ -34,7 +35,9 @@ func main() {
 	}
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		stopProfile := profile.CPU(os.Getenv(profile.EnvCPU))
 		code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stopProfile()
 		stop()
 		os.Exit(code)
 	}

@@ -141,7 +141,7 @@ func (p *Portal) NCIDs(ctx context.Context, stages ...string) ([]string, error) 
 	// The step's deadline as api.NC.StepDueDate chooses it; none last.
 	rows, err := p.db.sql.QueryContext(ctx, `SELECT id FROM (SELECT id, received, CASE
 		WHEN stage IN ('`+api.StageCARequested+`', '`+api.StageCAReturned+`') THEN due
-		WHEN stage IN ('`+api.StageEvidenceRequested+`', '`+api.StageEvidenceReturned+`') THEN json_extract(data, '$.evidence_due_date')
+		WHEN stage IN ('`+api.StageEvidenceRequested+`', '`+api.StageEvidenceReturned+`') THEN evidence_due
 		END AS step FROM nc`+where+`)
 		ORDER BY COALESCE(step, '') = '', step, received DESC, id`, args...)
 	if err != nil {

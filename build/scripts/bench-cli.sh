@@ -18,7 +18,9 @@
 # build/out/bench-cli.txt (written when everything ran), read by build/benchreport. Within
 # a run, each figure is the median of BENCH_CLI_REPS timings (5; half as many, rounded up,
 # for the first sync), ours and the reference taking turns. BENCH_CLI_APP_BIN measures
-# another build of ecert-desktop instead (e.g. the code before a change). Logs in build/out/bench-cli/. Figures, not tests:
+# another build of ecert-desktop instead (e.g. the code before a change). BENCH_CLI_ONLY
+# (first, idle or status; several with spaces) measures only those figures, on a busy
+# machine; the result file then holds only them. Logs in build/out/bench-cli/. Figures, not tests:
 # nothing here fails on a slow machine. Every process started here is stopped on exit,
 # by its PID.
 set -euo pipefail
@@ -29,6 +31,9 @@ out=$root/build/out
 logs=$out/bench-cli
 result=$out/bench-cli.txt
 runs=${BENCH_CLI_RUNS:-3}
+only=${BENCH_CLI_ONLY:-first idle status}
+# wanted FIGURE: whether this run measures FIGURE.
+wanted() { [[ " $only " == *" $1 "* ]]; }
 reps=${BENCH_CLI_REPS:-5}
 mkdir -p "$bin" "$logs"
 rm -f "$result"
@@ -200,18 +205,20 @@ first_reps=$(((reps + 1) / 2))
 for i in $(seq 1 "$runs"); do
   say "run $i of $runs"
   # First sync into an empty replica; the login is not timed.
-  ours=() ref=()
-  for r in $(seq 1 "$first_reps"); do
-    dir=$(fresh "first-$r" "$large_url" large)
-    ours+=("$(time_ns headless sync "$dir")")
-    ref+=("$(time_ns curl_pages)")
-  done
-  o=$(median "${ours[@]}") c=$(median "${ref[@]}")
-  echo "BenchmarkCLIFirstSync 1 $o ns/op $(ms "$c") curl-ms $(ratio "$o" "$c") ratio" >>"$raw"
-  say "  first sync $(ms "$o") ms, curl of the pages $(ms "$c") ms"
+  if wanted first; then
+    ours=() ref=()
+    for r in $(seq 1 "$first_reps"); do
+      dir=$(fresh "first-$r" "$large_url" large)
+      ours+=("$(time_ns headless sync "$dir")")
+      ref+=("$(time_ns curl_pages)")
+    done
+    o=$(median "${ours[@]}") c=$(median "${ref[@]}")
+    echo "BenchmarkCLIFirstSync 1 $o ns/op $(ms "$c") curl-ms $(ratio "$o" "$c") ratio" >>"$raw"
+    say "  first sync $(ms "$o") ms, curl of the pages $(ms "$c") ms"
+  fi
 
   # Idle sync on each synced replica (a copy: a sync writes the last-sync time).
-  for org in large demo; do
+  wanted idle && for org in large demo; do
     dir=$(copy "idle-$org" "$org")
     ours=() ref=()
     for r in $(seq 1 "$reps"); do
@@ -230,6 +237,7 @@ for i in $(seq 1 "$runs"); do
   done
 
   # status --json against sqlite3 running the same counts, on the large replica.
+  wanted status || continue
   dir=$(copy status large)
   ours=() ref=()
   for r in $(seq 1 "$reps"); do

@@ -80,6 +80,8 @@ func TestValidateRefusesBadFields(t *testing.T) {
 		{"size zero", func(m *release.Manifest) { m.Files[0].Size = 0 }},
 		{"upper-case hash", func(m *release.Manifest) { m.Files[0].SHA256 = strings.Repeat("AB", 32) }},
 		{"short hash", func(m *release.Manifest) { m.Files[0].SHA256 = "abcd" }},
+		{"long hash", func(m *release.Manifest) { m.Files[0].SHA256 = strings.Repeat("ab", 32) + "0" }},
+		{"a name of 201 bytes", func(m *release.Manifest) { m.Files[0].Name = strings.Repeat("a", 197) + ".exe" }},
 	}
 	for _, c := range cases {
 		m := sample()
@@ -135,5 +137,14 @@ func TestKeysRoundTrip(t *testing.T) {
 	// The constant the app refuses outside test builds is the test-only key's public half.
 	if release.TestOnlyPublicKey != releasetest.TestOnlyPublicKeyBase64() {
 		t.Errorf("release.TestOnlyPublicKey is %s, the test-only key's is %s", release.TestOnlyPublicKey, releasetest.TestOnlyPublicKeyBase64())
+	}
+}
+
+// TestNameOfMaxLength: a file name of 200 bytes, the most, is accepted.
+func TestNameOfMaxLength(t *testing.T) {
+	m := sample()
+	m.Files[0].Name = strings.Repeat("a", 196) + ".exe"
+	if err := m.Validate(); err != nil {
+		t.Error(err)
 	}
 }

@@ -215,3 +215,43 @@ func FuzzPartnerSearch(f *testing.F) {
 		_ = utf8.ValidString(text)
 	})
 }
+
+// TestPartnerIndexByPage: a page that renames an operator of an earlier page and adds
+// new ones leaves the full-text index with exactly one entry per operator, each of its
+// current name (the index is written once a page, not row by row).
+func TestPartnerIndexByPage(t *testing.T) {
+	s := directoryFixture(t)
+	ctx := context.Background()
+	renamed := operator("27816", "Sambirano Épices", "MG", "producer", api.StatusCertified, "spices")
+	page := api.DirectoryPage{After: 20, Operators: []api.Operator{
+		operator("200001", "Kilimanjaro Native Union", "TZ", "producer", api.StatusCertified, "coffee"),
+		renamed,
+		operator("200002", "Rivière Noire Trading", "MU", "trader", api.StatusCertified, "sugar"),
+	}}
+	for i := range page.Operators {
+		page.Operators[i].Seq = int64(11 + i)
+	}
+	for range 2 {
+		if err := s.ApplyDirectory(ctx, page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for text, want := range map[string]string{"claire": "", "sambi": "27816", "épices": "27816", "kilim nat": "200001",
+		"rivière": "200002", "riviere noire": "200002", "200002": "200002"} {
+		if got, err := s.Directory.Search(ctx, directory.PartnerQuery{Text: text}); err != nil || ids(got) != want {
+			t.Errorf("search %q: %q, %v; want %q", text, ids(got), err, want)
+		}
+	}
+	var operators, indexed int
+	if err := s.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM operators), (SELECT count(*) FROM operators_fts)`).
+		Scan(&operators, &indexed); err != nil {
+		t.Fatal(err)
+	}
+	if operators != 11 || indexed != operators {
+		t.Errorf("%d operators, %d index entries", operators, indexed)
+	}
+	var stale int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM operators_fts WHERE operators_fts MATCH 'claire'`).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("the old name is still indexed: %d, %v", stale, err)
+	}
+}
