@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
@@ -20,7 +21,7 @@ import (
 
 // diskFull gives err the code disk_full when it says the disk is full.
 func diskFull(err error) error {
-	if store.DiskFull(err) {
+	if health.DiskFull(err) {
 		return &client.Error{Code: api.CodeDiskFull, Err: err}
 	}
 	return err
@@ -69,7 +70,7 @@ func (r remote) Download(ctx context.Context, sha string, from int64, open func(
 		w, err = open(start)
 		return w, err
 	})
-	if !store.DiskFull(err) {
+	if !health.DiskFull(err) {
 		return err
 	}
 	if f, ok := w.(interface{ Truncate(int64) error }); ok {

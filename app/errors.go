@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
@@ -45,7 +46,7 @@ func codeOf(err error) string {
 	switch {
 	case errors.As(err, &coded):
 		return coded.ErrorCode()
-	case store.DiskFull(err):
+	case health.DiskFull(err):
 		return api.CodeDiskFull
 	case errors.Is(err, store.ErrNotFound):
 		return api.CodeNotFound

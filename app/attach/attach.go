@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -101,7 +102,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 		if ctx.Err() != nil {
 			return "", 0, 0, "", ctx.Err()
 		}
-		if store.DiskFull(err) { // not the file's fault: say so, not "unreadable"
+		if health.DiskFull(err) { // not the file's fault: say so, not "unreadable"
 			return "", 0, 0, api.CodeDiskFull, nil
 		}
 		e.cfg.Log.Warn("import evidence", "error", err)
@@ -124,7 +125,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 		return "", 0, 0, api.CodeTooLarge, nil
 	}
 	saved, err := e.cfg.Store().Evidence.Attach(ctx, ev, e.cfg.Now())
-	if store.DiskFull(err) {
+	if health.DiskFull(err) {
 		return "", 0, 0, api.CodeDiskFull, nil
 	}
 	if err != nil {

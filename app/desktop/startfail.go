@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 )
 
 // startFailure explains, in the user's language, why the app could not open its data.
@@ -17,7 +18,7 @@ func startFailure(lang string, err error) string {
 		kind = "too_new"
 	case errors.Is(err, store.ErrLocked):
 		kind = "in_use"
-	case store.DiskFull(err):
+	case health.DiskFull(err):
 		kind = "full"
 	}
 	messages := map[string]map[string]string{

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/ical"
 )
@@ -279,7 +280,7 @@ func WriteFile(path string, write func(io.Writer) error) error {
 }
 
 func notWritable(err error) error {
-	if store.DiskFull(err) {
+	if health.DiskFull(err) {
 		return err
 	}
 	return ErrNotWritable

@@ -33,10 +33,6 @@ var (
 	ErrNotFound = directory.ErrNotFound
 )
 
-// DiskFull reports whether err says that the disk holding the data directory is full
-// (health.DiskFull): writes that fail so change nothing.
-func DiskFull(err error) bool { return health.DiskFull(err) }
-
 // noted returns err, as ErrCorrupt when it says that the replica's file is damaged; the
 // replica is then not marked clean when it closes, so that its next open runs the full
 // check (and the app rebuilds it).
