@@ -41,7 +41,7 @@ func TestTheAssignedPersonHearsOfItOnce(t *testing.T) {
 	if _, err := manager.Team.Assign(nc, "coop-staff", "2019-05-31"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := manager.Team.Assign("NC-150424-2018", "coop", "2019-05-31"); err != nil {
+	if _, err := manager.Team.Assign("NC-150424-2019", "coop", "2019-05-31"); err != nil {
 		t.Fatal(err)
 	}
 	syncOnce(t, manager)

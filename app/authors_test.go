@@ -32,7 +32,7 @@ func TestTheRegisterNamesWhoWroteWhat(t *testing.T) {
 		return a
 	}
 	jean, field := login("coop-staff", "coop-staff"), login("awa.field", awa.Password)
-	const caNC, evNC = "NC-167140-2019", "NC-150424-2018"
+	const caNC, evNC = "NC-167140-2019", "NC-150424-2019"
 	const jeanName, awaName = "Jean-Paul Essomba", "Awa Ndiaye"
 	sender := manager.Session.State().Name
 	if sender == "" || sender == jeanName {

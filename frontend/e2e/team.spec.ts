@@ -5,7 +5,7 @@
 // register names the responsible person. In French, then in Spanish.
 import { test, expect, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
-import { awaitingCA, login, ncRow, openApp, openNc, setLang, showNcList, syncNow, type Lang } from './helpers'
+import { awaitingCA, demoNC, login, ncRow, openApp, openNc, setLang, showNcList, syncNow, type Lang } from './helpers'
 import { startAnotherApp, type OtherApp } from './server'
 
 const STAFF = 'Jean-Paul Essomba'
@@ -53,8 +53,8 @@ test.afterAll(async () => {
 const pdfWords = (path: string) => execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-']).toString().replace(/\s+/g, ' ')
 
 for (const [lang, preferred] of [
-  ['fr', 'NC-173086-2019'],
-  ['es', 'NC-174410-2019'],
+  ['fr', demoNC('173086')],
+  ['es', demoNC('174410')],
 ] as [Lang & keyof typeof WORDS, string][]) {
   test(`the manager assigns, the staff member drafts but cannot send, the register names them (${lang})`, async ({ page, browser }, info) => {
     const w = WORDS[lang]

@@ -94,7 +94,7 @@ func TestCalendarFeedServesTheOrganisationsDeadlines(t *testing.T) {
 		t.Errorf("ETag %q, Last-Modified %q (now %s)", etag, modified, e.clock.Now())
 	}
 	uid := func(what string) string { return ical.UID(what, demo.OrgCoop) }
-	for _, want := range []string{"ca-NC-167140-2019", "evidence-NC-150424-2018", "ca-NC-174410-2019", "ca-NC-173086-2019", "next-audit"} {
+	for _, want := range []string{"ca-NC-167140-2019", "evidence-NC-150424-2019", "ca-NC-174410-2018", "ca-NC-173086-2018", "next-audit"} {
 		if events[uid(want)] == nil {
 			t.Errorf("no %s event among %d", want, len(events))
 		}
@@ -103,7 +103,7 @@ func TestCalendarFeedServesTheOrganisationsDeadlines(t *testing.T) {
 		if !strings.HasSuffix(id, "."+demo.OrgCoop+"@ecert-desktop") {
 			t.Errorf("an event of another organisation: %s", id)
 		}
-		if strings.Contains(id, "NC-131877-2017") || strings.Contains(id, "NC-168802-2019") {
+		if strings.Contains(id, "NC-131877-2018") || strings.Contains(id, "NC-168802-2018") {
 			t.Errorf("%s: the NC waits on nobody, or is closed", id)
 		}
 	}
@@ -130,7 +130,7 @@ func TestCalendarFeedServesTheOrganisationsDeadlines(t *testing.T) {
 
 	// The analyst returns evidence with a due date, then moves it: one event, moved.
 	ctx := context.Background()
-	const nc = "NC-168802-2019"
+	const nc = "NC-168802-2018"
 	if err := e.srv.ReturnEvidence(ctx, "analyst", demo.OrgCoop, nc, "Les bulletins de mai manquent.", "2019-07-01"); err != nil {
 		t.Fatal(err)
 	}

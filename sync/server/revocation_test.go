@@ -162,7 +162,7 @@ func TestTokensSurviveTheFamilyMigration(t *testing.T) {
 	for _, q := range []string{`ALTER TABLE tokens DROP COLUMN revoked`, `DROP INDEX tokens_family`, `ALTER TABLE tokens DROP COLUMN family`,
 		`ALTER TABLE tokens DROP COLUMN spent_at`,
 		`DROP TABLE crash_reports`, `DROP TABLE operators`, `DROP TABLE directory_seq`, // the later migrations' tables, made again by the upgrade
-		`DROP TABLE login_failures`, `DROP TABLE login_slots`, `DROP TABLE trail_entries`, `DROP TABLE trail_heads`,
+		`DROP TABLE login_failures`, `DROP TABLE login_slots`, `DROP TABLE trail_entries`, `DROP TABLE trail_heads`, `DROP TABLE calendar_feeds`,
 		`DROP INDEX users_org`, `ALTER TABLE users DROP COLUMN org_role`, `ALTER TABLE users DROP COLUMN disabled`, // migration 10's
 		`DELETE FROM schema_migrations WHERE version >= 4`} {
 		if _, err := db.Exec(q); err != nil {
