@@ -14,13 +14,7 @@ import (
 func TestChainCommands(t *testing.T) {
 	url, stop := startServer(t)
 	defer stop()
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %+v", r)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %+v", r)
-	}
+	data := syncedAsCoop(t, url)
 	if r := run(t, data, "", nil, "chain", "add", "--product", "coffee", "--partner", "000"); r.code != 1 ||
 		!strings.Contains(r.stderr, "nothing was queued") {
 		t.Errorf("add an unknown FLO ID: %+v", r)

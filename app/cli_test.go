@@ -96,6 +96,20 @@ type result struct {
 	stdout, stderr string
 }
 
+// syncedAsCoop returns a new data folder logged in as coop to the server at url and
+// synced once, as a user starts before the commands under test.
+func syncedAsCoop(t *testing.T, url string) string {
+	t.Helper()
+	data := t.TempDir()
+	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
+		t.Fatalf("login: %+v", r)
+	}
+	if r := run(t, data, "", nil, "sync"); r.code != 0 {
+		t.Fatalf("sync: %+v", r)
+	}
+	return data
+}
+
 func run(t *testing.T, dataDir, stdin string, env []string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -14,13 +14,7 @@ import (
 func TestFilesAndLinkCommands(t *testing.T) {
 	url, stop := startServer(t)
 	defer stop()
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %+v", r)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %+v", r)
-	}
+	data := syncedAsCoop(t, url)
 	r := run(t, data, "", nil, "files", "list", "--json", "--search", "Bulletïns PAIE")
 	var files []library.File
 	if err := json.Unmarshal([]byte(r.stdout), &files); err != nil || r.code != 0 || len(files) != 1 {
