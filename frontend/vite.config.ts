@@ -23,6 +23,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/__tests__/timers.setup.ts'],
     // Mounting a whole screen takes well under a second alone, but several seconds on a
     // busy 2-core machine (a CI run beside other builds): a timeout there is not a bug.
     testTimeout: 30000,
