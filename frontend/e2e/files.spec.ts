@@ -65,6 +65,8 @@ test('un fichier déjà envoyé pour une NC se lie à une autre, sans nouvel env
 test('los archivos también en español: vincular el contrato desde la pestaña de evidencias', async ({ page, browser }, info) => {
   await login(page)
   const { nc } = await awaitingEvidence(browser, page, NC_EVIDENCE, FALLBACK_AUDIT, info)
+  // The analyst's request for evidence reaches the app with the next sync.
+  await syncNow(page)
   await setLang(page, 'es')
   try {
     await menu(page, 'files')
