@@ -105,10 +105,10 @@ func (h *Heartbeat) Serve(ctx context.Context) error {
 			continue
 		}
 		failures = 0
-		// Back, or the last sync failed on the link: what waits goes now, not at the
-		// end of the engine's backoff.
-		if work && (!st.Online || engine.LinkLost(st.LastError)) {
-			h.opt.Logger.Info("the server answers again: syncing the work that waits")
+		// Back, or the last sync failed on the link: sync now, not at the end of the
+		// engine's backoff, so that what waits goes and the analyst's news comes.
+		if !st.Online || engine.LinkLost(st.LastError) {
+			h.opt.Logger.Info("the server answers again: syncing", "work_waits", work)
 			h.link.SyncNow()
 		}
 	}
