@@ -153,8 +153,8 @@ func eventText(c *i18n.Catalogue, action string) string {
 var errorCodes = []string{api.CodeWrongStage, api.CodeCommentRequired, api.CodeInvalid, api.CodeRole,
 	"exists", "open_ncs", "gone", "operator_status", api.CodePartnerUnknown, "other"}
 
-// refusal is a workflow refusal in words. An invalid input keeps the server's detail
-// (which row, which field), written in English, after the sentence.
+// refusal is a workflow refusal in words. An invalid input says what is wrong (which
+// row, which field) when the catalogue knows the server's detail (detail.KEY).
 func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	switch {
 	case errors.Is(pe, workflow.ErrOpenNCs):
@@ -166,16 +166,40 @@ func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	case errors.Is(pe, workflow.ErrExists):
 		return c.T("error.exists")
 	case pe.Code == api.CodeInvalid:
-		if m := invalidInput.FindStringSubmatch(pe.Message); m != nil {
-			if what, ok := inputs[m[1]]; ok {
-				return c.T("error.input."+invalidKinds[m[2]], c.T("input."+what))
-			}
+		if d := detail(c, pe); d != "" {
+			return d
 		}
-		return c.T("error.invalid", pe.Message)
+		return c.T("error.invalid")
 	case slices.Contains(errorCodes, pe.Code):
 		return c.T("error." + pe.Code)
 	}
 	return c.T("error.other")
+}
+
+// detail says an invalid input's refusal in c's language, "" when the catalogue has no
+// words for it: the English message is never shown.
+func detail(c *i18n.Catalogue, pe *problem.Error) string {
+	if pe.Key != "" && c.Has("detail."+pe.Key) {
+		args := make([]any, len(pe.Args))
+		for i, a := range pe.Args {
+			args[i] = a
+			if inner, ok := a.(*problem.Error); ok {
+				if args[i] = detail(c, inner); args[i] == "" {
+					args[i] = c.T("error.invalid")
+				}
+			}
+			if n, ok := a.(int64); ok && strings.HasSuffix(pe.Key, "_too_large") {
+				args[i] = c.Size(n)
+			}
+		}
+		return c.T("detail."+pe.Key, args...)
+	}
+	if m := invalidInput.FindStringSubmatch(pe.Message); m != nil {
+		if what, ok := inputs[m[1]]; ok {
+			return c.T("error.input."+invalidKinds[m[2]], c.T("input."+what))
+		}
+	}
+	return ""
 }
 
 // invalidInput reads the workflow's refusals of one form field (checkText, checkDate),
