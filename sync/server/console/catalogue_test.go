@@ -154,11 +154,14 @@ func TestCatalogueKeysAreUsed(t *testing.T) {
 func TestEventText(t *testing.T) {
 	fr := i18n.For("fr")
 	for action, want := range map[string]string{
-		"accept CA and request evidence":       "MC acceptée, PM demandées",
-		"push ca.submit: applied":              "Depuis l'application : MC soumise (pris en compte)",
-		"push some.kind: rejected":             "Depuis l'application : some.kind (refusé)",
-		"finalise certification of audit AO-1": "Certification de l'audit AO-1 finalisée",
-		"something new":                        "something new",
+		"accept CA and request evidence":        "MC acceptée, PM demandées",
+		"push ca.submit: applied":               "Depuis l'application : MC soumise (pris en compte)",
+		"push some.kind: rejected":              "Depuis l'application : some.kind (refusé)",
+		"push ca.submit: rejected (nc_closed)":  "Depuis l'application : MC soumise (refusé — NC clôturée)",
+		"push message: rejected (new_code)":     "Depuis l'application : message (refusé)",
+		"push ca.submit: conflict (nc_changed)": "Depuis l'application : MC soumise (en conflit — NC modifiée entre-temps)",
+		"finalise certification of audit AO-1":  "Certification de l'audit AO-1 finalisée",
+		"something new":                         "something new",
 	} {
 		if got := eventText(fr, action); got != want {
 			t.Errorf("%q: %q, want %q", action, got, want)

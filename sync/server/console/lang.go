@@ -75,14 +75,18 @@ var labelFamilies = map[string][]string{
 	"requests.what.contact":      {api.ActionUpdate, api.ActionAdd, api.ActionRemove},
 	"requests.what.organisation": {api.ActionUpdate},
 	"kind":                       {api.KindCADraft, api.KindCASubmit, api.KindMessage, api.KindMessageGeneral, api.KindNCAssign, api.KindChangeRequest, api.KindEvidenceAdd, api.KindEvidenceRemove, api.KindEvidenceSubject, api.KindEvidenceSubmit, api.KindEvidenceLink, api.KindChainAdd, api.KindChainRemove},
-	"push":                       {api.PushApplied, api.PushDuplicate, api.PushRejected},
-	"event":                      eventKeys(),
-	"flash":                      sortedKeys(flashes),
-	"error":                      errorCodes,
-	"msg":                        messageKeyValues(),
-	"password.error":             passwordRefusals,
-	"input":                      sortedValues(inputs),
-	"error.input":                sortedValues(invalidKinds),
+	"push":                       {api.PushApplied, api.PushDuplicate, api.PushRejected, api.PushConflict},
+	"push_code": {api.CodeBadEntry, api.CodeBlobMissing, api.CodeContactNotEditable, api.CodeContactNotFound,
+		api.CodeDraftChanged, api.CodeEmptyText, api.CodeEvidenceNotFound, api.CodeEvidenceSubmitted, api.CodeFileUnknown,
+		api.CodeForbiddenRole, api.CodeNCChanged, api.CodeNCClosed, api.CodeNCNotFound, api.CodeNoChange, api.CodeNoEvidence,
+		api.CodeNotAwaitingCA, api.CodeNotAwaitingEvidence, api.CodePartnerUnknown, api.CodeTextTooLong},
+	"event":          eventKeys(),
+	"flash":          sortedKeys(flashes),
+	"error":          errorCodes,
+	"msg":            messageKeyValues(),
+	"password.error": passwordRefusals,
+	"input":          sortedValues(inputs),
+	"error.input":    sortedValues(invalidKinds),
 }
 
 func sortedValues(m map[string]string) []string {
@@ -139,7 +143,14 @@ func eventText(c *i18n.Catalogue, action string) string {
 	}
 	if rest, ok := strings.CutPrefix(action, "push "); ok {
 		if kind, status, ok := strings.Cut(rest, ": "); ok {
-			return c.T("event.push", c.Label("kind", kind), c.Label("push", status))
+			// "rejected (nc_closed)": the status, and why in the analyst's words when
+			// the catalogue knows the code (a newer server's code is left out).
+			status, code, _ := strings.Cut(status, " (")
+			said := c.Label("push", status)
+			if code = strings.TrimSuffix(code, ")"); code != "" && c.Has("push_code."+code) {
+				said += " — " + c.T("push_code."+code)
+			}
+			return c.T("event.push", c.Label("kind", kind), said)
 		}
 	}
 	if audit, ok := strings.CutPrefix(action, "finalise certification of audit "); ok {
