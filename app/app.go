@@ -24,6 +24,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/team"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine/heartbeat"
 )
 
 // Config is what New needs. Zero values take defaults.
@@ -39,6 +40,9 @@ type Config struct {
 	SyncInterval time.Duration
 	// MaxBackoff caps the wait between retries while offline (default 30 s).
 	MaxBackoff time.Duration
+	// Heartbeat tunes the checks of the link while the sync is idle (zero: the
+	// defaults of package heartbeat; tests shorten them).
+	Heartbeat heartbeat.Options
 	// Defaults pre-fill the login form.
 	Defaults LoginDefaults
 	// InboxDir is the evidence inbox folder (default: Inbox in the data directory).
@@ -106,7 +110,7 @@ func New(cfg Config) *App {
 	ctx, cancel := context.WithCancel(parent)
 	b := &base{log: cfg.Logger, now: cfg.Now, platform: cfg.Platform, ctx: ctx}
 	a := &App{cfg: cfg, base: b, cancel: cancel}
-	a.Sync = &Sync{base: b, interval: cfg.SyncInterval, maxBackoff: cfg.MaxBackoff, manual: cfg.Manual}
+	a.Sync = &Sync{base: b, interval: cfg.SyncInterval, maxBackoff: cfg.MaxBackoff, manual: cfg.Manual, heartbeat: cfg.Heartbeat}
 	a.Session = &Session{base: b, sync: a.Sync, defaults: cfg.Defaults, keyring: cfg.Keyring}
 	a.Evidence = attach.New(attach.Config{Context: ctx, Store: func() *store.Store { return b.store }, Files: b.contentStore,
 		Now: cfg.Now, Log: cfg.Logger, Platform: cfg.Platform, Crash: func() *crash.Keeper { return b.crash },

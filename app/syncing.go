@@ -14,6 +14,8 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine/heartbeat"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine/netchange"
 )
 
 // Sync shows and drives synchronisation. It runs the sync engine of the logged-in
@@ -26,6 +28,7 @@ type Sync struct {
 	interval   time.Duration
 	maxBackoff time.Duration
 	manual     bool                      // no background sync (see Config.Manual)
+	heartbeat  heartbeat.Options         // see Config.Heartbeat
 	afterSync  func(ctx context.Context) // after a sync changed something (chains' alerts)
 
 	mu     sync.Mutex
@@ -128,8 +131,12 @@ func (s *Sync) start(c *client.Client) {
 	s.conn, s.engine, s.cancel, s.done = c, e, cancel, done
 	s.mu.Unlock()
 	s.inbox.StartInbox(ctx)
+	// The heartbeat and the network's notices live as long as the engine's loop.
+	beatCtx, stopBeat := context.WithCancel(ctx)
+	beating := s.watchLink(beatCtx, e)
 	go func() {
 		defer close(done)
+		defer func() { stopBeat(); <-beating }()
 		defer s.crash.Guard()
 		s.sendCrashes(ctx, c) // reports of a crash before this start, when allowed
 		err := e.Serve(ctx)
@@ -150,6 +157,36 @@ func (s *Sync) start(c *client.Client) {
 		s.log.Info("the server ended the session: waiting for the user to log in again", "reason", reason)
 		s.platform.Emit(EventSessionExpired, map[string]string{"reason": reason})
 	}()
+}
+
+// watchLink runs the heartbeat of e and, where the system tells of network changes,
+// probes at each one. The channel is closed when both have stopped with ctx.
+func (s *Sync) watchLink(ctx context.Context, e *engine.Engine) <-chan struct{} {
+	opt := s.heartbeat
+	opt.Logger = s.log // its own clock: the session's may be a test's fixed one
+	h := heartbeat.New(e, opt)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer s.crash.Guard()
+		_ = h.Serve(ctx)
+	}()
+	if l, err := netchange.Open(); err != nil {
+		s.log.Info("no network change notices: the link is checked on a timer", "error", err)
+	} else {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer s.crash.Guard()
+			if err := l.Serve(ctx, h.Nudge); err != nil && ctx.Err() == nil {
+				s.log.Warn("network change notices stopped", "error", err)
+			}
+		}()
+	}
+	out := make(chan struct{})
+	go func() { wg.Wait(); close(out) }()
+	return out
 }
 
 // stop stops the background engine, if one runs, and waits for it.

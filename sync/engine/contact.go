@@ -113,18 +113,32 @@ func (w watchedUploads) UploadChunk(ctx context.Context, url string, src io.Read
 	return got, err
 }
 
-// probe asks the server whether it answers again; true when it does.
-func (e *Engine) probe(ctx context.Context) bool {
+// Probe asks the server, once and briefly, whether it answers, and records what it
+// found in the status: true when it answered. No answer within ProbeTimeout counts as
+// the link lost. Probes are made by one caller at a time (sync/engine/heartbeat).
+func (e *Engine) Probe(ctx context.Context) bool {
 	if e.prober == nil {
 		return false
 	}
-	err := e.prober.Health(ctx)
+	pctx, cancel := context.WithTimeout(ctx, e.opt.ProbeTimeout)
+	defer cancel()
+	err := e.prober.Health(pctx)
+	if err != nil && ctx.Err() == nil && pctx.Err() != nil {
+		// The client says nothing of a request its caller gave up on; here silence is
+		// the answer.
+		e.update(func(s *Status) { s.Online = false })
+		return false
+	}
 	e.contact(err)
 	return err == nil
 }
 
-// workWaits says whether something of the user's waits for the server: outbox entries
-// or files to upload. Only then is the link probed often while offline.
-func (e *Engine) workWaits() bool {
+// WorkWaits says whether something of the user's waits for the server: outbox entries
+// or files to upload (not files the user paused).
+func (e *Engine) WorkWaits() bool {
 	return e.Status().Pending > 0 || e.uploadsWaiting.Load()
 }
+
+// LinkLost says whether an error code (Status.LastError) means the server could not be
+// reached, rather than that it answered with a refusal.
+func LinkLost(code string) bool { return linkLost(code) }

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -99,68 +98,6 @@ func TestOfflineIsShownFromTheFirstFailedRequest(t *testing.T) {
 	}
 	if s := e.Status(); !s.Online || !s.LastContact.Equal(clock) || s.Pending != 0 {
 		t.Errorf("back online: got online %v, last contact %v, pending %d", s.Online, s.LastContact, s.Pending)
-	}
-}
-
-// While offline with work waiting, the engine asks the server's health every
-// ProbeInterval and sends the work as soon as it answers, long before the backoff ends;
-// with nothing waiting it does not probe.
-func TestServeProbesWhileWorkWaitsAndSendsItWhenTheLinkIsBack(t *testing.T) {
-	srv := servertest.Start(t)
-	proxy := servertest.NewProxy(t, srv.URL)
-	c := &counted{Client: login(t, proxy.URL)}
-	st := newReplica(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-
-	// The backoff is a minute: only a probe can bring the work over within the test.
-	opt := engine.Options{MinBackoff: time.Minute, MaxBackoff: time.Minute, Interval: time.Hour, ProbeInterval: 20 * time.Millisecond}
-	linkDown(proxy)
-	e := engine.New(st, c, opt)
-	done := make(chan error, 1)
-	go func() { done <- e.Serve(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for e.Status().LastError != api.CodeUnreachable {
-		if time.Now().After(deadline) {
-			t.Fatal("the first sync never failed")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond)
-	if n := c.health.Load(); n != 0 {
-		t.Errorf("probed %d times with nothing waiting", n)
-	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("Serve: %v", err)
-	}
-
-	// Now with a message waiting.
-	st.writeMessage("NC-167140-2019", "Register signed")
-	ctx, cancel = context.WithCancel(context.Background())
-	defer cancel()
-	e = engine.New(st, c, opt)
-	go func() { done <- e.Serve(ctx) }()
-	for c.health.Load() < 3 {
-		if time.Now().After(deadline.Add(10 * time.Second)) {
-			t.Fatal("no probe while offline with a message waiting")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if e.Status().Online {
-		t.Error("online while every probe fails")
-	}
-	linkUp(proxy)
-	back := time.Now()
-	for e.Status().Pending != 0 || !e.Status().Online {
-		if time.Since(back) > 5*time.Second {
-			t.Fatalf("the message waited after the link came back: status %+v", e.Status())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Logf("sent %v after the link came back (backoff was %v)", time.Since(back).Round(time.Millisecond), opt.MinBackoff)
-	if got := st.rejected(); len(got) != 0 {
-		t.Errorf("rejected: %v", got)
 	}
 }
 

@@ -49,9 +49,9 @@ type Options struct {
 	OnProgress func(Progress)
 	// Trail, when set, is the replica's trail: its pending entries go with each push.
 	Trail TrailLog
-	// ProbeInterval is how often the server's health is asked for while offline with
-	// work waiting (default 10 s), so that the work goes as soon as the link is back.
-	ProbeInterval time.Duration
+	// ProbeTimeout is how long a probe (Probe) waits for the server's answer before it
+	// takes the link for lost (default 5 s): a link that drops packets answers nothing.
+	ProbeTimeout time.Duration
 }
 
 // Engine runs syncs. Create it with New and run Serve in a goroutine.
@@ -94,8 +94,8 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.ProbeInterval == 0 {
-		opt.ProbeInterval = 10 * time.Second
+	if opt.ProbeTimeout == 0 {
+		opt.ProbeTimeout = 5 * time.Second
 	}
 	e := &Engine{replica: replica, opt: opt, trigger: make(chan struct{}, 1)}
 	e.remote = watch(e, remote)
@@ -149,37 +149,24 @@ func (e *Engine) Serve(ctx context.Context) error {
 			wait = max(backoff(e.opt.MinBackoff, e.opt.MaxBackoff, failures), client.RetryAfter(err))
 			e.update(func(s *Status) { s.NextTry = e.opt.Now().Add(wait) })
 		}
-		if err := e.wait(ctx, wait, err != nil && !e.Status().Online && e.workWaits()); err != nil {
+		if err := e.wait(ctx, wait); err != nil {
 			return err
 		}
 	}
 }
 
-// wait waits d, or less when a sync is asked for. While offline with work waiting
-// (probe), it asks for the server's health every ProbeInterval and ends the wait as
-// soon as the server answers, so that the work goes at once.
-func (e *Engine) wait(ctx context.Context, d time.Duration, probe bool) error {
+// wait waits d, or less when a sync is asked for (SyncNow: the user, or the heartbeat
+// that found the server back with work waiting).
+func (e *Engine) wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
-	var tick <-chan time.Time
-	if probe && e.prober != nil && e.opt.ProbeInterval < d {
-		p := time.NewTicker(e.opt.ProbeInterval)
-		defer p.Stop()
-		tick = p.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-e.trigger:
-			return nil
-		case <-t.C:
-			return nil
-		case <-tick:
-			if e.probe(ctx) {
-				return nil
-			}
-		}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-e.trigger:
+		return nil
+	case <-t.C:
+		return nil
 	}
 }
 

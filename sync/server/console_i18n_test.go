@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"html"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -228,5 +230,65 @@ func TestConsoleLanguageChoice(t *testing.T) {
 	wrong := anon.post("/console/login", url.Values{"csrf": {csrfOf(t, login)}, "username": {"analyst"}, "password": {"guess"}})
 	if wrong.status != http.StatusUnauthorized || !strings.Contains(visible(wrong.body), "Usuario o contraseña incorrectos.") {
 		t.Errorf("a wrong password in Spanish: %d %s", wrong.status, errorOf(wrong))
+	}
+}
+
+// A closing report the workflow refuses is explained in the analyst's language: what
+// is wrong and where, with none of the server's English detail (issue 13).
+func TestConsoleImportRefusalsInFrenchHaveNoEnglish(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	wantStatus(t, b.login("auditor"), http.StatusSeeOther)
+	auditPath := "/console/orgs/27816/audits/AO-41207"
+	csrf := csrfOf(t, b.getIn(auditPath, "Accept-Language", "fr"))
+	const header = "criterion_number,criterion_text,criterion_type,finding,score\n"
+	for _, c := range []struct {
+		name, format, report, want string
+	}{
+		{"wrong header", "auto", "numero,texte,type,constat,note\n2.1.0.01,Comité,core,Pas élu,\n",
+			"L'en-tête CSV du rapport de clôture n'est pas celui attendu. Sa première ligne doit être : " + strings.TrimSpace(header)},
+		{"score in words", "auto", header + "2.1.0.01,Comité,core,Pas élu,trois\n",
+			"Ligne 2 du rapport de clôture : la note « trois » n'est pas un nombre."},
+		{"missing columns", "auto", header + "2.1.0.01,Comité,core,Pas élu,\n4.3.0.02,Eau\n",
+			"La ligne 3 du rapport de clôture n'a pas 5 colonnes."},
+		{"stray quote", "auto", header + "2.1.0.01,Com\"ité,core,Pas élu,\n",
+			"La ligne 2 du rapport de clôture contient un guillemet mal placé."},
+		{"unknown criterion type", "auto", header + "2.1.0.01,Comité,core,Pas élu,\n4.3.0.02,Eau,bogus,Pas mesuré,\n",
+			"Ligne 2 du rapport (sans compter l'en-tête) : Le type de critère « bogus » n'est pas valide : choisissez parmi core, major, development, voluntary, reactive."},
+		{"no finding", "auto", header + "2.1.0.01,Comité,core, ,\n",
+			"Ligne 1 du rapport (sans compter l'en-tête) : Le constat est obligatoire."},
+		{"score out of range", "auto", header + "2.1.0.01,Comité,core,Pas élu,9\n",
+			"La note doit être comprise entre 1 et 5"},
+		{"no NC", "auto", header, "Le rapport de clôture ne contient aucune NC."},
+		{"not a JSON array", "json", `{"criterion_number": "2.1.0.01"}`,
+			"Le rapport de clôture n'est pas un tableau JSON d'objets aux champs criterion_number, criterion_text, criterion_type, finding, score."},
+		{"data after the array", "json", `[{"criterion_number": "2.1.0.01", "criterion_type": "core", "finding": "x"}] []`,
+			"Le rapport de clôture contient des données après son tableau JSON."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			mw.WriteField("csrf", csrf)
+			mw.WriteField("format", c.format)
+			fw, _ := mw.CreateFormFile("report", "closing."+map[string]string{"auto": "csv", "json": "json"}[c.format])
+			fw.Write([]byte(c.report))
+			mw.Close()
+			req, _ := http.NewRequest("POST", e.http.URL+auditPath+"/import", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Accept-Language", "fr")
+			p := b.send(req)
+			wantStatus(t, p, http.StatusBadRequest)
+			got := errorOf(p)
+			if !strings.Contains(got, c.want) {
+				t.Errorf("refusal: %q, want %q", got, c.want)
+			}
+			text := visible(p.body)
+			for _, english := range []string{"closing report", "detail in English", "détail en anglais", "is not", "must be",
+				"is required", "row ", "line ", "not a number", "JSON array", "not valid"} {
+				if strings.Contains(text, english) {
+					t.Errorf("the French page shows English %q: %q", english, got)
+				}
+			}
+		})
 	}
 }

@@ -66,6 +66,26 @@ describe('StatusBar', () => {
     expect(w.find('.status-bar .error').exists()).toBe(false)
   })
 
+  it.each([
+    ['fr', 'Hors ligne — dernier contact à 14:02', 'Tout est conservé sur cet ordinateur'],
+    ['en', 'Offline — last contact at 14:02', 'Everything is kept on this computer'],
+  ] as const)('shows offline found while idle, with no failed sync, as offline — not connecting (%s)', async (lang, conn, kept) => {
+    const now = new Date()
+    const at = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 14, 2).toISOString()
+    const w = await bar({ online: false, last_error: '', last_contact: at, pending: 2 }, lang)
+    expect(w.get('[data-testid=status-online]').text()).toBe(conn)
+    expect(w.get('[data-testid=status-online]').attributes('title')).toContain(kept)
+    expect(w.get('[data-testid=status-pending]').attributes('title')).toContain(kept)
+    expect(w.find('[data-testid=status-error]').exists()).toBe(false)
+  })
+
+  it('shows no error for a dropped link once the server answers again', async () => {
+    const w = await bar({ online: true, last_error: 'unreachable', pending: 1 })
+    expect(w.get('[data-testid=status-online]').text()).toBe('Online')
+    expect(w.find('[data-testid=status-error]').exists()).toBe(false)
+    expect(w.get('[data-testid=status-pending]').attributes('title') ?? '').toBe('')
+  })
+
   it('gives the day of a last contact that was not today', async () => {
     const at = new Date(2026, 10, 27, 9, 41).toISOString()
     const w = await bar({ online: false, last_error: 'timeout', last_contact: at }, 'fr')

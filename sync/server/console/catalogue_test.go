@@ -23,7 +23,29 @@ var (
 	goMessage   = regexp.MustCompile(`consoleMessage\([^)]*"([a-z_]+)"\)`)
 	goCase      = regexp.MustCompile(`case "([a-z\-]+)":`)
 	goDone      = regexp.MustCompile(`done=([a-z\-]+)`)
+	goSaying    = regexp.MustCompile(`\.\s*Saying\("([a-z_]+)"`)
+	// A Saying whose key is chosen before: key, args = "KEY", ….
+	goSayingKey = regexp.MustCompile(`key, args :?= "([a-z_]+)"`)
+	goSayingAny = regexp.MustCompile(`\.\s*Saying\(`)
 )
+
+// detailSources are the Go files of the packages whose refusals the console shows.
+func detailSources(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, dir := range []string{"../workflow", "../requests", "../directory"} {
+		names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(names) == 0 {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, n := range names {
+			if !strings.HasSuffix(n, "_test.go") {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
 
 // TestCatalogueKeysAreUsed checks the catalogue against the console's code: every key
 // the pages name exists, and every key of the catalogue is named by a page or is the
@@ -85,6 +107,17 @@ func TestCatalogueKeysAreUsed(t *testing.T) {
 			}
 		}
 	}
+	// The details of the server's refusals (problem.Error.Saying) are said by
+	// refusal: each key its packages give must be in the catalogue.
+	for _, name := range detailSources(t) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range append(goSaying.FindAllStringSubmatch(string(b), -1), goSayingKey.FindAllStringSubmatch(string(b), -1)...) {
+			used["detail."+m[1]] = name
+		}
+	}
 	for key, where := range used {
 		if !en.Has(key) {
 			t.Errorf("%s names %s: not in the catalogue", where, key)
@@ -121,11 +154,14 @@ func TestCatalogueKeysAreUsed(t *testing.T) {
 func TestEventText(t *testing.T) {
 	fr := i18n.For("fr")
 	for action, want := range map[string]string{
-		"accept CA and request evidence":       "MC acceptée, PM demandées",
-		"push ca.submit: applied":              "Depuis l'application : MC soumise (pris en compte)",
-		"push some.kind: rejected":             "Depuis l'application : some.kind (refusé)",
-		"finalise certification of audit AO-1": "Certification de l'audit AO-1 finalisée",
-		"something new":                        "something new",
+		"accept CA and request evidence":        "MC acceptée, PM demandées",
+		"push ca.submit: applied":               "Depuis l'application : MC soumise (pris en compte)",
+		"push some.kind: rejected":              "Depuis l'application : some.kind (refusé)",
+		"push ca.submit: rejected (nc_closed)":  "Depuis l'application : MC soumise (refusé — NC clôturée)",
+		"push message: rejected (new_code)":     "Depuis l'application : message (refusé)",
+		"push ca.submit: conflict (nc_changed)": "Depuis l'application : MC soumise (en conflit — NC modifiée entre-temps)",
+		"finalise certification of audit AO-1":  "Certification de l'audit AO-1 finalisée",
+		"something new":                         "something new",
 	} {
 		if got := eventText(fr, action); got != want {
 			t.Errorf("%q: %q, want %q", action, got, want)
@@ -148,11 +184,48 @@ func TestRefusal(t *testing.T) {
 		{problem.Errorf(workflow.ErrCommentRequired, "a comment is required"), fr.T("error.comment_required")},
 		{problem.Errorf(workflow.ErrInvalid, "due date %q is not a date (YYYY-MM-DD)", "2019-13-45"), "Le champ « échéance » ne contient pas une date valide."},
 		{problem.Errorf(workflow.ErrInvalid, "message is longer than 65536 bytes"), "Le champ « message » est trop long : raccourcissez-le."},
-		{problem.Errorf(workflow.ErrInvalid, "closing report: no CSV header"), "Saisie refusée (détail en anglais) : closing report: no CSV header"},
+		{problem.Errorf(workflow.ErrInvalid, "closing report: no CSV header").Saying("closing_no_header", "a,b"),
+			"Le rapport de clôture n'a pas d'en-tête CSV. Sa première ligne doit être : a,b"},
+		{problem.Errorf(workflow.ErrInvalid, "row 2: text is longer than 65536 bytes").
+			Saying("closing_row", 2, problem.Errorf(workflow.ErrInvalid, "text is longer than 65536 bytes")),
+			"Ligne 2 du rapport (sans compter l'en-tête) : Le champ « texte » est trop long : raccourcissez-le."},
+		{problem.Errorf(workflow.ErrInvalid, "the closing report is larger than 4194304 bytes").
+			Saying("closing_too_large", workflow.MaxClosingReportBytes), "Le rapport de clôture dépasse 4,0 Mo : répartissez-le en plusieurs fichiers."},
+		{problem.Errorf(workflow.ErrInvalid, "something new"), "Saisie refusée : vérifiez le formulaire et réessayez."},
 		{problem.New("something_else", "x"), fr.T("error.other")},
 	} {
 		if got := refusal(fr, c.err); got != c.want {
 			t.Errorf("%s %q: %q, want %q", c.err.Code, c.err.Message, got, c.want)
+		}
+	}
+}
+
+// invalidRefusal finds a refusal of invalid input, with its message format.
+var invalidRefusal = regexp.MustCompile(`problem\.Errorf\((?:workflow\.)?ErrInvalid, ("[^"]*")`)
+
+// Every refusal of invalid input that the console may show gives the key of its words
+// in other languages (Saying), or is a field's refusal that refusal reads ("%s is …"):
+// a new refusal written in English only fails here, not in front of an analyst.
+func TestInvalidInputRefusalsCanBeTranslated(t *testing.T) {
+	for _, name := range detailSources(t) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		for _, loc := range invalidRefusal.FindAllStringSubmatchIndex(src, -1) {
+			format := src[loc[2]:loc[3]]
+			// The statement: up to the end of its line, and the next when it goes on.
+			end := loc[1] + strings.Index(src[loc[1]:], "\n")
+			stmt := src[loc[0]:end]
+			if strings.HasSuffix(strings.TrimSpace(stmt), ".") {
+				stmt += src[end : end+1+strings.Index(src[end+1:], "\n")]
+			}
+			if goSayingAny.MatchString(stmt) || strings.HasPrefix(format, `"%s `) {
+				continue
+			}
+			line := strings.Count(src[:loc[0]], "\n") + 1
+			t.Errorf("%s:%d: refusal %s has no Saying: the console would show it in English", name, line, format)
 		}
 	}
 }

@@ -75,14 +75,18 @@ var labelFamilies = map[string][]string{
 	"requests.what.contact":      {api.ActionUpdate, api.ActionAdd, api.ActionRemove},
 	"requests.what.organisation": {api.ActionUpdate},
 	"kind":                       {api.KindCADraft, api.KindCASubmit, api.KindMessage, api.KindMessageGeneral, api.KindNCAssign, api.KindChangeRequest, api.KindEvidenceAdd, api.KindEvidenceRemove, api.KindEvidenceSubject, api.KindEvidenceSubmit, api.KindEvidenceLink, api.KindChainAdd, api.KindChainRemove},
-	"push":                       {api.PushApplied, api.PushDuplicate, api.PushRejected},
-	"event":                      eventKeys(),
-	"flash":                      sortedKeys(flashes),
-	"error":                      errorCodes,
-	"msg":                        messageKeyValues(),
-	"password.error":             passwordRefusals,
-	"input":                      sortedValues(inputs),
-	"error.input":                sortedValues(invalidKinds),
+	"push":                       {api.PushApplied, api.PushDuplicate, api.PushRejected, api.PushConflict},
+	"push_code": {api.CodeBadEntry, api.CodeBlobMissing, api.CodeContactNotEditable, api.CodeContactNotFound,
+		api.CodeDraftChanged, api.CodeEmptyText, api.CodeEvidenceNotFound, api.CodeEvidenceSubmitted, api.CodeFileUnknown,
+		api.CodeForbiddenRole, api.CodeNCChanged, api.CodeNCClosed, api.CodeNCNotFound, api.CodeNoChange, api.CodeNoEvidence,
+		api.CodeNotAwaitingCA, api.CodeNotAwaitingEvidence, api.CodePartnerUnknown, api.CodeTextTooLong},
+	"event":          eventKeys(),
+	"flash":          sortedKeys(flashes),
+	"error":          errorCodes,
+	"msg":            messageKeyValues(),
+	"password.error": passwordRefusals,
+	"input":          sortedValues(inputs),
+	"error.input":    sortedValues(invalidKinds),
 }
 
 func sortedValues(m map[string]string) []string {
@@ -139,7 +143,14 @@ func eventText(c *i18n.Catalogue, action string) string {
 	}
 	if rest, ok := strings.CutPrefix(action, "push "); ok {
 		if kind, status, ok := strings.Cut(rest, ": "); ok {
-			return c.T("event.push", c.Label("kind", kind), c.Label("push", status))
+			// "rejected (nc_closed)": the status, and why in the analyst's words when
+			// the catalogue knows the code (a newer server's code is left out).
+			status, code, _ := strings.Cut(status, " (")
+			said := c.Label("push", status)
+			if code = strings.TrimSuffix(code, ")"); code != "" && c.Has("push_code."+code) {
+				said += " — " + c.T("push_code."+code)
+			}
+			return c.T("event.push", c.Label("kind", kind), said)
 		}
 	}
 	if audit, ok := strings.CutPrefix(action, "finalise certification of audit "); ok {
@@ -153,8 +164,8 @@ func eventText(c *i18n.Catalogue, action string) string {
 var errorCodes = []string{api.CodeWrongStage, api.CodeCommentRequired, api.CodeInvalid, api.CodeRole,
 	"exists", "open_ncs", "gone", "operator_status", api.CodePartnerUnknown, "other"}
 
-// refusal is a workflow refusal in words. An invalid input keeps the server's detail
-// (which row, which field), written in English, after the sentence.
+// refusal is a workflow refusal in words. An invalid input says what is wrong (which
+// row, which field) when the catalogue knows the server's detail (detail.KEY).
 func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	switch {
 	case errors.Is(pe, workflow.ErrOpenNCs):
@@ -166,16 +177,40 @@ func refusal(c *i18n.Catalogue, pe *problem.Error) string {
 	case errors.Is(pe, workflow.ErrExists):
 		return c.T("error.exists")
 	case pe.Code == api.CodeInvalid:
-		if m := invalidInput.FindStringSubmatch(pe.Message); m != nil {
-			if what, ok := inputs[m[1]]; ok {
-				return c.T("error.input."+invalidKinds[m[2]], c.T("input."+what))
-			}
+		if d := detail(c, pe); d != "" {
+			return d
 		}
-		return c.T("error.invalid", pe.Message)
+		return c.T("error.invalid")
 	case slices.Contains(errorCodes, pe.Code):
 		return c.T("error." + pe.Code)
 	}
 	return c.T("error.other")
+}
+
+// detail says an invalid input's refusal in c's language, "" when the catalogue has no
+// words for it: the English message is never shown.
+func detail(c *i18n.Catalogue, pe *problem.Error) string {
+	if pe.Key != "" && c.Has("detail."+pe.Key) {
+		args := make([]any, len(pe.Args))
+		for i, a := range pe.Args {
+			args[i] = a
+			if inner, ok := a.(*problem.Error); ok {
+				if args[i] = detail(c, inner); args[i] == "" {
+					args[i] = c.T("error.invalid")
+				}
+			}
+			if n, ok := a.(int64); ok && strings.HasSuffix(pe.Key, "_too_large") {
+				args[i] = c.Size(n)
+			}
+		}
+		return c.T("detail."+pe.Key, args...)
+	}
+	if m := invalidInput.FindStringSubmatch(pe.Message); m != nil {
+		if what, ok := inputs[m[1]]; ok {
+			return c.T("error.input."+invalidKinds[m[2]], c.T("input."+what))
+		}
+	}
+	return ""
 }
 
 // invalidInput reads the workflow's refusals of one form field (checkText, checkDate),

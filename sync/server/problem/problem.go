@@ -12,8 +12,20 @@ type Error struct {
 	Code    string
 	Status  int
 	Message string
+	// Key and Args let a reader in another language be told the same: the console's
+	// catalogue has "detail."+Key, filled with Args (an *Error among them is said the
+	// same way). Key is "" when only the English Message exists.
+	Key  string
+	Args []any
 	// kind names a finer sentinel (Narrow) the error was made from, "" otherwise.
 	kind string
+}
+
+// Saying gives e the key and arguments of its message in other languages (see Key),
+// and returns e.
+func (e *Error) Saying(key string, args ...any) *Error {
+	e.Key, e.Args = key, args
+	return e
 }
 
 func (e *Error) Error() string { return e.Message }

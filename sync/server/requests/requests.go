@@ -126,7 +126,7 @@ func (rq *Requests) decide(ctx context.Context, analyst, orgID, id, comment, sta
 	comment = strings.TrimSpace(comment)
 	switch {
 	case !utf8.ValidString(comment) || len(comment) > api.MaxTextBytes:
-		return api.ChangeRequest{}, problem.Errorf(workflow.ErrInvalid, "the comment is not valid UTF-8 or too long")
+		return api.ChangeRequest{}, problem.Errorf(workflow.ErrInvalid, "the comment is not valid UTF-8 or too long").Saying("comment_invalid")
 	case status == api.RequestRefused && comment == "":
 		return api.ChangeRequest{}, problem.Errorf(workflow.ErrCommentRequired, "a refusal says why")
 	}

@@ -49,26 +49,28 @@ func (wf *Workflow) ImportClosingReport(ctx context.Context, auditor, orgID, aud
 	case "json":
 		rows, err = readClosingJSON(lr)
 	default:
-		return 0, problem.Errorf(ErrInvalid, "closing report format %q: use csv or json", format)
+		return 0, problem.Errorf(ErrInvalid, "closing report format %q: use csv or json", format).Saying("closing_format", format)
 	}
 	if lr.N <= 0 {
-		return 0, problem.Errorf(ErrInvalid, "the closing report is larger than %d bytes", MaxClosingReportBytes)
+		return 0, problem.Errorf(ErrInvalid, "the closing report is larger than %d bytes", MaxClosingReportBytes).
+			Saying("closing_too_large", MaxClosingReportBytes)
 	}
 	if err != nil {
 		return 0, err
 	}
 	if len(rows) == 0 {
-		return 0, problem.Errorf(ErrInvalid, "the closing report has no NC")
+		return 0, problem.Errorf(ErrInvalid, "the closing report has no NC").Saying("closing_empty")
 	}
 	if len(rows) > MaxClosingReportRows {
-		return 0, problem.Errorf(ErrInvalid, "the closing report has %d rows; at most %d", len(rows), MaxClosingReportRows)
+		return 0, problem.Errorf(ErrInvalid, "the closing report has %d rows; at most %d", len(rows), MaxClosingReportRows).
+			Saying("closing_rows", len(rows), MaxClosingReportRows)
 	}
 	ncs := make([]api.NC, len(rows))
 	for i, row := range rows {
 		ncs[i] = api.NC{AuditID: auditID, CriterionNumber: strings.TrimSpace(row.CriterionNumber), CriterionText: row.CriterionText,
 			CriterionType: strings.ToLower(strings.TrimSpace(row.CriterionType)), Finding: row.Finding, Score: row.Score}
 		if err := checkNewNC(ncs[i]); err != nil {
-			return 0, problem.Errorf(ErrInvalid, "row %d: %v", i+1, err)
+			return 0, problem.Errorf(ErrInvalid, "row %d: %v", i+1, err).Saying("closing_row", i+1, err)
 		}
 	}
 	err = wf.store.Update(ctx, orgID, func(tx store.Tx) error {
@@ -90,11 +92,13 @@ func readClosingCSV(r io.Reader) ([]closingRow, error) {
 	cr.FieldsPerRecord = len(ClosingReportColumns)
 	header, err := cr.Read()
 	if err != nil {
-		return nil, problem.Errorf(ErrInvalid, "closing report: no CSV header (%s)", strings.Join(ClosingReportColumns, ","))
+		return nil, problem.Errorf(ErrInvalid, "closing report: no CSV header (%s)", strings.Join(ClosingReportColumns, ",")).
+			Saying("closing_no_header", strings.Join(ClosingReportColumns, ","))
 	}
 	for i, want := range ClosingReportColumns {
 		if strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff")) != want {
-			return nil, problem.Errorf(ErrInvalid, "closing report: the CSV header must be %s", strings.Join(ClosingReportColumns, ","))
+			return nil, problem.Errorf(ErrInvalid, "closing report: the CSV header must be %s", strings.Join(ClosingReportColumns, ",")).
+				Saying("closing_header", strings.Join(ClosingReportColumns, ","))
 		}
 	}
 	var rows []closingRow
@@ -104,12 +108,13 @@ func readClosingCSV(r io.Reader) ([]closingRow, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, problem.Errorf(ErrInvalid, "closing report: %v", err)
+			return nil, csvRefusal(err)
 		}
 		row := closingRow{CriterionNumber: rec[0], CriterionText: rec[1], CriterionType: rec[2], Finding: rec[3]}
 		if v := strings.TrimSpace(rec[4]); v != "" {
 			if row.Score, err = strconv.Atoi(v); err != nil {
-				return nil, problem.Errorf(ErrInvalid, "closing report line %d: score %q is not a number", line, v)
+				return nil, problem.Errorf(ErrInvalid, "closing report line %d: score %q is not a number", line, v).
+					Saying("closing_score", line, v)
 			}
 		}
 		rows = append(rows, row)
@@ -124,10 +129,28 @@ func readClosingJSON(r io.Reader) ([]closingRow, error) {
 	dec.DisallowUnknownFields()
 	var rows []closingRow
 	if err := dec.Decode(&rows); err != nil {
-		return nil, problem.Errorf(ErrInvalid, "closing report: not a JSON array of {%s}: %v", strings.Join(ClosingReportColumns, ", "), err)
+		return nil, problem.Errorf(ErrInvalid, "closing report: not a JSON array of {%s}: %v", strings.Join(ClosingReportColumns, ", "), err).
+			Saying("closing_json", strings.Join(ClosingReportColumns, ", "))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, problem.Errorf(ErrInvalid, "closing report: data after the JSON array")
+		return nil, problem.Errorf(ErrInvalid, "closing report: data after the JSON array").Saying("closing_json_after")
 	}
 	return rows, nil
+}
+
+// csvRefusal says what is wrong with a closing report's CSV, and on which line.
+func csvRefusal(err error) *problem.Error {
+	key, args := "closing_csv", []any(nil)
+	var ce *csv.ParseError
+	if errors.As(err, &ce) {
+		switch {
+		case errors.Is(ce.Err, csv.ErrFieldCount):
+			key, args = "closing_csv_fields", []any{ce.Line, len(ClosingReportColumns)}
+		case errors.Is(ce.Err, csv.ErrQuote) || errors.Is(ce.Err, csv.ErrBareQuote):
+			key, args = "closing_csv_quote", []any{ce.Line}
+		default:
+			key, args = "closing_csv_line", []any{ce.Line}
+		}
+	}
+	return problem.Errorf(ErrInvalid, "closing report: %v", err).Saying(key, args...)
 }

@@ -136,7 +136,7 @@ func (wf *Workflow) AcceptCA(ctx context.Context, analyst, orgID, ncID string, r
 		return err
 	}
 	if evidenceDue != "" && !requestEvidence {
-		return problem.Errorf(ErrInvalid, "an evidence due date needs evidence to be requested")
+		return problem.Errorf(ErrInvalid, "an evidence due date needs evidence to be requested").Saying("evidence_due_alone")
 	}
 	action := "accept CA and close NC"
 	if requestEvidence {
@@ -334,7 +334,7 @@ func (wf *Workflow) EnterNC(ctx context.Context, auditor, orgID string, nc api.N
 func (wf *Workflow) enter(tx store.Tx, u store.UserRecord, nc api.NC, action string) error {
 	if _, err := tx.Entity(api.EntityAudit, nc.AuditID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return problem.Errorf(ErrInvalid, "no audit %s in this organisation", nc.AuditID)
+			return problem.Errorf(ErrInvalid, "no audit %s in this organisation", nc.AuditID).Saying("no_audit", nc.AuditID)
 		}
 		return err
 	}
@@ -368,22 +368,23 @@ var CriterionTypes = []string{"core", "major", "development", "voluntary", "reac
 func checkNewNC(nc api.NC) error {
 	switch {
 	case nc.AuditID == "":
-		return problem.Errorf(ErrInvalid, "the audit is required")
+		return problem.Errorf(ErrInvalid, "the audit is required").Saying("audit_required")
 	case len(nc.ID) > 64 || strings.ContainsAny(nc.ID, " \t\r\n/"):
-		return problem.Errorf(ErrInvalid, "NC number %q is not valid", nc.ID)
+		return problem.Errorf(ErrInvalid, "NC number %q is not valid", nc.ID).Saying("nc_number", nc.ID)
 	case strings.TrimSpace(nc.CriterionNumber) == "" || len(nc.CriterionNumber) > 32:
-		return problem.Errorf(ErrInvalid, "the criterion number is required (at most 32 characters)")
+		return problem.Errorf(ErrInvalid, "the criterion number is required (at most 32 characters)").Saying("criterion_number")
 	case strings.TrimSpace(nc.Finding) == "":
-		return problem.Errorf(ErrInvalid, "the finding is required")
+		return problem.Errorf(ErrInvalid, "the finding is required").Saying("finding_required")
 	case nc.Score < 0 || nc.Score > 5:
-		return problem.Errorf(ErrInvalid, "the score must be between 1 and 5, or 0 when not scored")
+		return problem.Errorf(ErrInvalid, "the score must be between 1 and 5, or 0 when not scored").Saying("score_range")
 	}
 	okType := false
 	for _, t := range CriterionTypes {
 		okType = okType || nc.CriterionType == t
 	}
 	if !okType {
-		return problem.Errorf(ErrInvalid, "criterion type %q is not one of %s", nc.CriterionType, strings.Join(CriterionTypes, ", "))
+		return problem.Errorf(ErrInvalid, "criterion type %q is not one of %s", nc.CriterionType, strings.Join(CriterionTypes, ", ")).
+			Saying("criterion_type", nc.CriterionType, strings.Join(CriterionTypes, ", "))
 	}
 	for _, f := range []string{nc.CriterionNumber, nc.CriterionText, nc.Finding} {
 		if err := checkText(f, "text", false); err != nil {
