@@ -528,6 +528,8 @@ export interface TrailEntry {
 export type Account = Model<team.Account, { role: 'manager' | 'staff' | string }>
 /** An NC's responsible person and internal due date (nc.assign; usernames, not names). */
 export type Assignment = Model<api.Assignment, { due?: ApiDate; assigned_at: Timestamp }>
+/** An account of the organisation as the replica pulled it (entity member). */
+export type Member = Model<api.Member, { org_role: 'manager' | 'staff' | string }>
 /** What one person must finish by an internal due date within a week (overdue included). */
 export interface DueSoon {
   assignee: string

@@ -474,6 +474,24 @@ export namespace api {
 		}
 	}
 	
+	export class Member {
+	    username: string;
+	    name: string;
+	    org_role: string;
+	    disabled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Member(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.org_role = source["org_role"];
+	        this.disabled = source["disabled"];
+	    }
+	}
 	export class Message {
 	    id: string;
 	    nc_id: string;
