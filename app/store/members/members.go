@@ -88,3 +88,32 @@ func (m *Members) Known(ctx context.Context) (bool, error) {
 	}
 	return n == 1, nil
 }
+
+// Me returns the logged-in user's username and display name, as the last login or
+// refresh told them (empty when nobody is logged in): the author of what is written on
+// this computer and not sent yet. Only the saved session's user is read, never its tokens.
+func (m *Members) Me(ctx context.Context) (username, name string, err error) {
+	err = m.db.QueryRowContext(ctx, `SELECT COALESCE(json_extract(value, '$.user.username'), ''),
+		COALESCE(json_extract(value, '$.user.name'), '') FROM meta WHERE key = 'session.json'`).Scan(&username, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", m.noted(fmt.Errorf("who is logged in: %w", err))
+	}
+	return username, name, nil
+}
+
+// Names returns every member's display name by username, to name the authors of a
+// list of changes.
+func (m *Members) Names(ctx context.Context) (map[string]string, error) {
+	ms, err := m.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ms))
+	for _, x := range ms {
+		out[x.Username] = x.Name
+	}
+	return out, nil
+}

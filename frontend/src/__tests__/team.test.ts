@@ -10,7 +10,7 @@ import NcDetailView from '../views/NcDetailView.vue'
 import App from '../App.vue'
 import { useSessionStore } from '../stores/session'
 import { useTeamStore } from '../stores/team'
-import { dashboard, detail, ncRow, syncStatus } from './fixtures'
+import { dashboard, detail, localCA, ncRow, syncStatus } from './fixtures'
 import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
 import type { Account } from '../types'
@@ -253,5 +253,28 @@ describe('who wrote what, on the NC screen', () => {
     expect(wrapper.findAll('[data-testid=evidence-added-by]').map((c) => c.text())).toEqual(['Awa Ndiaye', 'coop'])
     // Under the file's date (the table fits 1024 px), named by its tooltip.
     expect(wrapper.find('[data-testid=evidence-added-by]').attributes('title')).toBe('Ajoutée par')
+  })
+
+  it.each([
+    ['fr', 'Rédigée par Marie Ngo Bassa'],
+    ['es', 'Redactada por Marie Ngo Bassa'],
+  ] as const)('names the person logged in as the author of what is not sent yet (%s)', async (lang, draftBy) => {
+    const ID = 'NC-167140-2019'
+    const d = detail(ncRow({ id: ID, stage: 'ca_requested' }), {
+      editable: true,
+      local: localCA({ nc_id: ID, text: 'Former les récolteurs.', draft: 'local', written_by: 'coop', written_by_name: 'Marie Ngo Bassa' }),
+      pending: [{ seq: 4, text: 'Les photos suivent.', created_at: '2019-05-20T10:00:00Z', rejected: false, code: '', author: 'coop', author_name: 'Marie Ngo Bassa' }],
+    })
+    b.nc.mockResolvedValue(d)
+    b.markSeen.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    b.teamAssignments.mockResolvedValue([])
+    b.teamMembers.mockResolvedValue([])
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}`, lang, pinia: as('manager') })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=ca-local-by]').text()).toBe(draftBy)
+    await wrapper.get('[data-testid=tab-communication]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=nc-message-pending-author]').text()).toContain('Marie Ngo Bassa')
   })
 })
