@@ -516,6 +516,8 @@ export interface TrailEntry {
   at: string
   /** The user name logged in when the change was made. */
   author: string
+  /** That account's display name, from the organisation's accounts as last synced. */
+  author_name?: string
   /** What changed: an outbox kind (ca.draft, message, evidence.add…) or a mark (ca.ready). */
   kind: string
   hash: string
