@@ -117,3 +117,17 @@ func (m *Members) Names(ctx context.Context) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// Put writes an account as the server just answered the manager (created, disabled,
+// enabled), so that it can be picked at once; the next pull brings the same.
+func (m *Members) Put(ctx context.Context, x api.Member) error {
+	data, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	if _, err := m.db.ExecContext(ctx, `INSERT INTO member(id, data) VALUES (?, ?)
+		ON CONFLICT(id) DO UPDATE SET data = excluded.data`, x.Username, string(data)); err != nil {
+		return m.noted(fmt.Errorf("write member: %w", err))
+	}
+	return nil
+}
