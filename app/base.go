@@ -12,6 +12,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 )
 
 // base is what every service reads: the replica, the content store of files, the
@@ -49,6 +50,12 @@ func (b *base) contentStore() (*evidence.Store, error) {
 // cached finds the replica's cached files: to open, save elsewhere, or serve to the window.
 func (b *base) cached() cached.Files {
 	return cached.Files{Store: func() *store.Store { return b.store }, Content: b.contentStore, Platform: b.platform}
+}
+
+// me is the person logged in on this computer (username, display name; empty when
+// nobody is): the author of what is written here and not on the server yet.
+func (b *base) me(ctx context.Context) (string, string, error) {
+	return members.New(b.store.DB(), nil).Me(ctx)
 }
 
 // fail turns err into the *CodeError a bound method returns.

@@ -103,6 +103,9 @@ func (b *base) localView(ctx context.Context, c *store.LocalCA) (*LocalCA, error
 	if v.Draft == DraftLocal && !c.Diverged() && c.DraftBase > 0 {
 		v.Draft = DraftShared
 	}
+	if v.WrittenBy, v.WrittenByName, err = b.me(ctx); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

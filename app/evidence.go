@@ -36,6 +36,10 @@ func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, er
 		row.Image = isImage(e.File.MediaType)
 		out = append(out, row)
 	}
+	me, name, err := b.me(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range local {
 		if _, ok := byID[l.ID]; !ok {
 			continue
@@ -46,8 +50,9 @@ func (b *base) evidenceRows(ctx context.Context, ncID string) ([]EvidenceRow, er
 			return nil, err
 		}
 		out = append(out, EvidenceRow{
+			// Not on the server yet: attached by the person logged in here.
 			Evidence: api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType, Subject: l.Subject, File: l.File,
-				Date: api.Date(b.today().Format("2006-01-02"))},
+				Date: api.Date(b.today().Format("2006-01-02")), AddedBy: me, AddedByName: name},
 			Local: true, State: l.State, Code: l.Code, OriginalSize: l.OriginalSize, Cached: cached,
 			Image: isImage(l.File.MediaType),
 		})

@@ -82,11 +82,15 @@ func (b *base) pendingMessages(ctx context.Context, ncID string) ([]PendingMessa
 	if err != nil {
 		return nil, err
 	}
+	me, name, err := b.me(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []PendingMessage{}
 	for _, e := range entries {
 		if e.NCID == ncID && (e.Kind == api.KindMessage || e.Kind == api.KindMessageGeneral) {
 			out = append(out, PendingMessage{Seq: e.Seq, Text: e.Text, CreatedAt: e.CreatedAt,
-				Rejected: e.State == store.OutboxRejected, Code: e.Code})
+				Rejected: e.State == store.OutboxRejected, Code: e.Code, Author: me, AuthorName: name})
 		}
 	}
 	return out, nil

@@ -192,6 +192,10 @@ type LocalCA struct {
 	OtherText string `json:"other_text"` // the other computer's draft, in a conflict
 	OtherBy   string `json:"other_by"`
 	UpdatedAt string `json:"updated_at"`
+	// WrittenBy and WrittenByName are the person logged in on this computer: the author
+	// of a text not on the server yet (a shared one names its own, in CADraft).
+	WrittenBy     string `json:"written_by,omitempty"`
+	WrittenByName string `json:"written_by_name,omitempty"`
 }
 
 // GeneralThread is the organisation's thread with FLOCERT about no NC ("Messages to
@@ -208,6 +212,9 @@ type PendingMessage struct {
 	CreatedAt string `json:"created_at"`
 	Rejected  bool   `json:"rejected"`
 	Code      string `json:"code"`
+	// Author and AuthorName are the person logged in on this computer, who wrote it.
+	Author     string `json:"author,omitempty"`
+	AuthorName string `json:"author_name,omitempty"`
 }
 
 // OutboxItem is an entry of the outbox as the user sees it.

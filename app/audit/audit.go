@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
+	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/app/store/trail"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -33,9 +34,12 @@ type Entry struct {
 	Seq    int64  `json:"seq"`
 	At     string `json:"at"` // RFC 3339, UTC
 	Author string `json:"author"`
-	Kind   string `json:"kind"`
-	Hash   string `json:"hash"`
-	Sent   bool   `json:"sent"` // the server holds it
+	// AuthorName is the author's display name, from the organisation's accounts as last
+	// synced (or the session's, for the person logged in); "" when unknown.
+	AuthorName string `json:"author_name,omitempty"`
+	Kind       string `json:"kind"`
+	Hash       string `json:"hash"`
+	Sent       bool   `json:"sent"` // the server holds it
 }
 
 // NCTrail returns the changes made to an NC on this computer, oldest first.
@@ -57,10 +61,21 @@ func (a *Audit) ncTrail(ctx context.Context, ncID string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	ms := members.New(s.DB(), nil)
+	names, err := ms.Names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The session's name first: the accounts may not have come down yet.
+	if me, name, err := ms.Me(ctx); err != nil {
+		return nil, err
+	} else if me != "" && name != "" {
+		names[me] = name
+	}
 	out := make([]Entry, 0, len(es))
 	for _, e := range es {
-		out = append(out, Entry{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Author: e.Author, Kind: e.Kind,
-			Hash: e.Hash, Sent: e.Seq <= st.Acked})
+		out = append(out, Entry{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Author: e.Author, AuthorName: names[e.Author],
+			Kind: e.Kind, Hash: e.Hash, Sent: e.Seq <= st.Acked})
 	}
 	return out, nil
 }

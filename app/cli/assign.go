@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/ecert-desktop/ecert-desktop/app"
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
 // The headless commands on NC assignments: who is responsible, by when (internal).
@@ -28,6 +29,11 @@ func (c *cmd) ncAssign(args []string) error {
 		return usageError("nc assign NC-… --to USER [--due YYYY-MM-DD], or --none")
 	}
 	if _, err := c.app.Team.Assign(id, to, due); err != nil {
+		if app.Code(err) == api.CodeAssigneeUnknown {
+			// The name typed, and nothing of the organisation's other accounts.
+			return plainError(fmt.Sprintf("%q is not an active account of your organisation; nothing was queued "+
+				"(run 'ecert-desktop sync' first if the account was just made)", to))
+		}
 		return err
 	}
 	switch {

@@ -24,8 +24,10 @@ type Row struct {
 	NC       api.NC
 	Audit    api.Audit // zero when the replica does not hold the NC's audit
 	Evidence []api.Evidence
-	// Draft is the organisation's corrective measure written here and not sent yet.
-	Draft string
+	// Draft is the organisation's corrective measure written here and not sent yet;
+	// DraftBy its author's name: the person logged in on this computer.
+	Draft   string
+	DraftBy string
 	// Assignment is the organisation's responsible person and internal due date; nil
 	// when nobody is responsible.
 	Assignment *api.Assignment
@@ -41,9 +43,12 @@ func (r Row) responsible() (string, string) {
 	return cmp.Or(a.AssigneeName, a.Assignee), string(a.Due)
 }
 
-// caAuthor is who wrote the last corrective measure sent ("" for versions from before
-// authors were kept).
+// caAuthor is who wrote the corrective measure the register shows: the last one sent
+// ("" for versions from before authors were kept), or the draft not sent yet.
 func (r Row) caAuthor() string {
+	if _, draft := r.caText(); draft {
+		return r.DraftBy
+	}
 	if n := len(r.NC.CAHistory); n > 0 {
 		v := r.NC.CAHistory[n-1]
 		return cmp.Or(v.WrittenByName, v.WrittenBy)

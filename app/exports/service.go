@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/store/health"
+	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/ical"
 )
@@ -203,10 +204,17 @@ func registerOf(ctx context.Context, st *store.Store, stages []string) (Register
 	for i := range assignments {
 		assigned[assignments[i].NCID] = &assignments[i]
 	}
+	_, me, err := members.New(st.DB(), nil).Me(ctx)
+	if err != nil {
+		return reg, err
+	}
 	reg.Rows = make([]Row, len(ncs))
 	for i, nc := range ncs {
 		reg.Rows[i] = Row{NC: nc, Audit: byID[nc.AuditID], Evidence: evidence[nc.ID], Draft: locals[nc.ID].Text,
 			Assignment: assigned[nc.ID]}
+		if reg.Rows[i].Draft != "" {
+			reg.Rows[i].DraftBy = me
+		}
 	}
 	return reg, nil
 }

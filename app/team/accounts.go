@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 )
@@ -81,7 +82,10 @@ func (t *Team) addStaff(ctx context.Context, username, name string) (Account, er
 		return Account{}, err
 	}
 	u, err := c.CreateStaff(ctx, username, name)
-	return account(u), offline(err)
+	if err != nil {
+		return Account{}, offline(err)
+	}
+	return account(u), t.remember(ctx, u)
 }
 
 func (t *Team) setDisabled(ctx context.Context, username string, disabled bool) (Account, error) {
@@ -90,7 +94,21 @@ func (t *Team) setDisabled(ctx context.Context, username string, disabled bool) 
 		return Account{}, err
 	}
 	u, err := c.SetStaffDisabled(ctx, username, disabled)
-	return account(u), offline(err)
+	if err != nil {
+		return Account{}, offline(err)
+	}
+	return account(u), t.remember(ctx, u)
+}
+
+// remember writes an account the server just changed into the replica's members, so
+// that the assignee picker offers (or stops offering) it before the next sync. Not on
+// a replica that never pulled the accounts: one alone would make the others unknown.
+func (t *Team) remember(ctx context.Context, u api.OrgUser) error {
+	ms := members.New(t.cfg.Store().DB(), nil)
+	if known, err := ms.Known(ctx); err != nil || !known {
+		return err
+	}
+	return ms.Put(ctx, api.Member{Username: u.Username, Name: u.Name, OrgRole: u.OrgRole, Disabled: u.Disabled})
 }
 
 func (t *Team) resetPassword(ctx context.Context, username string) (Account, error) {

@@ -2,10 +2,12 @@ package team
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -18,9 +20,10 @@ func (t *Team) Assignments() ([]api.Assignment, error) {
 
 // Assign makes username responsible for the NC, with an internal due date (YYYY-MM-DD,
 // or empty); an empty username removes the assignment. It works offline: the change is
-// shown at once and goes to the server with the next sync, which checks that the
-// person is an active account of the organisation (else the outbox says
-// assignee_unknown). The manager only (forbidden_role).
+// shown at once and goes to the server with the next sync. The person must be an
+// active account of the organisation as last synced (assignee_unknown at once); the
+// server checks again (a refusal shows in the outbox). The manager only
+// (forbidden_role).
 func (t *Team) Assign(ncID, username, due string) (*api.Assignment, error) {
 	a, err := t.assign(t.cfg.Context, ncID, username, due)
 	return a, t.cfg.Fail(err)
@@ -44,6 +47,16 @@ func (t *Team) assign(ctx context.Context, ncID, username, due string) (*api.Ass
 	if _, err := st.Portal.NC(ctx, ncID); err != nil {
 		return nil, err // not_found
 	}
+	name := username // shown until the server's answer, which carries the person's name
+	if username != "" {
+		m, known, err := t.member(ctx, username)
+		if err != nil {
+			return nil, err
+		}
+		if known {
+			name = m.Name
+		}
+	}
 	var a *api.Assignment
 	if username != "" {
 		rev := int64(0)
@@ -52,10 +65,9 @@ func (t *Team) assign(ctx context.Context, ncID, username, due string) (*api.Ass
 				rev = all[i].Revision
 			}
 		}
-		// Shown until the server's answer, which carries the person's name.
-		a = &api.Assignment{NCID: ncID, Assignee: username, AssigneeName: username, Due: api.Date(due),
+		a = &api.Assignment{NCID: ncID, Assignee: username, AssigneeName: name, Due: api.Date(due),
 			AssignedBy: me.Username, AssignedByName: me.Name, AssignedAt: t.cfg.Now().UTC(), Revision: rev}
-		if username == me.Username {
+		if username == me.Username && name == username {
 			a.AssigneeName = me.Name
 		}
 	}
@@ -64,6 +76,29 @@ func (t *Team) assign(ctx context.Context, ncID, username, due string) (*api.Ass
 	}
 	t.cfg.Kick()
 	return a, nil
+}
+
+// Members returns the organisation's accounts as last synced, disabled ones included
+// (an NC may still name one), by name: the assignee picker works offline.
+func (t *Team) Members() ([]api.Member, error) {
+	out, err := members.New(t.cfg.Store().DB(), nil).List(t.cfg.Context)
+	return out, t.cfg.Fail(err)
+}
+
+// member returns the active account of username as the replica knows it. known is
+// false when the replica never pulled the accounts (a server from before them): the
+// server checks the assignee then. An unknown or disabled account is assignee_unknown,
+// which names nobody else.
+func (t *Team) member(ctx context.Context, username string) (m api.Member, known bool, err error) {
+	ms := members.New(t.cfg.Store().DB(), nil)
+	if known, err = ms.Known(ctx); err != nil || !known {
+		return m, false, err
+	}
+	m, err = ms.Find(ctx, username)
+	if errors.Is(err, members.ErrNotFound) || err == nil && m.Disabled {
+		return m, true, &codeError{api.CodeAssigneeUnknown}
+	}
+	return m, err == nil, err
 }
 
 // legacyName accepts the usernames of accounts made before the rule (the demo's "coop").

@@ -30,6 +30,7 @@ import type {
   Account,
   CalendarSubscription,
   Assignment,
+  Member,
   DueSoon,
   AttachResult,
   AuditRow,
@@ -290,6 +291,8 @@ export const teamEnable = (username: string) => call<Account>(TeamAPI.Enable(use
 export const teamResetPassword = (username: string) => call<Account>(TeamAPI.ResetPassword(username))
 /** Every NC's responsible person, as synced or set here (offline). */
 export const teamAssignments = () => call<Assignment[] | null>(TeamAPI.Assignments())
+/** The organisation's accounts as last synced, disabled ones included (offline). */
+export const teamMembers = () => call<Member[] | null>(TeamAPI.Members())
 /** Assigns an NC (manager; offline, synced); an empty username removes the assignment. */
 export const teamAssign = (ncID: string, username: string, due: string) => call<Assignment | null>(TeamAPI.Assign(ncID, username, due))
 /** The internal due dates of the coming week (and overdue ones), by person. */

@@ -516,6 +516,8 @@ export interface TrailEntry {
   at: string
   /** The user name logged in when the change was made. */
   author: string
+  /** That account's display name, from the organisation's accounts as last synced. */
+  author_name?: string
   /** What changed: an outbox kind (ca.draft, message, evidence.add…) or a mark (ca.ready). */
   kind: string
   hash: string
@@ -528,6 +530,8 @@ export interface TrailEntry {
 export type Account = Model<team.Account, { role: 'manager' | 'staff' | string }>
 /** An NC's responsible person and internal due date (nc.assign; usernames, not names). */
 export type Assignment = Model<api.Assignment, { due?: ApiDate; assigned_at: Timestamp }>
+/** An account of the organisation as the replica pulled it (entity member). */
+export type Member = Model<api.Member, { org_role: 'manager' | 'staff' | string }>
 /** What one person must finish by an internal due date within a week (overdue included). */
 export interface DueSoon {
   assignee: string

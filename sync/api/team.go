@@ -46,6 +46,21 @@ type NewStaffRequest struct {
 	Name     string `json:"name"`
 }
 
+// EntityMember is the change-log entity of the organisation's accounts as every one of
+// its replicas may see them (the assignee picker works offline); its id is the
+// username. Only the organisation's own accounts, and only what its people already see
+// of each other: no password, token or contact detail.
+const EntityMember = "member"
+
+// Member is one account of the organisation in its change log. A disabled account stays
+// (an NC may still name it) but is not offered for new assignments.
+type Member struct {
+	Username string  `json:"username"`
+	Name     string  `json:"name"`
+	OrgRole  OrgRole `json:"org_role"`
+	Disabled bool    `json:"disabled"`
+}
+
 // EntityAssignment is the change-log entity of NC assignments; its id is the NC's id.
 // A tombstone means nobody is responsible any more.
 const EntityAssignment = "assignment"

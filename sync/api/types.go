@@ -86,7 +86,7 @@ const (
 var Entities = []string{
 	EntityOrganisation, EntityCertification, EntityContact, EntityCertificate,
 	EntityDocument, EntityAudit, EntityNC, EntityMessage, EntityEvidence, EntityCriterion,
-	EntityCADraft, EntityLimits, EntityChangeRequest, EntityChainLink, EntityAssignment,
+	EntityCADraft, EntityLimits, EntityChangeRequest, EntityChainLink, EntityAssignment, EntityMember,
 }
 
 // Change operations.

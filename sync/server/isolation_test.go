@@ -183,3 +183,60 @@ func TestChainsIsolation(t *testing.T) {
 		t.Error("coop's chain is gone after the estate's removal")
 	}
 }
+
+// The organisation's accounts travel in its change log (entity member) for the offline
+// assignee picker: its own accounts only, only what its people see of each other, and
+// never in another organisation's log — not even once a manager adds or disables one.
+func TestMembersStayWithTheirOrganisation(t *testing.T) {
+	e := newEnv(t)
+	coop, estate := e.token("coop"), e.token("estate")
+	if r := e.do("POST", api.OrgUsersPath, coop, api.NewStaffRequest{Username: "awa.field", Name: "Awa Ndiaye"}); r.status != 201 {
+		t.Fatalf("create staff: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", api.OrgUsersPath+"/awa.field/disable", coop, nil); r.status != 200 {
+		t.Fatalf("disable staff: %d %s", r.status, r.body)
+	}
+	members := func(token string) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		for _, c := range e.allChanges(token, 2000) {
+			if c.Entity != api.EntityMember {
+				continue
+			}
+			var m map[string]any
+			decode(t, c.Data, &m)
+			out[c.ID] = m
+		}
+		return out
+	}
+	got := members(coop)
+	want := map[string]map[string]any{
+		"coop":       {"username": "coop", "name": "Marie Ngo Bassa", "org_role": "manager", "disabled": false},
+		"coop-staff": {"username": "coop-staff", "name": "Jean-Paul Essomba", "org_role": "staff", "disabled": false},
+		"awa.field":  {"username": "awa.field", "name": "Awa Ndiaye", "org_role": "staff", "disabled": true},
+	}
+	if len(got) != len(want) {
+		t.Errorf("coop's members: %v, want %v", got, want)
+	}
+	for id, w := range want {
+		// Exactly these four facts: no hash, token, password or contact detail.
+		if g := got[id]; len(g) != len(w) || g["name"] != w["name"] || g["org_role"] != w["org_role"] || g["disabled"] != w["disabled"] || g["username"] != id {
+			t.Errorf("coop's member %s: %v, want %v", id, g, w)
+		}
+	}
+	if got := members(estate); len(got) != 1 || got["estate"] == nil {
+		t.Errorf("estate's members: %v, want estate alone", got)
+	}
+	for _, c := range e.allChanges(estate, 2000) {
+		if d := string(c.Data) + c.ID; strings.Contains(d, "awa.field") || strings.Contains(d, "coop-staff") || strings.Contains(d, "Marie Ngo Bassa") {
+			t.Errorf("estate sees coop's accounts: %s %s", c.Entity, c.ID)
+		}
+	}
+	// FLOCERT's people are nobody's members.
+	for _, token := range []string{coop, estate} {
+		for id := range members(token) {
+			if id == "analyst" || id == "auditor" {
+				t.Errorf("member %s in an organisation's log", id)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/blobs"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/console"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/requests"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads"
@@ -62,7 +63,8 @@ func New(cfg Config) (*Server, error) {
 		admit: newAdmission(cfg.MaxInFlight, cfg.QueueWait), metrics: newMetrics(routeLabels()), publicMetrics: cfg.PublicMetrics,
 		trustedProxies: cfg.TrustedProxies, releaseDir: cfg.ReleaseDir}
 	s.auth = auth.New(auth.Options{Users: cfg.Store, Failures: cfg.Store, Logger: cfg.Logger, Now: cfg.Now,
-		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
+		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL,
+		OrgChanged: func(ctx context.Context, orgID string) error { return members.Publish(ctx, cfg.Store, orgID) }})
 	s.dir = directory.New(cfg.Store, cfg.Now)
 	s.requests = requests.New(cfg.Store, cfg.Now)
 	s.wf = workflow.New(workflow.Options{Store: cfg.Store, Blobs: cfg.Blobs, Limits: limits, Now: cfg.Now,
@@ -75,6 +77,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.console = console.New(console.Options{Store: cfg.Store, Blobs: cfg.Blobs, Workflow: s.wf, Directory: s.dir, Auth: s.auth, Requests: s.requests,
 		Logger: cfg.Logger, Now: cfg.Now})
+	// Accounts made before the member entity, or by another process, reach the replicas.
+	if err := members.PublishAll(context.Background(), cfg.Store); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	// Limits changed by the configuration reach every organisation's clients now.
 	if err := s.wf.RefreshLimits(context.Background()); err != nil {
 		return nil, fmt.Errorf("server: %w", err)

@@ -34,6 +34,7 @@ const mock = {
   teamAccounts: vi.fn(),
   teamAssignments: vi.fn(),
   teamAssign: vi.fn(),
+  teamMembers: vi.fn(),
   teamDueThisWeek: vi.fn(),
   teamAddStaff: vi.fn(),
   teamDisable: vi.fn(),

@@ -10,10 +10,11 @@ import NcDetailView from '../views/NcDetailView.vue'
 import App from '../App.vue'
 import { useSessionStore } from '../stores/session'
 import { useTeamStore } from '../stores/team'
-import { dashboard, detail, ncRow, syncStatus } from './fixtures'
+import { dashboard, detail, localCA, ncRow, syncStatus } from './fixtures'
 import { emit, handlers } from './backendMock'
 import { mountScreen } from './mount'
 import type { Account } from '../types'
+import { NSelect, type SelectOption } from 'naive-ui'
 
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
@@ -112,23 +113,66 @@ describe('assignment and the Mine filter', () => {
     expect(wrapper.findAll('[data-testid=nc-row]').map((r) => r.attributes('data-nc-id'))).toEqual(['NC-2-2019'])
   })
 
-  it('lets the manager assign, and says why an assignment was refused', async () => {
+  const member = (username: string, name: string, disabled = false) => ({ username, name, org_role: 'staff', disabled })
+
+  it('lets the manager pick a person, and says why an assignment was refused', async () => {
     b.teamAssignments.mockResolvedValue([])
+    b.teamMembers.mockResolvedValue([member('awa', 'Awa Ndiaye'), member('old', 'Ancien Employé', true), member('coop', 'Marie Ngo Bassa')])
     const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
     const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('manager') })
+    await flushPromises()
     expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Nobody is responsible')
+    const select = wrapper.getComponent(NSelect)
+    // The active accounts only: the disabled one is not offered.
+    expect(select.props('options')).toEqual([
+      { value: 'awa', label: 'Awa Ndiaye (awa)' },
+      { value: 'coop', label: 'Marie Ngo Bassa (coop)' },
+    ])
+    // The search finds a person by name without accents or case, or by username.
+    const filter = select.props('filter') as (p: string, o: SelectOption) => boolean
+    expect(filter('ndiaye', { value: 'awa', label: 'Awa Ndiaye (awa)' })).toBe(true)
+    expect(filter('MARIE', { value: 'coop', label: 'Marie Ngo Bassa (coop)' })).toBe(true)
+    expect(filter('employe', { value: 'old', label: 'Ancien Employé (old)' })).toBe(true)
+    expect(filter('awa', { value: 'coop', label: 'Marie Ngo Bassa (coop)' })).toBe(false)
+
     b.teamAssign.mockResolvedValueOnce(assignment('NC-1-2019', 'u'))
     b.teamAssignments.mockResolvedValue([assignment('NC-1-2019', 'u')])
-    await wrapper.get('[data-testid=assign-who]').setValue('awa')
+    select.vm.$emit('update:value', 'awa')
     await wrapper.get('[data-testid=assign-due]').setValue('2019-05-24')
     await wrapper.get('[data-testid=assign-save]').trigger('click')
     await flushPromises()
     expect(b.teamAssign).toHaveBeenCalledWith('NC-1-2019', 'awa', '2019-05-24')
     expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Responsible: Awa Ndiaye')
-    b.teamAssign.mockRejectedValueOnce(new Error('forbidden_role'))
+    b.teamAssign.mockRejectedValueOnce(new Error('assignee_unknown'))
     await wrapper.get('[data-testid=assign-save]').trigger('click')
     await flushPromises()
-    expect(wrapper.get('[data-testid=assign-error]').text()).toContain("Only your organisation's manager")
+    expect(wrapper.get('[data-testid=assign-error]').text()).toContain('not an active account of your organisation')
+  })
+
+  it.each([
+    ['fr', 'Ancien Employé (old) — compte désactivé'],
+    ['pt', 'Ancien Employé (old) — conta desativada'],
+  ] as const)('still shows a disabled assignee, not offered again (%s)', async (lang, label) => {
+    b.teamAssignments.mockResolvedValue([{ ...assignment('NC-1-2019', 'old'), assignee_name: 'Ancien Employé' }])
+    b.teamMembers.mockResolvedValue([member('awa', 'Awa Ndiaye'), member('old', 'Ancien Employé', true)])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    const { wrapper } = await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, lang, pinia: as('manager') })
+    await flushPromises()
+    const select = wrapper.getComponent(NSelect)
+    expect(select.props('value')).toBe('old')
+    expect(select.props('options')).toEqual([
+      { value: 'awa', label: 'Awa Ndiaye (awa)' },
+      { value: 'old', label, disabled: true },
+    ])
+    expect(wrapper.get('[data-testid=nc-assignee]').text()).toContain('Ancien Employé')
+  })
+
+  it('asks staff for no accounts', async () => {
+    b.teamAssignments.mockResolvedValue([])
+    const { default: NcAssignment } = await import('../components/nc-detail/NcAssignment.vue')
+    await mountScreen(NcAssignment, { props: { ncId: 'NC-1-2019' }, pinia: as('staff') })
+    await flushPromises()
+    expect(b.teamMembers).not.toHaveBeenCalled()
   })
 
   it('hides the assignment form from staff', async () => {
@@ -166,13 +210,14 @@ describe('the notice to the person assigned', () => {
     await mountScreen(App)
     await flushPromises()
     b.teamAssignments.mockClear()
-    emit('data:changed', { entities: ['assignment'] })
+    emit('data:changed', { entities: ['assignment', 'member'] })
     emit('sync:notify', [
       { nc_id: 'NC-7', kind: 'assigned', stage: '2019-05-24' },
       { nc_id: 'NC-8', kind: 'assigned', stage: '' },
     ])
     await flushPromises()
     expect(b.teamAssignments).toHaveBeenCalled()
+    expect(b.teamMembers).toHaveBeenCalled() // the picker's people, as pulled
     const notes = [...document.body.querySelectorAll('[data-testid=notify]')].map((n) => n.textContent)
     expect(notes).toEqual([withDue, noDue])
     expect(document.body.textContent).toContain(title)
@@ -208,5 +253,28 @@ describe('who wrote what, on the NC screen', () => {
     expect(wrapper.findAll('[data-testid=evidence-added-by]').map((c) => c.text())).toEqual(['Awa Ndiaye', 'coop'])
     // Under the file's date (the table fits 1024 px), named by its tooltip.
     expect(wrapper.find('[data-testid=evidence-added-by]').attributes('title')).toBe('Ajoutée par')
+  })
+
+  it.each([
+    ['fr', 'Rédigée par Marie Ngo Bassa'],
+    ['es', 'Redactada por Marie Ngo Bassa'],
+  ] as const)('names the person logged in as the author of what is not sent yet (%s)', async (lang, draftBy) => {
+    const ID = 'NC-167140-2019'
+    const d = detail(ncRow({ id: ID, stage: 'ca_requested' }), {
+      editable: true,
+      local: localCA({ nc_id: ID, text: 'Former les récolteurs.', draft: 'local', written_by: 'coop', written_by_name: 'Marie Ngo Bassa' }),
+      pending: [{ seq: 4, text: 'Les photos suivent.', created_at: '2019-05-20T10:00:00Z', rejected: false, code: '', author: 'coop', author_name: 'Marie Ngo Bassa' }],
+    })
+    b.nc.mockResolvedValue(d)
+    b.markSeen.mockResolvedValue(undefined)
+    b.outboxList.mockResolvedValue([])
+    b.teamAssignments.mockResolvedValue([])
+    b.teamMembers.mockResolvedValue([])
+    const { wrapper } = await mountScreen(NcDetailView, { props: { id: ID }, path: `/ncs/${ID}`, lang, pinia: as('manager') })
+    await flushPromises()
+    expect(wrapper.get('[data-testid=ca-local-by]').text()).toBe(draftBy)
+    await wrapper.get('[data-testid=tab-communication]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid=nc-message-pending-author]').text()).toContain('Marie Ngo Bassa')
   })
 })

@@ -36,6 +36,12 @@ describe("An NC's trail", () => {
       'Mesure corrective sauvegardée comme brouillon',
     ])
     expect(rows[0].get('[data-testid=trail-author]').text()).toBe('marie')
+    // The author's name when the organisation's accounts give it, the username beside.
+    b.ncTrail.mockResolvedValue([{ ...entry(1, 'ca.draft', false), author_name: 'Marie Ngo Bassa' }])
+    const named = await mountScreen(NcTrail, { props: { ncId: 'NC-2-2019' }, lang: 'fr' })
+    const who = named.wrapper.get('[data-testid=trail-author] span')
+    expect(who.text()).toBe('Marie Ngo Bassa')
+    expect(who.attributes('title')).toBe('marie')
     expect(rows[2].text()).toContain('Sur le serveur')
     expect(rows[1].text()).toContain('Pas encore envoyée')
   })

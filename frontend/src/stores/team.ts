@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import * as backend from '../backend'
-import type { Account, Assignment, DueSoon } from '../types'
+import type { Account, Assignment, DueSoon, Member } from '../types'
 
 /**
  * The organisation's accounts, as its manager manages them with the server: nothing
@@ -35,6 +35,16 @@ export const useTeamStore = defineStore('team', () => {
       return ''
     } catch (e) {
       return backend.errorCode(e)
+    }
+  }
+
+  /** The organisation's accounts as last synced (disabled ones too): the assignee picker, offline. */
+  const members = ref<Member[]>([])
+  async function loadMembers() {
+    try {
+      members.value = (await backend.teamMembers()) ?? []
+    } catch (e) {
+      error.value = backend.errorCode(e)
     }
   }
 
@@ -85,5 +95,5 @@ export const useTeamStore = defineStore('team', () => {
   const enable = (username: string) => act(username, () => backend.teamEnable(username))
   const resetPassword = (username: string) => act(username, () => backend.teamResetPassword(username), true)
 
-  return { accounts, loaded, busy, error, issued, assignments, dueSoon, load, loadAssignments, loadDueSoon, assign, mineOf, addStaff, disable, enable, resetPassword }
+  return { accounts, loaded, busy, error, issued, assignments, members, dueSoon, load, loadAssignments, loadMembers, loadDueSoon, assign, mineOf, addStaff, disable, enable, resetPassword }
 })

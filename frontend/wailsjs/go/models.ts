@@ -474,6 +474,24 @@ export namespace api {
 		}
 	}
 	
+	export class Member {
+	    username: string;
+	    name: string;
+	    org_role: string;
+	    disabled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Member(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.name = source["name"];
+	        this.org_role = source["org_role"];
+	        this.disabled = source["disabled"];
+	    }
+	}
 	export class Message {
 	    id: string;
 	    nc_id: string;
@@ -916,6 +934,8 @@ export namespace app {
 	    created_at: string;
 	    rejected: boolean;
 	    code: string;
+	    author?: string;
+	    author_name?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new PendingMessage(source);
@@ -928,6 +948,8 @@ export namespace app {
 	        this.created_at = source["created_at"];
 	        this.rejected = source["rejected"];
 	        this.code = source["code"];
+	        this.author = source["author"];
+	        this.author_name = source["author_name"];
 	    }
 	}
 	export class GeneralThread {
@@ -972,6 +994,8 @@ export namespace app {
 	    other_text: string;
 	    other_by: string;
 	    updated_at: string;
+	    written_by?: string;
+	    written_by_name?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LocalCA(source);
@@ -988,6 +1012,8 @@ export namespace app {
 	        this.other_text = source["other_text"];
 	        this.other_by = source["other_by"];
 	        this.updated_at = source["updated_at"];
+	        this.written_by = source["written_by"];
+	        this.written_by_name = source["written_by_name"];
 	    }
 	}
 	export class LoginDefaults {
@@ -1275,6 +1301,7 @@ export namespace audit {
 	    seq: number;
 	    at: string;
 	    author: string;
+	    author_name?: string;
 	    kind: string;
 	    hash: string;
 	    sent: boolean;
@@ -1288,6 +1315,7 @@ export namespace audit {
 	        this.seq = source["seq"];
 	        this.at = source["at"];
 	        this.author = source["author"];
+	        this.author_name = source["author_name"];
 	        this.kind = source["kind"];
 	        this.hash = source["hash"];
 	        this.sent = source["sent"];

@@ -22,6 +22,9 @@ type Options struct {
 	Now        func() time.Time    // nil means time.Now
 	AccessTTL  time.Duration       // lifetime of access tokens; 0 means 15 minutes
 	RefreshTTL time.Duration       // lifetime of refresh tokens; 0 means 30 days
+	// OrgChanged, when set, is told after an account of an organisation was created or
+	// changed (the server publishes the organisation's members then).
+	OrgChanged func(ctx context.Context, orgID string) error
 }
 
 // Service logs users in and checks their tokens. Safe for concurrent use.
@@ -32,11 +35,13 @@ type Service struct {
 	accessTTL  time.Duration
 	refreshTTL time.Duration
 	limiter    *loginLimiter
+	orgChanged func(ctx context.Context, orgID string) error
 }
 
 // New returns a Service; it starts nothing.
 func New(o Options) *Service {
-	a := &Service{users: o.Users, log: o.Logger, now: o.Now, accessTTL: o.AccessTTL, refreshTTL: o.RefreshTTL}
+	a := &Service{users: o.Users, log: o.Logger, now: o.Now, accessTTL: o.AccessTTL, refreshTTL: o.RefreshTTL,
+		orgChanged: o.OrgChanged}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

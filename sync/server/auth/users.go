@@ -39,8 +39,24 @@ func (a *Service) CreateUser(ctx context.Context, u NewUser) error {
 	if err != nil {
 		return err
 	}
-	return a.users.CreateUser(ctx, store.UserRecord{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID,
-		PasswordHash: hash, OrgRole: u.OrgRole})
+	if err := a.users.CreateUser(ctx, store.UserRecord{Username: u.Username, Name: u.Name, Role: u.Role, OrgID: u.OrgID,
+		PasswordHash: hash, OrgRole: u.OrgRole}); err != nil {
+		return err
+	}
+	a.OrgChanged(ctx, u.OrgID)
+	return nil
+}
+
+// OrgChanged tells Options.OrgChanged that an account of the organisation changed. A
+// failure is logged, not returned: the account changed all the same, and the server
+// publishes every organisation's members again at its next start.
+func (a *Service) OrgChanged(ctx context.Context, orgID string) {
+	if a.orgChanged == nil || orgID == "" {
+		return
+	}
+	if err := a.orgChanged(ctx, orgID); err != nil {
+		a.log.Error("publish the organisation's members", "org", orgID, "err", err)
+	}
 }
 
 // OrgIDForUser returns the organisation of a client user, or store.ErrNotFound.

@@ -106,6 +106,7 @@ func (s *Service) SetDisabled(ctx context.Context, caller api.User, username str
 	if err := s.users.SetUserDisabled(ctx, u.Username, disabled); err != nil {
 		return api.OrgUser{}, err
 	}
+	s.auth.OrgChanged(ctx, caller.OrgID)
 	u.Disabled = disabled
 	return orgUser(u), nil
 }

@@ -17,6 +17,8 @@ export function DueThisWeek():Promise<Array<team.DueSoon>>;
 
 export function Enable(arg1:string):Promise<team.Account>;
 
+export function Members():Promise<Array<api.Member>>;
+
 export function Mine():Promise<Array<string>>;
 
 export function ResetPassword(arg1:string):Promise<team.Account>;

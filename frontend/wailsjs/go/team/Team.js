@@ -30,6 +30,10 @@ export function Enable(arg1) {
   return window['go']['team']['Team']['Enable'](arg1);
 }
 
+export function Members() {
+  return window['go']['team']['Team']['Members']();
+}
+
 export function Mine() {
   return window['go']['team']['Team']['Mine']();
 }
