@@ -147,7 +147,8 @@ func TestProxyChoice(t *testing.T) {
 	tests := []struct {
 		name      string
 		settings  proxy.Settings
-		env, sys  *proxyConfig
+		env       *proxyConfig
+		sys       *proxy.Static
 		url       string
 		want, src string
 	}{
