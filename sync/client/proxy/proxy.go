@@ -70,7 +70,7 @@ type Chooser struct {
 	settings Settings
 	env      *httpproxy.Config
 	system   *Static // nil when the system has none
-	script   *script           // the system's proxy auto-config, nil: none
+	script   *script // the system's proxy auto-config, nil: none
 }
 
 // New returns the chooser for settings, the environment env and the system's proxy

@@ -2,8 +2,6 @@
 
 package proxy
 
-
-
 // System returns the system's proxy: none outside Windows, where the environment's
 // variables are the convention.
 func System() *Static { return nil }
