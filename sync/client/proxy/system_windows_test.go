@@ -52,6 +52,12 @@ func TestWindowsSystemProxy(t *testing.T) {
 	if os.Getenv("ECERT_TEST_WINDOWS_REGISTRY") == "" {
 		t.Skip("rewrites the user's Internet settings: set ECERT_TEST_WINDOWS_REGISTRY in a throw-away Windows or Wine prefix")
 	}
+	// Leaves a direct connection behind, for the programs run after it in the prefix.
+	t.Cleanup(func() {
+		regImport(t, settingsKey, `"ProxyEnable"=dword:00000000`, `"ProxyServer"=-`, `"ProxyOverride"=-`,
+			`"AutoConfigURL"=-`, "", connections(0x01), "",
+			`[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters]`, `"Domain"=-`, `"SearchList"=-`)
+	})
 	choose := func(t *testing.T, raw string) string {
 		t.Helper()
 		ch, err := proxy.New(proxy.Settings{}, nil, proxy.System())
