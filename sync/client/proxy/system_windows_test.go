@@ -3,6 +3,7 @@
 package proxy_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -150,5 +151,12 @@ func TestWindowsSystemProxy(t *testing.T) {
 		if i < 0 || !slices.Equal(got[i:], []string{"corp.example", "eu.corp.example", "lab.example"}) {
 			t.Errorf("suffixes %q, want them to end with the primary suffix, then the search list", got)
 		}
+	})
+	// WinHTTP's DHCP search (option 252) is called and returns; Wine's WinHTTP does no
+	// DHCP search, so only a real Windows on a network that gives one returns an address.
+	t.Run("DHCP search", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*wpad.Timeout)
+		defer cancel()
+		t.Logf("DHCP gives %q", wpad.DHCP(ctx))
 	})
 }
