@@ -142,7 +142,7 @@ func TestProxyFailuresHaveCodes(t *testing.T) {
 
 func TestProxyChoice(t *testing.T) {
 	env := &proxyConfig{HTTPProxy: "http://env-proxy:3128", HTTPSProxy: "http://env-proxy:3129", NoProxy: "intranet.example"}
-	system := proxy.ParseWindows("http=sys-proxy:8080;https=sys-proxy:8443", "*.local.example;<local>")
+	system := proxy.ParseWindows("http=sys-proxy:8080;https=sys-proxy:8443", "*.local.example; 10.*;<local>")
 	server := "https://ecert.example/v1/me"
 	tests := []struct {
 		name      string
@@ -163,6 +163,9 @@ func TestProxyChoice(t *testing.T) {
 		// Then the system's.
 		{"system", proxy.Settings{}, nil, system, server, "http://sys-proxy:8443", proxy.FromSystem},
 		{"system bypass", proxy.Settings{}, nil, system, "https://ecert.local.example/v1", "", proxy.FromSystem},
+		{"system bypass, wildcard at the end", proxy.Settings{}, nil, system, "https://10.0.4.2:8470/v1", "", proxy.FromSystem},
+		{"system bypass <local>: no dot", proxy.Settings{}, nil, system, "http://ecert:8470/v1", "", proxy.FromSystem},
+		{"system per protocol: http", proxy.Settings{}, nil, system, "http://ecert.example/v1", "http://sys-proxy:8080", proxy.FromSystem},
 		{"nothing", proxy.Settings{}, nil, nil, server, "", proxy.Direct},
 	}
 	for _, tt := range tests {
