@@ -22,6 +22,9 @@
 #      registry's uninstall entry (HKCU, HKLM), the Start-menu shortcut, the installed
 #      console build on the same data; then the uninstaller removes them and keeps the
 #      data folder.
+#   6. (first, it takes seconds) the system proxy's registry reads (sync/client/proxy's
+#      Windows test, cross-compiled): the Internet settings written with 'reg import',
+#      the proxy chosen per URL, the setup script, the WPAD DNS suffixes.
 # The Wine prefix is kept in build/out/test-package/windows/prefix (its first creation
 # takes a minute). What cannot run here: the WebView2 window (Wine has no WebView2).
 set -euo pipefail
@@ -64,6 +67,16 @@ trap 'exit 143' TERM
 
 setup_wine_prefix "$out/wine.log"
 wine_server_start
+
+# --- 6. the system proxy: Windows' Internet settings read from Wine's registry ---------------
+say "the system proxy's registry reads (sync/client/proxy, Windows test)"
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -o "$tmp/proxy.test.exe" ./sync/client/proxy ||
+  die "the proxy package's Windows test does not build"
+# stdin and stdout from files: Wine's services inherit a pipe and would hold it open.
+ECERT_TEST_WINDOWS_REGISTRY=1 wine "$tmp/proxy.test.exe" -test.run '^TestWindowsSystemProxy$' -test.v \
+  </dev/null >"$tmp/proxy.out" 2>&1 || { cat "$tmp/proxy.out" >&2; die "the system proxy is not read as Windows holds it"; }
+grep -q '^--- PASS: TestWindowsSystemProxy' "$tmp/proxy.out" || { cat "$tmp/proxy.out" >&2; die "the system proxy's test did not run"; }
+say "the system proxy: per-protocol and single ProxyServer, ProxyOverride (<local>, wildcards), ProxyEnable, AutoConfigURL, automatic detection, DNS suffixes"
 
 # winrun ARGS…: the console exe under Wine; stdout as is, stderr to the log too.
 winrun() { wine "$exe" "$@" 2> >(tee -a "$out/wine.log" >&2); }

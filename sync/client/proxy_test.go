@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,12 +144,13 @@ func TestProxyFailuresHaveCodes(t *testing.T) {
 
 func TestProxyChoice(t *testing.T) {
 	env := &proxyConfig{HTTPProxy: "http://env-proxy:3128", HTTPSProxy: "http://env-proxy:3129", NoProxy: "intranet.example"}
-	system := proxy.ParseWindows("http=sys-proxy:8080;https=sys-proxy:8443", "*.local.example;<local>")
+	system := proxy.ParseWindows("http=sys-proxy:8080;https=sys-proxy:8443", "*.local.example; 10.*;<local>")
 	server := "https://ecert.example/v1/me"
 	tests := []struct {
 		name      string
 		settings  proxy.Settings
-		env, sys  *proxyConfig
+		env       *proxyConfig
+		sys       *proxy.Static
 		url       string
 		want, src string
 	}{
@@ -162,6 +165,9 @@ func TestProxyChoice(t *testing.T) {
 		// Then the system's.
 		{"system", proxy.Settings{}, nil, system, server, "http://sys-proxy:8443", proxy.FromSystem},
 		{"system bypass", proxy.Settings{}, nil, system, "https://ecert.local.example/v1", "", proxy.FromSystem},
+		{"system bypass, wildcard at the end", proxy.Settings{}, nil, system, "https://10.0.4.2:8470/v1", "", proxy.FromSystem},
+		{"system bypass <local>: no dot", proxy.Settings{}, nil, system, "http://ecert:8470/v1", "", proxy.FromSystem},
+		{"system per protocol: http", proxy.Settings{}, nil, system, "http://ecert.example/v1", "http://sys-proxy:8080", proxy.FromSystem},
 		{"nothing", proxy.Settings{}, nil, nil, server, "", proxy.Direct},
 	}
 	for _, tt := range tests {
@@ -213,4 +219,47 @@ func urlString(u *url.URL) string {
 		return ""
 	}
 	return u.String()
+}
+
+// A proxy script naming two proxies, the first one down: the login and a pull go
+// through the second, the server reached under a name only the proxies know (the client
+// never sends loopback addresses to a proxy).
+func TestScriptFailsOverToTheNextProxy(t *testing.T) {
+	srv := servertest.Start(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().String()
+	l.Close()
+	up := proxytest.Start(t)
+	su, _ := url.Parse(srv.URL)
+	name := "ecert.test:" + su.Port()
+	up.Route(name, su.Host)
+	pac := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`function FindProxyForURL(url, host) {
+  return "PROXY ` + down + `; PROXY ` + strings.TrimPrefix(up.URL, "http://") + `; DIRECT";
+}`))
+	}))
+	defer pac.Close()
+
+	ch, err := proxy.New(proxy.Settings{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.WithScript(pac.URL + "/office.pac")
+	c, err := client.New("http://"+name, client.WithProxy(ch.Proxy), client.WithTimeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.Login(ctx, "coop", "coop"); err != nil {
+		t.Fatalf("login with the first proxy down: %v", err)
+	}
+	if page, err := c.Changes(ctx, "", 500); err != nil || len(page.Changes) == 0 {
+		t.Fatalf("pull with the first proxy down: %d changes, %v", len(page.Changes), err)
+	}
+	if n := up.Forwarded.Load(); n < 2 {
+		t.Errorf("the second proxy forwarded %d requests, want the login and the pull", n)
+	}
 }

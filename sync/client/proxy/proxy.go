@@ -69,13 +69,13 @@ func Env() *httpproxy.Config { return httpproxy.FromEnvironment() }
 type Chooser struct {
 	settings Settings
 	env      *httpproxy.Config
-	system   *httpproxy.Config // nil when the system has none
-	script   *script           // the system's proxy auto-config, nil: none
+	system   *Static // nil when the system has none
+	script   *script // the system's proxy auto-config, nil: none
 }
 
 // New returns the chooser for settings, the environment env and the system's proxy
 // (System(), nil for none). A Manual mode with an invalid address is an error.
-func New(settings Settings, env, system *httpproxy.Config) (*Chooser, error) {
+func New(settings Settings, env *httpproxy.Config, system *Static) (*Chooser, error) {
 	if settings.Mode == Manual {
 		u, err := Normalise(settings.URL)
 		if err != nil {
@@ -97,7 +97,7 @@ func (c *Chooser) Source() string {
 		return FromSettings
 	case configured(c.env):
 		return FromEnvironment
-	case c.script != nil || configured(c.system):
+	case c.script != nil || c.system.configured():
 		return FromSystem
 	}
 	return Direct
@@ -120,15 +120,16 @@ func (c *Chooser) Proxy(req *http.Request) (*url.URL, error) {
 	case FromEnvironment:
 		return c.env.ProxyFunc()(req.URL)
 	case FromSystem:
-		if c.script != nil && !loopback(req.URL.Hostname()) {
-			if p, ok := c.script.proxyFor(req.URL); ok {
+		if loopback(req.URL.Hostname()) {
+			return nil, nil
+		}
+		if c.script != nil {
+			if p, ok := c.script.proxyFor(req); ok {
 				return p, nil
 			}
 		}
 		// No script, or one that cannot answer: the static proxy, else direct.
-		if configured(c.system) {
-			return c.system.ProxyFunc()(req.URL)
-		}
+		return c.system.proxyFor(req.URL)
 	}
 	return nil, nil
 }
@@ -137,12 +138,65 @@ func configured(c *httpproxy.Config) bool {
 	return c != nil && (c.HTTPProxy != "" || c.HTTPSProxy != "")
 }
 
-// ParseWindows turns the Windows Internet settings (ProxyServer, ProxyOverride) into a
-// proxy configuration. ProxyServer is "host:port" for every protocol, or per protocol
-// "http=host:port;https=host:port"; ProxyOverride lists hosts that go direct, separated
-// by ';', with "<local>" for names without a dot.
-func ParseWindows(server, override string) *httpproxy.Config {
-	cfg := &httpproxy.Config{}
+// Static is the system's static proxy: Windows' ProxyServer and ProxyOverride.
+type Static struct {
+	HTTP, HTTPS string   // host:port for requests of each scheme; "" goes direct
+	Bypass      []string // host patterns that go direct, '*' standing for any characters
+	Local       bool     // "<local>": host names without a dot go direct
+}
+
+func (s *Static) configured() bool { return s != nil && (s.HTTP != "" || s.HTTPS != "") }
+
+// proxyFor is the static proxy of u, nil for a direct connection.
+func (s *Static) proxyFor(u *url.URL) (*url.URL, error) {
+	if !s.configured() {
+		return nil, nil
+	}
+	addr := s.HTTP
+	if u.Scheme == "https" {
+		addr = s.HTTPS
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if addr == "" || loopback(host) || (s.Local && !strings.Contains(host, ".")) {
+		return nil, nil
+	}
+	for _, pattern := range s.Bypass {
+		if wildcard(strings.ToLower(pattern), host) {
+			return nil, nil
+		}
+	}
+	if !strings.Contains(addr, "://") {
+		addr = "http://" + addr
+	}
+	return url.Parse(addr)
+}
+
+// wildcard matches s against pattern, where '*' is any run of characters (Windows'
+// bypass list: "*.corp.example", "10.*", "*intranet*").
+func wildcard(pattern, s string) bool {
+	before, after, star := strings.Cut(pattern, "*")
+	if !star {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, before) {
+		return false
+	}
+	s = s[len(before):]
+	for i := 0; i <= len(s); i++ {
+		if wildcard(after, s[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseWindows turns the Windows Internet settings (ProxyServer, ProxyOverride) into the
+// system's static proxy, nil when it names none. ProxyServer is "host:port" for every
+// protocol, or per protocol "http=host:port;https=host:port" (a protocol it does not name
+// goes direct); ProxyOverride lists host patterns that go direct, separated by ';', with
+// "<local>" for names without a dot.
+func ParseWindows(server, override string) *Static {
+	s := &Static{}
 	for _, part := range strings.Split(server, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -150,33 +204,27 @@ func ParseWindows(server, override string) *httpproxy.Config {
 		}
 		scheme, addr, perProtocol := strings.Cut(part, "=")
 		if !perProtocol {
-			cfg.HTTPProxy, cfg.HTTPSProxy = part, part
+			s.HTTP, s.HTTPS = part, part
 			continue
 		}
-		switch strings.ToLower(scheme) {
+		switch strings.ToLower(strings.TrimSpace(scheme)) {
 		case "http":
-			cfg.HTTPProxy = addr
+			s.HTTP = strings.TrimSpace(addr)
 		case "https":
-			cfg.HTTPSProxy = addr
+			s.HTTPS = strings.TrimSpace(addr)
 		}
 	}
-	var bypass []string
-	for _, h := range strings.Split(override, ";") {
-		h = strings.TrimSpace(h)
-		switch {
-		case h == "":
-		case h == "<local>":
-			// httpproxy has no rule for dot-less names; they are mostly intranet hosts
-			// that the Ecert server is not, so the rule is dropped.
-		default:
-			bypass = append(bypass, strings.TrimPrefix(h, "*"))
+	for _, h := range strings.FieldsFunc(override, func(r rune) bool { return r == ';' || r == ' ' || r == '\t' }) {
+		if strings.EqualFold(h, "<local>") {
+			s.Local = true
+		} else {
+			s.Bypass = append(s.Bypass, h)
 		}
 	}
-	cfg.NoProxy = strings.Join(bypass, ",")
-	if !configured(cfg) {
+	if !s.configured() {
 		return nil
 	}
-	return cfg
+	return s
 }
 
 // AutoDetect reads Windows' DefaultConnectionSettings blob (Internet Settings\Connections):

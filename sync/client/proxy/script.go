@@ -80,6 +80,8 @@ type script struct {
 	err     error // why the script is not used (status.Problem), nil when it is
 	evalErr bool  // an evaluation problem was recorded (and logged) since the load
 	log     *slog.Logger
+
+	health health // which of the script's proxies answer (their own lock)
 }
 
 // WithScript has the chooser consult the proxy auto-config script at scriptURL (http,
@@ -292,10 +294,10 @@ func fetchScript(raw string) (string, error) {
 	return string(b), err
 }
 
-// proxyFor is the script's proxy for u: (nil, true) for DIRECT, (proxy, true), or
+// proxyFor is the script's proxy for req: (nil, true) for DIRECT, (proxy, true), or
 // (nil, false) when there is no usable script or it cannot answer, and the caller falls
 // back.
-func (s *script) proxyFor(u *url.URL) (*url.URL, bool) {
+func (s *script) proxyFor(req *http.Request) (*url.URL, bool) {
 	s.mu.Lock()
 	s.loadLocked()
 	sc := s.s
@@ -303,7 +305,7 @@ func (s *script) proxyFor(u *url.URL) (*url.URL, bool) {
 	if sc == nil {
 		return nil, false
 	}
-	ps, err := sc.Find(u, resolve)
+	ps, err := sc.Find(req.URL, resolve)
 	if err != nil {
 		s.mu.Lock()
 		if s.s == sc && !s.evalErr {
@@ -315,16 +317,23 @@ func (s *script) proxyFor(u *url.URL) (*url.URL, bool) {
 		s.mu.Unlock()
 		return nil, false
 	}
-	// The first entry: a client that cannot reach it reports the proxy as unreachable,
-	// as with a static proxy.
-	if ps[0].Direct {
+	// The first entry that can be reached; a client that cannot reach the one chosen
+	// reports the proxy as unreachable, as with a static proxy.
+	p := s.health.choose(req.Context(), ps, s.logger())
+	if p.Direct {
 		return nil, true
 	}
-	p, err := url.Parse("http://" + ps[0].Addr)
+	u, err := url.Parse("http://" + p.Addr)
 	if err != nil {
 		return nil, false
 	}
-	return p, true
+	return u, true
+}
+
+func (s *script) logger() *slog.Logger {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log
 }
 
 // resolve answers the script's DNS questions (isInNet, dnsResolve), briefly.

@@ -11,12 +11,11 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy/pac"
-	"golang.org/x/net/http/httpproxy"
 )
 
 const officeScript = `function FindProxyForURL(url, host) {
   if (isPlainHostName(host) || dnsDomainIs(host, ".corp.example")) return "DIRECT";
-  if (shExpMatch(host, "*.ecert.example")) return "PROXY pac-proxy.corp.example:3128; DIRECT";
+  if (shExpMatch(host, "*.ecert.example")) return "PROXY pac-proxy.corp.example:3128";
   return "PROXY other.corp.example:8080";
 }`
 
@@ -36,11 +35,11 @@ func TestSystemProxyScript(t *testing.T) {
 	defer srv.Close()
 	file := filepath.Join(t.TempDir(), "office.pac")
 	os.WriteFile(file, []byte(officeScript), 0o644)
-	static := &httpproxy.Config{HTTPProxy: "static.corp.example:80", HTTPSProxy: "static.corp.example:80"}
+	static := &proxy.Static{HTTP: "static.corp.example:80", HTTPS: "static.corp.example:80"}
 
 	for _, c := range []struct {
 		name, script string
-		static       *httpproxy.Config
+		static       *proxy.Static
 		url, want    string
 		scriptFails  bool
 	}{

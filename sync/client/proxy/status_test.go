@@ -14,7 +14,6 @@ import (
 
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy/wpad"
-	"golang.org/x/net/http/httpproxy"
 )
 
 // pacServer serves the scripts by path (anything else is a 404) and counts the fetches.
@@ -65,9 +64,9 @@ func TestScriptProblemsAreSaidOnce(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			network := "office"
 			systemConfig(t, proxy.AutoConfig{URL: srv.URL + c.path}, &network)
-			var static *httpproxy.Config
+			var static *proxy.Static
 			if c.static {
-				static = &httpproxy.Config{HTTPProxy: "static.corp.example:80", HTTPSProxy: "static.corp.example:80"}
+				static = &proxy.Static{HTTP: "static.corp.example:80", HTTPS: "static.corp.example:80"}
 			}
 			var logs bytes.Buffer
 			log := slog.New(slog.NewTextHandler(&logs, nil))

@@ -2,11 +2,9 @@
 
 package proxy
 
-import "golang.org/x/net/http/httpproxy"
-
 // System returns the system's proxy: none outside Windows, where the environment's
 // variables are the convention.
-func System() *httpproxy.Config { return nil }
+func System() *Static { return nil }
 
 // SystemAutoConfig is the system's proxy auto-config: none outside Windows. A variable
 // so that tests can give a script.

@@ -5,7 +5,6 @@ package proxy
 import (
 	"strings"
 
-	"golang.org/x/net/http/httpproxy"
 	"golang.org/x/sys/windows/registry"
 )
 
@@ -13,7 +12,7 @@ const internetSettings = `Software\Microsoft\Windows\CurrentVersion\Internet Set
 
 // System returns the proxy set in the user's Windows Internet settings (what the
 // browsers use), or nil when none is enabled. The proxy script is SystemAutoConfig's.
-func System() *httpproxy.Config {
+func System() *Static {
 	k, err := registry.OpenKey(registry.CURRENT_USER, internetSettings, registry.QUERY_VALUE)
 	if err != nil {
 		return nil

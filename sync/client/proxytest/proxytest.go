@@ -2,12 +2,14 @@ package proxytest
 
 import (
 	"bufio"
+	"context"
 	"encoding/base64"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -24,7 +26,19 @@ type Proxy struct {
 	// Bytes counts the request body bytes it forwarded (uploads).
 	Bytes atomic.Int64
 
-	srv *http.Server
+	srv    *http.Server
+	routes sync.Map // host:port → the address the proxy connects to instead
+}
+
+// Route has the proxy reach host (host:port) at addr: a name only the proxy knows, for a
+// server on loopback that the client must not take for loopback (never proxied).
+func (p *Proxy) Route(host, addr string) { p.routes.Store(host, addr) }
+
+func (p *Proxy) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if to, ok := p.routes.Load(addr); ok {
+		addr = to.(string)
+	}
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
 }
 
 // Start runs a proxy that lets everything through.
@@ -39,6 +53,9 @@ func start(t testing.TB, user, password string) *Proxy {
 	p := &Proxy{}
 	gp := goproxy.NewProxyHttpServer()
 	gp.Logger = log.New(io.Discard, "", 0)
+	// Straight to the servers (never the environment's proxy), through the test's routes.
+	gp.Tr = &http.Transport{DialContext: p.dial}
+	gp.ConnectDial = func(network, addr string) (net.Conn, error) { return p.dial(context.Background(), network, addr) }
 	allowed := func(r *http.Request) bool {
 		return user == "" || basic(r.Header.Get("Proxy-Authorization")) == user+":"+password
 	}

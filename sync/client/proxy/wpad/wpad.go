@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,11 @@ func Candidates(suffixes []string) []string {
 	return out
 }
 
+// DHCP is the script address the network's DHCP server gives (option 252), "" for none:
+// asked of WinHTTP on Windows; elsewhere there is no standard source. A variable so that
+// tests can give one.
+var DHCP = dhcpScriptURL
+
 // Finder tries the candidates of a network.
 type Finder struct {
 	// Client fetches the candidates. It must connect directly (a proxy is what is being
@@ -65,15 +71,19 @@ type Finder struct {
 	Client *http.Client
 }
 
-// Find returns the address and text of the first candidate for suffixes that answers 200
-// with a script (a text defining FindProxyForURL), or ErrNotFound, which says what was
-// tried. Each candidate has Timeout; ctx bounds the whole search.
+// Find returns the address and text of the first candidate that answers 200 with a
+// script (a text defining FindProxyForURL), or ErrNotFound, which says what was tried:
+// the address DHCP gives, then those of the DNS suffixes, as Windows tries them. Each
+// candidate has Timeout; ctx bounds the whole search.
 func (f Finder) Find(ctx context.Context, suffixes []string) (url, script string, err error) {
 	client := f.Client
 	if client == nil {
 		client = &http.Client{Transport: &http.Transport{Proxy: nil}}
 	}
 	tried := Candidates(suffixes)
+	if u := DHCP(ctx); u != "" && !slices.Contains(tried, u) {
+		tried = append([]string{u}, tried...)
+	}
 	for _, u := range tried {
 		if err := ctx.Err(); err != nil {
 			return "", "", err

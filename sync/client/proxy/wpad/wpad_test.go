@@ -114,3 +114,31 @@ func TestFind(t *testing.T) {
 		t.Errorf("no suffix: %v", err)
 	}
 }
+
+// The script address DHCP gives (option 252) is tried before the DNS candidates; one
+// that does not answer with a script leaves them to be tried.
+func TestFindTriesDHCPFirst(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/dhcp.pac" {
+			w.Write([]byte(`function FindProxyForURL(url, host) { return "PROXY dhcp-proxy:3128"; }`))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	old := wpad.DHCP
+	t.Cleanup(func() { wpad.DHCP = old })
+
+	wpad.DHCP = func(context.Context) string { return srv.URL + "/dhcp.pac" }
+	u, script, err := wpad.Finder{}.Find(context.Background(), nil)
+	if err != nil || u != srv.URL+"/dhcp.pac" || !strings.Contains(script, "dhcp-proxy") {
+		t.Fatalf("with a DHCP address: %q %q %v", u, script, err)
+	}
+
+	wpad.DHCP = func(context.Context) string { return srv.URL + "/gone.pac" }
+	_, _, err = wpad.Finder{}.Find(context.Background(), []string{"corp.invalid"})
+	var nf *wpad.NotFoundError
+	if !errors.As(err, &nf) || len(nf.Tried) != 2 || nf.Tried[0] != srv.URL+"/gone.pac" || nf.Tried[1] != "http://wpad.corp.invalid/wpad.dat" {
+		t.Errorf("a DHCP address without a script: %v, want DHCP's then the DNS candidate tried", err)
+	}
+}
