@@ -40,7 +40,7 @@ func (t *Team) assign(ctx context.Context, ncID, username, due string) (*api.Ass
 			return nil, &codeError{api.CodeInvalidInput}
 		}
 	}
-	if username != "" && !usernamePattern.MatchString(username) && !legacyName(username) {
+	if username != "" && !validUsername(username) && !legacyName(username) {
 		return nil, &codeError{api.CodeInvalidInput}
 	}
 	st := t.cfg.Store()
