@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -98,13 +99,29 @@ func TestUnsentWorkNamesItsAuthor(t *testing.T) {
 		return -1
 	}
 	idCol, textCol, byCol := col("N° NC"), col("Mesure corrective"), col("MC rédigée par")
+	evCol, evByCol := col("Preuves matérielles"), col("PM ajoutées par")
+	cell := func(r []string, i int) string {
+		if i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	var draftRow, evidenceRow []string
 	for _, r := range rows[4:] {
-		if len(r) > byCol && r[idCol] == nc {
-			if r[textCol] != text || r[byCol] != me {
-				t.Errorf("the register's row: text %q by %q, want %q by %s", r[textCol], r[byCol], text, me)
-			}
-			return
+		switch cell(r, idCol) {
+		case nc:
+			draftRow = r
+		case "NC-150424-2019":
+			evidenceRow = r
 		}
 	}
-	t.Errorf("%s is not in the register, or has no author", nc)
+	if draftRow == nil || cell(draftRow, textCol) != text || cell(draftRow, byCol) != me {
+		t.Errorf("the register's row of %s: %q, want %q by %s", nc, draftRow, text, me)
+	}
+	// The file attached here is listed with its NC, said not sent yet, and by whom.
+	if evidenceRow == nil || !strings.Contains(cell(evidenceRow, evCol), "registre-formations.pdf") ||
+		!strings.Contains(cell(evidenceRow, evCol), "pas encore envoyée") || !strings.Contains(cell(evidenceRow, evByCol), me) {
+		t.Errorf("the register's row of NC-150424-2019: evidence %q added by %q, want registre-formations.pdf, not sent yet, by %s",
+			cell(evidenceRow, evCol), cell(evidenceRow, evByCol), me)
+	}
 }

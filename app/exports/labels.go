@@ -16,6 +16,7 @@ type labels struct {
 	EvidenceStatus, Evidence, EvidenceBy, EvidenceDecisions string
 	Responsible, InternalDue, CAAuthor, EvidenceAddedBy     string // the organisation's people
 	None, By, NoRows                                        string
+	NotSent                                                 string // an evidence file waiting to go
 	Filters, Stages, Statuses, Types, Decisions             map[string]string
 	Colon                                                   string // between a label and its value
 	months                                                  []string
@@ -56,6 +57,7 @@ func word(table map[string]string, code string) string {
 
 var allLabels = map[string]*labels{
 	"fr": {
+		NotSent:     "pas encore envoyée",
 		Responsible: "Responsable", InternalDue: "Échéance interne", CAAuthor: "MC rédigée par", EvidenceAddedBy: "PM ajoutées par",
 		Title: "Registre des non-conformités et mesures correctives", Sheet: "Registre",
 		Exported: "Exporté le", Page: "Page", Filter: "Liste",
@@ -86,6 +88,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"en": {
+		NotSent:     "not sent yet",
 		Responsible: "Responsible person", InternalDue: "Internal due date", CAAuthor: "CA written by", EvidenceAddedBy: "Evidence added by",
 		Title: "Register of non-conformities and corrective measures", Sheet: "Register",
 		Exported: "Exported on", Page: "Page", Filter: "List",
@@ -116,6 +119,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"es": {
+		NotSent:     "aún no enviada",
 		Responsible: "Responsable", InternalDue: "Vencimiento interno", CAAuthor: "MC redactada por", EvidenceAddedBy: "Evidencias añadidas por",
 		Title: "Registro de no conformidades y medidas correctivas", Sheet: "Registro",
 		Exported: "Exportado el", Page: "Página", Filter: "Lista",
@@ -146,6 +150,7 @@ var allLabels = map[string]*labels{
 		},
 	},
 	"pt": {
+		NotSent:     "ainda não enviada",
 		Responsible: "Responsável", InternalDue: "Prazo interno", CAAuthor: "MC redigida por", EvidenceAddedBy: "Evidências anexadas por",
 		Title: "Registro de não conformidades e medidas corretivas", Sheet: "Registro",
 		Exported: "Exportado em", Page: "Página", Filter: "Lista",

@@ -31,6 +31,8 @@ type Row struct {
 	// Assignment is the organisation's responsible person and internal due date; nil
 	// when nobody is responsible.
 	Assignment *api.Assignment
+	// NotSent holds the ids of evidence files attached here and not on the server yet.
+	NotSent map[string]bool
 }
 
 // responsible is the NC's responsible person (their name, else their username) and
@@ -181,6 +183,9 @@ func (l *labels) evidenceList(r Row) []string {
 		}
 		if e.Date != "" {
 			s += " (" + l.short(string(e.Date)) + ")"
+		}
+		if r.NotSent[e.ID] {
+			s += " — " + l.NotSent
 		}
 		out = append(out, s)
 	}

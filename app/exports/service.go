@@ -204,19 +204,50 @@ func registerOf(ctx context.Context, st *store.Store, stages []string) (Register
 	for i := range assignments {
 		assigned[assignments[i].NCID] = &assignments[i]
 	}
-	_, me, err := members.New(st.DB(), nil).Me(ctx)
+	username, me, err := members.New(st.DB(), nil).Me(ctx)
+	if err != nil {
+		return reg, err
+	}
+	notSent, err := unsentEvidence(ctx, st, evidence, username, me)
 	if err != nil {
 		return reg, err
 	}
 	reg.Rows = make([]Row, len(ncs))
 	for i, nc := range ncs {
 		reg.Rows[i] = Row{NC: nc, Audit: byID[nc.AuditID], Evidence: evidence[nc.ID], Draft: locals[nc.ID].Text,
-			Assignment: assigned[nc.ID]}
+			Assignment: assigned[nc.ID], NotSent: notSent}
 		if reg.Rows[i].Draft != "" {
 			reg.Rows[i].DraftBy = me
 		}
 	}
 	return reg, nil
+}
+
+// unsentEvidence adds to evidence (by NC) the files attached on this computer that the
+// server does not list yet, by the person logged in here, and returns their ids: the
+// register is the organisation's working document, so what waits to go is on it too.
+func unsentEvidence(ctx context.Context, st *store.Store, evidence map[string][]api.Evidence, username, name string) (map[string]bool, error) {
+	local, err := st.Evidence.Local(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	notSent := map[string]bool{}
+	for _, l := range local {
+		if l.State != store.EvidenceLocal && l.State != store.EvidenceQueued {
+			continue // on the server already, being removed, or refused
+		}
+		if slices.ContainsFunc(evidence[l.NCID], func(e api.Evidence) bool { return e.ID == l.ID }) {
+			continue
+		}
+		day := l.AddedAt
+		if len(day) > len(time.DateOnly) {
+			day = day[:len(time.DateOnly)]
+		}
+		evidence[l.NCID] = append(evidence[l.NCID], api.Evidence{ID: l.ID, NCID: l.NCID, Type: api.EvidenceType,
+			Subject: l.Subject, File: l.File, Date: api.Date(day), AddedBy: username, AddedByName: name})
+		notSent[l.ID] = true
+	}
+	return notSent, nil
 }
 
 // WriteCalendar writes the deadlines of the open NCs, their internal due dates, the
