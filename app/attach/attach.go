@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/store/health"
@@ -57,7 +58,7 @@ func (e *Evidence) Attach(ctx context.Context, ncID string, paths []string, sour
 		return nil, err
 	}
 	if !Awaiting(nc) {
-		return nil, &codeError{api.CodeNotAwaitingEvidence}
+		return nil, coded.Error(api.CodeNotAwaitingEvidence)
 	}
 	if err := e.refuseIfSent(ctx, ncID); err != nil {
 		return nil, err
@@ -138,7 +139,7 @@ func (e *Evidence) attachOne(ctx context.Context, files *evidence.Store, limits 
 func (e *Evidence) remove(ctx context.Context, id string) error {
 	err := e.cfg.Store().Evidence.Remove(ctx, id, e.cfg.Now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &codeError{api.CodeEvidenceSubmitted}
+		return coded.Error(api.CodeEvidenceSubmitted)
 	}
 	e.cfg.Kick()
 	return err
@@ -147,14 +148,14 @@ func (e *Evidence) remove(ctx context.Context, id string) error {
 // setSubject changes a file's subject ("Sujet").
 func (e *Evidence) setSubject(ctx context.Context, id, subject string) error {
 	if len(subject) > api.MaxTextBytes {
-		return &codeError{api.CodeTextTooLong}
+		return coded.Error(api.CodeTextTooLong)
 	}
 	if !utf8.ValidString(subject) {
-		return &codeError{api.CodeInvalidInput}
+		return coded.Error(api.CodeInvalidInput)
 	}
 	err := e.cfg.Store().Evidence.SetSubject(ctx, id, subject, e.cfg.Now())
 	if errors.Is(err, store.ErrEvidenceSubmitted) {
-		return &codeError{api.CodeEvidenceSubmitted}
+		return coded.Error(api.CodeEvidenceSubmitted)
 	}
 	e.cfg.Kick()
 	return err
@@ -167,7 +168,7 @@ func (e *Evidence) setReady(ctx context.Context, ncID string, ready bool) error 
 		return err
 	}
 	if !Awaiting(nc) {
-		return &codeError{api.CodeNotAwaitingEvidence}
+		return coded.Error(api.CodeNotAwaitingEvidence)
 	}
 	if ready {
 		if err := e.refuseIfSent(ctx, ncID); err != nil {
@@ -185,7 +186,7 @@ func (e *Evidence) refuseIfSent(ctx context.Context, ncID string) error {
 		return err
 	}
 	if pending {
-		return &codeError{api.CodeEvidenceSent}
+		return coded.Error(api.CodeEvidenceSent)
 	}
 	return nil
 }

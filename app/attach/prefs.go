@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
 
@@ -37,7 +38,7 @@ func (e *Evidence) preferences(ctx context.Context) Preferences {
 // setPreferences saves the preferences and applies them.
 func (e *Evidence) setPreferences(ctx context.Context, p Preferences) error {
 	if p.DownscaleAboveBytes < 100<<10 || p.DownscaleAboveBytes > 1<<30 {
-		return &codeError{api.CodeInvalidInput}
+		return coded.Error(api.CodeInvalidInput)
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/crash"
 	"github.com/ecert-desktop/ecert-desktop/app/evidence"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
@@ -59,12 +60,6 @@ type Evidence struct {
 // New returns the service.
 func New(cfg Config) *Evidence { return &Evidence{cfg: cfg} }
 
-// codeError is an error the window shows by its code (app maps it by ErrorCode).
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
-
 // AddFiles attaches files by path (a drop on the window gives paths).
 func (e *Evidence) AddFiles(ncID string, paths []string) ([]AttachResult, error) {
 	r, err := e.Attach(e.cfg.Context, ncID, paths, SourceDrop)
@@ -108,12 +103,12 @@ func (e *Evidence) Inbox() string {
 func (e *Evidence) OpenInbox(ncID string) error {
 	in := e.inboxNow()
 	if in == nil {
-		return e.cfg.Fail(&codeError{api.CodeNotLoggedIn})
+		return e.cfg.Fail(coded.Error(api.CodeNotLoggedIn))
 	}
 	dir := in.Root()
 	if ncID != "" {
 		if _, ok := evidence.ParseFolder(ncID); !ok {
-			return e.cfg.Fail(&codeError{api.CodeInvalidInput})
+			return e.cfg.Fail(coded.Error(api.CodeInvalidInput))
 		}
 		dir = filepath.Join(dir, ncID)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -40,11 +41,6 @@ type Subscription struct {
 	CreatedAt time.Time `json:"created_at"`
 	Lang      string    `json:"lang"`
 }
-
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
 
 // Subscription asks the server whether the user has a feed, and gives its address
 // when this computer made it.
@@ -153,14 +149,14 @@ func (c *Calendar) known(ctx context.Context) (knownFeed, bool) {
 func (c *Calendar) online(ctx context.Context) (*client.Client, api.User, error) {
 	u, ok := c.cfg.User(ctx)
 	if !ok {
-		return nil, u, &codeError{api.CodeNotLoggedIn}
+		return nil, u, coded.Error(api.CodeNotLoggedIn)
 	}
 	cl, err := c.cfg.Client(ctx)
 	if err != nil {
 		return nil, u, err
 	}
 	if cl == nil {
-		return nil, u, &codeError{api.CodeNotLoggedIn}
+		return nil, u, coded.Error(api.CodeNotLoggedIn)
 	}
 	return cl, u, nil
 }
@@ -169,7 +165,7 @@ func (c *Calendar) online(ctx context.Context) (*client.Client, api.User, error)
 // reached.
 func offline(err error) error {
 	if client.Code(err) == api.CodeUnreachable {
-		return &codeError{api.CodeNeedsConnection}
+		return coded.Error(api.CodeNeedsConnection)
 	}
 	return err
 }

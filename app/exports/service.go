@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/store/health"
 	"github.com/ecert-desktop/ecert-desktop/app/store/members"
@@ -67,16 +68,9 @@ type Progress struct {
 
 // Errors the app shows by their codes (ErrorCode).
 var (
-	ErrInvalid     = &codeError{api.CodeInvalidInput} // unknown format, filter or language
-	ErrNotWritable = &codeError{api.CodeNotWritable}  // the chosen place cannot be written
+	ErrInvalid     = coded.Error(api.CodeInvalidInput) // unknown format, filter or language
+	ErrNotWritable = coded.Error(api.CodeNotWritable)  // the chosen place cannot be written
 )
-
-type codeError struct{ code string }
-
-func (e *codeError) Error() string { return e.code }
-
-// ErrorCode is the code the window shows for the error.
-func (e *codeError) ErrorCode() string { return e.code }
 
 // Register asks where to save the register of the NC list's filter (ca, evidence,
 // open, history, all) in a format (xlsx or pdf), in the UI's language, and writes it,
@@ -116,7 +110,7 @@ func (e *Export) OpenLast() error {
 	path := e.last
 	e.mu.Unlock()
 	if path == "" {
-		return e.cfg.Fail(&codeError{api.CodeNotFound})
+		return e.cfg.Fail(coded.Error(api.CodeNotFound))
 	}
 	return e.cfg.Fail(e.cfg.Platform.OpenPath(path))
 }

@@ -3,6 +3,7 @@ package fairmonitor
 import (
 	"context"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -31,7 +32,7 @@ func (c *Chains) MarkSeen(keys []string) (int, error) {
 
 func (c *Chains) markSeen(ctx context.Context, keys []string) (int, error) {
 	if len(keys) > chains.MaxPastAlerts {
-		return 0, &codeError{api.CodeInvalidInput}
+		return 0, coded.Error(api.CodeInvalidInput)
 	}
 	st := c.cfg.Store()
 	if st == nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/store/chains"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -33,12 +34,6 @@ type Chains struct{ cfg Config }
 
 // New returns the service.
 func New(cfg Config) *Chains { return &Chains{cfg: cfg} }
-
-// codeError is an error the window shows by its code (app maps it by ErrorCode).
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
 
 // Partner is one partner of a chain with its certification from the directory's copy.
 type Partner struct {
@@ -122,12 +117,12 @@ func (c *Chains) add(ctx context.Context, e Edit) error {
 		link.Role = api.ChainSupplier
 	}
 	if api.ChainProblem(link, true) != "" {
-		return &codeError{api.CodeInvalidInput}
+		return coded.Error(api.CodeInvalidInput)
 	}
 	st := c.cfg.Store()
 	op, err := st.Directory.Partner(ctx, link.FLOID)
 	if errors.Is(err, store.ErrNotFound) {
-		return &codeError{api.CodePartnerUnknown}
+		return coded.Error(api.CodePartnerUnknown)
 	}
 	if err != nil {
 		return err
@@ -149,7 +144,7 @@ func (c *Chains) Remove(product, floID string) error {
 func (c *Chains) remove(ctx context.Context, product, floID string) error {
 	link := api.ChainLink{Product: product, FLOID: strings.TrimSpace(floID)}
 	if api.ChainProblem(link, false) != "" {
-		return &codeError{api.CodeInvalidInput}
+		return coded.Error(api.CodeInvalidInput)
 	}
 	st := c.cfg.Store()
 	links, err := st.Chains.List(ctx)
@@ -164,7 +159,7 @@ func (c *Chains) remove(ctx context.Context, product, floID string) error {
 		}
 	}
 	if !held {
-		return &codeError{api.CodeNotInChain}
+		return coded.Error(api.CodeNotInChain)
 	}
 	if err := st.Chains.Queue(ctx, api.KindChainRemove, link, c.cfg.Now()); err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -32,12 +33,6 @@ type Library struct{ cfg Config }
 
 // New returns the service.
 func New(cfg Config) *Library { return &Library{cfg: cfg} }
-
-// codeError is an error the window shows by its code (app maps it by ErrorCode).
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
 
 // Kinds of use of a file.
 const (
@@ -128,7 +123,7 @@ func (l *Library) Link(ncID, sha256, subject string) (LinkResult, error) {
 func (l *Library) store() (*store.Store, error) {
 	s := l.cfg.Store()
 	if s == nil {
-		return nil, &codeError{api.CodeNotLoggedIn}
+		return nil, coded.Error(api.CodeNotLoggedIn)
 	}
 	return s, nil
 }
@@ -317,7 +312,7 @@ func cachedHashes(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 // find returns one file of the library by hash.
 func find(ctx context.Context, db *sql.DB, sha string) (*File, error) {
 	if !api.ValidSHA256(sha) {
-		return nil, &codeError{api.CodeFileUnknown}
+		return nil, coded.Error(api.CodeFileUnknown)
 	}
 	all, err := collect(ctx, db)
 	if err != nil {
@@ -328,7 +323,7 @@ func find(ctx context.Context, db *sql.DB, sha string) (*File, error) {
 			return &all[i], nil
 		}
 	}
-	return nil, &codeError{api.CodeFileUnknown}
+	return nil, coded.Error(api.CodeFileUnknown)
 }
 
 func awaitingEvidence(stage string) bool {
@@ -371,22 +366,22 @@ func (l *Library) link(ctx context.Context, ncID, sha, subject string) (LinkResu
 		return LinkResult{}, err
 	}
 	if len(subject) > api.MaxTextBytes {
-		return LinkResult{}, &codeError{api.CodeTextTooLong}
+		return LinkResult{}, coded.Error(api.CodeTextTooLong)
 	}
 	nc, err := s.Portal.NC(ctx, ncID)
 	if errors.Is(err, store.ErrNotFound) {
-		return LinkResult{}, &codeError{api.CodeNCNotFound}
+		return LinkResult{}, coded.Error(api.CodeNCNotFound)
 	}
 	if err != nil {
 		return LinkResult{}, err
 	}
 	if !awaitingEvidence(nc.Stage) {
-		return LinkResult{}, &codeError{api.CodeNotAwaitingEvidence}
+		return LinkResult{}, coded.Error(api.CodeNotAwaitingEvidence)
 	}
 	if pending, err := s.Evidence.SubmissionPending(ctx, ncID); err != nil {
 		return LinkResult{}, err
 	} else if pending {
-		return LinkResult{}, &codeError{api.CodeEvidenceSent}
+		return LinkResult{}, coded.Error(api.CodeEvidenceSent)
 	}
 	f, err := find(ctx, s.DB(), sha)
 	if err != nil {
@@ -397,10 +392,10 @@ func (l *Library) link(ctx context.Context, ncID, sha, subject string) (LinkResu
 		return LinkResult{}, err
 	}
 	if limits != nil && len(limits.Types) > 0 && !slices.Contains(limits.Types, strings.ToLower(filepath.Ext(f.Name))) {
-		return LinkResult{}, &codeError{api.CodeTypeRefused}
+		return LinkResult{}, coded.Error(api.CodeTypeRefused)
 	}
 	if limits != nil && limits.MaxFileBytes > 0 && f.Size > limits.MaxFileBytes {
-		return LinkResult{}, &codeError{api.CodeTooLarge}
+		return LinkResult{}, coded.Error(api.CodeTooLarge)
 	}
 	ref := api.FileRef{SHA256: f.SHA256, Name: f.Name, Size: f.Size, MediaType: f.MediaType}
 	if !f.OnServer {

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/app/store/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
@@ -40,12 +41,6 @@ type Partners struct{ cfg Config }
 
 // New returns the service.
 func New(cfg Config) *Partners { return &Partners{cfg: cfg} }
-
-// codeError is an error the window shows by its code (app maps it by ErrorCode).
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
 
 // StatusCheckTimeout bounds the server's answer to a status check: past it, the copy's
 // status is shown. A package variable so that tests may shorten it.
@@ -132,7 +127,7 @@ func (p *Partners) Status(floID string) (PartnerStatus, error) {
 func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, error) {
 	floID = strings.TrimSpace(floID)
 	if floID == "" || len(floID) > 64 || !utf8.ValidString(floID) {
-		return PartnerStatus{}, &codeError{api.CodePartnerUnknown}
+		return PartnerStatus{}, coded.Error(api.CodePartnerUnknown)
 	}
 	var out PartnerStatus
 	f, err := p.cfg.Store().Directory.Freshness(ctx)
@@ -142,7 +137,7 @@ func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, err
 	out.CopyAt = f.SyncedAt
 	c, err := p.cfg.Client(ctx)
 	if err == nil && c == nil {
-		err = &codeError{api.CodeNotLoggedIn}
+		err = coded.Error(api.CodeNotLoggedIn)
 	}
 	if err == nil {
 		cctx, cancel := context.WithTimeout(ctx, StatusCheckTimeout)
@@ -164,7 +159,7 @@ func (p *Partners) status(ctx context.Context, floID string) (PartnerStatus, err
 	}
 	out.Partner, err = p.cfg.Store().Directory.Partner(ctx, floID)
 	if errors.Is(err, store.ErrNotFound) {
-		return out, &codeError{api.CodePartnerUnknown}
+		return out, coded.Error(api.CodePartnerUnknown)
 	}
 	return out, err
 }

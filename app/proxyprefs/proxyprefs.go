@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/vault"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client/proxy"
@@ -72,12 +73,6 @@ type Keeper struct {
 	Log   *slog.Logger
 }
 
-// codeError is a refusal the UI shows by its code.
-type codeError string
-
-func (e codeError) Error() string     { return string(e) }
-func (e codeError) ErrorCode() string { return string(e) }
-
 // Prefs returns the settings and where the proxy in use comes from.
 func (k Keeper) Prefs(ctx context.Context) Prefs {
 	p, _ := k.Settings(ctx)
@@ -95,14 +90,14 @@ func (k Keeper) Prefs(ctx context.Context) Prefs {
 // that is not a proxy's (invalid_proxy) is refused and changes nothing.
 func (k Keeper) Save(ctx context.Context, in Input) error {
 	if !slices.Contains([]string{proxy.Auto, proxy.None, proxy.Manual}, in.Mode) {
-		return codeError(api.CodeInvalidInput)
+		return coded.Error(api.CodeInvalidInput)
 	}
 	old, _ := k.load(ctx)
 	next := saved{Mode: in.Mode}
 	if in.Mode == proxy.Manual {
 		u, err := proxy.Normalise(in.URL)
 		if err != nil {
-			return codeError(api.CodeInvalidProxy)
+			return coded.Error(api.CodeInvalidProxy)
 		}
 		next.URL, next.User = u, strings.TrimSpace(in.User)
 	}

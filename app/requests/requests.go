@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -58,13 +59,6 @@ type Request struct {
 	ResultID    string            `json:"result_id,omitempty"`
 }
 
-type codeError struct{ code string }
-
-func (e *codeError) Error() string { return e.code }
-
-// ErrorCode is the code the window shows for the error.
-func (e *codeError) ErrorCode() string { return e.code }
-
 // Propose checks a proposal against the replica and queues it: it is kept here at once
 // and sent with the next sync, exactly once. A refusal is a code (invalid_email,
 // no_change, contact_not_found …) and queues nothing.
@@ -84,7 +78,7 @@ func (rq *Requests) propose(ctx context.Context, p api.ChangeProposal) (Request,
 	st := rq.cfg.Store()
 	p = api.Normalise(p)
 	if code, _ := api.CheckProposal(p); code != "" {
-		return Request{}, &codeError{code}
+		return Request{}, coded.Error(code)
 	}
 	current, err := currentValues(ctx, st, p)
 	if err != nil {
@@ -98,7 +92,7 @@ func (rq *Requests) propose(ctx context.Context, p api.ChangeProposal) (Request,
 			}
 		}
 		if len(changed) == 0 {
-			return Request{}, &codeError{api.CodeNoChange}
+			return Request{}, coded.Error(api.CodeNoChange)
 		}
 		p.Fields = changed
 	}
@@ -142,11 +136,11 @@ func currentValues(ctx context.Context, st *store.Store, p api.ChangeProposal) (
 			continue
 		}
 		if c.Analyst || c.Company == "FLOCERT" {
-			return nil, &codeError{api.CodeContactNotEditable}
+			return nil, coded.Error(api.CodeContactNotEditable)
 		}
 		return api.ContactValues(c), nil
 	}
-	return nil, &codeError{api.CodeContactNotFound}
+	return nil, coded.Error(api.CodeContactNotFound)
 }
 
 // waiting is a request of the outbox as shown: Old holds the replica's values now.
@@ -185,7 +179,7 @@ func (rq *Requests) list(ctx context.Context) ([]Request, error) {
 			return nil, err
 		}
 		current, err := currentValues(ctx, st, p)
-		if err != nil && codeOf(err) == "" {
+		if err != nil && coded.Of(err) == "" {
 			return nil, err
 		}
 		out = append(out, waiting(p, e.Seq, e.CreatedAt, e.State, e.Code, current))
@@ -208,12 +202,4 @@ func fromServer(cr api.ChangeRequest) Request {
 		r.DecidedAt = cr.DecidedAt.UTC().Format(time.RFC3339)
 	}
 	return r
-}
-
-func codeOf(err error) string {
-	var ce *codeError
-	if errors.As(err, &ce) {
-		return ce.code
-	}
-	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -89,7 +90,7 @@ func (t *Team) accounts(ctx context.Context) ([]Account, error) {
 func (t *Team) addStaff(ctx context.Context, username, name string) (Account, error) {
 	username, name = strings.TrimSpace(username), strings.TrimSpace(name)
 	if !validUsername(username) || name == "" || utf8.RuneCountInString(name) > 200 {
-		return Account{}, &codeError{api.CodeInvalidInput}
+		return Account{}, coded.Error(api.CodeInvalidInput)
 	}
 	c, err := t.online(ctx)
 	if err != nil {
@@ -144,7 +145,7 @@ func (t *Team) online(ctx context.Context) (*client.Client, error) {
 		return nil, err
 	}
 	if c == nil {
-		return nil, &codeError{api.CodeNotLoggedIn}
+		return nil, coded.Error(api.CodeNotLoggedIn)
 	}
 	return c, nil
 }
@@ -153,7 +154,7 @@ func (t *Team) online(ctx context.Context) (*client.Client, error) {
 // reached.
 func offline(err error) error {
 	if client.Code(err) == api.CodeUnreachable {
-		return &codeError{api.CodeNeedsConnection}
+		return coded.Error(api.CodeNeedsConnection)
 	}
 	return err
 }

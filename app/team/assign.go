@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store/members"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -37,11 +38,11 @@ func (t *Team) assign(ctx context.Context, ncID, username, due string) (*api.Ass
 	username, due = strings.TrimSpace(username), strings.TrimSpace(due)
 	if due != "" {
 		if _, err := time.Parse(time.DateOnly, due); err != nil || username == "" {
-			return nil, &codeError{api.CodeInvalidInput}
+			return nil, coded.Error(api.CodeInvalidInput)
 		}
 	}
 	if username != "" && !validUsername(username) && !legacyName(username) {
-		return nil, &codeError{api.CodeInvalidInput}
+		return nil, coded.Error(api.CodeInvalidInput)
 	}
 	st := t.cfg.Store()
 	if _, err := st.Portal.NC(ctx, ncID); err != nil {
@@ -96,7 +97,7 @@ func (t *Team) member(ctx context.Context, username string) (m api.Member, known
 	}
 	m, err = ms.Find(ctx, username)
 	if errors.Is(err, members.ErrNotFound) || err == nil && m.Disabled {
-		return m, true, &codeError{api.CodeAssigneeUnknown}
+		return m, true, coded.Error(api.CodeAssigneeUnknown)
 	}
 	return m, err == nil, err
 }

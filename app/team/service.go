@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/store"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
@@ -32,12 +33,6 @@ type Team struct{ cfg Config }
 // New returns the service.
 func New(cfg Config) *Team { return &Team{cfg: cfg} }
 
-// codeError is an error the window shows by its code (app maps it by ErrorCode).
-type codeError struct{ code string }
-
-func (e *codeError) Error() string     { return e.code }
-func (e *codeError) ErrorCode() string { return e.code }
-
 // RoleOf is the role of a client user in its organisation. Sessions saved before roles
 // existed carry none: the organisation's one login was its manager.
 func RoleOf(u api.User) api.OrgRole {
@@ -52,10 +47,10 @@ func RoleOf(u api.User) api.OrgRole {
 func (t *Team) manager(ctx context.Context) (api.User, error) {
 	u, ok := t.cfg.User(ctx)
 	if !ok {
-		return u, &codeError{api.CodeNotLoggedIn}
+		return u, coded.Error(api.CodeNotLoggedIn)
 	}
 	if !RoleOf(u).CanSend() {
-		return u, &codeError{api.CodeForbiddenRole}
+		return u, coded.Error(api.CodeForbiddenRole)
 	}
 	return u, nil
 }

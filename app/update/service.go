@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecert-desktop/ecert-desktop/app/coded"
 	"github.com/ecert-desktop/ecert-desktop/app/version"
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 )
@@ -70,11 +71,6 @@ type Service struct {
 	mu  sync.Mutex
 	st  State
 }
-
-// codeError is what a bound method returns: its text is the code the UI translates.
-type codeError string
-
-func (e codeError) Error() string { return string(e) }
 
 // NewService returns the service; Serve runs its checks.
 func NewService(cfg ServiceConfig) *Service {
@@ -159,7 +155,7 @@ func (s *Service) Install() (State, error) {
 		case api.CodeUpdateHash, api.CodeUpdateFailedStart:
 			status = StatusRefused
 		}
-		return s.set(func(st *State) { st.Status, st.Code = status, code }), codeError(code)
+		return s.set(func(st *State) { st.Status, st.Code = status, code }), coded.Error(code)
 	}
 	st := s.set(func(st *State) { st.Status, st.Available, st.Code = StatusInstalled, offer.Version, "" })
 	if s.cfg.Restart != nil {
