@@ -213,13 +213,7 @@ func TestHeadlessLoginTakesThePasswordFromTheEnvironment(t *testing.T) {
 // leaves behind, naming a few.
 func TestSendSaysWhatItSends(t *testing.T) {
 	url, _ := startServer(t)
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %s", r.stderr)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %s", r.stderr)
-	}
+	data := syncedAsCoop(t, url)
 	if r := run(t, data, "", nil, "send"); r.code != 0 || !strings.Contains(r.stdout, "Nothing is marked ready to send.") ||
 		!strings.Contains(r.stdout, "Not sent, not marked ready: ") {
 		t.Errorf("send of nothing: code %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -245,13 +239,7 @@ func TestSendSaysWhatItSends(t *testing.T) {
 // user marked ready reaches the server exactly once.
 func TestKilledDuringSendLosesNothingAndDuplicatesNothing(t *testing.T) {
 	url, _ := startServer(t)
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %s", r.stderr)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %s", r.stderr)
-	}
+	data := syncedAsCoop(t, url)
 	ncs := []string{"NC-167140-2019", "NC-173086-2018", "NC-174410-2018"}
 	for i, nc := range ncs {
 		text := "Mesure corrective pour " + nc

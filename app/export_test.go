@@ -403,13 +403,7 @@ func TestCalendarReadsBackAndMovesAnEventRatherThanAddingOne(t *testing.T) {
 // The headless commands, as a user runs them: ecert-desktop export register / ics.
 func TestHeadlessExportCommands(t *testing.T) {
 	url, stopServer := startServer(t)
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %s", r.stderr)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %s", r.stderr)
-	}
+	data := syncedAsCoop(t, url)
 	// Offline: the exports read the replica only.
 	stopServer()
 	out := t.TempDir()

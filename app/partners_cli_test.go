@@ -20,13 +20,7 @@ import (
 // with the demo's 30,000 operators; the search works after the server stopped.
 func TestPartnerCommands(t *testing.T) {
 	url, stop := startServer(t)
-	data := t.TempDir()
-	if r := run(t, data, "coop\n", nil, "login", "--server", url, "--user", "coop"); r.code != 0 {
-		t.Fatalf("login: %+v", r)
-	}
-	if r := run(t, data, "", nil, "sync"); r.code != 0 {
-		t.Fatalf("sync: %+v", r)
-	}
+	data := syncedAsCoop(t, url)
 	r := run(t, data, "", nil, "partner", "search", "cafetalera", "--country", "PE", "--product", "coffee", "--json")
 	var res partners.PartnerResults
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 {
