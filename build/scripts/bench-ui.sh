@@ -8,7 +8,8 @@
 # browser  the dev app (real Go bindings) on a replica synced with the large organisation,
 #          driven by Playwright in Debian's Chromium (frontend/e2e/list.bench.ts): the NC
 #          list's first rows, frame times while the whole list scrolls, filter and search
-#          response times, and that the list stays virtualised.
+#          response times, and that the list stays virtualised; then, the server stopped,
+#          the partner search typed letter by letter (frontend/e2e/partners.bench.ts).
 # app      the production binary in a real WebKitGTK window under Xvfb: the time from
 #          launch to the dashboard shown (the window's ECERT_STARTUP_LOG), and the resident
 #          memory of the app and of its WebKit processes, after a start on the synced
@@ -234,6 +235,27 @@ milestone() {
   return 1
 }
 
+# bench_browser NAME FILE: Playwright runs the browser benchmark FILE (frontend/e2e)
+# against the dev app on $port; its log in $logs/playwright-NAME.log.
+bench_browser() {
+  (
+    cd frontend
+    unset DISPLAY # Chromium runs headless
+    BENCH_BASE_URL=http://127.0.0.1:$port BENCH_UI_RESULTS=$raw BENCH_RUNS=$runs BENCH_OUT_DIR=$logs \
+      BENCH_SERVER_URL=$server_url BENCH_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+      node_modules/.bin/playwright test -c e2e/bench.config.ts "$2"
+  ) 2>&1 | tee "$logs/playwright-$1.log"
+  return "${PIPESTATUS[0]}"
+}
+
+# restart_large_server starts the stopped large server again, on its address and data.
+restart_large_server() {
+  "$bin/ecert-server" --addr "$large_addr" --data-dir "$tmp/server" >>"$logs/server.log" 2>&1 &
+  large_pid=$!
+  pids+=("$large_pid")
+  wait_for "$large_url/api/v1/health" "$large_pid" "ecert-server (large, again)" "$logs/server.log" 30
+}
+
 # --- the figures ---
 raw=$tmp/results.txt
 {
@@ -256,17 +278,24 @@ if ((do_browser)); then
   say "browser figures, $runs runs"
   echo "ui-scroll-px-per-frame: ${BENCH_SCROLL_STEP:-200}" >>"$raw"
   set +e
-  (
-    cd frontend
-    unset DISPLAY # Chromium runs headless
-    BENCH_BASE_URL=http://127.0.0.1:$port BENCH_UI_RESULTS=$raw BENCH_RUNS=$runs BENCH_OUT_DIR=$logs \
-      BENCH_CHROMIUM=$chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
-      node_modules/.bin/playwright test -c e2e/bench.config.ts
-  ) 2>&1 | tee "$logs/playwright.log"
-  rc=${PIPESTATUS[0]}
+  bench_browser list list.bench.ts
+  rc=$?
+  set -e
+  ((rc == 0)) || { stop_app; die "the browser benchmark failed (log: $logs/playwright-list.log, $logs/test-results)"; }
+  # The partner search is offline: the server stopped while it runs, started again on
+  # the same address and data for the app's figures.
+  stop_pid "$large_pid"
+  say "server stopped: the partner search, offline"
+  set +e
+  BENCH_OFFLINE=1 bench_browser partners partners.bench.ts
+  rc=$?
   set -e
   stop_app
-  ((rc == 0)) || die "the browser benchmark failed (log: $logs/playwright.log, $logs/test-results)"
+  ((rc == 0)) || die "the partner search benchmark failed (log: $logs/playwright-partners.log, $logs/test-results)"
+  if ((do_app)); then
+    restart_large_server
+    say "ecert-server on $server_url again"
+  fi
 fi
 
 if ((do_app)); then

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises } from '@vue/test-utils'
 import * as backend from '../backend'
 import { usePartnersStore } from '../stores/partners'
-import type { Partner, PartnerResults } from '../types'
+import type { Partner, PartnerQuery, PartnerResults } from '../types'
+import PartnersView from '../views/PartnersView.vue'
+import { mountScreen } from './mount'
 
 vi.mock('../backend', async () => (await import('./backendMock')).default)
 const b = vi.mocked(backend)
@@ -29,6 +32,7 @@ describe('partners store', () => {
     first(results(partner('1', 'Old answer')))
     await slow
     expect(s.results.map((p) => p.flo_id)).toEqual(['3542'])
+    expect(s.query).toBe('coop')
     expect(s.freshness.operators).toBe(30002)
   })
 
@@ -40,5 +44,38 @@ describe('partners store', () => {
     b.partnerStatus.mockRejectedValueOnce(new Error('partner_unknown'))
     await s.check('000')
     expect(s.error).toBe('partner_unknown')
+  })
+})
+
+describe('Partners page', () => {
+  // The results table names the query its rows answer (data-query): what the browser
+  // benchmark waits for after each keystroke. (Its virtual rows are not drawn in jsdom:
+  // the rows are read in the store the table shows.)
+  it('names on the results the query its rows answer, never an older one', async () => {
+    let slow: (r: PartnerResults) => void = () => {}
+    b.searchPartners.mockImplementation((q: PartnerQuery) => {
+      if (q.text === 'ri') return new Promise((resolve) => (slow = resolve))
+      if (q.text === 'riv') return Promise.resolve(results(partner('27816', 'Domaine de Rivière Claire')))
+      return Promise.resolve(results(partner('3542', 'Coopérative des Planteurs du Mont Vert')))
+    })
+    const { wrapper } = await mountScreen(PartnersView, { lang: 'fr', path: '/partners' })
+    const table = () => wrapper.find('[data-testid=partner-results]')
+    const s = usePartnersStore()
+    await vi.waitFor(() => expect(s.results.map((p) => p.flo_id)).toEqual(['3542']))
+    expect(table().attributes('data-query')).toBe('')
+
+    const input = wrapper.find('[data-testid=partner-search] input')
+    await input.setValue('ri')
+    await vi.waitFor(() => expect(b.searchPartners).toHaveBeenCalledWith(expect.objectContaining({ text: 'ri' })))
+    expect(table().attributes('data-query')).toBe('') // asked, not answered yet
+    await input.setValue('riv')
+    await vi.waitFor(() => expect(table().attributes('data-query')).toBe('riv'))
+    expect(s.results.map((p) => p.flo_id)).toEqual(['27816'])
+
+    slow(results(partner('1', 'Old answer'))) // the answer to "ri" arrives last
+    await flushPromises()
+    expect(table().attributes('data-query')).toBe('riv')
+    expect(s.results.map((p) => p.flo_id)).toEqual(['27816'])
+    wrapper.unmount()
   })
 })

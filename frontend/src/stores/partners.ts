@@ -6,6 +6,8 @@ import type { Partner, PartnerQuery, PartnerResults, PartnerStatus } from '../ty
 /** Trade partners: the search over the offline copy of the directory, and one partner's status. */
 export const usePartnersStore = defineStore('partners', () => {
   const results = ref<Partner[]>([])
+  /** The text the shown results answer: set with them, so the page can say which query its rows belong to. */
+  const query = ref('')
   const more = ref(false)
   const freshness = ref<PartnerResults['freshness']>({ operators: 0, synced_at: '' })
   const error = ref('')
@@ -21,6 +23,7 @@ export const usePartnersStore = defineStore('partners', () => {
       const r = await backend.searchPartners(q)
       if (n !== asked) return
       results.value = r.partners ?? []
+      query.value = q.text
       more.value = r.more
       freshness.value = r.freshness
       error.value = ''
@@ -51,5 +54,5 @@ export const usePartnersStore = defineStore('partners', () => {
     }
   }
 
-  return { results, more, freshness, error, detail, checking, proofPath, search, check, saveProof }
+  return { results, query, more, freshness, error, detail, checking, proofPath, search, check, saveProof }
 })
