@@ -39,6 +39,7 @@ func (e *Engine) contact(err error) {
 		e.mu.Lock()
 		was := e.status
 		e.status.Online, e.status.LastContact = true, now
+		e.status.Contacts++
 		after := e.status
 		e.mu.Unlock()
 		// Every request answers: the UI hears of it when the state or the minute it

@@ -27,6 +27,9 @@ type Status struct {
 	Pending   int       // outbox entries still to push
 	// LastContact is when the server last answered a request (zero: not in this run).
 	LastContact time.Time
+	// Contacts counts the server's answers in this run: it changes with each one,
+	// whatever the clock says (the heartbeat's own clock is not the engine's).
+	Contacts uint64
 }
 
 // Options tune the engine. Zero values take the defaults.
@@ -254,6 +257,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 		switch {
 		case err == nil:
 			s.Online, s.LastSync, s.LastError, s.NextTry, s.LastContact = true, now, "", time.Time{}, now
+			s.Contacts++
 		case linkLost(code):
 			s.Online, s.LastError, s.ErrorAt = false, code, now
 		case code != "":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -150,5 +151,46 @@ func TestHeartbeatNudgeProbesAtOnce(t *testing.T) {
 	within(t, 2*time.Second, "online after the network changed again", func() bool { return e.Status().Online })
 	if n := c.health.Load(); n != 2 {
 		t.Errorf("probes: %d, want one per change", n)
+	}
+}
+
+// looking counts how often the heartbeat looks at the engine's status.
+type looking struct {
+	*engine.Engine
+	n atomic.Int64
+}
+
+func (l *looking) Status() engine.Status {
+	l.n.Add(1)
+	return l.Engine.Status()
+}
+
+// The heartbeat never spins: not when the engine stamps its contacts with a clock far
+// from the heartbeat's (the app's tests fix the session's clock in 2019), and not while
+// one of a sync's requests takes longer than a period.
+func TestHeartbeatNeverSpins(t *testing.T) {
+	srv := servertest.Start(t)
+	proxy := servertest.NewProxy(t, srv.URL)
+	c := &counted{Client: login(t, proxy.URL)}
+	past := time.Date(2019, 6, 1, 12, 0, 0, 0, time.UTC)
+	e := engine.New(newReplica(t), c, engine.Options{Interval: time.Hour, MinBackoff: time.Minute,
+		MaxBackoff: time.Minute, Now: func() time.Time { return past }})
+	looks := &looking{Engine: e}
+	h := heartbeat.New(looks, heartbeat.Options{Busy: 100 * time.Millisecond, Idle: 300 * time.Millisecond})
+	running(t, e, h)
+
+	c.health.Store(0)
+	time.Sleep(1500 * time.Millisecond)
+	if n := c.health.Load(); n > 8 {
+		t.Errorf("idle for 1.5 s with a 300 ms period: %d probes, want at most one a period", n)
+	}
+
+	proxy.AddToxic("slow", "latency", "downstream", `"latency": 1500`)
+	e.SyncNow()
+	within(t, 5*time.Second, "the slow sync starts", func() bool { return e.Status().Syncing })
+	before := looks.n.Load()
+	time.Sleep(time.Second)
+	if n := looks.n.Load() - before; n > 60 {
+		t.Errorf("during one slow request of a sync: %d looks at the status in 1 s, want a few a 100 ms period", n)
 	}
 }

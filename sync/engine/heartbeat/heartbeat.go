@@ -76,10 +76,11 @@ func (h *Heartbeat) Nudge() {
 // next waits for the last one's answer (or its timeout), so requests never pile up.
 func (h *Heartbeat) Serve(ctx context.Context) error {
 	failures := 0
+	var c contact
 	for {
 		st := h.link.Status()
 		work := h.link.WorkWaits()
-		t := time.NewTimer(h.wait(st, work, failures))
+		t := time.NewTimer(h.wait(st, work, failures, c.since(st, h.opt.Now())))
 		nudged := false
 		select {
 		case <-ctx.Done():
@@ -95,7 +96,7 @@ func (h *Heartbeat) Serve(ctx context.Context) error {
 		if st.Syncing {
 			continue // the sync's own requests tell of the link
 		}
-		if !nudged && st.Online && h.opt.Now().Sub(st.LastContact) < h.period(work) {
+		if !nudged && st.Online && c.since(st, h.opt.Now()) < h.period(work) {
 			continue // a request answered lately: no need to ask
 		}
 		if !h.link.Probe(ctx) {
@@ -122,14 +123,18 @@ func (h *Heartbeat) period(work bool) time.Duration {
 	return h.opt.Idle
 }
 
-// wait is the time until the next look at the link: a period while online; while
-// offline, from Busy, doubling with each failed probe up to the cap, with jitter so
-// that many clients do not come back together.
-func (h *Heartbeat) wait(st engine.Status, work bool, failures int) time.Duration {
+// wait is the time until the next look at the link: while a sync runs, Busy (its own
+// requests tell of the link, and one of them may take minutes); while online, until the
+// last contact is one period old, but never less than an eighth of the period, so that
+// the loop cannot spin; while offline, from Busy, doubling with each failed probe up to
+// the cap, with jitter so that many clients do not come back together.
+func (h *Heartbeat) wait(st engine.Status, work bool, failures int, since time.Duration) time.Duration {
+	if st.Syncing {
+		return h.opt.Busy
+	}
 	if st.Online {
-		// Look when the last contact is one period old.
 		p := h.period(work)
-		return max(0, min(p, p-h.opt.Now().Sub(st.LastContact)))
+		return min(p, max(p/8, p-since))
 	}
 	if failures == 0 {
 		return h.opt.Busy
@@ -144,4 +149,22 @@ func (h *Heartbeat) wait(st engine.Status, work bool, failures int) time.Duratio
 	}
 	d = min(d, hi)
 	return d/2 + rand.N(d/2+1)
+}
+
+// contact is how long ago the engine last heard from the server, on the heartbeat's
+// own clock: the engine stamps its contacts with the session's clock, which tests fix
+// in the past, so the two are never compared; only a new answer is noticed.
+type contact struct {
+	count uint64    // the engine's Contacts when it last changed
+	seen  time.Time // when, on the heartbeat's clock, that change was noticed
+}
+
+func (c *contact) since(st engine.Status, now time.Time) time.Duration {
+	if st.Contacts != c.count {
+		c.count, c.seen = st.Contacts, now
+	}
+	if c.seen.IsZero() {
+		return time.Duration(1<<63 - 1) // never heard from: look now
+	}
+	return now.Sub(c.seen)
 }
