@@ -54,7 +54,14 @@ func (a *Service) OrgChanged(ctx context.Context, orgID string) {
 	if a.orgChanged == nil || orgID == "" {
 		return
 	}
-	if err := a.orgChanged(ctx, orgID); err != nil {
+	// The account changed whether or not the caller still waits for the answer: a
+	// client that hangs up must not leave the other replicas without the change.
+	ctx = context.WithoutCancel(ctx)
+	err := a.orgChanged(ctx, orgID)
+	if err != nil {
+		err = a.orgChanged(ctx, orgID) // once more: a busy database may answer now
+	}
+	if err != nil {
 		a.log.Error("publish the organisation's members", "org", orgID, "err", err)
 	}
 }
