@@ -20,7 +20,7 @@ import (
 // the document's properties; and awkward text (markup, control characters, invalid
 // UTF-8, over a cell's limit) neither breaks the file nor changes beyond what XML allows.
 func TestXLSXWriterMakesAWorkbookOthersRead(t *testing.T) {
-	awkward := "a < b & \"c\" > d\x01\x0bé\xff\r\nligne 2\t✓ 😀"
+	awkward := "a < b & \"c\" > d\x01\x0bé\xff\r\nligne 2\t✓ 😀 _x0041_ _x00_"
 	long := strings.Repeat("x", maxCellChars+10)
 	reg := Register{Organisation: "Coop <Las & Flores>", OrgID: "3542", Lang: "fr", Filter: "all",
 		Date: time.Date(2019, 5, 20, 0, 0, 0, 0, time.UTC), Rows: []Row{
@@ -66,7 +66,7 @@ func TestXLSXWriterMakesAWorkbookOthersRead(t *testing.T) {
 		t.Fatalf("no column %q", title)
 		return ""
 	}
-	if got, want := at(4, l.Finding), "a < b & \"c\" > dé\r\nligne 2\t✓ 😀"; got != want {
+	if got, want := at(4, l.Finding), "a < b & \"c\" > dé\r\nligne 2\t✓ 😀 _x0041_ _x00_"; got != want {
 		t.Errorf("awkward text: got %q, want %q", got, want)
 	}
 	if got := at(5, l.Finding); len(got) != maxCellChars {

@@ -273,7 +273,7 @@ func clip(s string) string {
 func escapeXML(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '"' || c == '_' {
 			clean = false
 			break
 		}
@@ -296,6 +296,10 @@ func escapeXML(s string) string {
 			b.WriteString("&gt;")
 		case r == '"':
 			b.WriteString("&quot;")
+		case r == '_' && escapeLike(s[i:]):
+			// Excel reads "_xHHHH_" as the character HHHH: its underscore is written
+			// as one, so that a text holding such a sequence opens as typed.
+			b.WriteString("_x005F_")
 		case r == '\r':
 			b.WriteString("&#13;") // kept: a literal one would be read as a line end
 		case r == '\t' || r == '\n' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000:
@@ -303,6 +307,19 @@ func escapeXML(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// escapeLike says whether rest (what follows an underscore) makes it an "_xHHHH_".
+func escapeLike(rest string) bool {
+	if len(rest) < 6 || rest[0] != 'x' || rest[5] != '_' {
+		return false
+	}
+	for _, c := range rest[1:5] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 const xmlHeader = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
