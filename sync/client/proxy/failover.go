@@ -36,6 +36,13 @@ type check struct {
 	at time.Time
 }
 
+// forget drops what was seen: the host is on another network.
+func (h *health) forget() {
+	h.mu.Lock()
+	h.seen = nil
+	h.mu.Unlock()
+}
+
 // choose returns the first entry of ps that can be reached, connecting to the proxies not
 // checked lately. The last entry is taken unchecked: nothing follows it to fall back on.
 func (h *health) choose(ctx context.Context, ps []pac.Proxy, log *slog.Logger) pac.Proxy {

@@ -67,6 +67,30 @@ func TestScriptProxyFailover(t *testing.T) {
 	}
 	back.Close()
 
+	// Found down on one network, a proxy is checked again as soon as the host is on
+	// another: the memory of the last network says nothing of this one.
+	proxy.DeadFor, proxy.AliveFor = time.Hour, time.Hour
+	oldRecheck := proxy.Recheck
+	t.Cleanup(func() { proxy.Recheck = oldRecheck })
+	proxy.Recheck = 0
+	network = "café"
+	if got, _ := ch.Proxy(portal); urlString(got) != second.URL {
+		t.Fatalf("first proxy down again: %v, want the second", got)
+	}
+	again, err := net.Listen("tcp", first)
+	if err != nil {
+		t.Skipf("the first proxy's port was taken meanwhile: %v", err)
+	}
+	defer again.Close()
+	if got, _ := ch.Proxy(portal); urlString(got) != second.URL {
+		t.Errorf("same network, within DeadFor: %v, want the second proxy still", got)
+	}
+	network = "home"
+	if got, _ := ch.Proxy(portal); urlString(got) != "http://"+first {
+		t.Errorf("on another network: %v, want the first proxy, checked again", got)
+	}
+	again.Close()
+
 	// Every proxy down and DIRECT last: direct.
 	proxy.DeadFor, proxy.AliveFor = time.Hour, 0
 	systemConfig(t, proxy.AutoConfig{URL: srv.URL + "/none.pac"}, &network)

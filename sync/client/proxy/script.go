@@ -174,6 +174,11 @@ func (s *script) loadLocked() {
 	if s.loaded && network == s.network {
 		return
 	}
+	if s.loaded {
+		// A proxy found down on the last network (or while there was none) may be the
+		// way out of this one.
+		s.health.forget()
+	}
 	s.loaded, s.network, s.evalErr, s.s = true, network, false, nil
 	s.status = ScriptStatus{URL: s.conf.URL}
 	var src string
