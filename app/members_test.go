@@ -38,13 +38,22 @@ func TestMembersComeWithTheSyncAndGuardTheAssignment(t *testing.T) {
 		}
 	}
 
-	// A new account and its disabling reach the replica with the next syncs.
+	// A new account and its disabling reach the organisation's other replicas with
+	// their next syncs (the manager's own replica writes them at once).
+	jean := newApp(t, t.TempDir(), &recorder{})
+	if _, err := jean.Session.Login(srv.URL, "coop-staff", "coop-staff"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "coop-staff's first sync", func() bool { s := jean.Sync.Status(); return s.LastSync != "" && !s.Syncing })
 	if _, err := a.Team.AddStaff("awa.field", "Awa Ndiaye"); err != nil {
 		t.Fatal(err)
 	}
 	syncOnce(t, a)
-	if m := memberNames(must(a.Team.Members()))["awa.field"]; m.Name != "Awa Ndiaye" || m.Disabled {
-		t.Fatalf("the new account on the replica: %+v", m)
+	syncOnce(t, jean)
+	for who, replica := range map[string]*app.App{"the manager's": a, "another": jean} {
+		if m := memberNames(must(replica.Team.Members()))["awa.field"]; m.Name != "Awa Ndiaye" || m.Disabled {
+			t.Fatalf("the new account on %s replica: %+v", who, m)
+		}
 	}
 	if _, err := a.Team.Assign("NC-150424-2019", "awa.field", ""); err != nil {
 		t.Fatal(err)
@@ -53,8 +62,11 @@ func TestMembersComeWithTheSyncAndGuardTheAssignment(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncOnce(t, a)
-	if m := memberNames(must(a.Team.Members()))["awa.field"]; !m.Disabled {
-		t.Fatalf("the disabled account on the replica: %+v", m)
+	syncOnce(t, jean)
+	for who, replica := range map[string]*app.App{"the manager's": a, "another": jean} {
+		if m := memberNames(must(replica.Team.Members()))["awa.field"]; !m.Disabled {
+			t.Fatalf("the disabled account on %s replica: %+v", who, m)
+		}
 	}
 
 	// Offline from here: the replica alone decides.
