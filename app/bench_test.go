@@ -227,7 +227,7 @@ func BenchmarkInitialSyncPoorLink(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		a := benchApp(b, proxy.URL, "large")
+		a := benchApp(b, traceLink(b, proxy.URL), "large")
 		reqs, wire := srv.Requests.Load(), srv.Bytes.Load()
 		start := time.Now()
 		b.StartTimer()

@@ -215,7 +215,6 @@ func (e *Engine) update(fn func(*Status)) {
 // state they were made on. It may be called directly (the headless "sync" command does).
 func (e *Engine) Sync(ctx context.Context) error {
 	e.update(func(s *Status) { s.Syncing = true })
-	var touched []string
 	err := e.upload(ctx)
 	if errors.Is(err, errPaused) {
 		err = nil // the files wait; the rest of the sync goes on
@@ -232,23 +231,8 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if pushed > 0 {
 		e.changed([]string{EntityOutbox})
 	}
-	var directory int64
 	if err == nil {
-		touched, directory, err = e.pull(ctx)
-	}
-	if err == nil {
-		var operators int
-		if operators, err = e.pullDirectory(ctx, directory); operators > 0 {
-			touched = append(touched, EntityDirectory)
-		}
-	}
-	e.changed(touched)
-	if err == nil {
-		var fetched int
-		fetched, err = e.fetchFiles(ctx)
-		if fetched > 0 {
-			e.changed([]string{EntityFiles})
-		}
+		err = e.pullAll(ctx)
 	}
 	now := e.opt.Now()
 	e.update(func(s *Status) {
@@ -268,6 +252,48 @@ func (e *Engine) Sync(ctx context.Context) error {
 	})
 	if err != nil && ctx.Err() == nil {
 		e.opt.Logger.Warn("sync failed", logKeyError, err)
+	}
+	return err
+}
+
+// pullAll pulls the changes, then the operator directory and the missing files at the
+// same time: the two are independent (each keeps its own resume point in the replica),
+// and on a long round trip one after the other would add the directory's round trips
+// to the files'. The directory's pull starts as soon as the last change page says where
+// the directory stands, before that page is applied.
+func (e *Engine) pullAll(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type dirResult struct {
+		n   int
+		err error
+	}
+	var dir chan dirResult
+	touched, err := e.pull(ctx, func(latest int64) {
+		dir = make(chan dirResult, 1)
+		go func() {
+			n, err := e.pullDirectory(ctx, latest)
+			dir <- dirResult{n, err}
+		}()
+	})
+	var fetched int
+	if err == nil {
+		fetched, err = e.fetchFiles(ctx)
+	} else {
+		cancel() // the directory waits for the next sync too
+	}
+	if dir != nil {
+		r := <-dir
+		if r.n > 0 {
+			touched = append(touched, EntityDirectory)
+		}
+		if err == nil {
+			err = r.err
+		}
+	}
+	e.changed(touched)
+	if fetched > 0 {
+		e.changed([]string{EntityFiles})
 	}
 	return err
 }
@@ -406,13 +432,14 @@ func (e *Engine) changed(entities []string) {
 // its cursor in one transaction, so an interrupted pull resumes where it stopped. The
 // next page is asked for while one is applied: on a long round trip the link does not
 // wait for the disk, nor the disk for the link.
-// It returns, with the entities touched, the directory's seq the last page gave.
-func (e *Engine) pull(ctx context.Context) ([]string, int64, error) {
+// It returns the entities touched. last hears the directory's seq of the last page as
+// soon as that page has arrived, before it is applied.
+func (e *Engine) pull(ctx context.Context, last func(directory int64)) ([]string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // a page asked for ahead is dropped when the pull stops early
 	cursor, err := e.replica.Cursor(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var touched []string
@@ -420,14 +447,16 @@ func (e *Engine) pull(ctx context.Context) ([]string, int64, error) {
 	for {
 		r := <-next
 		if r.err != nil {
-			return touched, 0, r.err
+			return touched, r.err
 		}
 		page := r.page
 		if page.More {
 			next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
+		} else {
+			last(page.Directory)
 		}
 		if err := e.replica.ApplyPage(ctx, page, e.opt.Now().UTC().Format(time.RFC3339)); err != nil {
-			return touched, 0, err
+			return touched, err
 		}
 		for _, c := range page.Changes {
 			if !seen[c.Entity] {
@@ -436,7 +465,7 @@ func (e *Engine) pull(ctx context.Context) ([]string, int64, error) {
 			}
 		}
 		if !page.More {
-			return touched, page.Directory, nil
+			return touched, nil
 		}
 	}
 }

@@ -1,0 +1,80 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/client"
+	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+)
+
+// dirReplica adds the operator directory to memReplica.
+type dirReplica struct {
+	*memReplica
+	mu        sync.Mutex
+	after     int64
+	operators map[string]api.Operator
+}
+
+func (r *dirReplica) DirectoryAfter(ctx context.Context) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.after, nil
+}
+
+func (r *dirReplica) ApplyDirectory(ctx context.Context, page api.DirectoryPage) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range page.Operators {
+		r.operators[o.FLOID] = o
+	}
+	r.after = page.After
+	return nil
+}
+
+// heldDirectory is the real client whose directory answers wait until a file download
+// has started: a sync that pulls the directory and the files one after the other never
+// gets its directory page.
+type heldDirectory struct {
+	*client.Client
+	once        sync.Once
+	downloading chan struct{}
+}
+
+func (h *heldDirectory) Download(ctx context.Context, sha string, offset int64, w func(int64) (io.Writer, error)) error {
+	h.once.Do(func() { close(h.downloading) })
+	return h.Client.Download(ctx, sha, offset, w)
+}
+
+func (h *heldDirectory) Directory(ctx context.Context, after int64, limit int) (api.DirectoryPage, error) {
+	select {
+	case <-h.downloading:
+	case <-time.After(10 * time.Second):
+		return api.DirectoryPage{}, errors.New("no file download started while the directory was pulled")
+	}
+	return h.Client.Directory(ctx, after, limit)
+}
+
+// On a long round trip, the directory's requests and the files' are not made one after
+// the other: both follow the change pages at once, and both end in the replica.
+func TestDirectoryAndFilesArePulledTogether(t *testing.T) {
+	_, c, st := setup(t)
+	r := &dirReplica{memReplica: st, operators: map[string]api.Operator{}}
+	remote := &heldDirectory{Client: c, downloading: make(chan struct{})}
+	e := engine.New(r, remote, engine.Options{})
+	if err := e.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.operators) == 0 || r.after == 0 {
+		t.Errorf("the directory was not pulled: %d operators, after %d", len(r.operators), r.after)
+	}
+	missing, err := st.MissingFiles(context.Background())
+	if err != nil || len(missing) > 0 {
+		t.Errorf("files still missing after the sync: %v %v", missing, err)
+	}
+}
