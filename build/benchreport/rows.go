@@ -111,7 +111,8 @@ var rows = []row{
 		figure: []part{{"ms-p99", ms, " p99"}, {"ms-p50", ms, " median"}}, target: "feels instant"},
 	{bench: "BenchmarkUIPartnerSearch", what: "partner search typed letter by letter, offline (server stopped), 30,002 operators: a keystroke to its rows shown",
 		figure: []part{{"ms-p99", ms, " p99"}, {"ms-mean", ms, " mean"}, {"keystrokes", num, " keystrokes"}},
-		ref:    []part{{"search-ms-p99", ms, " p99 from the page's search call to the rows shown"}},
+		ref: []part{{"search-ms-p99", ms, " p99 from the page's search call to the rows shown"},
+			{"call-ms-p99", ms, " p99 of that call until its answer reaches the page"}},
 		target: "p99 ≤ 20 ms"},
 	// The real window (production binary, WebKitGTK under Xvfb) on the large organisation.
 	{bench: "BenchmarkAppColdStart", what: "cold start: launch to the dashboard shown, on a synced replica of the large organisation",

@@ -43,12 +43,21 @@ func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
 	err := d.apply(ctx, page)
 	d.gen.Add(1) // after the commit (or not): the next search reloads
 	if err == nil && !page.More {
-		go func() {
-			// A failure here is a search's to report: that search loads the memo again.
-			_, _ = d.partMemo(context.WithoutCancel(ctx))
-		}()
+		d.warm(ctx)
 	}
 	return err
+}
+
+// warm loads the search memo in the background unless it is loading already. A
+// failure here is a search's to report: that search loads the memo again.
+func (d *Directory) warm(ctx context.Context) {
+	if !d.warming.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer d.warming.Store(false)
+		_, _ = d.partMemo(context.WithoutCancel(ctx))
+	}()
 }
 
 func (d *Directory) apply(ctx context.Context, page api.DirectoryPage) error {
@@ -166,8 +175,9 @@ type Directory struct {
 	noted func(error) error // the replica's: marks it damaged when err says so
 	gen   atomic.Uint64     // bumped by every write of operators: the memo is stale
 
-	mu   sync.Mutex
-	memo *partMemo // what a search by parts of words scans, valid while its gen is gen
+	mu      sync.Mutex
+	memo    *partMemo   // what a search by parts of words scans, valid while its gen is gen
+	warming atomic.Bool // a background load of the memo is running
 }
 
 // ErrNotFound is returned by Partner when the copy holds no such operator.
@@ -284,6 +294,9 @@ func (d *Directory) Search(ctx context.Context, q PartnerQuery) (PartnerResult, 
 		return " WHERE " + strings.Join(conds, " AND "), append(append([]any{}, extraArgs...), args...)
 	}
 	if len(words) == 0 {
+		// No text is the Partners page opening (or a cleared field): the user's next
+		// words may need the memo, so it loads now rather than on the first letter.
+		d.warm(ctx)
 		w, a := where("")
 		return d.query(ctx, `SELECT `+partnerColumns+` FROM operators`+w+` ORDER BY name LIMIT ?`, limit, a...)
 	}

@@ -195,6 +195,29 @@ func TestMemoWarmedAfterPull(t *testing.T) {
 	}
 }
 
+// TestMemoWarmedByEmptySearch: a search with no text (the Partners page opening) loads
+// a stale memo in the background, so that the first letters typed do not wait for it.
+func TestMemoWarmedByEmptySearch(t *testing.T) {
+	s := directoryFixture(t)
+	ctx := context.Background()
+	op := operator("100021", "Comptoir Daloa", "CI", "trader", api.StatusCertified, "cocoa")
+	op.Seq = 20
+	if err := s.ApplyDirectory(ctx, api.DirectoryPage{After: 20, More: true, Operators: []api.Operator{op}}); err != nil {
+		t.Fatal(err)
+	}
+	if directory.MemoFresh(s.Directory) {
+		t.Fatal("the memo is fresh after a page with more to come")
+	}
+	if _, err := s.Directory.Search(ctx, directory.PartnerQuery{Country: "CI"}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !directory.MemoFresh(s.Directory); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a search with no text did not load the memo")
+		}
+	}
+}
+
 // FuzzPartnerSearch: whatever a user types — any length, script, quote, star or
 // operator of the query syntax — the search answers without an error.
 func FuzzPartnerSearch(f *testing.F) {

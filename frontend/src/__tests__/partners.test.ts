@@ -49,8 +49,7 @@ describe('partners store', () => {
 
 describe('Partners page', () => {
   // The results table names the query its rows answer (data-query): what the browser
-  // benchmark waits for after each keystroke. (Its virtual rows are not drawn in jsdom:
-  // the rows are read in the store the table shows.)
+  // benchmark waits for after each keystroke; its rows are drawn with it.
   it('names on the results the query its rows answer, never an older one', async () => {
     let slow: (r: PartnerResults) => void = () => {}
     b.searchPartners.mockImplementation((q: PartnerQuery) => {
@@ -71,6 +70,10 @@ describe('Partners page', () => {
     await input.setValue('riv')
     await vi.waitFor(() => expect(table().attributes('data-query')).toBe('riv'))
     expect(s.results.map((p) => p.flo_id)).toEqual(['27816'])
+    const row = table().find('[data-testid=partner-27816]')
+    expect(row.text()).toContain('Domaine de Rivière Claire')
+    expect(row.find('[data-testid=partner-status]').text()).toBe('Certifié')
+    expect(table().find('[data-testid=partner-3542]').exists()).toBe(false)
 
     slow(results(partner('1', 'Old answer'))) // the answer to "ri" arrives last
     await flushPromises()
