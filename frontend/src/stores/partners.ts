@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import * as backend from '../backend'
 import type { Partner, PartnerQuery, PartnerResults, PartnerStatus } from '../types'
 
 /** Trade partners: the search over the offline copy of the directory, and one partner's status. */
 export const usePartnersStore = defineStore('partners', () => {
-  const results = ref<Partner[]>([])
+  // Shallow: the rows are replaced whole at each answer, never changed in place, so
+  // Vue need not make each of them reactive at every keystroke.
+  const results = shallowRef<Partner[]>([])
   /** The text the shown results answer: set with them, so the page can say which query its rows belong to. */
   const query = ref('')
   const more = ref(false)
