@@ -167,14 +167,7 @@ func TestPartnerUpdates(t *testing.T) {
 func TestMemoWarmedAfterPull(t *testing.T) {
 	s := directoryFixture(t)
 	ctx := context.Background()
-	warmed := func() {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !directory.MemoFresh(s.Directory); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatal("the memo is not reloaded after the last page")
-			}
-		}
-	}
+	warmed := func() { waitMemoFresh(t, s.Directory, "the memo is not reloaded after the last page") }
 	warmed() // the fixture's own pull
 	op := operator("100020", "Comptoir Soubré", "CI", "trader", api.StatusCertified, "cocoa")
 	op.Seq = 20
@@ -211,9 +204,15 @@ func TestMemoWarmedByEmptySearch(t *testing.T) {
 	if _, err := s.Directory.Search(ctx, directory.PartnerQuery{Country: "CI"}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); !directory.MemoFresh(s.Directory); time.Sleep(5 * time.Millisecond) {
+	waitMemoFresh(t, s.Directory, "a search with no text did not load the memo")
+}
+
+// waitMemoFresh waits until the search memo matches the copy, failing with why after 10 s.
+func waitMemoFresh(t *testing.T, d *directory.Directory, why string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !directory.MemoFresh(d); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("a search with no text did not load the memo")
+			t.Fatal(why)
 		}
 	}
 }
