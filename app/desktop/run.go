@@ -44,6 +44,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 		OnStartup: func(ctx context.Context) {
 			platform.SetContext(ctx)
 			keepSignalsOnAltStack(ctx)
+			useDocumentViewerCache()
 			startup.listen(ctx)
 			wruntime.OnFileDrop(ctx, func(_, _ int, paths []string) { platform.Emit(app.EventDropped, paths) })
 			if startErr = a.Start(ctx); startErr != nil {
