@@ -184,6 +184,19 @@ func (a *App) Start(ctx context.Context) error {
 	return a.Session.resume(ctx)
 }
 
+// Prepare reads the dashboard once and drops it: the window calls it as soon as the
+// replica is open, so that the NCs' decoding (a few hundred milliseconds for a large
+// organisation, kept in the replica's cache) overlaps WebKit's start instead of delaying
+// the dashboard's first call. Not bound: the UI never calls it.
+func (a *App) Prepare(ctx context.Context) {
+	if a.base.store == nil {
+		return
+	}
+	if _, err := a.Portal.dashboard(ctx); err != nil && ctx.Err() == nil {
+		a.base.log.Debug("prepare the dashboard", "error", err)
+	}
+}
+
 // Close stops the background work, cancels the services' calls and closes the replica.
 func (a *App) Close() error {
 	a.Sync.stop()

@@ -64,3 +64,36 @@ func TestDashboardShipsAPageOfActionsAndTheRestOnRequest(t *testing.T) {
 		}
 	}
 }
+
+// Prepare, which the window calls as the replica opens, leaves the NCs decoded: the
+// dashboard's first call does not wait for their decoding.
+func TestPrepareDecodesTheNCsBeforeTheFirstCall(t *testing.T) {
+	srv := servertest.Start(t)
+	if err := srv.GenerateLarge(context.Background(), demo.GenerateOptions{Audits: 2, NCs: 60, Messages: 5, Evidence: 2}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a := newApp(t, dir, &recorder{})
+	if _, err := a.Session.Login(srv.URL, "large", "large"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SyncOnce(context.Background(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	// The next start, as the window's (without its sync, which would race the check):
+	// nothing decoded until Prepare.
+	a = app.New(app.Config{DataDir: dir, Platform: &recorder{}, Manual: true})
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if a.Store().Portal.NCsDecoded() {
+		t.Fatal("the NCs are decoded before anything read them")
+	}
+	a.Prepare(context.Background())
+	if !a.Store().Portal.NCsDecoded() {
+		t.Fatal("Prepare left the NCs to decode at the dashboard's first call")
+	}
+}

@@ -25,6 +25,7 @@ type Platform struct {
 	quitAsked bool
 
 	startup *startupLog // set by Run before the window starts; nil records nothing
+	release *releaser   // set by Run: gives memory back after syncs; nil does nothing
 
 	// AfterStart, when set, is called once the app has started (its replica open), from
 	// the window's start-up: background work that reads the replica starts there.
@@ -75,6 +76,7 @@ func (p *Platform) Quit() {
 // Emit sends an event to the UI.
 func (p *Platform) Emit(event string, data any) {
 	p.startup.observe(event, data)
+	p.release.observe(event, data)
 	if ctx := p.context(); ctx != nil {
 		wruntime.EventsEmit(ctx, event, data)
 	}

@@ -25,6 +25,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 	startup := newStartupLog(os.Getenv(EnvStartupLog), log)
 	platform.stand = testStandIn()
 	platform.startup = startup
+	platform.release = newReleaser()
 	startup.mark("run")
 	return wails.Run(&options.App{
 		Title:     "Ecert Desktop",
@@ -43,6 +44,7 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 		OnStartup: func(ctx context.Context) {
 			platform.SetContext(ctx)
 			keepSignalsOnAltStack(ctx)
+			useDocumentViewerCache()
 			startup.listen(ctx)
 			wruntime.OnFileDrop(ctx, func(_, _ int, paths []string) { platform.Emit(app.EventDropped, paths) })
 			if startErr = a.Start(ctx); startErr != nil {
@@ -56,6 +58,9 @@ func Run(a *app.App, platform *Platform, assets fs.FS, log *slog.Logger) error {
 				wruntime.Quit(ctx)
 				return
 			}
+			// WebKit takes most of a second to start and load the page: the dashboard's
+			// data is read meanwhile.
+			go a.Prepare(ctx)
 			// A window that dies without closing leaves a report for the next start.
 			if err := a.WatchWindow(); err != nil {
 				log.Warn("crash watch", "error", err)

@@ -169,6 +169,14 @@ type ncCache struct {
 // ncsChanged is called after a transaction that wrote NCs committed.
 func (d *database) ncsChanged() { d.ncGen.Add(1) }
 
+// NCsDecoded says whether the replica's NCs are decoded and current: the next read of
+// NCs will not decode them (see App.Prepare).
+func (p *Portal) NCsDecoded() bool {
+	p.ncs.mu.Lock()
+	defer p.ncs.mu.Unlock()
+	return p.ncs.all != nil && p.ncs.gen == p.db.ncGen.Load()
+}
+
 func (p *Portal) allNCs(ctx context.Context) ([]api.NC, error) {
 	p.ncs.mu.Lock()
 	defer p.ncs.mu.Unlock()

@@ -54,6 +54,20 @@ describe('App', () => {
     expect(wrapper.get('[data-testid=dash-ca]').text()).toContain('2')
   })
 
+  it('asks for the dashboard before it draws the shell, and for the sync status once', async () => {
+    b.sessionState.mockResolvedValue(loggedIn)
+    let shellDrawn: boolean | undefined
+    b.dashboard.mockImplementation(async () => {
+      shellDrawn ??= document.querySelector('[data-testid=brand]') !== null
+      return dashboard({ ca_count: 2, evidence_count: 1, unread: 4 })
+    })
+    const { wrapper } = await mountScreen(App)
+    await flushPromises()
+    expect(wrapper.get('[data-testid=dash-ca]').text()).toContain('2')
+    expect(shellDrawn).toBe(false)
+    expect(b.syncStatus).toHaveBeenCalledTimes(1)
+  })
+
   it('tells, once, that a damaged local database was rebuilt and where the unsent work went', async () => {
     b.sessionState.mockResolvedValue({
       ...loggedIn,

@@ -31,12 +31,18 @@ export const useSessionStore = defineStore('session', () => {
   /** Staff draft, attach and mark ready; only the manager sends and manages accounts. */
   const isManager = computed(() => (state.value.org_role || 'manager') === 'manager')
 
-  async function init() {
+  /**
+   * init reads who is logged in. loggedInNow, when given, is called as soon as the state
+   * says logged in, before Vue draws what the state changed: the window's first calls
+   * for the dashboard then go out while the shell is drawn, not after.
+   */
+  async function init(loggedInNow?: () => void) {
     try {
       const [s, d] = await Promise.all([backend.sessionState(), backend.loginDefaults()])
       state.value = { ...empty, ...s }
       defaults.value = { ...defaults.value, ...d }
       if (s.ended) sessionExpired(s.ended)
+      if (state.value.logged_in) loggedInNow?.()
     } catch (e) {
       error.value = backend.errorCode(e)
     } finally {
