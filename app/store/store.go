@@ -135,6 +135,11 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 	if err := migrate(ctx, s.db.sql); err != nil {
 		return err
 	}
+	// Read now, while nothing else uses the replica: the sync asks for it during a
+	// page's apply, and it then needs no connection of its own.
+	if _, err := s.Directory.After(ctx); err != nil {
+		return fmt.Errorf("read directory position: %w", s.db.noted(err))
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		return fmt.Errorf("restrict replica permissions: %w", err)
 	}

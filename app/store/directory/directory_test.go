@@ -277,3 +277,44 @@ func TestPartnerIndexByPage(t *testing.T) {
 		t.Errorf("the old name is still indexed: %d, %v", stale, err)
 	}
 }
+
+// The position of the directory's pull, read at open and kept, follows the pages
+// applied, a page that failed included, and is the database's at the next open.
+func TestDirectoryAfterFollowsAppliedPages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	wantAfter := func(when string, want int64) {
+		t.Helper()
+		if got, err := s.DirectoryAfter(ctx); err != nil || got != want {
+			t.Errorf("%s: after %d, %v; want %d", when, got, err, want)
+		}
+	}
+	wantAfter("empty replica", 0)
+	page := api.DirectoryPage{After: 5, More: true, Operators: []api.Operator{
+		operator("3542", "Coopérative des Planteurs du Mont Vert", "CM", "producer", api.StatusCertified, "cocoa")}}
+	if err := s.ApplyDirectory(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	wantAfter("a page applied", 5)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	page.After = 8
+	if err := s.ApplyDirectory(cancelled, page); err == nil {
+		t.Fatal("a page was applied with a cancelled context")
+	}
+	wantAfter("a page that failed", 5)
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = store.Open(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	wantAfter("reopened", 5)
+}
