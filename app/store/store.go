@@ -152,6 +152,7 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 // Close closes the database and lets another process open the directory. The replica is
 // marked clean when it closed in order and no query met a damaged page.
 func (s *Store) Close() error {
+	s.Directory.Close() // its background read, if any, before the database's last connection
 	err := s.db.sql.Close()
 	if s.lock != nil {
 		if err == nil && s.opened && !s.db.damaged.Load() {

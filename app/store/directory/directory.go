@@ -73,15 +73,28 @@ func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
 }
 
 // warm loads the search memo in the background unless it is loading already. A
-// failure here is a search's to report: that search loads the memo again.
+// failure here is a search's to report: that search loads the memo again. Close
+// stops it.
 func (d *Directory) warm(ctx context.Context) {
 	if !d.warming.CompareAndSwap(false, true) {
 		return
 	}
+	d.warmed.Add(1)
 	go func() {
+		defer d.warmed.Done()
 		defer d.warming.Store(false)
-		_, _ = d.partMemo(context.WithoutCancel(ctx))
+		_, _ = d.partMemo(d.stopping)
 	}()
+}
+
+// Close stops a background load of the search memo and waits for it. The store closes
+// its database after: were the load still reading, the database's last connection
+// would close only after it, too late for the process that exits — and that last
+// close is what copies the WAL into the database file (a first sync's 15 MB were left
+// for the next command to copy).
+func (d *Directory) Close() {
+	d.stop()
+	d.warmed.Wait()
 }
 
 func (d *Directory) apply(ctx context.Context, page api.DirectoryPage) error {
@@ -202,6 +215,10 @@ type Directory struct {
 	mu      sync.Mutex
 	memo    *partMemo   // what a search by parts of words scans, valid while its gen is gen
 	warming atomic.Bool // a background load of the memo is running
+	warmed  sync.WaitGroup
+	// stopping is the background load's context, cancelled by Close.
+	stopping context.Context
+	stop     context.CancelFunc
 
 	afterMu    sync.Mutex
 	after      int64 // the seq of the last page applied, once afterKnown (see After)
@@ -217,7 +234,8 @@ func New(db *sql.DB, noted func(error) error) *Directory {
 	if noted == nil {
 		noted = func(err error) error { return err }
 	}
-	return &Directory{db: db, noted: noted}
+	stopping, stop := context.WithCancel(context.Background())
+	return &Directory{db: db, noted: noted, stopping: stopping, stop: stop}
 }
 
 // partMemo holds, per operator, what a search by parts of words reads: scanning 30,000

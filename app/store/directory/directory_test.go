@@ -3,6 +3,10 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -317,4 +321,54 @@ func TestDirectoryAfterFollowsAppliedPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAfter("reopened", 5)
+}
+
+// The last page of a pull loads the search memo in the background; closing the replica
+// stops that load first, so that the database's last connection closes with the store
+// and copies the WAL into the file: a process that closes the replica and exits (a
+// headless command) leaves its database file alone, whole.
+func TestCloseLeavesNoWALBehindTheMemoLoad(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperApplyCloseAndExit$")
+	cmd.Env = append(os.Environ(), "ECERT_DIRECTORY_APPLY_AND_EXIT="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("helper process: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.FileName+"-wal")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the WAL after the replica closed: %v, want none", err)
+	}
+}
+
+// TestHelperApplyCloseAndExit is the process of TestCloseLeavesNoWALBehindTheMemoLoad: it
+// applies the last page of a directory pull, closes the replica and exits at once.
+func TestHelperApplyCloseAndExit(t *testing.T) {
+	dir := os.Getenv("ECERT_DIRECTORY_APPLY_AND_EXIT")
+	if dir == "" {
+		t.Skip("a helper process of TestCloseLeavesNoWALBehindTheMemoLoad")
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := api.DirectoryPage{After: 1}
+	for i := range 20000 {
+		page.Operators = append(page.Operators, operator(fmt.Sprint(200000+i), fmt.Sprintf("Operator %d", i), "CM", "producer", api.StatusCertified, "cocoa"))
+	}
+	if err := s.ApplyDirectory(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	// Close while the memo's load reads (holds a connection), as a command that exits
+	// after its sync does; a load that has not started yet would not hold one.
+	for deadline := time.Now().Add(10 * time.Second); s.DB().Stats().InUse == 0; {
+		if time.Now().After(deadline) {
+			fmt.Fprintln(os.Stderr, "the memo's load did not start")
+			os.Exit(1)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(0)
 }
