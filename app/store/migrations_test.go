@@ -101,3 +101,41 @@ func TestMigrationForgetsFilesAColleagueSent(t *testing.T) {
 		t.Errorf("local evidence after the migration: %v, want [E-kept attached, E-new local]", ids)
 	}
 }
+
+// A replica from before the kept counts (schema 15) counts the rows it already held
+// once migrated, and every entity has its count.
+func TestCountsCoverRowsFromBeforeThem(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, db, all[:15]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO message(id, data) VALUES ('M-1', '{}'), ('M-2', '{}'), ('M-3', '{}');
+		INSERT INTO nc(id, data) VALUES ('NC-1', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["message"] != 3 || got["nc"] != 1 || got["audit"] != 0 {
+		t.Errorf("counts after the migration: %v, want 3 messages, 1 NC, no audit", got)
+	}
+}

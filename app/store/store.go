@@ -135,6 +135,11 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 	if err := migrate(ctx, s.db.sql); err != nil {
 		return err
 	}
+	// Read now, while nothing else uses the replica: the sync asks for it during a
+	// page's apply, and it then needs no connection of its own.
+	if _, err := s.Directory.After(ctx); err != nil {
+		return fmt.Errorf("read directory position: %w", s.db.noted(err))
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		return fmt.Errorf("restrict replica permissions: %w", err)
 	}
@@ -147,6 +152,7 @@ func (s *Store) open(ctx context.Context, path string, now time.Time) error {
 // Close closes the database and lets another process open the directory. The replica is
 // marked clean when it closed in order and no query met a damaged page.
 func (s *Store) Close() error {
+	s.Directory.Close() // its background read, if any, before the database's last connection
 	err := s.db.sql.Close()
 	if s.lock != nil {
 		if err == nil && s.opened && !s.db.damaged.Load() {

@@ -25,13 +25,36 @@ const (
 	MetaDirectorySynced = "directory_synced" // when a pull last reached the end (RFC 3339)
 )
 
-// After returns the seq of the last directory page applied, 0 before the first.
+// After returns the seq of the last directory page applied, 0 before the first. It is
+// read once, then kept (only Apply writes it, and one process has the replica): the
+// engine asks while a change page is being applied, and a read of the database then
+// would open a second connection, which parses the whole schema again.
 func (d *Directory) After(ctx context.Context) (int64, error) {
+	d.afterMu.Lock()
+	defer d.afterMu.Unlock()
+	if d.afterKnown {
+		return d.after, nil
+	}
 	v, err := d.meta(ctx, MetaDirectoryAfter)
-	if err != nil || v == "" {
+	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(v, 10, 64)
+	var after int64
+	if v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return 0, err
+		}
+	}
+	d.after, d.afterKnown = after, true
+	return after, nil
+}
+
+// setAfter keeps what a committed page wrote; after a failed one, the next After reads
+// the database again.
+func (d *Directory) setAfter(after int64, committed bool) {
+	d.afterMu.Lock()
+	defer d.afterMu.Unlock()
+	d.after, d.afterKnown = after, committed
 }
 
 // Apply writes a page of operators and its After in one transaction; the last
@@ -41,6 +64,7 @@ func (d *Directory) After(ctx context.Context) (int64, error) {
 // leaves the copy as once.
 func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
 	err := d.apply(ctx, page)
+	d.setAfter(page.After, err == nil)
 	d.gen.Add(1) // after the commit (or not): the next search reloads
 	if err == nil && !page.More {
 		d.warm(ctx)
@@ -49,15 +73,28 @@ func (d *Directory) Apply(ctx context.Context, page api.DirectoryPage) error {
 }
 
 // warm loads the search memo in the background unless it is loading already. A
-// failure here is a search's to report: that search loads the memo again.
+// failure here is a search's to report: that search loads the memo again. Close
+// stops it.
 func (d *Directory) warm(ctx context.Context) {
 	if !d.warming.CompareAndSwap(false, true) {
 		return
 	}
+	d.warmed.Add(1)
 	go func() {
+		defer d.warmed.Done()
 		defer d.warming.Store(false)
-		_, _ = d.partMemo(context.WithoutCancel(ctx))
+		_, _ = d.partMemo(d.stopping)
 	}()
+}
+
+// Close stops a background load of the search memo and waits for it. The store closes
+// its database after: were the load still reading, the database's last connection
+// would close only after it, too late for the process that exits — and that last
+// close is what copies the WAL into the database file (a first sync's 15 MB were left
+// for the next command to copy).
+func (d *Directory) Close() {
+	d.stop()
+	d.warmed.Wait()
 }
 
 func (d *Directory) apply(ctx context.Context, page api.DirectoryPage) error {
@@ -178,6 +215,14 @@ type Directory struct {
 	mu      sync.Mutex
 	memo    *partMemo   // what a search by parts of words scans, valid while its gen is gen
 	warming atomic.Bool // a background load of the memo is running
+	warmed  sync.WaitGroup
+	// stopping is the background load's context, cancelled by Close.
+	stopping context.Context
+	stop     context.CancelFunc
+
+	afterMu    sync.Mutex
+	after      int64 // the seq of the last page applied, once afterKnown (see After)
+	afterKnown bool
 }
 
 // ErrNotFound is returned by Partner when the copy holds no such operator.
@@ -189,7 +234,8 @@ func New(db *sql.DB, noted func(error) error) *Directory {
 	if noted == nil {
 		noted = func(err error) error { return err }
 	}
-	return &Directory{db: db, noted: noted}
+	stopping, stop := context.WithCancel(context.Background())
+	return &Directory{db: db, noted: noted, stopping: stopping, stop: stop}
 }
 
 // partMemo holds, per operator, what a search by parts of words reads: scanning 30,000

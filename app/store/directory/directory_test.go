@@ -3,6 +3,10 @@ package directory_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -276,4 +280,95 @@ func TestPartnerIndexByPage(t *testing.T) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM operators_fts WHERE operators_fts MATCH 'claire'`).Scan(&stale); err != nil || stale != 0 {
 		t.Errorf("the old name is still indexed: %d, %v", stale, err)
 	}
+}
+
+// The position of the directory's pull, read at open and kept, follows the pages
+// applied, a page that failed included, and is the database's at the next open.
+func TestDirectoryAfterFollowsAppliedPages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	wantAfter := func(when string, want int64) {
+		t.Helper()
+		if got, err := s.DirectoryAfter(ctx); err != nil || got != want {
+			t.Errorf("%s: after %d, %v; want %d", when, got, err, want)
+		}
+	}
+	wantAfter("empty replica", 0)
+	page := api.DirectoryPage{After: 5, More: true, Operators: []api.Operator{
+		operator("3542", "Coopérative des Planteurs du Mont Vert", "CM", "producer", api.StatusCertified, "cocoa")}}
+	if err := s.ApplyDirectory(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	wantAfter("a page applied", 5)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	page.After = 8
+	if err := s.ApplyDirectory(cancelled, page); err == nil {
+		t.Fatal("a page was applied with a cancelled context")
+	}
+	wantAfter("a page that failed", 5)
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = store.Open(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	wantAfter("reopened", 5)
+}
+
+// The last page of a pull loads the search memo in the background; closing the replica
+// stops that load first, so that the database's last connection closes with the store
+// and copies the WAL into the file: a process that closes the replica and exits (a
+// headless command) leaves its database file alone, whole.
+func TestCloseLeavesNoWALBehindTheMemoLoad(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperApplyCloseAndExit$")
+	cmd.Env = append(os.Environ(), "ECERT_DIRECTORY_APPLY_AND_EXIT="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("helper process: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.FileName+"-wal")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the WAL after the replica closed: %v, want none", err)
+	}
+}
+
+// TestHelperApplyCloseAndExit is the process of TestCloseLeavesNoWALBehindTheMemoLoad: it
+// applies the last page of a directory pull, closes the replica and exits at once.
+func TestHelperApplyCloseAndExit(t *testing.T) {
+	dir := os.Getenv("ECERT_DIRECTORY_APPLY_AND_EXIT")
+	if dir == "" {
+		t.Skip("a helper process of TestCloseLeavesNoWALBehindTheMemoLoad")
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := api.DirectoryPage{After: 1}
+	for i := range 20000 {
+		page.Operators = append(page.Operators, operator(fmt.Sprint(200000+i), fmt.Sprintf("Operator %d", i), "CM", "producer", api.StatusCertified, "cocoa"))
+	}
+	if err := s.ApplyDirectory(ctx, page); err != nil {
+		t.Fatal(err)
+	}
+	// Close while the memo's load reads (holds a connection), as a command that exits
+	// after its sync does; a load that has not started yet would not hold one.
+	for deadline := time.Now().Add(10 * time.Second); s.DB().Stats().InUse == 0; {
+		if time.Now().After(deadline) {
+			fmt.Fprintln(os.Stderr, "the memo's load did not start")
+			os.Exit(1)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	os.Exit(0)
 }

@@ -93,19 +93,27 @@ func Probe(ctx context.Context, db *sql.DB) error {
 	if err := rows.Close(); err != nil {
 		return probed(err)
 	}
-	for _, t := range tables {
+	if len(tables) == 0 {
+		return nil
+	}
+	// One statement for all the tables (a column each), not one query each: the cost of
+	// the probe is then SQLite's page reads, not a statement's round trip through the
+	// driver per table (40 of them, a tenth of an idle sync's time).
+	firsts := make([]string, len(tables))
+	for i, t := range tables {
 		// Finding the first row loads every page on the way (SQLite checks each page's
 		// header as it loads it); no column is computed.
-		r, err := db.QueryContext(ctx, `SELECT 1 FROM "`+strings.ReplaceAll(t, `"`, `""`)+`" NOT INDEXED LIMIT 1`)
-		if err == nil {
-			for r.Next() {
-			}
-			err = r.Err()
-			r.Close()
+		firsts[i] = `(SELECT 1 FROM "` + strings.ReplaceAll(t, `"`, `""`) + `" NOT INDEXED LIMIT 1)`
+	}
+	r, err := db.QueryContext(ctx, `SELECT `+strings.Join(firsts, ", "))
+	if err == nil {
+		for r.Next() {
 		}
-		if err != nil {
-			return probed(err)
-		}
+		err = r.Err()
+		r.Close()
+	}
+	if err != nil {
+		return probed(err)
 	}
 	return nil
 }
