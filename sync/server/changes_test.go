@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
@@ -167,5 +169,62 @@ func TestChangesGzip(t *testing.T) {
 	}
 	if r := e.do("GET", "/changes", tok, nil, "Accept-Encoding", "gzip;q=0"); r.header.Get("Content-Encoding") != "" {
 		t.Errorf("gzip sent despite q=0")
+	}
+}
+
+// A page larger than the server's batches (read and sent a batch at a time) holds
+// exactly the changes that small pages give, in order, and is byte for byte what
+// encoding/json writes for it, gzipped or not.
+func TestChangesLargePageIsTheLogPagedSmall(t *testing.T) {
+	e := newEnv(t)
+	if err := e.srv.GenerateLarge(context.Background(), demo.GenerateOptions{NCs: 400, Messages: 2400, Evidence: 40}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.token("large")
+	small := e.allChanges(tok, 97)
+	if len(small) < 2500 {
+		t.Fatalf("only %d changes: too few to span batches", len(small))
+	}
+	for _, limit := range []int{2500, server.MaxChangesLimit} {
+		var got []api.Change
+		cursor := ""
+		for {
+			plain := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil)
+			zipped := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil, "Accept-Encoding", "gzip")
+			if plain.status != 200 || zipped.status != 200 || zipped.header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("limit %d: %d %d %v", limit, plain.status, zipped.status, zipped.header)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unzipped, err := io.ReadAll(zr); err != nil || !bytes.Equal(unzipped, plain.body) {
+				t.Fatalf("limit %d: gunzipped page differs (err %v)", limit, err)
+			}
+			var p api.ChangesPage
+			decode(t, plain.body, &p)
+			if want, _ := json.Marshal(p); !bytes.Equal(plain.body, want) {
+				t.Fatalf("limit %d: the page differs from json.Marshal's:\n%.300s\n%.300s", limit, plain.body, want)
+			}
+			got = append(got, p.Changes...)
+			cursor = p.Cursor
+			if !p.More {
+				if p.Directory == 0 {
+					t.Errorf("limit %d: the last page has no directory seq", limit)
+				}
+				break
+			}
+			if len(p.Changes) != limit {
+				t.Fatalf("limit %d: a page with more after it has %d changes", limit, len(p.Changes))
+			}
+		}
+		if len(got) != len(small) {
+			t.Fatalf("limit %d: %d changes, small pages %d", limit, len(got), len(small))
+		}
+		for i := range got {
+			if got[i].Seq != small[i].Seq || !bytes.Equal(got[i].Data, small[i].Data) {
+				t.Fatalf("limit %d: change %d is seq %d, small pages have %d", limit, i, got[i].Seq, small[i].Seq)
+			}
+		}
 	}
 }
