@@ -493,8 +493,10 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	e.update(func(s *Status) { s.Files = len(missing) })
-	// A few downloads at once: on a link with a long round trip, one at a time would
-	// spend more time waiting than transferring.
+	// Downloads at once: on a link with a long round trip, one at a time would spend
+	// more time waiting than transferring. Small files cost their round trip, not their
+	// bytes: they all go at once (up to SmallDownloads), beside DownloadWorkers of the
+	// others, so a handful of them never waits for a second round.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -504,45 +506,68 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	jobs := make(chan api.FileRef)
-	for range min(DownloadWorkers, len(missing)) {
+	download := func(refs []api.FileRef, workers int) {
+		jobs := make(chan api.FileRef)
+		for range min(workers, len(refs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for ref := range jobs {
+					err := e.fetchFile(ctx, ref)
+					mu.Lock()
+					switch {
+					case err == nil:
+						fetched++
+					case localFault(ctx, err):
+						e.opt.Logger.Warn("file not cached", logKeySHA256, ref.SHA256, logKeyError, err)
+					default:
+						if firstErr == nil {
+							firstErr = err
+						}
+						cancel()
+					}
+					left--
+					n := left
+					mu.Unlock()
+					e.update(func(s *Status) { s.Files = n })
+				}
+			}()
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ref := range jobs {
-				err := e.fetchFile(ctx, ref)
-				mu.Lock()
-				switch {
-				case err == nil:
-					fetched++
-				case localFault(ctx, err):
-					e.opt.Logger.Warn("file not cached", logKeySHA256, ref.SHA256, logKeyError, err)
-				default:
-					if firstErr == nil {
-						firstErr = err
-					}
-					cancel()
+			defer close(jobs)
+			for _, ref := range refs {
+				select {
+				case jobs <- ref:
+				case <-ctx.Done():
+					return
 				}
-				left--
-				n := left
-				mu.Unlock()
-				e.update(func(s *Status) { s.Files = n })
 			}
 		}()
 	}
-feed:
+	var small, large []api.FileRef
 	for _, ref := range missing {
-		select {
-		case jobs <- ref:
-		case <-ctx.Done():
-			break feed
+		if ref.Size > 0 && ref.Size <= SmallFile {
+			small = append(small, ref)
+		} else {
+			large = append(large, ref)
 		}
 	}
-	close(jobs)
+	download(small, SmallDownloads)
+	download(large, DownloadWorkers)
 	wg.Wait()
 	return fetched, firstErr
 }
 
-// DownloadWorkers is how many files are downloaded at once: on a long round trip, small
-// files cost their round trip more than their bytes.
+// DownloadWorkers is how many files larger than SmallFile are downloaded at once: on
+// a long round trip, files cost their round trip as well as their bytes.
 var DownloadWorkers = 8
+
+// SmallFile is the size up to which a file counts as small: on a slow link (1 Mbit/s)
+// its bytes take less than its round trip. SmallDownloads of them download at once,
+// beside the larger ones.
+const (
+	SmallFile      = 32 << 10
+	SmallDownloads = 32
+)

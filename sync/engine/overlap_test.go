@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
 	"github.com/ecert-desktop/ecert-desktop/sync/client"
 	"github.com/ecert-desktop/ecert-desktop/sync/engine"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/servertest"
 )
 
 // dirReplica adds the operator directory to memReplica.
@@ -76,5 +79,59 @@ func TestDirectoryAndFilesArePulledTogether(t *testing.T) {
 	missing, err := st.MissingFiles(context.Background())
 	if err != nil || len(missing) > 0 {
 		t.Errorf("files still missing after the sync: %v %v", missing, err)
+	}
+}
+
+// gatheredDownloads is the real client whose downloads wait until want of them are
+// asked for at once: a sync that downloads fewer at a time never gets its files.
+type gatheredDownloads struct {
+	*client.Client
+	want  int
+	mu    sync.Mutex
+	asked int
+	all   chan struct{}
+}
+
+func (g *gatheredDownloads) Download(ctx context.Context, sha string, offset int64, w func(int64) (io.Writer, error)) error {
+	g.mu.Lock()
+	g.asked++
+	n := g.asked
+	g.mu.Unlock()
+	if n == g.want {
+		close(g.all)
+	}
+	select {
+	case <-g.all:
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("%d downloads at once, want %d", n, g.want)
+	}
+	return g.Client.Download(ctx, sha, offset, w)
+}
+
+// Small files cost their round trip, not their bytes: sixteen of them (more than
+// DownloadWorkers) are all asked for at once, not in two rounds.
+func TestSmallFilesDownloadAtOnce(t *testing.T) {
+	srv := servertest.Start(t)
+	const files = 16
+	if err := srv.GenerateLarge(context.Background(), demo.GenerateOptions{NCs: files, Evidence: files}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(context.Background(), "large", "large"); err != nil {
+		t.Fatal(err)
+	}
+	st := newReplica(t)
+	remote := &gatheredDownloads{Client: c, want: files, all: make(chan struct{})}
+	if err := engine.New(st, remote, engine.Options{}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := st.MissingFiles(context.Background()); err != nil || len(missing) > 0 {
+		t.Errorf("files still missing after the sync: %d %v", len(missing), err)
+	}
+	if files <= engine.DownloadWorkers {
+		t.Fatalf("%d files do not test more than DownloadWorkers (%d) at once", files, engine.DownloadWorkers)
 	}
 }
