@@ -66,6 +66,7 @@ type Engine struct {
 
 	prober    Prober          // nil when the remote cannot be probed
 	directory DirectoryRemote // nil when the remote serves no operator directory
+	pages     PagesRemote     // nil when the remote asks for one page at a time
 
 	mu     sync.Mutex
 	status Status
@@ -110,6 +111,9 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	// UploadRemote.
 	if d, ok := remote.(DirectoryRemote); ok {
 		e.directory = watchedDirectory{e: e, d: d}
+	}
+	if p, ok := remote.(PagesRemote); ok {
+		e.pages = watchedPages{e: e, p: p}
 	}
 	return e
 }
@@ -443,7 +447,12 @@ func (e *Engine) pull(ctx context.Context, last func(directory int64)) ([]string
 	}
 	seen := map[string]bool{}
 	var touched []string
-	next := e.askPage(ctx, cursor)
+	var next <-chan pageResult
+	if e.pages != nil {
+		next = e.askPages(ctx, cursor) // the pages come one after the other
+	} else {
+		next = e.askPage(ctx, cursor)
+	}
 	for {
 		r := <-next
 		if r.err != nil {
@@ -451,7 +460,9 @@ func (e *Engine) pull(ctx context.Context, last func(directory int64)) ([]string
 		}
 		page := r.page
 		if page.More {
-			next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
+			if e.pages == nil {
+				next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
+			}
 		} else {
 			last(page.Directory)
 		}
@@ -481,6 +492,52 @@ func (e *Engine) askPage(ctx context.Context, cursor string) <-chan pageResult {
 	go func() {
 		page, err := e.remote.Changes(ctx, cursor, e.opt.PageSize)
 		out <- pageResult{page, err}
+	}()
+	return out
+}
+
+// PagesRemote is a Remote that answers several change pages in one request
+// (client.Client.ChangePages).
+type PagesRemote interface {
+	ChangePages(ctx context.Context, cursor string, limit, pages int, each func(api.ChangesPage) error) error
+}
+
+// PagesPerRequest is how many change pages one request asks for, when the remote can
+// answer several: on a long round trip the link then never waits between pages.
+const PagesPerRequest = 10
+
+// askPages is askPage for a remote answering several pages a request: the pages after
+// cursor arrive on the channel one by one, each as soon as it is whole, the next
+// request asked at once when an answer ends with more to come. It stops after a page
+// with More false, an error (sent last), or when ctx ends.
+func (e *Engine) askPages(ctx context.Context, cursor string) <-chan pageResult {
+	out := make(chan pageResult, 1) // one page waits while the one before is applied
+	go func() {
+		for {
+			more, got := false, false
+			err := e.pages.ChangePages(ctx, cursor, e.opt.PageSize, PagesPerRequest, func(page api.ChangesPage) error {
+				select {
+				case out <- pageResult{page: page}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				cursor, more, got = page.Cursor, page.More, true
+				return nil
+			})
+			if err == nil && !got {
+				err = &client.Error{Code: api.CodeBadResponse, Err: errors.New("an answer without a page")}
+			}
+			if err != nil {
+				select {
+				case out <- pageResult{err: err}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			if !more {
+				return
+			}
+		}
 	}()
 	return out
 }

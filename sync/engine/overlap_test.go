@@ -5,7 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,5 +139,87 @@ func TestSmallFilesDownloadAtOnce(t *testing.T) {
 	}
 	if files <= engine.DownloadWorkers {
 		t.Fatalf("%d files do not test more than DownloadWorkers (%d) at once", files, engine.DownloadWorkers)
+	}
+}
+
+// pageRequests is the real client, counting its requests for change pages.
+type pageRequests struct {
+	*client.Client
+	mu    sync.Mutex
+	asked int
+}
+
+func (p *pageRequests) ChangePages(ctx context.Context, cursor string, limit, pages int, each func(api.ChangesPage) error) error {
+	p.mu.Lock()
+	p.asked++
+	p.mu.Unlock()
+	return p.Client.ChangePages(ctx, cursor, limit, pages, each)
+}
+
+// On a long round trip the link does not wait between pages: a pull of several pages
+// (fewer than PagesPerRequest) is one request, and the replica ends as a pull page by
+// page leaves it.
+func TestPagesComeInOneRequest(t *testing.T) {
+	_, c, st := setup(t)
+	remote := &pageRequests{Client: c}
+	if err := engine.New(st, remote, engine.Options{PageSize: 7}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	byPage := newReplica(t)
+	for cursor := ""; ; pages++ {
+		page, err := c.Changes(context.Background(), cursor, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := byPage.ApplyPage(context.Background(), page, ""); err != nil {
+			t.Fatal(err)
+		}
+		cursor = page.Cursor
+		if !page.More {
+			break
+		}
+	}
+	if pages < 2 || pages >= engine.PagesPerRequest {
+		t.Fatalf("%d pages of 7: the demo data no longer tests this", pages+1)
+	}
+	if remote.asked != 1 {
+		t.Errorf("%d pages took %d requests, want 1", pages+1, remote.asked)
+	}
+	equalReplicas(t, "synced", st.snapshot(), "pulled page by page", byPage.snapshot())
+}
+
+// A server that does not know pages=N answers one page a request: the engine asks
+// again from each page's cursor, and the replica ends the same.
+func TestPagesFromAServerAnsweringOneAtATime(t *testing.T) {
+	srv, c, st := setup(t)
+	u, _ := url.Parse(srv.URL)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var asked atomic.Int32
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/changes") {
+			asked.Add(1)
+			q := r.URL.Query()
+			q.Del("pages") // as a server from before pages=N reads the request
+			r.URL.RawQuery = q.Encode()
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(old.Close)
+	oc, err := client.New(old.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc.SetSession(c.Session())
+	if err := engine.New(st, oc, engine.Options{PageSize: 7}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clean := newReplica(t)
+	if err := engine.New(clean, c, engine.Options{PageSize: 7}).Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	equalReplicas(t, "synced one page a request", st.snapshot(), "synced in one request", clean.snapshot())
+	if asked.Load() < 2 {
+		t.Errorf("%d requests for changes: the data no longer tests more than one page", asked.Load())
 	}
 }

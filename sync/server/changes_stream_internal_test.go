@@ -37,7 +37,7 @@ func noDirectory(context.Context) (int64, error) { return 0, nil }
 func pageServer(t *testing.T, log *bytes.Buffer, read func(after int64, limit int) ([]api.Change, error), limit int) *httptest.Server {
 	s := &Server{log: slog.New(slog.NewTextHandler(log, nil))}
 	h := s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveChangesPage(w, r, read, noDirectory, 0, limit)
+		s.serveChangesPages(w, r, read, noDirectory, 0, limit, 1)
 	}))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -24,7 +24,7 @@ func TestChangesRoles(t *testing.T) {
 func TestChangesBadInput(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token("coop")
-	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=10001", "limit=x"} {
+	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=10001", "limit=x", "pages=0", "pages=11", "pages=x"} {
 		t.Run(q, func(t *testing.T) {
 			wantError(t, e.do("GET", "/changes?"+q, tok, nil), 400, api.CodeBadRequest)
 		})
@@ -224,6 +224,54 @@ func TestChangesLargePageIsTheLogPagedSmall(t *testing.T) {
 		for i := range got {
 			if got[i].Seq != small[i].Seq || !bytes.Equal(got[i].Data, small[i].Data) {
 				t.Fatalf("limit %d: change %d is seq %d, small pages have %d", limit, i, got[i].Seq, small[i].Seq)
+			}
+		}
+	}
+}
+
+// pages=N answers the pages that N requests one after the other would get, each whole
+// on its own line, and stops after the last.
+func TestChangesSeveralPagesInOneAnswer(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("coop")
+	const limit = 7
+	var want [][]byte
+	cursor := ""
+	for {
+		r := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil)
+		if r.status != 200 {
+			t.Fatalf("changes: %d %s", r.status, r.body)
+		}
+		want = append(want, r.body)
+		var p api.ChangesPage
+		decode(t, r.body, &p)
+		cursor = p.Cursor
+		if !p.More {
+			break
+		}
+	}
+	if len(want) < 4 {
+		t.Fatalf("only %d pages of %d: too few to test", len(want), limit)
+	}
+	for _, pages := range []int{3, server.MaxChangesPages} {
+		for _, enc := range []string{"", "gzip"} {
+			r := e.do("GET", "/changes?limit="+itoa(limit)+"&pages="+itoa(pages), tok, nil, "Accept-Encoding", enc)
+			if r.status != 200 || r.header.Get("Content-Type") != "application/x-ndjson" {
+				t.Fatalf("pages %d: %d %v", pages, r.status, r.header)
+			}
+			body := r.body
+			if r.header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n := min(pages, len(want))
+			if exp := bytes.Join(want[:n], []byte("\n")); !bytes.Equal(body, exp) {
+				t.Errorf("pages %d, %q: the answer differs from %d pages asked one by one:\n%.400s\n%.400s", pages, enc, n, body, exp)
 			}
 		}
 	}

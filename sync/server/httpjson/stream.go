@@ -19,6 +19,9 @@ import (
 // that fails once sent is cut (Abort): the client sees a broken connection, never an
 // answer that looks whole.
 type Stream struct {
+	// ContentType is the answer's, application/json unless set before the first Write.
+	ContentType string
+
 	w    http.ResponseWriter
 	r    *http.Request
 	head []byte // what is written before the answer starts
@@ -29,7 +32,7 @@ type Stream struct {
 // NewStream starts a 200 answer of JSON to r; nothing is sent before GzipMinBytes
 // are written or Close.
 func NewStream(w http.ResponseWriter, r *http.Request) *Stream {
-	return &Stream{w: w, r: r}
+	return &Stream{ContentType: "application/json", w: w, r: r}
 }
 
 // Started reports whether the answer's status and first bytes are gone: after that an
@@ -62,10 +65,19 @@ func (s *Stream) Flush() error {
 	return nil
 }
 
+// WaitSent waits until less than n bytes written are still to be sent (gzipped:
+// those the compressor has let out), or the client is gone (ErrNotSent).
+func (s *Stream) WaitSent(n int) error {
+	if s.q == nil {
+		return nil
+	}
+	return s.q.waitBelow(n)
+}
+
 // start sends the status and the headers, and hands what was written to the sender.
 func (s *Stream) start() {
 	h := s.w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", s.ContentType)
 	h.Add("Vary", "Accept-Encoding")
 	if acceptsGzip(s.r) {
 		h.Set("Content-Encoding", "gzip")
@@ -86,7 +98,7 @@ func (s *Stream) start() {
 func (s *Stream) Close() error {
 	if s.q == nil {
 		body := s.head
-		s.w.Header().Set("Content-Type", "application/json")
+		s.w.Header().Set("Content-Type", s.ContentType)
 		s.w.Header().Add("Vary", "Accept-Encoding")
 		s.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		s.w.WriteHeader(http.StatusOK)
@@ -115,6 +127,7 @@ type sendQueue struct {
 	mu      sync.Mutex
 	ready   *sync.Cond
 	pending []byte
+	sending int   // bytes taken by the sender, not yet written
 	closed  bool  // nothing more will be written
 	cut     bool  // stop at once, dropping what is pending
 	err     error // of sending: the client is gone
@@ -140,15 +153,24 @@ func (q *sendQueue) Write(p []byte) (int, error) {
 		return 0, q.err
 	}
 	q.pending = append(q.pending, p...)
-	q.ready.Signal()
+	q.ready.Broadcast()
 	return len(p), nil
+}
+
+func (q *sendQueue) waitBelow(n int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.err == nil && len(q.pending)+q.sending >= n {
+		q.ready.Wait()
+	}
+	return q.err
 }
 
 // finish says nothing more comes (cut: drop what is pending) and waits for the sender.
 func (q *sendQueue) finish(cut bool) error {
 	q.mu.Lock()
 	q.closed, q.cut = true, cut
-	q.ready.Signal()
+	q.ready.Broadcast()
 	q.mu.Unlock()
 	<-q.done
 	if q.err == errCut {
@@ -173,6 +195,7 @@ func (q *sendQueue) send(w http.ResponseWriter) {
 		}
 		buf, last := q.pending, q.closed
 		q.pending = spare[:0]
+		q.sending = len(buf)
 		q.mu.Unlock()
 		if len(buf) > 0 {
 			_, err := w.Write(buf)
@@ -184,10 +207,16 @@ func (q *sendQueue) send(w http.ResponseWriter) {
 			if err != nil {
 				q.mu.Lock()
 				q.err = fmt.Errorf("%w: %w", ErrNotSent, err)
+				q.sending = 0
+				q.ready.Broadcast()
 				q.mu.Unlock()
 				return
 			}
 		}
+		q.mu.Lock()
+		q.sending = 0
+		q.ready.Broadcast() // to WaitSent
+		q.mu.Unlock()
 		spare = buf
 		if last {
 			return
