@@ -454,7 +454,12 @@ func (e *Engine) pull(ctx context.Context, last func(directory int64)) ([]string
 		next = e.askPage(ctx, cursor)
 	}
 	for {
-		r := <-next
+		var r pageResult
+		select {
+		case r = <-next:
+		case <-ctx.Done(): // askPages stops sending when ctx ends
+			return touched, ctx.Err()
+		}
 		if r.err != nil {
 			return touched, r.err
 		}
