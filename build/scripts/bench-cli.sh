@@ -126,8 +126,9 @@ for org in large demo; do
 done
 grep -E '^Synced' "$logs/replica.log" | sed 's/^/bench-cli: /'
 
-# The change pages of the first sync, as the engine asks for them (10,000 changes a
-# page, the server's most), and the idle request of each synced replica.
+# The change pages of the first sync (10,000 changes a page, the server's most), one
+# request each (the engine asks for them in one: the same bytes), and the idle request
+# of each synced replica as the engine makes it.
 large_token=$(token "$large_url" large)
 demo_token=$(token "$demo_url" coop)
 page_urls=()
@@ -152,8 +153,8 @@ while :; do
 done
 say "first sync: ${#page_urls[@]} pages (changes, then the operator directory)"
 idle_cursor() { sqlite3 "$1/replica.db" "SELECT value FROM meta WHERE key = 'sync.cursor'"; }
-large_idle="$large_url/api/v1/changes?cursor=$(idle_cursor "$tmp/large-synced")&limit=10000"
-demo_idle="$demo_url/api/v1/changes?cursor=$(idle_cursor "$tmp/demo-synced")&limit=10000"
+large_idle="$large_url/api/v1/changes?cursor=$(idle_cursor "$tmp/large-synced")&limit=10000&pages=10"
+demo_idle="$demo_url/api/v1/changes?cursor=$(idle_cursor "$tmp/demo-synced")&limit=10000&pages=10"
 
 # The same counts as `status` (every entity, and the pending outbox entries).
 counts_sql=

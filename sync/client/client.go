@@ -175,6 +175,45 @@ func (c *Client) Changes(ctx context.Context, cursor string, limit int) (api.Cha
 	return page, err
 }
 
+// ChangePages fetches up to pages pages of the change log after cursor in one request
+// (the server's pages=N), handing each to each as soon as it has arrived whole: on a
+// long round trip the link then never waits between pages. Each page is what Changes
+// would answer for the cursor before it. It returns when the answer ends, after a page
+// with More false or earlier (the server may answer fewer pages, and one that does not
+// know pages=N answers one); a page cut short is never handed over. An error of each
+// stops it and is returned.
+func (c *Client) ChangePages(ctx context.Context, cursor string, limit, pages int, each func(api.ChangesPage) error) error {
+	path := "/changes?" + url.Values{"cursor": {cursor}, "limit": {fmt.Sprint(limit)}, "pages": {fmt.Sprint(pages)}}.Encode()
+	var eachErr error
+	err := c.authed(ctx, func(token string) error {
+		return c.getJSON(ctx, path, token, func(dec *json.Decoder) error {
+			for n := 0; n < pages; n++ {
+				if n > 0 && !dec.More() {
+					return nil // the server answered fewer pages
+				}
+				var page api.ChangesPage
+				if err := decodePage(dec, &page, limit); err != nil {
+					return err
+				}
+				if page.Cursor == "" && len(page.Changes) > 0 {
+					return errors.New("changes page without cursor")
+				}
+				if eachErr = each(page); eachErr != nil {
+					return eachErr
+				}
+				if !page.More {
+					return nil
+				}
+			}
+			return nil
+		})
+	})
+	if eachErr != nil {
+		return eachErr
+	}
+	return err
+}
+
 // Push sends outbox entries and returns one result per entry, checked to answer the
 // entries sent, in order.
 func (c *Client) Push(ctx context.Context, req api.PushRequest) (api.PushResponse, error) {

@@ -54,7 +54,7 @@ func (c *Client) getJSON(ctx context.Context, path, token string, decode func(*j
 		}
 		return statusError(status, resp.Header, data)
 	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/x-ndjson") {
 		return &Error{Code: api.CodeBadResponse, Status: status, Err: fmt.Errorf("content type %q", ct)}
 	}
 	if openErr != nil {

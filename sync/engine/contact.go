@@ -143,3 +143,14 @@ func (e *Engine) WorkWaits() bool {
 // LinkLost says whether an error code (Status.LastError) means the server could not be
 // reached, rather than that it answered with a refusal.
 func LinkLost(code string) bool { return linkLost(code) }
+
+type watchedPages struct {
+	e *Engine
+	p PagesRemote
+}
+
+func (w watchedPages) ChangePages(ctx context.Context, cursor string, limit, pages int, each func(api.ChangesPage) error) error {
+	err := w.p.ChangePages(ctx, cursor, limit, pages, each)
+	w.e.contact(err)
+	return err
+}

@@ -66,6 +66,7 @@ type Engine struct {
 
 	prober    Prober          // nil when the remote cannot be probed
 	directory DirectoryRemote // nil when the remote serves no operator directory
+	pages     PagesRemote     // nil when the remote asks for one page at a time
 
 	mu     sync.Mutex
 	status Status
@@ -110,6 +111,9 @@ func New(replica Replica, remote Remote, opt Options) *Engine {
 	// UploadRemote.
 	if d, ok := remote.(DirectoryRemote); ok {
 		e.directory = watchedDirectory{e: e, d: d}
+	}
+	if p, ok := remote.(PagesRemote); ok {
+		e.pages = watchedPages{e: e, p: p}
 	}
 	return e
 }
@@ -443,15 +447,27 @@ func (e *Engine) pull(ctx context.Context, last func(directory int64)) ([]string
 	}
 	seen := map[string]bool{}
 	var touched []string
-	next := e.askPage(ctx, cursor)
+	var next <-chan pageResult
+	if e.pages != nil {
+		next = e.askPages(ctx, cursor) // the pages come one after the other
+	} else {
+		next = e.askPage(ctx, cursor)
+	}
 	for {
-		r := <-next
+		var r pageResult
+		select {
+		case r = <-next:
+		case <-ctx.Done(): // askPages stops sending when ctx ends
+			return touched, ctx.Err()
+		}
 		if r.err != nil {
 			return touched, r.err
 		}
 		page := r.page
 		if page.More {
-			next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
+			if e.pages == nil {
+				next = e.askPage(ctx, page.Cursor) // the cursor this page leaves
+			}
 		} else {
 			last(page.Directory)
 		}
@@ -485,6 +501,52 @@ func (e *Engine) askPage(ctx context.Context, cursor string) <-chan pageResult {
 	return out
 }
 
+// PagesRemote is a Remote that answers several change pages in one request
+// (client.Client.ChangePages).
+type PagesRemote interface {
+	ChangePages(ctx context.Context, cursor string, limit, pages int, each func(api.ChangesPage) error) error
+}
+
+// PagesPerRequest is how many change pages one request asks for, when the remote can
+// answer several: on a long round trip the link then never waits between pages.
+const PagesPerRequest = 10
+
+// askPages is askPage for a remote answering several pages a request: the pages after
+// cursor arrive on the channel one by one, each as soon as it is whole, the next
+// request asked at once when an answer ends with more to come. It stops after a page
+// with More false, an error (sent last), or when ctx ends.
+func (e *Engine) askPages(ctx context.Context, cursor string) <-chan pageResult {
+	out := make(chan pageResult, 1) // one page waits while the one before is applied
+	go func() {
+		for {
+			more, got := false, false
+			err := e.pages.ChangePages(ctx, cursor, e.opt.PageSize, PagesPerRequest, func(page api.ChangesPage) error {
+				select {
+				case out <- pageResult{page: page}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				cursor, more, got = page.Cursor, page.More, true
+				return nil
+			})
+			if err == nil && !got {
+				err = &client.Error{Code: api.CodeBadResponse, Err: errors.New("an answer without a page")}
+			}
+			if err != nil {
+				select {
+				case out <- pageResult{err: err}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			if !more {
+				return
+			}
+		}
+	}()
+	return out
+}
+
 // fetchFiles downloads every referenced file not yet cached and returns how many it
 // stored. A file that fails its hash check is skipped for now and retried next sync.
 func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
@@ -493,8 +555,10 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	e.update(func(s *Status) { s.Files = len(missing) })
-	// A few downloads at once: on a link with a long round trip, one at a time would
-	// spend more time waiting than transferring.
+	// Downloads at once: on a link with a long round trip, one at a time would spend
+	// more time waiting than transferring. Small files cost their round trip, not their
+	// bytes: they all go at once (up to SmallDownloads), beside DownloadWorkers of the
+	// others, so a handful of them never waits for a second round.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -504,45 +568,68 @@ func (e *Engine) fetchFiles(ctx context.Context) (int, error) {
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	jobs := make(chan api.FileRef)
-	for range min(DownloadWorkers, len(missing)) {
+	download := func(refs []api.FileRef, workers int) {
+		jobs := make(chan api.FileRef)
+		for range min(workers, len(refs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for ref := range jobs {
+					err := e.fetchFile(ctx, ref)
+					mu.Lock()
+					switch {
+					case err == nil:
+						fetched++
+					case localFault(ctx, err):
+						e.opt.Logger.Warn("file not cached", logKeySHA256, ref.SHA256, logKeyError, err)
+					default:
+						if firstErr == nil {
+							firstErr = err
+						}
+						cancel()
+					}
+					left--
+					n := left
+					mu.Unlock()
+					e.update(func(s *Status) { s.Files = n })
+				}
+			}()
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ref := range jobs {
-				err := e.fetchFile(ctx, ref)
-				mu.Lock()
-				switch {
-				case err == nil:
-					fetched++
-				case localFault(ctx, err):
-					e.opt.Logger.Warn("file not cached", logKeySHA256, ref.SHA256, logKeyError, err)
-				default:
-					if firstErr == nil {
-						firstErr = err
-					}
-					cancel()
+			defer close(jobs)
+			for _, ref := range refs {
+				select {
+				case jobs <- ref:
+				case <-ctx.Done():
+					return
 				}
-				left--
-				n := left
-				mu.Unlock()
-				e.update(func(s *Status) { s.Files = n })
 			}
 		}()
 	}
-feed:
+	var small, large []api.FileRef
 	for _, ref := range missing {
-		select {
-		case jobs <- ref:
-		case <-ctx.Done():
-			break feed
+		if ref.Size > 0 && ref.Size <= SmallFile {
+			small = append(small, ref)
+		} else {
+			large = append(large, ref)
 		}
 	}
-	close(jobs)
+	download(small, SmallDownloads)
+	download(large, DownloadWorkers)
 	wg.Wait()
 	return fetched, firstErr
 }
 
-// DownloadWorkers is how many files are downloaded at once: on a long round trip, small
-// files cost their round trip more than their bytes.
+// DownloadWorkers is how many files larger than SmallFile are downloaded at once: on
+// a long round trip, files cost their round trip as well as their bytes.
 var DownloadWorkers = 8
+
+// SmallFile is the size up to which a file counts as small: on a slow link (1 Mbit/s)
+// its bytes take less than its round trip. SmallDownloads of them download at once,
+// beside the larger ones.
+const (
+	SmallFile      = 32 << 10
+	SmallDownloads = 32
+)

@@ -37,7 +37,9 @@ func TestPullCutMidPageLeavesTheReplicaConsistent(t *testing.T) {
 	atCut := st.snapshot()
 
 	// The replica at the cut is exactly a clean pull stopped at that cursor: whole pages,
-	// nothing of the page that was cut.
+	// nothing of the page that was cut. (The clean pull goes without the cut: pages
+	// asked one by one carry fewer per connection than the engine's one answer.)
+	proxy.RemoveToxic("cut")
 	upToCut := newReplica(t)
 	for cursor := ""; cursor != cut; {
 		page, err := c.Changes(ctx, cursor, 5)
@@ -51,7 +53,6 @@ func TestPullCutMidPageLeavesTheReplicaConsistent(t *testing.T) {
 	}
 	equalReplicas(t, "at the cut", atCut, "in a clean pull up to its cursor", upToCut.snapshot())
 
-	proxy.RemoveToxic("cut")
 	if err := e.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 //     is shown as "internal", except in the file downloads, where it skips the file
 //     until the next sync.
 //   - Methods are safe for concurrent use: files are downloaded by several goroutines
-//     at once (DownloadWorkers), never two of them for the same hash.
+//     at once (DownloadWorkers and SmallDownloads), never two of them for the same hash.
 type Replica interface {
 	// Cursor returns where the next pull starts: the cursor of the last page applied,
 	// "" before the first.

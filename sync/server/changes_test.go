@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"testing"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/api"
+	"github.com/ecert-desktop/ecert-desktop/sync/server"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 )
 
@@ -22,7 +24,7 @@ func TestChangesRoles(t *testing.T) {
 func TestChangesBadInput(t *testing.T) {
 	e := newEnv(t)
 	tok := e.token("coop")
-	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=10001", "limit=x"} {
+	for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=1.5", "limit=0", "limit=10001", "limit=x", "pages=0", "pages=11", "pages=x"} {
 		t.Run(q, func(t *testing.T) {
 			wantError(t, e.do("GET", "/changes?"+q, tok, nil), 400, api.CodeBadRequest)
 		})
@@ -167,5 +169,110 @@ func TestChangesGzip(t *testing.T) {
 	}
 	if r := e.do("GET", "/changes", tok, nil, "Accept-Encoding", "gzip;q=0"); r.header.Get("Content-Encoding") != "" {
 		t.Errorf("gzip sent despite q=0")
+	}
+}
+
+// A page larger than the server's batches (read and sent a batch at a time) holds
+// exactly the changes that small pages give, in order, and is byte for byte what
+// encoding/json writes for it, gzipped or not.
+func TestChangesLargePageIsTheLogPagedSmall(t *testing.T) {
+	e := newEnv(t)
+	if err := e.srv.GenerateLarge(context.Background(), demo.GenerateOptions{NCs: 400, Messages: 2400, Evidence: 40}); err != nil {
+		t.Fatal(err)
+	}
+	tok := e.token("large")
+	small := e.allChanges(tok, 97)
+	if len(small) < 2500 {
+		t.Fatalf("only %d changes: too few to span batches", len(small))
+	}
+	for _, limit := range []int{2500, server.MaxChangesLimit} {
+		var got []api.Change
+		cursor := ""
+		for {
+			plain := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil)
+			zipped := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil, "Accept-Encoding", "gzip")
+			if plain.status != 200 || zipped.status != 200 || zipped.header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("limit %d: %d %d %v", limit, plain.status, zipped.status, zipped.header)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unzipped, err := io.ReadAll(zr); err != nil || !bytes.Equal(unzipped, plain.body) {
+				t.Fatalf("limit %d: gunzipped page differs (err %v)", limit, err)
+			}
+			var p api.ChangesPage
+			decode(t, plain.body, &p)
+			if want, _ := json.Marshal(p); !bytes.Equal(plain.body, want) {
+				t.Fatalf("limit %d: the page differs from json.Marshal's:\n%.300s\n%.300s", limit, plain.body, want)
+			}
+			got = append(got, p.Changes...)
+			cursor = p.Cursor
+			if !p.More {
+				if p.Directory == 0 {
+					t.Errorf("limit %d: the last page has no directory seq", limit)
+				}
+				break
+			}
+			if len(p.Changes) != limit {
+				t.Fatalf("limit %d: a page with more after it has %d changes", limit, len(p.Changes))
+			}
+		}
+		if len(got) != len(small) {
+			t.Fatalf("limit %d: %d changes, small pages %d", limit, len(got), len(small))
+		}
+		for i := range got {
+			if got[i].Seq != small[i].Seq || !bytes.Equal(got[i].Data, small[i].Data) {
+				t.Fatalf("limit %d: change %d is seq %d, small pages have %d", limit, i, got[i].Seq, small[i].Seq)
+			}
+		}
+	}
+}
+
+// pages=N answers the pages that N requests one after the other would get, each whole
+// on its own line, and stops after the last.
+func TestChangesSeveralPagesInOneAnswer(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("coop")
+	const limit = 7
+	var want [][]byte
+	cursor := ""
+	for {
+		r := e.do("GET", "/changes?cursor="+cursor+"&limit="+itoa(limit), tok, nil)
+		if r.status != 200 {
+			t.Fatalf("changes: %d %s", r.status, r.body)
+		}
+		want = append(want, r.body)
+		var p api.ChangesPage
+		decode(t, r.body, &p)
+		cursor = p.Cursor
+		if !p.More {
+			break
+		}
+	}
+	if len(want) < 4 {
+		t.Fatalf("only %d pages of %d: too few to test", len(want), limit)
+	}
+	for _, pages := range []int{3, server.MaxChangesPages} {
+		for _, enc := range []string{"", "gzip"} {
+			r := e.do("GET", "/changes?limit="+itoa(limit)+"&pages="+itoa(pages), tok, nil, "Accept-Encoding", enc)
+			if r.status != 200 || r.header.Get("Content-Type") != "application/x-ndjson" {
+				t.Fatalf("pages %d: %d %v", pages, r.status, r.header)
+			}
+			body := r.body
+			if r.header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n := min(pages, len(want))
+			if exp := bytes.Join(want[:n], []byte("\n")); !bytes.Equal(body, exp) {
+				t.Errorf("pages %d, %q: the answer differs from %d pages asked one by one:\n%.400s\n%.400s", pages, enc, n, body, exp)
+			}
+		}
 	}
 }

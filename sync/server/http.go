@@ -33,7 +33,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &httpjson.Recorder{ResponseWriter: w}
 		defer func() {
-			if v := recover(); v != nil {
+			v := recover()
+			if v == http.ErrAbortHandler {
+				// An answer cut on purpose (httpjson.Stream.Abort): net/http must close
+				// the connection without ending the answer. The handler logged why.
+				defer panic(v)
+				if rec.Status == 0 {
+					rec.Status = http.StatusInternalServerError
+				}
+			} else if v != nil {
 				s.log.ErrorContext(r.Context(), "panic in handler", logkey.Method, r.Method, logkey.Path, logkey.LogPath(r.URL.Path), logkey.Error, fmt.Sprint(v))
 				if rec.Status == 0 {
 					s.writeError(rec, r, fmt.Errorf("panic: %v", v))
