@@ -144,17 +144,29 @@ func (s *Store) User(ctx context.Context, username string) (store.UserRecord, er
 const userColumns = `u.username, u.name, u.role, u.org_id, o.name, u.password_hash, u.org_role, u.disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (store.UserRecord, error) {
-	var u store.UserRecord
-	var role, orgRole string
-	var org, orgName sql.NullString
-	if err := row.Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash, &orgRole, &u.Disabled); err != nil {
-		return u, err
-	}
-	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
+	var us userScan
+	err := row.Scan(us.dest()...)
+	return us.user(), err
+}
+
+// userScan receives the columns of userColumns.
+type userScan struct {
+	u             store.UserRecord
+	role, orgRole string
+	org, orgName  sql.NullString
+}
+
+func (s *userScan) dest() []any {
+	return []any{&s.u.Username, &s.u.Name, &s.role, &s.org, &s.orgName, &s.u.PasswordHash, &s.orgRole, &s.u.Disabled}
+}
+
+func (s *userScan) user() store.UserRecord {
+	u := s.u
+	u.Role, u.OrgID, u.OrgName = api.Role(s.role), s.org.String, s.orgName.String
 	if u.Role == api.RoleClient {
-		u.OrgRole = api.OrgRole(orgRole)
+		u.OrgRole = api.OrgRole(s.orgRole)
 	}
-	return u, nil
+	return u
 }
 
 func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord, error) {
@@ -218,6 +230,27 @@ func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, erro
 	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 }
 
+func (s *Store) TokenUser(ctx context.Context, hash string) (store.TokenRecord, store.UserRecord, error) {
+	return scanTokenUser(s.db.QueryRowContext(ctx, `SELECT `+tokenUserColumns+` FROM tokens t
+		JOIN users u ON u.username = t.username LEFT JOIN orgs o ON o.id = u.org_id WHERE t.hash = ?`, hash))
+}
+
+// tokenUserColumns are tokenColumns (of t) then userColumns.
+const tokenUserColumns = `t.hash, t.kind, t.username, t.expires_at, t.family, t.spent_at, t.revoked, ` + userColumns
+
+func scanTokenUser(row *sql.Row) (store.TokenRecord, store.UserRecord, error) {
+	var ts tokenScan
+	var us userScan
+	err := row.Scan(append(ts.dest(), us.dest()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ts.t, us.u, store.ErrNotFound
+	}
+	if err != nil {
+		return ts.t, us.u, fmt.Errorf("read token: %w", err)
+	}
+	return ts.token(), us.user(), nil
+}
+
 func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
 	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
 	if err != nil {
@@ -259,21 +292,35 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 }
 
 func scanToken(row *sql.Row) (store.TokenRecord, error) {
-	var t store.TokenRecord
-	var exp int64
-	var spent sql.NullInt64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent, &t.Revoked)
+	var ts tokenScan
+	err := row.Scan(ts.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, store.ErrNotFound
+		return ts.t, store.ErrNotFound
 	}
 	if err != nil {
-		return t, fmt.Errorf("read token: %w", err)
+		return ts.t, fmt.Errorf("read token: %w", err)
 	}
-	t.ExpiresAt = time.Unix(0, exp).UTC()
-	if spent.Valid {
-		t.Spent = time.Unix(0, spent.Int64).UTC()
+	return ts.token(), nil
+}
+
+// tokenScan receives the columns of tokenColumns.
+type tokenScan struct {
+	t     store.TokenRecord
+	exp   int64
+	spent sql.NullInt64
+}
+
+func (s *tokenScan) dest() []any {
+	return []any{&s.t.Hash, &s.t.Kind, &s.t.Username, &s.exp, &s.t.Family, &s.spent, &s.t.Revoked}
+}
+
+func (s *tokenScan) token() store.TokenRecord {
+	t := s.t
+	t.ExpiresAt = time.Unix(0, s.exp).UTC()
+	if s.spent.Valid {
+		t.Spent = time.Unix(0, s.spent.Int64).UTC()
 	}
-	return t, nil
+	return t
 }
 
 func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {
@@ -337,7 +384,9 @@ func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit in
 		return nil, fmt.Errorf("read changes: %w", err)
 	}
 	defer rows.Close()
-	out := make([]api.Change, 0, min(limit, 64))
+	// Empty, not nil (JSON []), and without room made in advance: most syncs are idle
+	// and find nothing, and append grows the slice for the others.
+	out := []api.Change{}
 	for rows.Next() {
 		var c api.Change
 		var data sql.NullString
