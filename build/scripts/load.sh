@@ -52,7 +52,7 @@ go build -o "$out/ecert-server" ./sync/cmd/ecert-server
 go build -o "$out/loadtest" ./build/loadtest
 
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait' EXIT
 
 # waitfor URL: until it answers 200, within 30 s.
 waitfor() {
