@@ -20,11 +20,7 @@ func (s *Store) Update(ctx context.Context, orgID string, fn func(tx store.Tx) e
 		return fmt.Errorf("update: begin: %w", err)
 	}
 	defer tx.Rollback()
-	w, err := prepareWriter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer w.close()
+	w := &writer{tx: tx}
 	if err := fn(&orgTx{ctx: ctx, tx: tx, w: w, org: orgID}); err != nil {
 		return err
 	}
