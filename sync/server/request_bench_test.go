@@ -3,8 +3,10 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -43,6 +45,38 @@ func BenchmarkRequestIdleSync(b *testing.B) {
 			b.Fatalf("idle sync: %d changes", len(page.Changes))
 		}
 	})
+}
+
+// BenchmarkRequestIdleSyncConcurrent is the idle sync from 16 clients at once, as under
+// load: requests overlap, and the server's pools (database connections) work as they
+// do then.
+func BenchmarkRequestIdleSyncConcurrent(b *testing.B) {
+	url, token := benchServer(b)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var page api.ChangesPage
+	for page.Cursor == "" || page.More {
+		benchDo(b, hc, http.MethodGet, url+"/changes?cursor="+page.Cursor, token, nil, &page)
+	}
+	req := url + "/changes?cursor=" + page.Cursor
+	b.SetParallelism(16 / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var page api.ChangesPage
+			if err := send(hc, http.MethodGet, req, token, nil, &page); err != nil {
+				b.Error(err)
+				return
+			}
+			if len(page.Changes) != 0 {
+				b.Errorf("idle sync: %d changes", len(page.Changes))
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // BenchmarkRequestPush is a push of one message to an NC, answered after its commit.
@@ -88,13 +122,20 @@ func benchLoop(b *testing.B, request func()) {
 // benchDo sends a request as the load generator does (Go's client: gzip accepted) and
 // decodes its JSON answer into v; anything but 200 fails the benchmark.
 func benchDo(b *testing.B, hc *http.Client, method, url, token string, body []byte, v any) {
+	if err := send(hc, method, url, token, body, v); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// send is benchDo's request, for the goroutines of RunParallel, which may not Fatal.
+func send(hc *http.Client, method, url, token string, body []byte, v any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -104,17 +145,15 @@ func benchDo(b *testing.B, hc *http.Client, method, url, token string, body []by
 	}
 	res, err := hc.Do(req)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
 	if res.StatusCode != http.StatusOK {
-		b.Fatalf("%s %s: %s %s", method, url, res.Status, raw)
+		return fmt.Errorf("%s %s: %s %s", method, url, res.Status, raw)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		b.Fatal(err)
-	}
+	return json.Unmarshal(raw, v)
 }

@@ -26,9 +26,13 @@ var (
 	// one handle of the database file, one of its WAL and one of its shared memory).
 	// SQLite has one writer at a time: more connections only add readers.
 	MaxOpenConns = 16
-	// MaxIdleConns stay open between requests; ConnMaxIdleTime closes the others once
-	// the load stops, so handles and page caches return to their idle level.
-	MaxIdleConns    = 4
+	// MaxIdleConns stay open between requests: all of them, as a connection closed
+	// when the pool has more idle than this must be opened again at the next burst —
+	// the file, the schema parsed anew, its page cache and prepared statements lost —
+	// which under a steady load of a few requests at once cost more than the requests.
+	// ConnMaxIdleTime closes them once the load stops, so handles and page caches
+	// return to their idle level.
+	MaxIdleConns    = MaxOpenConns
 	ConnMaxIdleTime = 30 * time.Second
 	// Synchronous is SQLite's synchronous setting. FULL fsyncs the WAL at every
 	// commit, so a write is on disk before the server answers it. With WAL and NORMAL
