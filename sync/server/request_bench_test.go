@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,6 +95,38 @@ func BenchmarkRequestPush(b *testing.B) {
 			b.Fatalf("push: %+v", pr.Results)
 		}
 	})
+}
+
+// BenchmarkRequestPushConcurrent is pushes from 8 replicas at once: their write
+// transactions queue for the database's one writer.
+func BenchmarkRequestPushConcurrent(b *testing.B) {
+	url, token := benchServer(b)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var replica atomic.Int64
+	b.SetParallelism(8 / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		client := "bench-replica-" + strconv.FormatInt(1000+replica.Add(1), 10)
+		var seq int64
+		for pb.Next() {
+			seq++
+			body, _ := json.Marshal(api.PushRequest{ClientID: client, Entries: []api.PushEntry{{
+				Seq: seq, Kind: api.KindMessage, NCID: ncOpen, Text: "message " + strconv.FormatInt(seq, 10), CreatedAt: time.Now().UTC()}}})
+			var pr api.PushResponse
+			if err := send(hc, http.MethodPost, url+"/push", token, body, &pr); err != nil {
+				b.Error(err)
+				return
+			}
+			if len(pr.Results) != 1 || pr.Results[0].Status != api.PushApplied {
+				b.Errorf("push: %+v", pr.Results)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 }
 
 // benchServer starts a server with the demo data and returns its API's URL and a

@@ -49,6 +49,10 @@ var (
 type Store struct {
 	db      *sql.DB
 	created bool
+	// writing is held by the one write transaction of this process at a time
+	// (beginWrite): the others wait here, parked, rather than inside SQLite's busy
+	// handler, which sleeps in steps of up to 100 ms while holding a pooled connection.
+	writing chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and migrates it. The caller
@@ -82,7 +86,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, created: before == 0}, nil
+	return &Store{db: db, created: before == 0, writing: make(chan struct{}, 1)}, nil
+}
+
+// beginWrite begins a write transaction (IMMEDIATE, _txlock) once no other of this
+// process is running; the caller must endWrite it. Another process writing the file
+// (ecert-server generate, password) is still waited for by SQLite's busy timeout.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	select {
+	case s.writing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		<-s.writing
+		return nil, err
+	}
+	return tx, nil
+}
+
+// endWrite rolls tx back unless it was committed, and lets the next write begin.
+func (s *Store) endWrite(tx *sql.Tx) {
+	tx.Rollback()
+	<-s.writing
 }
 
 // Created reports whether Open created the database (rather than reopening one).
@@ -100,11 +127,11 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("create org: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, name) VALUES (?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, id, name); err != nil {
 		return fmt.Errorf("create org: %w", err)
@@ -192,11 +219,11 @@ func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord,
 }
 
 func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled bool) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("disable user: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE username = ?`, disabled, username)
 	if err != nil {
 		return fmt.Errorf("disable user: %w", err)
@@ -256,11 +283,11 @@ func scanTokenUser(row *sql.Row) (store.TokenRecord, store.UserRecord, error) {
 }
 
 func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): concurrent spends queue here
 	if err != nil {
 		return store.TokenRecord{}, fmt.Errorf("spend token: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, store.TokenRefresh))
 	if err != nil {
 		return t, err
@@ -328,11 +355,11 @@ func (s *tokenScan) token() store.TokenRecord {
 }
 
 func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)

@@ -15,11 +15,11 @@ import (
 // row, all in one transaction. Its statements stay prepared (the driver's cache), so a
 // bulk write of tens of thousands of entities stays fast.
 func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("write: begin: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	w := &writer{tx: tx}
 	for _, e := range ws {
 		if err := w.write(ctx, orgID, e); err != nil {
