@@ -118,11 +118,9 @@ func placeSection(doc, label, section string) string {
 			return doc[:i] + section + rest
 		}
 	}
-	notes := ""
-	if _, n, ok := strings.Cut(doc, handMarker+"\n"); ok {
-		notes = n
-	}
-	if !strings.Contains(doc, "<!-- load:begin ") {
+	generated, notes, _ := strings.Cut(doc, handMarker+"\n")
+	// Only the generated part counts: the notes may quote the markers.
+	if !strings.Contains(generated, "<!-- load:begin ") {
 		return header + section + "\n" + handMarker + "\n" + notes
 	}
 	before, _, _ := strings.Cut(doc, handMarker)
