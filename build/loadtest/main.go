@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,10 @@ func main() {
 	flag.StringVar(&c.setup, "setup", "One `ecert-server` process (SQLite in its data folder, default flags: `--max-in-flight 64`) on loopback.",
 		"the set-up described in a sentence or two (Markdown)")
 	flag.StringVar(&c.trivialAddr, "trivial-addr", "127.0.0.1:18471", "where the trivial handler listens")
-	orgs := flag.String("orgs", "10001:100", "first:count of the generated organisations (login u<org>, password = login)")
+	orgs := flag.String("orgs", "10001:100", "first:count of the generated organisations (login u<org>)")
+	flag.StringVar(&c.password, "password", "", "the users' password (ecert-server generate --orgs --password); empty: each user's login")
+	flag.IntVar(&c.loginWorkers, "login-workers", runtime.NumCPU(), "logins at once (each costs the server an argon2id check)")
+	pin := flag.String("pin", "", "GEN:TARGET CPU lists (taskset): after the logins, the generator runs on GEN and the target on TARGET")
 	flag.StringVar(&c.doc, "doc", "sync/LOAD.md", "document to write")
 	flag.StringVar(&c.command, "command", "make load", "the command shown in the document")
 	flag.DurationVar(&c.idleFor, "idle-for", 20*time.Second, "length of the idle-sync phase")
@@ -43,6 +47,11 @@ func main() {
 	flag.Float64Var(&c.pushShare, "push-share", 0.05, "share of pushes in the ramp and the overload")
 	flag.DurationVar(&c.settle, "settle", 30*time.Second, "wait after the load before the last memory sample")
 	flag.Parse()
+	var err error
+	if c.pin, err = parsePin(*pin); err != nil {
+		log.Error("bad -pin", "error", err)
+		os.Exit(2)
+	}
 
 	first, count, ok := strings.Cut(*orgs, ":")
 	c.firstOrg, _ = strconv.Atoi(first)

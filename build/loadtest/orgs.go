@@ -28,15 +28,16 @@ type org struct {
 // ncID is the first NC `ecert-server generate` creates for an organisation.
 func (o *org) ncID() string { return "NC-" + o.id + "00000-2019" }
 
-// loginAll logs each organisation's user in once and pulls its change log to the end,
-// with a few workers: a login checks an argon2id hash, which is the slow part.
-func loginAll(ctx context.Context, hc *http.Client, base string, first, count int) ([]*org, error) {
+// loginAll logs each organisation's user in once (with password, or its login when
+// empty) and pulls its change log to the end, with workers logins at once: a login
+// checks an argon2id hash, which is the slow part, so as many as the server has cores.
+func loginAll(ctx context.Context, hc *http.Client, base string, first, count int, password string, workers int) ([]*org, error) {
 	orgs := make([]*org, count)
 	run := strconv.FormatInt(time.Now().Unix(), 36)
 	var wg sync.WaitGroup
 	errs := make(chan error, count)
 	next := atomic.Int64{}
-	for range 4 {
+	for range max(workers, 1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -46,7 +47,7 @@ func loginAll(ctx context.Context, hc *http.Client, base string, first, count in
 					return
 				}
 				o := &org{id: strconv.Itoa(first + i), clientID: "loadtest-" + strconv.Itoa(first+i) + "-" + run}
-				if err := o.login(ctx, hc, base); err != nil {
+				if err := o.login(ctx, hc, base, password); err != nil {
 					errs <- fmt.Errorf("org %s: %w", o.id, err)
 					return
 				}
@@ -62,9 +63,12 @@ func loginAll(ctx context.Context, hc *http.Client, base string, first, count in
 	return orgs, nil
 }
 
-func (o *org) login(ctx context.Context, hc *http.Client, base string) error {
+func (o *org) login(ctx context.Context, hc *http.Client, base, password string) error {
 	user := "u" + o.id
-	body, _ := json.Marshal(api.LoginRequest{Username: user, Password: user})
+	if password == "" {
+		password = user
+	}
+	body, _ := json.Marshal(api.LoginRequest{Username: user, Password: password})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+api.Version+"/auth/login", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	var s api.Session

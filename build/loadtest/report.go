@@ -23,7 +23,8 @@ func writeDoc(c config, orgs int, ts []*target) error {
 	p("Written by `%s` (build/scripts/load.sh, build/loadtest) on %s; machine: %s, %d cores, %s.\n\n",
 		c.command, time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.NumCPU(), runtime.Version())
 	p("%s %d organisations made by `ecert-server generate` (1 audit, 2 NCs, 2 messages, one client\n", c.setup, orgs)
-	p("user each), each user logged in once and its token reused. Ramp and overload: %.0f %% pushes.\n\n", c.pushShare*100)
+	p("user each), each user logged in once and its token reused. Ramp and overload: %.0f %% pushes.\n", c.pushShare*100)
+	p("%s\n\n", c.pin.describe())
 	p("| Phase | Figure | ecert-server | trivial handler | ratio |\n|---|---|---|---|---|\n")
 	p("| (a) idle syncs, %d/s for %s | p50 / p99 | %s / %s | %s / %s | |\n", c.idleRate, c.idleFor, ms(srv.idle.p50), ms(srv.idle.p99), ms(triv.idle.p50), ms(triv.idle.p99))
 	p("| | errors (of sent) | %d of %d | %d of %d | |\n", errs(srv.idle), srv.idle.sent, errs(triv.idle), triv.idle.sent)
@@ -74,9 +75,11 @@ const header = `# Load test results
 Issue 11 part 7. Each section below is one set-up's run, written by build/loadtest
 between its markers; a run rewrites its own section only.
 
-- **The load generator, the servers and the trivial handler share the machine's cores**
-  (and other work on it), so every figure is a floor: the generator's own CPU is taken
-  from the server's.
+- **The load generator and the target run on one machine.** With two cores or more,
+  ` + "`make load`" + ` pins them apart after the logins (taskset): the generator on one core,
+  the target — the set-up's servers, then the trivial handler — on another, so that
+  neither takes the other's CPU (each section says how its run was placed). Other work
+  on the machine still shares the cores: every figure is a floor.
 - The trivial handler is a separate Go process (` + "`loadtest trivial`" + `) answering every GET
   with the bytes of a real idle sync and every POST with those of a real push: the
   machine's ceiling for this request mix. Each phase runs against the set-up, then the
@@ -115,11 +118,9 @@ func placeSection(doc, label, section string) string {
 			return doc[:i] + section + rest
 		}
 	}
-	notes := ""
-	if _, n, ok := strings.Cut(doc, handMarker+"\n"); ok {
-		notes = n
-	}
-	if !strings.Contains(doc, "<!-- load:begin ") {
+	generated, notes, _ := strings.Cut(doc, handMarker+"\n")
+	// Only the generated part counts: the notes may quote the markers.
+	if !strings.Contains(generated, "<!-- load:begin ") {
 		return header + section + "\n" + handMarker + "\n" + notes
 	}
 	before, _, _ := strings.Cut(doc, handMarker)

@@ -11,9 +11,9 @@ func TestPlaceSection(t *testing.T) {
 	sec := func(label, body string) string {
 		return sectionBegin(label) + "\n" + body + "\n" + sectionEnd(label) + "\n"
 	}
-	old := "# Load test results\n\nold figures\n\n" + handMarker + "\n## Notes\nkept\n"
+	old := "# Load test results\n\nold figures\n\n" + handMarker + "\n## Notes\nkept, quoting `<!-- load:begin … -->`\n"
 	doc := placeSection(old, "a", sec("a", "A1"))
-	if strings.Contains(doc, "old figures") || !strings.HasPrefix(doc, header) || !strings.HasSuffix(doc, handMarker+"\n## Notes\nkept\n") {
+	if strings.Contains(doc, "old figures") || !strings.HasPrefix(doc, header) || !strings.HasSuffix(doc, handMarker+"\n## Notes\nkept, quoting `<!-- load:begin … -->`\n") {
 		t.Fatalf("older document:\n%s", doc)
 	}
 	doc = placeSection(doc, "b", sec("b", "B1"))

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 )
@@ -22,6 +21,9 @@ type config struct {
 	idleRate                          int
 	ramp                              []int
 	pushShare                         float64
+	password                          string // empty: each user's login
+	loginWorkers                      int
+	pin                               pinning
 }
 
 // target is one process under load: the real server or the trivial handler.
@@ -46,7 +48,7 @@ func run(log *slog.Logger, c config) error {
 
 	fresh := sampleUsage(c.serverPIDs...)
 	start := time.Now()
-	orgs, err := loginAll(ctx, hc, c.server, c.firstOrg, c.orgCount)
+	orgs, err := loginAll(ctx, hc, c.server, c.firstOrg, c.orgCount, c.password, c.loginWorkers)
 	if err != nil {
 		return err
 	}
@@ -73,7 +75,12 @@ func run(log *slog.Logger, c config) error {
 	os.WriteFile(idleFile, idleBody, 0o600)
 	os.WriteFile(pushFile, pushBody, 0o600)
 	self, _ := os.Executable()
-	cmd := exec.Command(self, "trivial", "-addr", c.trivialAddr, "-idle", idleFile, "-push", pushFile)
+	// The logins used every core (argon2id); the load keeps the generator off the
+	// target's cores.
+	if err := c.pin.apply(c.serverPIDs...); err != nil {
+		return err
+	}
+	cmd := c.pin.command(self, "trivial", "-addr", c.trivialAddr, "-idle", idleFile, "-push", pushFile)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return err

@@ -8,6 +8,7 @@
 //	             [--s3-bucket B --s3-endpoint URL [--s3-region R] [--s3-path-style] [--s3-prefix P]]
 //	ecert-server password [--data-dir …] [--allow-weak] USER   (the new password on stdin)
 //	ecert-server generate [--data-dir …] [--org 90001] [--user large] --ncs 5000 --messages 20000 --evidence 2000 --audits 50 [--operators 30000 --seed 14]
+//	                      [--orgs N] [--password P]   (N organisations from --org; P hashed once for all: a load fixture)
 package main
 
 import (
@@ -21,11 +22,13 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/ecert-desktop/ecert-desktop/sync/server"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/auth"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/datadir"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
@@ -244,8 +247,11 @@ func generate(log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("ecert-server generate", flag.ExitOnError)
 	dataDir := fs.String("data-dir", defaultDataDir, "folder of the database and files")
 	var o demo.GenerateOptions
-	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation")
-	fs.StringVar(&o.Username, "user", "large", "client login created for it (password = login)")
+	fs.StringVar(&o.Org, "org", "90001", "FLO ID of the generated organisation (with --orgs, the first: a number)")
+	fs.StringVar(&o.Username, "user", "large", "client login created for it; with --orgs, the prefix of each login: <user><FLO ID>")
+	orgs := fs.Int("orgs", 0, "make this many organisations, FLO IDs --org, --org+1, …, in this one process (0: just --org)")
+	password := fs.String("password", "", "every generated user's password, hashed once: all share one argon2id hash "+
+		"(a load fixture, quick to make; never for real accounts). Empty: each user's password is its login, hashed for each")
 	database := addDatabaseFlags(fs)
 	fs.IntVar(&o.Audits, "audits", 50, "number of audits")
 	fs.IntVar(&o.NCs, "ncs", 5000, "number of NCs")
@@ -254,6 +260,10 @@ func generate(log *slog.Logger, args []string) error {
 	operators := fs.Int("operators", directory.DemoSize, "operators of the directory, when it is empty")
 	seed := fs.Uint64("seed", directory.DemoSeed, "seed of the generated directory (the same seed gives the same one)")
 	fs.Parse(args)
+	first, err := strconv.Atoi(o.Org)
+	if *orgs > 0 && (err != nil || first < 0) {
+		return fmt.Errorf("generate: --orgs needs a numeric --org, not %q", o.Org)
+	}
 
 	ctx := context.Background()
 	srv, db, closeAll, err := database.offlineServer(ctx, *dataDir, log)
@@ -262,13 +272,35 @@ func generate(log *slog.Logger, args []string) error {
 	}
 	defer closeAll()
 	start := time.Now()
-	if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
-		return err
+	if *password != "" {
+		// One hash for all: one per user costs ~60 ms each (argon2id).
+		if o.PasswordHash, err = auth.HashPassword(*password); err != nil {
+			return err
+		}
+	}
+	prefix := o.Username
+	for i := range max(*orgs, 1) {
+		if *orgs > 0 {
+			o.Org = strconv.Itoa(first + i)
+			o.Username = prefix + o.Org
+		}
+		if err := demo.GenerateLarge(ctx, demo.Server{Workflow: srv.Workflow(), Auth: srv.Auth(), Store: db}, o); err != nil {
+			return err
+		}
 	}
 	if err := directory.SeedWith(ctx, db, *seed, *operators, time.Now()); err != nil {
 		return err
 	}
-	fmt.Printf("generated organisation %s (login %s/%s): %d audits, %d NCs, %d messages, %d evidence in %s\n",
-		o.Org, o.Username, o.Username, o.Audits, o.NCs, o.Messages, o.Evidence, time.Since(start).Round(time.Millisecond))
+	pw := "= login"
+	if *password != "" {
+		pw = strconv.Quote(*password) + ", one shared hash"
+	}
+	if *orgs > 0 {
+		fmt.Printf("generated organisations %d to %s (logins %s<FLO ID>, password %s): %d audits, %d NCs, %d messages, %d evidence each in %s\n",
+			first, o.Org, prefix, pw, o.Audits, o.NCs, o.Messages, o.Evidence, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	fmt.Printf("generated organisation %s (login %s, password %s): %d audits, %d NCs, %d messages, %d evidence in %s\n",
+		o.Org, o.Username, pw, o.Audits, o.NCs, o.Messages, o.Evidence, time.Since(start).Round(time.Millisecond))
 	return nil
 }

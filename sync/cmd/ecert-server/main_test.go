@@ -147,3 +147,41 @@ func TestServeWarnsOfFilesOnOneNode(t *testing.T) {
 		}
 	}
 }
+
+// generate --orgs makes several organisations in one process; with --password their
+// users log in with it and share one stored hash (the load fixture of make load).
+func TestGenerateManyOrganisations(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dataDir := filepath.Join(t.TempDir(), "data")
+	if err := generate(log, []string{"--data-dir", dataDir, "--org", "10001", "--orgs", "3", "--user", "u", "--password", "load-fixture",
+		"--audits", "1", "--ncs", "2", "--messages", "2", "--evidence", "0", "--operators", "20"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	dir, err := datadir.Open(ctx, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	srv, err := server.New(server.Config{Store: dir.Store, Blobs: dir.Blobs, UploadDir: dir.Uploads, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := map[string]bool{}
+	for _, org := range []string{"10001", "10002", "10003"} {
+		u, err := srv.Auth().Login(ctx, "u"+org, "load-fixture", "127.0.0.1")
+		if err != nil {
+			t.Fatalf("login u%s: %v", org, err)
+		}
+		if u.OrgID != org {
+			t.Errorf("u%s belongs to %q, want %s", org, u.OrgID, org)
+		}
+		hashes[u.PasswordHash] = true
+	}
+	if len(hashes) != 1 {
+		t.Errorf("%d distinct hashes, want the one shared", len(hashes))
+	}
+	if _, err := dir.Store.User(ctx, "u10004"); err == nil {
+		t.Error("an organisation past --orgs was made")
+	}
+}

@@ -237,7 +237,9 @@ func (a *Service) Authenticate(ctx context.Context, authorization string) (Calle
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return Caller{}, problem.Unauthorized("missing bearer token")
 	}
-	t, err := a.users.Token(ctx, HashToken(strings.TrimSpace(token)))
+	// The token and its user in one read: every request pays it. A token outlives
+	// no user (deleting a user deletes its tokens), so "no row" covers both.
+	t, u, err := a.users.TokenUser(ctx, HashToken(strings.TrimSpace(token)))
 	if errors.Is(err, store.ErrNotFound) || err == nil && t.Kind != store.TokenAccess {
 		return Caller{}, problem.Unauthorized("unknown or revoked token")
 	}
@@ -249,13 +251,6 @@ func (a *Service) Authenticate(ctx context.Context, authorization string) (Calle
 	}
 	if !a.now().Before(t.ExpiresAt) {
 		return Caller{}, problem.New(api.CodeTokenExpired, "access token expired; refresh it")
-	}
-	u, err := a.users.User(ctx, t.Username)
-	if errors.Is(err, store.ErrNotFound) {
-		return Caller{}, problem.Unauthorized("user no longer exists")
-	}
-	if err != nil {
-		return Caller{}, err
 	}
 	return Caller{User: PublicUser(u), Family: t.Family}, nil
 }

@@ -20,6 +20,10 @@ var Argon2Params = struct {
 	KeyLen  uint32
 }{Time: 2, Memory: 19 * 1024, Threads: 1, KeyLen: 32}
 
+// HashPassword returns an encoded argon2id hash of password, as CreateUser stores it:
+// for a fixture that gives many users one hash (demo.GenerateOptions.PasswordHash).
+func HashPassword(password string) (string, error) { return hashPassword(password) }
+
 // hashPassword returns an encoded argon2id hash in the usual PHC form:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>.
 func hashPassword(password string) (string, error) {

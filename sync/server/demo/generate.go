@@ -18,10 +18,14 @@ type GenerateOptions struct {
 	Name     string // default "Grande Coopérative de Test"
 	Username string // client login; default "large" (password = username unless Password set)
 	Password string
-	Audits   int // default 50
-	NCs      int // spread over the audits
-	Messages int // spread over the NCs
-	Evidence int // spread over the NCs; their files share a few distinct blobs
+	// PasswordHash, when set, is the user's stored hash (auth.HashPassword of its
+	// password) instead of one made here: a load fixture's thousands of users share one,
+	// as each argon2id hash costs tens of milliseconds. Password is then unused.
+	PasswordHash string
+	Audits       int // default 50
+	NCs          int // spread over the audits
+	Messages     int // spread over the NCs
+	Evidence     int // spread over the NCs; their files share a few distinct blobs
 }
 
 // Distinct evidence files of a generated organisation: evidence records cycle over them,
@@ -58,7 +62,13 @@ func GenerateLarge(ctx context.Context, s Server, o GenerateOptions) error {
 	if err := s.Workflow.UpsertOrganisation(ctx, org); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	if err := s.Auth.CreateUser(ctx, auth.NewUser{Username: o.Username, Password: o.Password, Name: "Utilisateur de test", Role: api.RoleClient, OrgID: o.Org}); err != nil {
+	if o.PasswordHash != "" {
+		if err := s.Store.CreateUser(ctx, store.UserRecord{Username: o.Username, Name: "Utilisateur de test", Role: api.RoleClient, OrgID: o.Org,
+			PasswordHash: o.PasswordHash, OrgRole: api.OrgRoleManager}); err != nil {
+			return fmt.Errorf("generate: create user %q: %w", o.Username, err)
+		}
+		s.Auth.OrgChanged(ctx, o.Org) // as auth's CreateUser does: the members reach the replicas
+	} else if err := s.Auth.CreateUser(ctx, auth.NewUser{Username: o.Username, Password: o.Password, Name: "Utilisateur de test", Role: api.RoleClient, OrgID: o.Org}); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 

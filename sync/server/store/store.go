@@ -70,6 +70,10 @@ type Users interface {
 	PutToken(ctx context.Context, t TokenRecord) error
 	// Token returns a token by its hash, spent refresh tokens included, or ErrNotFound.
 	Token(ctx context.Context, hash string) (TokenRecord, error)
+	// TokenUser returns a token by its hash with its user (and the user's
+	// organisation's name), in one read: what every authenticated request checks.
+	// ErrNotFound when no token has the hash or its user no longer exists.
+	TokenUser(ctx context.Context, hash string) (TokenRecord, UserRecord, error)
 	// SpendRefreshToken exchanges a refresh token, atomically: it marks the token spent
 	// at at, and ends the access tokens of its family (they expire at at), so the
 	// access token issued with it stops working at once. Of any number of concurrent

@@ -172,23 +172,37 @@ func (s *Store) User(ctx context.Context, username string) (store.UserRecord, er
 const userColumns = `u.username, u.name, u.role, u.org_id, o.name, u.password_hash, u.org_role, u.disabled`
 
 func scanUser(row pgx.Row) (store.UserRecord, error) {
-	var u store.UserRecord
-	var role, orgRole string
-	var org, orgName *string
-	if err := row.Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash, &orgRole, &u.Disabled); err != nil {
-		return u, err
+	var us userScan
+	if err := row.Scan(us.dest()...); err != nil {
+		return us.u, err
 	}
-	u.Role = api.Role(role)
-	if org != nil {
-		u.OrgID = *org
+	return us.user(), nil
+}
+
+// userScan receives the columns of userColumns.
+type userScan struct {
+	u             store.UserRecord
+	role, orgRole string
+	org, orgName  *string
+}
+
+func (s *userScan) dest() []any {
+	return []any{&s.u.Username, &s.u.Name, &s.role, &s.org, &s.orgName, &s.u.PasswordHash, &s.orgRole, &s.u.Disabled}
+}
+
+func (s *userScan) user() store.UserRecord {
+	u := s.u
+	u.Role = api.Role(s.role)
+	if s.org != nil {
+		u.OrgID = *s.org
 	}
-	if orgName != nil {
-		u.OrgName = *orgName
+	if s.orgName != nil {
+		u.OrgName = *s.orgName
 	}
 	if u.Role == api.RoleClient {
-		u.OrgRole = api.OrgRole(orgRole)
+		u.OrgRole = api.OrgRole(s.orgRole)
 	}
-	return u, nil
+	return u
 }
 
 func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord, error) {
@@ -251,6 +265,30 @@ func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, erro
 	return scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = $1`, hash))
 }
 
+func (s *Store) TokenUser(ctx context.Context, hash string) (store.TokenRecord, store.UserRecord, error) {
+	if !storable(hash) {
+		return store.TokenRecord{}, store.UserRecord{}, store.ErrNotFound
+	}
+	return scanTokenUser(s.pool.QueryRow(ctx, `SELECT `+tokenUserColumns+` FROM tokens t
+		JOIN users u ON u.username = t.username LEFT JOIN orgs o ON o.id = u.org_id WHERE t.hash = $1`, hash))
+}
+
+// tokenUserColumns are tokenColumns (of t) then userColumns.
+const tokenUserColumns = `t.hash, t.kind, t.username, t.expires_at, t.family, t.spent_at, t.revoked, ` + userColumns
+
+func scanTokenUser(row pgx.Row) (store.TokenRecord, store.UserRecord, error) {
+	var ts tokenScan
+	var us userScan
+	err := row.Scan(append(ts.dest(), us.dest()...)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ts.t, us.u, store.ErrNotFound
+	}
+	if err != nil {
+		return ts.t, us.u, fmt.Errorf("read token: %w", err)
+	}
+	return ts.token(), us.user(), nil
+}
+
 // SpendRefreshToken locks the token's row (FOR UPDATE): concurrent spends of one hash
 // queue on it, and each one after the first reads the row as the first left it (READ
 // COMMITTED re-reads a row it waited for), so it sees the token spent.
@@ -299,21 +337,35 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 }
 
 func scanToken(row pgx.Row) (store.TokenRecord, error) {
-	var t store.TokenRecord
-	var exp int64
-	var spent *int64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent, &t.Revoked)
+	var ts tokenScan
+	err := row.Scan(ts.dest()...)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return t, store.ErrNotFound
+		return ts.t, store.ErrNotFound
 	}
 	if err != nil {
-		return t, fmt.Errorf("read token: %w", err)
+		return ts.t, fmt.Errorf("read token: %w", err)
 	}
-	t.ExpiresAt = time.Unix(0, exp).UTC()
-	if spent != nil {
-		t.Spent = time.Unix(0, *spent).UTC()
+	return ts.token(), nil
+}
+
+// tokenScan receives the columns of tokenColumns.
+type tokenScan struct {
+	t     store.TokenRecord
+	exp   int64
+	spent *int64
+}
+
+func (s *tokenScan) dest() []any {
+	return []any{&s.t.Hash, &s.t.Kind, &s.t.Username, &s.exp, &s.t.Family, &s.spent, &s.t.Revoked}
+}
+
+func (s *tokenScan) token() store.TokenRecord {
+	t := s.t
+	t.ExpiresAt = time.Unix(0, s.exp).UTC()
+	if s.spent != nil {
+		t.Spent = time.Unix(0, *s.spent).UTC()
 	}
-	return t, nil
+	return t
 }
 
 func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {

@@ -24,11 +24,11 @@ func scanFeed(row interface{ Scan(...any) error }) (store.CalendarFeedRecord, er
 }
 
 func (s *Store) PutCalendarFeed(ctx context.Context, f store.CalendarFeedRecord) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("put calendar feed: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	var one int
 	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE username = ?`, f.Username).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
@@ -68,11 +68,11 @@ func (s *Store) DeleteCalendarFeed(ctx context.Context, username string) error {
 }
 
 func (s *Store) StampCalendarFeed(ctx context.Context, hash, etag string, at time.Time) (store.CalendarFeedRecord, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): the update and the read are one
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): the update and the read are one
 	if err != nil {
 		return store.CalendarFeedRecord{}, fmt.Errorf("stamp calendar feed: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	if _, err := tx.ExecContext(ctx, `UPDATE calendar_feeds SET etag = ?, changed_at = ? WHERE hash = ? AND etag <> ?`,
 		etag, at.UnixNano(), hash, etag); err != nil {
 		return store.CalendarFeedRecord{}, fmt.Errorf("stamp calendar feed: %w", err)

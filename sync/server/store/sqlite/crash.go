@@ -14,11 +14,11 @@ func (s *Store) AddCrashReport(ctx context.Context, rec store.CrashRecord, since
 	if err != nil {
 		return false, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): the count and the insert are one
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): the count and the insert are one
 	if err != nil {
 		return false, fmt.Errorf("add crash report: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	var known int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM crash_reports WHERE org_id = ? AND id = ?`, rec.OrgID, rec.Report.ID).Scan(&known); err != nil {
 		return false, fmt.Errorf("add crash report: %w", err)

@@ -15,11 +15,11 @@ import (
 // PutOperators writes in one immediate transaction: SQLite's one writer at a time makes
 // seq order commit order.
 func (s *Store) PutOperators(ctx context.Context, ops []api.Operator) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("put operators: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT last_seq FROM directory_seq WHERE id = 1`).Scan(&seq); err != nil {
 		return fmt.Errorf("put operators: %w", err)
@@ -87,11 +87,11 @@ func (s *Store) DirectoryChanges(ctx context.Context, after int64, limit int) ([
 }
 
 func (s *Store) SetOperatorStatus(ctx context.Context, floID, status string, at time.Time) (api.Operator, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return api.Operator{}, fmt.Errorf("set operator status: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	op, err := operator(ctx, tx.QueryRowContext(ctx, `SELECT data FROM operators WHERE flo_id = ?`, floID))
 	if err != nil || op.Status == status {
 		return op, err

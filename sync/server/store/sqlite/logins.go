@@ -9,11 +9,11 @@ import (
 )
 
 func (s *Store) AddLoginFailure(ctx context.Context, keys []string, at, forget time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("add login failure: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	for _, q := range []string{`DELETE FROM login_failures WHERE at < ?`, `DELETE FROM login_slots WHERE next < ?`} {
 		if _, err := tx.ExecContext(ctx, q, forget.UnixNano()); err != nil {
 			return fmt.Errorf("add login failure: %w", err)
@@ -47,11 +47,11 @@ func (s *Store) NthLoginFailure(ctx context.Context, key string, since time.Time
 }
 
 func (s *Store) TakeLoginSlot(ctx context.Context, key string, now time.Time, delay, maxWait time.Duration) (time.Time, bool, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): the read and the move are one
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): the read and the move are one
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("take login slot: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	var next int64
 	err = tx.QueryRowContext(ctx, `SELECT next FROM login_slots WHERE key = ?`, key).Scan(&next)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -25,9 +26,13 @@ var (
 	// one handle of the database file, one of its WAL and one of its shared memory).
 	// SQLite has one writer at a time: more connections only add readers.
 	MaxOpenConns = 16
-	// MaxIdleConns stay open between requests; ConnMaxIdleTime closes the others once
-	// the load stops, so handles and page caches return to their idle level.
-	MaxIdleConns    = 4
+	// MaxIdleConns stay open between requests: all of them, as a connection closed
+	// when the pool has more idle than this must be opened again at the next burst —
+	// the file, the schema parsed anew, its page cache and prepared statements lost —
+	// which under a steady load of a few requests at once cost more than the requests.
+	// ConnMaxIdleTime closes them once the load stops, so handles and page caches
+	// return to their idle level.
+	MaxIdleConns    = MaxOpenConns
 	ConnMaxIdleTime = 30 * time.Second
 	// Synchronous is SQLite's synchronous setting. FULL fsyncs the WAL at every
 	// commit, so a write is on disk before the server answers it. With WAL and NORMAL
@@ -35,12 +40,19 @@ var (
 	// answer to a push could roll the push back after the client dropped its outbox
 	// entry — an item lost. FULL costs one fsync per write transaction.
 	Synchronous = "FULL"
+	// StmtCacheSize is how many prepared statements each connection keeps: more than
+	// the server's distinct queries, so that none is prepared twice on a connection.
+	StmtCacheSize = 256
 )
 
 // Store is the embedded store.Store: one SQLite file in WAL mode.
 type Store struct {
 	db      *sql.DB
 	created bool
+	// writing is held by the one write transaction of this process at a time
+	// (beginWrite): the others wait here, parked, rather than inside SQLite's busy
+	// handler, which sleeps in steps of up to 100 ms while holding a pooled connection.
+	writing chan struct{}
 }
 
 // Open opens (creating if needed) the database at path and migrates it. The caller
@@ -54,6 +66,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", Synchronous)
 	q.Set("_txlock", "immediate")
+	// Each connection keeps its statements prepared (the driver's cache): parsing and
+	// planning a query cost more than running it on an indexed row, and every request
+	// runs the same few (its token, its user, the change log after a cursor).
+	q.Set("_stmt_cache_size", strconv.Itoa(StmtCacheSize))
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -70,7 +86,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, created: before == 0}, nil
+	return &Store{db: db, created: before == 0, writing: make(chan struct{}, 1)}, nil
+}
+
+// beginWrite begins a write transaction (IMMEDIATE, _txlock) once no other of this
+// process is running; the caller must endWrite it. Another process writing the file
+// (ecert-server generate, password) is still waited for by SQLite's busy timeout.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	select {
+	case s.writing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		<-s.writing
+		return nil, err
+	}
+	return tx, nil
+}
+
+// endWrite rolls tx back unless it was committed, and lets the next write begin.
+func (s *Store) endWrite(tx *sql.Tx) {
+	tx.Rollback()
+	<-s.writing
 }
 
 // Created reports whether Open created the database (rather than reopening one).
@@ -88,11 +127,11 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 func (s *Store) CreateOrg(ctx context.Context, id, name string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("create org: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO orgs (id, name) VALUES (?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, id, name); err != nil {
 		return fmt.Errorf("create org: %w", err)
@@ -136,17 +175,29 @@ func (s *Store) User(ctx context.Context, username string) (store.UserRecord, er
 const userColumns = `u.username, u.name, u.role, u.org_id, o.name, u.password_hash, u.org_role, u.disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (store.UserRecord, error) {
-	var u store.UserRecord
-	var role, orgRole string
-	var org, orgName sql.NullString
-	if err := row.Scan(&u.Username, &u.Name, &role, &org, &orgName, &u.PasswordHash, &orgRole, &u.Disabled); err != nil {
-		return u, err
-	}
-	u.Role, u.OrgID, u.OrgName = api.Role(role), org.String, orgName.String
+	var us userScan
+	err := row.Scan(us.dest()...)
+	return us.user(), err
+}
+
+// userScan receives the columns of userColumns.
+type userScan struct {
+	u             store.UserRecord
+	role, orgRole string
+	org, orgName  sql.NullString
+}
+
+func (s *userScan) dest() []any {
+	return []any{&s.u.Username, &s.u.Name, &s.role, &s.org, &s.orgName, &s.u.PasswordHash, &s.orgRole, &s.u.Disabled}
+}
+
+func (s *userScan) user() store.UserRecord {
+	u := s.u
+	u.Role, u.OrgID, u.OrgName = api.Role(s.role), s.org.String, s.orgName.String
 	if u.Role == api.RoleClient {
-		u.OrgRole = api.OrgRole(orgRole)
+		u.OrgRole = api.OrgRole(s.orgRole)
 	}
-	return u, nil
+	return u
 }
 
 func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord, error) {
@@ -168,11 +219,11 @@ func (s *Store) OrgUsers(ctx context.Context, orgID string) ([]store.UserRecord,
 }
 
 func (s *Store) SetUserDisabled(ctx context.Context, username string, disabled bool) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("disable user: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE username = ?`, disabled, username)
 	if err != nil {
 		return fmt.Errorf("disable user: %w", err)
@@ -210,12 +261,33 @@ func (s *Store) Token(ctx context.Context, hash string) (store.TokenRecord, erro
 	return scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`, hash))
 }
 
+func (s *Store) TokenUser(ctx context.Context, hash string) (store.TokenRecord, store.UserRecord, error) {
+	return scanTokenUser(s.db.QueryRowContext(ctx, `SELECT `+tokenUserColumns+` FROM tokens t
+		JOIN users u ON u.username = t.username LEFT JOIN orgs o ON o.id = u.org_id WHERE t.hash = ?`, hash))
+}
+
+// tokenUserColumns are tokenColumns (of t) then userColumns.
+const tokenUserColumns = `t.hash, t.kind, t.username, t.expires_at, t.family, t.spent_at, t.revoked, ` + userColumns
+
+func scanTokenUser(row *sql.Row) (store.TokenRecord, store.UserRecord, error) {
+	var ts tokenScan
+	var us userScan
+	err := row.Scan(append(ts.dest(), us.dest()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ts.t, us.u, store.ErrNotFound
+	}
+	if err != nil {
+		return ts.t, us.u, fmt.Errorf("read token: %w", err)
+	}
+	return ts.token(), us.user(), nil
+}
+
 func (s *Store) SpendRefreshToken(ctx context.Context, hash string, at time.Time) (store.TokenRecord, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): concurrent spends queue here
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): concurrent spends queue here
 	if err != nil {
 		return store.TokenRecord{}, fmt.Errorf("spend token: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	t, err := scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND kind = ?`, hash, store.TokenRefresh))
 	if err != nil {
 		return t, err
@@ -251,29 +323,43 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 }
 
 func scanToken(row *sql.Row) (store.TokenRecord, error) {
-	var t store.TokenRecord
-	var exp int64
-	var spent sql.NullInt64
-	err := row.Scan(&t.Hash, &t.Kind, &t.Username, &exp, &t.Family, &spent, &t.Revoked)
+	var ts tokenScan
+	err := row.Scan(ts.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, store.ErrNotFound
+		return ts.t, store.ErrNotFound
 	}
 	if err != nil {
-		return t, fmt.Errorf("read token: %w", err)
+		return ts.t, fmt.Errorf("read token: %w", err)
 	}
-	t.ExpiresAt = time.Unix(0, exp).UTC()
-	if spent.Valid {
-		t.Spent = time.Unix(0, spent.Int64).UTC()
+	return ts.token(), nil
+}
+
+// tokenScan receives the columns of tokenColumns.
+type tokenScan struct {
+	t     store.TokenRecord
+	exp   int64
+	spent sql.NullInt64
+}
+
+func (s *tokenScan) dest() []any {
+	return []any{&s.t.Hash, &s.t.Kind, &s.t.Username, &s.exp, &s.t.Family, &s.spent, &s.t.Revoked}
+}
+
+func (s *tokenScan) token() store.TokenRecord {
+	t := s.t
+	t.ExpiresAt = time.Unix(0, s.exp).UTC()
+	if s.spent.Valid {
+		t.Spent = time.Unix(0, s.spent.Int64).UTC()
 	}
-	return t, nil
+	return t
 }
 
 func (s *Store) ChangePassword(ctx context.Context, username, passwordHash, keepFamily, keepConsole string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
@@ -329,7 +415,9 @@ func (s *Store) Changes(ctx context.Context, orgID string, after int64, limit in
 		return nil, fmt.Errorf("read changes: %w", err)
 	}
 	defer rows.Close()
-	out := make([]api.Change, 0, min(limit, 64))
+	// Empty, not nil (JSON []), and without room made in advance: most syncs are idle
+	// and find nothing, and append grows the slice for the others.
+	out := []api.Change{}
 	for rows.Next() {
 		var c api.Change
 		var data sql.NullString

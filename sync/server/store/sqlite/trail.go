@@ -12,11 +12,11 @@ import (
 )
 
 func (s *Store) AppendTrail(ctx context.Context, orgID, clientID string, entries []api.TrailEntry, at time.Time) (int64, error) {
-	tx, err := s.db.BeginTx(ctx, nil) // immediate (_txlock): one append at a time
+	tx, err := s.beginWrite(ctx) // immediate (_txlock): one append at a time
 	if err != nil {
 		return 0, fmt.Errorf("append trail: %w", err)
 	}
-	defer tx.Rollback()
+	defer s.endWrite(tx)
 	var last int64
 	lastHash := api.TrailGenesis
 	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM trail_entries WHERE org_id = ? AND client_id = ? ORDER BY seq DESC LIMIT 1`,

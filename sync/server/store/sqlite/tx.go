@@ -15,16 +15,12 @@ import (
 // Update runs fn in one IMMEDIATE transaction (the write lock is taken at BEGIN), so
 // what fn reads cannot change before it commits.
 func (s *Store) Update(ctx context.Context, orgID string, fn func(tx store.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("update: begin: %w", err)
 	}
-	defer tx.Rollback()
-	w, err := prepareWriter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer w.close()
+	defer s.endWrite(tx)
+	w := &writer{tx: tx}
 	if err := fn(&orgTx{ctx: ctx, tx: tx, w: w, org: orgID}); err != nil {
 		return err
 	}

@@ -12,19 +12,15 @@ import (
 
 // Write is the single path by which entities change: each write updates the entity,
 // takes the organisation's next sequence number and replaces the entity's change-log
-// row, all in one transaction. Statements are prepared once per call, so a bulk
-// write of tens of thousands of entities stays fast.
+// row, all in one transaction. Its statements stay prepared (the driver's cache), so a
+// bulk write of tens of thousands of entities stays fast.
 func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("write: begin: %w", err)
 	}
-	defer tx.Rollback()
-	w, err := prepareWriter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer w.close()
+	defer s.endWrite(tx)
+	w := &writer{tx: tx}
 	for _, e := range ws {
 		if err := w.write(ctx, orgID, e); err != nil {
 			return fmt.Errorf("write %s %s: %w", e.Entity, e.ID, err)
@@ -36,58 +32,40 @@ func (s *Store) Write(ctx context.Context, orgID string, ws []store.EntityWrite)
 	return nil
 }
 
+// writer runs the statements of Write in one transaction. It does not prepare them
+// itself: the driver's statement cache (Open) keeps them prepared on each connection
+// across transactions, where preparing all eight at each transaction cost a push more
+// than running the few it needs.
 type writer struct {
-	prev, bump, upsert, del, dropChange, addChange, dropFiles, addFile *sql.Stmt
+	tx *sql.Tx
 }
 
-func prepareWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{}
-	for _, p := range []struct {
-		dst **sql.Stmt
-		sql string
-	}{
-		{&w.prev, `SELECT revision FROM entities WHERE org_id = ? AND entity = ? AND id = ?`},
-		{&w.bump, `UPDATE org_seq SET last_seq = last_seq + 1 WHERE org_id = ? RETURNING last_seq`},
-		{&w.upsert, `INSERT INTO entities (org_id, entity, id, parent_id, data, visible, revision)
+const (
+	sqlPrev   = `SELECT revision FROM entities WHERE org_id = ? AND entity = ? AND id = ?`
+	sqlBump   = `UPDATE org_seq SET last_seq = last_seq + 1 WHERE org_id = ? RETURNING last_seq`
+	sqlUpsert = `INSERT INTO entities (org_id, entity, id, parent_id, data, visible, revision)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (org_id, entity, id) DO UPDATE SET parent_id = excluded.parent_id,
-				data = excluded.data, visible = excluded.visible, revision = excluded.revision`},
-		{&w.del, `DELETE FROM entities WHERE org_id = ? AND entity = ? AND id = ?`},
-		{&w.dropChange, `DELETE FROM changes WHERE org_id = ? AND entity = ? AND id = ?`},
-		{&w.addChange, `INSERT INTO changes (org_id, seq, entity, id, op, data) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&w.dropFiles, `DELETE FROM file_refs WHERE org_id = ? AND entity = ? AND entity_id = ?`},
-		{&w.addFile, `INSERT OR IGNORE INTO file_refs (org_id, entity, entity_id, sha256, name, size, media_type)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`},
-	} {
-		st, err := tx.PrepareContext(ctx, p.sql)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("write: prepare: %w", err)
-		}
-		*p.dst = st
-	}
-	return w, nil
-}
-
-func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.prev, w.bump, w.upsert, w.del, w.dropChange, w.addChange, w.dropFiles, w.addFile} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
+				data = excluded.data, visible = excluded.visible, revision = excluded.revision`
+	sqlDelete     = `DELETE FROM entities WHERE org_id = ? AND entity = ? AND id = ?`
+	sqlDropChange = `DELETE FROM changes WHERE org_id = ? AND entity = ? AND id = ?`
+	sqlAddChange  = `INSERT INTO changes (org_id, seq, entity, id, op, data) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlDropFiles  = `DELETE FROM file_refs WHERE org_id = ? AND entity = ? AND entity_id = ?`
+	sqlAddFile    = `INSERT OR IGNORE INTO file_refs (org_id, entity, entity_id, sha256, name, size, media_type)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`
+)
 
 func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) error {
 	var rev int64
-	err := w.prev.QueryRowContext(ctx, org, e.Entity, e.ID).Scan(&rev)
+	err := w.tx.QueryRowContext(ctx, sqlPrev, org, e.Entity, e.ID).Scan(&rev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	rev++
-	if _, err := w.dropFiles.ExecContext(ctx, org, e.Entity, e.ID); err != nil {
+	if _, err := w.tx.ExecContext(ctx, sqlDropFiles, org, e.Entity, e.ID); err != nil {
 		return err
 	}
-	res, err := w.dropChange.ExecContext(ctx, org, e.Entity, e.ID)
+	res, err := w.tx.ExecContext(ctx, sqlDropChange, org, e.Entity, e.ID)
 	if err != nil {
 		return err
 	}
@@ -97,7 +75,7 @@ func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) err
 	}
 
 	if e.Delete {
-		if _, err := w.del.ExecContext(ctx, org, e.Entity, e.ID); err != nil {
+		if _, err := w.tx.ExecContext(ctx, sqlDelete, org, e.Entity, e.ID); err != nil {
 			return err
 		}
 		// A client that never saw the entity needs no tombstone.
@@ -114,7 +92,7 @@ func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) err
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
-	if _, err := w.upsert.ExecContext(ctx, org, e.Entity, e.ID, e.Parent, string(data), e.Visible, rev); err != nil {
+	if _, err := w.tx.ExecContext(ctx, sqlUpsert, org, e.Entity, e.ID, e.Parent, string(data), e.Visible, rev); err != nil {
 		return err
 	}
 	if !e.Visible {
@@ -125,7 +103,7 @@ func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) err
 		return nil
 	}
 	for _, f := range e.Files {
-		if _, err := w.addFile.ExecContext(ctx, org, e.Entity, e.ID, f.SHA256, f.Name, f.Size, f.MediaType); err != nil {
+		if _, err := w.tx.ExecContext(ctx, sqlAddFile, org, e.Entity, e.ID, f.SHA256, f.Name, f.Size, f.MediaType); err != nil {
 			return err
 		}
 	}
@@ -134,7 +112,7 @@ func (w *writer) write(ctx context.Context, org string, e store.EntityWrite) err
 
 func (w *writer) change(ctx context.Context, org string, e store.EntityWrite, op string, data []byte) error {
 	var seq int64
-	if err := w.bump.QueryRowContext(ctx, org).Scan(&seq); err != nil {
+	if err := w.tx.QueryRowContext(ctx, sqlBump, org).Scan(&seq); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("unknown organisation %q", org)
 		}
@@ -144,6 +122,6 @@ func (w *writer) change(ctx context.Context, org string, e store.EntityWrite, op
 	if data != nil {
 		d = string(data)
 	}
-	_, err := w.addChange.ExecContext(ctx, org, seq, e.Entity, e.ID, op, d)
+	_, err := w.tx.ExecContext(ctx, sqlAddChange, org, seq, e.Entity, e.ID, op, d)
 	return err
 }

@@ -160,6 +160,14 @@ func testTokens(t *testing.T, s store.Store) {
 	}
 	_, err = s.Token(ctx, "nothing")
 	wantNotFound(t, "Token(unknown)", err)
+	// TokenUser: the token as Token reads it and its user as User does, in one read.
+	tu, uu, err := s.TokenUser(ctx, "access-1")
+	wantUser, _ := s.User(ctx, "user-100")
+	if err != nil || tu != got || uu != wantUser || uu.OrgID != "100" {
+		t.Errorf("TokenUser: got %+v %+v, %v; want %+v %+v", tu, uu, err, got, wantUser)
+	}
+	_, _, err = s.TokenUser(ctx, "nothing")
+	wantNotFound(t, "TokenUser(unknown)", err)
 
 	// Spending: unknown and access tokens are not found and change nothing.
 	_, err = s.SpendRefreshToken(ctx, "nothing", base)
