@@ -2,7 +2,7 @@
 # every test. Both install what is missing first (see build/scripts/setup.sh).
 
 # Go packages: named, because frontend/node_modules holds stray .go files.
-GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport ./build/release
+GO_PKGS := . ./frontend ./app/... ./sync/... ./build/benchreport ./build/loadtest ./build/release
 # WebKitGTK 4.1 exists on Debian 12, Ubuntu 22.04+ and Debian 13 alike.
 WEBKIT_TAG := webkit2_41
 BIN := build/bin
