@@ -33,6 +33,7 @@ import (
 	"github.com/ecert-desktop/ecert-desktop/sync/server/demo"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/directory"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/logkey"
+	"github.com/ecert-desktop/ecert-desktop/sync/server/memrelease"
 	"github.com/ecert-desktop/ecert-desktop/sync/server/uploads/pglock"
 )
 
@@ -190,6 +191,9 @@ func serve(log *slog.Logger, args []string) error {
 		stopBg()
 		<-bgDone
 	}()
+	// After an overload, the memory of its thousands of connections goes back to the
+	// system within Interval, not at the runtime's slow pace.
+	go memrelease.Run(bg, memrelease.Interval, memrelease.Threshold)
 	select {
 	case err := <-errc:
 		return err
