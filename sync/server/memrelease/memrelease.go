@@ -33,12 +33,13 @@ func Free() uint64 {
 }
 
 // Check returns the free heap to the system when it exceeds threshold bytes, and says
-// whether it did.
+// whether it did; the C heap's free memory (SQLite's) goes back with it.
 func Check(threshold uint64) bool {
 	if Free() <= threshold {
 		return false
 	}
 	debug.FreeOSMemory()
+	trimCHeap()
 	return true
 }
 
