@@ -233,31 +233,3 @@ func (s *Store) Reset(ctx context.Context) error {
 		return nil
 	})
 }
-
-// Counts returns the number of rows of each entity, as the triggers of migration 16
-// keep them: one small read whatever the replica holds.
-func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	counts := make(map[string]int, len(api.Entities))
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT entity, n FROM entity_count`)
-	if err != nil {
-		return nil, fmt.Errorf("read counts: %w", s.db.noted(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e string
-		var n int
-		if err := rows.Scan(&e, &n); err != nil {
-			return nil, fmt.Errorf("read counts: %w", s.db.noted(err))
-		}
-		counts[e] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read counts: %w", s.db.noted(err))
-	}
-	for _, e := range api.Entities {
-		if _, ok := counts[e]; !ok {
-			return nil, fmt.Errorf("read counts: %s is not counted (its migration must add it to entity_count)", e)
-		}
-	}
-	return counts, nil
-}
