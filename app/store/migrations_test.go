@@ -11,33 +11,10 @@ import (
 // records reference once migrated: the index covers the rows it already held.
 func TestFileIndexCoversRowsFromBeforeIt(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := applyMigrations(ctx, db, all[:5]); err != nil {
-		t.Fatal(err)
-	}
 	const sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	if _, err := db.ExecContext(ctx, `INSERT INTO evidence(id, data) VALUES ('E-1', ?), ('E-2', ?)`,
-		`{"id":"E-1","nc_id":"NC-1","file":{"sha256":"`+sha+`","name":"photo.jpg","size":3,"media_type":"image/jpeg"}}`,
-		`{"id":"E-2","nc_id":"NC-1","file":{"sha256":"`+sha+`","name":"photo.jpg","size":3,"media_type":"image/jpeg"}}`); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	file := `"file":{"sha256":"` + sha + `","name":"photo.jpg","size":3,"media_type":"image/jpeg"}`
+	s := openMigratedFrom(t, 5, `INSERT INTO evidence(id, data) VALUES
+		('E-1', '{"id":"E-1","nc_id":"NC-1",`+file+`}'), ('E-2', '{"id":"E-2","nc_id":"NC-1",`+file+`}')`)
 	got, err := s.MissingFiles(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -55,40 +32,15 @@ func TestFileIndexCoversRowsFromBeforeIt(t *testing.T) {
 // longer counts it once migrated; a file not sent yet, and one still uploading, stay.
 func TestMigrationForgetsFilesAColleagueSent(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := applyMigrations(ctx, db, all[:6]); err != nil {
-		t.Fatal(err)
-	}
 	const sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	for _, q := range []string{
+	s := openMigratedFrom(t, 6,
 		`INSERT INTO evidence(id, data) VALUES ('E-sent', '{"id":"E-sent","nc_id":"NC-1","submitted":true}'),
 			('E-kept', '{"id":"E-kept","nc_id":"NC-1"}')`,
 		`INSERT INTO evidence_local(id, nc_id, sha256, name, size, media_type, state, added_at) VALUES
-			('E-sent', 'NC-1', '` + sha + `', 'a.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
-			('E-kept', 'NC-1', '` + sha + `', 'b.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
-			('E-new', 'NC-1', '` + sha + `', 'c.pdf', 1, 'application/pdf', 'local', '2026-12-01T00:00:00Z')`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+			('E-sent', 'NC-1', '`+sha+`', 'a.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
+			('E-kept', 'NC-1', '`+sha+`', 'b.pdf', 1, 'application/pdf', 'attached', '2026-12-01T00:00:00Z'),
+			('E-new', 'NC-1', '`+sha+`', 'c.pdf', 1, 'application/pdf', 'local', '2026-12-01T00:00:00Z')`,
+	)
 	local, err := s.Evidence.Local(ctx, "NC-1")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +58,23 @@ func TestMigrationForgetsFilesAColleagueSent(t *testing.T) {
 // once migrated, and every entity has its count.
 func TestCountsCoverRowsFromBeforeThem(t *testing.T) {
 	ctx := context.Background()
+	s := openMigratedFrom(t, 15, `INSERT INTO message(id, data) VALUES ('M-1', '{}'), ('M-2', '{}'), ('M-3', '{}')`,
+		`INSERT INTO nc(id, data) VALUES ('NC-1', '{}')`)
+	got, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["message"] != 3 || got["nc"] != 1 || got["audit"] != 0 {
+		t.Errorf("counts after the migration: %v, want 3 messages, 1 NC, no audit", got)
+	}
+}
+
+// openMigratedFrom makes a replica at schema version, writes rows with the statements
+// seed (as a replica of that version held them), then opens it as the app does, which
+// migrates it to the latest schema; the store is closed when the test ends.
+func openMigratedFrom(t *testing.T, version int, seed ...string) *Store {
+	t.Helper()
+	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, FileName))
 	if err != nil {
@@ -115,27 +84,21 @@ func TestCountsCoverRowsFromBeforeThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := applyMigrations(ctx, db, all[:15]); err != nil {
+	if err := applyMigrations(ctx, db, all[:version]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO message(id, data) VALUES ('M-1', '{}'), ('M-2', '{}'), ('M-3', '{}');
-		INSERT INTO nc(id, data) VALUES ('NC-1', '{}')`); err != nil {
-		t.Fatal(err)
+	for _, q := range seed {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-
 	s, err := Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	got, err := s.Counts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got["message"] != 3 || got["nc"] != 1 || got["audit"] != 0 {
-		t.Errorf("counts after the migration: %v, want 3 messages, 1 NC, no audit", got)
-	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
